@@ -1,0 +1,93 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// smm: the IoT Security Maturity Model as a tool.
+///
+/// Keep target profiles and assessments as YAML files in git; resolve targets, compare them with
+/// assessments, and gate CI on the gap.
+///
+/// Exit codes: 0 ok, 1 a check failed (e.g. a practice under target), 2 bad input.
+#[derive(Debug, Parser)]
+#[command(name = "smm", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Use this catalog (YAML or JSON) instead of the built-in IoT SMM 1.2.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What smm can do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the catalog's hierarchy, or one domain, subdomain or practice in full.
+    Catalog {
+        /// A domain, subdomain or practice id (or name).
+        id: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check documents against the catalog and against each other.
+    ///
+    /// Targets are resolved; assessments are checked for complete practices, consistent findings,
+    /// evidence files matching their digests, and a target digest matching the target they name.
+    Validate {
+        /// Target profiles, assessments or catalogs.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Show a resolved target: every practice's level and where it came from, with roll-ups.
+    Show {
+        /// The target profile.
+        target: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare a target with an assessment: the gap table and its summary.
+    Gap {
+        /// The target profile.
+        target: PathBuf,
+        /// The assessment measured against it.
+        assessment: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The CI gate: exit 1 and list the practices under target, exit 0 when none is.
+    Check {
+        /// The target profile.
+        target: PathBuf,
+        /// The assessment measured against it.
+        assessment: PathBuf,
+    },
+    /// Print the JSON Schema of a document kind.
+    Schema {
+        /// Which kind.
+        kind: SchemaKind,
+    },
+    /// Print the canonical content digest (SHA-256) of a target profile or assessment.
+    ///
+    /// The digest is taken over the RFC 8785 canonical JSON of the parsed document, so comments
+    /// and formatting do not change it; an assessment names its target by this digest.
+    Digest {
+        /// The document.
+        file: PathBuf,
+    },
+}
+
+/// Document kinds with a published schema.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SchemaKind {
+    /// `kind: TargetProfile`.
+    #[value(name = "target-profile", alias = "TargetProfile", alias = "target")]
+    TargetProfile,
+    /// `kind: Assessment`.
+    #[value(name = "assessment", alias = "Assessment")]
+    Assessment,
+}

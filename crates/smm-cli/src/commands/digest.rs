@@ -1,0 +1,23 @@
+//! `smm digest FILE`: the canonical content digest of a document.
+
+use std::path::Path;
+
+use smm_core::{content_digest, parse_document, Document};
+
+use crate::failure::{Failure, Problem};
+use crate::input::read_source;
+use crate::output;
+
+/// Runs the command.
+pub fn run(path: &Path) -> Result<(), Failure> {
+    let source = read_source(path)?;
+    let document = parse_document(&source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let digest = match &document {
+        Document::TargetProfile(t) => content_digest(t.as_ref()),
+        Document::Assessment(a) => content_digest(a.as_ref()),
+        Document::Catalog(c) => content_digest(c.as_ref()),
+    };
+    output::print(&format!("{digest}  {}\n", path.display()));
+    Ok(())
+}

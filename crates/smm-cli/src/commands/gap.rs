@@ -1,0 +1,181 @@
+//! `smm gap` and `smm check`: the target against an assessment.
+
+use std::path::Path;
+
+use smm_core::gap::{Gap, PracticeGap, Status};
+use smm_core::{gap, Catalog};
+
+use crate::failure::Failure;
+use crate::input::{check_pairing, load_assessment, load_target};
+use crate::output::{self, styled, Table, DIM, HEADER, MET, OVER, UNDER};
+
+fn compute(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<Gap, Failure> {
+    let target = load_target(catalog, target)?;
+    let assessment = load_assessment(catalog, assessment)?;
+    check_pairing(&target, &assessment)?;
+    Ok(gap(&target.resolved, &assessment.current))
+}
+
+/// `smm gap`: the table and summary; never a failed check, whatever the gap.
+pub fn run_gap(
+    catalog: &Catalog,
+    target: &Path,
+    assessment: &Path,
+    json: bool,
+) -> Result<(), Failure> {
+    let gap = compute(catalog, target, assessment)?;
+    if json {
+        output::print_json(&gap);
+    } else {
+        output::print(&render(&gap));
+    }
+    Ok(())
+}
+
+/// `smm check`: exit 1 with the practices under target, 0 when there are none.
+pub fn run_check(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<(), Failure> {
+    let gap = compute(catalog, target, assessment)?;
+    let under: Vec<&PracticeGap> = gap.under().collect();
+    if under.is_empty() {
+        let over = if gap.summary.over > 0 {
+            format!(" ({} above target)", gap.summary.over)
+        } else {
+            String::new()
+        };
+        output::print(&format!(
+            "{} all {} practices meet the target{over}\n",
+            styled(MET, "ok:"),
+            gap.summary.total
+        ));
+        return Ok(());
+    }
+    let mut out = format!(
+        "{} {} of {} practices under target for {} {}\n",
+        styled(UNDER, "FAIL:"),
+        under.len(),
+        gap.summary.total,
+        gap.product,
+        gap.version
+    );
+    for p in under {
+        out.push_str(&format!(
+            "  {:<26} target {:<12} current {:<12} {}\n",
+            p.id.as_str(),
+            p.target.to_string(),
+            p.current.to_string(),
+            shortfall(p)
+        ));
+    }
+    output::print(&out);
+    Err(Failure::CheckFailed)
+}
+
+/// What is missing, in words: "1 level short, scope too general".
+fn shortfall(p: &PracticeGap) -> String {
+    let mut parts = Vec::new();
+    if p.comprehensiveness_delta < 0 {
+        let n = -p.comprehensiveness_delta;
+        parts.push(format!("{n} level{} short", if n == 1 { "" } else { "s" }));
+    }
+    if p.scope_delta < 0 {
+        parts.push(format!("scope {} not {}", p.current.scope, p.target.scope));
+    }
+    parts.join(", ")
+}
+
+fn status_cell(status: Status) -> (String, anstyle::Style) {
+    let style = match status {
+        Status::Under => UNDER,
+        Status::Met => MET,
+        Status::Over => OVER,
+    };
+    (status.as_str().to_string(), style)
+}
+
+fn render(gap: &Gap) -> String {
+    let mut out = format!(
+        "{}\n\n",
+        styled(
+            HEADER,
+            &format!("Gap: {}  vs  {} {}", gap.target, gap.product, gap.version)
+        )
+    );
+    let mut table = Table::new(&["", "ID", "TARGET", "CURRENT", "STATUS", "NOTE"]);
+    for domain in &gap.domains {
+        table.styled_row(vec![
+            (domain.name.clone(), HEADER),
+            (domain.id.clone(), DIM),
+            (rollup_cell(&domain.target), HEADER),
+            (String::new(), HEADER),
+            status_cell(domain.status),
+            (counts(&domain.summary), DIM),
+        ]);
+        for sub in gap.subdomains.iter().filter(|s| {
+            gap.practices
+                .iter()
+                .any(|p| p.subdomain.as_str() == s.id && p.domain.as_str() == domain.id)
+        }) {
+            table.styled_row(vec![
+                (format!("  {}", sub.name), Default::default()),
+                (sub.id.clone(), DIM),
+                (rollup_cell(&sub.target), Default::default()),
+                (String::new(), Default::default()),
+                status_cell(sub.status),
+                (counts(&sub.summary), DIM),
+            ]);
+            for p in gap
+                .practices
+                .iter()
+                .filter(|p| p.subdomain.as_str() == sub.id)
+            {
+                table.styled_row(vec![
+                    (format!("    {}", p.name), Default::default()),
+                    (p.id.to_string(), DIM),
+                    (p.target.to_string(), Default::default()),
+                    (p.current.to_string(), Default::default()),
+                    status_cell(p.status),
+                    (
+                        if p.status == Status::Under {
+                            shortfall(p)
+                        } else {
+                            String::new()
+                        },
+                        Default::default(),
+                    ),
+                ]);
+            }
+        }
+    }
+    out.push_str(&table.render());
+    let s = gap.summary;
+    out.push_str(&format!(
+        "\n{} {} practices: {} under, {} met, {} over\n",
+        styled(HEADER, "Summary:"),
+        s.total,
+        styled(if s.under > 0 { UNDER } else { MET }, &s.under.to_string()),
+        s.met,
+        s.over
+    ));
+    out.push_str(&format!(
+        "{}\n",
+        styled(
+            DIM,
+            "Levels read comprehensiveness/scope: 2/I is ad hoc, industry scope."
+        )
+    ));
+    out
+}
+
+/// A group's target roll-up in the same short form as a practice's level: `2+/I+`.
+fn rollup_cell(rollup: &smm_core::Rollup) -> String {
+    let marks = rollup.scope.trim_start_matches(rollup.base.scope.token());
+    format!(
+        "{}/{}{marks}",
+        rollup.comprehensiveness,
+        rollup.base.scope.letter()
+    )
+}
+
+fn counts(s: &smm_core::gap::Summary) -> String {
+    format!("{} under, {} met, {} over", s.under, s.met, s.over)
+}

@@ -1,0 +1,8 @@
+//! One module per command; each returns data to the output module or a [`Failure`].
+
+pub mod catalog;
+pub mod digest;
+pub mod gap;
+pub mod schema;
+pub mod show;
+pub mod validate;

@@ -1,0 +1,160 @@
+//! `smm show TARGET [--json]`: the resolved target, with sources and roll-ups.
+
+use std::path::Path;
+
+use smm_core::resolve::{ResolvedTarget, Source, Sources};
+use smm_core::{Catalog, Level, Rollup};
+
+use crate::failure::Failure;
+use crate::input::load_target;
+use crate::output::{self, styled, Table, DIM, HEADER};
+
+/// Runs the command.
+pub fn run(catalog: &Catalog, path: &Path, json: bool) -> Result<(), Failure> {
+    let target = load_target(catalog, path)?;
+    if json {
+        output::print_json(&target.resolved);
+    } else {
+        output::print(&render(&target.resolved));
+    }
+    Ok(())
+}
+
+/// A source as a few words.
+pub fn source_words(source: Source) -> &'static str {
+    match source {
+        Source::DomainGoal => "domain goal",
+        Source::SubdomainOverride => "subdomain override",
+        Source::PracticeOverride => "practice override",
+    }
+}
+
+fn sources_words(sources: Sources) -> String {
+    if sources.comprehensiveness == sources.scope {
+        source_words(sources.comprehensiveness).to_string()
+    } else {
+        format!(
+            "level: {}, scope: {}",
+            source_words(sources.comprehensiveness),
+            source_words(sources.scope)
+        )
+    }
+}
+
+fn level_cells(level: Level) -> [String; 2] {
+    [level.comprehensiveness.to_string(), level.scope.to_string()]
+}
+
+fn rollup_cells(rollup: &Rollup) -> [String; 2] {
+    [rollup.comprehensiveness.clone(), rollup.scope.clone()]
+}
+
+fn render(t: &ResolvedTarget) -> String {
+    let version = t
+        .version
+        .as_deref()
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
+    let mut out = format!(
+        "{}\n{}\n\n",
+        styled(HEADER, &format!("Target profile: {}{version}", t.name)),
+        styled(
+            DIM,
+            &format!("role: {:?}   catalog: {}", t.role, t.catalog).to_lowercase()
+        ),
+    );
+    let mut table = Table::new(&["", "ID", "C", "SCOPE", "SOURCE"]);
+    for domain in &t.domains {
+        let [c, s] = rollup_cells(&domain.rollup);
+        table.styled_row(vec![
+            (domain.name.clone(), HEADER),
+            (domain.id.to_string(), DIM),
+            (c, HEADER),
+            (s, HEADER),
+            ("domain goal".into(), DIM),
+        ]);
+        for sub in t.subdomains.iter().filter(|s| s.domain == domain.id) {
+            let [c, s] = rollup_cells(&sub.rollup);
+            table.row(vec![
+                format!("  {}", sub.name),
+                sub.id.to_string(),
+                c,
+                s,
+                sources_words(sub.sources),
+            ]);
+            for p in t.practices.iter().filter(|p| p.subdomain == sub.id) {
+                let [c, s] = level_cells(p.level());
+                let mut source = sources_words(p.sources);
+                if p.confirmed {
+                    source.push_str(", confirmed");
+                }
+                table.row(vec![
+                    format!("    {}", p.name),
+                    p.id.to_string(),
+                    c,
+                    s,
+                    source,
+                ]);
+            }
+        }
+    }
+    out.push_str(&table.render());
+
+    let differing: Vec<String> = t
+        .domains
+        .iter()
+        .map(|d| (d.id.as_str(), &d.rollup))
+        .chain(t.subdomains.iter().map(|s| (s.id.as_str(), &s.rollup)))
+        .filter(|(_, r)| !r.above.is_empty() || !r.below.is_empty())
+        .map(|(id, r)| {
+            let list = |ids: &[smm_core::id::PracticeId]| {
+                ids.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut parts = Vec::new();
+            if !r.above.is_empty() {
+                parts.push(format!("above {}: {}", r.base, list(&r.above)));
+            }
+            if !r.below.is_empty() {
+                parts.push(format!("below {}: {}", r.base, list(&r.below)));
+            }
+            format!("  {id}: {}", parts.join("; "))
+        })
+        .collect();
+    if !differing.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n{}\n",
+            styled(
+                HEADER,
+                "Roll-ups (+ some parts above the base, - some below)"
+            ),
+            differing.join("\n")
+        ));
+    }
+
+    out.push_str(&format!("\n{}\n", styled(HEADER, "Goals")));
+    for d in &t.domains {
+        out.push_str(&format!("  {} ({}): {}\n", d.id, d.level, d.goal));
+    }
+    let rationales: Vec<String> = t
+        .subdomains
+        .iter()
+        .filter_map(|s| s.rationale.as_ref().map(|r| format!("  {}: {r}", s.id)))
+        .chain(
+            t.practices
+                .iter()
+                .filter(|p| p.source == Source::PracticeOverride || p.confirmed)
+                .filter_map(|p| p.rationale.as_ref().map(|r| format!("  {}: {r}", p.id))),
+        )
+        .collect();
+    if !rationales.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n{}\n",
+            styled(HEADER, "Rationales"),
+            rationales.join("\n")
+        ));
+    }
+    out
+}

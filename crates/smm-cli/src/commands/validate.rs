@@ -1,0 +1,173 @@
+//! `smm validate FILE...`: every document checked, alone and against the others.
+
+use std::path::{Path, PathBuf};
+
+use smm_core::digest::sha256_hex;
+use smm_core::document::Assessment;
+use smm_core::header::read_kind;
+use smm_core::{content_digest, parse_catalog, Catalog, Diagnostic, Kind};
+
+use crate::failure::{Failure, Problem};
+use crate::input::{load_assessment, load_target, read_source, LoadedTarget};
+use crate::output::{self, styled, MET};
+
+/// Runs the command: reports every file, then fails if any had a problem.
+pub fn run(catalog: &Catalog, files: &[PathBuf]) -> Result<(), Failure> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut report = String::new();
+    // Targets given on the command line, so an assessment can be checked against them.
+    let mut targets: Vec<LoadedTarget> = Vec::new();
+    let mut assessments = Vec::new();
+
+    for path in files {
+        let kind = match read_source(path).and_then(|s| {
+            read_kind(&s.text)
+                .map_err(|d| Failure::BadInput(Problem::from_diagnostics(path, &s.text, d)))
+        }) {
+            Ok(kind) => kind,
+            Err(Failure::BadInput(p)) => {
+                problems.extend(p);
+                continue;
+            }
+            Err(Failure::CheckFailed) => continue,
+        };
+        let outcome = match kind {
+            Kind::Catalog => validate_catalog(path),
+            Kind::TargetProfile => load_target(catalog, path).map(|t| {
+                let line = format!(
+                    "TargetProfile `{}`: {} practices resolved",
+                    t.resolved.name,
+                    t.resolved.practices.len()
+                );
+                targets.push(t);
+                line
+            }),
+            Kind::Assessment => load_assessment(catalog, path).map(|a| {
+                let line = format!(
+                    "Assessment of {} {}: {} practices",
+                    a.document.product.name,
+                    a.document.product.version,
+                    a.current.practices.len()
+                );
+                assessments.push(a);
+                line
+            }),
+        };
+        match outcome {
+            Ok(line) => report.push_str(&format!(
+                "{} {}  {line}\n",
+                styled(MET, "ok"),
+                path.display()
+            )),
+            Err(Failure::BadInput(p)) => problems.extend(p),
+            Err(Failure::CheckFailed) => {}
+        }
+    }
+
+    for a in &assessments {
+        problems.extend(check_evidence(&a.source.path, &a.source.text, &a.document));
+        problems.extend(check_target(catalog, &targets, a));
+    }
+
+    output::print(&report);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(problems))
+    }
+}
+
+fn validate_catalog(path: &Path) -> Result<String, Failure> {
+    let source = read_source(path)?;
+    let catalog = parse_catalog(&source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    Ok(format!(
+        "Catalog {}: {} practices",
+        catalog.reference(),
+        catalog.practices().len()
+    ))
+}
+
+/// Evidence files must exist beside the assessment and still have the digest it recorded.
+fn check_evidence(
+    path: &Path,
+    text: &std::sync::Arc<str>,
+    assessment: &Assessment,
+) -> Vec<Problem> {
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut problems = Vec::new();
+    for (key, practice) in assessment.practices.iter() {
+        for (i, evidence) in practice.evidence.iter().enumerate() {
+            let (Some(file), Some(sha)) = (&evidence.file, &evidence.sha256) else {
+                continue;
+            };
+            let field = format!("practices.{}.evidence[{i}].file", key.value);
+            let located = |message: String| Problem {
+                path: Some(path.to_path_buf()),
+                text: Some(text.clone()),
+                diagnostic: Diagnostic::new(file.at, field.clone(), message),
+            };
+            match std::fs::read(base.join(&file.value)) {
+                Ok(bytes) => {
+                    let actual = sha256_hex(&bytes);
+                    if actual != sha.value {
+                        problems.push(located(format!("evidence `{}` has changed: its sha256 is {actual}, the assessment recorded {}", file.value, sha.value)));
+                    }
+                }
+                Err(e) => problems.push(located(format!(
+                    "cannot read evidence `{}`: {e}",
+                    base.join(&file.value).display()
+                ))),
+            }
+        }
+    }
+    problems
+}
+
+/// The assessment's target must be one of the given files, or found at its recorded path, and
+/// must still have the digest the assessment recorded.
+fn check_target(
+    catalog: &Catalog,
+    given: &[LoadedTarget],
+    a: &crate::input::LoadedAssessment,
+) -> Vec<Problem> {
+    let written = &a.document.target.sha256.value;
+    if given
+        .iter()
+        .any(|t| &content_digest(&t.document) == written)
+    {
+        return Vec::new();
+    }
+    let base = a.source.path.parent().unwrap_or(Path::new("."));
+    let path = base.join(&a.document.target.path);
+    match load_target(catalog, &path) {
+        Ok(target) => match crate::input::check_pairing(&target, a) {
+            Ok(()) => Vec::new(),
+            Err(Failure::BadInput(p)) => p,
+            Err(Failure::CheckFailed) => Vec::new(),
+        },
+        Err(Failure::BadInput(mut p)) => {
+            let at = a.document.target.sha256.at;
+            p.insert(
+                0,
+                Problem {
+                    path: Some(a.source.path.clone()),
+                    text: Some(a.source.text.clone()),
+                    diagnostic: Diagnostic::new(
+                        at,
+                        "target.path",
+                        format!(
+                            "the target `{}` this assessment names could not be loaded",
+                            path.display()
+                        ),
+                    )
+                    .with_help(
+                        "fix the target, or give the right target file to `smm validate` as well",
+                    ),
+                },
+            );
+            p
+        }
+        Err(Failure::CheckFailed) => Vec::new(),
+    }
+}

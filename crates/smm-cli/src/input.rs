@@ -1,0 +1,133 @@
+//! Reading the user's files: the only place the CLI touches the file system for input.
+//!
+//! Every failure becomes a [`Problem`] naming the file, so the user always learns which file,
+//! which line and which field is wrong.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use smm_core::document::{Assessment, TargetProfile};
+use smm_core::{
+    current_profile, parse_assessment, parse_catalog, parse_target, resolve, Catalog,
+    CurrentProfile, ResolvedTarget,
+};
+
+use crate::failure::{Failure, Problem};
+
+/// Documents larger than this are refused before parsing: no real profile comes close.
+const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file's path and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// As given on the command line.
+    pub path: PathBuf,
+    /// Its UTF-8 text.
+    pub text: Arc<str>,
+}
+
+/// Reads a text file, refusing what is not UTF-8 or is absurdly large.
+pub fn read_source(path: &Path) -> Result<SourceFile, Failure> {
+    let meta = fs::metadata(path).map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(Problem::file(path, "is a directory, expected a YAML or JSON file").into());
+    }
+    if meta.len() > MAX_DOCUMENT_BYTES {
+        return Err(Problem::file(
+            path,
+            format!(
+                "is {} bytes; documents are limited to {MAX_DOCUMENT_BYTES}",
+                meta.len()
+            ),
+        )
+        .into());
+    }
+    let bytes = fs::read(path).map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Problem::file(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(SourceFile {
+        path: path.to_path_buf(),
+        text: Arc::from(text),
+    })
+}
+
+/// The catalog in use: the built-in one, or `--catalog FILE`.
+pub fn load_catalog(path: Option<&Path>) -> Result<Catalog, Failure> {
+    let Some(path) = path else {
+        return Ok(Catalog::builtin());
+    };
+    let source = read_source(path)?;
+    parse_catalog(&source.text).map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
+}
+
+/// A target profile read, parsed and resolved.
+pub struct LoadedTarget {
+    /// The file.
+    pub source: SourceFile,
+    /// As written.
+    pub document: TargetProfile,
+    /// As resolved.
+    pub resolved: ResolvedTarget,
+}
+
+/// Reads, parses and resolves a target profile.
+pub fn load_target(catalog: &Catalog, path: &Path) -> Result<LoadedTarget, Failure> {
+    let source = read_source(path)?;
+    let document =
+        parse_target(&source.text).map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let resolved = resolve(catalog, &document)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    Ok(LoadedTarget {
+        source,
+        document,
+        resolved,
+    })
+}
+
+/// An assessment read, parsed and checked.
+pub struct LoadedAssessment {
+    /// The file.
+    pub source: SourceFile,
+    /// As written.
+    pub document: Assessment,
+    /// As checked.
+    pub current: CurrentProfile,
+}
+
+/// Reads, parses and checks an assessment.
+pub fn load_assessment(catalog: &Catalog, path: &Path) -> Result<LoadedAssessment, Failure> {
+    let source = read_source(path)?;
+    let document = parse_assessment(&source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let current = current_profile(catalog, &document)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    Ok(LoadedAssessment {
+        source,
+        document,
+        current,
+    })
+}
+
+/// Fails unless the assessment names this target by its digest.
+pub fn check_pairing(target: &LoadedTarget, assessment: &LoadedAssessment) -> Result<(), Failure> {
+    smm_core::check_target_digest(&assessment.document, &target.document).map_err(|d| {
+        let mut problems =
+            Problem::from_diagnostics(&assessment.source.path, &assessment.source.text, d);
+        for p in &mut problems {
+            p.diagnostic.message = format!(
+                "{} ({})",
+                p.diagnostic.message,
+                target.source.path.display()
+            );
+        }
+        Failure::BadInput(problems)
+    })
+}

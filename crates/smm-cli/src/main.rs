@@ -1,0 +1,50 @@
+//! The `smm` binary: a thin door onto smm-core for files, terminals and CI.
+#![deny(missing_docs)]
+
+mod cli;
+mod commands;
+mod failure;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use failure::{exit_code, Failure};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = run(cli);
+    if let Err(Failure::BadInput(problems)) = &outcome {
+        output::print_problems(problems);
+    }
+    exit_code(&outcome)
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    // `schema` needs no catalog; every other command does.
+    if let Command::Schema { kind } = cli.command {
+        commands::schema::run(kind);
+        return Ok(());
+    }
+    if let Command::Digest { file } = &cli.command {
+        return commands::digest::run(file);
+    }
+    let catalog = input::load_catalog(cli.catalog.as_deref())?;
+    match cli.command {
+        Command::Catalog { id, json } => commands::catalog::run(&catalog, id.as_deref(), json),
+        Command::Validate { files } => commands::validate::run(&catalog, &files),
+        Command::Show { target, json } => commands::show::run(&catalog, &target, json),
+        Command::Gap {
+            target,
+            assessment,
+            json,
+        } => commands::gap::run_gap(&catalog, &target, &assessment, json),
+        Command::Check { target, assessment } => {
+            commands::gap::run_check(&catalog, &target, &assessment)
+        }
+        Command::Schema { .. } | Command::Digest { .. } => Ok(()),
+    }
+}

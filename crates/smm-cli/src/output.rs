@@ -1,0 +1,170 @@
+//! Everything the CLI prints goes through here: tables, JSON and problems.
+//!
+//! anstream drops the colour codes when the stream is not a terminal or `NO_COLOR` is set, so the
+//! same rendering serves people and pipes.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::failure::Problem;
+
+/// Bold, for headers.
+pub const HEADER: Style = Style::new().bold();
+/// Dim, for secondary text.
+pub const DIM: Style = Style::new().dimmed();
+/// Below target.
+pub const UNDER: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
+/// On target.
+pub const MET: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+/// Above target.
+pub const OVER: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+/// An error label.
+pub const ERROR: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
+/// A help label.
+pub const HELP: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))
+    .bold();
+
+/// Writes text to standard output. A closed pipe (`smm ... | head`) is not an error worth a panic.
+pub fn print(text: &str) {
+    let mut out = anstream::stdout();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Writes a value as pretty JSON to standard output.
+pub fn print_json<T: Serialize>(value: &T) {
+    // Our output types are plain data; serializing them cannot fail.
+    let text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    print(&format!("{text}\n"));
+}
+
+/// Text with a style, rendered with ANSI codes that anstream may strip.
+pub fn styled(style: Style, text: &str) -> String {
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
+/// Prints every problem to standard error, in the compiler style: where, what, the line, a hint.
+pub fn print_problems(problems: &[Problem]) {
+    let mut err = anstream::stderr();
+    for p in problems {
+        let _ = err.write_all(render_problem(p).as_bytes());
+    }
+    if problems.len() > 1 {
+        let _ = writeln!(
+            err,
+            "{}",
+            styled(ERROR, &format!("{} problems found", problems.len()))
+        );
+    }
+}
+
+fn render_problem(p: &Problem) -> String {
+    let d = &p.diagnostic;
+    let mut place = p
+        .path
+        .as_ref()
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    if d.at.is_known() {
+        place.push_str(&format!(":{}:{}", d.at.line, d.at.column));
+    }
+    let field = if d.field.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", d.field)
+    };
+    let place = if place.is_empty() {
+        place
+    } else {
+        format!("{place}: ")
+    };
+    let mut out = format!("{} {place}{field}{}\n", styled(ERROR, "error:"), d.message);
+    if let (Some(text), true) = (&p.text, d.at.is_known()) {
+        if let Some(line) = text.lines().nth((d.at.line - 1) as usize) {
+            let number = d.at.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret = " ".repeat((d.at.column.saturating_sub(1)) as usize);
+            out.push_str(&format!("{pad} {}\n", styled(DIM, "|")));
+            out.push_str(&format!(
+                "{} {} {line}\n",
+                styled(DIM, &number),
+                styled(DIM, "|")
+            ));
+            out.push_str(&format!(
+                "{pad} {} {caret}{}\n",
+                styled(DIM, "|"),
+                styled(ERROR, "^")
+            ));
+        }
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  {} {help}\n", styled(HELP, "help:")));
+    }
+    out
+}
+
+/// A plain text table: left-aligned columns, a bold header, styles per cell.
+#[derive(Default)]
+pub struct Table {
+    rows: Vec<Vec<(String, Style)>>,
+    header: Vec<String>,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(header: &[&str]) -> Self {
+        Table {
+            rows: Vec::new(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+        }
+    }
+
+    /// Adds a row of unstyled cells.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows
+            .push(cells.into_iter().map(|c| (c, Style::new())).collect());
+    }
+
+    /// Adds a row with a style per cell.
+    pub fn styled_row(&mut self, cells: Vec<(String, Style)>) {
+        self.rows.push(cells);
+    }
+
+    /// Renders the table; the last column is not padded.
+    pub fn render(&self) -> String {
+        let columns = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (i, (cell, _)) in row.iter().enumerate().take(columns) {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        let line = |cells: Vec<(String, Style)>| -> String {
+            let mut out = String::new();
+            let n = cells.len();
+            for (i, (cell, style)) in cells.into_iter().enumerate() {
+                let pad = if i + 1 < n {
+                    widths[i].saturating_sub(cell.chars().count()) + 2
+                } else {
+                    0
+                };
+                out.push_str(&styled(style, &cell));
+                out.push_str(&" ".repeat(pad));
+            }
+            out.trim_end().to_string() + "\n"
+        };
+        let mut out = line(self.header.iter().map(|h| (h.clone(), HEADER)).collect());
+        for row in &self.rows {
+            out.push_str(&line(row.clone()));
+        }
+        out
+    }
+}

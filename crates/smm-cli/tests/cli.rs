@@ -1,0 +1,604 @@
+//! The `smm` binary, run for real on the examples and on broken input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn smm() -> Command {
+    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
+    cmd.current_dir(root()).env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = smm().args(args).output().expect("run smm");
+    assert!(
+        out.status.success(),
+        "smm {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+const BOTTLING_T: &str = "examples/bottling-line/target.yaml";
+const BOTTLING_A: &str = "examples/bottling-line/assessment.yaml";
+
+/// Writes `text` to `name` in a fresh temp dir and returns (dir, path).
+fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    (dir, path)
+}
+
+fn bottling_target() -> String {
+    std::fs::read_to_string(root().join(BOTTLING_T)).expect("example")
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    smm()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
+    for cmd in [
+        "catalog", "validate", "show", "gap", "check", "schema", "digest",
+    ] {
+        smm()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
+    }
+}
+
+#[test]
+fn catalog_json_lists_the_whole_hierarchy() {
+    let v = json_of(&["catalog", "--json"]);
+    let domains = v["domains"].as_array().expect("domains");
+    assert_eq!(domains.len(), 3);
+    let practices: Vec<&Value> = domains
+        .iter()
+        .flat_map(|d| d["subdomains"].as_array().into_iter().flatten())
+        .flat_map(|s| s["practices"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(practices.len(), 18);
+    assert!(practices
+        .iter()
+        .all(|p| p["id"].is_string() && p["name"].is_string()));
+    assert!(practices.iter().any(|p| p["id"] == "patch-management"));
+}
+
+#[test]
+fn catalog_shows_one_practice_with_every_level_meaning() {
+    let v = json_of(&["catalog", "--json"]);
+    let tm = v["domains"][0]["subdomains"][1]["practices"][0].clone();
+    assert_eq!(tm["id"], "threat-modeling");
+    let out = smm()
+        .args(["catalog", "threat-modeling"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for level in tm["levels"].as_array().expect("levels") {
+        let first_words: String = level["description"]
+            .as_str()
+            .expect("text")
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains(&first_words),
+            "missing level text {first_words:?}"
+        );
+    }
+    assert!(text.contains("Industry scope adds") && text.contains("System scope adds"));
+}
+
+#[test]
+fn an_unknown_catalog_id_suggests_the_nearest() {
+    smm()
+        .args(["catalog", "threat-modelling"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `threat-modeling`?"));
+}
+
+#[test]
+fn show_json_has_levels_sources_and_rollups() {
+    let v = json_of(&["show", BOTTLING_T, "--json"]);
+    let practices = v["practices"].as_array().expect("practices");
+    assert_eq!(practices.len(), 18);
+    for p in practices {
+        assert!(
+            p["comprehensiveness"].as_u64().is_some_and(|c| c <= 4),
+            "{p}"
+        );
+        assert!(
+            ["general", "industry", "system"].contains(&p["scope"].as_str().unwrap_or("")),
+            "{p}"
+        );
+        assert!(
+            ["domain-goal", "subdomain-override", "practice-override"]
+                .contains(&p["source"].as_str().unwrap_or("")),
+            "{p}"
+        );
+    }
+    let governance = v["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .find(|d| d["id"] == "governance")
+        .expect("governance");
+    assert_eq!(governance["rollup"]["comprehensiveness"], "2+");
+    assert_eq!(governance["rollup"]["scope"], "industry");
+    let hardening = v["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .find(|d| d["id"] == "hardening")
+        .expect("hardening");
+    assert_eq!(hardening["rollup"]["scope"], "general+");
+    assert_eq!(v["subdomains"].as_array().expect("subdomains").len(), 9);
+    assert!(v["subdomains"][0]["rollup"]["comprehensiveness"].is_string());
+}
+
+#[test]
+fn show_prints_a_readable_table_without_colour_when_piped() {
+    let out = smm().args(["show", BOTTLING_T]).output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\u{1b}'), "colour codes in piped output");
+    assert!(text.contains("threat-modeling") && text.contains("2+") && text.contains("general+"));
+    assert!(text.contains("subdomain override"));
+}
+
+#[test]
+fn colour_is_used_when_forced_and_dropped_under_no_color() {
+    let forced = smm()
+        .args(["show", BOTTLING_T])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'));
+    let plain = smm()
+        .args(["show", BOTTLING_T])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn gap_json_statuses_agree_with_levels_and_summary() {
+    let v = json_of(&["gap", BOTTLING_T, BOTTLING_A, "--json"]);
+    let practices = v["practices"].as_array().expect("practices");
+    assert_eq!(practices.len(), 18);
+    let rank = |s: &Value| {
+        ["general", "industry", "system"]
+            .iter()
+            .position(|x| s == *x)
+            .expect("scope")
+    };
+    let (mut under, mut met, mut over) = (0, 0, 0);
+    for p in practices {
+        let (t, c) = (&p["target"], &p["current"]);
+        let below = c["comprehensiveness"].as_u64() < t["comprehensiveness"].as_u64()
+            || rank(&c["scope"]) < rank(&t["scope"]);
+        let expected = if below {
+            "under"
+        } else if t == c {
+            "met"
+        } else {
+            "over"
+        };
+        assert_eq!(p["status"], expected, "{p}");
+        match expected {
+            "under" => under += 1,
+            "met" => met += 1,
+            _ => over += 1,
+        }
+    }
+    assert_eq!(
+        (
+            v["summary"]["under"].as_u64(),
+            v["summary"]["met"].as_u64(),
+            v["summary"]["over"].as_u64()
+        ),
+        (Some(under), Some(met), Some(over))
+    );
+    assert!(
+        under > 0,
+        "the bottling-line example is meant to show a gap"
+    );
+}
+
+#[test]
+fn check_fails_with_the_list_of_practices_under_target() {
+    let gap = json_of(&["gap", BOTTLING_T, BOTTLING_A, "--json"]);
+    let under: Vec<String> = gap["practices"]
+        .as_array()
+        .expect("practices")
+        .iter()
+        .filter(|p| p["status"] == "under")
+        .map(|p| p["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    let out = smm()
+        .args(["check", BOTTLING_T, BOTTLING_A])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in &under {
+        assert!(text.contains(id.as_str()), "{id} not listed");
+    }
+}
+
+/// An assessment that achieves exactly the resolved target, pinned to it by digest.
+fn assessment_meeting(target_path: &Path, bump: Option<&str>) -> String {
+    let shown = json_of(&["show", target_path.to_str().expect("utf-8 path"), "--json"]);
+    let digest_out = smm()
+        .args(["digest", target_path.to_str().expect("path")])
+        .output()
+        .expect("digest");
+    let digest = String::from_utf8_lossy(&digest_out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let mut text = format!("smm: 1\nkind: Assessment\ntarget: {{path: target.yaml, sha256: {digest}}}\nproduct: {{name: P, version: '1'}}\ndate: 2026-05-01\npractices:\n");
+    for p in shown["practices"].as_array().expect("practices") {
+        let mut c = p["comprehensiveness"].as_u64().unwrap_or(0);
+        if bump == p["id"].as_str() {
+            c = c.saturating_sub(1);
+        }
+        text.push_str(&format!(
+            "  {}: {{comprehensiveness: {c}, scope: {}}}\n",
+            p["id"].as_str().unwrap_or(""),
+            p["scope"].as_str().unwrap_or("")
+        ));
+    }
+    text
+}
+
+#[test]
+fn check_passes_when_every_practice_meets_the_target() {
+    let (dir, target) = temp_file("target.yaml", &bottling_target());
+    std::fs::write(
+        dir.path().join("assessment.yaml"),
+        assessment_meeting(&target, None),
+    )
+    .expect("write");
+    smm()
+        .args(["check"])
+        .arg(&target)
+        .arg(dir.path().join("assessment.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("all 18 practices meet"));
+    std::fs::write(
+        dir.path().join("short.yaml"),
+        assessment_meeting(&target, Some("monitoring")),
+    )
+    .expect("write");
+    smm()
+        .args(["check"])
+        .arg(&target)
+        .arg(dir.path().join("short.yaml"))
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("monitoring").and(predicate::str::contains("1 level short")),
+        );
+    smm()
+        .args(["validate"])
+        .arg(&target)
+        .arg(dir.path().join("assessment.yaml"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn broken_yaml_names_file_line_and_column() {
+    let (_dir, path) = temp_file("t.yaml", "smm: 1\nkind: TargetProfile\nname: [unclosed\n");
+    smm()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("t.yaml:3:"));
+}
+
+#[test]
+fn an_unknown_practice_id_points_at_it_and_suggests_the_nearest() {
+    let text = bottling_target().replacen("  risk-attitude:", "  risk-atitude:", 1);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("  risk-atitude:"))
+        .expect("edited line")
+        + 1;
+    let (_dir, path) = temp_file("t.yaml", &text);
+    smm()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "t.yaml:{line}:3: practices.risk-atitude: unknown practice id"
+        )))
+        .stderr(predicate::str::contains("did you mean `risk-attitude`?"));
+}
+
+#[test]
+fn a_level_out_of_range_is_rejected_with_what_was_expected() {
+    let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 7", 1);
+    let (_dir, path) = temp_file("t.yaml", &text);
+    smm()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "out of range: expected 0 (none) to 4 (formalized)",
+        ));
+}
+
+#[test]
+fn an_override_without_rationale_is_rejected() {
+    let text = "smm: 1\nkind: TargetProfile\nname: t\nsystem: s\nrole: vendor\ndate: 2026-01-01\ncatalog: {id: iot-smm, version: '1.2'}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n  enablement: {statement: e, comprehensiveness: 2, scope: general}\n  hardening: {statement: h, comprehensiveness: 2, scope: general}\npractices:\n  monitoring:\n    comprehensiveness: 3\n";
+    let (_dir, path) = temp_file("t.yaml", text);
+    smm()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "t.yaml:13:3: practices.monitoring.rationale: an override needs a rationale",
+        ));
+}
+
+#[test]
+fn a_missing_domain_goal_is_named() {
+    let text = "smm: 1\nkind: TargetProfile\nname: t\nsystem: s\nrole: vendor\ndate: 2026-01-01\ncatalog: {id: iot-smm, version: '1.2'}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n";
+    let (_dir, path) = temp_file("t.yaml", text);
+    smm()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing the goal for domain `enablement`",
+        ))
+        .stderr(predicate::str::contains(
+            "missing the goal for domain `hardening`",
+        ));
+}
+
+#[test]
+fn the_wrong_kind_of_document_is_refused() {
+    smm()
+        .args(["show", BOTTLING_A])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "expected a TargetProfile document, found kind `Assessment`",
+        ));
+}
+
+#[test]
+fn a_target_digest_that_does_not_match_is_refused() {
+    let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 4", 1);
+    let (_dir, path) = temp_file("target.yaml", &text);
+    smm()
+        .arg("gap")
+        .arg(&path)
+        .arg(BOTTLING_A)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "target.sha256: the target's digest does not match",
+        ));
+}
+
+#[test]
+fn json_documents_are_accepted_as_well_as_yaml() {
+    let text = r#"{"smm": 1, "kind": "TargetProfile", "name": "json", "system": "s", "role": "consumer", "date": "2026-01-01",
+      "catalog": {"id": "iot-smm", "version": "1.2"},
+      "goals": {"governance": {"statement": "g", "comprehensiveness": "minimum", "scope": "G"},
+                "enablement": {"statement": "e", "comprehensiveness": 2, "scope": "general"},
+                "hardening": {"statement": "h", "comprehensiveness": "consistent", "scope": "I"}}}"#;
+    let (_dir, path) = temp_file("t.json", text);
+    let out = smm()
+        .args(["show", "--json"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let patch = v["practices"]
+        .as_array()
+        .expect("practices")
+        .iter()
+        .find(|p| p["id"] == "patch-management")
+        .expect("pm");
+    assert_eq!(
+        (patch["comprehensiveness"].as_u64(), patch["scope"].as_str()),
+        (Some(3), Some("industry"))
+    );
+}
+
+#[test]
+fn validate_accepts_every_example() {
+    for name in ["bottling-line", "hvac", "ota-gateway", "home-cameras"] {
+        smm()
+            .arg("validate")
+            .arg(format!("examples/{name}/target.yaml"))
+            .arg(format!("examples/{name}/assessment.yaml"))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("ok"));
+    }
+}
+
+#[test]
+fn validate_notices_changed_evidence() {
+    let dir = tempfile::tempdir().expect("dir");
+    let src = root().join("examples/bottling-line");
+    let copy = |rel: &str| {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(src.join(rel), &to).expect("copy");
+    };
+    copy("target.yaml");
+    copy("assessment.yaml");
+    for entry in std::fs::read_dir(src.join("evidence")).expect("evidence dir") {
+        let name = entry.expect("entry").file_name();
+        copy(&format!("evidence/{}", name.to_string_lossy()));
+    }
+    smm()
+        .arg("validate")
+        .arg(dir.path().join("assessment.yaml"))
+        .assert()
+        .success();
+    let first = std::fs::read_dir(dir.path().join("evidence"))
+        .expect("dir")
+        .next()
+        .expect("a file")
+        .expect("entry")
+        .path();
+    std::fs::write(&first, "tampered").expect("write");
+    smm()
+        .arg("validate")
+        .arg(dir.path().join("assessment.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has changed"));
+}
+
+#[test]
+fn committed_schemas_match_the_code() {
+    for (kind, file) in [
+        ("target-profile", "schemas/target-profile.schema.json"),
+        ("assessment", "schemas/assessment.schema.json"),
+    ] {
+        let out = smm().args(["schema", kind]).output().expect("run");
+        assert!(out.status.success());
+        let committed = std::fs::read_to_string(root().join(file)).unwrap_or_default();
+        assert!(
+            String::from_utf8_lossy(&out.stdout) == committed,
+            "{file} is out of date: run `scripts/update-schemas` and commit the result"
+        );
+    }
+}
+
+#[test]
+fn examples_validate_against_the_published_schemas() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/target-profile.schema.json"))
+            .expect("schema"),
+    )
+    .expect("json");
+    assert_eq!(
+        schema["properties"]["kind"]["$ref"]
+            .as_str()
+            .map(|s| s.contains("TargetProfileKind")),
+        Some(true)
+    );
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for field in [
+        "smm", "kind", "name", "system", "role", "date", "catalog", "goals",
+    ] {
+        assert!(required.contains(&field), "{field} not required");
+    }
+    let overrides = &schema["$defs"]["Override"];
+    assert_eq!(overrides["required"], serde_json::json!(["rationale"]));
+}
+
+#[test]
+fn a_custom_catalog_file_is_loaded_and_checked() {
+    let builtin =
+        std::fs::read_to_string(root().join("catalog/iot-smm-1.2.yaml")).expect("catalog");
+    let (_dir, good) = temp_file(
+        "c.yaml",
+        &builtin.replacen(
+            "title: IoT Security Maturity Model 1.2",
+            "title: Custom edition",
+            1,
+        ),
+    );
+    smm()
+        .arg("--catalog")
+        .arg(&good)
+        .arg("catalog")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Custom edition"));
+    let (_dir2, bad) = temp_file(
+        "c.yaml",
+        &builtin.replacen("id: compliance", "id: program-management", 1),
+    );
+    smm()
+        .arg("--catalog")
+        .arg(&bad)
+        .arg("catalog")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "duplicate id `program-management`",
+        ));
+}
+
+#[test]
+fn unreadable_and_binary_files_are_bad_input_not_crashes() {
+    smm()
+        .args(["show", "no/such/file.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.yaml: cannot read"));
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("bin.yaml");
+    std::fs::write(&path, [0xff, 0xfe, 0x00, 0x80]).expect("write");
+    smm()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8"));
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn arbitrary_input_files_exit_2_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("x.yaml");
+            std::fs::write(&path, &bytes).expect("write");
+            for cmd in ["validate", "show", "digest"] {
+                let out = smm().arg(cmd).arg(&path).output().expect("run");
+                prop_assert_eq!(out.status.code(), Some(2), "{} on {:?}: {}", cmd, bytes, String::from_utf8_lossy(&out.stderr));
+            }
+        }
+    }
+}

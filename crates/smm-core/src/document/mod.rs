@@ -1,0 +1,53 @@
+//! The documents people keep in git: target profiles and assessments.
+//!
+//! These types are the file format, nothing more: they keep what was written (and where) so
+//! errors can point at it and a document survives a round trip. Checking against the catalog
+//! happens in [`crate::resolve`] and [`crate::current`], which turn them into checked types.
+
+mod assessment;
+mod date;
+mod target;
+
+pub use assessment::{
+    AssessedPractice, Assessment, Evidence, Finding, FindingKind, Product, Recommendation,
+    Severity, TargetReference,
+};
+pub use date::Date;
+pub use target::{
+    CatalogReference, Factor, FactorKind, Goal, Impact, Override, StakeholderRole, TargetProfile,
+};
+
+use crate::diagnostic::Diagnostics;
+use crate::header::{expect_kind, parse_as, read_kind, Kind};
+
+/// Any document smm reads, by its `kind`.
+#[derive(Clone, Debug)]
+pub enum Document {
+    /// `kind: TargetProfile`.
+    TargetProfile(Box<TargetProfile>),
+    /// `kind: Assessment`.
+    Assessment(Box<Assessment>),
+    /// `kind: Catalog`.
+    Catalog(Box<crate::catalog::Catalog>),
+}
+
+/// Parses a document of any kind from YAML or JSON text.
+pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
+    Ok(match read_kind(source)? {
+        Kind::TargetProfile => Document::TargetProfile(Box::new(parse_as(source)?)),
+        Kind::Assessment => Document::Assessment(Box::new(parse_as(source)?)),
+        Kind::Catalog => Document::Catalog(Box::new(crate::catalog::parse_catalog(source)?)),
+    })
+}
+
+/// Parses a target profile, refusing other kinds.
+pub fn parse_target(source: &str) -> Result<TargetProfile, Diagnostics> {
+    expect_kind(source, Kind::TargetProfile)?;
+    parse_as(source)
+}
+
+/// Parses an assessment, refusing other kinds.
+pub fn parse_assessment(source: &str) -> Result<Assessment, Diagnostics> {
+    expect_kind(source, Kind::Assessment)?;
+    parse_as(source)
+}

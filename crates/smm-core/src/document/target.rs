@@ -1,0 +1,184 @@
+//! The target profile document: what a stakeholder needs for one system of interest.
+
+use schemars::{JsonSchema, Schema};
+use serde::{Deserialize, Serialize};
+
+use super::Date;
+use crate::level::{Comprehensiveness, Scope};
+use crate::located::{Entries, Located};
+
+/// The `kind` value of a target profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TargetProfileKind {
+    /// The only value.
+    TargetProfile,
+}
+
+/// A target profile as written: the five steps of setting a target, from background to practices.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "smm TargetProfile",
+    description = "What one stakeholder needs from one system of interest, per IoT SMM domain, subdomain and practice."
+)]
+pub struct TargetProfile {
+    /// Document format version: 1.
+    #[schemars(range(min = 1, max = 1))]
+    pub smm: u32,
+    /// Always `TargetProfile`.
+    pub kind: TargetProfileKind,
+    /// A short name for the profile.
+    pub name: Located<String>,
+    /// The profile's own version, e.g. `1.0`; a lowered level means a new version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The system of interest this target is for.
+    pub system: String,
+    /// Who sets the target.
+    pub role: StakeholderRole,
+    /// Who wrote it.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// When it was agreed.
+    pub date: Date,
+    /// The catalog (model edition) it is written against.
+    pub catalog: CatalogReference,
+    /// Step 1: background and problem, what is at stake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// Step 2: the factors that shape the target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<Factor>,
+    /// Step 3: one goal per domain, keyed by domain id.
+    pub goals: Entries<Goal>,
+    /// Step 4: needs per subdomain that differ from (or confirm) the domain's goal.
+    #[serde(default, skip_serializing_if = "Entries::is_empty")]
+    pub subdomains: Entries<Override>,
+    /// Step 5: purposes per practice that differ from (or confirm) the defaults.
+    #[serde(default, skip_serializing_if = "Entries::is_empty")]
+    pub practices: Entries<Override>,
+}
+
+/// Who is setting the target; the same system needs different things from each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StakeholderRole {
+    /// Builds and sells the product.
+    Vendor,
+    /// Puts products together into a system for a client.
+    Integrator,
+    /// Owns or operates the system.
+    #[serde(alias = "owner")]
+    Operator,
+    /// Uses the product.
+    Consumer,
+}
+
+/// Which catalog a document is written against.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogReference {
+    /// The model's id, e.g. `iot-smm`.
+    pub id: Located<String>,
+    /// The edition, e.g. `1.2`.
+    pub version: Located<String>,
+}
+
+/// One factor of step 2: something about the system or business that shapes the target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Factor {
+    /// What kind of factor it is.
+    pub kind: FactorKind,
+    /// How strongly it weighs, when that is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+    /// The factor, in the author's words.
+    pub description: String,
+}
+
+/// The kinds of factor the five-step method asks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactorKind {
+    /// Harm to people or the environment.
+    Safety,
+    /// Need for uninterrupted service.
+    Continuity,
+    /// Length and kind of the lifecycle.
+    Lifecycle,
+    /// Exposure to networks, the internet or the public.
+    Exposure,
+    /// Laws, regulation and mandatory standards.
+    Regulation,
+    /// Constraints of the industry.
+    Industry,
+    /// Constraints of this particular system.
+    System,
+    /// Size, timing, competition, budget.
+    Business,
+    /// Known threats, threat sources and worst impacts.
+    Threats,
+    /// Expectations, priorities and indicators of success.
+    Expectations,
+    /// What is already in place.
+    InPlace,
+}
+
+/// How much a factor weighs.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// Weighs little.
+    Low,
+    /// Weighs noticeably.
+    Medium,
+    /// Weighs heavily.
+    High,
+}
+
+/// A domain's goal: a statement and the default level it sets for everything below.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    /// The goal in plain words.
+    pub statement: String,
+    /// Default comprehensiveness for the domain's subdomains and practices.
+    pub comprehensiveness: Located<Comprehensiveness>,
+    /// Default scope for the domain's subdomains and practices.
+    pub scope: Located<Scope>,
+}
+
+/// A specialist's decision on a subdomain or practice: a new level, or a confirmation of the
+/// default, always with the reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = require_rationale)]
+pub struct Override {
+    /// New comprehensiveness; absent keeps the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comprehensiveness: Option<Located<Comprehensiveness>>,
+    /// New scope; absent keeps the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Located<Scope>>,
+    /// Why: required, so every deviation from the defaults can be explained to the next reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<Located<String>>,
+}
+
+/// The schema says what resolution enforces: an override without a rationale is refused.
+/// (In Rust the field is optional so the error can name the override that lacks it.)
+fn require_rationale(schema: &mut Schema) {
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("required".into(), serde_json::json!(["rationale"]));
+    }
+    if let Some(props) = schema
+        .get_mut("properties")
+        .and_then(|p| p.get_mut("rationale"))
+        .and_then(|r| r.as_object_mut())
+    {
+        props.insert("minLength".into(), serde_json::json!(1));
+    }
+}

@@ -1,0 +1,176 @@
+//! The two lines every smm document starts with: `smm: 1` and `kind: ...`.
+//!
+//! Reading them first, leniently, lets us say "this is an Assessment, a TargetProfile was
+//! expected" instead of a confusing list of unknown fields.
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::located::{Located, Position};
+
+/// The document format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The kinds of document smm reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A model catalog.
+    Catalog,
+    /// A target profile.
+    TargetProfile,
+    /// An assessment (a current profile).
+    Assessment,
+}
+
+impl Kind {
+    /// Every kind, for messages.
+    pub const ALL: [Kind; 3] = [Kind::Catalog, Kind::TargetProfile, Kind::Assessment];
+
+    /// The name written after `kind:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Catalog => "Catalog",
+            Kind::TargetProfile => "TargetProfile",
+            Kind::Assessment => "Assessment",
+        }
+    }
+
+    /// Parses a kind name, ignoring case and `-`/`_` (so `target-profile` works on the CLI).
+    pub fn parse(text: &str) -> Option<Kind> {
+        let wanted: String = text
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let wanted = if wanted == "target" {
+            "targetprofile".to_string()
+        } else {
+            wanted
+        };
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name().to_ascii_lowercase() == wanted)
+    }
+}
+
+#[derive(Deserialize)]
+struct RawHeader {
+    #[serde(default)]
+    smm: Option<Located<serde_json::Value>>,
+    #[serde(default)]
+    kind: Option<Located<String>>,
+}
+
+/// Reads and checks the header, returning the document's kind.
+pub fn read_kind(source: &str) -> Result<Kind, Diagnostics> {
+    let raw: RawHeader = serde_saphyr::from_str(source).map_err(|e| {
+        let mut d = Diagnostic::from_yaml(&e);
+        if d.message.contains("expected") && d.message.contains("map") || source.trim().is_empty() {
+            d.message =
+                "expected an smm document: a mapping that starts with `smm: 1` and `kind: ...`"
+                    .to_string();
+        }
+        Diagnostics::from(d)
+    })?;
+    let start = Position::new(1, 1);
+    let Some(smm) = raw.smm else {
+        return Err(
+            Diagnostic::new(start, "smm", "missing the format version line `smm: 1`").into(),
+        );
+    };
+    if smm.value.as_u64() != Some(u64::from(FORMAT_VERSION)) {
+        return Err(Diagnostic::new(
+            smm.at,
+            "smm",
+            format!(
+                "unsupported format version {}: this smm reads version {FORMAT_VERSION}",
+                smm.value
+            ),
+        )
+        .into());
+    }
+    let Some(kind) = raw.kind else {
+        return Err(Diagnostic::new(
+            start,
+            "kind",
+            "missing `kind:` (one of Catalog, TargetProfile, Assessment)",
+        )
+        .into());
+    };
+    Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == kind.value)
+        .ok_or_else(|| {
+            Diagnostic::new(
+                kind.at,
+                "kind",
+                format!(
+                    "unknown kind `{}`: expected Catalog, TargetProfile or Assessment",
+                    kind.value
+                ),
+            )
+            .into()
+        })
+}
+
+/// Reads the header and fails unless the document is of the `expected` kind.
+pub fn expect_kind(source: &str, expected: Kind) -> Result<(), Diagnostics> {
+    let kind = read_kind(source)?;
+    if kind == expected {
+        return Ok(());
+    }
+    let at = locate_kind(source);
+    Err(Diagnostic::new(
+        at,
+        "kind",
+        format!(
+            "expected a {} document, found kind `{}`",
+            expected.name(),
+            kind.name()
+        ),
+    )
+    .into())
+}
+
+fn locate_kind(source: &str) -> Position {
+    #[derive(Deserialize)]
+    struct KindOnly {
+        kind: Located<String>,
+    }
+    serde_saphyr::from_str::<KindOnly>(source)
+        .map(|k| k.kind.at)
+        .unwrap_or_default()
+}
+
+/// Parses a whole document into `T`, turning every parser error into a diagnostic.
+pub(crate) fn parse_as<'de, T: Deserialize<'de>>(source: &'de str) -> Result<T, Diagnostics> {
+    serde_saphyr::from_str(source).map_err(|e| Diagnostics::from(Diagnostic::from_yaml(&e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_kind_is_named_with_its_position() {
+        let err =
+            expect_kind("smm: 1\nkind: Assessment\n", Kind::TargetProfile).expect_err("wrong kind");
+        assert_eq!(err.0[0].at, Position::new(2, 7));
+        assert!(err.0[0].message.contains("expected a TargetProfile"));
+    }
+
+    #[test]
+    fn a_future_format_version_is_refused() {
+        let err = read_kind("smm: 2\nkind: Catalog\n").expect_err("version 2");
+        assert!(err.0[0].message.contains("unsupported format version 2"));
+    }
+
+    #[test]
+    fn text_that_is_not_a_mapping_gets_a_plain_explanation() {
+        let err = read_kind("just words").expect_err("not a mapping");
+        assert!(
+            err.0[0].message.contains("expected an smm document"),
+            "{err}"
+        );
+    }
+}

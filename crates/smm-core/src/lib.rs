@@ -1,0 +1,42 @@
+//! The IoT Security Maturity Model (IoT SMM) as a library: the pipeline's logic, with no I/O.
+//!
+//! Everything smm does is one pipeline, and this crate holds all of it that is not about files,
+//! terminals or networks:
+//!
+//! - [`Catalog`]: the model as data (domains, subdomains, practices, level meanings), parsed and
+//!   checked by [`parse_catalog`]; the IoT SMM 1.2 catalog is built in ([`Catalog::builtin`]).
+//! - [`TargetProfile`] and [`Assessment`]: the documents people keep in git, parsed from YAML or
+//!   JSON by [`parse_target`] and [`parse_assessment`], with every error located
+//!   ([`Diagnostics`]).
+//! - [`resolve`]: defaults flow from domain goals to subdomains to practices, overrides win, and
+//!   each value keeps its [`Source`]; the result is a [`ResolvedTarget`] with roll-ups ([`Rollup`]).
+//! - [`current_profile`]: an assessment checked against the catalog, as a [`CurrentProfile`].
+//! - [`gap()`]: the two compared practice by practice, rolled up per subdomain and domain.
+//! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
+#![deny(missing_docs)]
+
+pub mod catalog;
+pub mod current;
+pub mod diagnostic;
+pub mod digest;
+pub mod document;
+pub mod gap;
+pub mod header;
+pub mod id;
+pub mod level;
+pub mod located;
+pub mod resolve;
+pub mod rollup;
+
+pub use catalog::{parse_catalog, Catalog};
+pub use current::{current_profile, CurrentProfile};
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use digest::{check_target_digest, content_digest};
+pub use document::{
+    parse_assessment, parse_document, parse_target, Assessment, Document, TargetProfile,
+};
+pub use gap::{gap, Gap, Status};
+pub use header::Kind;
+pub use level::{Comprehensiveness, Level, Scope};
+pub use resolve::{resolve, ResolvedTarget, Source};
+pub use rollup::Rollup;
