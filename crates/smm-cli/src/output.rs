@@ -46,6 +46,25 @@ pub fn print_json<T: Serialize>(value: &T) {
     print(&format!("{text}\n"));
 }
 
+/// Output documents carry the same header as input documents, so consumers can check the
+/// format version before reading on.
+#[derive(Serialize)]
+struct Tagged<'a, T> {
+    smm: u32,
+    kind: &'a str,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+/// Writes a value as pretty JSON, headed by `smm: 1` and its `kind`.
+pub fn print_tagged_json<T: Serialize>(kind: &str, value: &T) {
+    print_json(&Tagged {
+        smm: 1,
+        kind,
+        body: value,
+    });
+}
+
 /// Text with a style, rendered with ANSI codes that anstream may strip.
 pub fn styled(style: Style, text: &str) -> String {
     format!("{}{text}{}", style.render(), style.render_reset())

@@ -338,49 +338,45 @@ fn an_unknown_practice_id_points_at_it_and_suggests_the_nearest() {
         .stderr(predicate::str::contains("did you mean `risk-attitude`?"));
 }
 
+/// The first lines of a target, up to and including the governance goal.
+const TARGET_HEAD: &str = "smm: 1\nkind: TargetProfile\nname: t\nsystem: s\nrole: vendor\ndate: 2026-01-01\ncatalog: {id: iot-smm, version: '1.2'}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n";
+
+/// `smm show` on `text` exits 2 and says each of `expected` on standard error.
+fn show_rejects(text: &str, expected: &[&str]) {
+    let (_dir, path) = temp_file("t.yaml", text);
+    let mut assert = smm().arg("show").arg(&path).assert().code(2);
+    for e in expected {
+        assert = assert.stderr(predicate::str::contains(*e));
+    }
+}
+
 #[test]
 fn a_level_out_of_range_is_rejected_with_what_was_expected() {
     let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 7", 1);
-    let (_dir, path) = temp_file("t.yaml", &text);
-    smm()
-        .arg("show")
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "out of range: expected 0 (none) to 4 (formalized)",
-        ));
+    show_rejects(
+        &text,
+        &["out of range: expected 0 (none) to 4 (formalized)"],
+    );
 }
 
 #[test]
 fn an_override_without_rationale_is_rejected() {
-    let text = "smm: 1\nkind: TargetProfile\nname: t\nsystem: s\nrole: vendor\ndate: 2026-01-01\ncatalog: {id: iot-smm, version: '1.2'}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n  enablement: {statement: e, comprehensiveness: 2, scope: general}\n  hardening: {statement: h, comprehensiveness: 2, scope: general}\npractices:\n  monitoring:\n    comprehensiveness: 3\n";
-    let (_dir, path) = temp_file("t.yaml", text);
-    smm()
-        .arg("show")
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "t.yaml:13:3: practices.monitoring.rationale: an override needs a rationale",
-        ));
+    let text = format!("{TARGET_HEAD}  enablement: {{statement: e, comprehensiveness: 2, scope: general}}\n  hardening: {{statement: h, comprehensiveness: 2, scope: general}}\npractices:\n  monitoring:\n    comprehensiveness: 3\n");
+    show_rejects(
+        &text,
+        &["t.yaml:13:3: practices.monitoring.rationale: an override needs a rationale"],
+    );
 }
 
 #[test]
 fn a_missing_domain_goal_is_named() {
-    let text = "smm: 1\nkind: TargetProfile\nname: t\nsystem: s\nrole: vendor\ndate: 2026-01-01\ncatalog: {id: iot-smm, version: '1.2'}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n";
-    let (_dir, path) = temp_file("t.yaml", text);
-    smm()
-        .arg("show")
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+    show_rejects(
+        TARGET_HEAD,
+        &[
             "missing the goal for domain `enablement`",
-        ))
-        .stderr(predicate::str::contains(
             "missing the goal for domain `hardening`",
-        ));
+        ],
+    );
 }
 
 #[test]

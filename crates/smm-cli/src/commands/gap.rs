@@ -25,7 +25,7 @@ pub fn run_gap(
 ) -> Result<(), Failure> {
     let gap = compute(catalog, target, assessment)?;
     if json {
-        output::print_json(&gap);
+        output::print_tagged_json("Gap", &gap);
     } else {
         output::print(&render(&gap));
     }

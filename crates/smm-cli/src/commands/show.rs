@@ -13,7 +13,7 @@ use crate::output::{self, styled, Table, DIM, HEADER};
 pub fn run(catalog: &Catalog, path: &Path, json: bool) -> Result<(), Failure> {
     let target = load_target(catalog, path)?;
     if json {
-        output::print_json(&target.resolved);
+        output::print_tagged_json("ResolvedTarget", &target.resolved);
     } else {
         output::print(&render(&target.resolved));
     }
