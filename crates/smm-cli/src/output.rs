@@ -107,10 +107,11 @@ fn render_problem(p: &Problem) -> String {
     };
     let mut out = format!("{} {place}{field}{}\n", styled(ERROR, "error:"), d.message);
     if let (Some(text), true) = (&p.text, d.at.is_known()) {
-        if let Some(line) = text.lines().nth((d.at.line - 1) as usize) {
+        if let Some(full) = text.lines().nth((d.at.line - 1) as usize) {
+            let (line, column) = excerpt(full, d.at.column.saturating_sub(1) as usize);
             let number = d.at.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret = " ".repeat((d.at.column.saturating_sub(1)) as usize);
+            let caret = " ".repeat(column);
             out.push_str(&format!("{pad} {}\n", styled(DIM, "|")));
             out.push_str(&format!(
                 "{} {} {line}\n",
@@ -129,6 +130,32 @@ fn render_problem(p: &Problem) -> String {
     }
     out
 }
+
+/// At most [`EXCERPT_WIDTH`] characters of a long line around `column` (0-based), and the
+/// column's position within the excerpt: a minified JSON file is one very long line.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= EXCERPT_WIDTH {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(EXCERPT_WIDTH / 2)
+        .min(chars.len().saturating_sub(EXCERPT_WIDTH));
+    let end = (start + EXCERPT_WIDTH).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut column = column - start;
+    if start > 0 {
+        text.insert_str(0, "...");
+        column += 3;
+    }
+    if end < chars.len() {
+        text.push_str("...");
+    }
+    (text, column)
+}
+
+/// How much of a long source line an error quotes.
+const EXCERPT_WIDTH: usize = 100;
 
 /// A plain text table: left-aligned columns, a bold header, styles per cell.
 #[derive(Default)]

@@ -598,3 +598,20 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn hostile_yaml_is_refused_within_limits() {
+    let deep = format!(
+        "smm: 1\nkind: TargetProfile\nname: {}\n",
+        "[".repeat(100_000)
+    );
+    show_rejects(&deep, &["recursion limit"]);
+    let mut bomb = "smm: 1\nkind: TargetProfile\na0: &a0 [x,x,x,x,x,x,x,x,x]\n".to_string();
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 9].join(",")
+        ));
+    }
+    show_rejects(&bomb, &["budget"]);
+}
