@@ -615,3 +615,9 @@ fn hostile_yaml_is_refused_within_limits() {
     }
     show_rejects(&bomb, &["budget"]);
 }
+
+#[test]
+fn a_document_of_another_format_version_is_refused() {
+    let text = bottling_target().replacen("smm: 1", "smm: 2", 1);
+    show_rejects(&text, &["t.yaml:1:6: smm: unsupported format version 2"]);
+}

@@ -12,9 +12,13 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use smm_core::catalog::BUILTIN_CATALOG_YAML;
-use smm_core::{current_profile, gap, parse_assessment, parse_catalog, parse_target, resolve};
+use smm_core::header::read_kind;
+use smm_core::{
+    check_target_digest, current_profile, gap, parse_assessment, parse_catalog, parse_target,
+    resolve,
+};
 
 const BOTTLING_TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
 const BOTTLING_ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
@@ -33,7 +37,7 @@ fn pipeline(catalog: &str, target: &str, assessment: &str) -> smm_core::Gap {
     let assessment = parse_assessment(assessment).expect("assessment");
     let resolved = resolve(&catalog, &target).expect("resolve");
     let current = current_profile(&catalog, &assessment).expect("current profile");
-    gap(&resolved, &current)
+    gap(&resolved, &current).expect("same catalog")
 }
 
 fn real(c: &mut Criterion) {
@@ -43,14 +47,21 @@ fn real(c: &mut Criterion) {
     let resolved = resolve(&catalog, &target).expect("bottling-line target resolves");
     let current = current_profile(&catalog, &assessment).expect("bottling-line assessment checks");
     assert_eq!(
-        gap(&resolved, &current).practices.len(),
+        gap(&resolved, &current)
+            .expect("same catalog")
+            .practices
+            .len(),
         catalog.practices().len()
     );
 
     let mut group = c.benchmark_group("real");
-    group.measurement_time(Duration::from_secs(3));
+    group.measurement_time(Duration::from_secs(4));
     group.bench_function("parse_catalog", |b| {
         b.iter(|| parse_catalog(black_box(BUILTIN_CATALOG_YAML)))
+    });
+    // The header check alone, which parse_catalog, parse_target and parse_assessment run first.
+    group.bench_function("read_kind(catalog)", |b| {
+        b.iter(|| read_kind(black_box(BUILTIN_CATALOG_YAML)))
     });
     group.bench_function("parse_target", |b| {
         b.iter(|| parse_target(black_box(BOTTLING_TARGET)))
@@ -78,6 +89,10 @@ fn real(c: &mut Criterion) {
     });
     group.bench_function("gap", |b| {
         b.iter(|| gap(black_box(&resolved), black_box(&current)))
+    });
+    // `smm gap` also checks that the assessment names the target by its content digest.
+    group.bench_function("check_target_digest", |b| {
+        b.iter(|| check_target_digest(black_box(&assessment), black_box(&target)))
     });
     group.bench_function("end_to_end", |b| {
         b.iter(|| {
@@ -298,22 +313,33 @@ fn synthetic(c: &mut Criterion) {
     let catalog_yaml = synthetic_catalog();
     let target_yaml = synthetic_target();
     let assessment_yaml = synthetic_assessment();
+    eprintln!(
+        "synthetic documents: catalog {} bytes, target {} bytes, assessment {} bytes",
+        catalog_yaml.len(),
+        target_yaml.len(),
+        assessment_yaml.len()
+    );
     let catalog = parse_catalog(&catalog_yaml).expect("synthetic catalog is valid");
     assert_eq!(catalog.practices().len(), PRACTICES);
     let target = parse_target(&target_yaml).expect("synthetic target parses");
     let assessment = parse_assessment(&assessment_yaml).expect("synthetic assessment parses");
     let resolved = resolve(&catalog, &target).expect("synthetic target resolves");
     let current = current_profile(&catalog, &assessment).expect("synthetic assessment checks");
-    let result = gap(&resolved, &current);
+    let result = gap(&resolved, &current).expect("same catalog");
     assert_eq!(result.summary.total, PRACTICES);
     assert!(result.summary.under > 0 && result.summary.met > 0 && result.summary.over > 0);
 
     let mut group = c.benchmark_group("synthetic-1000");
+    // Each iteration takes milliseconds: flat sampling keeps 30 samples within 5 s.
+    group.sampling_mode(SamplingMode::Flat);
     group.sample_size(30);
-    group.measurement_time(Duration::from_secs(3));
+    group.measurement_time(Duration::from_secs(5));
     group.throughput(Throughput::Elements(PRACTICES as u64));
     group.bench_function("parse_catalog", |b| {
         b.iter(|| parse_catalog(black_box(&catalog_yaml)))
+    });
+    group.bench_function("read_kind(catalog)", |b| {
+        b.iter(|| read_kind(black_box(&catalog_yaml)))
     });
     group.bench_function("parse_target", |b| {
         b.iter(|| parse_target(black_box(&target_yaml)))

@@ -4,11 +4,13 @@
 //! nothing falls short and something exceeds. Over is reported, not rewarded: the model's point is
 //! sufficient security, and effort above target may be effort misplaced.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::current::CurrentProfile;
 use crate::id::{DomainId, PracticeId, SubdomainId};
-use crate::level::{Comprehensiveness, Level, Scope};
+use crate::level::Level;
 use crate::resolve::{ResolvedTarget, Source};
 use crate::rollup::Rollup;
 
@@ -155,37 +157,64 @@ impl Gap {
     }
 }
 
+/// A target and an assessment checked against different catalogs cannot be compared.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the target uses catalog {target} but the assessment was checked against {current}")]
+pub struct CatalogMismatch {
+    /// The target's catalog (`id@version`).
+    pub target: String,
+    /// The assessment's catalog.
+    pub current: String,
+}
+
 /// Compares a resolved target with a current profile built from the same catalog.
-pub fn gap(target: &ResolvedTarget, current: &CurrentProfile) -> Gap {
-    let practices: Vec<PracticeGap> = target
+pub fn gap(target: &ResolvedTarget, current: &CurrentProfile) -> Result<Gap, CatalogMismatch> {
+    let achieved: HashMap<&str, Level> = current
         .practices
         .iter()
-        .map(|t| {
-            // Both sides come from one catalog, which checks that every practice is assessed;
-            // a missing one can only come from mixing catalogs and then counts as nothing achieved.
-            let achieved = current
-                .practice(t.id.as_str())
-                .map(|c| c.level)
-                .unwrap_or(Level::new(Comprehensiveness::None, Scope::General));
-            let required = t.level();
-            PracticeGap {
-                id: t.id.clone(),
-                name: t.name.clone(),
-                domain: t.domain.clone(),
-                subdomain: t.subdomain.clone(),
-                target: required,
-                current: achieved,
-                status: Status::of(required, achieved),
-                comprehensiveness_delta: achieved.comprehensiveness.value() as i8
-                    - required.comprehensiveness.value() as i8,
-                scope_delta: achieved.scope.rank() as i8 - required.scope.rank() as i8,
-                source: t.source,
-                rationale: t.rationale.clone(),
-            }
-        })
+        .map(|c| (c.id.as_str(), c.level))
         .collect();
-    let group = |id: &str, name: &str, target: &Rollup, members: Vec<&PracticeGap>| {
-        let summary = Summary::count(members.iter().copied());
+    if target.catalog != current.catalog || achieved.len() != target.practices.len() {
+        return Err(CatalogMismatch {
+            target: target.catalog.clone(),
+            current: current.catalog.clone(),
+        });
+    }
+    let mut practices = Vec::with_capacity(target.practices.len());
+    for t in &target.practices {
+        let Some(&achieved) = achieved.get(t.id.as_str()) else {
+            return Err(CatalogMismatch {
+                target: target.catalog.clone(),
+                current: current.catalog.clone(),
+            });
+        };
+        let required = t.level();
+        practices.push(PracticeGap {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            domain: t.domain.clone(),
+            subdomain: t.subdomain.clone(),
+            target: required,
+            current: achieved,
+            status: Status::of(required, achieved),
+            comprehensiveness_delta: achieved.comprehensiveness.value() as i8
+                - required.comprehensiveness.value() as i8,
+            scope_delta: achieved.scope.rank() as i8 - required.scope.rank() as i8,
+            source: t.source,
+            rationale: t.rationale.clone(),
+        });
+    }
+    let mut by_subdomain: HashMap<&str, Vec<&PracticeGap>> = HashMap::new();
+    let mut by_domain: HashMap<&str, Vec<&PracticeGap>> = HashMap::new();
+    for p in &practices {
+        by_subdomain
+            .entry(p.subdomain.as_str())
+            .or_default()
+            .push(p);
+        by_domain.entry(p.domain.as_str()).or_default().push(p);
+    }
+    let group = |id: &str, name: &str, target: &Rollup, members: Option<&Vec<&PracticeGap>>| {
+        let summary = Summary::count(members.into_iter().flatten().copied());
         GroupGap {
             id: id.to_string(),
             name: name.to_string(),
@@ -202,7 +231,7 @@ pub fn gap(target: &ResolvedTarget, current: &CurrentProfile) -> Gap {
                 s.id.as_str(),
                 &s.name,
                 &s.rollup,
-                practices.iter().filter(|p| p.subdomain == s.id).collect(),
+                by_subdomain.get(s.id.as_str()),
             )
         })
         .collect();
@@ -214,11 +243,11 @@ pub fn gap(target: &ResolvedTarget, current: &CurrentProfile) -> Gap {
                 d.id.as_str(),
                 &d.name,
                 &d.rollup,
-                practices.iter().filter(|p| p.domain == d.id).collect(),
+                by_domain.get(d.id.as_str()),
             )
         })
         .collect();
-    Gap {
+    Ok(Gap {
         target: target.name.clone(),
         product: current.product.clone(),
         version: current.version.clone(),
@@ -226,7 +255,7 @@ pub fn gap(target: &ResolvedTarget, current: &CurrentProfile) -> Gap {
         practices,
         subdomains,
         domains,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -142,9 +142,57 @@ fn locate_kind(source: &str) -> Position {
         .unwrap_or_default()
 }
 
-/// Parses a whole document into `T`, turning every parser error into a diagnostic.
-pub(crate) fn parse_as<'de, T: Deserialize<'de>>(source: &'de str) -> Result<T, Diagnostics> {
-    serde_saphyr::from_str(source).map_err(|e| Diagnostics::from(Diagnostic::from_yaml(&e)))
+/// Parses a document of the `expected` kind in one pass; only when that fails is the header read
+/// on its own, so a wrong kind or version gets a plain message instead of a field error.
+pub(crate) fn parse_kind<'de, T: Deserialize<'de>>(
+    source: &'de str,
+    expected: Kind,
+) -> Result<T, Diagnostics> {
+    match serde_saphyr::from_str(source) {
+        Ok(document) => Ok(document),
+        Err(e) => {
+            expect_kind(source, expected)?;
+            Err(Diagnostic::from_yaml(&e).into())
+        }
+    }
+}
+
+/// The `smm:` line: the format version, which must be [`FORMAT_VERSION`].
+///
+/// A type of its own so the typed documents refuse other versions while they are parsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FormatVersion;
+
+impl serde::Serialize for FormatVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(FORMAT_VERSION)
+    }
+}
+
+impl<'de> Deserialize<'de> for FormatVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.as_u64() == Some(u64::from(FORMAT_VERSION)) {
+            Ok(FormatVersion)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unsupported format version {value}: this smm reads version {FORMAT_VERSION}"
+            )))
+        }
+    }
+}
+
+impl schemars::JsonSchema for FormatVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FormatVersion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Document format version; this edition of smm reads 1.",
+            "type": "integer",
+            "const": FORMAT_VERSION
+        })
+    }
 }
 
 #[cfg(test)]

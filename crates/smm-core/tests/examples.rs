@@ -117,7 +117,7 @@ fn every_example_is_consistent_and_pins_its_target() {
         );
         let current =
             current_profile(&catalog, &assessment).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let g = gap(&resolved, &current);
+        let g = gap(&resolved, &current).expect("same catalog");
         assert_eq!(g.summary.total, 18);
         assert_eq!(g.summary.under + g.summary.met + g.summary.over, 18);
         // Every override in an example carries a reason.

@@ -5,7 +5,7 @@ use std::path::Path;
 use smm_core::gap::{Gap, PracticeGap, Status};
 use smm_core::{gap, Catalog};
 
-use crate::failure::Failure;
+use crate::failure::{Failure, Problem};
 use crate::input::{check_pairing, load_assessment, load_target};
 use crate::output::{self, styled, Table, DIM, HEADER, MET, OVER, UNDER};
 
@@ -13,7 +13,9 @@ fn compute(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<Gap, F
     let target = load_target(catalog, target)?;
     let assessment = load_assessment(catalog, assessment)?;
     check_pairing(&target, &assessment)?;
-    Ok(gap(&target.resolved, &assessment.current))
+    // Both were checked against the same catalog just above, so they always match.
+    gap(&target.resolved, &assessment.current)
+        .map_err(|e| Failure::from(Problem::file(&assessment.source.path, e.to_string())))
 }
 
 /// `smm gap`: the table and summary; never a failed check, whatever the gap.

@@ -6,22 +6,50 @@
 
 use std::collections::HashMap;
 
+use serde::Deserialize;
+
 use super::{Catalog, Index, Node};
+use super::{CatalogKind, ComprehensivenessMeaning, Domain, ScopeMeaning};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::header::{expect_kind, parse_as, Kind};
+use crate::header::{parse_kind, FormatVersion, Kind};
 use crate::id::is_well_formed;
 use crate::level::{Comprehensiveness, Scope};
+use crate::located::Located;
 use crate::located::Position;
 
 /// Parses and checks a catalog from YAML or JSON text.
 pub fn parse_catalog(source: &str) -> Result<Catalog, Diagnostics> {
-    expect_kind(source, Kind::Catalog)?;
-    let mut catalog: Catalog = parse_as(source)?;
+    let file: CatalogFile = parse_kind(source, Kind::Catalog)?;
+    let mut catalog = Catalog {
+        smm: file.smm,
+        kind: file.kind,
+        id: file.id,
+        version: file.version,
+        title: file.title,
+        comprehensiveness: file.comprehensiveness,
+        scopes: file.scopes,
+        domains: file.domains,
+        index: Index::default(),
+    };
     let mut problems = Diagnostics::default();
     check_meanings(&catalog, &mut problems);
     catalog.index = build_index(&catalog, &mut problems);
     check_practices(&catalog, &mut problems);
     problems.into_result(catalog)
+}
+
+/// The catalog as written; [`parse_catalog`] checks it and adds the index.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    smm: FormatVersion,
+    kind: CatalogKind,
+    id: Located<String>,
+    version: Located<String>,
+    title: String,
+    comprehensiveness: Vec<ComprehensivenessMeaning>,
+    scopes: Vec<ScopeMeaning>,
+    domains: Vec<Domain>,
 }
 
 fn check_meanings(catalog: &Catalog, problems: &mut Diagnostics) {

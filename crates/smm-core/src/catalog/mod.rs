@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::header::FormatVersion;
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::{Comprehensiveness, Scope};
 use crate::located::Located;
@@ -19,14 +20,23 @@ pub use load::parse_catalog;
 /// The IoT SMM 1.2 catalog, shipped in the binary.
 pub const BUILTIN_CATALOG_YAML: &str = include_str!("../../../../catalog/iot-smm-1.2.yaml");
 
+/// The `kind` value of a catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CatalogKind {
+    /// The only value.
+    Catalog,
+}
+
 /// A loaded, checked catalog.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Only [`parse_catalog`] makes one (it is `Serialize` but not `Deserialize`), so every catalog
+/// in use has been checked and indexed.
+#[derive(Clone, Debug, Serialize)]
 pub struct Catalog {
     /// Document format version; always 1.
-    pub smm: Located<u32>,
+    pub smm: FormatVersion,
     /// Always `Catalog`.
-    pub kind: Located<String>,
+    pub kind: CatalogKind,
     /// The model's id, e.g. `iot-smm`.
     pub id: Located<String>,
     /// The model's edition, e.g. `1.2`.
@@ -40,7 +50,7 @@ pub struct Catalog {
     /// The hierarchy.
     pub domains: Vec<Domain>,
     #[serde(skip)]
-    index: Index,
+    pub(crate) index: Index,
 }
 
 /// The general meaning of one comprehensiveness level.
@@ -157,7 +167,7 @@ pub enum Node {
 
 /// Lookups built once at load time, so resolution never scans the tree.
 #[derive(Clone, Debug, Default)]
-struct Index {
+pub(crate) struct Index {
     by_id: HashMap<String, Node>,
     by_name: HashMap<String, Node>,
     practices: Vec<(usize, usize, usize)>,

@@ -18,7 +18,7 @@ pub use target::{
 };
 
 use crate::diagnostic::Diagnostics;
-use crate::header::{expect_kind, parse_as, read_kind, Kind};
+use crate::header::{parse_kind, read_kind, Kind};
 
 /// Any document smm reads, by its `kind`.
 #[derive(Clone, Debug)]
@@ -34,20 +34,18 @@ pub enum Document {
 /// Parses a document of any kind from YAML or JSON text.
 pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
     Ok(match read_kind(source)? {
-        Kind::TargetProfile => Document::TargetProfile(Box::new(parse_as(source)?)),
-        Kind::Assessment => Document::Assessment(Box::new(parse_as(source)?)),
+        Kind::TargetProfile => Document::TargetProfile(Box::new(parse_target(source)?)),
+        Kind::Assessment => Document::Assessment(Box::new(parse_assessment(source)?)),
         Kind::Catalog => Document::Catalog(Box::new(crate::catalog::parse_catalog(source)?)),
     })
 }
 
 /// Parses a target profile, refusing other kinds.
 pub fn parse_target(source: &str) -> Result<TargetProfile, Diagnostics> {
-    expect_kind(source, Kind::TargetProfile)?;
-    parse_as(source)
+    parse_kind(source, Kind::TargetProfile)
 }
 
 /// Parses an assessment, refusing other kinds.
 pub fn parse_assessment(source: &str) -> Result<Assessment, Diagnostics> {
-    expect_kind(source, Kind::Assessment)?;
-    parse_as(source)
+    parse_kind(source, Kind::Assessment)
 }

@@ -4,6 +4,7 @@ use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 
 use super::Date;
+use crate::header::FormatVersion;
 use crate::level::{Comprehensiveness, Scope};
 use crate::located::{Entries, Located};
 
@@ -23,8 +24,7 @@ pub enum TargetProfileKind {
 )]
 pub struct TargetProfile {
     /// Document format version: 1.
-    #[schemars(range(min = 1, max = 1))]
-    pub smm: u32,
+    pub smm: FormatVersion,
     /// Always `TargetProfile`.
     pub kind: TargetProfileKind,
     /// A short name for the profile.
