@@ -34,12 +34,19 @@ pub enum Command {
     },
     /// Check documents against the catalog and against each other.
     ///
+    /// Targets are also checked against the catalog's consistency rules (see docs/rules.md):
+    /// warnings name the rule, the practices, why and the fix; a profile can accept a rule under
+    /// `accepted-rules:` with a reason.
+    ///
     /// Targets are resolved; assessments are checked for complete practices, consistent findings,
     /// evidence files matching their digests, and a target digest matching the target they name.
     Validate {
         /// Target profiles, assessments or catalogs.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Treat consistency-rule warnings (not accepted in the profile) as a failed check: exit 1.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Show a resolved target: every practice's level and where it came from, with roll-ups.
     Show {

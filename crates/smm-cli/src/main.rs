@@ -35,7 +35,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let catalog = input::load_catalog(cli.catalog.as_deref())?;
     match cli.command {
         Command::Catalog { id, json } => commands::catalog::run(&catalog, id.as_deref(), json),
-        Command::Validate { files } => commands::validate::run(&catalog, &files),
+        Command::Validate {
+            files,
+            deny_warnings,
+        } => commands::validate::run(&catalog, &files, deny_warnings),
         Command::Show { target, json } => commands::show::run(&catalog, &target, json),
         Command::Gap {
             target,

@@ -157,6 +157,38 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 /// How much of a long source line an error quotes.
 const EXCERPT_WIDTH: usize = 100;
 
+/// Warning colour.
+pub const WARN: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)))
+    .bold();
+
+/// Consistency-rule findings as text: each names the rule, the practices, what was found, why,
+/// and the fix; accepted ones say so with the profile's reason.
+pub fn render_findings(path: &std::path::Path, findings: &[smm_core::RuleFinding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let label = if f.accepted.is_some() {
+            styled(DIM, &format!("accepted[{}]:", f.rule))
+        } else {
+            styled(WARN, &format!("warning[{}]:", f.rule))
+        };
+        out.push_str(&format!("{label} {}: {}\n", path.display(), f.title));
+        if !f.practices.is_empty() {
+            let ids: Vec<String> = f.practices.iter().map(|p| p.to_string()).collect();
+            out.push_str(&format!("  practices: {}\n", ids.join(", ")));
+        }
+        if let Some(reason) = &f.accepted {
+            out.push_str(&format!("  accepted because: {reason}\n"));
+            continue;
+        }
+        for d in &f.details {
+            out.push_str(&format!("  found: {d}\n"));
+        }
+        out.push_str(&format!("  why: {}\n  fix: {}\n", f.why, f.fix));
+    }
+    out
+}
+
 /// A plain text table: left-aligned columns, a bold header, styles per cell.
 #[derive(Default)]
 pub struct Table {

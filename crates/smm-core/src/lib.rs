@@ -12,6 +12,7 @@
 //!   each value keeps its [`Source`]; the result is a [`ResolvedTarget`] with roll-ups ([`Rollup`]).
 //! - [`current_profile`]: an assessment checked against the catalog, as a [`CurrentProfile`].
 //! - [`gap()`]: the two compared practice by practice, rolled up per subdomain and domain.
+//! - [`check_rules`]: the catalog's consistency rules on a resolved target ([`RuleFinding`]).
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
 #![deny(missing_docs)]
 
@@ -27,6 +28,7 @@ pub mod level;
 pub mod located;
 pub mod resolve;
 pub mod rollup;
+pub mod rules;
 
 pub use catalog::{parse_catalog, Catalog};
 pub use current::{current_profile, CurrentProfile};
@@ -40,3 +42,4 @@ pub use header::Kind;
 pub use level::{Comprehensiveness, Level, Scope};
 pub use resolve::{resolve, ResolvedTarget, Source};
 pub use rollup::Rollup;
+pub use rules::{check_rules, RuleFinding};

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Node};
 use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
-use crate::document::{Override, StakeholderRole, TargetProfile};
+use crate::document::{Factor, Override, StakeholderRole, TargetProfile};
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::{Comprehensiveness, Level, Scope};
 use crate::located::{Located, Position};
@@ -133,6 +133,21 @@ pub struct ResolvedTarget {
     pub subdomains: Vec<ResolvedSubdomain>,
     /// Practices in catalog order.
     pub practices: Vec<ResolvedPractice>,
+    /// The factors of step 2, which some rules read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<Factor>,
+    /// Rules the profile accepts, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted_rules: Vec<AcceptedRule>,
+}
+
+/// A consistency rule the profile accepts, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AcceptedRule {
+    /// The rule's id.
+    pub rule: String,
+    /// The profile's reason.
+    pub reason: String,
 }
 
 impl ResolvedTarget {
@@ -161,6 +176,7 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
         index_overrides(catalog, &target.subdomains, Want::Subdomain, &mut problems);
     let practice_overrides =
         index_overrides(catalog, &target.practices, Want::Practice, &mut problems);
+    let accepted_rules = index_acceptances(catalog, target, &mut problems);
     if !problems.is_empty() {
         return Err(problems.sorted());
     }
@@ -246,7 +262,45 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
         domains,
         subdomains,
         practices,
+        factors: target.factors.clone(),
+        accepted_rules,
     })
+}
+
+fn index_acceptances(
+    catalog: &Catalog,
+    target: &TargetProfile,
+    problems: &mut Diagnostics,
+) -> Vec<AcceptedRule> {
+    let mut accepted = Vec::new();
+    for (key, acceptance) in target.accepted_rules.iter() {
+        let field = format!("accepted-rules.{}", key.value);
+        if catalog.rule(&key.value).is_none() {
+            let d = Diagnostic::new(
+                key.at,
+                field.clone(),
+                format!("unknown rule id `{}`", key.value),
+            );
+            let ids = catalog.rules().iter().map(|r| r.rule.id.value.as_str());
+            problems.push(match nearest(&key.value, ids) {
+                Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                None => d.with_help("see docs/rules.md for the rule ids"),
+            });
+            continue;
+        }
+        if acceptance.reason.value.trim().is_empty() {
+            problems.push(Diagnostic::new(
+                acceptance.reason.at,
+                format!("{field}.reason"),
+                "say why the profile accepts this warning",
+            ));
+        }
+        accepted.push(AcceptedRule {
+            rule: key.value.clone(),
+            reason: acceptance.reason.value.trim().to_string(),
+        });
+    }
+    accepted
 }
 
 fn apply(

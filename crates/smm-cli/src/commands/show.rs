@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use smm_core::resolve::{ResolvedTarget, Source, Sources};
-use smm_core::{Catalog, Level, Rollup};
+use smm_core::{check_rules, Catalog, Level, Rollup};
 
 use crate::failure::Failure;
 use crate::input::load_target;
@@ -12,10 +12,28 @@ use crate::output::{self, styled, Table, DIM, HEADER};
 /// Runs the command.
 pub fn run(catalog: &Catalog, path: &Path, json: bool) -> Result<(), Failure> {
     let target = load_target(catalog, path)?;
+    let findings = check_rules(catalog, &target.resolved);
     if json {
-        output::print_tagged_json("ResolvedTarget", &target.resolved);
+        #[derive(serde::Serialize)]
+        struct WithRules<'a> {
+            #[serde(flatten)]
+            target: &'a ResolvedTarget,
+            rules: &'a [smm_core::RuleFinding],
+        }
+        output::print_tagged_json(
+            "ResolvedTarget",
+            &WithRules {
+                target: &target.resolved,
+                rules: &findings,
+            },
+        );
     } else {
-        output::print(&render(&target.resolved));
+        let mut text = render(&target.resolved);
+        if !findings.is_empty() {
+            text.push_str(&format!("\n{}\n", styled(HEADER, "Consistency rules")));
+            text.push_str(&output::render_findings(path, &findings));
+        }
+        output::print(&text);
     }
     Ok(())
 }

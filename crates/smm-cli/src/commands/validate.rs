@@ -5,19 +5,20 @@ use std::path::{Path, PathBuf};
 use smm_core::digest::sha256_hex;
 use smm_core::document::Assessment;
 use smm_core::header::read_kind;
-use smm_core::{content_digest, parse_catalog, Catalog, Diagnostic, Kind};
+use smm_core::{check_rules, content_digest, parse_catalog, Catalog, Diagnostic, Kind};
 
 use crate::failure::{Failure, Problem};
 use crate::input::{load_assessment, load_target, read_source, LoadedTarget};
 use crate::output::{self, styled, MET};
 
 /// Runs the command: reports every file, then fails if any had a problem.
-pub fn run(catalog: &Catalog, files: &[PathBuf]) -> Result<(), Failure> {
+pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut report = String::new();
     // Targets given on the command line, so an assessment can be checked against them.
     let mut targets: Vec<LoadedTarget> = Vec::new();
     let mut assessments = Vec::new();
+    let mut warnings = 0usize;
 
     for path in files {
         let kind = match read_source(path).and_then(|s| {
@@ -34,13 +35,24 @@ pub fn run(catalog: &Catalog, files: &[PathBuf]) -> Result<(), Failure> {
         let outcome = match kind {
             Kind::Catalog => validate_catalog(path),
             Kind::TargetProfile => load_target(catalog, path).map(|t| {
-                let line = format!(
+                let findings = check_rules(catalog, &t.resolved);
+                let open = findings.iter().filter(|f| f.accepted.is_none()).count();
+                warnings += open;
+                let accepted = findings.len() - open;
+                let mut line = format!(
                     "TargetProfile `{}`: {} practices resolved",
                     t.resolved.name,
                     t.resolved.practices.len()
                 );
+                line.push_str(&match (open, accepted) {
+                    (0, 0) => ", consistent".to_string(),
+                    (o, 0) => format!(", {o} warning(s)"),
+                    (o, a) => format!(", {o} warning(s), {a} accepted"),
+                });
+                line.push('\n');
+                line.push_str(&output::render_findings(path, &findings));
                 targets.push(t);
-                line
+                line.trim_end().to_string()
             }),
             Kind::Assessment => load_assessment(catalog, path).map(|a| {
                 let line = format!(
@@ -70,10 +82,15 @@ pub fn run(catalog: &Catalog, files: &[PathBuf]) -> Result<(), Failure> {
     }
 
     output::print(&report);
-    if problems.is_empty() {
-        Ok(())
-    } else {
+    if !problems.is_empty() {
         Err(Failure::BadInput(problems))
+    } else if deny_warnings && warnings > 0 {
+        output::print(&format!(
+            "{warnings} consistency warning(s) and --deny-warnings: failing\n"
+        ));
+        Err(Failure::CheckFailed)
+    } else {
+        Ok(())
     }
 }
 

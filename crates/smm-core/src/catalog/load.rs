@@ -29,12 +29,22 @@ pub fn parse_catalog(source: &str) -> Result<Catalog, Diagnostics> {
         comprehensiveness: file.comprehensiveness,
         scopes: file.scopes,
         domains: file.domains,
+        factors: file.factors,
+        rules: file.rules,
         index: Index::default(),
+        compiled_rules: Vec::new(),
     };
     let mut problems = Diagnostics::default();
     check_meanings(&catalog, &mut problems);
     catalog.index = build_index(&catalog, &mut problems);
     check_practices(&catalog, &mut problems);
+    check_guide(&catalog, &mut problems);
+    if problems.is_empty() {
+        match crate::rules::compile(&catalog, &catalog.rules) {
+            Ok(compiled) => catalog.compiled_rules = compiled,
+            Err(rule_problems) => problems.0.extend(rule_problems.0),
+        }
+    }
     problems.into_result(catalog)
 }
 
@@ -50,6 +60,10 @@ struct CatalogFile {
     comprehensiveness: Vec<ComprehensivenessMeaning>,
     scopes: Vec<ScopeMeaning>,
     domains: Vec<Domain>,
+    #[serde(default)]
+    factors: Vec<super::FactorGuide>,
+    #[serde(default)]
+    rules: Vec<crate::rules::Rule>,
 }
 
 fn check_meanings(catalog: &Catalog, problems: &mut Diagnostics) {
@@ -255,6 +269,70 @@ fn check_practices(catalog: &Catalog, problems: &mut Diagnostics) {
                 format!("{field}.scope"),
                 "say what Industry and System scope add",
             ));
+        }
+    }
+}
+
+/// Goal options need unique ids per domain; adjustments must name exactly one existing target.
+fn check_guide(catalog: &Catalog, problems: &mut Diagnostics) {
+    for domain in &catalog.domains {
+        let mut seen = std::collections::HashSet::new();
+        for option in &domain.goals {
+            if !seen.insert(option.id.value.as_str()) {
+                problems.push(Diagnostic::new(
+                    option.id.at,
+                    format!("domains.{}.goals", domain.id.value),
+                    format!("duplicate goal option id `{}`", option.id.value),
+                ));
+            }
+            if option.statement.trim().is_empty() || option.question.trim().is_empty() {
+                problems.push(Diagnostic::new(
+                    option.id.at,
+                    format!("domains.{}.goals.{}", domain.id.value, option.id.value),
+                    "a goal option needs a statement and a question",
+                ));
+            }
+        }
+    }
+    for guide in &catalog.factors {
+        for adjustment in &guide.adjustments {
+            let t = &adjustment.applies_to;
+            let named: Vec<(&Located<String>, bool)> = [
+                t.domain
+                    .as_ref()
+                    .map(|d| (d, matches!(catalog.find(&d.value), Some(Node::Domain(_))))),
+                t.subdomain
+                    .as_ref()
+                    .map(|s| (s, catalog.subdomain(&s.value).is_some())),
+                t.practice
+                    .as_ref()
+                    .map(|p| (p, catalog.practice(&p.value).is_some())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            match named.as_slice() {
+                [(_, true)] => {}
+                [(id, false)] => problems.push(Diagnostic::new(
+                    id.at,
+                    "factors.adjustments.applies-to",
+                    format!("unknown id `{}`", id.value),
+                )),
+                _ => problems.push(Diagnostic::new(
+                    Position::new(1, 1),
+                    "factors.adjustments.applies-to",
+                    "name exactly one of domain, subdomain, practice",
+                )),
+            }
+            if adjustment.at_least.comprehensiveness.is_none()
+                && adjustment.at_least.scope.is_none()
+            {
+                problems.push(Diagnostic::new(
+                    Position::new(1, 1),
+                    "factors.adjustments.at-least",
+                    "give a comprehensiveness or scope floor",
+                ));
+            }
         }
     }
 }

@@ -4,7 +4,10 @@
 //! IoT SMM 1.2 catalog is built in) and checked when loaded, so an organization can ship its own
 //! edition or an industry extension without rebuilding smm.
 
+mod guide;
 mod load;
+
+pub use guide::{Adjustment, AdjustmentTarget, FactorGuide, GoalOption, Minimum};
 
 use std::collections::HashMap;
 
@@ -49,8 +52,16 @@ pub struct Catalog {
     pub scopes: Vec<ScopeMeaning>,
     /// The hierarchy.
     pub domains: Vec<Domain>,
+    /// How the factors of step 2 move suggested defaults.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<FactorGuide>,
+    /// Consistency rules evaluated on every resolved target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<crate::rules::Rule>,
     #[serde(skip)]
     pub(crate) index: Index,
+    #[serde(skip)]
+    pub(crate) compiled_rules: Vec<crate::rules::CompiledRule>,
 }
 
 /// The general meaning of one comprehensiveness level.
@@ -90,6 +101,9 @@ pub struct Domain {
     pub aliases: Vec<String>,
     /// What the domain covers.
     pub summary: String,
+    /// Goal options for step 3 of setting a target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<GoalOption>,
     /// Its subdomains.
     pub subdomains: Vec<Subdomain>,
 }
@@ -295,6 +309,16 @@ impl Catalog {
     /// The ids of every domain, for suggestions.
     pub fn domain_ids(&self) -> impl Iterator<Item = &str> + '_ {
         self.domains.iter().map(|d| d.id.as_str())
+    }
+
+    /// The consistency rules, compiled.
+    pub fn rules(&self) -> &[crate::rules::CompiledRule] {
+        &self.compiled_rules
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&crate::rules::CompiledRule> {
+        self.compiled_rules.iter().find(|r| r.rule.id.value == id)
     }
 
     /// The general meaning of a comprehensiveness level.

@@ -14,7 +14,8 @@ pub use assessment::{
 };
 pub use date::Date;
 pub use target::{
-    CatalogReference, Factor, FactorKind, Goal, Impact, Override, StakeholderRole, TargetProfile,
+    Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, StakeholderRole,
+    TargetProfile,
 };
 
 use crate::diagnostic::Diagnostics;

@@ -57,6 +57,21 @@ pub struct TargetProfile {
     /// Step 5: purposes per practice that differ from (or confirm) the defaults.
     #[serde(default, skip_serializing_if = "Entries::is_empty")]
     pub practices: Entries<Override>,
+    /// Consistency rules this profile knowingly departs from, keyed by rule id, with the reason.
+    #[serde(
+        default,
+        rename = "accepted-rules",
+        skip_serializing_if = "Entries::is_empty"
+    )]
+    pub accepted_rules: Entries<Acceptance>,
+}
+
+/// Why a profile accepts what a consistency rule warns about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptance {
+    /// The reason, required: an accepted warning stays visible with it.
+    pub reason: Located<String>,
 }
 
 /// Who is setting the target; the same system needs different things from each.
@@ -85,7 +100,7 @@ pub struct CatalogReference {
 }
 
 /// One factor of step 2: something about the system or business that shapes the target.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Factor {
     /// What kind of factor it is.

@@ -1,0 +1,314 @@
+//! Evaluating compiled rules on a resolved target.
+
+use std::collections::HashMap;
+
+use super::compile::{Measure, Ref, Subject, Test, Value};
+use super::RuleFinding;
+use crate::catalog::Catalog;
+use crate::id::PracticeId;
+use crate::level::Level;
+use crate::resolve::{ResolvedPractice, ResolvedTarget, Source};
+
+/// What a test can look at.
+struct Context<'t> {
+    target: &'t ResolvedTarget,
+    practices: HashMap<&'t str, &'t ResolvedPractice>,
+    goals: HashMap<&'t str, Level>,
+}
+
+impl<'t> Context<'t> {
+    fn practice(
+        &self,
+        r: &Ref,
+        this: Option<&'t ResolvedPractice>,
+    ) -> Option<&'t ResolvedPractice> {
+        match r {
+            Ref::This => this,
+            Ref::Id(id) => self.practices.get(id.as_str()).copied(),
+        }
+    }
+
+    fn goal(&self, r: &Ref, this: Option<&'t ResolvedPractice>) -> Option<(String, Level)> {
+        let id = match r {
+            Ref::This => this?.domain.as_str(),
+            Ref::Id(id) => id.as_str(),
+        };
+        self.goals.get(id).map(|level| (id.to_string(), *level))
+    }
+}
+
+fn rank(level: Level, measure: Measure) -> i64 {
+    match measure {
+        Measure::Comprehensiveness => i64::from(level.comprehensiveness.value()),
+        Measure::Scope => i64::from(level.scope.rank()),
+    }
+}
+
+fn show(value: i64, measure: Measure) -> String {
+    match measure {
+        Measure::Comprehensiveness => value.to_string(),
+        Measure::Scope => ["general", "industry", "system"]
+            .get(value.clamp(0, 2) as usize)
+            .copied()
+            .unwrap_or("general")
+            .to_string(),
+    }
+}
+
+fn measure_name(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Comprehensiveness => "comprehensiveness",
+        Measure::Scope => "scope",
+    }
+}
+
+/// The outcome of one test: whether it holds, a sentence saying what was found, and the
+/// practices it looked at.
+struct Outcome {
+    holds: bool,
+    detail: String,
+    practices: Vec<PracticeId>,
+}
+
+fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) -> Outcome {
+    match test {
+        Test::Level {
+            subject,
+            measure,
+            op,
+            value,
+        } => {
+            let (who, level, mut practices) = match subject {
+                Subject::Practice(r) => match ctx.practice(r, this) {
+                    Some(p) => (p.id.to_string(), p.level(), vec![p.id.clone()]),
+                    None => {
+                        return Outcome {
+                            holds: false,
+                            detail: String::new(),
+                            practices: vec![],
+                        }
+                    }
+                },
+                Subject::Goal(r) => match ctx.goal(r, this) {
+                    Some((id, level)) => (format!("the {id} goal"), level, vec![]),
+                    None => {
+                        return Outcome {
+                            holds: false,
+                            detail: String::new(),
+                            practices: vec![],
+                        }
+                    }
+                },
+            };
+            let actual = rank(level, *measure);
+            let (expected, against) = match value {
+                Value::Literal(v) => (*v, show(*v, *measure)),
+                Value::Practice(r) => match ctx.practice(r, this) {
+                    Some(p) => {
+                        practices.push(p.id.clone());
+                        let v = rank(p.level(), *measure);
+                        (v, format!("{}'s {}", p.id, show(v, *measure)))
+                    }
+                    None => {
+                        return Outcome {
+                            holds: false,
+                            detail: String::new(),
+                            practices,
+                        }
+                    }
+                },
+                Value::Goal(r, offset) => match ctx.goal(r, this) {
+                    Some((id, level)) => {
+                        let v = rank(level, *measure) + offset;
+                        let note = match offset {
+                            0 => String::new(),
+                            o if *o > 0 => format!(" + {o}"),
+                            o => format!(" - {}", -o),
+                        };
+                        (v, format!("the {id} goal{note} ({})", show(v, *measure)))
+                    }
+                    None => {
+                        return Outcome {
+                            holds: false,
+                            detail: String::new(),
+                            practices,
+                        }
+                    }
+                },
+            };
+            Outcome {
+                holds: op.holds(actual, expected),
+                detail: format!(
+                    "{who} {} is {}, expected {} {against}",
+                    measure_name(*measure),
+                    show(actual, *measure),
+                    op.words()
+                ),
+                practices,
+            }
+        }
+        Test::HasRationale { practice, expected } => match ctx.practice(practice, this) {
+            Some(p) => {
+                let own = p.confirmed || p.source == Source::PracticeOverride;
+                Outcome {
+                    holds: own == *expected,
+                    detail: if own {
+                        format!("{} has a rationale of its own", p.id)
+                    } else {
+                        format!("{} has no rationale of its own", p.id)
+                    },
+                    practices: vec![p.id.clone()],
+                }
+            }
+            None => Outcome {
+                holds: false,
+                detail: String::new(),
+                practices: vec![],
+            },
+        },
+        Test::Role(roles) => Outcome {
+            holds: roles.contains(&ctx.target.role),
+            detail: format!("the stakeholder role is {:?}", ctx.target.role).to_lowercase(),
+            practices: vec![],
+        },
+        Test::Factor { kind, impact } => {
+            let found =
+                ctx.target
+                    .factors
+                    .iter()
+                    .filter(|f| f.kind == *kind)
+                    .any(|f| match impact {
+                        None => true,
+                        Some((op, rank)) => f.impact.is_some_and(|i| op.holds(i as i64, *rank)),
+                    });
+            let kind_name = serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            Outcome {
+                holds: found,
+                detail: if found {
+                    format!("a {kind_name} factor is recorded")
+                } else {
+                    format!("no matching {kind_name} factor")
+                },
+                practices: vec![],
+            }
+        }
+        Test::AnyPractice(inner) => {
+            let mut matching = Vec::new();
+            for p in &ctx.target.practices {
+                if inner.iter().all(|t| eval(ctx, t, Some(p)).holds) {
+                    matching.push(p.id.clone());
+                }
+            }
+            Outcome {
+                holds: !matching.is_empty(),
+                detail: if matching.is_empty() {
+                    "no practice matches".to_string()
+                } else {
+                    format!(
+                        "{} match",
+                        matching
+                            .iter()
+                            .map(|p| p.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+                practices: matching,
+            }
+        }
+        Test::Any(options) => {
+            let outcomes: Vec<Vec<Outcome>> = options
+                .iter()
+                .map(|tests| tests.iter().map(|t| eval(ctx, t, this)).collect())
+                .collect();
+            let holds = outcomes.iter().any(|o| o.iter().all(|t| t.holds));
+            let details: Vec<String> = outcomes
+                .iter()
+                .flatten()
+                .map(|o| o.detail.clone())
+                .filter(|d| !d.is_empty())
+                .collect();
+            Outcome {
+                holds,
+                detail: details.join("; "),
+                practices: outcomes
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|o| o.practices)
+                    .collect(),
+            }
+        }
+    }
+}
+
+/// Evaluates every rule of the catalog on a target; accepted rules are reported with their reason.
+pub fn check_rules(catalog: &Catalog, target: &ResolvedTarget) -> Vec<RuleFinding> {
+    let ctx = Context {
+        target,
+        practices: target
+            .practices
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect(),
+        goals: target
+            .domains
+            .iter()
+            .map(|d| (d.id.as_str(), d.level))
+            .collect(),
+    };
+    let mut findings = Vec::new();
+    for rule in catalog.rules() {
+        let accepted = target
+            .accepted_rules
+            .iter()
+            .find(|a| a.rule == rule.rule.id.value)
+            .map(|a| a.reason.clone());
+        let instances: Vec<Option<&ResolvedPractice>> = if rule.per_practice {
+            target.practices.iter().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for this in instances {
+            if !rule.when.iter().all(|t| eval(&ctx, t, this).holds) {
+                continue;
+            }
+            let failed: Vec<Outcome> = rule
+                .require
+                .iter()
+                .map(|t| eval(&ctx, t, this))
+                .filter(|o| !o.holds)
+                .collect();
+            if failed.is_empty() {
+                continue;
+            }
+            let mut practices: Vec<PracticeId> = rule
+                .when
+                .iter()
+                .flat_map(|t| eval(&ctx, t, this).practices)
+                .collect();
+            if let Some(p) = this {
+                practices.insert(0, p.id.clone());
+            }
+            practices.extend(failed.iter().flat_map(|o| o.practices.clone()));
+            let mut seen = std::collections::HashSet::new();
+            practices.retain(|p| seen.insert(p.clone()));
+            findings.push(RuleFinding {
+                rule: rule.rule.id.value.clone(),
+                title: rule.rule.title.clone(),
+                practices,
+                details: failed
+                    .into_iter()
+                    .map(|o| o.detail)
+                    .filter(|d| !d.is_empty())
+                    .collect(),
+                why: rule.rule.why.trim().to_string(),
+                fix: rule.rule.fix.trim().to_string(),
+                accepted: accepted.clone(),
+            });
+        }
+    }
+    findings
+}
