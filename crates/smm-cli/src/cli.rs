@@ -73,6 +73,24 @@ pub enum Command {
         /// The assessment measured against it.
         assessment: PathBuf,
     },
+    /// Explain a practice (every level, rules, templates), a subdomain, a domain or a rule.
+    Explain {
+        /// A practice, subdomain, domain or rule id.
+        id: String,
+        /// Only this comprehensiveness level (0-4) of a practice.
+        #[arg(long, value_name = "N")]
+        level: Option<u8>,
+    },
+    /// Set a target: the guided five-step interview.
+    Target {
+        #[command(subcommand)]
+        action: TargetAction,
+    },
+    /// The industry templates to start a target from.
+    Template {
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which kind.
@@ -85,6 +103,49 @@ pub enum Command {
     Digest {
         /// The document.
         file: PathBuf,
+    },
+}
+
+/// What to do with targets.
+#[derive(Debug, Subcommand)]
+pub enum TargetAction {
+    /// Write a new target profile by answering five steps of questions.
+    ///
+    /// Interactive in a terminal (ESC goes back a step, Ctrl-C saves a draft and stops; resume
+    /// with --resume). With --answers FILE the same interview runs from a file, unanswered
+    /// questions taking the suggested defaults.
+    New {
+        /// Where to write the profile.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Answer from this file instead of the terminal.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Start from a template (a built-in name, see `smm template list`, or a file).
+        #[arg(long, value_name = "TEMPLATE")]
+        from: Option<String>,
+        /// Continue a saved draft.
+        #[arg(long, value_name = "DRAFT", conflicts_with = "answers")]
+        resume: Option<PathBuf>,
+    },
+}
+
+/// What to do with templates.
+#[derive(Debug, Subcommand)]
+pub enum TemplateAction {
+    /// List the built-in templates.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one template: factors, goals, overrides with their reasons, and the resulting levels.
+    Show {
+        /// A built-in template name, or a path to a template file.
+        name: String,
+        /// Print the template as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 

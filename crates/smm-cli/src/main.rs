@@ -5,13 +5,15 @@ mod cli;
 mod commands;
 mod failure;
 mod input;
+mod interview;
 mod output;
+mod write;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, TargetAction, TemplateAction};
 use failure::{exit_code, Failure};
 
 fn main() -> ExitCode {
@@ -48,6 +50,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check { target, assessment } => {
             commands::gap::run_check(&catalog, &target, &assessment)
         }
+        Command::Target {
+            action:
+                TargetAction::New {
+                    output,
+                    answers,
+                    from,
+                    resume,
+                },
+        } => commands::target::run_new(
+            &catalog,
+            commands::target::NewOptions {
+                output,
+                answers,
+                from,
+                resume,
+            },
+        ),
+        Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
+        Command::Template {
+            action: TemplateAction::List { json },
+        } => {
+            commands::template::list(json);
+            Ok(())
+        }
+        Command::Template {
+            action: TemplateAction::Show { name, json },
+        } => commands::template::show(&catalog, &name, json),
         Command::Schema { .. } | Command::Digest { .. } => Ok(()),
     }
 }

@@ -621,3 +621,183 @@ fn a_document_of_another_format_version_is_refused() {
     let text = bottling_target().replacen("smm: 1", "smm: 2", 1);
     show_rejects(&text, &["t.yaml:1:6: smm: unsupported format version 2"]);
 }
+
+#[test]
+fn validate_reports_rule_warnings_and_deny_warnings_fails() {
+    let text = bottling_target().replacen("practices:\n", "practices:\n  data-controls:\n    comprehensiveness: 3\n    rationale: strong encryption of recipes\n", 1);
+    let (_dir, path) = temp_file("t.yaml", &text);
+    smm()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning[controls-follow-policy]"))
+        .stdout(predicate::str::contains(
+            "practices: data-controls, data-policy",
+        ))
+        .stdout(predicate::str::contains("fix:"));
+    smm()
+        .args(["validate", "--deny-warnings"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let accepted = format!("{text}accepted-rules:\n  controls-follow-policy: {{reason: the plant owner sets the data policy}}\n");
+    let (_dir2, path2) = temp_file("t.yaml", &accepted);
+    smm()
+        .args(["validate", "--deny-warnings"])
+        .arg(&path2)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("accepted[controls-follow-policy]"))
+        .stdout(predicate::str::contains(
+            "the plant owner sets the data policy",
+        ));
+}
+
+#[test]
+fn show_json_lists_rule_findings() {
+    let v = json_of(&["show", "examples/hvac/target.yaml", "--json"]);
+    let rules = v["rules"].as_array().expect("rules");
+    assert!(
+        rules.iter().all(|r| r["accepted"].is_string()),
+        "hvac accepts all its warnings"
+    );
+    assert!(rules
+        .iter()
+        .any(|r| r["rule"] == "patching-needs-inventory"));
+}
+
+#[test]
+fn templates_are_listed_shown_and_validated() {
+    let out = smm().args(["template", "list"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "smart-manufacturing",
+        "building-automation",
+        "automotive-supplier",
+        "consumer-iot",
+        "medical-devices",
+        "energy-utilities",
+    ] {
+        assert!(text.contains(name), "{name} missing");
+        smm()
+            .arg("validate")
+            .arg(format!("catalog/templates/{name}.yaml"))
+            .assert()
+            .success();
+    }
+    smm()
+        .args(["template", "show", "medical-devices"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Resulting levels"))
+        .stdout(predicate::str::contains("Overrides"));
+    smm()
+        .args(["template", "show", "medical-device"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `medical-devices`?"));
+}
+
+#[test]
+fn explain_covers_practices_levels_and_rules() {
+    smm()
+        .args(["explain", "monitoring", "--level", "3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 Consistent"))
+        .stdout(predicate::str::contains("response-needs-detection"))
+        .stdout(predicate::str::contains("What the templates set"));
+    smm()
+        .args(["explain", "response-needs-detection"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "detection-response-plan comprehensiveness is at most monitoring's",
+        ))
+        .stdout(predicate::str::contains("Fires on templates"));
+    smm()
+        .args(["explain", "hardening"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Goal options"));
+    smm()
+        .args(["explain", "monitoring", "--level", "9"])
+        .assert()
+        .code(2);
+    smm()
+        .args(["explain", "monitorin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `monitoring`?"));
+}
+
+#[test]
+fn target_new_from_answers_reproduces_every_example() {
+    let dir = tempfile::tempdir().expect("dir");
+    for name in ["bottling-line", "hvac", "ota-gateway", "home-cameras"] {
+        let out = dir.path().join(format!("{name}.yaml"));
+        smm()
+            .args(["target", "new", "--answers"])
+            .arg(format!("examples/{name}/answers.yaml"))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let digest = |p: &Path| {
+            String::from_utf8_lossy(&smm().arg("digest").arg(p).output().expect("digest").stdout)
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
+        assert_eq!(
+            digest(&out),
+            digest(&root().join(format!("examples/{name}/target.yaml"))),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn target_new_from_a_template_records_what_the_factors_moved() {
+    let answers = "smm: 1\nkind: Answers\nname: Line 4\nsystem: a packaging cell\nrole: integrator\ndate: 2026-11-20\nfactors:\n  - {kind: safety, impact: high, description: robots next to people}\n";
+    let (dir, path) = temp_file("answers.yaml", answers);
+    let out = dir.path().join("target.yaml");
+    smm()
+        .args([
+            "target",
+            "new",
+            "--from",
+            "smart-manufacturing",
+            "--answers",
+        ])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "safety (high) moved the hardening goal from 2/G to 3/G",
+        ));
+    smm().arg("validate").arg(&out).assert().success();
+    let shown = json_of(&["show", out.to_str().expect("path"), "--json"]);
+    let hardening = shown["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .find(|d| d["id"] == "hardening")
+        .expect("hardening");
+    assert_eq!(hardening["level"]["comprehensiveness"], 3);
+}
+
+#[test]
+fn target_new_without_a_terminal_or_answers_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("dir");
+    smm()
+        .args(["target", "new", "-o"])
+        .arg(dir.path().join("t.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use --answers FILE"));
+}

@@ -20,11 +20,21 @@ pub enum Kind {
     TargetProfile,
     /// An assessment (a current profile).
     Assessment,
+    /// A template: a partial target profile for an industry.
+    Template,
+    /// Answers to the target interview (or a draft of them).
+    Answers,
 }
 
 impl Kind {
     /// Every kind, for messages.
-    pub const ALL: [Kind; 3] = [Kind::Catalog, Kind::TargetProfile, Kind::Assessment];
+    pub const ALL: [Kind; 5] = [
+        Kind::Catalog,
+        Kind::TargetProfile,
+        Kind::Assessment,
+        Kind::Template,
+        Kind::Answers,
+    ];
 
     /// The name written after `kind:`.
     pub fn name(self) -> &'static str {
@@ -32,6 +42,8 @@ impl Kind {
             Kind::Catalog => "Catalog",
             Kind::TargetProfile => "TargetProfile",
             Kind::Assessment => "Assessment",
+            Kind::Template => "Template",
+            Kind::Answers => "Answers",
         }
     }
 
@@ -93,7 +105,7 @@ pub fn read_kind(source: &str) -> Result<Kind, Diagnostics> {
         return Err(Diagnostic::new(
             start,
             "kind",
-            "missing `kind:` (one of Catalog, TargetProfile, Assessment)",
+            "missing `kind:` (one of TargetProfile, Assessment, Template, Answers, Catalog)",
         )
         .into());
     };
@@ -105,7 +117,7 @@ pub fn read_kind(source: &str) -> Result<Kind, Diagnostics> {
                 kind.at,
                 "kind",
                 format!(
-                    "unknown kind `{}`: expected Catalog, TargetProfile or Assessment",
+                    "unknown kind `{}`: expected TargetProfile, Assessment, Template, Answers or Catalog",
                     kind.value
                 ),
             )

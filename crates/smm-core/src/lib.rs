@@ -24,6 +24,7 @@ pub mod document;
 pub mod gap;
 pub mod header;
 pub mod id;
+pub mod interview;
 pub mod level;
 pub mod located;
 pub mod resolve;

@@ -17,6 +17,8 @@ pub fn run(path: &Path) -> Result<(), Failure> {
         Document::TargetProfile(t) => content_digest(t.as_ref()),
         Document::Assessment(a) => content_digest(a.as_ref()),
         Document::Catalog(c) => content_digest(c.as_ref()),
+        Document::Template(t) => content_digest(t.as_ref()),
+        Document::Answers(a) => content_digest(a.as_ref()),
     };
     output::print(&format!("{digest}  {}\n", path.display()));
     Ok(())

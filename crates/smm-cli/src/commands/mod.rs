@@ -2,7 +2,10 @@
 
 pub mod catalog;
 pub mod digest;
+pub mod explain;
 pub mod gap;
 pub mod schema;
 pub mod show;
+pub mod target;
+pub mod template;
 pub mod validate;

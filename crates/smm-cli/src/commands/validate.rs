@@ -34,6 +34,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
         };
         let outcome = match kind {
             Kind::Catalog => validate_catalog(path),
+            Kind::Template => validate_template(catalog, path),
+            Kind::Answers => validate_answers(catalog, path),
             Kind::TargetProfile => load_target(catalog, path).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
@@ -103,6 +105,35 @@ fn validate_catalog(path: &Path) -> Result<String, Failure> {
         catalog.reference(),
         catalog.practices().len()
     ))
+}
+
+fn validate_answers(catalog: &Catalog, path: &Path) -> Result<String, Failure> {
+    let source = read_source(path)?;
+    let answers = smm_core::interview::parse_answers(&source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let built = crate::commands::target::build(catalog, None, &answers, path, &source.text)?;
+    Ok(format!(
+        "Answers: lead to TargetProfile `{}`",
+        built.profile.name.value
+    ))
+}
+
+fn validate_template(catalog: &Catalog, path: &Path) -> Result<String, Failure> {
+    let source = read_source(path)?;
+    let template = smm_core::document::parse_template(&source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let resolved = crate::commands::template::preview(catalog, &template)?;
+    let findings = check_rules(catalog, &resolved);
+    let mut line = format!(
+        "Template `{}`: {} practices resolved",
+        template.id.value,
+        resolved.practices.len()
+    );
+    if !findings.is_empty() {
+        line.push_str(&format!(", {} warning(s)\n", findings.len()));
+        line.push_str(output::render_findings(path, &findings).trim_end());
+    }
+    Ok(line)
 }
 
 /// Evidence files must exist beside the assessment and still have the digest it recorded.

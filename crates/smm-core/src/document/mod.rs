@@ -7,6 +7,7 @@
 mod assessment;
 mod date;
 mod target;
+mod template;
 
 pub use assessment::{
     AssessedPractice, Assessment, Evidence, Finding, FindingKind, Product, Recommendation,
@@ -15,8 +16,9 @@ pub use assessment::{
 pub use date::Date;
 pub use target::{
     Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, StakeholderRole,
-    TargetProfile,
+    TargetProfile, TargetProfileKind,
 };
+pub use template::{builtin_templates, parse_template, Particulars, Template, BUILTIN_TEMPLATES};
 
 use crate::diagnostic::Diagnostics;
 use crate::header::{parse_kind, read_kind, Kind};
@@ -30,6 +32,10 @@ pub enum Document {
     Assessment(Box<Assessment>),
     /// `kind: Catalog`.
     Catalog(Box<crate::catalog::Catalog>),
+    /// `kind: Template`.
+    Template(Box<Template>),
+    /// `kind: Answers` (answers to the target interview, or a draft).
+    Answers(Box<crate::interview::Answers>),
 }
 
 /// Parses a document of any kind from YAML or JSON text.
@@ -38,6 +44,8 @@ pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
         Kind::TargetProfile => Document::TargetProfile(Box::new(parse_target(source)?)),
         Kind::Assessment => Document::Assessment(Box::new(parse_assessment(source)?)),
         Kind::Catalog => Document::Catalog(Box::new(crate::catalog::parse_catalog(source)?)),
+        Kind::Template => Document::Template(Box::new(parse_template(source)?)),
+        Kind::Answers => Document::Answers(Box::new(crate::interview::parse_answers(source)?)),
     })
 }
 

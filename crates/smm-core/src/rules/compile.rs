@@ -427,3 +427,113 @@ impl Compiler<'_> {
         }
     }
 }
+
+impl CompiledRule {
+    /// The rule's conditions in words: (when, require).
+    pub fn describe(&self) -> (Vec<String>, Vec<String>) {
+        let each = |tests: &[Test]| tests.iter().map(describe_test).collect();
+        (each(&self.when), each(&self.require))
+    }
+}
+
+fn describe_ref(r: &Ref, what: &str) -> String {
+    match r {
+        Ref::This => format!("the {what}"),
+        Ref::Id(id) => id.clone(),
+    }
+}
+
+fn describe_measure(measure: Measure, rank: i64) -> String {
+    match measure {
+        Measure::Comprehensiveness => rank.to_string(),
+        Measure::Scope => ["general", "industry", "system"]
+            .get(rank.clamp(0, 2) as usize)
+            .copied()
+            .unwrap_or("general")
+            .to_string(),
+    }
+}
+
+fn describe_test(test: &Test) -> String {
+    match test {
+        Test::Level {
+            subject,
+            measure,
+            op,
+            value,
+        } => {
+            let who = match subject {
+                Subject::Practice(r) => describe_ref(r, "practice"),
+                Subject::Goal(Ref::This) => "the goal of the practice's domain".to_string(),
+                Subject::Goal(Ref::Id(id)) => format!("the {id} goal"),
+            };
+            let measure_name = match measure {
+                Measure::Comprehensiveness => "comprehensiveness",
+                Measure::Scope => "scope",
+            };
+            let against = match value {
+                Value::Literal(v) => describe_measure(*measure, *v),
+                Value::Practice(r) => format!("{}'s", describe_ref(r, "practice")),
+                Value::Goal(r, offset) => {
+                    let goal = match r {
+                        Ref::This => "the goal of its domain".to_string(),
+                        Ref::Id(id) => format!("the {id} goal"),
+                    };
+                    match offset {
+                        0 => goal,
+                        o if *o > 0 => format!("{goal} + {o}"),
+                        o => format!("{goal} - {}", -o),
+                    }
+                }
+            };
+            format!("{who} {measure_name} is {} {against}", op.words())
+        }
+        Test::HasRationale { practice, expected } => format!(
+            "{} {} a rationale of its own",
+            describe_ref(practice, "practice"),
+            if *expected { "has" } else { "has no" }
+        ),
+        Test::Role(roles) => {
+            let names: Vec<String> = roles
+                .iter()
+                .map(|r| format!("{r:?}").to_lowercase())
+                .collect();
+            format!("the stakeholder is a {}", names.join(" or "))
+        }
+        Test::Factor { kind, impact } => {
+            let kind = serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            match impact {
+                None => format!("a {kind} factor is recorded"),
+                Some((op, rank)) => {
+                    let level = ["low", "medium", "high"]
+                        .get(*rank as usize)
+                        .copied()
+                        .unwrap_or("high");
+                    format!(
+                        "a {kind} factor with impact {} {level} is recorded",
+                        op.words()
+                    )
+                }
+            }
+        }
+        Test::AnyPractice(inner) => {
+            let inner: Vec<String> = inner.iter().map(describe_test).collect();
+            format!("some practice satisfies: {}", inner.join(" and "))
+        }
+        Test::Any(options) => {
+            let options: Vec<String> = options
+                .iter()
+                .map(|o| {
+                    o.iter()
+                        .map(describe_test)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            format!("one of: {}", options.join("; or "))
+        }
+    }
+}

@@ -1,0 +1,696 @@
+//! The interactive five-step interview in the terminal (inquire prompts).
+//!
+//! Every answer goes into [`Answers`] and the draft file is rewritten (atomically) after each
+//! one, so quitting — by choice, Ctrl-C or a closed terminal — loses nothing: `smm target new
+//! --resume DRAFT` continues at the step where it stopped. ESC (or "back") returns to the
+//! previous step, keeping what was answered as the new defaults.
+
+use std::path::Path;
+
+use inquire::error::InquireError;
+use inquire::validator::Validation;
+use inquire::{Select, Text};
+use smm_core::catalog::Catalog;
+use smm_core::document::{Date, Factor, Template};
+use smm_core::interview::{
+    build_profile, default_goal_option, factor_moves, Answers, Decision, GoalAnswer, MoveTarget,
+    Remaining, Step, Take,
+};
+use smm_core::level::{Comprehensiveness, Level, Scope};
+use smm_core::located::{Entries, Located};
+use smm_core::{check_rules, resolve};
+
+use crate::commands::target::{describe_moves, finish};
+use crate::commands::template;
+use crate::failure::{Failure, Problem};
+use crate::output::{self, styled, DIM, HEADER, WARN};
+use crate::write::{to_yaml, write_atomically};
+
+/// Where to go after a step.
+enum Nav {
+    Next,
+    Back,
+    AcceptRest,
+    Quit,
+}
+
+const BACK: &str = "[back] to the previous step";
+const REST: &str = "[accept-rest] accept the remaining defaults and finish";
+const QUIT: &str = "[quit] save the draft and stop";
+
+/// A prompt's result: an answer, or a navigation key.
+fn ask<T>(result: Result<T, InquireError>) -> Result<Result<T, Nav>, Failure> {
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(InquireError::OperationCanceled) => Ok(Err(Nav::Back)),
+        Err(InquireError::OperationInterrupted) => Ok(Err(Nav::Quit)),
+        Err(e) => {
+            Err(Problem::file(Path::new("terminal"), format!("the interview stopped: {e}")).into())
+        }
+    }
+}
+
+/// Unwraps an answer or returns its navigation from the enclosing step.
+macro_rules! answer {
+    ($e:expr) => {
+        match ask($e)? {
+            Ok(v) => v,
+            Err(nav) => return Ok(nav),
+        }
+    };
+}
+
+fn required(input: &str) -> Result<Validation, inquire::CustomUserError> {
+    Ok(if input.trim().is_empty() {
+        Validation::Invalid("this one is needed".into())
+    } else {
+        Validation::Valid
+    })
+}
+
+fn save(answers: &Answers, draft: &Path) -> Result<(), Failure> {
+    write_atomically(
+        draft,
+        &to_yaml(
+            "Draft of `smm target new`: resume with `smm target new --resume THIS_FILE`.",
+            answers,
+        ),
+    )
+}
+
+/// Runs the interview from `answers` (new or a draft) and writes the profile to `output`.
+pub fn run(
+    catalog: &Catalog,
+    mut answers: Answers,
+    draft: &Path,
+    output: &Path,
+) -> Result<(), Failure> {
+    let template = answers
+        .template
+        .as_deref()
+        .map(template::load)
+        .transpose()?;
+    output::print(&format!(
+        "{}\n{}\n",
+        styled(HEADER, "Setting a security maturity target, in five steps"),
+        styled(DIM, &format!("ESC goes back a step, Ctrl-C saves and stops; your answers are saved to {} as you go.", draft.display()))
+    ));
+    if let Some(t) = &template {
+        output::print(&format!(
+            "Starting from the template `{}`: {}\n",
+            t.id.value, t.title
+        ));
+    }
+    loop {
+        save(&answers, draft)?;
+        let nav = match answers.step {
+            Step::Background => background(&mut answers, template.as_ref())?,
+            Step::Factors => factors(catalog, &mut answers, draft)?,
+            Step::Goals => goals(catalog, &mut answers, template.as_ref(), draft)?,
+            Step::Subdomains => decisions(catalog, &mut answers, template.as_ref(), draft, false)?,
+            Step::Practices => decisions(catalog, &mut answers, template.as_ref(), draft, true)?,
+            Step::Done => break,
+        };
+        match nav {
+            Nav::Next => answers.step = answers.step.next(),
+            Nav::Back => answers.step = answers.step.previous(),
+            Nav::AcceptRest => {
+                answers.remaining = Remaining::Accept;
+                answers.step = Step::Done;
+            }
+            Nav::Quit => {
+                save(&answers, draft)?;
+                output::print(&format!(
+                    "\nSaved. Continue with: smm target new --resume {} -o {}\n",
+                    draft.display(),
+                    output.display()
+                ));
+                return Ok(());
+            }
+        }
+    }
+    save(&answers, draft)?;
+    let built = build_profile(catalog, template.as_ref(), &answers).map_err(|d| {
+        let text: std::sync::Arc<str> = std::sync::Arc::from(String::new());
+        Failure::BadInput(Problem::from_diagnostics(draft, &text, d))
+    })?;
+    finish(catalog, &built, output)?;
+    // The profile now holds everything the draft did.
+    let _ = std::fs::remove_file(draft);
+    Ok(())
+}
+
+fn step_title(n: u8, title: &str, purpose: &str) {
+    output::print(&format!(
+        "\n{}\n{}\n",
+        styled(HEADER, &format!("Step {n} of 5: {title}")),
+        styled(DIM, purpose)
+    ));
+}
+
+fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav, Failure> {
+    step_title(
+        1,
+        "background",
+        "Who sets this target, for which system, and what is at stake.",
+    );
+    let name = answer!(Text::new("Name of this target profile:")
+        .with_initial_value(answers.name.as_deref().unwrap_or(""))
+        .with_validator(required)
+        .prompt());
+    answers.name = Some(name.trim().to_string());
+    let system = answer!(Text::new("The system of interest (what is being secured):")
+        .with_initial_value(answers.system.as_deref().unwrap_or(""))
+        .with_validator(required)
+        .prompt());
+    answers.system = Some(system.trim().to_string());
+    let roles = ["vendor", "integrator", "operator", "consumer"];
+    let suggested = answers
+        .role
+        .or(template.and_then(|t| t.role))
+        .map(|r| format!("{r:?}").to_lowercase());
+    let start = suggested
+        .as_deref()
+        .and_then(|s| roles.iter().position(|r| *r == s))
+        .unwrap_or(0);
+    let role = answer!(Select::new("Your role toward the system:", roles.to_vec())
+        .with_starting_cursor(start)
+        .with_help_message(
+            "the same system needs different things from a vendor and from its operator"
+        )
+        .prompt());
+    answers.role = serde_json::from_value(serde_json::Value::String(role.to_string())).ok();
+    let authors = answer!(Text::new("Authors (comma-separated, optional):")
+        .with_initial_value(&answers.authors.join(", "))
+        .prompt());
+    answers.authors = authors
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
+    let today = answers.date.map(|d| d.to_string()).unwrap_or_else(today);
+    let date = answer!(Text::new("Date (YYYY-MM-DD):")
+        .with_initial_value(&today)
+        .with_validator(|s: &str| Ok(if Date::parse(s.trim()).is_some() {
+            Validation::Valid
+        } else {
+            Validation::Invalid("expected YYYY-MM-DD".into())
+        }))
+        .prompt());
+    answers.date = Date::parse(date.trim());
+    let hint = template
+        .and_then(|t| t.background.as_deref())
+        .unwrap_or("what is at stake if the system is attacked?");
+    let background = answer!(Text::new("Background and problem (one paragraph):")
+        .with_initial_value(answers.background.as_deref().unwrap_or(""))
+        .with_help_message(&hint.split_whitespace().collect::<Vec<_>>().join(" "))
+        .prompt());
+    answers.background = Some(background.trim().to_string()).filter(|b| !b.is_empty());
+    Ok(Nav::Next)
+}
+
+fn today() -> String {
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), to avoid a date crate.
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn factors(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Result<Nav, Failure> {
+    step_title(2, "factors", "What about the system and the business shapes the target. Each factor you rate can raise the suggestions in the next steps.");
+    let impacts = ["not relevant", "low", "medium", "high"];
+    for guide in &catalog.factors {
+        let kind = guide.kind;
+        let current = answers.factors.iter().find(|f| f.kind == kind).cloned();
+        let start = current
+            .as_ref()
+            .and_then(|f| f.impact)
+            .map(|i| i as usize + 1)
+            .unwrap_or(0);
+        let kind_name = serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut options: Vec<String> = impacts.iter().map(|s| s.to_string()).collect();
+        options.push(BACK.into());
+        options.push(QUIT.into());
+        let prompt = format!(
+            "{} [{kind_name}]",
+            guide
+                .question
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let choice = answer!(Select::new(&prompt, options)
+            .with_starting_cursor(start)
+            .prompt());
+        match choice.as_str() {
+            BACK => return Ok(Nav::Back),
+            QUIT => return Ok(Nav::Quit),
+            _ => {}
+        }
+        answers.factors.retain(|f| f.kind != kind);
+        if let Some(i) = impacts.iter().position(|s| *s == choice).filter(|i| *i > 0) {
+            let impact =
+                serde_json::from_value(serde_json::Value::String(impacts[i].to_string())).ok();
+            let default = current.map(|f| f.description).unwrap_or_default();
+            let description = answer!(Text::new("  In a sentence, why:")
+                .with_initial_value(&default)
+                .with_validator(required)
+                .prompt());
+            answers.factors.push(Factor {
+                kind,
+                impact,
+                description: description.trim().to_string(),
+            });
+        }
+        save(answers, draft)?;
+    }
+    Ok(Nav::Next)
+}
+
+fn meaning(catalog: &Catalog, level: Level) -> String {
+    let c = catalog
+        .comprehensiveness_meaning(level.comprehensiveness)
+        .map(|m| {
+            format!(
+                "{} {}: {}",
+                level.comprehensiveness,
+                m.name,
+                m.summary.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .unwrap_or_default();
+    let s = catalog
+        .scope_meaning(level.scope)
+        .map(|m| {
+            format!(
+                "{}: {}",
+                m.name,
+                m.summary.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .unwrap_or_default();
+    format!("  {}\n  {}\n", styled(DIM, &c), styled(DIM, &s))
+}
+
+fn goals(
+    catalog: &Catalog,
+    answers: &mut Answers,
+    template: Option<&Template>,
+    draft: &Path,
+) -> Result<Nav, Failure> {
+    step_title(
+        3,
+        "a goal per domain",
+        "A goal in plain words for each domain sets the default level of everything in it.",
+    );
+    let factors = if answers.factors.is_empty() {
+        template.map(|t| t.factors.clone()).unwrap_or_default()
+    } else {
+        answers.factors.clone()
+    };
+    for domain in &catalog.domains {
+        let id = domain.id.as_str();
+        let base = template
+            .and_then(|t| {
+                t.goals.iter().find(|(k, _)| k.value == id).map(|(_, g)| {
+                    (
+                        g.statement.clone(),
+                        Level::new(g.comprehensiveness.value, g.scope.value),
+                    )
+                })
+            })
+            .or_else(|| {
+                default_goal_option(catalog, id).map(|o| {
+                    (
+                        o.statement.clone(),
+                        Level::new(o.comprehensiveness, o.scope),
+                    )
+                })
+            });
+        let Some((statement, level)) = base else {
+            continue;
+        };
+        let (suggested, moves) =
+            factor_moves(catalog, &factors, &MoveTarget::Goal(id.to_string()), level);
+        output::print(&format!(
+            "\n{} — {}\n",
+            styled(HEADER, &domain.name),
+            domain
+                .summary
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        output::print(&format!(
+            "  Suggested: {suggested}  \"{}\"\n",
+            statement.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+        output::print(&describe_moves(&moves));
+        output::print(&meaning(catalog, suggested));
+        let mut options = vec![format!("[keep] the suggestion ({suggested})")];
+        for o in &domain.goals {
+            options.push(format!(
+                "[{}] {} ({}/{})  ? {}",
+                o.id.value,
+                o.statement.split_whitespace().collect::<Vec<_>>().join(" "),
+                o.comprehensiveness,
+                o.scope,
+                o.question.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+        options.extend([BACK.to_string(), REST.to_string(), QUIT.to_string()]);
+        let choice = answer!(Select::new(&format!("Goal for {}:", domain.name), options)
+            .with_page_size(12)
+            .prompt());
+        let answer = match choice.as_str() {
+            BACK => return Ok(Nav::Back),
+            REST => return Ok(Nav::AcceptRest),
+            QUIT => return Ok(Nav::Quit),
+            c if c.starts_with("[keep]") => GoalAnswer {
+                statement: Some(statement.trim().to_string()),
+                comprehensiveness: Some(Located::new(suggested.comprehensiveness)),
+                scope: Some(Located::new(suggested.scope)),
+                option: None,
+            },
+            c => {
+                let option_id = c
+                    .trim_start_matches('[')
+                    .split(']')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                GoalAnswer {
+                    option: Some(Located::new(option_id)),
+                    ..GoalAnswer::default()
+                }
+            }
+        };
+        set_entry(&mut answers.goals, id, answer);
+        save(answers, draft)?;
+        effect(catalog, answers, template, id);
+    }
+    Ok(Nav::Next)
+}
+
+fn set_entry<V>(entries: &mut Entries<V>, id: &str, value: V) {
+    entries.0.retain(|(k, _)| k.value != id);
+    entries.0.push((Located::new(id.to_string()), value));
+}
+
+/// After a change: the domain's roll-up and the rules that now fire.
+fn effect(catalog: &Catalog, answers: &Answers, template: Option<&Template>, domain: &str) {
+    let Ok(built) = build_profile(catalog, template, answers) else {
+        return;
+    };
+    let Ok(resolved) = resolve(catalog, &built.profile) else {
+        return;
+    };
+    let mut line = String::new();
+    if let Some(d) = resolved.domain(domain) {
+        line.push_str(&format!(
+            "  -> {} rolls up to {} / {}",
+            d.id, d.rollup.comprehensiveness, d.rollup.scope
+        ));
+    }
+    let warnings: Vec<String> = check_rules(catalog, &resolved)
+        .into_iter()
+        .filter(|f| f.accepted.is_none())
+        .map(|f| f.rule)
+        .collect();
+    if !warnings.is_empty() {
+        line.push_str(&format!(
+            "; {}",
+            styled(WARN, &format!("rule warnings: {}", warnings.join(", ")))
+        ));
+    }
+    output::print(&format!("{line}\n"));
+}
+
+fn decisions(
+    catalog: &Catalog,
+    answers: &mut Answers,
+    template: Option<&Template>,
+    draft: &Path,
+    practices: bool,
+) -> Result<Nav, Failure> {
+    if practices {
+        step_title(
+            5,
+            "purpose per practice",
+            "Confirm or adjust each practice; a change needs a reason.",
+        );
+    } else {
+        step_title(
+            4,
+            "needs per subdomain",
+            "Confirm or adjust each subdomain's level; a change needs a reason.",
+        );
+    }
+    let items: Vec<(String, String, String, String)> = if practices {
+        catalog
+            .practices()
+            .map(|p| {
+                (
+                    p.practice.id.as_str().to_string(),
+                    p.practice.name.clone(),
+                    p.domain.id.as_str().to_string(),
+                    p.practice.purpose.clone(),
+                )
+            })
+            .collect()
+    } else {
+        catalog
+            .subdomains()
+            .map(|s| {
+                (
+                    s.subdomain.id.as_str().to_string(),
+                    s.subdomain.name.clone(),
+                    s.domain.id.as_str().to_string(),
+                    s.subdomain.summary.clone(),
+                )
+            })
+            .collect()
+    };
+    for (id, name, domain, about) in items {
+        // What the item gets if it is left alone (with suggestions), and if it only inherits.
+        let mut probe = answers.clone();
+        probe.remaining = Remaining::Accept;
+        entries_mut(&mut probe, practices)
+            .0
+            .retain(|(k, _)| k.value != id);
+        let suggested = level_of(catalog, template, &probe, &id, practices);
+        set_entry(
+            entries_mut(&mut probe, practices),
+            &id,
+            Decision {
+                take: Some(Take::Inherit),
+                ..Decision::default()
+            },
+        );
+        let inherited = level_of(catalog, template, &probe, &id, practices);
+        let (Some(suggested), Some(inherited)) = (suggested, inherited) else {
+            continue;
+        };
+        output::print(&format!(
+            "\n{}  {}\n  {}\n",
+            styled(HEADER, &name),
+            styled(DIM, &id),
+            about.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+        if practices {
+            if let Some(p) = catalog.practice(&id) {
+                if let Some(l) = p.practice.level(suggested.comprehensiveness) {
+                    output::print(&format!(
+                        "  {}\n",
+                        styled(
+                            DIM,
+                            &format!(
+                                "At {}: {}",
+                                suggested.comprehensiveness,
+                                l.description
+                                    .split_whitespace()
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            )
+                        )
+                    ));
+                }
+            }
+        } else {
+            output::print(&meaning(catalog, suggested));
+        }
+        let mut options = vec![format!(
+            "[keep] {suggested}{}",
+            if suggested != inherited {
+                " (suggested)"
+            } else {
+                " (from the level above)"
+            }
+        )];
+        if suggested != inherited {
+            options.push(format!(
+                "[inherit] {inherited} (the level above, without the suggestion)"
+            ));
+        }
+        options.push("[change] set another level (asks why)".into());
+        options.push("[confirm] keep it and record why".into());
+        options.extend([BACK.to_string(), REST.to_string(), QUIT.to_string()]);
+        let choice = answer!(Select::new(&format!("{name}:"), options).prompt());
+        let decision = match choice.as_str() {
+            BACK => return Ok(Nav::Back),
+            REST => return Ok(Nav::AcceptRest),
+            QUIT => return Ok(Nav::Quit),
+            c if c.starts_with("[keep]") => Decision {
+                take: Some(Take::Accept),
+                ..Decision::default()
+            },
+            c if c.starts_with("[inherit]") => Decision {
+                take: Some(Take::Inherit),
+                ..Decision::default()
+            },
+            c if c.starts_with("[confirm]") => {
+                let why = answer!(Text::new("  Why is this level right?")
+                    .with_validator(required)
+                    .prompt());
+                Decision {
+                    rationale: Some(Located::new(why.trim().to_string())),
+                    ..Decision::default()
+                }
+            }
+            _ => {
+                let level = answer!(choose_level(catalog, &id, practices, suggested));
+                let why = answer!(Text::new("  Why? (recorded as the rationale)")
+                    .with_validator(required)
+                    .prompt());
+                Decision {
+                    take: None,
+                    comprehensiveness: (level.comprehensiveness != inherited.comprehensiveness)
+                        .then(|| Located::new(level.comprehensiveness)),
+                    scope: (level.scope != inherited.scope).then(|| Located::new(level.scope)),
+                    rationale: Some(Located::new(why.trim().to_string())),
+                }
+            }
+        };
+        set_entry(entries_mut(answers, practices), &id, decision);
+        save(answers, draft)?;
+        effect(catalog, answers, template, &domain);
+    }
+    Ok(Nav::Next)
+}
+
+fn entries_mut(answers: &mut Answers, practices: bool) -> &mut Entries<Decision> {
+    if practices {
+        &mut answers.practices
+    } else {
+        &mut answers.subdomains
+    }
+}
+
+fn level_of(
+    catalog: &Catalog,
+    template: Option<&Template>,
+    answers: &Answers,
+    id: &str,
+    practice: bool,
+) -> Option<Level> {
+    let built = build_profile(catalog, template, answers).ok()?;
+    let resolved = resolve(catalog, &built.profile).ok()?;
+    if practice {
+        resolved.practice(id).map(|p| p.level())
+    } else {
+        resolved.subdomain(id).map(|s| s.level)
+    }
+}
+
+/// Two selects, comprehensiveness then scope, each option showing what the level means.
+fn choose_level(
+    catalog: &Catalog,
+    id: &str,
+    practice: bool,
+    current: Level,
+) -> Result<Level, InquireError> {
+    let describe = |c: Comprehensiveness| -> String {
+        let name = catalog
+            .comprehensiveness_meaning(c)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        let text = if practice {
+            catalog
+                .practice(id)
+                .and_then(|p| p.practice.level(c).map(|l| l.description.clone()))
+        } else {
+            None
+        }
+        .or_else(|| {
+            catalog
+                .comprehensiveness_meaning(c)
+                .map(|m| m.summary.clone())
+        })
+        .unwrap_or_default();
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = text.chars().take(110).collect();
+        format!(
+            "{} {name}: {short}{}",
+            c.value(),
+            if text.len() > short.len() { "..." } else { "" }
+        )
+    };
+    let options: Vec<String> = Comprehensiveness::ALL
+        .iter()
+        .map(|c| describe(*c))
+        .collect();
+    let picked = Select::new("  Comprehensiveness:", options.clone())
+        .with_starting_cursor(current.comprehensiveness.value() as usize)
+        .prompt()?;
+    let c = options
+        .iter()
+        .position(|o| *o == picked)
+        .and_then(|i| Comprehensiveness::from_value(i as u64))
+        .unwrap_or(current.comprehensiveness);
+    let scopes: Vec<String> = Scope::ALL
+        .iter()
+        .map(|s| {
+            let text = if practice {
+                catalog
+                    .practice(id)
+                    .and_then(|p| p.practice.scope_addition(*s).map(str::to_string))
+            } else {
+                None
+            }
+            .or_else(|| catalog.scope_meaning(*s).map(|m| m.summary.clone()))
+            .unwrap_or_default();
+            let short: String = text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(110)
+                .collect();
+            format!("{}: {short}", s.token())
+        })
+        .collect();
+    let picked = Select::new("  Scope:", scopes.clone())
+        .with_starting_cursor(current.scope.rank() as usize)
+        .prompt()?;
+    let s = scopes
+        .iter()
+        .position(|o| *o == picked)
+        .map(|i| Scope::ALL[i])
+        .unwrap_or(current.scope);
+    Ok(Level::new(c, s))
+}

@@ -1,0 +1,30 @@
+//! Writing documents: atomically, so an interrupted write never leaves half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::failure::{Failure, Problem};
+
+/// A document as YAML text, with a comment line on top.
+pub fn to_yaml<T: Serialize>(header: &str, value: &T) -> String {
+    // Our documents are plain data; serializing them cannot fail.
+    let body =
+        serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# could not serialize: {e}\n"));
+    format!("# {header}\n{body}")
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| Failure::from(Problem::file(path, format!("cannot write: {e}")));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    file.write_all(text.as_bytes()).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! From answers (and an optional template) to a target profile.
+
+use std::collections::HashMap;
+
+use super::answers::{Answers, Decision, Remaining, Take};
+use super::suggest::{default_goal_option, factor_moves, Move, MoveTarget};
+use crate::catalog::{Catalog, Node};
+use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
+use crate::document::{CatalogReference, Goal, Override, TargetProfile, Template};
+use crate::header::FormatVersion;
+use crate::level::Level;
+use crate::located::{Entries, Located, Position};
+use crate::resolve;
+
+/// The profile the answers lead to, and every value a factor moved on the way.
+#[derive(Clone, Debug)]
+pub struct Built {
+    /// An ordinary target profile.
+    pub profile: TargetProfile,
+    /// Suggestions raised by factors (including ones the answers then overrode).
+    pub moves: Vec<Move>,
+}
+
+/// Builds the target profile that `answers` lead to, starting from `template` if given.
+///
+/// Unanswered goals take the suggestion (the template's goal, else the catalog's default option,
+/// raised by factor floors); unanswered subdomains and practices follow `answers.remaining`.
+/// Every suggested change is written with its reason as the rationale.
+pub fn build_profile(
+    catalog: &Catalog,
+    template: Option<&Template>,
+    answers: &Answers,
+) -> Result<Built, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let start = Position::new(1, 1);
+    let required = |value: &Option<String>, field: &str, problems: &mut Diagnostics| -> String {
+        match value.as_deref().map(str::trim) {
+            Some(v) if !v.is_empty() => v.to_string(),
+            _ => {
+                problems.push(Diagnostic::new(
+                    start,
+                    field,
+                    format!("the answers need `{field}` (step 1)"),
+                ));
+                String::new()
+            }
+        }
+    };
+    let name = required(&answers.name, "name", &mut problems);
+    let system = required(&answers.system, "system", &mut problems);
+    let role = answers.role.or(template.and_then(|t| t.role));
+    if role.is_none() {
+        problems.push(Diagnostic::new(
+            start,
+            "role",
+            "the answers need `role`: vendor, integrator, operator or consumer (step 1)",
+        ));
+    }
+    if answers.date.is_none() {
+        problems.push(Diagnostic::new(
+            start,
+            "date",
+            "the answers need `date` (YYYY-MM-DD)",
+        ));
+    }
+    let factors = if answers.factors.is_empty() {
+        template.map(|t| t.factors.clone()).unwrap_or_default()
+    } else {
+        answers.factors.clone()
+    };
+    let mut moves = Vec::new();
+
+    // Step 3: goals.
+    let goal_answers = keyed(catalog, &answers.goals, Kind::Domain, &mut problems);
+    let template_goals = template
+        .map(|t| keyed(catalog, &t.goals, Kind::Domain, &mut problems))
+        .unwrap_or_default();
+    let mut goals = Entries::default();
+    let mut goal_levels: HashMap<String, Level> = HashMap::new();
+    for domain in &catalog.domains {
+        let id = domain.id.as_str();
+        let base = template_goals
+            .get(id)
+            .map(|g| {
+                (
+                    g.statement.clone(),
+                    Level::new(g.comprehensiveness.value, g.scope.value),
+                )
+            })
+            .or_else(|| {
+                default_goal_option(catalog, id).map(|o| {
+                    (
+                        o.statement.trim().to_string(),
+                        Level::new(o.comprehensiveness, o.scope),
+                    )
+                })
+            });
+        let answer = goal_answers.get(id);
+        let explicit = answer.is_some_and(|a| {
+            a.option.is_some() || a.comprehensiveness.is_some() || a.scope.is_some()
+        });
+        let (mut statement, mut level) = match (&base, explicit) {
+            (Some((statement, level)), false) => {
+                let (raised, moved) =
+                    factor_moves(catalog, &factors, &MoveTarget::Goal(id.to_string()), *level);
+                moves.extend(moved);
+                (statement.clone(), raised)
+            }
+            (Some((statement, level)), true) => (statement.clone(), *level),
+            (None, _) => (
+                String::new(),
+                Level::new(
+                    crate::level::Comprehensiveness::None,
+                    crate::level::Scope::General,
+                ),
+            ),
+        };
+        if let Some(answer) = answer {
+            if let Some(option) = &answer.option {
+                match domain.goals.iter().find(|o| o.id.value == option.value) {
+                    Some(o) => {
+                        statement = o.statement.trim().to_string();
+                        level = Level::new(o.comprehensiveness, o.scope);
+                    }
+                    None => {
+                        let ids = domain.goals.iter().map(|o| o.id.value.as_str());
+                        let d = Diagnostic::new(
+                            option.at,
+                            format!("goals.{id}.option"),
+                            format!("`{}` is not a goal option of {id}", option.value),
+                        );
+                        problems.push(match nearest(&option.value, ids) {
+                            Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                            None => d.with_help(format!("`smm explain {id}` lists the options")),
+                        });
+                    }
+                }
+            }
+            if let Some(s) = &answer.statement {
+                statement = s.trim().to_string();
+            }
+            if let Some(c) = &answer.comprehensiveness {
+                level.comprehensiveness = c.value;
+            }
+            if let Some(s) = &answer.scope {
+                level.scope = s.value;
+            }
+        }
+        if base.is_none() && !explicit {
+            problems.push(Diagnostic::new(
+                start,
+                format!("goals.{id}"),
+                format!(
+                    "no goal for `{id}`: answer with an option or with comprehensiveness and scope"
+                ),
+            ));
+        }
+        goal_levels.insert(id.to_string(), level);
+        goals.0.push((
+            Located::new(id.to_string()),
+            Goal {
+                statement,
+                comprehensiveness: Located::new(level.comprehensiveness),
+                scope: Located::new(level.scope),
+            },
+        ));
+    }
+
+    // Step 4 and 5: subdomains, then practices, each inheriting from the level above.
+    let decide = Decider {
+        catalog,
+        factors: &factors,
+        remaining: answers.remaining,
+    };
+    let sub_answers = keyed(catalog, &answers.subdomains, Kind::Subdomain, &mut problems);
+    let sub_templates = template
+        .map(|t| keyed(catalog, &t.subdomains, Kind::Subdomain, &mut problems))
+        .unwrap_or_default();
+    let mut subdomains = Entries::default();
+    let mut sub_levels: HashMap<String, Level> = HashMap::new();
+    for item in catalog.subdomains() {
+        let id = item.subdomain.id.as_str();
+        let inherited = goal_levels
+            .get(item.domain.id.as_str())
+            .copied()
+            .unwrap_or(Level::new(
+                crate::level::Comprehensiveness::None,
+                crate::level::Scope::General,
+            ));
+        let target = MoveTarget::Subdomain(id.to_string());
+        let entry = decide.entry(
+            &target,
+            inherited,
+            sub_templates.get(id).copied(),
+            sub_answers.get(id).copied(),
+            &mut moves,
+            &mut problems,
+            &format!("subdomains.{id}"),
+        );
+        sub_levels.insert(id.to_string(), apply(inherited, entry.as_ref()));
+        if let Some(entry) = entry {
+            subdomains.0.push((Located::new(id.to_string()), entry));
+        }
+    }
+    let practice_answers = keyed(catalog, &answers.practices, Kind::Practice, &mut problems);
+    let practice_templates = template
+        .map(|t| keyed(catalog, &t.practices, Kind::Practice, &mut problems))
+        .unwrap_or_default();
+    let mut practices = Entries::default();
+    for item in catalog.practices() {
+        let id = item.practice.id.as_str();
+        let inherited = sub_levels[item.subdomain.id.as_str()];
+        let target = MoveTarget::Practice(id.to_string());
+        let entry = decide.entry(
+            &target,
+            inherited,
+            practice_templates.get(id).copied(),
+            practice_answers.get(id).copied(),
+            &mut moves,
+            &mut problems,
+            &format!("practices.{id}"),
+        );
+        if let Some(entry) = entry {
+            practices.0.push((Located::new(id.to_string()), entry));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.sorted());
+    }
+
+    let profile = TargetProfile {
+        smm: FormatVersion,
+        kind: crate::document::TargetProfileKind::TargetProfile,
+        name: Located::new(name),
+        version: answers.version.clone(),
+        system,
+        role: role.unwrap_or(crate::document::StakeholderRole::Vendor),
+        authors: answers.authors.clone(),
+        date: answers
+            .date
+            .unwrap_or_else(|| unreachable!("checked above")),
+        catalog: template
+            .map(|t| t.catalog.clone())
+            .unwrap_or_else(|| CatalogReference {
+                id: Located::new(catalog.id.value.clone()),
+                version: Located::new(catalog.version.value.clone()),
+            }),
+        background: answers.background.clone(),
+        factors,
+        goals,
+        subdomains,
+        practices,
+        accepted_rules: answers.accepted_rules.clone(),
+    };
+    // The result must be a valid profile; resolving it says exactly what is not.
+    resolve(catalog, &profile)?;
+    Ok(Built { profile, moves })
+}
+
+fn apply(level: Level, entry: Option<&Override>) -> Level {
+    let mut level = level;
+    if let Some(o) = entry {
+        if let Some(c) = &o.comprehensiveness {
+            level.comprehensiveness = c.value;
+        }
+        if let Some(s) = &o.scope {
+            level.scope = s.value;
+        }
+    }
+    level
+}
+
+struct Decider<'a> {
+    catalog: &'a Catalog,
+    factors: &'a [crate::document::Factor],
+    remaining: Remaining,
+}
+
+impl Decider<'_> {
+    /// The entry (if any) for one subdomain or practice.
+    #[allow(clippy::too_many_arguments)]
+    fn entry(
+        &self,
+        target: &MoveTarget,
+        inherited: Level,
+        template: Option<&Override>,
+        answer: Option<&Decision>,
+        moves: &mut Vec<Move>,
+        problems: &mut Diagnostics,
+        field: &str,
+    ) -> Option<Override> {
+        let suggested = self.suggestion(target, inherited, template, moves);
+        let take = match answer {
+            None => match self.remaining {
+                Remaining::Accept => Take::Accept,
+                Remaining::Inherit => Take::Inherit,
+            },
+            Some(d) if d.take.is_some() => {
+                if d.comprehensiveness.is_some() || d.scope.is_some() || d.rationale.is_some() {
+                    problems.push(Diagnostic::new(
+                        Position::new(1, 1),
+                        field,
+                        "give either `take` or levels with a rationale, not both",
+                    ));
+                }
+                d.take.unwrap_or(Take::Accept)
+            }
+            Some(d) => {
+                if d.rationale
+                    .as_ref()
+                    .is_none_or(|r| r.value.trim().is_empty())
+                {
+                    problems.push(Diagnostic::new(
+                        d.rationale.as_ref().map(|r| r.at).unwrap_or_default(),
+                        format!("{field}.rationale"),
+                        "a decision that sets a level (or confirms one) needs a rationale",
+                    ));
+                }
+                return Some(Override {
+                    comprehensiveness: d.comprehensiveness.clone(),
+                    scope: d.scope.clone(),
+                    rationale: d.rationale.clone(),
+                });
+            }
+        };
+        match take {
+            Take::Accept => suggested,
+            Take::Inherit => None,
+        }
+    }
+
+    /// The template's override, raised by factor floors, as an entry with every reason.
+    fn suggestion(
+        &self,
+        target: &MoveTarget,
+        inherited: Level,
+        template: Option<&Override>,
+        moves: &mut Vec<Move>,
+    ) -> Option<Override> {
+        let start = apply(inherited, template);
+        let (raised, moved) = factor_moves(self.catalog, self.factors, target, start);
+        if template.is_none() && moved.is_empty() {
+            return None;
+        }
+        let mut reasons: Vec<String> = template
+            .and_then(|t| t.rationale.as_ref())
+            .map(|r| r.value.trim().to_string())
+            .into_iter()
+            .collect();
+        for m in &moved {
+            let factor = serde_json::to_value(m.factor)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let impact = format!("{:?}", m.impact).to_lowercase();
+            reasons.push(format!(
+                "Raised to {} by the {factor} factor ({impact}): {}",
+                m.to, m.reason
+            ));
+        }
+        moves.extend(moved);
+        let changed_c = raised.comprehensiveness != inherited.comprehensiveness
+            || template.is_some_and(|t| t.comprehensiveness.is_some());
+        let changed_s =
+            raised.scope != inherited.scope || template.is_some_and(|t| t.scope.is_some());
+        Some(Override {
+            comprehensiveness: changed_c.then(|| Located::new(raised.comprehensiveness)),
+            scope: changed_s.then(|| Located::new(raised.scope)),
+            rationale: Some(Located::new(reasons.join(" "))),
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Domain,
+    Subdomain,
+    Practice,
+}
+
+/// Entries keyed by canonical id; unknown or misplaced keys are reported.
+fn keyed<'e, V>(
+    catalog: &Catalog,
+    entries: &'e Entries<V>,
+    kind: Kind,
+    problems: &mut Diagnostics,
+) -> HashMap<String, &'e V> {
+    let mut map = HashMap::new();
+    for (key, value) in entries.iter() {
+        let id = match (kind, catalog.find(&key.value)) {
+            (Kind::Domain, Some(Node::Domain(d))) => {
+                Some(catalog.domains[d].id.as_str().to_string())
+            }
+            (Kind::Subdomain, _) => catalog
+                .subdomain(&key.value)
+                .map(|s| s.subdomain.id.as_str().to_string()),
+            (Kind::Practice, _) => catalog
+                .practice(&key.value)
+                .map(|p| p.practice.id.as_str().to_string()),
+            _ => None,
+        };
+        match id {
+            Some(id) => {
+                map.insert(id, value);
+            }
+            None => {
+                let (what, ids): (&str, Vec<&str>) = match kind {
+                    Kind::Domain => ("domain", catalog.domain_ids().collect()),
+                    Kind::Subdomain => ("subdomain", catalog.subdomain_ids().collect()),
+                    Kind::Practice => ("practice", catalog.practice_ids().collect()),
+                };
+                let d = Diagnostic::new(
+                    key.at,
+                    key.value.clone(),
+                    format!("unknown {what} id `{}`", key.value),
+                );
+                problems.push(match nearest(&key.value, ids) {
+                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                    None => d,
+                });
+            }
+        }
+    }
+    map
+}

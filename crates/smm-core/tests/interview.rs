@@ -1,0 +1,170 @@
+//! The interview engine: answers (and templates) to target profiles.
+
+use std::sync::LazyLock;
+
+use smm_core::document::builtin_templates;
+use smm_core::interview::{build_profile, parse_answers, MoveTarget};
+use smm_core::{content_digest, parse_target, resolve, Catalog, Source};
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::builtin);
+
+fn read(path: &str) -> String {
+    let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+#[test]
+fn the_answers_files_of_the_examples_reproduce_their_targets_exactly() {
+    for name in ["bottling-line", "hvac", "ota-gateway", "home-cameras"] {
+        let answers = parse_answers(&read(&format!("examples/{name}/answers.yaml")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let built =
+            build_profile(&CATALOG, None, &answers).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let target =
+            parse_target(&read(&format!("examples/{name}/target.yaml"))).expect("example target");
+        assert_eq!(
+            content_digest(&built.profile),
+            content_digest(&target),
+            "{name}: the answers lead elsewhere"
+        );
+    }
+}
+
+const HEAD: &str =
+    "smm: 1\nkind: Answers\nname: n\nsystem: s\nrole: integrator\ndate: 2026-05-01\n";
+
+#[test]
+fn unanswered_goals_take_the_catalog_default_option() {
+    let built =
+        build_profile(&CATALOG, None, &parse_answers(HEAD).expect("answers")).expect("builds");
+    for (key, goal) in built.profile.goals.iter() {
+        let option =
+            smm_core::interview::default_goal_option(&CATALOG, &key.value).expect("an option");
+        assert_eq!(
+            goal.comprehensiveness.value, option.comprehensiveness,
+            "{}",
+            key.value
+        );
+        assert_eq!(goal.statement, option.statement.trim());
+    }
+    assert!(built.moves.is_empty());
+    assert!(built.profile.subdomains.is_empty() && built.profile.practices.is_empty());
+}
+
+#[test]
+fn factors_raise_suggestions_and_say_so_in_the_rationale() {
+    let text = format!("{HEAD}factors:\n  - {{kind: continuity, impact: high, description: the plant must keep running}}\n");
+    let built =
+        build_profile(&CATALOG, None, &parse_answers(&text).expect("answers")).expect("builds");
+    let moved = built
+        .moves
+        .iter()
+        .find(|m| m.target == MoveTarget::Practice("remediation-recovery".into()))
+        .expect("recovery moved");
+    assert!(moved.to.comprehensiveness > moved.from.comprehensiveness);
+    let resolved = resolve(&CATALOG, &built.profile).expect("valid");
+    let rr = resolved.practice("remediation-recovery").expect("practice");
+    assert_eq!(rr.level(), moved.to);
+    assert_eq!(rr.source, Source::PracticeOverride);
+    assert!(
+        rr.rationale
+            .as_deref()
+            .is_some_and(|r| r.contains("continuity factor (high)")),
+        "{:?}",
+        rr.rationale
+    );
+}
+
+#[test]
+fn remaining_inherit_declines_the_suggestions() {
+    let text = format!("{HEAD}remaining: inherit\nfactors:\n  - {{kind: continuity, impact: high, description: d}}\n");
+    let built =
+        build_profile(&CATALOG, None, &parse_answers(&text).expect("answers")).expect("builds");
+    assert!(built.profile.practices.is_empty() && built.profile.subdomains.is_empty());
+}
+
+#[test]
+fn a_goal_option_sets_statement_and_levels() {
+    let text = format!("{HEAD}goals:\n  hardening: {{option: internet-risks}}\n");
+    let built =
+        build_profile(&CATALOG, None, &parse_answers(&text).expect("answers")).expect("builds");
+    let (_, goal) = built
+        .profile
+        .goals
+        .iter()
+        .find(|(k, _)| k.value == "hardening")
+        .expect("goal");
+    let option = CATALOG
+        .domain("hardening")
+        .and_then(|d| d.goals.iter().find(|o| o.id.value == "internet-risks"))
+        .expect("option");
+    assert_eq!(goal.comprehensiveness.value, option.comprehensiveness);
+    assert_eq!(goal.scope.value, option.scope);
+}
+
+#[test]
+fn an_unknown_goal_option_or_id_is_refused_with_a_suggestion() {
+    let text = format!("{HEAD}goals:\n  hardening: {{option: internet-risk}}\npractices:\n  monitorin: {{take: accept}}\n");
+    let err = build_profile(&CATALOG, None, &parse_answers(&text).expect("answers"))
+        .expect_err("bad ids");
+    let msg = err.to_string();
+    assert!(msg.contains("did you mean `internet-risks`?"), "{msg}");
+    assert!(msg.contains("did you mean `monitoring`?"), "{msg}");
+}
+
+#[test]
+fn a_decision_that_sets_a_level_needs_a_rationale() {
+    let text = format!("{HEAD}practices:\n  monitoring: {{comprehensiveness: 3}}\n");
+    let err = build_profile(&CATALOG, None, &parse_answers(&text).expect("answers"))
+        .expect_err("no rationale");
+    assert!(
+        err.to_string().contains("practices.monitoring.rationale"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_step_one_answers_are_named() {
+    let err = build_profile(
+        &CATALOG,
+        None,
+        &parse_answers("smm: 1\nkind: Answers\n").expect("answers"),
+    )
+    .expect_err("empty");
+    for field in ["name", "system", "role", "date"] {
+        assert!(
+            err.0.iter().any(|d| d.field == field),
+            "{field} not reported: {err}"
+        );
+    }
+}
+
+#[test]
+fn every_template_gives_a_valid_consistent_profile() {
+    for template in builtin_templates() {
+        let built = build_profile(
+            &CATALOG,
+            Some(&template),
+            &parse_answers(HEAD).expect("answers"),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", template.id.value));
+        let resolved = resolve(&CATALOG, &built.profile).expect("valid");
+        let findings = smm_core::check_rules(&CATALOG, &resolved);
+        assert!(findings.is_empty(), "{}: {findings:#?}", template.id.value);
+        // The template's overrides arrive with their rationales.
+        for (key, o) in template.practices.iter() {
+            let p = resolved.practice(&key.value).expect("practice");
+            let why = o
+                .rationale
+                .as_ref()
+                .map(|r| r.value.trim().to_string())
+                .unwrap_or_default();
+            assert!(
+                p.rationale.as_deref().is_some_and(|r| r.contains(&why)),
+                "{}: {} lost its rationale",
+                template.id.value,
+                key.value
+            );
+        }
+    }
+}
