@@ -25,6 +25,18 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
+    // A temporary file is private (0600); a profile is meant to be shared and kept in git, so
+    // keep an existing file's permissions or use the usual ones for a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(fail)?;
+    }
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
