@@ -80,7 +80,14 @@ pub struct LoadedTarget {
 
 /// Reads, parses and resolves a target profile.
 pub fn load_target(catalog: &Catalog, path: &Path) -> Result<LoadedTarget, Failure> {
-    let source = read_source(path)?;
+    target_from(catalog, read_source(path)?)
+}
+
+/// Parses and resolves a target profile already read (each input is read once: stdin can't be
+/// read twice).
+pub fn target_from(catalog: &Catalog, source: SourceFile) -> Result<LoadedTarget, Failure> {
+    let path = source.path.clone();
+    let path = path.as_path();
     let document =
         parse_target(&source.text).map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
     let resolved = resolve(catalog, &document)
@@ -104,7 +111,13 @@ pub struct LoadedAssessment {
 
 /// Reads, parses and checks an assessment.
 pub fn load_assessment(catalog: &Catalog, path: &Path) -> Result<LoadedAssessment, Failure> {
-    let source = read_source(path)?;
+    assessment_from(catalog, read_source(path)?)
+}
+
+/// Parses and checks an assessment already read.
+pub fn assessment_from(catalog: &Catalog, source: SourceFile) -> Result<LoadedAssessment, Failure> {
+    let path = source.path.clone();
+    let path = path.as_path();
     let document = parse_assessment(&source.text)
         .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
     let current = current_profile(catalog, &document)

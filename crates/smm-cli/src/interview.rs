@@ -494,6 +494,14 @@ fn decisions(
             .0
             .retain(|(k, _)| k.value != id);
         let suggested = level_of(catalog, template, &probe, &id, practices);
+        let target = if practices {
+            MoveTarget::Practice(id.clone())
+        } else {
+            MoveTarget::Subdomain(id.clone())
+        };
+        let moved: Vec<smm_core::interview::Move> = build_profile(catalog, template, &probe)
+            .map(|b| b.moves.into_iter().filter(|m| m.target == target).collect())
+            .unwrap_or_default();
         set_entry(
             entries_mut(&mut probe, practices),
             &id,
@@ -512,6 +520,7 @@ fn decisions(
             styled(DIM, &id),
             about.split_whitespace().collect::<Vec<_>>().join(" ")
         ));
+        output::print(&describe_moves(&moved));
         if practices {
             if let Some(p) = catalog.practice(&id) {
                 if let Some(l) = p.practice.level(suggested.comprehensiveness) {

@@ -181,6 +181,9 @@ pub fn render_findings(path: &std::path::Path, findings: &[smm_core::RuleFinding
             out.push_str(&format!("  accepted because: {reason}\n"));
             continue;
         }
+        for b in &f.because {
+            out.push_str(&format!("  because: {b}\n"));
+        }
         for d in &f.details {
             out.push_str(&format!("  found: {d}\n"));
         }

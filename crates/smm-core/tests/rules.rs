@@ -211,3 +211,14 @@ fn a_broken_rule_fails_when_the_catalog_loads() {
         "{err}"
     );
 }
+
+#[test]
+fn a_misspelt_key_in_a_comparison_value_fails_when_the_catalog_loads() {
+    let source = smm_core::catalog::BUILTIN_CATALOG_YAML.replacen(
+        "{at-most: {practice: monitoring}}",
+        "{at-most: {practice: monitoring, ofset: 1}}",
+        1,
+    );
+    let err = smm_core::parse_catalog(&source).expect_err("typo in an operand");
+    assert!(err.to_string().contains("unknown key `ofset`"), "{err}");
+}

@@ -8,7 +8,9 @@ use smm_core::header::read_kind;
 use smm_core::{check_rules, content_digest, parse_catalog, Catalog, Diagnostic, Kind};
 
 use crate::failure::{Failure, Problem};
-use crate::input::{load_assessment, load_target, read_source, LoadedTarget};
+use crate::input::{
+    assessment_from, load_target, read_source, target_from, LoadedTarget, SourceFile,
+};
 use crate::output::{self, styled, MET};
 
 /// Runs the command: reports every file, then fails if any had a problem.
@@ -21,42 +23,44 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
     let mut warnings = 0usize;
 
     for path in files {
-        let kind = match read_source(path).and_then(|s| {
-            read_kind(&s.text)
-                .map_err(|d| Failure::BadInput(Problem::from_diagnostics(path, &s.text, d)))
-        }) {
-            Ok(kind) => kind,
+        let source = match read_source(path) {
+            Ok(source) => source,
             Err(Failure::BadInput(p)) => {
                 problems.extend(p);
                 continue;
             }
             Err(Failure::CheckFailed) => continue,
         };
+        let kind = match read_kind(&source.text) {
+            Ok(kind) => kind,
+            Err(d) => {
+                problems.extend(Problem::from_diagnostics(path, &source.text, d));
+                continue;
+            }
+        };
         let outcome = match kind {
-            Kind::Catalog => validate_catalog(path),
-            Kind::Template => validate_template(catalog, path),
-            Kind::Answers => validate_answers(catalog, path),
-            Kind::TargetProfile => load_target(catalog, path).map(|t| {
+            Kind::Catalog => validate_catalog(&source),
+            Kind::Template => validate_template(catalog, &source).map(|(line, open)| {
+                warnings += open;
+                line
+            }),
+            Kind::Answers => validate_answers(catalog, &source),
+            Kind::TargetProfile => target_from(catalog, source).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
                 warnings += open;
-                let accepted = findings.len() - open;
                 let mut line = format!(
-                    "TargetProfile `{}`: {} practices resolved",
+                    "TargetProfile `{}`: {} practices resolved, {}",
                     t.resolved.name,
-                    t.resolved.practices.len()
+                    t.resolved.practices.len(),
+                    consistency(open, findings.len() - open)
                 );
-                line.push_str(&match (open, accepted) {
-                    (0, 0) => ", consistent".to_string(),
-                    (o, 0) => format!(", {o} warning(s)"),
-                    (o, a) => format!(", {o} warning(s), {a} accepted"),
-                });
                 line.push('\n');
                 line.push_str(&output::render_findings(path, &findings));
                 targets.push(t);
                 line.trim_end().to_string()
             }),
-            Kind::Assessment => load_assessment(catalog, path).map(|a| {
+            Kind::Assessment => assessment_from(catalog, source).map(|a| {
                 let line = format!(
                     "Assessment of {} {}: {} practices",
                     a.document.product.name,
@@ -96,8 +100,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
     }
 }
 
-fn validate_catalog(path: &Path) -> Result<String, Failure> {
-    let source = read_source(path)?;
+fn validate_catalog(source: &SourceFile) -> Result<String, Failure> {
+    let path = source.path.as_path();
     let catalog = parse_catalog(&source.text)
         .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
     Ok(format!(
@@ -107,8 +111,8 @@ fn validate_catalog(path: &Path) -> Result<String, Failure> {
     ))
 }
 
-fn validate_answers(catalog: &Catalog, path: &Path) -> Result<String, Failure> {
-    let source = read_source(path)?;
+fn validate_answers(catalog: &Catalog, source: &SourceFile) -> Result<String, Failure> {
+    let path = source.path.as_path();
     let answers = smm_core::interview::parse_answers(&source.text)
         .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
     let built = crate::commands::target::build(catalog, None, &answers, path, &source.text)?;
@@ -118,22 +122,35 @@ fn validate_answers(catalog: &Catalog, path: &Path) -> Result<String, Failure> {
     ))
 }
 
-fn validate_template(catalog: &Catalog, path: &Path) -> Result<String, Failure> {
-    let source = read_source(path)?;
+fn validate_template(catalog: &Catalog, source: &SourceFile) -> Result<(String, usize), Failure> {
+    let path = source.path.as_path();
     let template = smm_core::document::parse_template(&source.text)
         .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
     let resolved = crate::commands::template::preview(catalog, &template)?;
     let findings = check_rules(catalog, &resolved);
-    let mut line = format!(
-        "Template `{}`: {} practices resolved",
+    let line = format!(
+        "Template `{}`: {} practices resolved, {}\n{}",
         template.id.value,
-        resolved.practices.len()
+        resolved.practices.len(),
+        consistency(findings.len(), 0),
+        output::render_findings(path, &findings)
     );
-    if !findings.is_empty() {
-        line.push_str(&format!(", {} warning(s)\n", findings.len()));
-        line.push_str(output::render_findings(path, &findings).trim_end());
+    Ok((line.trim_end().to_string(), findings.len()))
+}
+
+/// "consistent", "2 warnings", "1 accepted warning", ...
+fn consistency(open: usize, accepted: usize) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match (open, accepted) {
+        (0, 0) => "consistent".to_string(),
+        (o, 0) => plural(o, "warning"),
+        (0, a) => plural(a, "accepted warning"),
+        (o, a) => format!(
+            "{}, {}",
+            plural(o, "warning"),
+            plural(a, "accepted warning")
+        ),
     }
-    Ok(line)
 }
 
 /// Evidence files must exist beside the assessment and still have the digest it recorded.

@@ -66,8 +66,30 @@ fn measure_name(measure: Measure) -> &'static str {
 /// practices it looked at.
 struct Outcome {
     holds: bool,
+    /// Phrased for a failure: "x is 1, expected at least 2".
     detail: String,
+    /// Phrased for a condition that holds: "x is 3 (at least 3)"; empty to reuse `detail`.
+    holding: String,
     practices: Vec<PracticeId>,
+}
+
+impl Outcome {
+    fn plain(holds: bool, detail: String, practices: Vec<PracticeId>) -> Self {
+        Outcome {
+            holds,
+            detail,
+            holding: String::new(),
+            practices,
+        }
+    }
+
+    fn into_reason(self) -> String {
+        if self.holding.is_empty() {
+            self.detail
+        } else {
+            self.holding
+        }
+    }
 }
 
 fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) -> Outcome {
@@ -81,23 +103,11 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
             let (who, level, mut practices) = match subject {
                 Subject::Practice(r) => match ctx.practice(r, this) {
                     Some(p) => (p.id.to_string(), p.level(), vec![p.id.clone()]),
-                    None => {
-                        return Outcome {
-                            holds: false,
-                            detail: String::new(),
-                            practices: vec![],
-                        }
-                    }
+                    None => return Outcome::plain(false, String::new(), vec![]),
                 },
                 Subject::Goal(r) => match ctx.goal(r, this) {
                     Some((id, level)) => (format!("the {id} goal"), level, vec![]),
-                    None => {
-                        return Outcome {
-                            holds: false,
-                            detail: String::new(),
-                            practices: vec![],
-                        }
-                    }
+                    None => return Outcome::plain(false, String::new(), vec![]),
                 },
             };
             let actual = rank(level, *measure);
@@ -111,6 +121,7 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                     }
                     None => {
                         return Outcome {
+                            holding: String::new(),
                             holds: false,
                             detail: String::new(),
                             practices,
@@ -129,6 +140,7 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                     }
                     None => {
                         return Outcome {
+                            holding: String::new(),
                             holds: false,
                             detail: String::new(),
                             practices,
@@ -136,59 +148,59 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                     }
                 },
             };
+            let fact = format!(
+                "{who} {} is {}",
+                measure_name(*measure),
+                show(actual, *measure)
+            );
             Outcome {
                 holds: op.holds(actual, expected),
-                detail: format!(
-                    "{who} {} is {}, expected {} {against}",
-                    measure_name(*measure),
-                    show(actual, *measure),
-                    op.words()
-                ),
+                detail: format!("{fact}, expected {} {against}", op.words()),
+                holding: format!("{fact} ({} {against})", op.words()),
                 practices,
             }
         }
         Test::HasRationale { practice, expected } => match ctx.practice(practice, this) {
             Some(p) => {
                 let own = p.confirmed || p.source == Source::PracticeOverride;
-                Outcome {
-                    holds: own == *expected,
-                    detail: if own {
-                        format!("{} has a rationale of its own", p.id)
-                    } else {
-                        format!("{} has no rationale of its own", p.id)
-                    },
-                    practices: vec![p.id.clone()],
-                }
+                let detail = if own {
+                    format!("{} has a rationale of its own", p.id)
+                } else {
+                    format!("{} has no rationale of its own", p.id)
+                };
+                Outcome::plain(own == *expected, detail, vec![p.id.clone()])
             }
-            None => Outcome {
-                holds: false,
-                detail: String::new(),
-                practices: vec![],
-            },
+            None => Outcome::plain(false, String::new(), vec![]),
         },
-        Test::Role(roles) => Outcome {
-            holds: roles.contains(&ctx.target.role),
-            detail: format!("the stakeholder role is {:?}", ctx.target.role).to_lowercase(),
-            practices: vec![],
-        },
+        Test::Role(roles) => Outcome::plain(
+            roles.contains(&ctx.target.role),
+            format!("the stakeholder role is {:?}", ctx.target.role).to_lowercase(),
+            vec![],
+        ),
         Test::Factor { kind, impact } => {
-            let found =
-                ctx.target
-                    .factors
-                    .iter()
-                    .filter(|f| f.kind == *kind)
-                    .any(|f| match impact {
-                        None => true,
-                        Some((op, rank)) => f.impact.is_some_and(|i| op.holds(i as i64, *rank)),
-                    });
+            let matching = ctx
+                .target
+                .factors
+                .iter()
+                .filter(|f| f.kind == *kind)
+                .find(|f| match impact {
+                    None => true,
+                    Some((op, rank)) => f.impact.is_some_and(|i| op.holds(i as i64, *rank)),
+                });
+            let found = matching.is_some();
+            let with_impact = matching
+                .and_then(|f| f.impact)
+                .map(|i| format!(" with {} impact", format!("{i:?}").to_lowercase()))
+                .unwrap_or_default();
             let kind_name = serde_json::to_value(kind)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             Outcome {
+                holding: String::new(),
                 holds: found,
                 detail: if found {
-                    format!("a {kind_name} factor is recorded")
+                    format!("a {kind_name} factor{with_impact} is recorded")
                 } else {
                     format!("no matching {kind_name} factor")
                 },
@@ -203,6 +215,7 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                 }
             }
             Outcome {
+                holding: String::new(),
                 holds: !matching.is_empty(),
                 detail: if matching.is_empty() {
                     "no practice matches".to_string()
@@ -232,6 +245,7 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                 .filter(|d| !d.is_empty())
                 .collect();
             Outcome {
+                holding: String::new(),
                 holds,
                 detail: details.join("; "),
                 practices: outcomes
@@ -272,7 +286,8 @@ pub fn check_rules(catalog: &Catalog, target: &ResolvedTarget) -> Vec<RuleFindin
             vec![None]
         };
         for this in instances {
-            if !rule.when.iter().all(|t| eval(&ctx, t, this).holds) {
+            let when: Vec<Outcome> = rule.when.iter().map(|t| eval(&ctx, t, this)).collect();
+            if !when.iter().all(|o| o.holds) {
                 continue;
             }
             let failed: Vec<Outcome> = rule
@@ -299,6 +314,11 @@ pub fn check_rules(catalog: &Catalog, target: &ResolvedTarget) -> Vec<RuleFindin
                 rule: rule.rule.id.value.clone(),
                 title: rule.rule.title.clone(),
                 practices,
+                because: when
+                    .into_iter()
+                    .map(Outcome::into_reason)
+                    .filter(|d| !d.is_empty())
+                    .collect(),
                 details: failed
                     .into_iter()
                     .map(|o| o.detail)

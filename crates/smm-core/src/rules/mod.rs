@@ -110,7 +110,7 @@ pub struct Compare {
 }
 
 /// What a level is compared with: a literal, another practice's value, or a domain goal.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum Operand {
     /// A comprehensiveness number.
@@ -132,6 +132,50 @@ pub enum Operand {
     },
 }
 
+const OPERAND_EXPECTED: &str =
+    "expected a level (a number or a name), {practice: ID} or {goal: ID, offset: N}";
+
+impl<'de> Deserialize<'de> for Operand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let fail = |detail: String| D::Error::custom(format!("{detail}: {OPERAND_EXPECTED}"));
+        match value {
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .map(Operand::Number)
+                .ok_or_else(|| fail(format!("`{n}` is not a level"))),
+            serde_json::Value::String(name) => Ok(Operand::Name(name)),
+            serde_json::Value::Object(map) => {
+                let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_string);
+                let unknown: Vec<&String> = map
+                    .keys()
+                    .filter(|k| !["practice", "goal", "offset"].contains(&k.as_str()))
+                    .collect();
+                if let Some(key) = unknown.first() {
+                    return Err(fail(format!("unknown key `{key}`")));
+                }
+                match (text("practice"), text("goal")) {
+                    (Some(practice), None) if map.len() == 1 => Ok(Operand::Practice { practice }),
+                    (None, Some(goal)) => {
+                        let offset = match map.get("offset") {
+                            None => 0,
+                            Some(v) => v
+                                .as_i64()
+                                .ok_or_else(|| fail("`offset` must be a whole number".into()))?,
+                        };
+                        Ok(Operand::Goal { goal, offset })
+                    }
+                    _ => Err(fail(
+                        "a comparison value names one practice or one goal".into(),
+                    )),
+                }
+            }
+            other => Err(fail(format!("`{other}` is not a comparison value"))),
+        }
+    }
+}
+
 /// A rule that fired on a target.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleFinding {
@@ -141,6 +185,9 @@ pub struct RuleFinding {
     pub title: String,
     /// The practices involved.
     pub practices: Vec<PracticeId>,
+    /// Why the rule applies here: its `when` conditions as found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub because: Vec<String>,
     /// What exactly does not hold, with the values.
     pub details: Vec<String>,
     /// Why it matters (from the rule).
