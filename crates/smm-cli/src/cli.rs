@@ -91,6 +91,44 @@ pub enum Command {
         #[command(subcommand)]
         action: TemplateAction,
     },
+    /// Draw a chart of a target (and its gap): bars hatched by scope, radar, or heat map.
+    Chart {
+        /// Which chart.
+        kind: ChartKind,
+        /// The target profile.
+        target: PathBuf,
+        /// An assessment to compare with (optional: without it, the target alone).
+        assessment: Option<PathBuf>,
+        /// Practices, subdomains or domains.
+        #[arg(long, value_enum, default_value = "practice")]
+        level: LevelArg,
+        /// Output file: .svg or .png.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Write the report: a gap report (with an assessment) or a target profile sheet.
+    Report {
+        /// The target profile.
+        target: PathBuf,
+        /// The assessment (optional).
+        assessment: Option<PathBuf>,
+        /// Output file: .html (self-contained, prints well) or .pdf (typeset in-process).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Export the gap table (every field, one row per practice) as CSV or XLSX.
+    Export {
+        /// The target profile.
+        target: PathBuf,
+        /// The assessment (optional).
+        assessment: Option<PathBuf>,
+        /// csv or xlsx (default: from the output file's extension).
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        /// Output file.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which kind.
@@ -128,6 +166,37 @@ pub enum TargetAction {
         #[arg(long, value_name = "DRAFT", conflicts_with = "answers")]
         resume: Option<PathBuf>,
     },
+}
+
+/// The charts.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ChartKind {
+    /// Target (and current) bars per item, hatched by scope.
+    Bar,
+    /// Target and current as polygons over the items.
+    Radar,
+    /// The gap as a grid of cells grouped by domain and subdomain.
+    Heatmap,
+}
+
+/// Which level of the hierarchy a chart shows.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LevelArg {
+    /// The 18 practices.
+    Practice,
+    /// The 9 subdomains.
+    Subdomain,
+    /// The 3 domains.
+    Domain,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    /// Comma-separated values, the practice table.
+    Csv,
+    /// An Excel workbook, a sheet per kind.
+    Xlsx,
 }
 
 /// What to do with templates.

@@ -576,9 +576,14 @@ fn decisions(
                 let why = answer!(Text::new("  Why is this level right?")
                     .with_validator(required)
                     .prompt());
+                // Confirming keeps the level shown under [keep], suggestion included.
                 Decision {
+                    take: None,
+                    comprehensiveness: (suggested.comprehensiveness != inherited.comprehensiveness)
+                        .then(|| Located::new(suggested.comprehensiveness)),
+                    scope: (suggested.scope != inherited.scope)
+                        .then(|| Located::new(suggested.scope)),
                     rationale: Some(Located::new(why.trim().to_string())),
-                    ..Decision::default()
                 }
             }
             _ => {

@@ -67,6 +67,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 resume,
             },
         ),
+        Command::Chart {
+            kind,
+            target,
+            assessment,
+            level,
+            output,
+        } => commands::report::run_chart(
+            &catalog,
+            kind,
+            &target,
+            assessment.as_deref(),
+            level,
+            &output,
+        ),
+        Command::Report {
+            target,
+            assessment,
+            output,
+        } => commands::report::run_report(&catalog, &target, assessment.as_deref(), &output),
+        Command::Export {
+            target,
+            assessment,
+            format,
+            output,
+        } => {
+            commands::report::run_export(&catalog, &target, assessment.as_deref(), format, &output)
+        }
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
         Command::Template {
             action: TemplateAction::List { json },

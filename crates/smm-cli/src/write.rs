@@ -17,13 +17,18 @@ pub fn to_yaml<T: Serialize>(header: &str, value: &T) -> String {
 
 /// Writes `text` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+    write_bytes_atomically(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let fail = |e: std::io::Error| Failure::from(Problem::file(path, format!("cannot write: {e}")));
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
     // A temporary file is private (0600); a profile is meant to be shared and kept in git, so
     // keep an existing file's permissions or use the usual ones for a new file.

@@ -320,7 +320,7 @@ fn explain_rule(catalog: &Catalog, rule: &smm_core::rules::CompiledRule) -> Resu
             firing.join(", ")
         }
     ));
-    out.push_str(&format!("\n{}\n", styled(DIM, "Accept it in a profile with `accepted-rules: {RULE_ID: {reason: ...}}`; see docs/rules.md.")));
+    out.push_str(&format!("\n{}\n", styled(DIM, &format!("Accept it in a profile with `accepted-rules: {{{}: {{reason: ...}}}}`; see docs/rules.md.", rule.rule.id.value))));
     output::print(&out);
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod digest;
 pub mod explain;
 pub mod gap;
+pub mod report;
 pub mod schema;
 pub mod show;
 pub mod target;

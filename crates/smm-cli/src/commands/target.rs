@@ -52,13 +52,22 @@ pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
                 .output
                 .clone()
                 .ok_or_else(|| usage("give -o FILE for the profile"))?;
+            // A template's typical factors and role are the starting answers of steps 1 and 2.
+            let template = options.from.as_deref().map(template::load).transpose()?;
             let answers = Answers {
                 template: options.from.clone(),
+                role: template.as_ref().and_then(|t| t.role),
+                factors: template.map(|t| t.factors).unwrap_or_default(),
                 ..Answers::default()
             };
             (answers, draft_for(&output), output)
         }
     };
+    if options.resume.is_some() && options.from.is_some() {
+        return Err(usage(
+            "--from starts a new target; a draft already names its template",
+        ));
+    }
     if !std::io::stdin().is_terminal() {
         return Err(usage(
             "the interview needs a terminal; use --answers FILE to run it from a file",

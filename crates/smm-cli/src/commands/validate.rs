@@ -92,7 +92,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
         Err(Failure::BadInput(problems))
     } else if deny_warnings && warnings > 0 {
         output::print(&format!(
-            "{warnings} consistency warning(s) and --deny-warnings: failing\n"
+            "{} and --deny-warnings: failing\n",
+            consistency(warnings, 0)
         ));
         Err(Failure::CheckFailed)
     } else {

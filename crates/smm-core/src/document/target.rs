@@ -37,7 +37,7 @@ pub struct TargetProfile {
     /// Who sets the target.
     pub role: StakeholderRole,
     /// Who wrote it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
     /// When it was agreed.
     pub date: Date,

@@ -289,7 +289,8 @@ impl Decider<'_> {
         problems: &mut Diagnostics,
         field: &str,
     ) -> Option<Override> {
-        let suggested = self.suggestion(target, inherited, template, moves);
+        let mut proposed = Vec::new();
+        let suggested = self.suggestion(target, inherited, template, &mut proposed);
         let take = match answer {
             None => match self.remaining {
                 Remaining::Accept => Take::Accept,
@@ -324,7 +325,11 @@ impl Decider<'_> {
             }
         };
         match take {
-            Take::Accept => suggested,
+            Take::Accept => {
+                // Only suggestions that were taken are reported as moves.
+                moves.extend(proposed);
+                suggested
+            }
             Take::Inherit => None,
         }
     }

@@ -37,6 +37,15 @@ impl<'t> Context<'t> {
     }
 }
 
+/// `a` or `an` before a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 fn rank(level: Level, measure: Measure) -> i64 {
     match measure {
         Measure::Comprehensiveness => i64::from(level.comprehensiveness.value()),
@@ -200,7 +209,10 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                 holding: String::new(),
                 holds: found,
                 detail: if found {
-                    format!("a {kind_name} factor{with_impact} is recorded")
+                    format!(
+                        "{} {kind_name} factor{with_impact} is recorded",
+                        article(&kind_name)
+                    )
                 } else {
                     format!("no matching {kind_name} factor")
                 },
@@ -221,12 +233,17 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                     "no practice matches".to_string()
                 } else {
                     format!(
-                        "{} match",
+                        "{} {}",
                         matching
                             .iter()
                             .map(|p| p.to_string())
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        if matching.len() == 1 {
+                            "matches"
+                        } else {
+                            "match"
+                        }
                     )
                 },
                 practices: matching,
@@ -238,6 +255,23 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                 .map(|tests| tests.iter().map(|t| eval(ctx, t, this)).collect())
                 .collect();
             let holds = outcomes.iter().any(|o| o.iter().all(|t| t.holds));
+            // When it holds, the reason is the alternative that holds, not the ones that do not.
+            let holding: String = outcomes
+                .iter()
+                .find(|o| o.iter().all(|t| t.holds))
+                .map(|o| {
+                    o.iter()
+                        .map(|t| {
+                            if t.holding.is_empty() {
+                                t.detail.clone()
+                            } else {
+                                t.holding.clone()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .unwrap_or_default();
             let details: Vec<String> = outcomes
                 .iter()
                 .flatten()
@@ -245,7 +279,7 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                 .filter(|d| !d.is_empty())
                 .collect();
             Outcome {
-                holding: String::new(),
+                holding,
                 holds,
                 detail: details.join("; "),
                 practices: outcomes

@@ -1,0 +1,15 @@
+//! The charts, as SVG text.
+//!
+//! Conventions shared by every chart: a `<title>` and `<desc>` for screen readers, real `<text>`
+//! labels, the DejaVu Sans font named first with generic fallbacks (the PNG renderer bundles it),
+//! the Okabe-Ito colour-blind-safe palette, and no meaning carried by colour alone (scope is a
+//! hatching pattern, status is a word or symbol).
+
+mod bar;
+mod heatmap;
+mod radar;
+mod style;
+
+pub use bar::bar;
+pub use heatmap::heatmap;
+pub use radar::radar;

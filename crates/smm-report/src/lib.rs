@@ -1,0 +1,22 @@
+//! Pictures and documents for people: charts, reports and exports of IoT SMM targets and gaps.
+//!
+//! Everything here renders data that smm-core computed; nothing here decides anything.
+//!
+//! - [`model`]: the chart data (practices, subdomains or domains with target and current levels).
+//! - [`chart`]: SVG bar charts hatched by scope, radar charts and heat maps; accessible
+//!   (`<title>`, `<desc>`, real text), printable, colour-blind safe, no external resources.
+//! - [`png`]: SVG to PNG in Rust (resvg) with the bundled DejaVu fonts.
+//! - [`html`]: the self-contained HTML report.
+//! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
+//! - [`export`]: the gap table as CSV or XLSX.
+#![deny(missing_docs)]
+
+pub mod chart;
+pub mod export;
+pub mod html;
+pub mod model;
+pub mod pdf;
+pub mod png;
+pub mod svg;
+
+pub use model::{chart_data, ChartData, ChartItem, Granularity};

@@ -1,0 +1,328 @@
+//! The SVG charts: valid, accessible, self-contained and complete for every example, granularity
+//! and chart kind, with and without an assessment.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
+use smm_report::{chart, chart_data, png, ChartData, Granularity};
+
+const EXAMPLES: [&str; 4] = ["bottling-line", "hvac", "ota-gateway", "home-cameras"];
+const GRANULARITIES: [Granularity; 3] = [
+    Granularity::Practice,
+    Granularity::Subdomain,
+    Granularity::Domain,
+];
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+type Kind = (&'static str, fn(&ChartData) -> String);
+const KINDS: [Kind; 3] = [
+    ("bar", chart::bar),
+    ("radar", chart::radar),
+    ("heatmap", chart::heatmap),
+];
+
+fn example(name: &str, file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn load(name: &str, with_assessment: bool, granularity: Granularity) -> ChartData {
+    let catalog = Catalog::builtin();
+    let target = parse_target(&example(name, "target.yaml")).expect("target parses");
+    let resolved = resolve(&catalog, &target).expect("target resolves");
+    let gap = with_assessment.then(|| {
+        let assessment =
+            parse_assessment(&example(name, "assessment.yaml")).expect("assessment parses");
+        let current = current_profile(&catalog, &assessment).expect("assessment checks");
+        gap(&resolved, &current).expect("same catalog")
+    });
+    chart_data(&catalog, &resolved, gap.as_ref(), granularity)
+}
+
+/// The visible text: each `<text>` element's text, its lines joined by spaces.
+fn visible_text(doc: &roxmltree::Document) -> String {
+    let mut out = String::new();
+    for text in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let words: Vec<&str> = text
+            .descendants()
+            .filter(|n| n.is_text())
+            .filter_map(|n| n.text())
+            .flat_map(str::split_whitespace)
+            .collect();
+        out.push_str(&words.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
+fn ids(doc: &roxmltree::Document) -> Vec<String> {
+    doc.descendants()
+        .filter_map(|n| n.attribute("id"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn count_class(doc: &roxmltree::Document, class: &str) -> usize {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some(class))
+        .count()
+}
+
+/// Whether the visible text names an item (a label may break a name or id across lines).
+fn names(text: &str, name: &str, id: &str) -> bool {
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let text = squash(text);
+    text.contains(&squash(name)) || text.contains(&squash(id))
+}
+
+/// Everything every chart must satisfy; returns its ids.
+fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: not XML: {e}"));
+    let root = doc.root_element();
+    assert!(
+        root.has_tag_name((SVG_NS, "svg")),
+        "{what}: root is not svg"
+    );
+    for attr in ["width", "height", "viewBox"] {
+        assert!(root.attribute(attr).is_some(), "{what}: no {attr}");
+    }
+    assert_eq!(root.attribute("role"), Some("img"), "{what}");
+    let title = root
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap_or_else(|| panic!("{what}: no <title>"));
+    let desc = root
+        .children()
+        .find(|n| n.has_tag_name("desc"))
+        .unwrap_or_else(|| panic!("{what}: no <desc>"));
+    assert!(
+        title.text().is_some_and(|t| t.contains(&data.title)),
+        "{what}: title"
+    );
+    assert!(
+        desc.text()
+            .is_some_and(|t| t.contains(&data.items.len().to_string())),
+        "{what}: desc"
+    );
+    let labelled = root.attribute("aria-labelledby").unwrap_or_default();
+    assert_eq!(
+        labelled.split(' ').collect::<Vec<_>>(),
+        [
+            title.attribute("id").unwrap_or("?"),
+            desc.attribute("id").unwrap_or("?")
+        ]
+    );
+
+    png::parse(svg).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let image = png::render(svg, scale).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(image.starts_with(b"\x89PNG"), "{what}: not a PNG");
+
+    let text = visible_text(&doc);
+    for item in &data.items {
+        assert!(
+            names(&text, &item.name, &item.id),
+            "{what}: no label for {}:\n{text}",
+            item.id
+        );
+    }
+    if data.has_current() && !data.items.is_empty() {
+        assert!(
+            ["under", "met", "over"].iter().any(|w| text.contains(w)),
+            "{what}: no status words"
+        );
+    }
+
+    assert!(
+        !svg.replace(SVG_NS, "").contains("http"),
+        "{what}: external reference"
+    );
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        assert!(
+            !["image", "script", "foreignObject", "style", "use", "a"].contains(&name),
+            "{what}: <{name}>"
+        );
+        assert!(
+            node.attributes().all(|a| a.name() != "href"),
+            "{what}: href on <{name}>"
+        );
+    }
+
+    let ids = ids(&doc);
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{what}: duplicate ids");
+    let patterns = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("pattern"))
+        .count();
+    assert!(
+        patterns == 0 || what.starts_with("bar"),
+        "{what}: unexpected patterns"
+    );
+    for node in doc.descendants() {
+        for attr in node.attributes() {
+            if let Some(rest) = attr.value().strip_prefix("url(#") {
+                let id = rest.trim_end_matches(')');
+                assert!(
+                    unique.contains(&id.to_string()),
+                    "{what}: url(#{id}) is not defined"
+                );
+            }
+        }
+    }
+    ids
+}
+
+/// Every chart of one example: both variants, every granularity, every kind.
+fn every_chart_of(name: &str) {
+    for with_assessment in [false, true] {
+        for granularity in GRANULARITIES {
+            let data = load(name, with_assessment, granularity);
+            assert!(!data.items.is_empty());
+            let mut page_ids: Vec<String> = Vec::new();
+            for (kind, draw) in KINDS {
+                let what = format!("{kind} {name} {granularity:?} assessed={with_assessment}");
+                page_ids.extend(check(&draw(&data), &data, &what, 1.0));
+            }
+            let unique: HashSet<&String> = page_ids.iter().collect();
+            assert_eq!(
+                unique.len(),
+                page_ids.len(),
+                "{name} {granularity:?}: the three charts share ids"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_bottling_line_chart_is_valid_accessible_and_complete() {
+    every_chart_of(EXAMPLES[0]);
+}
+
+#[test]
+fn every_hvac_chart_is_valid_accessible_and_complete() {
+    every_chart_of(EXAMPLES[1]);
+}
+
+#[test]
+fn every_ota_gateway_chart_is_valid_accessible_and_complete() {
+    every_chart_of(EXAMPLES[2]);
+}
+
+#[test]
+fn every_home_cameras_chart_is_valid_accessible_and_complete() {
+    every_chart_of(EXAMPLES[3]);
+}
+
+#[test]
+fn bottling_line_bars_have_one_target_and_one_current_bar_per_practice() {
+    let data = load("bottling-line", true, Granularity::Practice);
+    assert_eq!(data.items.len(), 18);
+    let svg = chart::bar(&data);
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    assert_eq!(count_class(&doc, "bar target"), 18);
+    assert_eq!(count_class(&doc, "bar current"), 18);
+    let patterns: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("pattern"))
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    assert!(
+        patterns.iter().all(|id| id.starts_with("bar-")),
+        "{patterns:?}"
+    );
+    for scope in ["general", "industry", "system"] {
+        assert!(
+            patterns
+                .iter()
+                .any(|id| id.ends_with(&format!("scope-{scope}"))),
+            "no {scope} hatching"
+        );
+    }
+    // Every bar is filled with the hatching of its own scope.
+    for bar in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("bar target"))
+    {
+        assert!(bar
+            .attribute("fill")
+            .is_some_and(|f| f.starts_with("url(#bar-") && f.contains("-target-scope-")));
+    }
+    let text = visible_text(&doc);
+    for label in [
+        "3/I",
+        "2/G",
+        "0 None",
+        "4 Formalized",
+        "Governance",
+        "Hardening",
+        "\u{25BC} under",
+        "Industry (I)",
+    ] {
+        assert!(text.contains(label), "bar chart lacks {label:?}");
+    }
+    png::render(&svg, 2.0).expect("renders at 2x");
+}
+
+#[test]
+fn target_only_charts_show_no_current_series() {
+    let data = load("hvac", false, Granularity::Practice);
+    let bar = roxmltree::Document::parse(&chart::bar(&data)).map(|d| {
+        (
+            count_class(&d, "bar target"),
+            count_class(&d, "bar current"),
+        )
+    });
+    assert_eq!(bar.ok(), Some((18, 0)));
+    let radar = chart::radar(&data);
+    assert!(radar.contains("series target") && !radar.contains("series current"));
+    let heatmap = chart::heatmap(&data);
+    let doc = roxmltree::Document::parse(&heatmap).expect("XML");
+    assert_eq!(count_class(&doc, "cell"), 18);
+    assert!(
+        visible_text(&doc).contains("Consistent, System"),
+        "remediation-recovery is 3/S"
+    );
+}
+
+#[test]
+fn charts_of_parts_of_one_report_do_not_share_ids() {
+    let data = load("ota-gateway", true, Granularity::Practice);
+    let mut all: Vec<String> = Vec::new();
+    for domain in ["Governance", "Enablement", "Hardening"] {
+        let mut part = data.clone();
+        part.items.retain(|i| i.domain == domain);
+        part.title = format!("{}: {domain}", data.title);
+        let svg = chart::bar(&part);
+        all.extend(check(&svg, &part, &format!("bar {domain}"), 1.0));
+    }
+    let unique: HashSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len());
+}
+
+#[test]
+fn few_items_and_awkward_text_do_not_break_the_charts() {
+    let full = load("home-cameras", true, Granularity::Practice);
+    for n in 0..=3 {
+        let mut data = full.clone();
+        data.items.truncate(n);
+        if let Some(first) = data.items.first_mut() {
+            first.name = "Tom & Jerry's <\"odd\"> practice with a name far too long to fit on any label line at all".to_string();
+        }
+        data.title = "A <title> & \"quotes\"".to_string();
+        for (kind, draw) in KINDS {
+            let svg = draw(&data);
+            let what = format!("{kind} with {n} items");
+            let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{what}: {e}"));
+            png::render(&svg, 1.0).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let text = visible_text(&doc);
+            for item in &data.items {
+                assert!(names(&text, &item.name, &item.id), "{what}: {}", item.id);
+            }
+        }
+    }
+}
