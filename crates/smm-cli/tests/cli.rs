@@ -801,3 +801,105 @@ fn target_new_without_a_terminal_or_answers_says_what_to_do() {
         .code(2)
         .stderr(predicate::str::contains("use --answers FILE"));
 }
+
+#[test]
+fn charts_are_written_as_svg_and_png() {
+    let dir = tempfile::tempdir().expect("dir");
+    for kind in ["bar", "radar", "heatmap"] {
+        let svg = dir.path().join(format!("{kind}.svg"));
+        smm()
+            .args([
+                "chart",
+                kind,
+                BOTTLING_T,
+                BOTTLING_A,
+                "--level",
+                "subdomain",
+                "-o",
+            ])
+            .arg(&svg)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&svg).expect("svg written");
+        assert!(
+            text.starts_with("<svg") && text.contains("<title"),
+            "{kind}"
+        );
+        let png = dir.path().join(format!("{kind}.png"));
+        smm()
+            .args(["chart", kind, BOTTLING_T, "-o"])
+            .arg(&png)
+            .assert()
+            .success();
+        let bytes = std::fs::read(&png).expect("png written");
+        assert!(bytes.starts_with(b"\x89PNG"), "{kind}: not a PNG");
+    }
+    smm()
+        .args(["chart", "bar", BOTTLING_T, "-o"])
+        .arg(dir.path().join("x.gif"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use .svg or .png"));
+}
+
+#[test]
+fn reports_and_exports_are_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let html = dir.path().join("report.html");
+    smm()
+        .args(["report", BOTTLING_T, BOTTLING_A, "-o"])
+        .arg(&html)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("gap report"));
+    let text = std::fs::read_to_string(&html).expect("html");
+    assert!(text.contains("Threat Modeling") && text.contains("<svg"));
+    let sheet = dir.path().join("sheet.html");
+    smm()
+        .args(["report", BOTTLING_T, "-o"])
+        .arg(&sheet)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("target profile sheet"));
+    let csv = dir.path().join("gap.csv");
+    smm()
+        .args(["export", BOTTLING_T, BOTTLING_A, "-o"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let rows = std::fs::read_to_string(&csv).expect("csv");
+    assert_eq!(
+        rows.lines()
+            .filter(|l| l.starts_with("governance,")
+                || l.starts_with("enablement,")
+                || l.starts_with("hardening,"))
+            .count(),
+        18,
+        "{rows}"
+    );
+    let xlsx = dir.path().join("gap.xlsx");
+    smm()
+        .args(["export", BOTTLING_T, BOTTLING_A, "--format", "xlsx", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    assert!(std::fs::read(&xlsx).expect("xlsx").starts_with(b"PK"));
+    smm()
+        .args(["export", BOTTLING_T, "-o"])
+        .arg(dir.path().join("gap.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+}
+
+#[test]
+fn a_pdf_report_is_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pdf = dir.path().join("report.pdf");
+    smm()
+        .args(["report", BOTTLING_T, BOTTLING_A, "-o"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
+}
