@@ -443,14 +443,11 @@ fn describe_ref(r: &Ref, what: &str) -> String {
     }
 }
 
-fn describe_measure(measure: Measure, rank: i64) -> String {
+/// A measure's rank as written in documents: `2`, or `industry`.
+pub(crate) fn describe_measure(measure: Measure, rank: i64) -> String {
     match measure {
         Measure::Comprehensiveness => rank.to_string(),
-        Measure::Scope => ["general", "industry", "system"]
-            .get(rank.clamp(0, 2) as usize)
-            .copied()
-            .unwrap_or("general")
-            .to_string(),
+        Measure::Scope => Scope::ALL[rank.clamp(0, 2) as usize].token().to_string(),
     }
 }
 

@@ -54,14 +54,7 @@ fn rank(level: Level, measure: Measure) -> i64 {
 }
 
 fn show(value: i64, measure: Measure) -> String {
-    match measure {
-        Measure::Comprehensiveness => value.to_string(),
-        Measure::Scope => ["general", "industry", "system"]
-            .get(value.clamp(0, 2) as usize)
-            .copied()
-            .unwrap_or("general")
-            .to_string(),
-    }
+    super::compile::describe_measure(measure, value)
 }
 
 fn measure_name(measure: Measure) -> &'static str {
