@@ -443,6 +443,15 @@ fn describe_ref(r: &Ref, what: &str) -> String {
     }
 }
 
+/// An offset from a goal as text: "", " + 1" or " - 2".
+pub(crate) fn offset_note(offset: i64) -> String {
+    match offset {
+        0 => String::new(),
+        o if o > 0 => format!(" + {o}"),
+        o => format!(" - {}", -o),
+    }
+}
+
 /// A measure's rank as written in documents: `2`, or `industry`.
 pub(crate) fn describe_measure(measure: Measure, rank: i64) -> String {
     match measure {
@@ -476,11 +485,7 @@ fn describe_test(test: &Test) -> String {
                         Ref::This => "the goal of its domain".to_string(),
                         Ref::Id(id) => format!("the {id} goal"),
                     };
-                    match offset {
-                        0 => goal,
-                        o if *o > 0 => format!("{goal} + {o}"),
-                        o => format!("{goal} - {}", -o),
-                    }
+                    format!("{goal}{}", offset_note(*offset))
                 }
             };
             format!("{who} {measure_name} is {} {against}", op.words())

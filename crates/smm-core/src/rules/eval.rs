@@ -121,33 +121,15 @@ fn eval<'t>(ctx: &Context<'t>, test: &Test, this: Option<&'t ResolvedPractice>) 
                         let v = rank(p.level(), *measure);
                         (v, format!("{}'s {}", p.id, show(v, *measure)))
                     }
-                    None => {
-                        return Outcome {
-                            holding: String::new(),
-                            holds: false,
-                            detail: String::new(),
-                            practices,
-                        }
-                    }
+                    None => return Outcome::plain(false, String::new(), practices),
                 },
                 Value::Goal(r, offset) => match ctx.goal(r, this) {
                     Some((id, level)) => {
                         let v = rank(level, *measure) + offset;
-                        let note = match offset {
-                            0 => String::new(),
-                            o if *o > 0 => format!(" + {o}"),
-                            o => format!(" - {}", -o),
-                        };
+                        let note = super::compile::offset_note(*offset);
                         (v, format!("the {id} goal{note} ({})", show(v, *measure)))
                     }
-                    None => {
-                        return Outcome {
-                            holding: String::new(),
-                            holds: false,
-                            detail: String::new(),
-                            practices,
-                        }
-                    }
+                    None => return Outcome::plain(false, String::new(), practices),
                 },
             };
             let fact = format!(
