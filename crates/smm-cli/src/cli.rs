@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use smm_core::roadmap::Month;
 
 /// smm: the IoT Security Maturity Model as a tool.
 ///
@@ -129,6 +130,43 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Plan the actions that close the gap: ordered, priced and, with a budget, scheduled.
+    ///
+    /// Without --budget: every action the gap needs (and the prerequisites the assessment has not
+    /// done), in dependency and priority order, with effort and amount. With --budget: a schedule
+    /// into months or quarters that never exceeds a period's budget, keeps dependencies and the
+    /// deadline, and closes as much weighted gap as possible; what does not fit is listed with
+    /// the budget or deadline that would fit it. See docs/roadmap.md.
+    Roadmap {
+        /// The target profile.
+        target: PathBuf,
+        /// The assessment measured against it.
+        assessment: PathBuf,
+        /// Budget per period: an amount in the costs' currency (60000) or person-days (40d).
+        #[arg(long, value_name = "AMOUNT", value_parser = parse_budget)]
+        budget: Option<BudgetArg>,
+        /// Length of a budget period.
+        #[arg(long, value_enum, default_value = "quarter", requires = "budget")]
+        period: PeriodArg,
+        /// First month of work, YYYY-MM (default: the month after the assessment).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, requires = "budget")]
+        start: Option<Month>,
+        /// Last month in which work may be planned, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, requires = "budget")]
+        deadline: Option<Month>,
+        /// Your own day rate, cost classes and efforts (a `kind: Costs` file).
+        #[arg(long, value_name = "FILE")]
+        costs: Option<PathBuf>,
+        /// The actions of a custom catalog (a `kind: Actions` file).
+        #[arg(long, value_name = "FILE")]
+        actions: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Write the roadmap: .md, .html (with the timeline) or .svg (the timeline alone).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which kind.
@@ -197,6 +235,51 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook, a sheet per kind.
     Xlsx,
+}
+
+/// A budget per period, as given on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BudgetArg {
+    /// Whole currency units.
+    Money(u64),
+    /// Tenths of a person-day.
+    Tenths(u64),
+}
+
+fn parse_budget(text: &str) -> Result<BudgetArg, String> {
+    let text = text.trim();
+    let bad = || {
+        format!(
+            "`{text}` is not a budget: give an amount such as 60000 (currency of the costs) or \
+             person-days such as 40d"
+        )
+    };
+    if let Some(days) = text.strip_suffix('d') {
+        let days: f64 = days.trim().parse().map_err(|_| bad())?;
+        return smm_core::actions::Effort::from_days(days)
+            .map(|e| BudgetArg::Tenths(u64::from(e.tenths())))
+            .ok_or_else(bad);
+    }
+    let digits: String = text.chars().filter(|c| *c != ',' && *c != '_').collect();
+    match digits.parse::<u64>() {
+        Ok(0) => Err("the budget per period must be more than 0".to_string()),
+        Ok(amount) => Ok(BudgetArg::Money(amount)),
+        Err(_) => Err(bad()),
+    }
+}
+
+fn parse_month(text: &str) -> Result<Month, String> {
+    Month::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a month: expected YYYY-MM, e.g. 2027-01"))
+}
+
+/// Months or quarters.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
 }
 
 /// What to do with templates.

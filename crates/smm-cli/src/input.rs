@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use smm_core::actions::{parse_actions, parse_costs, ActionCatalog, Costs, BUILTIN_ACTIONS_YAML};
 use smm_core::document::{Assessment, TargetProfile};
 use smm_core::{
     current_profile, parse_assessment, parse_catalog, parse_target, resolve, Catalog,
@@ -66,6 +67,37 @@ pub fn load_catalog(path: Option<&Path>) -> Result<Catalog, Failure> {
     };
     let source = read_source(path)?;
     parse_catalog(&source.text).map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
+}
+
+/// The actions in use: `--actions FILE`, or the built-in ones (for the built-in catalog).
+pub fn load_actions(catalog: &Catalog, path: Option<&Path>) -> Result<ActionCatalog, Failure> {
+    let Some(path) = path else {
+        return parse_actions(catalog, BUILTIN_ACTIONS_YAML).map_err(|d| {
+            let mut problems = Problem::from_diagnostics(
+                Path::new("<built-in actions>"),
+                &Arc::from(BUILTIN_ACTIONS_YAML),
+                d,
+            );
+            for p in &mut problems {
+                p.diagnostic.help = Some(
+                    "the built-in actions belong to the built-in catalog: give the actions of \
+                     your catalog with --actions FILE"
+                        .to_string(),
+                );
+            }
+            Failure::BadInput(problems)
+        });
+    };
+    let source = read_source(path)?;
+    parse_actions(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
+}
+
+/// An organization's costs (`--costs FILE`), checked against the actions in use.
+pub fn load_costs(actions: &ActionCatalog, path: &Path) -> Result<Costs, Failure> {
+    let source = read_source(path)?;
+    parse_costs(actions, &source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
 }
 
 /// A target profile read, parsed and resolved.

@@ -94,6 +94,32 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             commands::report::run_export(&catalog, &target, assessment.as_deref(), format, &output)
         }
+        Command::Roadmap {
+            target,
+            assessment,
+            budget,
+            period,
+            start,
+            deadline,
+            costs,
+            actions,
+            json,
+            output,
+        } => commands::roadmap::run(
+            &catalog,
+            &commands::roadmap::Args {
+                target: &target,
+                assessment: &assessment,
+                budget,
+                period,
+                start,
+                deadline,
+                costs: costs.as_deref(),
+                actions: actions.as_deref(),
+                json,
+                output: output.as_deref(),
+            },
+        ),
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
         Command::Template {
             action: TemplateAction::List { json },

@@ -24,16 +24,22 @@ pub enum Kind {
     Template,
     /// Answers to the target interview (or a draft of them).
     Answers,
+    /// The actions that raise each practice, with default efforts (companion of a catalog).
+    Actions,
+    /// An organization's own efforts and prices for those actions.
+    Costs,
 }
 
 impl Kind {
     /// Every kind, for messages.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Catalog,
         Kind::TargetProfile,
         Kind::Assessment,
         Kind::Template,
         Kind::Answers,
+        Kind::Actions,
+        Kind::Costs,
     ];
 
     /// The name written after `kind:`.
@@ -44,6 +50,17 @@ impl Kind {
             Kind::Assessment => "Assessment",
             Kind::Template => "Template",
             Kind::Answers => "Answers",
+            Kind::Actions => "Actions",
+            Kind::Costs => "Costs",
+        }
+    }
+
+    /// Every kind's name, for "expected one of" messages.
+    fn names() -> String {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        match names.split_last() {
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
         }
     }
 
@@ -105,7 +122,7 @@ pub fn read_kind(source: &str) -> Result<Kind, Diagnostics> {
         return Err(Diagnostic::new(
             start,
             "kind",
-            "missing `kind:` (one of TargetProfile, Assessment, Template, Answers, Catalog)",
+            format!("missing `kind:` (one of {})", Kind::names()),
         )
         .into());
     };
@@ -116,10 +133,7 @@ pub fn read_kind(source: &str) -> Result<Kind, Diagnostics> {
             Diagnostic::new(
                 kind.at,
                 "kind",
-                format!(
-                    "unknown kind `{}`: expected TargetProfile, Assessment, Template, Answers or Catalog",
-                    kind.value
-                ),
+                format!("unknown kind `{}`: expected {}", kind.value, Kind::names()),
             )
             .into()
         })

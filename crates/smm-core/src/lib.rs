@@ -16,6 +16,7 @@
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
 #![deny(missing_docs)]
 
+pub mod actions;
 pub mod catalog;
 pub mod current;
 pub mod diagnostic;
@@ -28,6 +29,7 @@ pub mod interview;
 pub mod level;
 pub mod located;
 pub mod resolve;
+pub mod roadmap;
 pub mod rollup;
 pub mod rules;
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Node};
 use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
-use crate::document::{Factor, Override, StakeholderRole, TargetProfile};
+use crate::document::{Factor, Goal, Override, Priority, StakeholderRole, TargetProfile};
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::{Comprehensiveness, Level, Scope};
 use crate::located::{Located, Position};
@@ -107,6 +107,8 @@ pub struct ResolvedDomain {
     pub name: String,
     /// The goal statement.
     pub goal: String,
+    /// The goal's weight in planning.
+    pub priority: Priority,
     /// The goal's level.
     pub level: Level,
     /// All the domain's practices against the goal.
@@ -247,6 +249,9 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
                 id: domain.id.value.clone(),
                 name: domain.name.clone(),
                 goal: goal_statement(target, catalog, domain.id.as_str()),
+                priority: goal_of(target, catalog, domain.id.as_str())
+                    .and_then(|g| g.priority)
+                    .unwrap_or_default(),
                 level,
                 rollup: roll_up(level, parts.map(|p| (&p.id, p.level()))),
             }
@@ -329,12 +334,17 @@ fn rationale_of(over: Option<&Override>) -> Option<String> {
         .map(|r| r.value.trim().to_string())
 }
 
-fn goal_statement(target: &TargetProfile, catalog: &Catalog, domain: &str) -> String {
+fn goal_of<'t>(target: &'t TargetProfile, catalog: &Catalog, domain: &str) -> Option<&'t Goal> {
     target
         .goals
         .iter()
         .find(|(key, _)| matches!(catalog.find(&key.value), Some(Node::Domain(d)) if catalog.domains[d].id.as_str() == domain))
-        .map(|(_, goal)| goal.statement.trim().to_string())
+        .map(|(_, goal)| goal)
+}
+
+fn goal_statement(target: &TargetProfile, catalog: &Catalog, domain: &str) -> String {
+    goal_of(target, catalog, domain)
+        .map(|goal| goal.statement.trim().to_string())
         .unwrap_or_default()
 }
 

@@ -9,6 +9,7 @@
 //! - [`html`]: the self-contained HTML report.
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
 //! - [`export`]: the gap table as CSV or XLSX.
+//! - [`roadmap`]: the roadmap as Markdown and HTML (with [`chart::timeline`]).
 #![deny(missing_docs)]
 
 pub mod chart;
@@ -17,6 +18,7 @@ pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod png;
+pub mod roadmap;
 pub mod svg;
 
 pub use model::{chart_data, ChartData, ChartItem, Granularity};

@@ -5,6 +5,7 @@ pub mod digest;
 pub mod explain;
 pub mod gap;
 pub mod report;
+pub mod roadmap;
 pub mod schema;
 pub mod show;
 pub mod target;

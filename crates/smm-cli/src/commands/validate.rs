@@ -9,9 +9,10 @@ use smm_core::{check_rules, content_digest, parse_catalog, Catalog, Diagnostic, 
 
 use crate::failure::{Failure, Problem};
 use crate::input::{
-    assessment_from, load_target, read_source, target_from, LoadedTarget, SourceFile,
+    assessment_from, load_actions, load_target, read_source, target_from, LoadedTarget, SourceFile,
 };
 use crate::output::{self, styled, MET};
+use smm_core::actions::{parse_actions, parse_costs};
 
 /// Runs the command: reports every file, then fails if any had a problem.
 pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
@@ -45,6 +46,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
                 line
             }),
             Kind::Answers => validate_answers(catalog, &source),
+            Kind::Actions => validate_actions(catalog, &source),
+            Kind::Costs => validate_costs(catalog, &source),
             Kind::TargetProfile => target_from(catalog, source).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
@@ -236,4 +239,27 @@ fn check_target(
         }
         Err(Failure::CheckFailed) => Vec::new(),
     }
+}
+
+fn validate_actions(catalog: &Catalog, source: &SourceFile) -> Result<String, Failure> {
+    let actions = parse_actions(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(&source.path, &source.text, d))?;
+    Ok(format!(
+        "Actions for {}: {} actions, {} dependency entries, no cycle",
+        actions.catalog,
+        actions.actions.len(),
+        actions.dependencies.len()
+    ))
+}
+
+fn validate_costs(catalog: &Catalog, source: &SourceFile) -> Result<String, Failure> {
+    let actions = load_actions(catalog, None)?;
+    let costs = parse_costs(&actions, &source.text)
+        .map_err(|d| Problem::from_diagnostics(&source.path, &source.text, d))?;
+    Ok(format!(
+        "Costs: {} cost classes and {} actions priced for {}",
+        costs.cost_classes.len(),
+        costs.actions.len(),
+        actions.catalog
+    ))
 }

@@ -15,8 +15,8 @@ pub use assessment::{
 };
 pub use date::Date;
 pub use target::{
-    Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, StakeholderRole,
-    TargetProfile, TargetProfileKind,
+    Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, Priority,
+    StakeholderRole, TargetProfile, TargetProfileKind,
 };
 pub use template::{builtin_templates, parse_template, Particulars, Template, BUILTIN_TEMPLATES};
 
@@ -36,6 +36,14 @@ pub enum Document {
     Template(Box<Template>),
     /// `kind: Answers` (answers to the target interview, or a draft).
     Answers(Box<crate::interview::Answers>),
+    /// `kind: Actions` or `kind: Costs`: planning data, checked only against a catalog (see
+    /// [`crate::actions`]).
+    Planning {
+        /// Which of the two.
+        kind: Kind,
+        /// The content as parsed, unchecked.
+        content: serde_json::Value,
+    },
 }
 
 /// Parses a document of any kind from YAML or JSON text.
@@ -46,6 +54,11 @@ pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
         Kind::Catalog => Document::Catalog(Box::new(crate::catalog::parse_catalog(source)?)),
         Kind::Template => Document::Template(Box::new(parse_template(source)?)),
         Kind::Answers => Document::Answers(Box::new(crate::interview::parse_answers(source)?)),
+        kind @ (Kind::Actions | Kind::Costs) => Document::Planning {
+            kind,
+            content: serde_saphyr::from_str(source)
+                .map_err(|e| Diagnostics::from(crate::Diagnostic::from_yaml(&e)))?,
+        },
     })
 }
 

@@ -164,6 +164,60 @@ pub struct Goal {
     pub comprehensiveness: Located<Comprehensiveness>,
     /// Default scope for the domain's subdomains and practices.
     pub scope: Located<Scope>,
+    /// How much this goal weighs against the other domains' when gaps compete for a budget
+    /// (the roadmap); `normal` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+/// A business goal's weight in planning: the roadmap closes gaps of higher-priority domains first.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Priority {
+    /// Can wait for the others.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Ahead of the others.
+    High,
+    /// Before anything else.
+    Critical,
+}
+
+impl Priority {
+    /// The factor a gap in a domain of this priority is weighted by.
+    pub fn weight(self) -> u32 {
+        match self {
+            Priority::Low => 1,
+            Priority::Normal => 2,
+            Priority::High => 3,
+            Priority::Critical => 4,
+        }
+    }
+
+    /// The word used in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
 }
 
 /// A specialist's decision on a subdomain or practice: a new level, or a confirmation of the

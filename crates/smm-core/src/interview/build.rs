@@ -162,6 +162,7 @@ pub fn build_profile(
                 statement,
                 comprehensiveness: Located::new(level.comprehensiveness),
                 scope: Located::new(level.scope),
+                priority: None,
             },
         ));
     }

@@ -9,7 +9,9 @@ mod bar;
 mod heatmap;
 mod radar;
 mod style;
+mod timeline;
 
 pub use bar::bar;
 pub use heatmap::heatmap;
 pub use radar::radar;
+pub use timeline::timeline;

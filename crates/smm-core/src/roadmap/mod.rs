@@ -1,0 +1,696 @@
+//! The roadmap: from a gap to the actions that close it, ordered, priced and, given a budget per
+//! period, scheduled.
+//!
+//! Without a budget the roadmap is every action the gap needs (and their missing prerequisites)
+//! in an order that respects dependencies and puts the weightiest work first. With a budget it is
+//! also a schedule: periods that never exceed their budget, dependencies kept (a prerequisite in
+//! the same or an earlier period), nothing after the deadline, and as much weighted gap closed as
+//! possible (see [`solve`] for the method and docs/roadmap.md for its guarantees). When not
+//! everything fits, the roadmap says what is left out and which budget or deadline would fit it.
+
+mod period;
+mod select;
+mod solve;
+
+use serde::Serialize;
+
+pub use period::{Month, PeriodKind};
+
+use crate::actions::{ActionCatalog, ActionId, Effort, Pricing, Step};
+use crate::catalog::Catalog;
+use crate::current::CurrentProfile;
+use crate::document::{Finding, Priority};
+use crate::gap::CatalogMismatch;
+use crate::id::{DomainId, PracticeId};
+use crate::level::Level;
+use crate::resolve::ResolvedTarget;
+
+/// Everything a roadmap is made from.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanInput<'a> {
+    /// The catalog both documents were checked against.
+    pub catalog: &'a Catalog,
+    /// The actions of that catalog.
+    pub actions: &'a ActionCatalog,
+    /// What each action costs this organization.
+    pub pricing: &'a Pricing,
+    /// The resolved target.
+    pub target: &'a ResolvedTarget,
+    /// The current profile.
+    pub current: &'a CurrentProfile,
+    /// The assessment's findings (they raise the priority of their practices).
+    pub findings: &'a [Finding],
+}
+
+/// What a period's budget is counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BudgetUnit {
+    /// Money, in the pricing's currency (staff time at the day rate plus external spend).
+    Money,
+    /// Staff effort in person-days (external spend ignored).
+    PersonDays,
+}
+
+/// A budget per period and the planning horizon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Budget {
+    /// Budget of every period: whole currency units, or tenths of a person-day.
+    pub per_period: u64,
+    /// What it is counted in.
+    pub unit: BudgetUnit,
+    /// Months or quarters.
+    pub period: PeriodKind,
+    /// The first month of work.
+    pub start: Month,
+    /// The last month in which work may be planned; without it, the schedule runs until
+    /// everything that fits a period is done.
+    pub deadline: Option<Month>,
+}
+
+/// One action of the roadmap.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlannedAction {
+    /// `practice/step`.
+    pub id: ActionId,
+    /// The practice's display name.
+    pub practice_name: String,
+    /// Its domain.
+    pub domain: DomainId,
+    /// The step, in words: `to 3 (consistent)`.
+    pub step: String,
+    /// Short title.
+    pub title: String,
+    /// What has to be done.
+    pub work: String,
+    /// Staff effort.
+    pub effort: Effort,
+    /// Class of external spend.
+    pub cost_class: String,
+    /// Staff time at the day rate plus external spend.
+    pub amount: u64,
+    /// What closing this step is worth: priority × (gap + risk); 0 for a prerequisite.
+    pub weight: u32,
+    /// The domain goal's priority.
+    pub priority: Priority,
+    /// How many steps the practice is short of its target.
+    pub gap: u32,
+    /// Risk points (0-3) from findings and rules.
+    pub risk: u32,
+    /// Where the risk points come from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub risk_because: Vec<String>,
+    /// Not asked for by the target, but needed by an action that is.
+    pub prerequisite: bool,
+    /// Actions of the roadmap that must come first, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<PlannedNeed>,
+}
+
+/// A dependency between two actions of the roadmap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedNeed {
+    /// The action that comes first.
+    pub action: ActionId,
+    /// Why.
+    pub why: String,
+}
+
+/// Sums over a set of actions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// How many actions.
+    pub actions: usize,
+    /// Their staff effort.
+    pub effort: Effort,
+    /// Their amount.
+    pub amount: u64,
+    /// Their weight.
+    pub weight: u64,
+}
+
+impl Totals {
+    fn of<'a>(actions: impl IntoIterator<Item = &'a PlannedAction>) -> Totals {
+        actions.into_iter().fold(Totals::default(), |t, a| Totals {
+            actions: t.actions + 1,
+            effort: t.effort.plus(a.effort),
+            amount: t.amount.saturating_add(a.amount),
+            weight: t.weight + u64::from(a.weight),
+        })
+    }
+}
+
+/// The roadmap of one target and one assessment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Roadmap {
+    /// Target name.
+    pub target: String,
+    /// Product assessed.
+    pub product: String,
+    /// Version assessed.
+    pub version: String,
+    /// Currency of the amounts.
+    pub currency: String,
+    /// Day rate used.
+    pub day_rate: u64,
+    /// Every action, in dependency and priority order.
+    pub actions: Vec<PlannedAction>,
+    /// Every domain of the catalog with its goal's priority and the sums of its actions.
+    pub domains: Vec<DomainTotals>,
+    /// Sums over all actions.
+    pub totals: Totals,
+    /// Practices under target today.
+    pub practices_under: usize,
+    /// The schedule, when a budget was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+}
+
+/// One domain's share of the roadmap.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DomainTotals {
+    /// Domain id.
+    pub id: DomainId,
+    /// Display name.
+    pub name: String,
+    /// The goal's priority.
+    pub priority: Priority,
+    /// Sums over its actions.
+    pub totals: Totals,
+}
+
+/// A schedule of the roadmap's actions into budget periods.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Schedule {
+    /// The budget it was made for.
+    pub budget: Budget,
+    /// Every period of the horizon, in order.
+    pub periods: Vec<PeriodPlan>,
+    /// Actions not scheduled, with the reason.
+    pub left_out: Vec<LeftOut>,
+    /// Sums over the scheduled actions.
+    pub scheduled: Totals,
+    /// The largest weight any schedule within this budget and horizon could close (equal to
+    /// `scheduled.weight` when the schedule is proven optimal).
+    pub weight_bound: u64,
+    /// How the schedule was found and what is proven about it.
+    pub method: Method,
+    /// Where every practice stands once the scheduled actions are done.
+    pub outcome: Vec<PracticeOutcome>,
+    /// Practices still under target once the scheduled actions are done.
+    pub practices_under_after: usize,
+    /// What would fit everything, when something is left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<Fit>,
+}
+
+/// One budget period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeriodPlan {
+    /// `2027-Q1` or `2027-03`.
+    pub label: String,
+    /// Its first month.
+    pub first_month: Month,
+    /// Its last month.
+    pub last_month: Month,
+    /// Actions done in it (ids into [`Roadmap::actions`]), prerequisites first.
+    pub actions: Vec<ActionId>,
+    /// Sums over them.
+    pub totals: Totals,
+    /// What they use of the period's budget, in the budget's unit.
+    pub used: u64,
+}
+
+/// An action the schedule could not take.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// The action.
+    pub action: ActionId,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// What the solver proves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Method {
+    /// `branch-and-bound`.
+    pub name: String,
+    /// Whether no schedule within the budget and horizon closes more weight.
+    pub optimal: bool,
+    /// Search nodes explored.
+    pub nodes: u64,
+}
+
+/// Where a practice stands after the schedule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PracticeOutcome {
+    /// The practice.
+    pub practice: PracticeId,
+    /// Today.
+    pub current: Level,
+    /// After the scheduled actions.
+    pub reached: Level,
+    /// The target.
+    pub target: Level,
+}
+
+/// Budget or deadline that would fit every action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fit {
+    /// A per-period budget with which a schedule of every action by the deadline was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<u64>,
+    /// No per-period budget below this can fit everything by the deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_at_least: Option<u64>,
+    /// With the given budget, the number of periods that fit everything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub periods: Option<usize>,
+    /// The deadline those periods end on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Month>,
+}
+
+/// Why no roadmap could be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// The documents belong to different catalogs.
+    #[error(transparent)]
+    Catalog(#[from] CatalogMismatch),
+    /// The actions belong to another catalog.
+    #[error("the actions are for catalog {actions}, the target for {target}")]
+    Actions {
+        /// The actions' catalog.
+        actions: String,
+        /// The target's catalog.
+        target: String,
+    },
+    /// The deadline is before the start.
+    #[error("the deadline {deadline} is before the start {start}")]
+    Deadline {
+        /// Start month.
+        start: Month,
+        /// Deadline.
+        deadline: Month,
+    },
+    /// A budget of zero.
+    #[error("the budget per period must be more than 0")]
+    ZeroBudget,
+}
+
+/// Node limit of the main search: enough to prove most real plans optimal, small enough to
+/// answer in well under 100 ms.
+const SEARCH_NODES: u64 = 200_000;
+/// Node limit of each "does everything fit?" probe while searching a budget or deadline.
+const PROBE_NODES: u64 = 2_000;
+/// The longest horizon searched when there is no deadline (25 years of quarters).
+const MAX_PERIODS: usize = 100;
+
+/// Makes the roadmap, and the schedule when `budget` is given.
+pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, PlanError> {
+    if input.target.catalog != input.current.catalog {
+        return Err(CatalogMismatch {
+            target: input.target.catalog.clone(),
+            current: input.current.catalog.clone(),
+        }
+        .into());
+    }
+    if input.actions.catalog != input.target.catalog {
+        return Err(PlanError::Actions {
+            actions: input.actions.catalog.clone(),
+            target: input.target.catalog.clone(),
+        });
+    }
+    let selected = select::select(
+        input.catalog,
+        input.actions,
+        input.target,
+        input.current,
+        input.findings,
+    );
+    let actions: Vec<PlannedAction> = selected
+        .iter()
+        .map(|s| {
+            let action = &input.actions.actions[s.action];
+            let price = &input.pricing.prices[s.action];
+            PlannedAction {
+                id: action.id.clone(),
+                practice_name: action.practice_name.clone(),
+                domain: action.domain.clone(),
+                step: action.id.step.describe(),
+                title: action.title.clone(),
+                work: action.work.clone(),
+                effort: price.effort,
+                cost_class: price.cost_class.clone(),
+                amount: price.amount,
+                weight: s.weight,
+                priority: s.priority,
+                gap: s.gap,
+                risk: s.risk,
+                risk_because: s.risk_because.clone(),
+                prerequisite: s.prerequisite,
+                needs: s
+                    .needs
+                    .iter()
+                    .map(|(i, why)| PlannedNeed {
+                        action: input.actions.actions[selected[*i].action].id.clone(),
+                        why: why.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let practices_under = input
+        .target
+        .practices
+        .iter()
+        .filter(|p| {
+            input
+                .current
+                .practice(p.id.as_str())
+                .is_some_and(|c| !Step::between(c.level, p.level()).is_empty())
+        })
+        .count();
+    let schedule = match budget {
+        Some(budget) => Some(schedule(input, &actions, &selected, budget)?),
+        None => None,
+    };
+    Ok(Roadmap {
+        target: input.target.name.clone(),
+        product: input.current.product.clone(),
+        version: input.current.version.clone(),
+        currency: input.pricing.currency.clone(),
+        day_rate: input.pricing.day_rate,
+        totals: Totals::of(&actions),
+        domains: input
+            .catalog
+            .domains
+            .iter()
+            .map(|d| DomainTotals {
+                id: d.id.value.clone(),
+                name: d.name.clone(),
+                priority: input
+                    .target
+                    .domain(d.id.as_str())
+                    .map(|t| t.priority)
+                    .unwrap_or_default(),
+                totals: Totals::of(actions.iter().filter(|a| a.domain == d.id.value)),
+            })
+            .collect(),
+        actions,
+        practices_under,
+        schedule,
+    })
+}
+
+fn schedule(
+    input: &PlanInput<'_>,
+    actions: &[PlannedAction],
+    selected: &[select::Selected],
+    budget: &Budget,
+) -> Result<Schedule, PlanError> {
+    if budget.per_period == 0 {
+        return Err(PlanError::ZeroBudget);
+    }
+    let cost: Vec<u64> = actions
+        .iter()
+        .map(|a| match budget.unit {
+            BudgetUnit::Money => a.amount,
+            BudgetUnit::PersonDays => u64::from(a.effort.tenths()),
+        })
+        .collect();
+    let mut problem = solve::Problem {
+        cost: cost.clone(),
+        weight: actions.iter().map(|a| u64::from(a.weight)).collect(),
+        preds: selected
+            .iter()
+            .map(|s| s.needs.iter().map(|(i, _)| *i).collect())
+            .collect(),
+        budget: budget.per_period,
+        periods: 0,
+    };
+    let placeable = placeable(&problem);
+    problem.periods = match budget.deadline {
+        Some(deadline) => {
+            budget
+                .period
+                .count(budget.start, deadline)
+                .ok_or(PlanError::Deadline {
+                    start: budget.start,
+                    deadline,
+                })?
+        }
+        // Without a deadline: as few periods as fit everything a period can hold.
+        None => {
+            let doable = restrict(&problem, &placeable);
+            periods_needed(&doable).unwrap_or(MAX_PERIODS)
+        }
+    };
+    let solution = solve::solve(&problem, SEARCH_NODES);
+    let mut period = solution.period.clone();
+    solve::tidy(&problem, &mut period);
+
+    let mut periods: Vec<PeriodPlan> = (0..problem.periods)
+        .map(|q| {
+            let first = budget.period.nth(budget.start, q);
+            let members: Vec<usize> = (0..actions.len())
+                .filter(|&i| period[i] == Some(q))
+                .collect();
+            PeriodPlan {
+                label: budget.period.label(first),
+                first_month: first,
+                last_month: budget.period.last_month(first),
+                actions: members.iter().map(|&i| actions[i].id.clone()).collect(),
+                totals: Totals::of(members.iter().map(|&i| &actions[i])),
+                used: members.iter().map(|&i| cost[i]).sum(),
+            }
+        })
+        .collect();
+    // Without a deadline, trailing empty periods say nothing.
+    if budget.deadline.is_none() {
+        while periods.last().is_some_and(|p| p.actions.is_empty()) {
+            periods.pop();
+        }
+    }
+    let left_out: Vec<LeftOut> = (0..actions.len())
+        .filter(|&i| period[i].is_none())
+        .map(|i| LeftOut {
+            action: actions[i].id.clone(),
+            reason: left_out_reason(&problem, &placeable, actions, i, budget),
+        })
+        .collect();
+    let fit = (!left_out.is_empty()).then(|| fit(&problem, &placeable, budget));
+    let outcome = outcome(input, actions, &period);
+    let practices_under_after = outcome
+        .iter()
+        .filter(|o| !Step::between(o.reached, o.target).is_empty())
+        .count();
+    let scheduled = Totals::of(
+        (0..actions.len())
+            .filter(|&i| period[i].is_some())
+            .map(|i| &actions[i]),
+    );
+    Ok(Schedule {
+        budget: *budget,
+        periods,
+        left_out,
+        weight_bound: solution.bound.max(scheduled.weight),
+        scheduled,
+        method: Method {
+            name: "branch-and-bound".to_string(),
+            optimal: solution.optimal,
+            nodes: solution.nodes,
+        },
+        outcome,
+        practices_under_after,
+        fit,
+    })
+}
+
+/// Which items could be placed at all: each fits a period and so does everything it needs.
+fn placeable(problem: &solve::Problem) -> Vec<bool> {
+    let mut ok = vec![true; problem.cost.len()];
+    for i in 0..ok.len() {
+        ok[i] = problem.cost[i] <= problem.budget && problem.preds[i].iter().all(|&d| ok[d]);
+    }
+    ok
+}
+
+/// The problem restricted to the placeable items (indices renumbered, order kept).
+fn restrict(problem: &solve::Problem, keep: &[bool]) -> solve::Problem {
+    let mut new_index = vec![usize::MAX; keep.len()];
+    let mut next = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_index[i] = next;
+            next += 1;
+        }
+    }
+    let pick =
+        |v: &[u64]| -> Vec<u64> { (0..keep.len()).filter(|&i| keep[i]).map(|i| v[i]).collect() };
+    solve::Problem {
+        cost: pick(&problem.cost),
+        weight: pick(&problem.weight),
+        preds: (0..keep.len())
+            .filter(|&i| keep[i])
+            .map(|i| problem.preds[i].iter().map(|&d| new_index[d]).collect())
+            .collect(),
+        budget: problem.budget,
+        periods: problem.periods,
+    }
+}
+
+/// The fewest periods in which a schedule of every item was found (items must each fit a
+/// period); `None` beyond [`MAX_PERIODS`].
+fn periods_needed(problem: &solve::Problem) -> Option<usize> {
+    if problem.cost.is_empty() {
+        return Some(1);
+    }
+    let total: u64 = problem.cost.iter().sum();
+    let lower = usize::try_from(total.div_ceil(problem.budget))
+        .unwrap_or(usize::MAX)
+        .max(1);
+    // One item per period always works, in index (topological) order.
+    let upper = problem.cost.len().min(MAX_PERIODS);
+    if lower > upper {
+        return None;
+    }
+    let fits = |periods: usize| {
+        solve::fits_all(
+            &solve::Problem {
+                periods,
+                ..problem.clone()
+            },
+            PROBE_NODES,
+        )
+    };
+    let (mut lo, mut hi) = (lower, upper);
+    if !fits(hi) {
+        return None;
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if fits(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(hi)
+}
+
+/// The smallest per-period budget with which a schedule of every item in `problem.periods`
+/// periods was found, and the lower bound no budget can beat.
+fn budget_needed(problem: &solve::Problem) -> (u64, u64) {
+    let total: u64 = problem.cost.iter().sum();
+    let largest = problem.cost.iter().copied().max().unwrap_or(0);
+    let periods = u64::try_from(problem.periods.max(1)).unwrap_or(u64::MAX);
+    let lower = largest.max(total.div_ceil(periods)).max(1);
+    let fits = |budget: u64| {
+        solve::fits_all(
+            &solve::Problem {
+                budget,
+                ..problem.clone()
+            },
+            PROBE_NODES,
+        )
+    };
+    // Everything in the first period always fits (prerequisites may share a period).
+    let (mut lo, mut hi) = (lower, total.max(lower));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if fits(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    (hi, lower)
+}
+
+fn fit(problem: &solve::Problem, placeable: &[bool], budget: &Budget) -> Fit {
+    let (needed, at_least) = budget_needed(problem);
+    let periods = placeable
+        .iter()
+        .all(|&ok| ok)
+        .then(|| periods_needed(problem))
+        .flatten();
+    Fit {
+        budget: budget.deadline.map(|_| needed),
+        budget_at_least: budget.deadline.map(|_| at_least),
+        periods,
+        deadline: periods.map(|n| {
+            budget
+                .period
+                .last_month(budget.period.nth(budget.start, n.saturating_sub(1)))
+        }),
+    }
+}
+
+fn left_out_reason(
+    problem: &solve::Problem,
+    placeable: &[bool],
+    actions: &[PlannedAction],
+    i: usize,
+    budget: &Budget,
+) -> String {
+    let unit = |amount: u64| match budget.unit {
+        BudgetUnit::Money => amount.to_string(),
+        BudgetUnit::PersonDays => format!(
+            "{} person-days",
+            Effort::from_tenths(u32::try_from(amount).unwrap_or(u32::MAX))
+        ),
+    };
+    if problem.cost[i] > problem.budget {
+        return format!(
+            "costs {} alone, more than a period's budget of {}",
+            unit(problem.cost[i]),
+            unit(problem.budget)
+        );
+    }
+    if !placeable[i] {
+        let blocker = problem.preds[i]
+            .iter()
+            .find(|&&d| !placeable[d])
+            .map(|&d| actions[d].id.to_string())
+            .unwrap_or_default();
+        return format!("needs {blocker} first, which cannot be scheduled");
+    }
+    match budget.deadline {
+        Some(deadline) => format!("does not fit the budget by {deadline}"),
+        None => "does not fit the budget".to_string(),
+    }
+}
+
+/// Each practice's level once the scheduled actions are done (a scheduled step raises its
+/// measure to the step's level).
+fn outcome(
+    input: &PlanInput<'_>,
+    actions: &[PlannedAction],
+    period: &[Option<usize>],
+) -> Vec<PracticeOutcome> {
+    input
+        .target
+        .practices
+        .iter()
+        .filter_map(|t| {
+            let current = input.current.practice(t.id.as_str())?.level;
+            let mut reached = current;
+            for (i, a) in actions.iter().enumerate() {
+                if period[i].is_none() || a.id.practice != t.id {
+                    continue;
+                }
+                match a.id.step {
+                    Step::Reach(c) => reached.comprehensiveness = reached.comprehensiveness.max(c),
+                    Step::Widen(s) => reached.scope = reached.scope.max(s),
+                }
+            }
+            Some(PracticeOutcome {
+                practice: t.id.clone(),
+                current,
+                reached,
+                target: t.level(),
+            })
+        })
+        .collect()
+}

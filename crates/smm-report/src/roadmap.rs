@@ -1,0 +1,458 @@
+//! The roadmap for people: Markdown for a repository or a ticket, self-contained HTML (with the
+//! timeline chart) for the meeting where the budget is decided.
+//!
+//! Both are made from one set of sentences ([`Summary`]), so the terminal, the Markdown and the
+//! HTML never disagree on what the plan says.
+
+use askama::Template;
+use smm_core::actions::Effort;
+use smm_core::roadmap::{BudgetUnit, Roadmap, Schedule};
+
+use crate::chart;
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An amount with its currency: `EUR 12,400`.
+pub fn money(amount: u64, currency: &str) -> String {
+    format!("{currency} {}", thousands(amount))
+}
+
+/// A quantity in a budget's unit: money, or person-days.
+pub fn in_unit(roadmap: &Roadmap, unit: BudgetUnit, value: u64) -> String {
+    match unit {
+        BudgetUnit::Money => money(value, &roadmap.currency),
+        BudgetUnit::PersonDays => format!(
+            "{} person-days",
+            Effort::from_tenths(u32::try_from(value).unwrap_or(u32::MAX))
+        ),
+    }
+}
+
+/// The sentences every rendering of a roadmap shares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// `Roadmap: <target>`.
+    pub title: String,
+    /// `<product> <version>`.
+    pub subject: String,
+    /// What the whole plan takes.
+    pub overview: String,
+    /// The schedule's budget and horizon.
+    pub budget: Option<String>,
+    /// What the schedule achieves and what is proven about it.
+    pub result: Option<String>,
+    /// What would fit everything, when something is left out.
+    pub fit: Option<String>,
+}
+
+/// The shared sentences of `roadmap`.
+pub fn summary(roadmap: &Roadmap) -> Summary {
+    let t = &roadmap.totals;
+    let overview = if t.actions == 0 {
+        "Nothing to do: every practice meets its target.".to_string()
+    } else {
+        format!(
+            "{} action{} close{} the gap of {} practice{} under target: {} person-days, {} \
+             (staff time at {} a day plus external spend).",
+            t.actions,
+            plural(t.actions),
+            if t.actions == 1 { "s" } else { "" },
+            roadmap.practices_under,
+            plural(roadmap.practices_under),
+            t.effort,
+            money(t.amount, &roadmap.currency),
+            money(roadmap.day_rate, &roadmap.currency),
+        )
+    };
+    let (budget, result, fit) = match &roadmap.schedule {
+        Some(s) => (
+            Some(budget_line(roadmap, s)),
+            Some(result_line(roadmap, s)),
+            fit_line(roadmap, s),
+        ),
+        None => (None, None, None),
+    };
+    Summary {
+        title: format!("Roadmap: {}", roadmap.target),
+        subject: format!("{} {}", roadmap.product, roadmap.version),
+        overview,
+        budget,
+        result,
+        fit,
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn period_word(s: &Schedule) -> &'static str {
+    match s.budget.period {
+        smm_core::roadmap::PeriodKind::Month => "month",
+        smm_core::roadmap::PeriodKind::Quarter => "quarter",
+    }
+}
+
+fn budget_line(roadmap: &Roadmap, s: &Schedule) -> String {
+    let per = in_unit(roadmap, s.budget.unit, s.budget.per_period);
+    let first = s
+        .periods
+        .first()
+        .map(|p| p.label.clone())
+        .unwrap_or_default();
+    match (s.budget.deadline, s.periods.last()) {
+        (Some(deadline), _) => format!(
+            "Budget {per} per {} from {first}, deadline {deadline} ({} period{}).",
+            period_word(s),
+            s.periods.len(),
+            plural(s.periods.len())
+        ),
+        (None, Some(last)) => format!(
+            "Budget {per} per {} from {first}; no deadline: the plan ends in {}.",
+            period_word(s),
+            last.label
+        ),
+        (None, None) => format!(
+            "Budget {per} per {}; nothing could be scheduled.",
+            period_word(s)
+        ),
+    }
+}
+
+fn result_line(roadmap: &Roadmap, s: &Schedule) -> String {
+    let done = &s.scheduled;
+    let mut line = format!(
+        "Scheduled {} of {} actions ({} person-days, {}), closing weighted gap {} of {}; ",
+        done.actions,
+        roadmap.totals.actions,
+        done.effort,
+        money(done.amount, &roadmap.currency),
+        done.weight,
+        roadmap.totals.weight
+    );
+    if s.method.optimal {
+        line.push_str("optimal: no schedule within this budget and deadline closes more.");
+    } else {
+        let share = (done.weight * 100)
+            .checked_div(s.weight_bound)
+            .unwrap_or(100);
+        line.push_str(&format!(
+            "at least {share}% of the best possible (no schedule can close more than {}).",
+            s.weight_bound
+        ));
+    }
+    let total = s.outcome.len();
+    line.push_str(&format!(
+        " Afterwards {} of {total} practices remain under target (today {}).",
+        s.practices_under_after, roadmap.practices_under
+    ));
+    line
+}
+
+fn fit_line(roadmap: &Roadmap, s: &Schedule) -> Option<String> {
+    let fit = s.fit.as_ref()?;
+    let mut parts = Vec::new();
+    if let (Some(budget), Some(at_least), Some(deadline)) =
+        (fit.budget, fit.budget_at_least, s.budget.deadline)
+    {
+        parts.push(format!(
+            "a budget of {} per {} fits everything by {deadline} (no budget below {} can)",
+            in_unit(roadmap, s.budget.unit, budget),
+            period_word(s),
+            in_unit(roadmap, s.budget.unit, at_least)
+        ));
+    }
+    if let (Some(periods), Some(deadline)) = (fit.periods, fit.deadline) {
+        parts.push(format!(
+            "the current budget fits everything in {periods} period{}, by {deadline}",
+            plural(periods)
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(
+            "some actions cost more than a whole period's budget: raise the budget per period"
+                .to_string(),
+        );
+    }
+    Some(format!("To fit everything: {}.", parts.join("; or ")))
+}
+
+/// The roadmap as Markdown.
+pub fn markdown(roadmap: &Roadmap) -> String {
+    let s = summary(roadmap);
+    let mut out = format!(
+        "# {}\n\n**{}**. {}\n\n",
+        md(&s.title),
+        md(&s.subject),
+        md(&s.overview)
+    );
+    if let Some(schedule) = &roadmap.schedule {
+        out.push_str(&format!(
+            "## Schedule\n\n{}\n\n",
+            md(s.budget.as_deref().unwrap_or(""))
+        ));
+        for period in &schedule.periods {
+            out.push_str(&format!(
+                "### {} — {} of {}\n\n",
+                period.label,
+                in_unit(roadmap, schedule.budget.unit, period.used),
+                in_unit(roadmap, schedule.budget.unit, schedule.budget.per_period)
+            ));
+            if period.actions.is_empty() {
+                out.push_str("Nothing planned.\n\n");
+                continue;
+            }
+            for id in &period.actions {
+                if let Some(a) = roadmap.actions.iter().find(|a| &a.id == id) {
+                    out.push_str(&format!(
+                        "- **{}** {} ({} d, {}){}\n",
+                        a.id,
+                        md(&a.title),
+                        a.effort,
+                        money(a.amount, &roadmap.currency),
+                        if a.prerequisite {
+                            " — prerequisite"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+            out.push('\n');
+        }
+        if !schedule.left_out.is_empty() {
+            out.push_str("### Left out\n\n");
+            for l in &schedule.left_out {
+                out.push_str(&format!("- **{}**: {}\n", l.action, md(&l.reason)));
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "### Result\n\n{}\n\n",
+            md(s.result.as_deref().unwrap_or(""))
+        ));
+        if let Some(fit) = &s.fit {
+            out.push_str(&format!("{}\n\n", md(fit)));
+        }
+    }
+    if !roadmap.actions.is_empty() {
+        out.push_str("## Actions in order\n\n");
+        out.push_str("| # | Action | Step | What | Days | Amount | Weight | After |\n");
+        out.push_str("|---|---|---|---|---:|---:|---:|---|\n");
+        for (i, a) in roadmap.actions.iter().enumerate() {
+            let after: Vec<String> = a.needs.iter().map(|n| n.action.to_string()).collect();
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                i + 1,
+                a.id,
+                a.step,
+                md(&a.title),
+                a.effort,
+                thousands(a.amount),
+                weight_cell(a),
+                after.join(", ")
+            ));
+        }
+        out.push_str("\n## Per domain\n\n| Domain | Priority | Actions | Days | Amount |\n|---|---|---:|---:|---:|\n");
+        for d in &roadmap.domains {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                md(&d.name),
+                d.priority.as_str(),
+                d.totals.actions,
+                d.totals.effort,
+                thousands(d.totals.amount)
+            ));
+        }
+        out.push_str("\n## What each action involves\n\n");
+        for a in &roadmap.actions {
+            out.push_str(&format!(
+                "**{}** — {}. {}\n\n",
+                a.id,
+                md(&a.title),
+                md(&a.work)
+            ));
+        }
+    }
+    out
+}
+
+/// Weight with its reason: `6 = high × (gap 2)`, `9 = normal × (gap 3 + risk 1)`, `prerequisite`.
+pub fn weight_cell(a: &smm_core::roadmap::PlannedAction) -> String {
+    if a.prerequisite {
+        return "prerequisite".to_string();
+    }
+    let risk = if a.risk > 0 {
+        format!(" + risk {}", a.risk)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} = {} × (gap {}{risk})",
+        a.weight,
+        a.priority.as_str(),
+        a.gap
+    )
+}
+
+/// Escapes what Markdown would read as markup in free text.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    out
+}
+
+struct ActionRow {
+    number: usize,
+    id: String,
+    step: String,
+    title: String,
+    work: String,
+    days: String,
+    amount: String,
+    weight: String,
+    after: String,
+    prerequisite: bool,
+}
+
+struct PeriodRow {
+    label: String,
+    used: String,
+    actions: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "roadmap.html")]
+struct Page {
+    summary: Summary,
+    timeline: String,
+    periods: Vec<PeriodRow>,
+    left_out: Vec<(String, String)>,
+    actions: Vec<ActionRow>,
+    domains: Vec<(String, String, usize, String, String)>,
+}
+
+/// The roadmap as one self-contained HTML page (inline CSS and SVG, no scripts).
+pub fn html(roadmap: &Roadmap) -> Result<String, String> {
+    let periods = roadmap
+        .schedule
+        .as_ref()
+        .map(|s| {
+            s.periods
+                .iter()
+                .map(|p| PeriodRow {
+                    label: p.label.clone(),
+                    used: format!(
+                        "{} of {}",
+                        in_unit(roadmap, s.budget.unit, p.used),
+                        in_unit(roadmap, s.budget.unit, s.budget.per_period)
+                    ),
+                    actions: p
+                        .actions
+                        .iter()
+                        .filter_map(|id| roadmap.actions.iter().find(|a| &a.id == id))
+                        .map(|a| {
+                            (
+                                a.id.to_string(),
+                                a.title.clone(),
+                                format!("{} d, {}", a.effort, money(a.amount, &roadmap.currency)),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let page = Page {
+        summary: summary(roadmap),
+        timeline: chart::timeline(roadmap).unwrap_or_default(),
+        periods,
+        left_out: roadmap
+            .schedule
+            .as_ref()
+            .map(|s| {
+                s.left_out
+                    .iter()
+                    .map(|l| (l.action.to_string(), l.reason.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        actions: roadmap
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ActionRow {
+                number: i + 1,
+                id: a.id.to_string(),
+                step: a.step.clone(),
+                title: a.title.clone(),
+                work: a.work.clone(),
+                days: a.effort.to_string(),
+                amount: thousands(a.amount),
+                weight: weight_cell(a),
+                after: a
+                    .needs
+                    .iter()
+                    .map(|n| n.action.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                prerequisite: a.prerequisite,
+            })
+            .collect(),
+        domains: roadmap
+            .domains
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    d.priority.as_str().to_string(),
+                    d.totals.actions,
+                    d.totals.effort.to_string(),
+                    thousands(d.totals.amount),
+                )
+            })
+            .collect(),
+    };
+    page.render().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn markdown_escapes_markup_in_free_text() {
+        assert_eq!(md("a *b* | c_d"), "a \\*b\\* \\| c\\_d");
+    }
+}
