@@ -163,7 +163,7 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// Write the roadmap: .md, .html (with the timeline) or .svg (the timeline alone).
+        /// Write the roadmap: .md, .html (with the timeline), or the timeline alone as .svg or .png.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },

@@ -6,7 +6,7 @@
 
 use askama::Template;
 use smm_core::actions::Effort;
-use smm_core::roadmap::{BudgetUnit, Roadmap, Schedule};
+use smm_core::roadmap::{BudgetUnit, LeftOutReason, Roadmap, Schedule};
 
 use crate::chart;
 
@@ -36,6 +36,26 @@ pub fn in_unit(roadmap: &Roadmap, unit: BudgetUnit, value: u64) -> String {
             "{} person-days",
             Effort::from_tenths(u32::try_from(value).unwrap_or(u32::MAX))
         ),
+    }
+}
+
+/// Why an action was left out, in words.
+pub fn left_out_text(roadmap: &Roadmap, schedule: &Schedule, reason: &LeftOutReason) -> String {
+    let unit = schedule.budget.unit;
+    match reason {
+        LeftOutReason::TooCostly { cost } => format!(
+            "costs {} alone, more than a period's budget of {}",
+            in_unit(roadmap, unit, *cost),
+            in_unit(roadmap, unit, schedule.budget.per_period)
+        ),
+        LeftOutReason::Blocked { by } => format!("needs {by} first, which cannot be scheduled"),
+        LeftOutReason::Unneeded => {
+            "a prerequisite of actions that are left out: alone it would close nothing".to_string()
+        }
+        LeftOutReason::NoRoom => match schedule.budget.deadline {
+            Some(deadline) => format!("no room left in the budget by {deadline}"),
+            None => "no room left in the budget".to_string(),
+        },
     }
 }
 
@@ -238,7 +258,11 @@ pub fn markdown(roadmap: &Roadmap) -> String {
         if !schedule.left_out.is_empty() {
             out.push_str("### Left out\n\n");
             for l in &schedule.left_out {
-                out.push_str(&format!("- **{}**: {}\n", l.action, md(&l.reason)));
+                out.push_str(&format!(
+                    "- **{}**: {}\n",
+                    l.action,
+                    md(&left_out_text(roadmap, schedule, &l.reason))
+                ));
             }
             out.push('\n');
         }
@@ -396,7 +420,7 @@ pub fn html(roadmap: &Roadmap) -> Result<String, String> {
             .map(|s| {
                 s.left_out
                     .iter()
-                    .map(|l| (l.action.to_string(), l.reason.clone()))
+                    .map(|l| (l.action.to_string(), left_out_text(roadmap, s, &l.reason)))
                     .collect()
             })
             .unwrap_or_default(),

@@ -4,13 +4,13 @@ use std::path::Path;
 
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::Catalog;
-use smm_report::roadmap::{in_unit, money, summary, thousands, weight_cell};
+use smm_report::roadmap::{in_unit, left_out_text, money, summary, thousands, weight_cell};
 
 use crate::cli::{BudgetArg, PeriodArg};
 use crate::failure::{Failure, Problem};
 use crate::input::{check_pairing, load_actions, load_assessment, load_costs, load_target};
 use crate::output::{self, styled, Table, DIM, HEADER, MET, UNDER};
-use crate::write::write_atomically;
+use crate::write::{write_atomically, write_bytes_atomically};
 
 /// The command's arguments.
 pub struct Args<'a> {
@@ -102,6 +102,17 @@ fn write(roadmap: &Roadmap, path: &Path) -> Result<(), Failure> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    if extension == "png" {
+        let svg = timeline(roadmap, path)?;
+        let bytes = smm_report::png::render(&svg, 2.0).map_err(|e| Problem::file(path, e))?;
+        write_bytes_atomically(path, &bytes)?;
+        output::print(&format!(
+            "{} wrote {} (roadmap timeline)\n",
+            styled(MET, "ok"),
+            path.display()
+        ));
+        return Ok(());
+    }
     let text = match extension.as_str() {
         "md" | "markdown" => smm_report::roadmap::markdown(roadmap),
         "html" | "htm" => smm_report::roadmap::html(roadmap).map_err(|e| Problem::file(path, e))?,
@@ -114,7 +125,7 @@ fn write(roadmap: &Roadmap, path: &Path) -> Result<(), Failure> {
         other => {
             return Err(Problem::file(
                 path,
-                format!("cannot write a roadmap as `.{other}`: use .md, .html or .svg"),
+                format!("cannot write a roadmap as `.{other}`: use .md, .html, .svg or .png"),
             )
             .into())
         }
@@ -126,6 +137,16 @@ fn write(roadmap: &Roadmap, path: &Path) -> Result<(), Failure> {
         path.display()
     ));
     Ok(())
+}
+
+fn timeline(roadmap: &Roadmap, path: &Path) -> Result<String, Failure> {
+    smm_report::chart::timeline(roadmap).ok_or_else(|| {
+        Problem::file(
+            path,
+            "a timeline shows a schedule: give --budget (and --deadline) to make one",
+        )
+        .into()
+    })
 }
 
 fn render(roadmap: &Roadmap) -> String {
@@ -182,7 +203,11 @@ fn render(roadmap: &Roadmap) -> String {
                 schedule.left_out.len()
             ));
             for l in &schedule.left_out {
-                out.push_str(&format!("  {:<34} {}\n", l.action.to_string(), l.reason));
+                out.push_str(&format!(
+                    "  {:<34} {}\n",
+                    l.action.to_string(),
+                    left_out_text(roadmap, schedule, &l.reason)
+                ));
             }
         }
         out.push_str(&format!("\n{}\n", s.result.as_deref().unwrap_or("")));

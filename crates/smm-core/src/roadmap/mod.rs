@@ -226,8 +226,28 @@ pub struct PeriodPlan {
 pub struct LeftOut {
     /// The action.
     pub action: ActionId,
-    /// Why, in words.
-    pub reason: String,
+    /// Why.
+    pub reason: LeftOutReason,
+}
+
+/// Why an action was left out of the schedule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum LeftOutReason {
+    /// It alone costs more than a period's budget (in the budget's unit).
+    TooCostly {
+        /// Its cost.
+        cost: u64,
+    },
+    /// An action it needs cannot be scheduled.
+    Blocked {
+        /// That action.
+        by: ActionId,
+    },
+    /// A prerequisite whose dependants are all left out: doing it alone would close nothing.
+    Unneeded,
+    /// The budget until the deadline went to weightier actions.
+    NoRoom,
 }
 
 /// What the solver proves.
@@ -476,7 +496,7 @@ fn schedule(
         .filter(|&i| period[i].is_none())
         .map(|i| LeftOut {
             action: actions[i].id.clone(),
-            reason: left_out_reason(&problem, &placeable, actions, i, budget),
+            reason: left_out_reason(&problem, &placeable, actions, i),
         })
         .collect();
     let fit = (!left_out.is_empty()).then(|| fit(&problem, &placeable, budget));
@@ -632,34 +652,23 @@ fn left_out_reason(
     placeable: &[bool],
     actions: &[PlannedAction],
     i: usize,
-    budget: &Budget,
-) -> String {
-    let unit = |amount: u64| match budget.unit {
-        BudgetUnit::Money => amount.to_string(),
-        BudgetUnit::PersonDays => format!(
-            "{} person-days",
-            Effort::from_tenths(u32::try_from(amount).unwrap_or(u32::MAX))
-        ),
-    };
+) -> LeftOutReason {
     if problem.cost[i] > problem.budget {
-        return format!(
-            "costs {} alone, more than a period's budget of {}",
-            unit(problem.cost[i]),
-            unit(problem.budget)
-        );
+        return LeftOutReason::TooCostly {
+            cost: problem.cost[i],
+        };
     }
     if !placeable[i] {
-        let blocker = problem.preds[i]
-            .iter()
-            .find(|&&d| !placeable[d])
-            .map(|&d| actions[d].id.to_string())
-            .unwrap_or_default();
-        return format!("needs {blocker} first, which cannot be scheduled");
+        if let Some(&d) = problem.preds[i].iter().find(|&&d| !placeable[d]) {
+            return LeftOutReason::Blocked {
+                by: actions[d].id.clone(),
+            };
+        }
     }
-    match budget.deadline {
-        Some(deadline) => format!("does not fit the budget by {deadline}"),
-        None => "does not fit the budget".to_string(),
+    if problem.weight[i] == 0 {
+        return LeftOutReason::Unneeded;
     }
+    LeftOutReason::NoRoom
 }
 
 /// Each practice's level once the scheduled actions are done (a scheduled step raises its

@@ -236,7 +236,88 @@ pub(crate) fn fits_all(problem: &Problem, node_limit: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// The best weight by trying every assignment of items to periods (or none).
+    fn brute_force(p: &Problem) -> u64 {
+        let n = p.cost.len();
+        let options = p.periods + 1;
+        let mut best = 0;
+        let mut code = vec![0usize; n];
+        loop {
+            let period: Vec<Option<usize>> =
+                code.iter().map(|&c| (c < p.periods).then_some(c)).collect();
+            let mut spent = vec![0u64; p.periods];
+            let mut ok = true;
+            for i in 0..n {
+                if let Some(q) = period[i] {
+                    spent[q] += p.cost[i];
+                    ok &= p.preds[i]
+                        .iter()
+                        .all(|&d| period[d].is_some_and(|r| r <= q));
+                }
+            }
+            ok &= spent.iter().all(|&s| s <= p.budget);
+            if ok {
+                let w = (0..n)
+                    .filter(|&i| period[i].is_some())
+                    .map(|i| p.weight[i])
+                    .sum();
+                best = best.max(w);
+            }
+            let mut k = 0;
+            while k < n {
+                code[k] += 1;
+                if code[k] < options {
+                    break;
+                }
+                code[k] = 0;
+                k += 1;
+            }
+            if k == n {
+                return best;
+            }
+        }
+    }
+
+    fn tiny_problem() -> impl Strategy<Value = Problem> {
+        (1usize..=6, 4u64..16, 1usize..=3).prop_flat_map(|(n, budget, periods)| {
+            (
+                proptest::collection::vec(1u64..12, n),
+                proptest::collection::vec(0u64..6, n),
+                proptest::collection::vec(proptest::collection::vec(any::<bool>(), n), n),
+            )
+                .prop_map(move |(cost, weight, edges)| Problem {
+                    preds: (0..n)
+                        .map(|i| {
+                            (0..i)
+                                .filter(|&d| edges[i][d] && (i + d) % 3 == 0)
+                                .collect()
+                        })
+                        .collect(),
+                    cost,
+                    weight,
+                    budget,
+                    periods,
+                })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_search_finds_the_optimum_of_every_small_problem(p in tiny_problem()) {
+            let s = solve(&p, 1_000_000);
+            prop_assert!(s.optimal);
+            prop_assert_eq!(s.weight, brute_force(&p));
+            prop_assert_eq!(s.bound, s.weight);
+            let mut period = s.period.clone();
+            tidy(&p, &mut period);
+            let kept: u64 = (0..p.cost.len()).filter(|&i| period[i].is_some()).map(|i| p.weight[i]).sum();
+            prop_assert_eq!(kept, s.weight, "tidying never loses weight");
+        }
+    }
 
     fn problem(
         cost: &[u64],

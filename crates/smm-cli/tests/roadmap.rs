@@ -1,0 +1,220 @@
+//! `smm roadmap`, run for real on the examples and on broken input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn smm() -> Command {
+    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
+    cmd.current_dir(root()).env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+const HVAC: [&str; 2] = ["examples/hvac/target.yaml", "examples/hvac/assessment.yaml"];
+
+fn roadmap_json(extra: &[&str]) -> Value {
+    let out = smm()
+        .arg("roadmap")
+        .args(HVAC)
+        .args(extra)
+        .arg("--json")
+        .output()
+        .expect("run smm");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn without_a_budget_the_roadmap_lists_priced_actions_in_order() {
+    smm()
+        .arg("roadmap")
+        .args(HVAC)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("practices under target"))
+        .stdout(predicate::str::contains("monitoring/c3"))
+        .stdout(predicate::str::contains("prerequisite"))
+        .stdout(predicate::str::contains("Give --budget"));
+    let json = roadmap_json(&[]);
+    assert_eq!(json["kind"], "Roadmap");
+    let actions = json["actions"].as_array().expect("actions");
+    assert!(!actions.is_empty());
+    let sum: u64 = actions
+        .iter()
+        .map(|a| a["amount"].as_u64().expect("amount"))
+        .sum();
+    assert_eq!(json["totals"]["amount"].as_u64(), Some(sum));
+    assert!(json.get("schedule").is_none());
+}
+
+#[test]
+fn a_budget_and_deadline_give_a_schedule_with_what_is_left_out() {
+    let json = roadmap_json(&[
+        "--budget",
+        "60000",
+        "--start",
+        "2027-01",
+        "--deadline",
+        "2027-12",
+    ]);
+    let schedule = &json["schedule"];
+    let periods = schedule["periods"].as_array().expect("periods");
+    assert_eq!(periods.len(), 4);
+    assert_eq!(periods[0]["label"], "2027-Q1");
+    for p in periods {
+        assert!(p["used"].as_u64().expect("used") <= 60_000);
+    }
+    assert!(!schedule["left_out"]
+        .as_array()
+        .expect("left out")
+        .is_empty());
+    assert!(schedule["fit"]["budget"].as_u64().expect("fit") > 60_000);
+    smm()
+        .arg("roadmap")
+        .args(HVAC)
+        .args([
+            "--budget",
+            "60,000",
+            "--start",
+            "2027-01",
+            "--deadline",
+            "2027-12",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Left out"))
+        .stdout(predicate::str::contains(
+            "more than a period's budget of EUR 60,000",
+        ))
+        .stdout(predicate::str::contains(
+            "To fit everything: a budget of EUR",
+        ));
+}
+
+#[test]
+fn a_budget_in_person_days_and_monthly_periods() {
+    let json = roadmap_json(&["--budget", "30d", "--period", "month", "--start", "2027-01"]);
+    let schedule = &json["schedule"];
+    assert_eq!(schedule["budget"]["unit"], "person-days");
+    assert_eq!(schedule["budget"]["per_period"], 300);
+    assert_eq!(schedule["periods"][0]["label"], "2027-01");
+    for p in schedule["periods"].as_array().expect("periods") {
+        let days: f64 = p["totals"]["effort"].as_f64().expect("effort");
+        assert!(days <= 30.0, "{p}");
+    }
+}
+
+#[test]
+fn costs_files_change_the_amounts() {
+    let dir = tempfile::tempdir().expect("dir");
+    let costs = dir.path().join("costs.yaml");
+    std::fs::write(
+        &costs,
+        "smm: 1\nkind: Costs\ncurrency: CHF\nday-rate: 1000\n",
+    )
+    .expect("write");
+    let json = roadmap_json(&["--costs", costs.to_str().expect("utf-8")]);
+    assert_eq!(json["currency"], "CHF");
+    assert_eq!(json["day_rate"], 1000);
+    smm()
+        .args(["validate", costs.to_str().expect("utf-8")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Costs:"));
+    std::fs::write(
+        &costs,
+        "smm: 1\nkind: Costs\nactions:\n  monitoring/c9: { effort: 3 }\n",
+    )
+    .expect("write");
+    smm()
+        .arg("roadmap")
+        .args(HVAC)
+        .args(["--costs", costs.to_str().expect("utf-8")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("costs.yaml:4:3"))
+        .stderr(predicate::str::contains("`monitoring/c9` is not an action"));
+}
+
+#[test]
+fn roadmaps_are_written_as_markdown_html_and_svg() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (name, needle) in [
+        ("plan.md", "## Schedule"),
+        ("plan.html", "<h2>Schedule</h2>"),
+        ("plan.svg", "Budget used"),
+    ] {
+        let path = dir.path().join(name);
+        smm()
+            .arg("roadmap")
+            .args(HVAC)
+            .args([
+                "--budget",
+                "90000",
+                "--start",
+                "2027-01",
+                "--deadline",
+                "2027-12",
+                "-o",
+            ])
+            .arg(&path)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&path).expect("written");
+        assert!(text.contains(needle), "{name}");
+        assert!(text.contains("monitoring/c3"), "{name}");
+        if name.ends_with(".svg") || name.ends_with(".html") {
+            assert!(!text.contains("<script"), "{name}");
+        }
+        if name.ends_with(".svg") {
+            smm_report::png::parse(&text).expect("an SVG the renderer reads");
+        }
+    }
+    // A timeline needs a schedule.
+    smm()
+        .arg("roadmap")
+        .args(HVAC)
+        .args(["-o"])
+        .arg(dir.path().join("t.svg"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give --budget"));
+}
+
+#[test]
+fn bad_budgets_and_months_are_refused_with_exit_2() {
+    for args in [
+        vec!["--budget", "lots"],
+        vec!["--budget", "0"],
+        vec!["--budget", "1000", "--deadline", "2027-13"],
+        vec!["--deadline", "2027-06"],
+    ] {
+        smm().arg("roadmap").args(HVAC).args(&args).assert().code(2);
+    }
+    smm()
+        .arg("roadmap")
+        .args(HVAC)
+        .args([
+            "--budget",
+            "1000",
+            "--start",
+            "2027-06",
+            "--deadline",
+            "2027-01",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "deadline 2027-01 is before the start 2027-06",
+        ));
+}

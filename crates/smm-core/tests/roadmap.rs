@@ -1,0 +1,433 @@
+//! The roadmap: actions data, costs, ordering and the budgeted schedule, with properties checked
+//! on random targets, assessments and budgets.
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+use smm_core::actions::{parse_actions, parse_costs, ActionCatalog, Step, BUILTIN_ACTIONS_YAML};
+use smm_core::document::{Finding, Priority};
+use smm_core::level::{Comprehensiveness, Level, Scope};
+use smm_core::roadmap::{
+    plan, Budget, BudgetUnit, LeftOutReason, Month, PeriodKind, PlanInput, Roadmap,
+};
+use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
+use smm_core::{CurrentProfile, ResolvedTarget};
+
+fn example(name: &str) -> (ResolvedTarget, CurrentProfile, Vec<Finding>) {
+    let dir = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).expect("example file");
+    let catalog = Catalog::builtin();
+    let target = resolve(
+        &catalog,
+        &parse_target(&read("target.yaml")).expect("target"),
+    )
+    .expect("resolves");
+    let assessment = parse_assessment(&read("assessment.yaml")).expect("assessment");
+    let current = current_profile(&catalog, &assessment).expect("current");
+    (target, current, assessment.findings)
+}
+
+fn month(text: &str) -> Month {
+    Month::parse(text).expect("month")
+}
+
+fn roadmap(
+    target: &ResolvedTarget,
+    current: &CurrentProfile,
+    findings: &[Finding],
+    budget: Option<&Budget>,
+) -> Roadmap {
+    let catalog = Catalog::builtin();
+    let actions = ActionCatalog::builtin(&catalog);
+    let pricing = actions.pricing(None);
+    let input = PlanInput {
+        catalog: &catalog,
+        actions: &actions,
+        pricing: &pricing,
+        target,
+        current,
+        findings,
+    };
+    plan(&input, budget).expect("plans")
+}
+
+#[test]
+fn builtin_actions_cover_every_practice_and_step_with_the_required_dependencies() {
+    let catalog = Catalog::builtin();
+    let actions = ActionCatalog::builtin(&catalog);
+    assert_eq!(actions.actions.len(), 18 * 6);
+    for p in catalog.practices() {
+        for step in Step::ALL {
+            let i = actions.action(p.practice.id.as_str(), step);
+            assert!(i.is_some(), "{} {step}", p.practice.id);
+        }
+    }
+    let needs = |practice: &str, step: &str, needed: &str| {
+        let i = actions
+            .action(practice, Step::parse(step).expect("step"))
+            .expect("action");
+        actions
+            .needs(i)
+            .iter()
+            .any(|n| actions.actions[n.action].id.to_string() == needed)
+    };
+    // The four orders the issue names, and the implicit chain inside a practice.
+    assert!(needs("data-controls", "c3", "data-policy/c3"));
+    assert!(needs("monitoring", "system", "threat-modeling/system"));
+    assert!(needs("detection-response-plan", "c2", "monitoring/c2"));
+    assert!(needs("patch-management", "c3", "asset-change-config/c2"));
+    assert!(needs("patch-management", "c3", "patch-management/c2"));
+    assert!(needs(
+        "patch-management",
+        "system",
+        "patch-management/industry"
+    ));
+    assert!(!needs(
+        "threat-modeling",
+        "system",
+        "threat-modeling/system"
+    ));
+}
+
+fn broken(from: &str, to: &str) -> String {
+    BUILTIN_ACTIONS_YAML.replacen(from, to, 1)
+}
+
+#[test]
+fn a_dependency_cycle_is_refused_with_the_path() {
+    let catalog = Catalog::builtin();
+    let cyclic = format!(
+        "{BUILTIN_ACTIONS_YAML}\n  - action: data-policy/c2\n    needs: data-controls/c3\n    why: a loop\n"
+    );
+    let err = parse_actions(&catalog, &cyclic).expect_err("cycle");
+    let text = err.to_string();
+    assert!(text.contains("cycle"), "{text}");
+    assert!(
+        text.contains("data-policy/c2") && text.contains("data-controls/c3"),
+        "{text}"
+    );
+}
+
+#[test]
+fn actions_file_errors_name_the_field_and_what_was_expected() {
+    let catalog = Catalog::builtin();
+    let first_cost = BUILTIN_ACTIONS_YAML
+        .lines()
+        .find(|l| l.trim_start().starts_with("cost: "))
+        .expect("a cost line")
+        .to_string();
+    let bad_class = broken(&first_cost, &first_cost.replace("cost: ", "cost: pricey-"));
+    let text = parse_actions(&catalog, &bad_class)
+        .expect_err("class")
+        .to_string();
+    assert!(text.contains("unknown cost class `pricey-"), "{text}");
+    assert!(
+        text.contains("practices.program-management.c1.cost"),
+        "{text}"
+    );
+
+    let bad_pattern = format!(
+        "{BUILTIN_ACTIONS_YAML}\n  - action: patch-managment/c3\n    needs: monitoring/c2\n    why: typo\n"
+    );
+    let err = parse_actions(&catalog, &bad_pattern).expect_err("typo");
+    let d = err
+        .0
+        .iter()
+        .find(|d| d.message.contains("patch-managment"))
+        .expect("diagnostic");
+    assert_eq!(d.help.as_deref(), Some("did you mean `patch-management`?"));
+    assert!(d.at.line > 1);
+
+    let no_step = broken("    system:\n", "    sistem:\n");
+    let text = parse_actions(&catalog, &no_step)
+        .expect_err("step")
+        .to_string();
+    assert!(text.contains("unknown step `sistem`"), "{text}");
+    assert!(text.contains("missing step `system`"), "{text}");
+
+    let zero = broken("effort: ", "effort: -");
+    let text = parse_actions(&catalog, &zero)
+        .expect_err("effort")
+        .to_string();
+    assert!(
+        text.contains("effort must be a number of person-days above 0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn costs_override_day_rate_classes_and_single_actions() {
+    let catalog = Catalog::builtin();
+    let actions = ActionCatalog::builtin(&catalog);
+    let tm3 = actions
+        .action("threat-modeling", Step::parse("c3").expect("step"))
+        .expect("action");
+    let costs = parse_costs(
+        &actions,
+        "smm: 1\nkind: Costs\ncurrency: CHF\nday-rate: 1000\ncost-classes: { medium: 1 }\n\
+         actions:\n  threat-modeling/c3: { effort: 10, cost: none }\n",
+    )
+    .expect("costs");
+    let defaults = actions.pricing(None);
+    let own = actions.pricing(Some(&costs));
+    assert_eq!(own.currency, "CHF");
+    assert_eq!(own.prices[tm3].amount, 10_000);
+    assert_eq!(own.prices[tm3].effort.days(), 10.0);
+    // Every other action: effort × 1000 plus its class (medium now costs 1).
+    for (i, (d, o)) in defaults.prices.iter().zip(&own.prices).enumerate() {
+        if i == tm3 {
+            continue;
+        }
+        let class = match o.cost_class.as_str() {
+            "medium" => 1,
+            other => actions.cost_class(other).expect("class").amount,
+        };
+        assert_eq!(o.amount, u64::from(d.effort.tenths()) * 100 + class);
+    }
+
+    let err = parse_costs(
+        &actions,
+        "smm: 1\nkind: Costs\nactions:\n  threat-modelling/c3: { effort: 3 }\n",
+    )
+    .expect_err("unknown action");
+    assert_eq!(err.0[0].at.line, 4);
+    assert_eq!(
+        err.0[0].help.as_deref(),
+        Some("did you mean `threat-modeling/c3`?")
+    );
+    let err = parse_costs(&actions, "smm: 1\nkind: Costs\ncost-classes: { huge: 3 }\n")
+        .expect_err("class");
+    assert!(err.to_string().contains("unknown cost class `huge`"));
+}
+
+#[test]
+fn without_a_budget_every_step_of_every_gap_is_listed_after_what_it_needs() {
+    let (target, current, findings) = example("hvac");
+    let r = roadmap(&target, &current, &findings, None);
+    let g = gap(&target, &current).expect("gap");
+    let mut expected = 0;
+    for p in g.under() {
+        let steps = Step::between(p.current, p.target);
+        expected += steps.len();
+        for step in steps {
+            let id = format!("{}/{step}", p.id);
+            assert!(
+                r.actions
+                    .iter()
+                    .any(|a| a.id.to_string() == id && !a.prerequisite),
+                "{id}"
+            );
+        }
+    }
+    assert_eq!(
+        r.actions.iter().filter(|a| !a.prerequisite).count(),
+        expected
+    );
+    assert_eq!(r.practices_under, g.summary.under);
+    for (i, a) in r.actions.iter().enumerate() {
+        for need in &a.needs {
+            let j = r
+                .actions
+                .iter()
+                .position(|b| b.id == need.action)
+                .expect("need in plan");
+            assert!(j < i, "{} listed before its need {}", a.id, need.action);
+        }
+        if a.prerequisite {
+            assert_eq!(a.weight, 0);
+        }
+    }
+    let sum: u64 = r.actions.iter().map(|a| a.amount).sum();
+    assert_eq!(r.totals.amount, sum);
+}
+
+#[test]
+fn higher_priority_goals_come_first() {
+    let (mut target, current, _) = example("hvac");
+    let first_domain = |t: &ResolvedTarget| {
+        let r = roadmap(t, &current, &[], None);
+        r.actions
+            .iter()
+            .find(|a| !a.prerequisite)
+            .map(|a| a.domain.to_string())
+    };
+    for domain in ["governance", "enablement", "hardening"] {
+        let has_gap = roadmap(&target, &current, &[], None)
+            .actions
+            .iter()
+            .any(|a| a.domain.as_str() == domain && !a.prerequisite);
+        if !has_gap {
+            continue;
+        }
+        for d in &mut target.domains {
+            d.priority = if d.id.as_str() == domain {
+                Priority::Critical
+            } else {
+                Priority::Low
+            };
+        }
+        assert_eq!(first_domain(&target).as_deref(), Some(domain));
+    }
+}
+
+#[test]
+fn a_tight_budget_says_what_is_left_out_and_what_would_fit() {
+    let (target, current, findings) = example("hvac");
+    let budget = Budget {
+        per_period: 60_000,
+        unit: BudgetUnit::Money,
+        period: PeriodKind::Quarter,
+        start: month("2027-01"),
+        deadline: Some(month("2027-06")),
+    };
+    let r = roadmap(&target, &current, &findings, Some(&budget));
+    let s = r.schedule.as_ref().expect("schedule");
+    assert_eq!(s.periods.len(), 2);
+    assert!(!s.left_out.is_empty());
+    let fit = s.fit.as_ref().expect("fit");
+    let needed = fit.budget.expect("budget that fits");
+    // The budget it names really fits everything by the deadline, and the lower bound holds.
+    let bigger = Budget {
+        per_period: needed,
+        ..budget
+    };
+    let r2 = roadmap(&target, &current, &findings, Some(&bigger));
+    assert!(r2.schedule.as_ref().expect("schedule").left_out.is_empty());
+    assert!(fit.budget_at_least.expect("bound") <= needed);
+    assert!(fit.budget_at_least.expect("bound") >= r.totals.amount.div_ceil(2));
+    // With no deadline, the same budget schedules everything but what costs more than a
+    // quarter's budget and what needs that.
+    let open = Budget {
+        deadline: None,
+        ..budget
+    };
+    let r3 = roadmap(&target, &current, &findings, Some(&open));
+    let s3 = r3.schedule.as_ref().expect("schedule");
+    let too_costly = r.actions.iter().filter(|a| a.amount > 60_000).count();
+    assert!(too_costly > 0);
+    assert!(s3.left_out.len() >= too_costly);
+    for l in &s3.left_out {
+        assert_ne!(l.reason, LeftOutReason::NoRoom, "{}", l.action);
+    }
+    // Nothing fits everything at this budget, so no deadline is offered; a budget is.
+    assert_eq!(fit.periods, None);
+}
+
+/// Applies the scheduled actions to the current levels.
+fn simulate(r: &Roadmap, current: &CurrentProfile) -> HashMap<String, Level> {
+    let s = r.schedule.as_ref().expect("schedule");
+    let mut levels: HashMap<String, Level> = current
+        .practices
+        .iter()
+        .map(|p| (p.id.to_string(), p.level))
+        .collect();
+    for period in &s.periods {
+        for id in &period.actions {
+            let level = levels.get_mut(id.practice.as_str()).expect("practice");
+            match id.step {
+                Step::Reach(c) => level.comprehensiveness = level.comprehensiveness.max(c),
+                Step::Widen(sc) => level.scope = level.scope.max(sc),
+            }
+        }
+    }
+    levels
+}
+
+fn level_strategy() -> impl Strategy<Value = Level> {
+    (0u64..=4, 0usize..3).prop_map(|(c, s)| {
+        Level::new(
+            Comprehensiveness::from_value(c).expect("0-4"),
+            Scope::ALL[s],
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn schedules_keep_budgets_dependencies_and_their_claims(
+        targets in proptest::collection::vec(level_strategy(), 18),
+        currents in proptest::collection::vec(level_strategy(), 18),
+        per_period in 5_000u64..120_000,
+        periods in 1u32..7,
+        monthly in any::<bool>(),
+        days in any::<bool>(),
+    ) {
+        let (mut target, mut current, _) = example("bottling-line");
+        for (p, l) in target.practices.iter_mut().zip(&targets) {
+            p.comprehensiveness = l.comprehensiveness;
+            p.scope = l.scope;
+        }
+        for (p, l) in current.practices.iter_mut().zip(&currents) {
+            p.level = *l;
+        }
+        let period = if monthly { PeriodKind::Month } else { PeriodKind::Quarter };
+        let start = month("2027-01");
+        let budget = Budget {
+            per_period: if days { per_period / 500 } else { per_period },
+            unit: if days { BudgetUnit::PersonDays } else { BudgetUnit::Money },
+            period,
+            start,
+            deadline: Some(period.last_month(period.nth(start, periods as usize - 1))),
+        };
+        let r = roadmap(&target, &current, &[], Some(&budget));
+        let s = r.schedule.as_ref().expect("schedule");
+        prop_assert_eq!(s.periods.len(), periods as usize);
+        let cost = |id: &smm_core::actions::ActionId| {
+            let a = r.actions.iter().find(|a| &a.id == id).expect("action");
+            match budget.unit {
+                BudgetUnit::Money => a.amount,
+                BudgetUnit::PersonDays => u64::from(a.effort.tenths()),
+            }
+        };
+        // 1. No period over budget.
+        for p in &s.periods {
+            let used: u64 = p.actions.iter().map(cost).sum();
+            prop_assert!(used <= budget.per_period, "{} uses {used}", p.label);
+            prop_assert_eq!(used, p.used);
+        }
+        // 2. Every need is done already or scheduled in the same or an earlier period.
+        let period_of: HashMap<String, usize> = s
+            .periods
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.actions.iter().map(move |a| (a.to_string(), i)))
+            .collect();
+        for a in &r.actions {
+            let Some(&mine) = period_of.get(&a.id.to_string()) else { continue };
+            for need in &a.needs {
+                let theirs = period_of.get(&need.action.to_string());
+                prop_assert!(
+                    theirs.is_some_and(|&t| t <= mine),
+                    "{} in period {mine} needs {} ({theirs:?})", a.id, need.action
+                );
+            }
+        }
+        // 3. Every action is scheduled or left out, exactly once.
+        prop_assert_eq!(period_of.len() + s.left_out.len(), r.actions.len());
+        // 4. Doing the scheduled actions gives exactly the claimed outcome.
+        let levels = simulate(&r, &current);
+        let mut simulated = current.clone();
+        for p in &mut simulated.practices {
+            p.level = levels[p.id.as_str()];
+        }
+        let after = gap(&target, &simulated).expect("gap");
+        prop_assert_eq!(after.summary.under, s.practices_under_after);
+        for o in &s.outcome {
+            prop_assert_eq!(o.reached, levels[o.practice.as_str()]);
+        }
+        // 5. The bound is a bound, and the weight adds up.
+        let weight: u64 = r
+            .actions
+            .iter()
+            .filter(|a| period_of.contains_key(&a.id.to_string()))
+            .map(|a| u64::from(a.weight))
+            .sum();
+        prop_assert_eq!(weight, s.scheduled.weight);
+        prop_assert!(s.weight_bound >= weight);
+        if s.method.optimal {
+            prop_assert_eq!(s.weight_bound, weight);
+        }
+    }
+}
