@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
-use crate::document::{Assessment, FindingKind};
+use crate::document::{Assessment, FindingKind, FindingStatus};
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::Level;
 use crate::located::{Located, Position};
@@ -262,6 +262,17 @@ fn check_findings(catalog: &Catalog, assessment: &Assessment, problems: &mut Dia
                     format!("`{}` is not a CVE id: expected CVE-YYYY-NNNN", cve.value),
                 ));
             }
+        }
+        let has_reason = finding
+            .reason
+            .as_ref()
+            .is_some_and(|r| !r.value.trim().is_empty());
+        if finding.status == FindingStatus::Accepted && !has_reason {
+            problems.push(Diagnostic::new(
+                finding.id.at,
+                format!("{field}.reason"),
+                "an accepted finding needs a `reason`: who accepted the risk and why",
+            ));
         }
         for r in &finding.recommendations {
             if !rec_ids.contains(r.value.as_str()) {

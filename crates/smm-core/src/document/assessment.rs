@@ -126,6 +126,41 @@ pub struct Finding {
     /// Ids of the recommendations that address it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recommendations: Vec<Located<String>>,
+    /// Open until fixed (resolved) or accepted with a reason; `open` when absent.
+    #[serde(default, skip_serializing_if = "FindingStatus::is_open")]
+    pub status: FindingStatus,
+    /// Why it was accepted (required then), or how it was resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Located<String>>,
+}
+
+/// Where a finding stands. A certificate is issued only when no finding is open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingStatus {
+    /// Still to be dealt with.
+    #[default]
+    Open,
+    /// Fixed, and the fix checked.
+    Resolved,
+    /// Left as it is on purpose, with a reason (a risk acceptance).
+    Accepted,
+}
+
+impl FindingStatus {
+    /// Whether the finding still blocks a certificate.
+    pub fn is_open(&self) -> bool {
+        *self == FindingStatus::Open
+    }
+
+    /// The word used in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Resolved => "resolved",
+            FindingStatus::Accepted => "accepted",
+        }
+    }
 }
 
 /// What a finding is.

@@ -10,8 +10,8 @@ mod target;
 mod template;
 
 pub use assessment::{
-    AssessedPractice, Assessment, Evidence, Finding, FindingKind, Product, Recommendation,
-    Severity, TargetReference,
+    AssessedPractice, Assessment, Evidence, Finding, FindingKind, FindingStatus, Product,
+    Recommendation, Severity, TargetReference,
 };
 pub use date::Date;
 pub use target::{
