@@ -167,6 +167,16 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Make the issuer's Ed25519 key pair for signing certificates.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+    /// Issue, verify and revoke certificates (see docs/certificates.md).
+    Cert {
+        #[command(subcommand)]
+        action: CertAction,
+    },
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which kind.
@@ -235,6 +245,117 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook, a sheet per kind.
     Xlsx,
+}
+
+/// What to do with keys.
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Write a new key pair: NAME.key (PKCS#8 PEM, mode 0600, never overwritten) and NAME.pub
+    /// (SubjectPublicKeyInfo PEM, to publish).
+    New {
+        /// Base name of the two files, e.g. `issuer` for issuer.key and issuer.pub.
+        #[arg(short, long, value_name = "NAME")]
+        output: PathBuf,
+        /// Encrypt the private key with a passphrase (from SMM_PASSPHRASE, --passphrase-file, or
+        /// asked for on the terminal).
+        #[arg(long)]
+        encrypt: bool,
+        /// Read the passphrase from this file (first line).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
+}
+
+/// What to do with certificates.
+#[derive(Debug, Subcommand)]
+pub enum CertAction {
+    /// Issue a certificate, only if every practice meets the target and no finding is open;
+    /// otherwise list why not (exit 1).
+    #[command(disable_version_flag = true)]
+    Issue {
+        /// The target profile the products conform to.
+        #[arg(long, value_name = "FILE")]
+        target: PathBuf,
+        /// The assessments (one per product version, or of the line's representatives).
+        #[arg(long = "assessment", value_name = "FILE", required = true)]
+        assessments: Vec<PathBuf>,
+        /// The issuer's private key.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The issuer's name as it appears on the certificate.
+        #[arg(long, value_name = "NAME")]
+        issuer: String,
+        /// The product certified (with --version).
+        #[arg(
+            long,
+            value_name = "NAME",
+            conflicts_with = "product_line",
+            requires = "versions"
+        )]
+        product: Option<String>,
+        /// A version of the product (repeat for several).
+        #[arg(long = "version", value_name = "V")]
+        versions: Vec<String>,
+        /// Certify a product line; the assessments are of its representative products.
+        #[arg(long, value_name = "NAME", required_unless_present = "product")]
+        product_line: Option<String>,
+        /// Date of issue (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Last day of validity (default: three years after the issue date, less a day).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        valid_until: Option<String>,
+        /// Read the key's passphrase from this file (or SMM_PASSPHRASE, or the terminal).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// The certificate file to write (a DSSE envelope, JSON).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Verify a certificate: signature, dates, the documents' digests and revocation.
+    /// Exit 0 with what was verified, or 1 with the exact reason.
+    Verify {
+        /// The certificate.
+        cert: PathBuf,
+        /// The issuer's public key.
+        #[arg(long, value_name = "FILE")]
+        issuer: PathBuf,
+        /// The target profile the certificate should name.
+        #[arg(long, value_name = "FILE")]
+        target: Option<PathBuf>,
+        /// Assessments the certificate should rest on.
+        #[arg(long = "assessment", value_name = "FILE")]
+        assessments: Vec<PathBuf>,
+        /// The issuer's signed revocation list.
+        #[arg(long, value_name = "FILE")]
+        revoked: Option<PathBuf>,
+        /// Check validity on this date instead of today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        at: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a certificate: add it to the issuer's signed revocation list (created if absent).
+    Revoke {
+        /// The certificate to revoke.
+        cert: PathBuf,
+        /// The issuer's private key (the one that signed the certificate).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// From when (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// The revocation list to update or create.
+        #[arg(long, value_name = "FILE")]
+        list: PathBuf,
+        /// Read the key's passphrase from this file (or SMM_PASSPHRASE, or the terminal).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
 }
 
 /// A budget per period, as given on the command line.
@@ -310,4 +431,16 @@ pub enum SchemaKind {
     /// `kind: Assessment`.
     #[value(name = "assessment", alias = "Assessment")]
     Assessment,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -34,6 +34,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Digest { file } = &cli.command {
         return commands::digest::run(file);
     }
+    if let Command::Key { action } = &cli.command {
+        return commands::cert::key(action);
+    }
     let catalog = input::load_catalog(cli.catalog.as_deref())?;
     match cli.command {
         Command::Catalog { id, json } => commands::catalog::run(&catalog, id.as_deref(), json),
@@ -120,6 +123,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 output: output.as_deref(),
             },
         ),
+        Command::Cert { action } => commands::cert::run(&catalog, &action),
+        Command::Key { .. } => Ok(()),
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
         Command::Template {
             action: TemplateAction::List { json },

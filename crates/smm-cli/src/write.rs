@@ -20,6 +20,31 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     write_bytes_atomically(path, text.as_bytes())
 }
 
+/// Writes a secret (a private key) atomically, readable by its owner only (0600), refusing to
+/// replace an existing file: overwriting a key by mistake would lose it for good.
+pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| Failure::from(Problem::file(path, format!("cannot write: {e}")));
+    // The temporary file is created 0600 and keeps that mode through the rename.
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Failure::from(Problem::file(
+                path,
+                "already exists: a key is never overwritten; move it away or choose another name",
+            ))
+        } else {
+            fail(e.error)
+        }
+    })?;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let dir = match path.parent() {

@@ -1,6 +1,7 @@
 //! One module per command; each returns data to the output module or a [`Failure`].
 
 pub mod catalog;
+pub mod cert;
 pub mod digest;
 pub mod explain;
 pub mod gap;
