@@ -189,7 +189,10 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
         .filter(|a| !a.is_empty())
         .map(str::to_string)
         .collect();
-    let today = answers.date.map(|d| d.to_string()).unwrap_or_else(today);
+    let today = answers
+        .date
+        .map(|d| d.to_string())
+        .unwrap_or_else(crate::clock::today);
     let date = answer!(Text::new("Date (YYYY-MM-DD):")
         .with_initial_value(&today)
         .with_validator(|s: &str| Ok(if Date::parse(s.trim()).is_some() {
@@ -208,24 +211,6 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
         .prompt());
     answers.background = Some(background.trim().to_string()).filter(|b| !b.is_empty());
     Ok(Nav::Next)
-}
-
-fn today() -> String {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), to avoid a date crate.
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn factors(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Result<Nav, Failure> {

@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod cli;
+mod clock;
 mod commands;
 mod failure;
 mod input;

@@ -23,15 +23,9 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
 /// Writes a secret (a private key) atomically, readable by its owner only (0600), refusing to
 /// replace an existing file: overwriting a key by mistake would lose it for good.
 pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let fail = |e: std::io::Error| Failure::from(Problem::file(path, format!("cannot write: {e}")));
     // The temporary file is created 0600 and keeps that mode through the rename.
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    file.as_file().sync_all().map_err(fail)?;
+    let file = synced_temp_file(path, bytes)?;
     file.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             Failure::from(Problem::file(
@@ -47,14 +41,8 @@ pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let fail = |e: std::io::Error| Failure::from(Problem::file(path, format!("cannot write: {e}")));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    file.as_file().sync_all().map_err(fail)?;
+    let file = synced_temp_file(path, bytes)?;
     // A temporary file is private (0600); a profile is meant to be shared and kept in git, so
     // keep an existing file's permissions or use the usual ones for a new file.
     #[cfg(unix)]
@@ -69,4 +57,18 @@ pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> 
     }
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// `bytes` in a new temporary file (mode 0600) in `path`'s folder, flushed to disk, ready to be
+/// renamed over `path`.
+fn synced_temp_file(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Failure> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| Failure::from(Problem::file(path, format!("cannot write: {e}")));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    Ok(file)
 }

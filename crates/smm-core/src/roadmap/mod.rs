@@ -584,19 +584,32 @@ fn periods_needed(problem: &solve::Problem) -> Option<usize> {
             PROBE_NODES,
         )
     };
-    let (mut lo, mut hi) = (lower, upper);
-    if !fits(hi) {
+    if !fits(upper) {
         return None;
     }
+    Some(smallest(lower, upper, fits))
+}
+
+/// The smallest value in `lo..=hi` for which `fits` holds, given that it holds at `hi` and, once
+/// it holds, holds for every larger value.
+fn smallest<T>(mut lo: T, mut hi: T, fits: impl Fn(T) -> bool) -> T
+where
+    T: Copy
+        + PartialOrd
+        + std::ops::Add<Output = T>
+        + std::ops::Sub<Output = T>
+        + std::ops::Div<Output = T>
+        + From<u8>,
+{
     while lo < hi {
-        let mid = lo + (hi - lo) / 2;
+        let mid = lo + (hi - lo) / T::from(2);
         if fits(mid) {
             hi = mid;
         } else {
-            lo = mid + 1;
+            lo = mid + T::from(1);
         }
     }
-    Some(hi)
+    hi
 }
 
 /// The smallest per-period budget with which a schedule of every item in `problem.periods`
@@ -616,16 +629,7 @@ fn budget_needed(problem: &solve::Problem) -> (u64, u64) {
         )
     };
     // Everything in the first period always fits (prerequisites may share a period).
-    let (mut lo, mut hi) = (lower, total.max(lower));
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if fits(mid) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    (hi, lower)
+    (smallest(lower, total.max(lower), fits), lower)
 }
 
 fn fit(problem: &solve::Problem, placeable: &[bool], budget: &Budget) -> Fit {
