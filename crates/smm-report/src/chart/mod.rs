@@ -6,10 +6,14 @@
 //! hatching pattern, status is a word or symbol).
 
 mod bar;
+mod compare;
 mod heatmap;
 mod radar;
 mod style;
+mod trend;
 
 pub use bar::bar;
+pub use compare::compare;
 pub use heatmap::heatmap;
 pub use radar::radar;
+pub use trend::trend;
