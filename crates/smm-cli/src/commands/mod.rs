@@ -1,6 +1,7 @@
 //! One module per command; each returns data to the output module or a [`Failure`].
 
 pub mod catalog;
+pub mod compare;
 pub mod digest;
 pub mod explain;
 pub mod gap;
@@ -9,4 +10,5 @@ pub mod schema;
 pub mod show;
 pub mod target;
 pub mod template;
+pub mod trend;
 pub mod validate;
