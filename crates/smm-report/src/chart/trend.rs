@@ -124,9 +124,9 @@ pub fn trend(catalog: &Catalog, trend: &Trend) -> String {
         .map(|p| p.summary.under.to_string())
         .collect();
     let desc = format!(
-        "{} of {} practices over {n} assessment{}: a line chart of the practices under target per domain and in all, and a grid of every practice's level and status at each assessment. Practices under target, oldest first: {}.",
-        data.title,
+        "Trend of the {} practices of {} over {n} assessment{}: a line chart of the practices under target per domain and in all, and a grid of every practice's level and status at each assessment. Practices under target, oldest first: {}.",
         trend.practices.len(),
+        trend.products.join(", "),
         if n == 1 { "" } else { "s" },
         counts.join(", ")
     );
