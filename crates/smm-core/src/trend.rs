@@ -237,7 +237,8 @@ pub struct Named {
     pub source: String,
     /// Product and version.
     pub product: String,
-    /// The target it names (path as written).
+    /// The target it names: the path as written and the start of the digest, since the same
+    /// relative path beside two assessments may be two different targets.
     pub target: String,
 }
 
@@ -371,7 +372,14 @@ fn check_one_system(inputs: &[TrendInput<'_>]) -> Result<(), TrendError> {
                     "{} {}",
                     i.assessment.product.name, i.assessment.product.version
                 ),
-                target: i.assessment.target.path.clone(),
+                target: {
+                    let digest = &i.assessment.target.sha256.value;
+                    format!(
+                        "{}, sha256 {}\u{2026}",
+                        i.assessment.target.path,
+                        digest.get(..12).unwrap_or(digest)
+                    )
+                },
             })
             .collect(),
     ))
