@@ -1240,3 +1240,20 @@ fn trend_refuses_different_products_and_bad_files() {
         .code(2)
         .stderr(predicate::str::contains("c.yaml:8:").and(predicate::str::contains("not a date")));
 }
+
+#[test]
+fn validate_accepts_the_compare_and_trend_examples() {
+    smm()
+        .args([
+            "validate",
+            "--deny-warnings",
+            BOTTLING_T,
+            OWNER,
+            EARLIER,
+            BOTTLING_A,
+            LATER,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 accepted warnings"));
+}
