@@ -11,140 +11,20 @@
 //! of A when it is at least A's level on both measures, which is exactly when the gap would not
 //! call B under target with A as the target.
 
+mod verdict;
+mod view;
+
+pub use verdict::{Shortfall, Verdict};
+pub use view::{ProfileDomain, ProfileKind, ProfilePractice, ProfileView};
+
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
-use crate::current::CurrentProfile;
 use crate::gap::Status;
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::Level;
-use crate::resolve::ResolvedTarget;
-
-/// Which kind of document a profile came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ProfileKind {
-    /// A target profile: what a stakeholder needs.
-    TargetProfile,
-    /// An assessment: what a product version has.
-    Assessment,
-}
-
-/// One practice as a profile states it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ProfilePractice {
-    /// Practice id.
-    pub id: PracticeId,
-    /// Display name.
-    pub name: String,
-    /// Its domain.
-    pub domain: DomainId,
-    /// Its subdomain.
-    pub subdomain: SubdomainId,
-    /// The level the profile gives it (required for a target, achieved for an assessment).
-    pub level: Level,
-}
-
-/// A domain's id and display name, so results can be grouped and titled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ProfileDomain {
-    /// Domain id.
-    pub id: DomainId,
-    /// Display name.
-    pub name: String,
-}
-
-/// What a target and an assessment have in common: a level for every practice of a catalog.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ProfileView {
-    /// Target profile or assessment.
-    pub kind: ProfileKind,
-    /// The target's name, or the assessed product's name.
-    pub name: String,
-    /// The target's version, or the assessed product's version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `id@version` of the catalog.
-    pub catalog: String,
-    /// Domains in catalog order.
-    pub domains: Vec<ProfileDomain>,
-    /// Practices in catalog order.
-    pub practices: Vec<ProfilePractice>,
-}
-
-impl ProfileView {
-    /// The view of a resolved target: every practice's required level.
-    pub fn of_target(target: &ResolvedTarget) -> ProfileView {
-        ProfileView {
-            kind: ProfileKind::TargetProfile,
-            name: target.name.clone(),
-            version: target.version.clone(),
-            catalog: target.catalog.clone(),
-            domains: target
-                .domains
-                .iter()
-                .map(|d| ProfileDomain {
-                    id: d.id.clone(),
-                    name: d.name.clone(),
-                })
-                .collect(),
-            practices: target
-                .practices
-                .iter()
-                .map(|p| ProfilePractice {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    domain: p.domain.clone(),
-                    subdomain: p.subdomain.clone(),
-                    level: p.level(),
-                })
-                .collect(),
-        }
-    }
-
-    /// The view of a current profile: every practice's achieved level. A current profile keeps
-    /// only ids, so names come from the catalog it was checked against.
-    pub fn of_current(catalog: &Catalog, current: &CurrentProfile) -> ProfileView {
-        let name_of = |id: &str| {
-            catalog
-                .practice(id)
-                .map(|p| p.practice.name.clone())
-                .unwrap_or_else(|| id.to_string())
-        };
-        ProfileView {
-            kind: ProfileKind::Assessment,
-            name: current.product.clone(),
-            version: Some(current.version.clone()),
-            catalog: current.catalog.clone(),
-            domains: catalog
-                .domains
-                .iter()
-                .map(|d| ProfileDomain {
-                    id: d.id.value.clone(),
-                    name: d.name.clone(),
-                })
-                .collect(),
-            practices: current
-                .practices
-                .iter()
-                .map(|p| ProfilePractice {
-                    id: p.id.clone(),
-                    name: name_of(p.id.as_str()),
-                    domain: p.domain.clone(),
-                    subdomain: p.subdomain.clone(),
-                    level: p.level,
-                })
-                .collect(),
-        }
-    }
-
-    /// How the profile is named in messages: its name and version.
-    pub fn label(&self) -> String {
-        ComparedProfile::of(self).label()
-    }
-}
+use verdict::verdict;
 
 /// Where one measure of B stands against the same measure of A.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -252,59 +132,6 @@ pub struct DomainComparison {
     pub scope: RelationCounts,
 }
 
-/// A practice of A that B does not cover.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Shortfall {
-    /// Practice id.
-    pub id: PracticeId,
-    /// A's level.
-    pub a: Level,
-    /// B's level.
-    pub b: Level,
-}
-
-impl Shortfall {
-    /// `threat-modeling (2/industry < 3/industry)`, or with mixed measures
-    /// `patch-management (3/general vs 2/industry: scope short)`.
-    pub fn describe(&self) -> String {
-        let words = |l: Level| format!("{}/{}", l.comprehensiveness, l.scope.token());
-        let c_short = self.b.comprehensiveness < self.a.comprehensiveness;
-        let s_short = self.b.scope < self.a.scope;
-        let c_above = self.b.comprehensiveness > self.a.comprehensiveness;
-        let s_above = self.b.scope > self.a.scope;
-        if c_above || s_above {
-            let which = match (c_short, s_short) {
-                (true, _) => ": comprehensiveness short",
-                (false, true) => ": scope short",
-                (false, false) => "",
-            };
-            format!(
-                "{} ({} vs {}{which})",
-                self.id,
-                words(self.b),
-                words(self.a)
-            )
-        } else {
-            format!("{} ({} < {})", self.id, words(self.b), words(self.a))
-        }
-    }
-}
-
-/// The answer in one line, and the data behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    /// Practices of A that B covers.
-    pub covered: usize,
-    /// Practices compared.
-    pub total: usize,
-    /// Practices where B is above A and nowhere below (covered with room to spare).
-    pub above: usize,
-    /// What B does not cover, in catalog order.
-    pub short: Vec<Shortfall>,
-    /// The verdict as a sentence, naming both profiles.
-    pub text: String,
-}
-
 /// How a compared profile is named.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComparedProfile {
@@ -318,7 +145,7 @@ pub struct ComparedProfile {
 }
 
 impl ComparedProfile {
-    fn of(view: &ProfileView) -> ComparedProfile {
+    pub(crate) fn of(view: &ProfileView) -> ComparedProfile {
         ComparedProfile {
             kind: view.kind,
             name: view.name.clone(),
@@ -453,52 +280,6 @@ fn domain_counts(domain: &ProfileDomain, practices: &[PracticeComparison]) -> Do
         Status::Met
     };
     counts
-}
-
-fn verdict(a: &ComparedProfile, b: &ComparedProfile, practices: &[PracticeComparison]) -> Verdict {
-    let short: Vec<Shortfall> = practices
-        .iter()
-        .filter(|p| !p.covered)
-        .map(|p| Shortfall {
-            id: p.id.clone(),
-            a: p.a,
-            b: p.b,
-        })
-        .collect();
-    let total = practices.len();
-    let covered = total - short.len();
-    let above = practices
-        .iter()
-        .filter(|p| p.status == Status::Over)
-        .count();
-    let text = if short.is_empty() {
-        let room = match above {
-            0 => String::new(),
-            1 => "; it is above on 1 of them".to_string(),
-            n => format!("; it is above on {n} of them"),
-        };
-        let all = if total == 1 {
-            "the one practice".to_string()
-        } else {
-            format!("all {total} practices")
-        };
-        format!("{} covers {all} of {}{room}", b.label(), a.label())
-    } else {
-        let list: Vec<String> = short.iter().map(Shortfall::describe).collect();
-        format!(
-            "{} covers {covered} of {total} practices of {}; falls short on {}",
-            b.label(),
-            a.label(),
-            list.join(", ")
-        )
-    };
-    Verdict {
-        covered,
-        total,
-        above,
-        short,
-        text,
-    }
 }
 
 #[cfg(test)]
