@@ -68,11 +68,45 @@ pub enum Command {
         json: bool,
     },
     /// The CI gate: exit 1 and list the practices under target, exit 0 when none is.
+    ///
+    /// The second file may be an assessment (is the product under target?) or another target
+    /// profile, such as a vendor's (does it cover every practice of the first?).
     Check {
         /// The target profile.
         target: PathBuf,
-        /// The assessment measured against it.
+        /// The assessment measured against it, or a target profile that must cover it.
+        #[arg(value_name = "ASSESSMENT|PROFILE")]
         assessment: PathBuf,
+    },
+    /// Compare two profiles, targets or assessments: per practice and measure, B above, equal
+    /// to or below A, grouped by domain, and whether B covers A (see docs/compare-and-trend.md).
+    Compare {
+        /// Profile A, the reference: a target profile or an assessment.
+        a: PathBuf,
+        /// Profile B, measured against A.
+        b: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also draw the comparison chart: .svg or .png.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Follow assessments of one system over time: the gap at each (by date), and what improved
+    /// or regressed between them (see docs/compare-and-trend.md).
+    Trend {
+        /// Assessments of one product (or naming one target), in any order.
+        #[arg(required = true, value_name = "ASSESSMENT")]
+        assessments: Vec<PathBuf>,
+        /// Measure every assessment against this target instead of the one each names.
+        #[arg(long, value_name = "FILE")]
+        target: Option<PathBuf>,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Also draw the trend chart: .svg or .png.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Explain a practice (every level, rules, templates), a subdomain, a domain or a rule.
     Explain {

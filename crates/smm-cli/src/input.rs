@@ -176,3 +176,98 @@ pub fn check_pairing(target: &LoadedTarget, assessment: &LoadedAssessment) -> Re
         Failure::BadInput(problems)
     })
 }
+
+/// Either side of `smm compare` (and the second argument of `smm check`): a target profile or an
+/// assessment, told apart by the header's `kind`. Two of them live for one command, so the size
+/// difference between the variants does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum LoadedProfile {
+    /// `kind: TargetProfile`.
+    Target(LoadedTarget),
+    /// `kind: Assessment`.
+    Assessment(LoadedAssessment),
+}
+
+impl LoadedProfile {
+    /// The file.
+    pub fn source(&self) -> &SourceFile {
+        match self {
+            LoadedProfile::Target(t) => &t.source,
+            LoadedProfile::Assessment(a) => &a.source,
+        }
+    }
+
+    /// What the comparison works on: a level per practice, however the profile came about.
+    pub fn view(&self, catalog: &Catalog) -> smm_core::ProfileView {
+        match self {
+            LoadedProfile::Target(t) => smm_core::ProfileView::of_target(&t.resolved),
+            LoadedProfile::Assessment(a) => smm_core::ProfileView::of_current(catalog, &a.current),
+        }
+    }
+}
+
+/// Reads a target profile or an assessment (each file read once); any other kind is refused at
+/// its `kind:` line.
+pub fn load_profile(catalog: &Catalog, path: &Path) -> Result<LoadedProfile, Failure> {
+    use smm_core::header::{expect_kind, read_kind};
+    use smm_core::Kind;
+    let source = read_source(path)?;
+    let kind =
+        read_kind(&source.text).map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    match kind {
+        Kind::TargetProfile => target_from(catalog, source).map(LoadedProfile::Target),
+        Kind::Assessment => assessment_from(catalog, source).map(LoadedProfile::Assessment),
+        other => {
+            // Reuse the header's diagnostic for its position, with a message naming both kinds.
+            let mut d = expect_kind(&source.text, Kind::TargetProfile)
+                .err()
+                .unwrap_or_default();
+            for d in &mut d.0 {
+                d.message = format!(
+                    "expected a TargetProfile or an Assessment, found kind `{}`",
+                    other.name()
+                );
+            }
+            Err(Problem::from_diagnostics(path, &source.text, d).into())
+        }
+    }
+}
+
+/// The target an assessment names (its `target.path`, relative to the assessment), loaded and
+/// checked against the digest the assessment recorded; `help` says what else the user can do
+/// when it cannot be loaded.
+pub fn load_named_target(
+    catalog: &Catalog,
+    assessment: &LoadedAssessment,
+    help: &str,
+) -> Result<LoadedTarget, Failure> {
+    let base = assessment.source.path.parent().unwrap_or(Path::new("."));
+    let path = base.join(&assessment.document.target.path);
+    match load_target(catalog, &path) {
+        Ok(target) => {
+            check_pairing(&target, assessment)?;
+            Ok(target)
+        }
+        Err(Failure::BadInput(mut problems)) => {
+            let why = smm_core::Diagnostic::new(
+                assessment.document.target.sha256.at,
+                "target.path",
+                format!(
+                    "the target `{}` this assessment names could not be loaded",
+                    path.display()
+                ),
+            )
+            .with_help(help);
+            problems.insert(
+                0,
+                Problem {
+                    path: Some(assessment.source.path.clone()),
+                    text: Some(assessment.source.text.clone()),
+                    diagnostic: why,
+                },
+            );
+            Err(Failure::BadInput(problems))
+        }
+        Err(Failure::CheckFailed) => Err(Failure::CheckFailed),
+    }
+}

@@ -54,6 +54,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check { target, assessment } => {
             commands::gap::run_check(&catalog, &target, &assessment)
         }
+        Command::Compare { a, b, json, output } => {
+            commands::compare::run(&catalog, &a, &b, json, output.as_deref())
+        }
+        Command::Trend {
+            assessments,
+            target,
+            json,
+            output,
+        } => commands::trend::run(
+            &catalog,
+            &assessments,
+            target.as_deref(),
+            json,
+            output.as_deref(),
+        ),
         Command::Target {
             action:
                 TargetAction::New {

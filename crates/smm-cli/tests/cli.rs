@@ -49,7 +49,7 @@ fn help_is_available_for_every_command() {
         .success()
         .stdout(predicate::str::contains("Exit codes"));
     for cmd in [
-        "catalog", "validate", "show", "gap", "check", "schema", "digest",
+        "catalog", "validate", "show", "gap", "check", "schema", "digest", "compare", "trend",
     ] {
         smm()
             .args([cmd, "--help"])
@@ -902,4 +902,358 @@ fn a_pdf_report_is_written() {
         .assert()
         .success();
     assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
+}
+
+const OWNER: &str = "examples/bottling-line/owner-requirements.yaml";
+const EARLIER: &str = "examples/bottling-line/history/2026-03-site-acceptance.yaml";
+const LATER: &str = "examples/bottling-line/history/2026-10-reassessment.yaml";
+
+#[test]
+fn compare_shows_each_measure_per_practice_and_the_verdict() {
+    let out = smm()
+        .args(["compare", OWNER, BOTTLING_T])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "compare is a report, not a gate"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("A: Lyon plant requirements for bottling line BL-2 1.0 (target profile)"));
+    assert!(
+        text.contains("Hardening") && text.contains("3 of 6 covered"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Verdict: Smart beverage bottling line 1.0 covers 15 of 18 practices of Lyon plant \
+         requirements for bottling line BL-2 1.0; falls short on information-sharing \
+         (2/general < 2/industry), detection-response-plan (2/general < 3/industry), \
+         remediation-recovery (2/general < 3/system)"
+        ),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("detection-response-plan"))
+        .expect("row");
+    assert!(
+        row.contains("3/I") && row.contains("2/G") && row.matches("below").count() == 2,
+        "{row}"
+    );
+}
+
+#[test]
+fn compare_json_parses_and_reverses_when_the_sides_swap() {
+    let ab = json_of(&["compare", OWNER, BOTTLING_T, "--json"]);
+    let ba = json_of(&["compare", BOTTLING_T, OWNER, "--json"]);
+    assert_eq!(
+        (ab["smm"].as_u64(), ab["kind"].as_str()),
+        (Some(1), Some("Comparison"))
+    );
+    assert_eq!(ab["verdict"]["covered"], 15);
+    let short: Vec<&str> = ab["verdict"]["short"]
+        .as_array()
+        .expect("short")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(
+        short,
+        [
+            "information-sharing",
+            "detection-response-plan",
+            "remediation-recovery"
+        ]
+    );
+    let flip = |r: &Value| match r.as_str() {
+        Some("below") => "above",
+        Some("above") => "below",
+        _ => "equal",
+    };
+    let (xs, ys) = (
+        ab["practices"].as_array().expect("practices"),
+        ba["practices"].as_array().expect("practices"),
+    );
+    assert_eq!(xs.len(), 18);
+    for (x, y) in xs.iter().zip(ys) {
+        assert_eq!(x["id"], y["id"]);
+        assert_eq!(y["comprehensiveness"], flip(&x["comprehensiveness"]), "{x}");
+        assert_eq!(y["scope"], flip(&x["scope"]), "{x}");
+    }
+    assert_eq!(ab["domains"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn compare_takes_an_assessment_on_either_side_and_agrees_with_the_gap() {
+    let gap = json_of(&["gap", BOTTLING_T, BOTTLING_A, "--json"]);
+    let c = json_of(&["compare", BOTTLING_T, BOTTLING_A, "--json"]);
+    assert_eq!(c["a"]["kind"], "target-profile");
+    assert_eq!(c["b"]["kind"], "assessment");
+    assert_eq!(c["b"]["name"], "Bottling line BL-2 (plant Lyon)");
+    let gap_status: Vec<&Value> = gap["practices"]
+        .as_array()
+        .expect("gap")
+        .iter()
+        .map(|p| &p["status"])
+        .collect();
+    let compare_status: Vec<&Value> = c["practices"]
+        .as_array()
+        .expect("compare")
+        .iter()
+        .map(|p| &p["status"])
+        .collect();
+    assert_eq!(gap_status, compare_status);
+    assert_eq!(
+        c["verdict"]["covered"].as_u64(),
+        gap["summary"]["total"]
+            .as_u64()
+            .zip(gap["summary"]["under"].as_u64())
+            .map(|(t, u)| t - u)
+    );
+    // Two assessments compare too: the later one against the earlier one.
+    let later = json_of(&["compare", EARLIER, LATER, "--json"]);
+    assert_eq!(later["a"]["version"], "2026.1-rc2");
+    let below: Vec<&str> = later["practices"]
+        .as_array()
+        .expect("practices")
+        .iter()
+        .filter(|p| p["status"] == "under")
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(below, ["asset-change-config"]);
+}
+
+#[test]
+fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
+    smm()
+        .args(["compare", "examples/bottling-line/answers.yaml", BOTTLING_T])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "answers.yaml:7:7: kind: expected a TargetProfile or an Assessment, found kind `Answers`",
+        ));
+    let (_dir, path) = temp_file("b.yaml", "smm: 1\nkind: Assessment\nproduct: [unclosed\n");
+    smm()
+        .args(["compare", BOTTLING_T])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("b.yaml:3:"));
+    let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: high", 1);
+    let (_dir, path) = temp_file("a.yaml", &text);
+    smm()
+        .arg("compare")
+        .arg(&path)
+        .arg(BOTTLING_A)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("a.yaml:").and(predicate::str::contains(
+                "`high` is not a comprehensiveness level",
+            )),
+        );
+}
+
+#[test]
+fn compare_and_trend_charts_are_written_as_svg_and_png() {
+    let dir = tempfile::tempdir().expect("dir");
+    let svg = dir.path().join("compare.svg");
+    smm()
+        .args(["compare", OWNER, BOTTLING_T, "-o"])
+        .arg(&svg)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("comparison chart"));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(text.starts_with("<svg") && text.contains("covers 15 of 18"));
+    let png = dir.path().join("trend.png");
+    smm()
+        .args(["trend", EARLIER, BOTTLING_A, LATER, "-o"])
+        .arg(&png)
+        .assert()
+        .success();
+    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
+    // With --json, standard output stays one JSON document.
+    let out = smm()
+        .args(["compare", OWNER, BOTTLING_T, "--json", "-o"])
+        .arg(dir.path().join("c.png"))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    serde_json::from_slice::<Value>(&out.stdout).expect("only JSON on stdout");
+    smm()
+        .args(["trend", BOTTLING_A, "-o"])
+        .arg(dir.path().join("t.jpg"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use .svg or .png"));
+}
+
+#[test]
+fn check_accepts_a_target_profile_and_gates_on_coverage() {
+    let out = smm()
+        .args(["check", OWNER, BOTTLING_T])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("does not cover 3 of 18 practices"), "{text}");
+    for id in [
+        "information-sharing",
+        "detection-response-plan",
+        "remediation-recovery",
+    ] {
+        assert!(text.contains(id), "{id} not listed");
+    }
+    assert!(
+        text.contains("1 level short, scope general not system"),
+        "{text}"
+    );
+    smm()
+        .args(["check", BOTTLING_T, BOTTLING_T])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("covers all 18 practices"));
+    // A profile above the target everywhere covers it, and says by how much.
+    let raised = bottling_target()
+        .replace("comprehensiveness: 2", "comprehensiveness: 4")
+        .replace("comprehensiveness: 3", "comprehensiveness: 4");
+    let (_dir, path) = temp_file("vendor.yaml", &raised);
+    smm()
+        .args(["check", BOTTLING_T])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(18 above it)"));
+}
+
+#[test]
+fn trend_orders_by_date_and_names_what_improved_and_regressed() {
+    let out = smm()
+        .args(["trend", LATER, BOTTLING_A, EARLIER])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().find(|l| l.starts_with("#1 ")).expect("#1");
+    assert!(
+        first.contains("2026-03-05") && first.contains("2026.1-rc2"),
+        "{first}"
+    );
+    assert!(text.contains(
+        "#2 \u{2192} #3 (2026-04-22 \u{2192} 2026-10-20, 2026.1 \u{2192} 2026.2): 3 improved, 1 regressed, 0 changed; under target 3 \u{2192} 1"
+    ), "{text}");
+    let regressed = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("regressed"))
+        .expect("a regression");
+    assert!(
+        regressed.contains("asset-change-config") && regressed.contains("met \u{2192} under"),
+        "{regressed}"
+    );
+
+    let v = json_of(&["trend", LATER, BOTTLING_A, EARLIER, "--json"]);
+    assert_eq!(
+        (v["smm"].as_u64(), v["kind"].as_str()),
+        (Some(1), Some("Trend"))
+    );
+    let points = v["points"].as_array().expect("points");
+    let dates: Vec<&str> = points.iter().filter_map(|p| p["date"].as_str()).collect();
+    assert_eq!(dates, ["2026-03-05", "2026-04-22", "2026-10-20"]);
+    let under: Vec<u64> = points
+        .iter()
+        .filter_map(|p| p["summary"]["under"].as_u64())
+        .collect();
+    assert_eq!(under, [7, 3, 1]);
+    assert_eq!(points[0]["given"], 2, "given last, dated first");
+    assert_eq!(
+        v["steps"][1]["regressed"],
+        serde_json::json!(["asset-change-config"])
+    );
+}
+
+#[test]
+fn trend_measures_every_assessment_against_the_target_given() {
+    let v = json_of(&["trend", BOTTLING_A, LATER, "--target", OWNER, "--json"]);
+    let points = v["points"].as_array().expect("points");
+    assert!(points
+        .iter()
+        .all(|p| p["target"] == "Lyon plant requirements for bottling line BL-2"));
+    // The owner asks more of response and recovery than the integrator's target did.
+    assert!(
+        points[1]["summary"]["under"].as_u64() > Some(1),
+        "{}",
+        points[1]
+    );
+}
+
+#[test]
+fn trend_refuses_different_products_and_bad_files() {
+    smm()
+        .args(["trend", BOTTLING_A, "examples/hvac/assessment.yaml"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("different products")
+                .and(predicate::str::contains(BOTTLING_A))
+                .and(predicate::str::contains("examples/hvac/assessment.yaml")),
+        );
+    // Each assessment's own target is found beside it and must still have the recorded digest.
+    let dir = tempfile::tempdir().expect("dir");
+    let changed = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 4", 1);
+    std::fs::write(dir.path().join("target.yaml"), changed).expect("write");
+    let assessment = std::fs::read_to_string(root().join(BOTTLING_A)).expect("assessment");
+    std::fs::write(dir.path().join("a.yaml"), &assessment).expect("write");
+    smm()
+        .arg("trend")
+        .arg(dir.path().join("a.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "target.sha256: the target's digest does not match",
+        ));
+    // A missing target is named, with what to do about it.
+    let moved = assessment.replacen("path: target.yaml", "path: gone.yaml", 1);
+    std::fs::write(dir.path().join("b.yaml"), moved).expect("write");
+    smm()
+        .arg("trend")
+        .arg(dir.path().join("b.yaml"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("b.yaml:5:")
+                .and(predicate::str::contains("could not be loaded"))
+                .and(predicate::str::contains("--target FILE")),
+        );
+    let broken = assessment.replacen("date: 2026-04-22", "date: 2026-04-31", 1);
+    std::fs::write(dir.path().join("c.yaml"), broken).expect("write");
+    smm()
+        .args(["trend", "--target", BOTTLING_T])
+        .arg(dir.path().join("c.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("c.yaml:8:").and(predicate::str::contains("not a date")));
+}
+
+#[test]
+fn validate_accepts_the_compare_and_trend_examples() {
+    smm()
+        .args([
+            "validate",
+            "--deny-warnings",
+            BOTTLING_T,
+            OWNER,
+            EARLIER,
+            BOTTLING_A,
+            LATER,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 accepted warnings"));
 }

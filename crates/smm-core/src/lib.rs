@@ -12,12 +12,15 @@
 //!   each value keeps its [`Source`]; the result is a [`ResolvedTarget`] with roll-ups ([`Rollup`]).
 //! - [`current_profile`]: an assessment checked against the catalog, as a [`CurrentProfile`].
 //! - [`gap()`]: the two compared practice by practice, rolled up per subdomain and domain.
+//! - [`compare()`]: any two profiles (targets or assessments) as [`ProfileView`]s, measure by
+//!   measure; [`trend()`]: assessments over time and what improved or regressed.
 //! - [`check_rules`]: the catalog's consistency rules on a resolved target ([`RuleFinding`]).
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
 #![deny(missing_docs)]
 
 pub mod actions;
 pub mod catalog;
+pub mod compare;
 pub mod current;
 pub mod diagnostic;
 pub mod digest;
@@ -32,8 +35,10 @@ pub mod resolve;
 pub mod roadmap;
 pub mod rollup;
 pub mod rules;
+pub mod trend;
 
 pub use catalog::{parse_catalog, Catalog};
+pub use compare::{compare, Comparison, ProfileView};
 pub use current::{current_profile, CurrentProfile};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use digest::{check_target_digest, content_digest};
@@ -46,3 +51,4 @@ pub use level::{Comprehensiveness, Level, Scope};
 pub use resolve::{resolve, ResolvedTarget, Source};
 pub use rollup::Rollup;
 pub use rules::{check_rules, RuleFinding};
+pub use trend::{trend, Trend, TrendInput};

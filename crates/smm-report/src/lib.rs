@@ -3,8 +3,9 @@
 //! Everything here renders data that smm-core computed; nothing here decides anything.
 //!
 //! - [`model`]: the chart data (practices, subdomains or domains with target and current levels).
-//! - [`chart`]: SVG bar charts hatched by scope, radar charts and heat maps; accessible
-//!   (`<title>`, `<desc>`, real text), printable, colour-blind safe, no external resources.
+//! - [`chart`]: SVG bar charts hatched by scope, radar charts, heat maps, and the comparison and
+//!   trend charts; accessible (`<title>`, `<desc>`, real text), printable, colour-blind safe, no
+//!   external resources.
 //! - [`png`]: SVG to PNG in Rust (resvg) with the bundled DejaVu fonts.
 //! - [`html`]: the self-contained HTML report.
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).

@@ -1,10 +1,15 @@
 //! The SVG charts: valid, accessible, self-contained and complete for every example, granularity
-//! and chart kind, with and without an assessment.
+//! and chart kind, with and without an assessment; and the comparison and trend charts.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
+use smm_core::compare::Comparison;
+use smm_core::document::Assessment;
+use smm_core::{
+    compare, current_profile, gap, parse_assessment, parse_target, resolve, trend, Catalog,
+    CurrentProfile, ProfileView, ResolvedTarget, Trend, TrendInput,
+};
 use smm_report::{chart, chart_data, png, ChartData, Granularity};
 
 const EXAMPLES: [&str; 4] = ["bottling-line", "hvac", "ota-gateway", "home-cameras"];
@@ -79,8 +84,17 @@ fn names(text: &str, name: &str, id: &str) -> bool {
     text.contains(&squash(name)) || text.contains(&squash(id))
 }
 
-/// Everything every chart must satisfy; returns its ids.
-fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
+/// What every SVG we write must satisfy, whatever it draws: valid and renderable, titled and
+/// described for screen readers (the title containing `title`), self-contained, unique ids, and
+/// every `url(#id)` defined. Hatching patterns only where `patterns` allows them. Returns the
+/// visible text and the ids.
+fn check_svg(
+    svg: &str,
+    what: &str,
+    title: &str,
+    patterns: bool,
+    scale: f32,
+) -> (String, Vec<String>) {
     let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: not XML: {e}"));
     let root = doc.root_element();
     assert!(
@@ -91,7 +105,7 @@ fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
         assert!(root.attribute(attr).is_some(), "{what}: no {attr}");
     }
     assert_eq!(root.attribute("role"), Some("img"), "{what}");
-    let title = root
+    let title_node = root
         .children()
         .find(|n| n.has_tag_name("title"))
         .unwrap_or_else(|| panic!("{what}: no <title>"));
@@ -100,19 +114,15 @@ fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
         .find(|n| n.has_tag_name("desc"))
         .unwrap_or_else(|| panic!("{what}: no <desc>"));
     assert!(
-        title.text().is_some_and(|t| t.contains(&data.title)),
+        title_node.text().is_some_and(|t| t.contains(title)),
         "{what}: title"
     );
-    assert!(
-        desc.text()
-            .is_some_and(|t| t.contains(&data.items.len().to_string())),
-        "{what}: desc"
-    );
+    assert!(desc.text().is_some_and(|t| t.len() > 40), "{what}: desc");
     let labelled = root.attribute("aria-labelledby").unwrap_or_default();
     assert_eq!(
         labelled.split(' ').collect::<Vec<_>>(),
         [
-            title.attribute("id").unwrap_or("?"),
+            title_node.attribute("id").unwrap_or("?"),
             desc.attribute("id").unwrap_or("?")
         ]
     );
@@ -120,21 +130,6 @@ fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
     png::parse(svg).unwrap_or_else(|e| panic!("{what}: {e}"));
     let image = png::render(svg, scale).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(image.starts_with(b"\x89PNG"), "{what}: not a PNG");
-
-    let text = visible_text(&doc);
-    for item in &data.items {
-        assert!(
-            names(&text, &item.name, &item.id),
-            "{what}: no label for {}:\n{text}",
-            item.id
-        );
-    }
-    if data.has_current() && !data.items.is_empty() {
-        assert!(
-            ["under", "met", "over"].iter().any(|w| text.contains(w)),
-            "{what}: no status words"
-        );
-    }
 
     assert!(
         !svg.replace(SVG_NS, "").contains("http"),
@@ -155,14 +150,11 @@ fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
     let ids = ids(&doc);
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "{what}: duplicate ids");
-    let patterns = doc
+    let count = doc
         .descendants()
         .filter(|n| n.has_tag_name("pattern"))
         .count();
-    assert!(
-        patterns == 0 || what.starts_with("bar"),
-        "{what}: unexpected patterns"
-    );
+    assert!(patterns || count == 0, "{what}: unexpected patterns");
     for node in doc.descendants() {
         for attr in node.attributes() {
             if let Some(rest) = attr.value().strip_prefix("url(#") {
@@ -173,6 +165,33 @@ fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
                 );
             }
         }
+    }
+    (visible_text(&doc), ids)
+}
+
+/// Everything every chart of [`ChartData`] must satisfy; returns its ids.
+fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
+    let (text, ids) = check_svg(svg, what, &data.title, what.starts_with("bar"), scale);
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: not XML: {e}"));
+    let desc = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(desc.contains(&data.items.len().to_string()), "{what}: desc");
+    for item in &data.items {
+        assert!(
+            names(&text, &item.name, &item.id),
+            "{what}: no label for {}:\n{text}",
+            item.id
+        );
+    }
+    if data.has_current() && !data.items.is_empty() {
+        assert!(
+            ["under", "met", "over"].iter().any(|w| text.contains(w)),
+            "{what}: no status words"
+        );
     }
     ids
 }
@@ -325,4 +344,197 @@ fn few_items_and_awkward_text_do_not_break_the_charts() {
             }
         }
     }
+}
+
+fn example_view(name: &str, file: &str) -> ProfileView {
+    let catalog = Catalog::builtin();
+    let text = example(name, file);
+    match smm_core::header::read_kind(&text).expect("header") {
+        smm_core::Kind::TargetProfile => {
+            let target = parse_target(&text).expect("target parses");
+            ProfileView::of_target(&resolve(&catalog, &target).expect("target resolves"))
+        }
+        _ => {
+            let assessment = parse_assessment(&text).expect("assessment parses");
+            let current = current_profile(&catalog, &assessment).expect("assessment checks");
+            ProfileView::of_current(&catalog, &current)
+        }
+    }
+}
+
+fn comparison_chart(a: &ProfileView, b: &ProfileView) -> (Comparison, String) {
+    let c = compare(a, b).expect("same catalog");
+    let svg = chart::compare(&Catalog::builtin(), &c);
+    (c, svg)
+}
+
+#[test]
+fn every_example_compares_into_a_valid_accessible_and_complete_chart() {
+    for name in EXAMPLES {
+        let target = example_view(name, "target.yaml");
+        let assessment = example_view(name, "assessment.yaml");
+        for (a, b) in [(&target, &assessment), (&assessment, &target)] {
+            let (c, svg) = comparison_chart(a, b);
+            let what = format!("compare {name} {} against {}", b.name, a.name);
+            let (text, _) = check_svg(&svg, &what, &c.b.label(), true, 1.0);
+            for p in &c.practices {
+                assert!(names(&text, &p.name, p.id.as_str()), "{what}: {}", p.id);
+            }
+            let doc = roxmltree::Document::parse(&svg).expect("XML");
+            assert_eq!(count_class(&doc, "bar a"), 18, "{what}");
+            assert_eq!(count_class(&doc, "bar b"), 18, "{what}");
+            // The verdict is on the chart and in its description.
+            let verdict: String = c.verdict.text.split_whitespace().collect();
+            let squashed: String = text.split_whitespace().collect();
+            assert!(squashed.contains(&verdict), "{what}: verdict missing");
+            assert!(
+                svg.contains(&smm_report::svg::escape(&c.verdict.text)),
+                "{what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_owner_requirements_chart_names_what_the_integrator_target_does_not_cover() {
+    let owner = example_view("bottling-line", "owner-requirements.yaml");
+    let integrator = example_view("bottling-line", "target.yaml");
+    let (c, svg) = comparison_chart(&owner, &integrator);
+    let (text, _) = check_svg(&svg, "owner vs integrator", "against", true, 2.0);
+    assert!(text.contains("covers 15 of 18 practices"), "{text}");
+    assert!(
+        text.contains("remediation-recovery (2/general < 3/system)"),
+        "{text}"
+    );
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    let not_covered: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("item"))
+        .filter_map(|g| g.children().find(|n| n.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .filter(|t| t.ends_with("not covered"))
+        .collect();
+    assert_eq!(not_covered.len(), c.verdict.short.len());
+    assert_eq!(not_covered.len(), 3);
+    // A's remediation-recovery bar is hatched as System scope, B's as General.
+    let row = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("id")
+                .is_some_and(|id| id.ends_with("-item-remediation-recovery"))
+        })
+        .expect("row");
+    let fills: Vec<&str> = row
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter_map(|n| n.attribute("fill"))
+        .collect();
+    assert!(
+        fills.iter().any(|f| f.ends_with("-a-scope-system)")),
+        "{fills:?}"
+    );
+    assert!(
+        fills.iter().any(|f| f.ends_with("-b-scope-general)")),
+        "{fills:?}"
+    );
+    for word in [
+        "\u{25BC} below",
+        "\u{25B2} above",
+        "= equal",
+        "\u{25BC} under",
+        "\u{25CF} met",
+    ] {
+        assert!(text.contains(word), "no {word:?}");
+    }
+}
+
+/// The bottling line's assessments, loaded; `files` are relative to the example's folder.
+struct History {
+    target: ResolvedTarget,
+    assessments: Vec<(String, Assessment, CurrentProfile)>,
+}
+
+fn history(files: &[&str]) -> History {
+    let catalog = Catalog::builtin();
+    let target = parse_target(&example("bottling-line", "target.yaml")).expect("target");
+    let target = resolve(&catalog, &target).expect("resolves");
+    let assessments = files
+        .iter()
+        .map(|f| {
+            let a = parse_assessment(&example("bottling-line", f)).expect("assessment parses");
+            let c = current_profile(&catalog, &a).expect("checks");
+            (f.to_string(), a, c)
+        })
+        .collect();
+    History {
+        target,
+        assessments,
+    }
+}
+
+fn trend_of(h: &History) -> Trend {
+    let inputs: Vec<TrendInput> = h
+        .assessments
+        .iter()
+        .map(|(source, assessment, current)| TrendInput {
+            source,
+            assessment,
+            current,
+            target: &h.target,
+        })
+        .collect();
+    trend(&inputs).expect("one product")
+}
+
+#[test]
+fn the_bottling_line_trend_chart_is_valid_accessible_and_complete() {
+    let h = history(&[
+        "history/2026-10-reassessment.yaml",
+        "assessment.yaml",
+        "history/2026-03-site-acceptance.yaml",
+    ]);
+    let t = trend_of(&h);
+    let svg = chart::trend(&Catalog::builtin(), &t);
+    let (text, _) = check_svg(&svg, "trend", "Bottling line BL-2", false, 2.0);
+    for p in &t.practices {
+        assert!(names(&text, &p.name, p.id.as_str()), "trend: {}", p.id);
+    }
+    for (i, p) in t.points.iter().enumerate() {
+        assert!(text.contains(&format!("#{} {}", i + 1, p.date)), "#{i}");
+        assert!(text.contains(&p.version), "{}", p.version);
+    }
+    for word in [
+        "Governance",
+        "Enablement",
+        "Hardening",
+        "All practices",
+        "\u{2191} improved",
+        "\u{2193} regressed",
+        "\u{25BC} under",
+        "1/G \u{25BC} under",
+    ] {
+        assert!(text.contains(word), "trend lacks {word:?}:\n{text}");
+    }
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    assert_eq!(count_class(&doc, "cell"), 18 * 3);
+    assert_eq!(count_class(&doc, "series"), 4);
+    // Oldest first: 7 under at the site acceptance test, 1 at the reassessment.
+    let desc = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(desc.contains("oldest first: 7, 3, 1"), "{desc}");
+}
+
+#[test]
+fn a_trend_of_one_assessment_still_draws() {
+    let t = trend_of(&history(&["assessment.yaml"]));
+    let svg = chart::trend(&Catalog::builtin(), &t);
+    let (text, _) = check_svg(&svg, "trend of one", "Trend", false, 1.0);
+    assert!(text.contains("#1 2026-04-22"), "{text}");
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    assert_eq!(count_class(&doc, "cell"), 18);
+    assert!(!svg.contains("<polyline"), "one point has no line to draw");
 }

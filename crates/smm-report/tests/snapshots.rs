@@ -38,3 +38,64 @@ fn hvac_subdomain_bar_is_stable() {
         chart::bar(&data("hvac", Granularity::Subdomain))
     );
 }
+
+fn view(file: &str) -> smm_core::ProfileView {
+    let catalog = Catalog::builtin();
+    let text = read(&format!("examples/bottling-line/{file}"));
+    match parse_target(&text) {
+        Ok(t) => smm_core::ProfileView::of_target(&resolve(&catalog, &t).expect("resolves")),
+        Err(_) => {
+            let a = parse_assessment(&text).expect("assessment");
+            smm_core::ProfileView::of_current(
+                &catalog,
+                &current_profile(&catalog, &a).expect("checks"),
+            )
+        }
+    }
+}
+
+#[test]
+fn bottling_line_comparison_chart_is_stable() {
+    let c = smm_core::compare(&view("owner-requirements.yaml"), &view("target.yaml"))
+        .expect("same catalog");
+    insta::assert_snapshot!(
+        "bottling_line_owner_compare",
+        chart::compare(&Catalog::builtin(), &c)
+    );
+}
+
+#[test]
+fn bottling_line_trend_chart_is_stable() {
+    let catalog = Catalog::builtin();
+    let target = resolve(
+        &catalog,
+        &parse_target(&read("examples/bottling-line/target.yaml")).expect("target"),
+    )
+    .expect("resolves");
+    let files = [
+        "examples/bottling-line/history/2026-03-site-acceptance.yaml",
+        "examples/bottling-line/assessment.yaml",
+        "examples/bottling-line/history/2026-10-reassessment.yaml",
+    ];
+    let assessments: Vec<_> = files
+        .iter()
+        .map(|f| parse_assessment(&read(f)).expect("assessment"))
+        .collect();
+    let currents: Vec<_> = assessments
+        .iter()
+        .map(|a| current_profile(&catalog, a).expect("checks"))
+        .collect();
+    let inputs: Vec<smm_core::TrendInput> = files
+        .iter()
+        .zip(&assessments)
+        .zip(&currents)
+        .map(|((source, assessment), current)| smm_core::TrendInput {
+            source,
+            assessment,
+            current,
+            target: &target,
+        })
+        .collect();
+    let t = smm_core::trend(&inputs).expect("one product");
+    insta::assert_snapshot!("bottling_line_trend", chart::trend(&catalog, &t));
+}

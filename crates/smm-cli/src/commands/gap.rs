@@ -6,14 +6,21 @@ use smm_core::gap::{Gap, PracticeGap, Status};
 use smm_core::{gap, Catalog};
 
 use crate::failure::{Failure, Problem};
-use crate::input::{check_pairing, load_assessment, load_target};
+use crate::input::{
+    check_pairing, load_assessment, load_profile, load_target, LoadedAssessment, LoadedProfile,
+    LoadedTarget,
+};
 use crate::output::{self, styled, Table, DIM, HEADER, MET, OVER, UNDER};
 
 fn compute(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<Gap, Failure> {
     let target = load_target(catalog, target)?;
     let assessment = load_assessment(catalog, assessment)?;
-    check_pairing(&target, &assessment)?;
-    // Both were checked against the same catalog just above, so they always match.
+    gap_of(&target, &assessment)
+}
+
+fn gap_of(target: &LoadedTarget, assessment: &LoadedAssessment) -> Result<Gap, Failure> {
+    check_pairing(target, assessment)?;
+    // Both were checked against the same catalog, so they always match.
     gap(&target.resolved, &assessment.current)
         .map_err(|e| Failure::from(Problem::file(&assessment.source.path, e.to_string())))
 }
@@ -34,9 +41,15 @@ pub fn run_gap(
     Ok(())
 }
 
-/// `smm check`: exit 1 with the practices under target, 0 when there are none.
-pub fn run_check(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<(), Failure> {
-    let gap = compute(catalog, target, assessment)?;
+/// `smm check`: exit 1 with the practices under target, 0 when there are none. The second file
+/// may also be a target profile (a vendor's): then it must cover the first, practice by practice.
+pub fn run_check(catalog: &Catalog, target: &Path, second: &Path) -> Result<(), Failure> {
+    let target = load_target(catalog, target)?;
+    let assessment = match load_profile(catalog, second)? {
+        LoadedProfile::Assessment(a) => a,
+        LoadedProfile::Target(offer) => return super::compare::check_cover(&target, &offer),
+    };
+    let gap = gap_of(&target, &assessment)?;
     let under: Vec<&PracticeGap> = gap.under().collect();
     if under.is_empty() {
         let over = if gap.summary.over > 0 {

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod cert;
+pub mod compare;
 pub mod digest;
 pub mod explain;
 pub mod gap;
@@ -11,4 +12,5 @@ pub mod schema;
 pub mod show;
 pub mod target;
 pub mod template;
+pub mod trend;
 pub mod validate;

@@ -42,7 +42,8 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn wrote(path: &Path, what: &str) {
+/// Says that a file was written, and what it holds.
+pub fn wrote(path: &Path, what: &str) {
     output::print(&format!(
         "{} wrote {} ({what})\n",
         styled(MET, "ok"),
@@ -80,21 +81,24 @@ pub fn run_chart(
         ChartKind::Radar => chart::radar(&data),
         ChartKind::Heatmap => chart::heatmap(&data),
     };
-    match extension(output).as_str() {
-        "svg" => write_atomically(output, &svg)?,
-        "png" => {
-            let bytes = png::render(&svg, 2.0).map_err(|e| render_failure(output, e))?;
-            write_bytes_atomically(output, &bytes)?;
-        }
-        other => {
-            return Err(render_failure(
-                output,
-                format!("cannot write a chart as `.{other}`: use .svg or .png"),
-            ))
-        }
-    }
+    write_chart(output, &svg)?;
     wrote(output, "chart");
     Ok(())
+}
+
+/// Writes a chart as SVG, or as PNG rendered from it, by the output file's extension.
+pub fn write_chart(output: &Path, svg: &str) -> Result<(), Failure> {
+    match extension(output).as_str() {
+        "svg" => write_atomically(output, svg),
+        "png" => {
+            let bytes = png::render(svg, 2.0).map_err(|e| render_failure(output, e))?;
+            write_bytes_atomically(output, &bytes)
+        }
+        other => Err(render_failure(
+            output,
+            format!("cannot write a chart as `.{other}`: use .svg or .png"),
+        )),
+    }
 }
 
 /// `smm report TARGET [ASSESSMENT] -o report.html`.

@@ -9,7 +9,7 @@ use smm_core::{check_rules, content_digest, parse_catalog, Catalog, Diagnostic, 
 
 use crate::failure::{Failure, Problem};
 use crate::input::{
-    assessment_from, load_actions, load_target, read_source, target_from, LoadedTarget, SourceFile,
+    assessment_from, load_actions, read_source, target_from, LoadedTarget, SourceFile,
 };
 use crate::output::{self, styled, MET};
 use smm_core::actions::{parse_actions, parse_costs};
@@ -207,36 +207,10 @@ fn check_target(
     {
         return Vec::new();
     }
-    let base = a.source.path.parent().unwrap_or(Path::new("."));
-    let path = base.join(&a.document.target.path);
-    match load_target(catalog, &path) {
-        Ok(target) => match crate::input::check_pairing(&target, a) {
-            Ok(()) => Vec::new(),
-            Err(Failure::BadInput(p)) => p,
-            Err(Failure::CheckFailed) => Vec::new(),
-        },
-        Err(Failure::BadInput(mut p)) => {
-            let at = a.document.target.sha256.at;
-            p.insert(
-                0,
-                Problem {
-                    path: Some(a.source.path.clone()),
-                    text: Some(a.source.text.clone()),
-                    diagnostic: Diagnostic::new(
-                        at,
-                        "target.path",
-                        format!(
-                            "the target `{}` this assessment names could not be loaded",
-                            path.display()
-                        ),
-                    )
-                    .with_help(
-                        "fix the target, or give the right target file to `smm validate` as well",
-                    ),
-                },
-            );
-            p
-        }
+    let help = "fix the target, or give the right target file to `smm validate` as well";
+    match crate::input::load_named_target(catalog, a, help) {
+        Ok(_) => Vec::new(),
+        Err(Failure::BadInput(p)) => p,
         Err(Failure::CheckFailed) => Vec::new(),
     }
 }

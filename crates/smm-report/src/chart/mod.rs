@@ -6,12 +6,16 @@
 //! hatching pattern, status is a word or symbol).
 
 mod bar;
+mod compare;
 mod heatmap;
 mod radar;
 mod style;
 mod timeline;
+mod trend;
 
 pub use bar::bar;
+pub use compare::compare;
 pub use heatmap::heatmap;
 pub use radar::radar;
 pub use timeline::timeline;
+pub use trend::trend;

@@ -313,11 +313,26 @@ pub enum Marker {
     Circle,
     /// A square.
     Square,
+    /// A square standing on a corner, for a third series.
+    Diamond,
 }
 
 /// A marker of `size` px centred on (x, y).
 pub fn marker(shape: Marker, x: f64, y: f64, size: f64, fill: &str, stroke: &str) -> String {
     let paint = format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.2\"");
+    if matches!(shape, Marker::Diamond) {
+        // A square turned by 45 degrees about its centre, a little smaller so its corners do
+        // not reach further than the other markers.
+        let side = size * 0.85;
+        return format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{s}\" height=\"{s}\" transform=\"rotate(45 {} {})\" {paint}/>",
+            num(x - side / 2.0),
+            num(y - side / 2.0),
+            num(x),
+            num(y),
+            s = num(side)
+        );
+    }
     let (x, y) = (num(x - size / 2.0), num(y - size / 2.0));
     let (s, rx) = (
         num(size),
