@@ -211,6 +211,11 @@ pub enum Command {
         #[command(subcommand)]
         action: CertAction,
     },
+    /// The server's audit log (see docs/store.md).
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which kind.
@@ -279,6 +284,21 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook, a sheet per kind.
     Xlsx,
+}
+
+/// What to do with the audit log.
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the hash chain of the audit log: exit 0 if intact, 1 naming every entry changed or
+    /// removed.
+    Verify {
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The last head hash you recorded: the log must still contain it at the same place.
+        #[arg(long, value_name = "SHA256")]
+        head: Option<String>,
+    },
 }
 
 /// What to do with keys.

@@ -35,6 +35,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Digest { file } = &cli.command {
         return commands::digest::run(file);
     }
+    if let Command::Audit { action } = &cli.command {
+        return commands::audit::run(action);
+    }
     if let Command::Key { action } = &cli.command {
         return commands::cert::key(action);
     }
@@ -140,7 +143,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             },
         ),
         Command::Cert { action } => commands::cert::run(&catalog, &action),
-        Command::Key { .. } => Ok(()),
+        Command::Key { .. } | Command::Audit { .. } => Ok(()),
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
         Command::Template {
             action: TemplateAction::List { json },

@@ -1,0 +1,667 @@
+//! The store: one API over SQLite and PostgreSQL (sqlx's `Any` driver, with the same SQL for
+//! both and a migration set for each).
+
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+use tokio::sync::Mutex;
+
+use smm_core::{content_digest, parse_document, Document};
+
+use crate::audit::{verify_chain, AuditEntry, AuditReport, GENESIS};
+use crate::evidence::EvidenceType;
+use crate::StoreError;
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// An organization's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct OrganizationId(pub i64);
+/// A system's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct SystemId(pub i64);
+/// A document's id (all its versions share it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct DocumentId(pub i64);
+
+/// The two kinds of stored document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DocumentKind {
+    /// A target profile.
+    TargetProfile,
+    /// An assessment.
+    Assessment,
+}
+
+impl DocumentKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::TargetProfile => "TargetProfile",
+            DocumentKind::Assessment => "Assessment",
+        }
+    }
+}
+
+impl FromStr for DocumentKind {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "TargetProfile" => Ok(DocumentKind::TargetProfile),
+            "Assessment" => Ok(DocumentKind::Assessment),
+            other => Err(StoreError::Invalid(format!(
+                "unknown document kind `{other}`"
+            ))),
+        }
+    }
+}
+
+/// One version of a document, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredDocument {
+    /// The document.
+    pub id: DocumentId,
+    /// Its system.
+    pub system: SystemId,
+    /// Its kind.
+    pub kind: DocumentKind,
+    /// This version's number (1, 2, …).
+    pub version: i64,
+    /// Content digest (as `smm digest` prints it).
+    pub sha256: String,
+    /// The YAML exactly as submitted.
+    pub body: String,
+    /// Who stored this version.
+    pub author: String,
+    /// When.
+    pub created_at: String,
+}
+
+/// A version, without its body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VersionInfo {
+    /// Version number.
+    pub version: i64,
+    /// Content digest.
+    pub sha256: String,
+    /// Who.
+    pub author: String,
+    /// When.
+    pub created_at: String,
+}
+
+/// The store.
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// Serializes writes within this process; PostgreSQL writes also take a transaction-scoped
+    /// advisory lock, so several servers on one database serialize too.
+    writes: Mutex<()>,
+}
+
+/// The advisory lock key that serializes writers on PostgreSQL.
+const WRITE_LOCK: i64 = 0x534d_4d57; // "SMMW"
+
+impl Store {
+    /// Opens (and creates, for SQLite) the database at `url`, and brings its schema up to date.
+    /// `sqlite://path/smm.db` or `postgres://user@host/db`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL `{url}`: use sqlite://FILE or postgres://…"
+            )));
+        };
+        let url = match backend {
+            // Create the file if needed; WAL lets readers work while a write commits.
+            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_string(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = FULL")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store {
+            pool,
+            backend,
+            writes: Mutex::new(()),
+        })
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Creates an organization.
+    pub async fn create_organization(
+        &self,
+        actor: &str,
+        name: &str,
+    ) -> Result<OrganizationId, StoreError> {
+        let name = non_empty(name, "organization name")?;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let taken = sqlx::query("SELECT id FROM organizations WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Exists(format!("organization `{name}`")));
+        }
+        let row = sqlx::query(
+            "INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(name)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        append_audit(
+            &mut tx,
+            actor,
+            "organization.create",
+            &format!("organization/{id}"),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(OrganizationId(id))
+    }
+
+    /// Creates a system of interest in an organization.
+    pub async fn create_system(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        name: &str,
+    ) -> Result<SystemId, StoreError> {
+        let name = non_empty(name, "system name")?;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let org_exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if org_exists.is_none() {
+            return Err(StoreError::NotFound(format!("organization {}", org.0)));
+        }
+        let taken = sqlx::query("SELECT id FROM systems WHERE organization_id = $1 AND name = $2")
+            .bind(org.0)
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Exists(format!("system `{name}`")));
+        }
+        let row = sqlx::query(
+            "INSERT INTO systems (organization_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(name)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        append_audit(
+            &mut tx,
+            actor,
+            "system.create",
+            &format!("system/{id}"),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SystemId(id))
+    }
+
+    /// Stores a new document (version 1) in a system of the organization.
+    pub async fn create_document(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        system: SystemId,
+        body: &str,
+    ) -> Result<StoredDocument, StoreError> {
+        let (kind, sha256) = check_document(body)?;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let owned = sqlx::query("SELECT id FROM systems WHERE id = $1 AND organization_id = $2")
+            .bind(system.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if owned.is_none() {
+            return Err(StoreError::NotFound(format!("system {}", system.0)));
+        }
+        let created = now();
+        let row = sqlx::query(
+            "INSERT INTO documents (organization_id, system_id, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(system.0)
+        .bind(kind.as_str())
+        .bind(&created)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        insert_version(&mut tx, id, 1, &sha256, body, actor, &created).await?;
+        append_audit(
+            &mut tx,
+            actor,
+            "document.create",
+            &format!("document/{id}"),
+            None,
+            Some(&sha256),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(StoredDocument {
+            id: DocumentId(id),
+            system,
+            kind,
+            version: 1,
+            sha256,
+            body: body.to_string(),
+            author: actor.to_string(),
+            created_at: created,
+        })
+    }
+
+    /// Stores a new version of a document, if `if_version` is still its latest version;
+    /// otherwise [`StoreError::Conflict`] and nothing is written. The kind may not change.
+    pub async fn update_document(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        id: DocumentId,
+        if_version: i64,
+        body: &str,
+    ) -> Result<StoredDocument, StoreError> {
+        let (kind, sha256) = check_document(body)?;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT d.system_id, d.kind, v.version, v.sha256 FROM documents d \
+             JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
+        let system: i64 = row.try_get(0)?;
+        let stored_kind: String = row.try_get(1)?;
+        let current: i64 = row.try_get(2)?;
+        let before: String = row.try_get(3)?;
+        if current != if_version {
+            return Err(StoreError::Conflict {
+                current,
+                expected: if_version,
+            });
+        }
+        if stored_kind != kind.as_str() {
+            return Err(StoreError::Invalid(format!(
+                "document {} is a {stored_kind}; a new version cannot be a {}",
+                id.0,
+                kind.as_str()
+            )));
+        }
+        let created = now();
+        let version = current + 1;
+        insert_version(&mut tx, id.0, version, &sha256, body, actor, &created).await?;
+        append_audit(
+            &mut tx,
+            actor,
+            "document.update",
+            &format!("document/{}", id.0),
+            Some(&before),
+            Some(&sha256),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(StoredDocument {
+            id,
+            system: SystemId(system),
+            kind,
+            version,
+            sha256,
+            body: body.to_string(),
+            author: actor.to_string(),
+            created_at: created,
+        })
+    }
+
+    /// A document of the organization: its latest version, or the one asked for.
+    pub async fn document(
+        &self,
+        org: OrganizationId,
+        id: DocumentId,
+        version: Option<i64>,
+    ) -> Result<StoredDocument, StoreError> {
+        let row = sqlx::query(
+            "SELECT d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at \
+             FROM documents d JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.id = $1 AND d.organization_id = $2 AND ($3 < 0 OR v.version = $4) \
+             ORDER BY v.version DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .bind(org.0)
+        .bind(version.unwrap_or(-1))
+        .bind(version.unwrap_or(-1))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| match version {
+            Some(v) => StoreError::NotFound(format!("version {v} of document {}", id.0)),
+            None => StoreError::NotFound(format!("document {}", id.0)),
+        })?;
+        let kind: String = row.try_get(1)?;
+        Ok(StoredDocument {
+            id,
+            system: SystemId(row.try_get(0)?),
+            kind: kind.parse()?,
+            version: row.try_get(2)?,
+            sha256: row.try_get(3)?,
+            body: row.try_get(4)?,
+            author: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+        })
+    }
+
+    /// Every version of a document of the organization, oldest first.
+    pub async fn versions(
+        &self,
+        org: OrganizationId,
+        id: DocumentId,
+    ) -> Result<Vec<VersionInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.version, v.sha256, v.author, v.created_at FROM documents d \
+             JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version",
+        )
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound(format!("document {}", id.0)));
+        }
+        rows.iter()
+            .map(|r| {
+                Ok(VersionInfo {
+                    version: r.try_get(0)?,
+                    sha256: r.try_get(1)?,
+                    author: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores an evidence file for the organization (once per content) and returns its SHA-256.
+    pub async fn put_evidence(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        declared_type: &str,
+        bytes: &[u8],
+    ) -> Result<String, StoreError> {
+        let kind = EvidenceType::check(declared_type, bytes)?;
+        let sha256 = smm_core::digest::sha256_hex(bytes);
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let exists =
+            sqlx::query("SELECT size FROM evidence WHERE organization_id = $1 AND sha256 = $2")
+                .bind(org.0)
+                .bind(&sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            sqlx::query(
+                "INSERT INTO evidence (organization_id, sha256, media_type, size, content, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(org.0)
+            .bind(&sha256)
+            .bind(kind.media_type())
+            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+            .bind(bytes.to_vec())
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            append_audit(
+                &mut tx,
+                actor,
+                "evidence.upload",
+                &format!("evidence/{sha256}"),
+                None,
+                Some(&sha256),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(sha256)
+    }
+
+    /// An evidence file of the organization: its media type and bytes.
+    pub async fn evidence(
+        &self,
+        org: OrganizationId,
+        sha256: &str,
+    ) -> Result<(String, Vec<u8>), StoreError> {
+        let row = sqlx::query(
+            "SELECT media_type, content FROM evidence WHERE organization_id = $1 AND sha256 = $2",
+        )
+        .bind(org.0)
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("evidence {sha256}")))?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// The whole audit log, in order.
+    pub async fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash \
+             FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    object: r.try_get(4)?,
+                    before_hash: r.try_get(5)?,
+                    after_hash: r.try_get(6)?,
+                    prev_hash: r.try_get(7)?,
+                    hash: r.try_get(8)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Checks the audit log's chain.
+    pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        Ok(verify_chain(&self.audit_entries().await?))
+    }
+
+    /// The pool, for tests and tools that inspect the database directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Any>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+}
+
+fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.len() > 200 {
+        Err(StoreError::Invalid(format!(
+            "{what} must be 1 to 200 characters"
+        )))
+    } else {
+        Ok(trimmed)
+    }
+}
+
+/// Parses a document as the CLI would, and returns its kind and content digest.
+fn check_document(body: &str) -> Result<(DocumentKind, String), StoreError> {
+    match parse_document(body) {
+        Ok(Document::TargetProfile(t)) => {
+            Ok((DocumentKind::TargetProfile, content_digest(t.as_ref())))
+        }
+        Ok(Document::Assessment(a)) => Ok((DocumentKind::Assessment, content_digest(a.as_ref()))),
+        Ok(_) => Err(StoreError::Invalid(
+            "only TargetProfile and Assessment documents are stored".to_string(),
+        )),
+        Err(d) => Err(StoreError::Invalid(d.to_string())),
+    }
+}
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    version: i64,
+    sha256: &str,
+    body: &str,
+    author: &str,
+    created: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(sha256)
+    .bind(body)
+    .bind(author)
+    .bind(created)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn append_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &str,
+    action: &str,
+    object: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<(), StoreError> {
+    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (seq, prev_hash) = match last {
+        Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
+        None => (1, GENESIS.to_string()),
+    };
+    let mut entry = AuditEntry {
+        seq,
+        at: now(),
+        actor: actor.to_string(),
+        action: action.to_string(),
+        object: object.to_string(),
+        before_hash: before.map(str::to_string),
+        after_hash: after.map(str::to_string),
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry.expected_hash();
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(entry.seq)
+    .bind(&entry.at)
+    .bind(&entry.actor)
+    .bind(&entry.action)
+    .bind(&entry.object)
+    .bind(entry.before_hash.clone())
+    .bind(entry.after_hash.clone())
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Now, as RFC 3339 UTC with milliseconds.
+fn now() -> String {
+    let elapsed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = i64::try_from(elapsed.as_secs()).unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        elapsed.subsec_millis()
+    )
+}

@@ -1,0 +1,309 @@
+//! The store's behaviour, on SQLite and on PostgreSQL: every test runs against both.
+//!
+//! PostgreSQL comes from `SMM_TEST_POSTGRES_URL` (scripts/test starts a private server and sets
+//! it); each test gets a fresh database of its own. Under CI (`CI=true`) a missing server fails.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use smm_store::{DocumentId, Store, StoreError};
+
+const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
+const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh SQLite store in a temp dir (kept alive by the returned guard).
+async fn sqlite() -> (Arc<Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("smm.db").display());
+    (
+        Arc::new(Store::open(&url).await.expect("sqlite store")),
+        dir,
+    )
+}
+
+/// A fresh PostgreSQL database, or `None` outside CI when no server was given.
+async fn postgres() -> Option<Arc<Store>> {
+    let Ok(base) = std::env::var("SMM_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+            "CI=true but SMM_TEST_POSTGRES_URL is not set: scripts/test provisions PostgreSQL"
+        );
+        eprintln!("note: SMM_TEST_POSTGRES_URL not set; run scripts/test for the PostgreSQL half");
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "smm_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = sqlx::AnyPool::connect(&base)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
+    let url = format!("{prefix}/{name}");
+    Some(Arc::new(Store::open(&url).await.expect("postgres store")))
+}
+
+/// Runs `check` on SQLite and on PostgreSQL.
+macro_rules! on_both {
+    ($name:ident, $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let (store, _dir) = sqlite().await;
+            $check(&store).await;
+            if let Some(store) = postgres().await {
+                $check(&store).await;
+            }
+        }
+    };
+}
+
+async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) {
+    let org = store
+        .create_organization("claire", "Integrator A")
+        .await
+        .expect("org");
+    let sys = store
+        .create_system("claire", org, "Bottling line BL-2")
+        .await
+        .expect("system");
+    let doc = store
+        .create_document("claire", org, sys, TARGET)
+        .await
+        .expect("create");
+    assert_eq!(doc.version, 1);
+    // Lossless: the YAML comes back byte for byte, with the digest the CLI computes.
+    let back = store.document(org, doc.id, None).await.expect("read");
+    assert_eq!(back.body, TARGET);
+    let parsed = smm_core::parse_target(TARGET).expect("target");
+    assert_eq!(back.sha256, smm_core::content_digest(&parsed));
+    let changed = TARGET.replacen("version: \"1.0\"", "version: \"1.1\"", 1);
+    let v2 = store
+        .update_document("yusuf", org, doc.id, 1, &changed)
+        .await
+        .expect("update");
+    assert_eq!(v2.version, 2);
+    assert_ne!(v2.sha256, doc.sha256);
+    // The old version is still there.
+    let v1 = store.document(org, doc.id, Some(1)).await.expect("v1");
+    assert_eq!(v1.body, TARGET);
+    let versions = store.versions(org, doc.id).await.expect("versions");
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(versions[1].author, "yusuf");
+}
+
+async fn a_stale_update_is_refused_and_nothing_is_lost(store: &Arc<Store>) {
+    let org = store.create_organization("a", "Org").await.expect("org");
+    let sys = store.create_system("a", org, "S").await.expect("system");
+    let doc = store
+        .create_document("a", org, sys, ASSESSMENT)
+        .await
+        .expect("create");
+    let first = ASSESSMENT.replacen("date: 2026-04-22", "date: 2026-04-23", 1);
+    store
+        .update_document("a", org, doc.id, 1, &first)
+        .await
+        .expect("first editor");
+    // The second editor read version 1 too: 412-like conflict.
+    let second = ASSESSMENT.replacen("date: 2026-04-22", "date: 2026-04-24", 1);
+    match store.update_document("b", org, doc.id, 1, &second).await {
+        Err(StoreError::Conflict {
+            current: 2,
+            expected: 1,
+        }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        store
+            .document(org, doc.id, None)
+            .await
+            .expect("latest")
+            .body,
+        first
+    );
+    // A new version must keep the kind, and must parse.
+    assert!(matches!(
+        store.update_document("a", org, doc.id, 2, TARGET).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.update_document("a", org, doc.id, 2, "kind: [").await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+async fn another_organization_sees_nothing(store: &Arc<Store>) {
+    let mine = store.create_organization("a", "Mine").await.expect("org");
+    let theirs = store.create_organization("b", "Theirs").await.expect("org");
+    let sys = store.create_system("a", mine, "S").await.expect("system");
+    let doc = store
+        .create_document("a", mine, sys, TARGET)
+        .await
+        .expect("doc");
+    assert!(matches!(
+        store.document(theirs, doc.id, None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.versions(theirs, doc.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.update_document("b", theirs, doc.id, 1, TARGET).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.create_document("b", theirs, sys, TARGET).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let sha = store
+        .put_evidence("a", mine, "text/plain", b"policy v2")
+        .await
+        .expect("evidence");
+    assert!(matches!(
+        store.evidence(theirs, &sha).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.document(mine, DocumentId(9_999), None).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn evidence_is_content_addressed_and_checked(store: &Arc<Store>) {
+    let org = store.create_organization("a", "Org").await.expect("org");
+    let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
+    let sha = store
+        .put_evidence("a", org, "application/pdf", pdf)
+        .await
+        .expect("pdf");
+    assert_eq!(sha, smm_core::digest::sha256_hex(pdf));
+    // The same content again is the same object.
+    assert_eq!(
+        store
+            .put_evidence("a", org, "application/pdf", pdf)
+            .await
+            .expect("again"),
+        sha
+    );
+    let (media, bytes) = store.evidence(org, &sha).await.expect("read");
+    assert_eq!(media, "application/pdf");
+    assert_eq!(bytes, pdf);
+    assert!(matches!(
+        store
+            .put_evidence("a", org, "application/pdf", b"MZ\x90\x00 not a pdf")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+async fn the_audit_log_chains_every_change_and_refuses_edits(store: &Arc<Store>) {
+    let org = store
+        .create_organization("claire", "Org")
+        .await
+        .expect("org");
+    let sys = store
+        .create_system("claire", org, "S")
+        .await
+        .expect("system");
+    let doc = store
+        .create_document("claire", org, sys, TARGET)
+        .await
+        .expect("doc");
+    let changed = TARGET.replacen("version: \"1.0\"", "version: \"1.1\"", 1);
+    store
+        .update_document("claire", org, doc.id, 1, &changed)
+        .await
+        .expect("update");
+    let entries = store.audit_entries().await.expect("log");
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "organization.create",
+            "system.create",
+            "document.create",
+            "document.update"
+        ]
+    );
+    assert_eq!(entries[3].before_hash.as_deref(), Some(doc.sha256.as_str()));
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.intact(), "{:?}", report.problems);
+    assert_eq!(report.entries, 4);
+    // The database itself refuses to rewrite or delete history.
+    assert!(
+        sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+            .execute(store.pool())
+            .await
+            .is_err()
+    );
+    assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 4")
+        .execute(store.pool())
+        .await
+        .is_err());
+}
+
+async fn concurrent_writers_keep_every_version_and_the_chain(store: &Arc<Store>) {
+    let org = store.create_organization("a", "Org").await.expect("org");
+    let sys = store.create_system("a", org, "S").await.expect("system");
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let store = Arc::clone(store);
+        tasks.push(tokio::spawn(async move {
+            let body = TARGET.replacen("version: \"1.0\"", &format!("version: \"1.0.{i}\""), 1);
+            store
+                .create_document(&format!("writer-{i}"), org, sys, &body)
+                .await
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(
+            task.await
+                .expect("task")
+                .expect("every concurrent write succeeds")
+                .id,
+        );
+    }
+    for id in &ids {
+        assert_eq!(store.versions(org, *id).await.expect("versions").len(), 1);
+    }
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.intact(), "{:?}", report.problems);
+    assert_eq!(report.entries, 2 + 16);
+}
+
+on_both!(
+    documents_round_trip_and_every_change_is_a_version_on_both,
+    documents_round_trip_and_every_change_is_a_version
+);
+on_both!(
+    a_stale_update_is_refused_and_nothing_is_lost_on_both,
+    a_stale_update_is_refused_and_nothing_is_lost
+);
+on_both!(
+    another_organization_sees_nothing_on_both,
+    another_organization_sees_nothing
+);
+on_both!(
+    evidence_is_content_addressed_and_checked_on_both,
+    evidence_is_content_addressed_and_checked
+);
+on_both!(
+    the_audit_log_chains_every_change_and_refuses_edits_on_both,
+    the_audit_log_chains_every_change_and_refuses_edits
+);
+on_both!(
+    concurrent_writers_keep_every_version_and_the_chain_on_both,
+    concurrent_writers_keep_every_version_and_the_chain
+);
