@@ -14,12 +14,15 @@
 //! - [`gap()`]: the two compared practice by practice, rolled up per subdomain and domain.
 //! - [`check_rules`]: the catalog's consistency rules on a resolved target ([`RuleFinding`]).
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
+//! - [`diff`] and [`lineage`]: what changed between two assessments or two targets, and the
+//!   rules for a reassessment that follows an assessment and a target version that supersedes one.
 #![deny(missing_docs)]
 
 pub mod actions;
 pub mod catalog;
 pub mod current;
 pub mod diagnostic;
+pub mod diff;
 pub mod digest;
 pub mod document;
 pub mod gap;
@@ -27,6 +30,7 @@ pub mod header;
 pub mod id;
 pub mod interview;
 pub mod level;
+pub mod lineage;
 pub mod located;
 pub mod resolve;
 pub mod roadmap;
