@@ -225,21 +225,39 @@ fn level_strategy() -> impl Strategy<Value = (C, S)> {
     (0usize..5, 0usize..3).prop_map(|(c, s)| (C::ALL[c], S::ALL[s]))
 }
 
-/// A variation of the example assessment: new levels, some evidence and notes dropped,
-/// findings with other statuses and severities, some removed.
-fn vary_assessment(
-    levels: &[(C, S)],
-    drop_evidence: &[bool],
-    statuses: &[(u8, u8, bool)],
-) -> Assessment {
+/// A variation of the example assessment: new levels, evidence removed, moved, redescribed or
+/// changed, notes dropped, findings with other statuses and severities, some removed.
+fn vary_assessment(levels: &[(C, S)], edits: &[u8], statuses: &[(u8, u8, bool)]) -> Assessment {
     let mut a = assessment();
     for (i, (_, p)) in a.practices.0.iter_mut().enumerate() {
         let (c, s) = levels[i % levels.len()];
         p.comprehensiveness = Located::new(c);
         p.scope = Located::new(s);
-        if drop_evidence[i % drop_evidence.len()] {
+        let edit = edits[i % edits.len()];
+        for (k, e) in p.evidence.iter_mut().enumerate() {
+            // Edits alternate between the pieces, so one practice can see several changes.
+            match (edit + k as u8) % 4 {
+                1 => e.description.push_str(" (revised)"),
+                2 => match (e.file.as_mut(), e.url.as_mut()) {
+                    (Some(f), _) => f.value = format!("moved/{}", f.value),
+                    (None, Some(u)) => u.value.push_str("/moved"),
+                    (None, None) => {}
+                },
+                3 => e.sha256 = e.sha256.as_ref().map(|_| Located::new("2".repeat(64))),
+                _ => {}
+            }
+        }
+        if edit == 4 {
             p.evidence.pop();
             p.notes = None;
+        }
+        if edit == 5 {
+            p.evidence.push(Evidence {
+                file: None,
+                sha256: None,
+                url: Some(Located::new("https://example.com/extra".into())),
+                description: "extra".into(),
+            });
         }
     }
     let statuses_all = [
@@ -294,8 +312,8 @@ proptest! {
     fn assessment_diffs_are_empty_on_themselves_and_mirror_when_swapped(
         la in proptest::collection::vec(level_strategy(), 18),
         lb in proptest::collection::vec(level_strategy(), 18),
-        ea in proptest::collection::vec(any::<bool>(), 18),
-        eb in proptest::collection::vec(any::<bool>(), 18),
+        ea in proptest::collection::vec(0u8..6, 18),
+        eb in proptest::collection::vec(0u8..6, 18),
         fa in proptest::collection::vec((0u8..3, 0u8..5, any::<bool>()), 5),
         fb in proptest::collection::vec((0u8..3, 0u8..5, any::<bool>()), 5),
     ) {

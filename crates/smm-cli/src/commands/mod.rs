@@ -1,9 +1,11 @@
 //! One module per command; each returns data to the output module or a [`Failure`].
 
 pub mod catalog;
+pub mod diff;
 pub mod digest;
 pub mod explain;
 pub mod gap;
+pub mod lineage;
 pub mod report;
 pub mod roadmap;
 pub mod schema;

@@ -1,14 +1,16 @@
 //! The diff of two assessments: practice by practice, and finding by finding.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
+use super::evidence::{diff_evidence, EvidenceItem};
 use super::finding::{diff_findings, FindingChange, FindingDiff};
 use super::{Change, Direction, LevelChange};
 use crate::catalog::Catalog;
 use crate::digest::content_digest;
-use crate::document::{AssessedPractice, Assessment, Evidence, FindingStatus};
+use crate::document::{AssessedPractice, Assessment, FindingStatus};
 use crate::id::PracticeId;
 use crate::level::Level;
 
@@ -39,42 +41,6 @@ impl AssessmentSide {
             date: assessment.date.to_string(),
             target_sha256: assessment.target.sha256.value.clone(),
             digest: content_digest(assessment),
-        }
-    }
-}
-
-/// One piece of evidence as the diff shows it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct EvidenceItem {
-    /// The file, for file evidence.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// The file's digest.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-    /// The URL, for evidence that lives elsewhere.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// What it shows.
-    pub description: String,
-}
-
-impl EvidenceItem {
-    fn of(evidence: &Evidence) -> EvidenceItem {
-        EvidenceItem {
-            file: evidence.file.as_ref().map(|f| f.value.clone()),
-            sha256: evidence.sha256.as_ref().map(|s| s.value.clone()),
-            url: evidence.url.as_ref().map(|u| u.value.clone()),
-            description: evidence.description.trim().to_string(),
-        }
-    }
-
-    /// What makes two pieces of evidence "the same one": the file for a file, else the
-    /// description (a URL may move while the evidence stays the same).
-    fn key(&self) -> (u8, String) {
-        match &self.file {
-            Some(file) => (0, file.clone()),
-            None => (1, self.description.clone()),
         }
     }
 }
@@ -228,9 +194,21 @@ impl AssessmentDiff {
 }
 
 /// Compares two assessments, both already checked against `catalog` (see
-/// [`crate::current_profile`]). Practices are matched through the catalog, so an id and an
-/// alias of the same practice are the same practice; findings are matched by id.
+/// [`crate::current_profile`]), as if both lived in the same folder. Practices are matched
+/// through the catalog, so an id and an alias of the same practice are the same practice;
+/// findings are matched by id.
 pub fn diff_assessments(catalog: &Catalog, old: &Assessment, new: &Assessment) -> AssessmentDiff {
+    diff_assessments_in(catalog, (old, Path::new("")), (new, Path::new("")))
+}
+
+/// Like [`diff_assessments`], for assessments in the given folders: evidence files are
+/// relative to their assessment, so `evidence/x.md` beside one and `../evidence/x.md` beside a
+/// reassessment one folder down are the same file.
+pub fn diff_assessments_in(
+    catalog: &Catalog,
+    (old, old_folder): (&Assessment, &Path),
+    (new, new_folder): (&Assessment, &Path),
+) -> AssessmentDiff {
     let old_practices = by_practice(catalog, old);
     let new_practices = by_practice(catalog, new);
     let mut practices = Vec::new();
@@ -242,8 +220,8 @@ pub fn diff_assessments(catalog: &Catalog, old: &Assessment, new: &Assessment) -
         practices.extend(diff_practice(
             &item.practice.id.value,
             &item.practice.name,
-            before,
-            after,
+            (before, old_folder),
+            (after, new_folder),
         ));
     }
 
@@ -279,15 +257,17 @@ fn by_practice<'a>(catalog: &Catalog, a: &'a Assessment) -> BTreeMap<String, &'a
 fn diff_practice(
     id: &PracticeId,
     name: &str,
-    before: &AssessedPractice,
-    after: &AssessedPractice,
+    (before, before_folder): (&AssessedPractice, &Path),
+    (after, after_folder): (&AssessedPractice, &Path),
 ) -> Option<PracticeDiff> {
     let level = LevelChange::between(
         Level::new(before.comprehensiveness.value, before.scope.value),
         Level::new(after.comprehensiveness.value, after.scope.value),
     );
-    let (evidence_added, evidence_removed, evidence_changed) =
-        diff_evidence(&before.evidence, &after.evidence);
+    let (evidence_added, evidence_removed, evidence_changed) = diff_evidence(
+        (&before.evidence, before_folder),
+        (&after.evidence, after_folder),
+    );
     let notes = Change::between(
         text_of(before.notes.as_deref()),
         text_of(after.notes.as_deref()),
@@ -306,43 +286,6 @@ fn diff_practice(
         evidence_changed,
         notes,
     })
-}
-
-type EvidenceDiff = (
-    Vec<EvidenceItem>,
-    Vec<EvidenceItem>,
-    Vec<Change<EvidenceItem>>,
-);
-
-/// Evidence matched by its key; when one key appears several times on a side, the pieces are
-/// paired in the order written and the rest are added or removed.
-fn diff_evidence(before: &[Evidence], after: &[Evidence]) -> EvidenceDiff {
-    let group = |list: &[Evidence]| {
-        let mut groups: BTreeMap<(u8, String), Vec<EvidenceItem>> = BTreeMap::new();
-        for e in list {
-            let item = EvidenceItem::of(e);
-            groups.entry(item.key()).or_default().push(item);
-        }
-        groups
-    };
-    let old = group(before);
-    let new = group(after);
-    let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
-    let keys: std::collections::BTreeSet<&(u8, String)> = old.keys().chain(new.keys()).collect();
-    for key in keys {
-        let empty = Vec::new();
-        let olds = old.get(key).unwrap_or(&empty);
-        let news = new.get(key).unwrap_or(&empty);
-        for i in 0..olds.len().max(news.len()) {
-            match (olds.get(i), news.get(i)) {
-                (Some(o), Some(n)) => changed.extend(Change::between(o.clone(), n.clone())),
-                (Some(o), None) => removed.push(o.clone()),
-                (None, Some(n)) => added.push(n.clone()),
-                (None, None) => {}
-            }
-        }
-    }
-    (added, removed, changed)
 }
 
 fn text_of(text: Option<&str>) -> String {

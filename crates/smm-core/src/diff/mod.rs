@@ -15,6 +15,7 @@
 //! diff of A against B, and a document compared with itself has no changes.
 
 mod assessment;
+mod evidence;
 mod finding;
 mod target;
 
@@ -23,8 +24,10 @@ use serde::Serialize;
 use crate::level::{Comprehensiveness, Level, Scope};
 
 pub use assessment::{
-    diff_assessments, AssessmentDiff, AssessmentSide, AssessmentSummary, EvidenceItem, PracticeDiff,
+    diff_assessments, diff_assessments_in, AssessmentDiff, AssessmentSide, AssessmentSummary,
+    PracticeDiff,
 };
+pub use evidence::EvidenceItem;
 pub use finding::{FindingChange, FindingDiff};
 pub use target::{diff_targets, ItemDiff, Supersession, TargetDiff, TargetSide, TargetSummary};
 

@@ -149,7 +149,7 @@ pub fn check_supersedes(
                     ),
                 )
                 .with_help(format!(
-                    "record `supersedes: {{version: {}, sha256: {digest}, reason: ...}}`, or write the new version with `smm target lower`",
+                    "record `supersedes: {{version: \"{}\", sha256: {digest}, reason: ...}}`, or write the new version with `smm target lower`",
                     version_of(previous)
                 )),
             );
