@@ -32,8 +32,10 @@ pub fn next_version(version: &str) -> Option<String> {
     let version = version.trim();
     let end = version.rfind(|c: char| c.is_ascii_digit())? + 1;
     let start = version[..end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     // Add one to a decimal string of any length, so a long build number cannot overflow.
     let mut digits: Vec<u8> = version[start..end].bytes().collect();
     let mut carry = true;

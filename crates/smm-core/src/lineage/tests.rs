@@ -222,6 +222,11 @@ fn next_version_raises_the_last_number() {
         Some("2026.2 (draft)")
     );
     assert_eq!(next_version("draft"), None);
+    assert_eq!(
+        next_version("Ausgabe 2 – Entwurf ü9").as_deref(),
+        Some("Ausgabe 2 – Entwurf ü10")
+    );
+    assert_eq!(next_version("ü"), None);
 }
 
 #[test]
@@ -270,4 +275,14 @@ fn a_reassessment_is_refused_with_the_wrong_digest_product_target_or_date() {
     let mut found = fields(check_follows(&next, &previous));
     found.sort();
     assert_eq!(found, ["date", "product.name", "target.sha256"]);
+}
+
+proptest::proptest! {
+    #[test]
+    fn next_version_never_panics_and_always_moves_on(version in "\\PC{0,12}") {
+        if let Some(next) = next_version(&version) {
+            proptest::prop_assert_ne!(next.as_str(), version.trim());
+            proptest::prop_assert!(version_key(&next) > version_key(version.trim()));
+        }
+    }
 }
