@@ -216,6 +216,20 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// What changed between two assessments, or two versions of a target (exit 0: informational).
+    ///
+    /// Assessments: levels per practice, evidence added or removed, findings new, gone, resolved,
+    /// accepted or reopened (matched by id). Targets: goals, subdomains and practices whose level
+    /// moved, lowered ones flagged, and whether NEW records that it supersedes OLD.
+    Diff {
+        /// The older document.
+        old: PathBuf,
+        /// The newer document (of the same kind).
+        new: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which kind.
@@ -253,6 +267,11 @@ pub enum TargetAction {
         #[arg(long, value_name = "DRAFT", conflicts_with = "answers")]
         resume: Option<PathBuf>,
     },
+    /// Write the next version of a target with one practice lowered, recording what it
+    /// supersedes (the old version's digest and the reason).
+    // `--version` names the new profile version here, not smm's own.
+    #[command(disable_version_flag = true)]
+    Lower(crate::commands::lineage::LowerArgs),
 }
 
 /// The charts.

@@ -89,6 +89,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 resume,
             },
         ),
+        Command::Target {
+            action: TargetAction::Lower(args),
+        } => commands::lineage::run_lower(&catalog, &args),
+        Command::Diff { old, new, json } => commands::diff::run(&catalog, &old, &new, json),
         Command::Chart {
             kind,
             target,

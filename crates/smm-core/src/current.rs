@@ -73,6 +73,15 @@ pub fn current_profile(
             "expected 64 lowercase hex digits (see `smm digest TARGET`)",
         ));
     }
+    if let Some(follows) = &assessment.follows {
+        if !is_sha256_hex(&follows.sha256.value) {
+            problems.push(Diagnostic::new(
+                follows.sha256.at,
+                "follows.sha256",
+                "expected 64 lowercase hex digits (see `smm digest ASSESSMENT`)",
+            ));
+        }
+    }
 
     let mut levels: HashMap<&str, (Level, usize)> = HashMap::new();
     let mut first_at = Position::new(1, 1);

@@ -16,6 +16,8 @@
 //!   measure; [`trend()`]: assessments over time and what improved or regressed.
 //! - [`check_rules`]: the catalog's consistency rules on a resolved target ([`RuleFinding`]).
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
+//! - [`diff`] and [`lineage`]: what changed between two assessments or two targets, and the
+//!   rules for a reassessment that follows an assessment and a target version that supersedes one.
 #![deny(missing_docs)]
 
 pub mod actions;
@@ -23,6 +25,7 @@ pub mod catalog;
 pub mod compare;
 pub mod current;
 pub mod diagnostic;
+pub mod diff;
 pub mod digest;
 pub mod document;
 pub mod gap;
@@ -30,6 +33,7 @@ pub mod header;
 pub mod id;
 pub mod interview;
 pub mod level;
+pub mod lineage;
 pub mod located;
 pub mod resolve;
 pub mod roadmap;

@@ -179,6 +179,7 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
     let practice_overrides =
         index_overrides(catalog, &target.practices, Want::Practice, &mut problems);
     let accepted_rules = index_acceptances(catalog, target, &mut problems);
+    crate::lineage::check_record(target, &mut problems);
     if !problems.is_empty() {
         return Err(problems.sorted());
     }

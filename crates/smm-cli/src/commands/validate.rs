@@ -7,6 +7,7 @@ use smm_core::document::Assessment;
 use smm_core::header::read_kind;
 use smm_core::{check_rules, content_digest, parse_catalog, Catalog, Diagnostic, Kind};
 
+use crate::commands::lineage;
 use crate::failure::{Failure, Problem};
 use crate::input::{
     assessment_from, load_actions, read_source, target_from, LoadedTarget, SourceFile,
@@ -89,6 +90,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
         problems.extend(check_evidence(&a.source.path, &a.source.text, &a.document));
         problems.extend(check_target(catalog, &targets, a));
     }
+    problems.extend(lineage::check_follows(catalog, &assessments));
+    problems.extend(lineage::check_versions(&targets));
 
     output::print(&report);
     if !problems.is_empty() {

@@ -29,6 +29,9 @@ pub struct Assessment {
     pub kind: AssessmentKind,
     /// The target this assessment measures against.
     pub target: TargetReference,
+    /// The earlier assessment this one reassesses (same product, same target), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<AssessmentReference>,
     /// The product and version assessed.
     pub product: Product,
     /// Who assessed it.
@@ -57,6 +60,20 @@ pub struct TargetReference {
     pub sha256: Located<String>,
 }
 
+/// The earlier assessment a reassessment follows: a path to find it and a digest to be sure.
+///
+/// Findings keep their ids from one assessment to the next, so the link lets a certification
+/// body show that every nonconformity it raised was resolved or accepted, and on what evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentReference {
+    /// Path of the earlier assessment, relative to this one.
+    pub path: Located<String>,
+    /// SHA-256 of the earlier assessment's canonical content (see `smm digest`).
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub sha256: Located<String>,
+}
+
 /// The product (and version) an assessment is about.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +82,9 @@ pub struct Product {
     pub name: String,
     /// Version assessed.
     pub version: String,
+    /// The product line it belongs to, when one profile and certificate cover several products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
 }
 
 /// What the assessor found for one practice.

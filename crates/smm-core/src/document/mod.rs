@@ -10,13 +10,13 @@ mod target;
 mod template;
 
 pub use assessment::{
-    AssessedPractice, Assessment, Evidence, Finding, FindingKind, FindingStatus, Product,
-    Recommendation, Severity, TargetReference,
+    AssessedPractice, Assessment, AssessmentReference, Evidence, Finding, FindingKind,
+    FindingStatus, Product, Recommendation, Severity, TargetReference,
 };
 pub use date::Date;
 pub use target::{
     Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, Priority,
-    StakeholderRole, TargetProfile, TargetProfileKind,
+    StakeholderRole, Supersedes, TargetProfile, TargetProfileKind,
 };
 pub use template::{builtin_templates, parse_template, Particulars, Template, BUILTIN_TEMPLATES};
 

@@ -32,6 +32,9 @@ pub struct TargetProfile {
     /// The profile's own version, e.g. `1.0`; a lowered level means a new version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The earlier version of this target that this one replaces, and why it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Supersedes>,
     /// The system of interest this target is for.
     pub system: String,
     /// Who sets the target.
@@ -64,6 +67,24 @@ pub struct TargetProfile {
         skip_serializing_if = "Entries::is_empty"
     )]
     pub accepted_rules: Entries<Acceptance>,
+}
+
+/// The version of a target that a newer version replaces.
+///
+/// A level that turns out not to be achievable is lowered in a new version of the profile, never
+/// silently: the record names the old version by its digest and says why it changed, so whoever
+/// relies on a certificate issued against the old version can see what it no longer promises.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Supersedes {
+    /// The `version` of the replaced profile.
+    pub version: Located<String>,
+    /// SHA-256 of the replaced profile's canonical content (see `smm digest`).
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub sha256: Located<String>,
+    /// Why the profile changed; required, and shown wherever the change is reported.
+    #[schemars(length(min = 1))]
+    pub reason: Located<String>,
 }
 
 /// Why a profile accepts what a consistency rule warns about.

@@ -86,6 +86,7 @@ impl Template {
             kind: TargetProfileKind::TargetProfile,
             name: Located::new(particulars.name),
             version: None,
+            supersedes: None,
             system: particulars.system,
             role: particulars
                 .role

@@ -234,6 +234,7 @@ pub fn build_profile(
         kind: crate::document::TargetProfileKind::TargetProfile,
         name: Located::new(name),
         version: answers.version.clone(),
+        supersedes: None,
         system,
         role: role.unwrap_or(crate::document::StakeholderRole::Vendor),
         authors: answers.authors.clone(),
