@@ -318,10 +318,26 @@ pub fn issue(
                     .collect(),
             }
         }
-        Scope::Line { name } => Covers {
-            product_line: Some(name.clone()),
-            products: assessed.clone(),
-        },
+        Scope::Line { name } => {
+            for (doc, _) in &request.assessments {
+                match &doc.product.line {
+                    Some(line) if line == name => {}
+                    Some(line) => reasons.push(format!(
+                        "{} {} belongs to product line {line}, not {name}",
+                        doc.product.name, doc.product.version
+                    )),
+                    None => reasons.push(format!(
+                        "{} {}: the assessment does not name a product line (product.line); a line \
+                         is certified only through products assessed as its members",
+                        doc.product.name, doc.product.version
+                    )),
+                }
+            }
+            Covers {
+                product_line: Some(name.clone()),
+                products: assessed.clone(),
+            }
+        }
     };
     if !reasons.is_empty() {
         return Err(CertError::Refused(reasons));

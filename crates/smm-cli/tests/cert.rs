@@ -71,7 +71,7 @@ impl Setup {
         let digest = digest.split_whitespace().next().expect("digest");
         let mut yaml = format!(
             "smm: 1\nkind: Assessment\ntarget: {{ path: target.yaml, sha256: \"{digest}\" }}\n\
-             product: {{ name: \"{PRODUCT}\", version: \"{version}\" }}\nassessors: [\"A. Assessor\"]\n\
+             product: {{ name: \"{PRODUCT}\", version: \"{version}\", line: \"BL series\" }}\nassessors: [\"A. Assessor\"]\n\
              date: 2026-10-01\npractices:\n"
         );
         for p in shown["practices"].as_array().expect("practices") {
@@ -527,4 +527,70 @@ fn an_independent_implementation_verifies_the_certificate() {
     env["payload"] = Value::String(STANDARD.encode(&payload));
     s.write_envelope(&env);
     assert_eq!(run("2027-01-01").status.code(), Some(1));
+}
+
+#[test]
+fn the_published_example_certificate_verifies_against_its_documents() {
+    let dir = root().join("examples/ota-gateway/certification");
+    smm(&dir)
+        .args([
+            "cert",
+            "verify",
+            "cert.json",
+            "--issuer",
+            "issuer.pub",
+            "--target",
+            "../target.yaml",
+            "--assessment",
+            "assessment-final.yaml",
+            "--at",
+            "2027-06-01",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("VALID"));
+    // The first assessment of the round is not what the certificate rests on, and could not be.
+    smm(&dir)
+        .args([
+            "cert",
+            "verify",
+            "cert.json",
+            "--issuer",
+            "issuer.pub",
+            "--assessment",
+            "assessment-initial.yaml",
+            "--at",
+            "2027-06-01",
+        ])
+        .assert()
+        .code(1);
+    let out = tempfile::tempdir().expect("dir");
+    smm(out.path())
+        .args(["key", "new", "-o", "k"])
+        .assert()
+        .success();
+    smm(&dir)
+        .args([
+            "cert",
+            "issue",
+            "--target",
+            "../target.yaml",
+            "--assessment",
+            "assessment-initial.yaml",
+            "--key",
+        ])
+        .arg(out.path().join("k.key"))
+        .args([
+            "--issuer",
+            "X",
+            "--product",
+            "GW-7 central gateway",
+            "--version",
+            "firmware 4.2.1",
+            "-o",
+        ])
+        .arg(out.path().join("c.json"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("is open"));
 }

@@ -141,12 +141,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Today's date (UTC), for a new version's `date`.
 fn today() -> Result<smm_core::document::Date, Failure> {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (y, m, d) = civil_from_days(i64::try_from(seconds / 86_400).unwrap_or(0));
-    smm_core::document::Date::parse(&format!("{y:04}-{m:02}-{d:02}")).ok_or_else(|| {
+    smm_core::document::Date::parse(&crate::clock::today()).ok_or_else(|| {
         let mut p = Problem::file(
             Path::new(""),
             "cannot tell today's date from the system clock: give --date YYYY-MM-DD",
@@ -154,21 +149,6 @@ fn today() -> Result<smm_core::document::Date, Failure> {
         p.path = None;
         p.into()
     })
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
-/// `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
 }
 
 /// Problems of one file, each message followed by a note (which other file it was checked
