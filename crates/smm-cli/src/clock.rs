@@ -54,6 +54,8 @@ mod tests {
     #[test]
     fn calendar_arithmetic_round_trips() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(20_819), (2027, 1, 1));
         assert_eq!(days_from_civil(2026, 11, 23), 20_780);
         for days in [-1000, 0, 59, 365 * 30, 20_780, 40_000] {
             let (y, m, d) = civil_from_days(days);

@@ -250,15 +250,3 @@ pub fn check_versions(targets: &[LoadedTarget]) -> Vec<Problem> {
     }
     problems
 }
-
-#[cfg(test)]
-mod tests {
-    use super::civil_from_days;
-
-    #[test]
-    fn days_since_the_epoch_become_calendar_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-        assert_eq!(civil_from_days(20_819), (2027, 1, 1));
-    }
-}
