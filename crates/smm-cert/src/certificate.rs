@@ -240,7 +240,9 @@ pub fn issue(
         for p in gap.under() {
             reasons.push(format!(
                 "{who}: practice {} is {}, the target asks {}",
-                p.id, p.current, p.target
+                p.id,
+                words(p.current),
+                words(p.target)
             ));
         }
         for f in &doc.findings {
@@ -401,4 +403,13 @@ pub fn issue(
         .map_err(|e| CertError::Invalid(format!("cannot encode the statement: {e}")))?;
     let envelope = sign(IN_TOTO_PAYLOAD_TYPE, &payload, key)?;
     Ok((envelope, statement))
+}
+
+/// A level in words for messages: `2/industry`.
+fn words(level: smm_core::Level) -> String {
+    format!(
+        "{}/{}",
+        level.comprehensiveness.value(),
+        level.scope.token()
+    )
 }

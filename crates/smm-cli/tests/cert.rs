@@ -396,7 +396,7 @@ fn a_certificate_is_refused_with_every_reason() {
         .code(1)
         .stdout(predicate::str::contains("REFUSED"))
         .stdout(predicate::str::contains(
-            "practice threat-modeling is 2/I, the target asks 3/I",
+            "practice threat-modeling is 2/industry, the target asks 3/industry",
         ))
         .stdout(predicate::str::contains("finding V-1"));
     assert!(!s.file("cert.json").exists());
