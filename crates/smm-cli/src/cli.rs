@@ -211,6 +211,11 @@ pub enum Command {
         #[command(subcommand)]
         action: CertAction,
     },
+    /// Administration of the server's store: the first owner, more users.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// The server's audit log (see docs/store.md).
     Audit {
         #[command(subcommand)]
@@ -303,6 +308,46 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook, a sheet per kind.
     Xlsx,
+}
+
+/// Administration.
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Create a user with a role in an organization (created if it does not exist yet): the way to
+    /// bootstrap the first owner. The password comes from --password-file, SMM_PASSWORD, or the
+    /// terminal (asked twice); at least 12 characters.
+    CreateUser {
+        /// The user's login name.
+        #[arg(long)]
+        name: String,
+        /// The organization.
+        #[arg(long)]
+        organization: String,
+        /// The role in it.
+        #[arg(long, value_enum, default_value = "owner")]
+        role: RoleArg,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Read the password from this file (first line).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+}
+
+/// A role in an organization (docs/store.md).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    /// Everything, including members and tokens.
+    Owner,
+    /// Assessments, evidence, certificates.
+    Assessor,
+    /// Targets and assessments.
+    Editor,
+    /// Read only.
+    Viewer,
+    /// Read only, audit log included.
+    Auditor,
 }
 
 /// What to do with the audit log.

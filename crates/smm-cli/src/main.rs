@@ -35,6 +35,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Digest { file } = &cli.command {
         return commands::digest::run(file);
     }
+    if let Command::Admin { action } = &cli.command {
+        return commands::admin::run(action);
+    }
     if let Command::Audit { action } = &cli.command {
         return commands::audit::run(action);
     }
@@ -147,7 +150,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             },
         ),
         Command::Cert { action } => commands::cert::run(&catalog, &action),
-        Command::Key { .. } | Command::Audit { .. } => Ok(()),
+        Command::Key { .. } | Command::Audit { .. } | Command::Admin { .. } => Ok(()),
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
         Command::Template {
             action: TemplateAction::List { json },

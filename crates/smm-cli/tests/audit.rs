@@ -127,3 +127,78 @@ fn a_missing_database_is_bad_input_not_an_empty_log() {
         .code(2)
         .stderr(predicate::str::contains("no such database"));
 }
+
+#[test]
+fn the_first_owner_is_created_and_can_log_in() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("data/smm.db").display());
+    smm()
+        .env("SMM_PASSWORD", "a long enough password")
+        .args([
+            "admin",
+            "create-user",
+            "--name",
+            "claire",
+            "--organization",
+            "Integrator A",
+            "--database-url",
+            &url,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is owner of `Integrator A`"));
+    // Too short, and a name taken: bad input, nothing changed.
+    smm()
+        .env("SMM_PASSWORD", "short")
+        .args([
+            "admin",
+            "create-user",
+            "--name",
+            "bob",
+            "--organization",
+            "Integrator A",
+            "--database-url",
+            &url,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 12 characters"));
+    smm()
+        .env("SMM_PASSWORD", "another long password")
+        .args([
+            "admin",
+            "create-user",
+            "--name",
+            "claire",
+            "--organization",
+            "Integrator A",
+            "--database-url",
+            &url,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = Store::open(&url).await.expect("store");
+        let user = store
+            .check_password("claire", "a long enough password")
+            .await
+            .expect("check")
+            .expect("the password works");
+        let org = store
+            .organization_by_name("Integrator A")
+            .await
+            .expect("org")
+            .expect("exists");
+        assert_eq!(
+            store.memberships(user).await.expect("m"),
+            vec![(org, smm_store::Role::Owner)]
+        );
+        assert!(store.verify_audit().await.expect("audit").intact());
+    });
+    smm()
+        .args(["audit", "verify", "--database-url", &url])
+        .assert()
+        .success();
+}

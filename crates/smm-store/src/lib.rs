@@ -8,15 +8,19 @@
 //! - Every change is appended to a hash-chained audit log ([`audit`]); the database refuses to
 //!   update or delete an entry, and [`Store::verify_audit`] finds any entry changed or removed
 //!   behind its back.
+//! - People log in with passwords kept as argon2id hashes; CI uses API tokens scoped to one
+//!   organization and role, kept as hashes and shown once ([`auth`]).
 //! - Every read and write names the organization it acts for; an object of another organization
 //!   is "not found", never returned.
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod auth;
 mod evidence;
 mod store;
 
 pub use audit::{AuditEntry, AuditReport};
+pub use auth::{Role, TokenGrant, UserId};
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,

@@ -101,11 +101,11 @@ pub struct VersionInfo {
 
 /// The store.
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
     /// Serializes writes within this process; PostgreSQL writes also take a transaction-scoped
     /// advisory lock, so several servers on one database serialize too.
-    writes: Mutex<()>,
+    pub(crate) writes: Mutex<()>,
 }
 
 /// The advisory lock key that serializes writers on PostgreSQL.
@@ -534,7 +534,7 @@ impl Store {
         &self.pool
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Any>, StoreError> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -546,7 +546,7 @@ impl Store {
     }
 }
 
-fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreError> {
+pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreError> {
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed.len() > 200 {
         Err(StoreError::Invalid(format!(
@@ -595,7 +595,7 @@ async fn insert_version(
     Ok(())
 }
 
-async fn append_audit(
+pub(crate) async fn append_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: &str,
     action: &str,
@@ -641,7 +641,7 @@ async fn append_audit(
 }
 
 /// Now, as RFC 3339 UTC with milliseconds.
-fn now() -> String {
+pub(crate) fn now() -> String {
     let elapsed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();

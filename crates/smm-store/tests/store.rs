@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use smm_store::{DocumentId, Store, StoreError};
+use smm_store::{DocumentId, Role, Store, StoreError};
 
 const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
 const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
@@ -283,6 +283,99 @@ async fn concurrent_writers_keep_every_version_and_the_chain(store: &Arc<Store>)
     assert_eq!(report.entries, 2 + 16);
 }
 
+async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
+    let org = store
+        .create_organization("admin", "Assessor Org")
+        .await
+        .expect("org");
+    let other = store
+        .create_organization("admin", "Client Org")
+        .await
+        .expect("org");
+    let user = store
+        .create_user("admin", "claire", "correct horse battery")
+        .await
+        .expect("user");
+    assert!(matches!(
+        store
+            .create_user("admin", "claire", "another long password")
+            .await,
+        Err(StoreError::Exists(_))
+    ));
+    assert!(matches!(
+        store.create_user("admin", "bob", "short").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        store
+            .check_password("claire", "correct horse battery")
+            .await
+            .expect("check"),
+        Some(user)
+    );
+    assert_eq!(
+        store
+            .check_password("claire", "wrong horse battery")
+            .await
+            .expect("check"),
+        None
+    );
+    assert_eq!(
+        store
+            .check_password("nobody", "correct horse battery")
+            .await
+            .expect("check"),
+        None
+    );
+    // The password is not in the database, only an argon2id hash.
+    let row = sqlx::query("SELECT password_hash FROM users WHERE name = 'claire'")
+        .fetch_one(store.pool())
+        .await
+        .expect("row");
+    let stored: String = sqlx::Row::try_get(&row, 0).expect("hash");
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    assert!(!stored.contains("correct horse"));
+
+    store
+        .set_membership("admin", user, org, Role::Assessor)
+        .await
+        .expect("member");
+    store
+        .set_membership("admin", user, other, Role::Viewer)
+        .await
+        .expect("member");
+    store
+        .set_membership("admin", user, other, Role::Auditor)
+        .await
+        .expect("role changed");
+    assert_eq!(
+        store.memberships(user).await.expect("memberships"),
+        vec![(org, Role::Assessor), (other, Role::Auditor)]
+    );
+
+    let (grant, secret) = store
+        .create_api_token("claire", org, Role::Editor, "CI pipeline")
+        .await
+        .expect("token");
+    assert!(secret.starts_with("smm_") && secret.len() == 68);
+    assert_eq!(
+        store.check_api_token(&secret).await.expect("check"),
+        Some(grant.clone())
+    );
+    assert_eq!(grant.organization, org);
+    assert_eq!(
+        store.check_api_token("smm_0000").await.expect("check"),
+        None
+    );
+    let rows = sqlx::query("SELECT token_hash FROM api_tokens")
+        .fetch_all(store.pool())
+        .await
+        .expect("rows");
+    let kept: String = sqlx::Row::try_get(&rows[0], 0).expect("hash");
+    assert_ne!(kept, secret);
+    assert!(store.verify_audit().await.expect("audit").intact());
+}
+
 on_both!(
     documents_round_trip_and_every_change_is_a_version_on_both,
     documents_round_trip_and_every_change_is_a_version
@@ -306,4 +399,8 @@ on_both!(
 on_both!(
     concurrent_writers_keep_every_version_and_the_chain_on_both,
     concurrent_writers_keep_every_version_and_the_chain
+);
+on_both!(
+    users_roles_and_tokens_keep_only_hashes_on_both,
+    users_roles_and_tokens_keep_only_hashes
 );

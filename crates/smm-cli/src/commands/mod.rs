@@ -1,5 +1,6 @@
 //! One module per command; each returns data to the output module or a [`Failure`].
 
+pub mod admin;
 pub mod audit;
 pub mod catalog;
 pub mod cert;

@@ -1,0 +1,331 @@
+//! People and machines: users with argon2id password hashes, their role in each organization, and
+//! API tokens for CI scoped to one organization and role. Secrets are never stored: passwords as
+//! argon2id hashes, tokens as SHA-256 (they are long random strings, so a fast hash is enough).
+
+use std::str::FromStr;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand_core::{OsRng, RngCore};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::store::{append_audit, non_empty, now};
+use crate::{OrganizationId, Store, StoreError};
+
+/// What a member of an organization may do (the matrix is in docs/permissions.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Everything, including members, tokens and grants.
+    Owner,
+    /// Assesses: writes assessments and evidence, issues certificates.
+    Assessor,
+    /// Writes targets and assessments.
+    Editor,
+    /// Reads.
+    Viewer,
+    /// Reads, including the audit log.
+    Auditor,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Assessor,
+        Role::Editor,
+        Role::Viewer,
+        Role::Auditor,
+    ];
+
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Assessor => "assessor",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+            Role::Auditor => "auditor",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Role, StoreError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "unknown role `{s}`: expected owner, assessor, editor, viewer or auditor"
+                ))
+            })
+    }
+}
+
+/// A user's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct UserId(pub i64);
+
+/// What an API token grants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TokenGrant {
+    /// The token's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// The one organization it acts for.
+    pub organization: OrganizationId,
+    /// With this role.
+    pub role: Role,
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A hash to verify against when the user does not exist, so a login for an unknown name takes as
+/// long as one with a wrong password (no user enumeration by timing).
+fn dummy_hash() -> String {
+    hash_password("not a real password, only for timing").unwrap_or_default()
+}
+
+fn hash_password(password: &str) -> Result<String, StoreError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))
+}
+
+fn token_hash(secret: &str) -> String {
+    smm_core::digest::sha256_hex(secret.as_bytes())
+}
+
+impl Store {
+    /// Creates a user with a password (at least [`MIN_PASSWORD_CHARS`] characters).
+    pub async fn create_user(
+        &self,
+        actor: &str,
+        name: &str,
+        password: &str,
+    ) -> Result<UserId, StoreError> {
+        let name = non_empty(name, "user name")?;
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "the password must have at least {MIN_PASSWORD_CHARS} characters"
+            )));
+        }
+        let hash = hash_password(password)?;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        if sqlx::query("SELECT id FROM users WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Exists(format!("user `{name}`")));
+        }
+        let row = sqlx::query(
+            "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(&hash)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        append_audit(
+            &mut tx,
+            actor,
+            "user.create",
+            &format!("user/{id}"),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(UserId(id))
+    }
+
+    /// The user, if the name and password match; the same work is done for an unknown name.
+    pub async fn check_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<UserId>, StoreError> {
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE name = $1")
+            .bind(name.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        let (id, stored) = match row {
+            Some(r) => (Some(r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?),
+            None => (None, dummy_hash()),
+        };
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| StoreError::Invalid(format!("stored password hash is unreadable: {e}")))?;
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        Ok(id.filter(|_| ok).map(UserId))
+    }
+
+    /// Gives a user a role in an organization (replacing any role it had there).
+    pub async fn set_membership(
+        &self,
+        actor: &str,
+        user: UserId,
+        org: OrganizationId,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        for (table, id, what) in [
+            ("users", user.0, "user"),
+            ("organizations", org.0, "organization"),
+        ] {
+            if sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_none()
+            {
+                return Err(StoreError::NotFound(format!("{what} {id}")));
+            }
+        }
+        sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2")
+            .bind(user.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO memberships (user_id, organization_id, role) VALUES ($1, $2, $3)")
+            .bind(user.0)
+            .bind(org.0)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            &format!("membership.set.{}", role.as_str()),
+            &format!("organization/{}/user/{}", org.0, user.0),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The organizations a user belongs to, with the role in each.
+    pub async fn memberships(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<(OrganizationId, Role)>, StoreError> {
+        let rows = sqlx::query("SELECT organization_id, role FROM memberships WHERE user_id = $1 ORDER BY organization_id")
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    OrganizationId(r.try_get(0)?),
+                    r.try_get::<String, _>(1)?.parse()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Creates an API token for one organization and role; returns it once (only its hash is
+    /// kept).
+    pub async fn create_api_token(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        role: Role,
+        name: &str,
+    ) -> Result<(TokenGrant, String), StoreError> {
+        let name = non_empty(name, "token name")?;
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        let secret = format!(
+            "smm_{}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        if sqlx::query("SELECT id FROM organizations WHERE id = $1")
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound(format!("organization {}", org.0)));
+        }
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (organization_id, role, name, token_hash, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(role.as_str())
+        .bind(name)
+        .bind(token_hash(&secret))
+        .bind(actor)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        append_audit(
+            &mut tx,
+            actor,
+            "token.create",
+            &format!("organization/{}/token/{id}", org.0),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((
+            TokenGrant {
+                id,
+                name: name.to_string(),
+                organization: org,
+                role,
+            },
+            secret,
+        ))
+    }
+
+    /// An organization by name.
+    pub async fn organization_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<OrganizationId>, StoreError> {
+        let row = sqlx::query("SELECT id FROM organizations WHERE name = $1")
+            .bind(name.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(OrganizationId(r.try_get(0)?))).transpose()
+    }
+
+    /// What a presented API token grants, if it is one of ours.
+    pub async fn check_api_token(&self, secret: &str) -> Result<Option<TokenGrant>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, organization_id, role FROM api_tokens WHERE token_hash = $1",
+        )
+        .bind(token_hash(secret.trim()))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(TokenGrant {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                organization: OrganizationId(r.try_get(2)?),
+                role: r.try_get::<String, _>(3)?.parse()?,
+            })
+        })
+        .transpose()
+    }
+}
