@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod actions;
+pub mod calendar;
 pub mod catalog;
 pub mod compare;
 pub mod current;

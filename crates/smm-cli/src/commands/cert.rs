@@ -10,11 +10,12 @@ use smm_core::document::Date;
 use smm_core::{content_digest, parse_assessment, parse_target, Catalog};
 
 use crate::cli::{CertAction, KeyAction};
-use crate::clock::{three_years_after, today};
+use crate::clock::today;
 use crate::failure::{Failure, Problem};
 use crate::input::{load_assessment, load_target, read_source};
 use crate::output::{self, styled, HEADER, MET, UNDER};
 use crate::write::{write_atomically, write_secret};
+use smm_core::calendar::three_years_after;
 
 /// Runs `smm key ...` (no catalog needed).
 pub fn key(action: &KeyAction) -> Result<(), Failure> {
