@@ -4,7 +4,7 @@
 
 use smm_core::{Level, Scope};
 
-use super::style::{self, Font, Key, INK, MARGIN, MUTED, TARGET};
+use super::style::{self, Font, Key, MARGIN, MUTED, TARGET};
 use crate::model::{ChartData, ChartItem, Granularity};
 use crate::svg::{escape, num};
 
@@ -238,40 +238,20 @@ fn row(p: &str, item: &ChartItem, y: f64, rows: &Rows) -> String {
     out
 }
 
-/// A bar of `level` for a series, with its value label after it; comprehensiveness 0 is a tick.
+/// A bar of `level` for a series, with its value label after it.
 fn one_bar(p: &str, series: &str, level: Level, label: &str, y: f64, h: f64) -> String {
     let colour = if series == "target" {
         TARGET
     } else {
         style::CURRENT
     };
-    let length = f64::from(level.comprehensiveness.value()) * UNIT;
-    let mut out = if length > 0.0 {
-        format!(
-            "<rect class=\"bar {series}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\" stroke=\"{colour}\" stroke-width=\"1.5\"/>\n",
-            num(PLOT_X),
-            num(y),
-            num(length),
-            num(h),
-            escape(&style::pattern_id(p, series, level.scope))
-        )
-    } else {
-        format!(
-            "<line class=\"bar {series}\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{colour}\" stroke-width=\"4\"/>\n",
-            num(y),
-            num(y + h),
-            x = num(PLOT_X + 2.0)
-        )
+    let geometry = style::BarGeometry {
+        x0: PLOT_X,
+        unit: UNIT,
+        height: h,
+        label_size: 11.5,
     };
-    out.push_str(&style::text(
-        PLOT_X + length.max(4.0) + 6.0,
-        y + h / 2.0 + 4.0,
-        11.5,
-        "start",
-        &format!("fill=\"{INK}\""),
-        label,
-    ));
-    out
+    style::level_bar(p, series, colour, level, label, y, geometry)
 }
 
 /// The legend: series, scope patterns, status.

@@ -6,7 +6,7 @@
 use smm_core::compare::{Comparison, PracticeComparison, Relation};
 use smm_core::{Catalog, Comprehensiveness, Level, Scope};
 
-use super::style::{self, Font, Key, CURRENT, INK, MARGIN, MUTED, TARGET};
+use super::style::{self, Font, Key, CURRENT, MARGIN, MUTED, TARGET};
 use crate::model::{ChartData, ChartItem, Granularity};
 use crate::svg::{escape, num};
 
@@ -301,37 +301,17 @@ fn row(p: &str, c: &PracticeComparison, y: f64) -> String {
     out
 }
 
-/// A bar of `level` for series `a` or `b`, hatched by scope, with its value after it; level 0
-/// is a tick so that "none" is still visibly drawn.
+/// A bar of `level` for series `a` or `b`, with its value after it.
 fn one_bar(p: &str, series: &str, level: Level, y: f64) -> String {
     let colour = if series == "a" { TARGET } else { CURRENT };
-    let length = f64::from(level.comprehensiveness.value()) * UNIT;
-    let mut out = if length > 0.0 {
-        format!(
-            "<rect class=\"bar {series}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\" stroke=\"{colour}\" stroke-width=\"1.5\"/>\n",
-            num(PLOT_X),
-            num(y),
-            num(length),
-            num(BAR_H),
-            escape(&style::pattern_id(p, series, level.scope))
-        )
-    } else {
-        format!(
-            "<line class=\"bar {series}\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{colour}\" stroke-width=\"4\"/>\n",
-            num(y),
-            num(y + BAR_H),
-            x = num(PLOT_X + 2.0)
-        )
+    let geometry = style::BarGeometry {
+        x0: PLOT_X,
+        unit: UNIT,
+        height: BAR_H,
+        label_size: 11.0,
     };
-    out.push_str(&style::text(
-        PLOT_X + length.max(4.0) + 6.0,
-        y + BAR_H / 2.0 + 4.0,
-        11.0,
-        "start",
-        &format!("fill=\"{INK}\""),
-        &format!("{} {}", series.to_uppercase(), level),
-    ));
-    out
+    let label = format!("{} {}", series.to_uppercase(), level);
+    style::level_bar(p, series, colour, level, &label, y, geometry)
 }
 
 /// The legend: which bar is which profile, the scope hatching, the relations and the status.

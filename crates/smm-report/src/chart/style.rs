@@ -6,7 +6,7 @@
 //! denser from General to System, status is a symbol and a word).
 
 use smm_core::gap::Status;
-use smm_core::Scope;
+use smm_core::{Level, Scope};
 
 use crate::model::{ChartData, Granularity};
 use crate::svg::{escape, num};
@@ -461,4 +461,57 @@ pub fn legend(x: f64, y: f64, max_width: f64, keys: &[Key]) -> (String, f64) {
     }
     out.push_str("</g>\n");
     (out, cy + ROW - y)
+}
+
+/// Where and how a chart draws its level bars.
+#[derive(Clone, Copy, Debug)]
+pub struct BarGeometry {
+    /// The x of comprehensiveness 0.
+    pub x0: f64,
+    /// Width of one comprehensiveness level.
+    pub unit: f64,
+    /// Bar height.
+    pub height: f64,
+    /// Font size of the value label.
+    pub label_size: f64,
+}
+
+/// One bar of `level`: hatched by scope (pattern of `series`), outlined in `colour`, with `label`
+/// after it. Comprehensiveness 0 is drawn as a tick, so "none" is still visibly there.
+pub fn level_bar(
+    prefix: &str,
+    series: &str,
+    colour: &str,
+    level: Level,
+    label: &str,
+    y: f64,
+    g: BarGeometry,
+) -> String {
+    let length = f64::from(level.comprehensiveness.value()) * g.unit;
+    let mut out = if length > 0.0 {
+        format!(
+            "<rect class=\"bar {series}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\" stroke=\"{colour}\" stroke-width=\"1.5\"/>\n",
+            num(g.x0),
+            num(y),
+            num(length),
+            num(g.height),
+            escape(&pattern_id(prefix, series, level.scope))
+        )
+    } else {
+        format!(
+            "<line class=\"bar {series}\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{colour}\" stroke-width=\"4\"/>\n",
+            num(y),
+            num(y + g.height),
+            x = num(g.x0 + 2.0)
+        )
+    };
+    out.push_str(&text(
+        g.x0 + length.max(4.0) + 6.0,
+        y + g.height / 2.0 + 4.0,
+        g.label_size,
+        "start",
+        &format!("fill=\"{INK}\""),
+        label,
+    ));
+    out
 }
