@@ -10,7 +10,7 @@ use rand_core::{OsRng, RngCore};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::store::{append_audit, non_empty, now};
+use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{OrganizationId, Store, StoreError};
 
 /// What a member of an organization may do (the matrix is in docs/permissions.md).
@@ -120,14 +120,7 @@ impl Store {
         let hash = hash_password(password)?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        if sqlx::query("SELECT id FROM users WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::Exists(format!("user `{name}`")));
-        }
+        name_free(&mut tx, "users", name, None, "user").await?;
         let row = sqlx::query(
             "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -182,19 +175,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        for (table, id, what) in [
-            ("users", user.0, "user"),
-            ("organizations", org.0, "organization"),
-        ] {
-            if sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_none()
-            {
-                return Err(StoreError::NotFound(format!("{what} {id}")));
-            }
-        }
+        require_row(&mut tx, "users", user.0, "user").await?;
+        require_row(&mut tx, "organizations", org.0, "organization").await?;
         sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2")
             .bind(user.0)
             .bind(org.0)
@@ -256,14 +238,7 @@ impl Store {
         );
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        if sqlx::query("SELECT id FROM organizations WHERE id = $1")
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound(format!("organization {}", org.0)));
-        }
+        require_row(&mut tx, "organizations", org.0, "organization").await?;
         let row = sqlx::query(
             "INSERT INTO api_tokens (organization_id, role, name, token_hash, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -178,13 +178,7 @@ impl Store {
         let name = non_empty(name, "organization name")?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("SELECT id FROM organizations WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::Exists(format!("organization `{name}`")));
-        }
+        name_free(&mut tx, "organizations", name, None, "organization").await?;
         let row = sqlx::query(
             "INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id",
         )
@@ -216,21 +210,8 @@ impl Store {
         let name = non_empty(name, "system name")?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        let org_exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if org_exists.is_none() {
-            return Err(StoreError::NotFound(format!("organization {}", org.0)));
-        }
-        let taken = sqlx::query("SELECT id FROM systems WHERE organization_id = $1 AND name = $2")
-            .bind(org.0)
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::Exists(format!("system `{name}`")));
-        }
+        require_row(&mut tx, "organizations", org.0, "organization").await?;
+        name_free(&mut tx, "systems", name, Some(org), "system").await?;
         let row = sqlx::query(
             "INSERT INTO systems (organization_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -593,6 +574,56 @@ async fn insert_version(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Fails with [`StoreError::NotFound`] unless `table` (one of ours, never user input) has a row
+/// with this id.
+pub(crate) async fn require_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &'static str,
+    id: i64,
+    what: &str,
+) -> Result<(), StoreError> {
+    let row = sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match row {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound(format!("{what} {id}"))),
+    }
+}
+
+/// Fails with [`StoreError::Exists`] if `table` (one of ours) already has `name`, within the
+/// organization when one is given.
+pub(crate) async fn name_free(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &'static str,
+    name: &str,
+    org: Option<OrganizationId>,
+    what: &str,
+) -> Result<(), StoreError> {
+    let row = match org {
+        Some(org) => {
+            sqlx::query(&format!(
+                "SELECT id FROM {table} WHERE name = $1 AND organization_id = $2"
+            ))
+            .bind(name)
+            .bind(org.0)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!("SELECT id FROM {table} WHERE name = $1"))
+                .bind(name)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
+    match row {
+        Some(_) => Err(StoreError::Exists(format!("{what} `{name}`"))),
+        None => Ok(()),
+    }
 }
 
 pub(crate) async fn append_audit(
