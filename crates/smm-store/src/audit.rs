@@ -17,6 +17,9 @@ pub struct AuditEntry {
     pub at: String,
     /// Who (a user name, or `token:<name>` for an API token).
     pub actor: String,
+    /// The organization whose data changed, if the change belongs to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<i64>,
     /// What was done, e.g. `document.update`.
     pub action: String,
     /// On what, e.g. `document/12`.
@@ -40,6 +43,9 @@ impl AuditEntry {
             seq: i64,
             at: &'a str,
             actor: &'a str,
+            // Entries without an organization hash as they did before the field existed.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            organization: Option<i64>,
             action: &'a str,
             object: &'a str,
             before_hash: &'a Option<String>,
@@ -50,6 +56,7 @@ impl AuditEntry {
             seq: self.seq,
             at: &self.at,
             actor: &self.actor,
+            organization: self.organization,
             action: &self.action,
             object: &self.object,
             before_hash: &self.before_hash,
@@ -119,6 +126,7 @@ mod tests {
                     seq,
                     at: format!("2026-11-23T10:00:{seq:02}Z"),
                     actor: "claire".to_string(),
+                    organization: (seq % 2 == 0).then_some(7),
                     action: "document.update".to_string(),
                     object: format!("document/{seq}"),
                     before_hash: None,

@@ -133,6 +133,7 @@ impl Store {
         append_audit(
             &mut tx,
             actor,
+            None,
             "user.create",
             &format!("user/{id}"),
             None,
@@ -191,6 +192,7 @@ impl Store {
         append_audit(
             &mut tx,
             actor,
+            Some(org),
             &format!("membership.set.{}", role.as_str()),
             &format!("organization/{}/user/{}", org.0, user.0),
             None,
@@ -255,6 +257,7 @@ impl Store {
         append_audit(
             &mut tx,
             actor,
+            Some(org),
             "token.create",
             &format!("organization/{}/token/{id}", org.0),
             None,

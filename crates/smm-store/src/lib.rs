@@ -14,13 +14,19 @@
 //!   is "not found", never returned.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod certificates;
 mod evidence;
+pub mod session;
 mod store;
+pub mod summary;
 
+pub use access::{DocumentInfo, Grant, Page, PortfolioRow, SystemInfo, SystemKind};
 pub use audit::{AuditEntry, AuditReport};
 pub use auth::{Role, TokenGrant, UserId};
+pub use certificates::CertificateRecord;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,

@@ -13,6 +13,7 @@ use smm_core::{content_digest, parse_document, Document};
 
 use crate::audit::{verify_chain, AuditEntry, AuditReport, GENESIS};
 use crate::evidence::EvidenceType;
+use crate::summary::summarize;
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -44,7 +45,8 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    fn as_str(self) -> &'static str {
+    /// The word stored and shown (the document's `kind`).
+    pub fn as_str(self) -> &'static str {
         match self {
             DocumentKind::TargetProfile => "TargetProfile",
             DocumentKind::Assessment => "Assessment",
@@ -190,6 +192,7 @@ impl Store {
         append_audit(
             &mut tx,
             actor,
+            Some(OrganizationId(id)),
             "organization.create",
             &format!("organization/{id}"),
             None,
@@ -207,31 +210,8 @@ impl Store {
         org: OrganizationId,
         name: &str,
     ) -> Result<SystemId, StoreError> {
-        let name = non_empty(name, "system name")?;
-        let _guard = self.writes.lock().await;
-        let mut tx = self.begin_write().await?;
-        require_row(&mut tx, "organizations", org.0, "organization").await?;
-        name_free(&mut tx, "systems", name, Some(org), "system").await?;
-        let row = sqlx::query(
-            "INSERT INTO systems (organization_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(name)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get(0)?;
-        append_audit(
-            &mut tx,
-            actor,
-            "system.create",
-            &format!("system/{id}"),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(SystemId(id))
+        self.create_system_of_kind(actor, org, name, crate::SystemKind::System, None)
+            .await
     }
 
     /// Stores a new document (version 1) in a system of the organization.
@@ -242,7 +222,7 @@ impl Store {
         system: SystemId,
         body: &str,
     ) -> Result<StoredDocument, StoreError> {
-        let (kind, sha256) = check_document(body)?;
+        let (kind, sha256, summary) = check_document(body)?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let owned = sqlx::query("SELECT id FROM systems WHERE id = $1 AND organization_id = $2")
@@ -255,12 +235,13 @@ impl Store {
         }
         let created = now();
         let row = sqlx::query(
-            "INSERT INTO documents (organization_id, system_id, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(org.0)
         .bind(system.0)
         .bind(kind.as_str())
         .bind(&created)
+        .bind(summary)
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
@@ -268,6 +249,7 @@ impl Store {
         append_audit(
             &mut tx,
             actor,
+            Some(org),
             "document.create",
             &format!("document/{id}"),
             None,
@@ -297,7 +279,7 @@ impl Store {
         if_version: i64,
         body: &str,
     ) -> Result<StoredDocument, StoreError> {
-        let (kind, sha256) = check_document(body)?;
+        let (kind, sha256, summary) = check_document(body)?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -330,9 +312,15 @@ impl Store {
         let created = now();
         let version = current + 1;
         insert_version(&mut tx, id.0, version, &sha256, body, actor, &created).await?;
+        sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
+            .bind(summary)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         append_audit(
             &mut tx,
             actor,
+            Some(org),
             "document.update",
             &format!("document/{}", id.0),
             Some(&before),
@@ -452,6 +440,7 @@ impl Store {
             append_audit(
                 &mut tx,
                 actor,
+                Some(org),
                 "evidence.upload",
                 &format!("evidence/{sha256}"),
                 None,
@@ -483,26 +472,12 @@ impl Store {
     /// The whole audit log, in order.
     pub async fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash \
+            "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id \
              FROM audit_log ORDER BY seq",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    action: r.try_get(3)?,
-                    object: r.try_get(4)?,
-                    before_hash: r.try_get(5)?,
-                    after_hash: r.try_get(6)?,
-                    prev_hash: r.try_get(7)?,
-                    hash: r.try_get(8)?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_from).collect()
     }
 
     /// Checks the audit log's chain.
@@ -538,18 +513,19 @@ pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreE
     }
 }
 
-/// Parses a document as the CLI would, and returns its kind and content digest.
-fn check_document(body: &str) -> Result<(DocumentKind, String), StoreError> {
-    match parse_document(body) {
-        Ok(Document::TargetProfile(t)) => {
-            Ok((DocumentKind::TargetProfile, content_digest(t.as_ref())))
+/// Parses a document as the CLI would, and returns its kind, content digest and summary.
+fn check_document(body: &str) -> Result<(DocumentKind, String, Option<String>), StoreError> {
+    let document = parse_document(body).map_err(|d| StoreError::Invalid(d.to_string()))?;
+    let (kind, digest) = match &document {
+        Document::TargetProfile(t) => (DocumentKind::TargetProfile, content_digest(t.as_ref())),
+        Document::Assessment(a) => (DocumentKind::Assessment, content_digest(a.as_ref())),
+        _ => {
+            return Err(StoreError::Invalid(
+                "only TargetProfile and Assessment documents are stored".to_string(),
+            ))
         }
-        Ok(Document::Assessment(a)) => Ok((DocumentKind::Assessment, content_digest(a.as_ref()))),
-        Ok(_) => Err(StoreError::Invalid(
-            "only TargetProfile and Assessment documents are stored".to_string(),
-        )),
-        Err(d) => Err(StoreError::Invalid(d.to_string())),
-    }
+    };
+    Ok((kind, digest, summarize(&document)))
 }
 
 async fn insert_version(
@@ -629,6 +605,7 @@ pub(crate) async fn name_free(
 pub(crate) async fn append_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: &str,
+    org: Option<OrganizationId>,
     action: &str,
     object: &str,
     before: Option<&str>,
@@ -645,6 +622,7 @@ pub(crate) async fn append_audit(
         seq,
         at: now(),
         actor: actor.to_string(),
+        organization: org.map(|o| o.0),
         action: action.to_string(),
         object: object.to_string(),
         before_hash: before.map(str::to_string),
@@ -654,8 +632,8 @@ pub(crate) async fn append_audit(
     };
     entry.hash = entry.expected_hash();
     sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(entry.seq)
     .bind(&entry.at)
@@ -666,9 +644,27 @@ pub(crate) async fn append_audit(
     .bind(entry.after_hash.clone())
     .bind(&entry.prev_hash)
     .bind(&entry.hash)
+    .bind(entry.organization)
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// An audit entry from a row of `seq, at, actor, action, object, before_hash, after_hash,
+/// prev_hash, hash, organization_id`.
+pub(crate) fn audit_from(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        seq: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        action: r.try_get(3)?,
+        object: r.try_get(4)?,
+        before_hash: r.try_get(5)?,
+        after_hash: r.try_get(6)?,
+        prev_hash: r.try_get(7)?,
+        hash: r.try_get(8)?,
+        organization: r.try_get(9)?,
+    })
 }
 
 /// Now, as RFC 3339 UTC with milliseconds.

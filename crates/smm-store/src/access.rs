@@ -1,0 +1,496 @@
+//! What the server needs to decide who may see what, and to list things a page at a time:
+//! systems and products with their owning organization, grants of a system to an assessor
+//! organization, document listings, the portfolio and the audit log of one organization.
+//!
+//! These reads take ids, not the caller's organization: the server resolves an object to its
+//! owner first and checks the caller's role against it (smm-server's `authz`), then reads.
+
+use std::str::FromStr;
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::store::{append_audit, name_free, non_empty, now, require_row};
+use crate::{
+    AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, SystemId,
+};
+
+/// A system of interest or a product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SystemKind {
+    /// A system (a plant, a building, a fleet).
+    System,
+    /// A product, possibly of a product line.
+    Product,
+}
+
+impl SystemKind {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SystemKind::System => "system",
+            SystemKind::Product => "product",
+        }
+    }
+}
+
+impl FromStr for SystemKind {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "system" => Ok(SystemKind::System),
+            "product" => Ok(SystemKind::Product),
+            other => Err(StoreError::Invalid(format!(
+                "unknown kind `{other}`: expected system or product"
+            ))),
+        }
+    }
+}
+
+/// A system or product, with the organization that owns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SystemInfo {
+    /// Its id.
+    pub id: SystemId,
+    /// The owning organization.
+    pub organization: OrganizationId,
+    /// Its name, unique in the organization.
+    pub name: String,
+    /// System or product.
+    pub kind: SystemKind,
+    /// The product line, for products that belong to one.
+    pub line: Option<String>,
+    /// When it was created.
+    pub created_at: String,
+}
+
+/// A document without its body, as lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentInfo {
+    /// Its id.
+    pub id: DocumentId,
+    /// Its system.
+    pub system: SystemId,
+    /// Its kind.
+    pub kind: DocumentKind,
+    /// The latest version.
+    pub version: i64,
+    /// The latest version's content digest.
+    pub sha256: String,
+    /// Who wrote the latest version.
+    pub author: String,
+    /// When the latest version was written.
+    pub updated_at: String,
+}
+
+/// An organization's access to another organization's system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    /// The system.
+    pub system: SystemId,
+    /// The organization given access.
+    pub organization: OrganizationId,
+    /// Its name.
+    pub organization_name: String,
+    /// What its assessors may do there: `assessor` or `viewer`.
+    pub role: Role,
+    /// Who granted it.
+    pub granted_by: String,
+}
+
+/// One row of the portfolio: a system with the summaries of its latest target and assessment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortfolioRow {
+    /// The system.
+    pub system: SystemInfo,
+    /// Its latest target profile, with its summary.
+    pub target: Option<(DocumentId, Option<String>)>,
+    /// Its latest assessment, with its summary.
+    pub assessment: Option<(DocumentId, Option<String>)>,
+}
+
+/// A page of a list: at most `limit` items after the id `after`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Only items whose id (or sequence number) is greater.
+    pub after: i64,
+    /// At most this many (1 to 500).
+    pub limit: i64,
+}
+
+impl Page {
+    /// The largest page.
+    pub const MAX_LIMIT: i64 = 500;
+
+    /// A page, with the limit clamped to 1..=[`Page::MAX_LIMIT`].
+    pub fn new(after: i64, limit: i64) -> Page {
+        Page {
+            after,
+            limit: limit.clamp(1, Page::MAX_LIMIT),
+        }
+    }
+}
+
+fn system_from(r: &sqlx::any::AnyRow) -> Result<SystemInfo, StoreError> {
+    Ok(SystemInfo {
+        id: SystemId(r.try_get(0)?),
+        organization: OrganizationId(r.try_get(1)?),
+        name: r.try_get(2)?,
+        kind: r.try_get::<String, _>(3)?.parse()?,
+        line: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+    })
+}
+
+const SYSTEM_COLUMNS: &str = "s.id, s.organization_id, s.name, s.kind, s.line, s.created_at";
+
+impl Store {
+    /// Creates a system or a product (optionally of a product line) in an organization.
+    pub async fn create_system_of_kind(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        name: &str,
+        kind: SystemKind,
+        line: Option<&str>,
+    ) -> Result<SystemId, StoreError> {
+        let name = non_empty(name, "system name")?;
+        let line = line.map(|l| non_empty(l, "product line")).transpose()?;
+        if line.is_some() && kind != SystemKind::Product {
+            return Err(StoreError::Invalid(
+                "only a product belongs to a product line".to_string(),
+            ));
+        }
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        require_row(&mut tx, "organizations", org.0, "organization").await?;
+        name_free(&mut tx, "systems", name, Some(org), "system").await?;
+        let row = sqlx::query(
+            "INSERT INTO systems (organization_id, name, created_at, kind, line) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(name)
+        .bind(now())
+        .bind(kind.as_str())
+        .bind(line)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get(0)?;
+        append_audit(
+            &mut tx,
+            actor,
+            Some(org),
+            &format!("{}.create", kind.as_str()),
+            &format!("system/{id}"),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SystemId(id))
+    }
+
+    /// A system by id, whoever owns it (the caller checks access).
+    pub async fn system(&self, id: SystemId) -> Result<SystemInfo, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {SYSTEM_COLUMNS} FROM systems s WHERE s.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("system {}", id.0)))?;
+        system_from(&row)
+    }
+
+    /// The systems an organization may see: its own and those granted to it, filtered by kind
+    /// and by a part of the name, a page at a time (by id).
+    pub async fn systems(
+        &self,
+        org: OrganizationId,
+        kind: Option<SystemKind>,
+        name_contains: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<SystemInfo>, StoreError> {
+        let pattern = name_contains.map(|n| {
+            format!(
+                "%{}%",
+                n.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+        let rows = sqlx::query(&format!(
+            "SELECT {SYSTEM_COLUMNS} FROM systems s \
+             WHERE (s.organization_id = $1 OR EXISTS \
+                    (SELECT 1 FROM grants g WHERE g.system_id = s.id AND g.organization_id = $2)) \
+               AND ($3 = '' OR s.kind = $4) \
+               AND ($5 = '' OR LOWER(s.name) LIKE LOWER($6) ESCAPE '\\') \
+               AND s.id > $7 ORDER BY s.id LIMIT $8"
+        ))
+        .bind(org.0)
+        .bind(org.0)
+        .bind(kind.map_or("", SystemKind::as_str))
+        .bind(kind.map_or("", SystemKind::as_str))
+        .bind(pattern.clone().unwrap_or_default())
+        .bind(pattern.unwrap_or_default())
+        .bind(page.after)
+        .bind(page.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(system_from).collect()
+    }
+
+    /// The organization and system a document belongs to, whoever owns it (the caller checks
+    /// access before reading the document itself).
+    pub async fn document_owner(
+        &self,
+        id: DocumentId,
+    ) -> Result<(OrganizationId, SystemId, DocumentKind), StoreError> {
+        let row =
+            sqlx::query("SELECT organization_id, system_id, kind FROM documents WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
+        Ok((
+            OrganizationId(row.try_get(0)?),
+            SystemId(row.try_get(1)?),
+            row.try_get::<String, _>(2)?.parse()?,
+        ))
+    }
+
+    /// A system's documents of one kind, newest first when `page.after` is 0 … by id ascending.
+    pub async fn documents(
+        &self,
+        system: SystemId,
+        kind: DocumentKind,
+        page: Page,
+    ) -> Result<Vec<DocumentInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id, v.version, v.sha256, v.author, v.created_at FROM documents d \
+             JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.system_id = $1 AND d.kind = $2 AND d.id > $3 \
+               AND v.version = (SELECT MAX(version) FROM document_versions WHERE document_id = d.id) \
+             ORDER BY d.id LIMIT $4",
+        )
+        .bind(system.0)
+        .bind(kind.as_str())
+        .bind(page.after)
+        .bind(page.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DocumentInfo {
+                    id: DocumentId(r.try_get(0)?),
+                    system,
+                    kind,
+                    version: r.try_get(1)?,
+                    sha256: r.try_get(2)?,
+                    author: r.try_get(3)?,
+                    updated_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The latest document of a kind in a system, if any.
+    pub async fn latest_document(
+        &self,
+        system: SystemId,
+        kind: DocumentKind,
+    ) -> Result<Option<DocumentId>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id FROM documents WHERE system_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(system.0)
+        .bind(kind.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok(DocumentId(r.try_get(0)?))).transpose()
+    }
+
+    /// Gives an organization access to a system (replacing an earlier grant to it).
+    pub async fn grant(
+        &self,
+        actor: &str,
+        system: SystemId,
+        grantee: OrganizationId,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        if !matches!(role, Role::Assessor | Role::Viewer) {
+            return Err(StoreError::Invalid(format!(
+                "a grant gives `assessor` or `viewer`, not `{}`",
+                role.as_str()
+            )));
+        }
+        let owner = self.system(system).await?.organization;
+        if owner == grantee {
+            return Err(StoreError::Invalid(
+                "an organization already has access to its own systems".to_string(),
+            ));
+        }
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        require_row(&mut tx, "organizations", grantee.0, "organization").await?;
+        sqlx::query("DELETE FROM grants WHERE system_id = $1 AND organization_id = $2")
+            .bind(system.0)
+            .bind(grantee.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO grants (system_id, organization_id, role, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(system.0)
+        .bind(grantee.0)
+        .bind(role.as_str())
+        .bind(actor)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            Some(owner),
+            &format!("grant.set.{}", role.as_str()),
+            &format!("system/{}/organization/{}", system.0, grantee.0),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes an organization's access to a system away.
+    pub async fn revoke_grant(
+        &self,
+        actor: &str,
+        system: SystemId,
+        grantee: OrganizationId,
+    ) -> Result<(), StoreError> {
+        let owner = self.system(system).await?.organization;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let gone = sqlx::query("DELETE FROM grants WHERE system_id = $1 AND organization_id = $2")
+            .bind(system.0)
+            .bind(grantee.0)
+            .execute(&mut *tx)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "grant of system {} to organization {}",
+                system.0, grantee.0
+            )));
+        }
+        append_audit(
+            &mut tx,
+            actor,
+            Some(owner),
+            "grant.revoke",
+            &format!("system/{}/organization/{}", system.0, grantee.0),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The grants of a system.
+    pub async fn grants(&self, system: SystemId) -> Result<Vec<Grant>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT g.organization_id, o.name, g.role, g.granted_by FROM grants g \
+             JOIN organizations o ON o.id = g.organization_id WHERE g.system_id = $1 ORDER BY o.name",
+        )
+        .bind(system.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Grant {
+                    system,
+                    organization: OrganizationId(r.try_get(0)?),
+                    organization_name: r.try_get(1)?,
+                    role: r.try_get::<String, _>(2)?.parse()?,
+                    granted_by: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The role a grant gives an organization on a system, if it has one.
+    pub async fn grant_for(
+        &self,
+        system: SystemId,
+        grantee: OrganizationId,
+    ) -> Result<Option<Role>, StoreError> {
+        let row = sqlx::query("SELECT role FROM grants WHERE system_id = $1 AND organization_id = $2")
+            .bind(system.0)
+            .bind(grantee.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get::<String, _>(0)?.parse())
+            .transpose()
+    }
+
+    /// Every system of an organization (its own, not granted ones) with the summaries of its
+    /// latest target and assessment: what a portfolio roll-up needs, in one query.
+    pub async fn portfolio(&self, org: OrganizationId) -> Result<Vec<PortfolioRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SYSTEM_COLUMNS}, t.id, t.summary, a.id, a.summary FROM systems s \
+             LEFT JOIN documents t ON t.id = (SELECT MAX(id) FROM documents \
+                 WHERE system_id = s.id AND kind = 'TargetProfile') \
+             LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
+                 WHERE system_id = s.id AND kind = 'Assessment') \
+             WHERE s.organization_id = $1 ORDER BY s.id"
+        ))
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let target: Option<i64> = r.try_get(6)?;
+                let assessment: Option<i64> = r.try_get(8)?;
+                Ok(PortfolioRow {
+                    system: system_from(r)?,
+                    target: target
+                        .map(|id| Ok::<_, StoreError>((DocumentId(id), r.try_get(7)?)))
+                        .transpose()?,
+                    assessment: assessment
+                        .map(|id| Ok::<_, StoreError>((DocumentId(id), r.try_get(9)?)))
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// An organization's entries of the audit log, a page at a time (by sequence number).
+    pub async fn audit_page(
+        &self,
+        org: OrganizationId,
+        page: Page,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id \
+             FROM audit_log WHERE organization_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(org.0)
+        .bind(page.after)
+        .bind(page.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(crate::store::audit_from).collect()
+    }
+
+    /// An organization's name.
+    pub async fn organization_name(&self, org: OrganizationId) -> Result<String, StoreError> {
+        let row = sqlx::query("SELECT name FROM organizations WHERE id = $1")
+            .bind(org.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("organization {}", org.0)))?;
+        Ok(row.try_get(0)?)
+    }
+}
