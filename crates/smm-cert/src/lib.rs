@@ -20,6 +20,8 @@ pub mod verify;
 
 pub use certificate::{issue, Certificate, IssueRequest, Scope, Statement};
 pub use dsse::Envelope;
+/// The key types, so users of this crate need not depend on ed25519-dalek themselves.
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use verify::{verify, Report, VerifyInput};
 
 /// Why a key, certificate or list could not be made or read.

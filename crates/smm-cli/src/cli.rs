@@ -211,6 +211,36 @@ pub enum Command {
         #[command(subcommand)]
         action: CertAction,
     },
+    /// Run the server: the REST API (OpenAPI at /api/openapi.json) over SQLite by default, or
+    /// PostgreSQL with --database-url. Stops gracefully on SIGTERM or Ctrl-C.
+    ///
+    /// With no options it keeps everything in ./smm-data (smm.db and the certificate signing key
+    /// issuer.key, created on first start) and listens on 127.0.0.1:8080. Create the first user
+    /// with `smm admin create-user`.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+        /// Where the SQLite database and the signing key live.
+        #[arg(long, default_value = "smm-data", value_name = "DIR")]
+        data_dir: PathBuf,
+        /// The database instead: sqlite://FILE or postgres://USER@HOST/DB.
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The certificate signing key (PKCS#8 PEM; created if missing). Servers sharing a
+        /// database must share it. Default: DIR/issuer.key.
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// The issuer name written into certificates.
+        #[arg(long, default_value = "smm server", value_name = "NAME")]
+        issuer: String,
+        /// Mark session cookies Secure (set this when users reach the server over HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+        /// Log as JSON lines instead of text.
+        #[arg(long)]
+        log_json: bool,
+    },
     /// Administration of the server's store: the first owner, more users.
     Admin {
         #[command(subcommand)]

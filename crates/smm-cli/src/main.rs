@@ -35,6 +35,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Digest { file } = &cli.command {
         return commands::digest::run(file);
     }
+    if let Command::Serve {
+        listen,
+        data_dir,
+        database_url,
+        key,
+        issuer,
+        secure_cookies,
+        log_json,
+    } = &cli.command
+    {
+        return commands::serve::run(&commands::serve::Args {
+            listen: *listen,
+            data_dir,
+            database_url: database_url.as_deref(),
+            key: key.as_deref(),
+            issuer,
+            secure_cookies: *secure_cookies,
+            log_json: *log_json,
+        });
+    }
     if let Command::Admin { action } = &cli.command {
         return commands::admin::run(action);
     }
@@ -150,7 +170,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             },
         ),
         Command::Cert { action } => commands::cert::run(&catalog, &action),
-        Command::Key { .. } | Command::Audit { .. } | Command::Admin { .. } => Ok(()),
+        Command::Key { .. }
+        | Command::Audit { .. }
+        | Command::Admin { .. }
+        | Command::Serve { .. } => Ok(()),
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
         Command::Template {
             action: TemplateAction::List { json },

@@ -426,13 +426,13 @@ impl Store {
         system: SystemId,
         grantee: OrganizationId,
     ) -> Result<Option<Role>, StoreError> {
-        let row = sqlx::query("SELECT role FROM grants WHERE system_id = $1 AND organization_id = $2")
-            .bind(system.0)
-            .bind(grantee.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| r.try_get::<String, _>(0)?.parse())
-            .transpose()
+        let row =
+            sqlx::query("SELECT role FROM grants WHERE system_id = $1 AND organization_id = $2")
+                .bind(system.0)
+                .bind(grantee.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| r.try_get::<String, _>(0)?.parse()).transpose()
     }
 
     /// Every system of an organization (its own, not granted ones) with the summaries of its
@@ -492,5 +492,27 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("organization {}", org.0)))?;
         Ok(row.try_get(0)?)
+    }
+
+    /// The newest document version of a kind in a system with this content digest (how an
+    /// assessment finds the target it was made against).
+    pub async fn version_by_digest(
+        &self,
+        system: SystemId,
+        kind: DocumentKind,
+        sha256: &str,
+    ) -> Result<Option<(DocumentId, i64)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT d.id, v.version FROM documents d JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 \
+             ORDER BY d.id DESC, v.version DESC LIMIT 1",
+        )
+        .bind(system.0)
+        .bind(kind.as_str())
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((DocumentId(r.try_get(0)?), r.try_get(1)?)))
+            .transpose()
     }
 }

@@ -117,7 +117,10 @@ impl Store {
                 "the password must have at least {MIN_PASSWORD_CHARS} characters"
             )));
         }
-        let hash = hash_password(password)?;
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))??;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         name_free(&mut tx, "users", name, None, "user").await?;
@@ -158,11 +161,21 @@ impl Store {
             Some(r) => (Some(r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?),
             None => (None, dummy_hash()),
         };
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| StoreError::Invalid(format!("stored password hash is unreadable: {e}")))?;
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+        let password = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&stored)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .map_err(|e| {
+                    StoreError::Invalid(format!("stored password hash is unreadable: {e}"))
+                })
+        })
+        .await
+        .map_err(|e| StoreError::Invalid(format!("password check failed: {e}")))??;
         Ok(id.filter(|_| ok).map(UserId))
     }
 
@@ -305,5 +318,79 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// The members of an organization: id, name and role, by name.
+    pub async fn members(
+        &self,
+        org: OrganizationId,
+    ) -> Result<Vec<(UserId, String, Role)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.organization_id = $1 ORDER BY u.name",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    UserId(r.try_get(0)?),
+                    r.try_get(1)?,
+                    r.try_get::<String, _>(2)?.parse()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The API tokens of an organization (never their secrets).
+    pub async fn api_tokens(&self, org: OrganizationId) -> Result<Vec<TokenGrant>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, organization_id, role FROM api_tokens WHERE organization_id = $1 ORDER BY id",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenGrant {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    organization: OrganizationId(r.try_get(2)?),
+                    role: r.try_get::<String, _>(3)?.parse()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes an API token of an organization: it stops working at once.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &str,
+        org: OrganizationId,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let gone = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND organization_id = $2")
+            .bind(id)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("token {id}")));
+        }
+        append_audit(
+            &mut tx,
+            actor,
+            Some(org),
+            "token.revoke",
+            &format!("organization/{}/token/{id}", org.0),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -17,7 +17,9 @@ pub struct CertificateRecord {
     pub organization: OrganizationId,
     /// The certified system or product.
     pub system: SystemId,
-    /// SHA-256 of the envelope as issued (what revocation lists name).
+    /// The certificate's serial (what revocation lists name).
+    pub serial: String,
+    /// SHA-256 of the envelope as issued.
     pub sha256: String,
     /// Who issued it.
     pub issued_by: String,
@@ -37,12 +39,13 @@ fn record_from(r: &sqlx::any::AnyRow) -> Result<CertificateRecord, StoreError> {
         sha256: r.try_get(3)?,
         issued_by: r.try_get(4)?,
         created_at: r.try_get(5)?,
+        serial: r.try_get(8)?,
         revoked: reason.zip(at),
     })
 }
 
 const COLUMNS: &str = "c.id, c.organization_id, c.system_id, c.sha256, c.issued_by, c.created_at, \
-                       r.reason, r.created_at";
+                       r.reason, r.created_at, c.serial";
 
 impl Store {
     /// Keeps an issued certificate.
@@ -51,6 +54,7 @@ impl Store {
         actor: &str,
         org: OrganizationId,
         system: SystemId,
+        serial: &str,
         envelope: &str,
     ) -> Result<CertificateRecord, StoreError> {
         let sha256 = smm_core::digest::sha256_hex(envelope.as_bytes());
@@ -58,8 +62,8 @@ impl Store {
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "INSERT INTO certificates (organization_id, system_id, sha256, envelope, issued_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO certificates (organization_id, system_id, sha256, envelope, issued_by, created_at, serial) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(org.0)
         .bind(system.0)
@@ -67,6 +71,7 @@ impl Store {
         .bind(envelope)
         .bind(actor)
         .bind(&created)
+        .bind(serial)
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
@@ -85,6 +90,7 @@ impl Store {
             id,
             organization: org,
             system,
+            serial: serial.to_string(),
             sha256,
             issued_by: actor.to_string(),
             created_at: created,
@@ -102,7 +108,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("certificate {id}")))?;
-        Ok((record_from(&row)?, row.try_get(8)?))
+        Ok((record_from(&row)?, row.try_get(9)?))
     }
 
     /// A system's certificates, a page at a time.
@@ -124,10 +130,10 @@ impl Store {
         rows.iter().map(record_from).collect()
     }
 
-    /// Every revoked certificate the server issued: (envelope SHA-256, reason, when).
+    /// Every revoked certificate the server issued: (serial, reason, when).
     pub async fn revocations(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.sha256, r.reason, r.created_at FROM revocations r \
+            "SELECT c.serial, r.reason, r.created_at FROM revocations r \
              JOIN certificates c ON c.id = r.certificate_id ORDER BY r.certificate_id",
         )
         .fetch_all(&self.pool)
@@ -147,7 +153,9 @@ impl Store {
         let reason = crate::store::non_empty(reason, "reason")?;
         let (record, _) = self.certificate(id).await?;
         if record.revoked.is_some() {
-            return Err(StoreError::Exists(format!("revocation of certificate {id}")));
+            return Err(StoreError::Exists(format!(
+                "revocation of certificate {id}"
+            )));
         }
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;

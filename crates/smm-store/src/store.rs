@@ -485,6 +485,17 @@ impl Store {
         Ok(verify_chain(&self.audit_entries().await?))
     }
 
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (after the last write, on shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// The pool, for tests and tools that inspect the database directly.
     pub fn pool(&self) -> &AnyPool {
         &self.pool

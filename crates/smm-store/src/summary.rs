@@ -47,7 +47,7 @@ pub fn encode(levels: &[Level]) -> String {
 /// Summary text as levels (`None` if it is not one).
 pub fn decode(summary: &str) -> Option<Vec<Level>> {
     let bytes = summary.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     bytes

@@ -13,6 +13,7 @@ pub mod lineage;
 pub mod report;
 pub mod roadmap;
 pub mod schema;
+pub mod serve;
 pub mod show;
 pub mod target;
 pub mod template;

@@ -45,6 +45,7 @@ CREATE TABLE certificates (
     id              BIGSERIAL PRIMARY KEY,
     organization_id BIGINT NOT NULL REFERENCES organizations(id),
     system_id       BIGINT NOT NULL REFERENCES systems(id),
+    serial          TEXT NOT NULL,
     sha256          TEXT NOT NULL,
     envelope        TEXT NOT NULL,
     issued_by       TEXT NOT NULL,

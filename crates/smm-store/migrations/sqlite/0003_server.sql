@@ -45,6 +45,7 @@ CREATE TABLE certificates (
     id              INTEGER PRIMARY KEY,
     organization_id INTEGER NOT NULL REFERENCES organizations(id),
     system_id       INTEGER NOT NULL REFERENCES systems(id),
+    serial          TEXT NOT NULL,
     sha256          TEXT NOT NULL,
     envelope        TEXT NOT NULL,
     issued_by       TEXT NOT NULL,

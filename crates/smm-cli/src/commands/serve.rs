@@ -1,0 +1,111 @@
+//! `smm serve`: the server, with its data directory, logs and signals.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use smm_server::{run as run_server, Config};
+
+use crate::failure::{Failure, Problem};
+
+/// The command's arguments.
+pub struct Args<'a> {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Data directory.
+    pub data_dir: &'a Path,
+    /// Database URL, instead of the data directory's SQLite file.
+    pub database_url: Option<&'a str>,
+    /// Signing key file.
+    pub key: Option<&'a Path>,
+    /// Issuer name.
+    pub issuer: &'a str,
+    /// Secure cookies.
+    pub secure_cookies: bool,
+    /// JSON logs.
+    pub log_json: bool,
+}
+
+/// Runs the server until SIGTERM or Ctrl-C.
+pub fn run(args: &Args<'_>) -> Result<(), Failure> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SMM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+    // A second init (tests in one process) is harmless: keep the first.
+    let _ = if args.log_json {
+        logs.json().try_init()
+    } else {
+        logs.try_init()
+    };
+    let database_url = match args.database_url {
+        Some(url) => url.to_string(),
+        None => {
+            std::fs::create_dir_all(args.data_dir).map_err(|e| {
+                Problem::file(
+                    args.data_dir,
+                    format!("cannot create the data directory: {e}"),
+                )
+            })?;
+            format!("sqlite://{}", args.data_dir.join("smm.db").display())
+        }
+    };
+    let key_file: PathBuf = match args.key {
+        Some(k) => k.to_path_buf(),
+        None => args.data_dir.join("issuer.key"),
+    };
+    let config = Config {
+        listen: args.listen,
+        database_url,
+        key_file,
+        issuer: args.issuer.to_string(),
+        secure_cookies: args.secure_cookies,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Problem::file(args.data_dir, format!("cannot start: {e}")))?;
+    runtime
+        .block_on(run_server(
+            config.clone(),
+            |address| {
+                // Tests and scripts read this line to find the port.
+                println!("smm serve: listening on http://{address}");
+            },
+            stop_signal(),
+        ))
+        .map_err(|e| {
+            let place = config
+                .database_url
+                .strip_prefix("sqlite://")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("--database-url"));
+            Failure::from(Problem::file(&place, e.to_string()))
+        })
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = ctrl_c => {},
+            () = term => {},
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
+}

@@ -1,0 +1,132 @@
+//! Who may do what: the permission matrix of docs/permissions.md, as code.
+//!
+//! A caller acts in an organization with a role (a membership, or an API token's role). On a
+//! system of another organization it acts only through a grant: members who assess (owners and
+//! assessors of the grantee) get the grant's role there; everyone else of the grantee reads.
+
+use serde::Serialize;
+use smm_store::Role;
+use utoipa::ToSchema;
+
+/// Everything the API lets someone do, grouped by what it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Read systems, documents, evidence, analyses, reports and certificates.
+    Read,
+    /// Create systems and products.
+    CreateSystem,
+    /// Create or change target profiles.
+    WriteTarget,
+    /// Create or change assessments.
+    WriteAssessment,
+    /// Upload evidence.
+    UploadEvidence,
+    /// Issue certificates with the server's key.
+    IssueCertificate,
+    /// Revoke certificates.
+    RevokeCertificate,
+    /// Read the organization's audit log.
+    ReadAudit,
+    /// Add members and change their roles.
+    ManageMembers,
+    /// Create API tokens.
+    ManageTokens,
+    /// Grant other organizations access to a system.
+    ManageGrants,
+}
+
+impl Action {
+    /// Every action, in the order of the matrix.
+    pub const ALL: [Action; 11] = [
+        Action::Read,
+        Action::CreateSystem,
+        Action::WriteTarget,
+        Action::WriteAssessment,
+        Action::UploadEvidence,
+        Action::IssueCertificate,
+        Action::RevokeCertificate,
+        Action::ReadAudit,
+        Action::ManageMembers,
+        Action::ManageTokens,
+        Action::ManageGrants,
+    ];
+}
+
+/// Whether a role may do an action in its own organization.
+pub fn allowed(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::Owner => true,
+        Role::Assessor => matches!(
+            action,
+            Read | WriteAssessment | UploadEvidence | IssueCertificate | RevokeCertificate
+        ),
+        Role::Editor => matches!(
+            action,
+            Read | CreateSystem | WriteTarget | WriteAssessment | UploadEvidence
+        ),
+        Role::Viewer => action == Read,
+        Role::Auditor => matches!(action, Read | ReadAudit),
+    }
+}
+
+/// The role a member of a grantee organization has on the granted system.
+pub fn through_grant(member: Role, grant: Role) -> Role {
+    match (member, grant) {
+        (Role::Owner | Role::Assessor, Role::Assessor) => Role::Assessor,
+        _ => Role::Viewer,
+    }
+}
+
+/// The role that allows more, of two (for a user who reaches a system in two ways).
+pub fn stronger(a: Role, b: Role) -> Role {
+    let power = |r: Role| Action::ALL.iter().filter(|x| allowed(r, **x)).count();
+    if power(b) > power(a) {
+        b
+    } else {
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_owners_manage_and_only_owners_and_auditors_read_the_log() {
+        for role in Role::ALL {
+            for action in [
+                Action::ManageMembers,
+                Action::ManageTokens,
+                Action::ManageGrants,
+            ] {
+                assert_eq!(
+                    allowed(role, action),
+                    role == Role::Owner,
+                    "{role:?} {action:?}"
+                );
+            }
+            assert_eq!(
+                allowed(role, Action::ReadAudit),
+                matches!(role, Role::Owner | Role::Auditor)
+            );
+            assert!(allowed(role, Action::Read));
+        }
+    }
+
+    #[test]
+    fn a_grant_never_gives_more_than_assessing() {
+        for member in Role::ALL {
+            for grant in [Role::Assessor, Role::Viewer] {
+                let r = through_grant(member, grant);
+                assert!(matches!(r, Role::Assessor | Role::Viewer));
+                assert!(!allowed(r, Action::WriteTarget));
+                assert!(!allowed(r, Action::ManageGrants));
+            }
+        }
+        assert_eq!(through_grant(Role::Viewer, Role::Assessor), Role::Viewer);
+        assert_eq!(through_grant(Role::Owner, Role::Assessor), Role::Assessor);
+        assert_eq!(stronger(Role::Viewer, Role::Assessor), Role::Assessor);
+    }
+}

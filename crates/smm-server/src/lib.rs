@@ -1,0 +1,27 @@
+//! The smm server: a JSON API over the store, for teams, assessors and CI.
+//!
+//! - Everything lives in the database ([`smm_store`]); the server keeps no state of its own
+//!   beyond a cache of derived answers, so several servers can share one PostgreSQL.
+//! - Callers are people with sessions (HttpOnly cookie plus a CSRF token for every change) or CI
+//!   with API tokens ([`auth`]); every object is resolved to its owner and checked against the
+//!   caller's role there or a grant ([`access`], [`authz`], docs/permissions.md).
+//! - Every error is an RFC 9457 problem ([`problem`]); updates need `If-Match`.
+//! - The OpenAPI 3.1 document is generated from the handlers ([`openapi`]) and served at
+//!   `/api/openapi.json`.
+#![deny(missing_docs)]
+
+pub mod access;
+pub mod auth;
+pub mod authz;
+pub mod cache;
+pub mod extract;
+pub mod openapi;
+pub mod pipeline;
+pub mod portfolio;
+pub mod problem;
+pub mod routes;
+pub mod serve;
+pub mod state;
+
+pub use serve::{load_or_create_key, router, run, Config, ServeError};
+pub use state::AppState;

@@ -1,0 +1,208 @@
+//! Every error the API returns has one shape: RFC 9457 problem details
+//! (`application/problem+json`), naming the field at fault where there is one.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use smm_core::Diagnostics;
+use smm_store::StoreError;
+
+/// A problem, as RFC 9457 describes it (boxed: handlers return it often, and small `Result`s
+/// keep the happy path cheap).
+#[derive(Clone, Debug)]
+pub struct Problem(Box<ProblemDetails>);
+
+impl std::ops::Deref for Problem {
+    type Target = ProblemDetails;
+    fn deref(&self) -> &ProblemDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Problem {
+    fn deref_mut(&mut self) -> &mut ProblemDetails {
+        &mut self.0
+    }
+}
+
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        ProblemDetails::schema()
+    }
+}
+
+impl ToSchema for Problem {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Problem".into()
+    }
+}
+
+/// The fields of a problem.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ProblemDetails {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong this time, for a person.
+    pub detail: String,
+    /// The field (or header, or parameter) at fault, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every problem found in a submitted document, each with its place.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Seconds to wait before trying again (rate limiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+/// One problem in a submitted document.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Where: `line:column field` or a parameter name.
+    pub pointer: String,
+    /// What was expected.
+    pub detail: String,
+}
+
+impl Problem {
+    /// A problem with a status and detail; the type and title follow from the status.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Problem {
+        let title = status.canonical_reason().unwrap_or("Error").to_string();
+        let slug = title.to_lowercase().replace(' ', "-");
+        Problem(Box::new(ProblemDetails {
+            kind: format!("https://smm.invalid/problems/{slug}"),
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+            errors: Vec::new(),
+            retry_after: None,
+        }))
+    }
+
+    /// 400, naming the field.
+    pub fn bad_field(field: &str, detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, detail).with_field(field)
+    }
+
+    /// 404: absent, or not the caller's to see (the two are not told apart).
+    pub fn not_found(what: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, format!("{} not found", what.into()))
+    }
+
+    /// 403: visible to the caller, but not theirs to do.
+    pub fn forbidden(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::FORBIDDEN, detail)
+    }
+
+    /// 401.
+    pub fn unauthorized() -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in (POST /api/session) or send an API token as `Authorization: Bearer smm_…`",
+        )
+    }
+
+    /// Names the field at fault.
+    pub fn with_field(mut self, field: &str) -> Problem {
+        self.field = Some(field.to_string());
+        self
+    }
+
+    /// The HTTP status.
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(detail = %self.detail, "server error");
+        }
+        let retry = self.retry_after;
+        let body = serde_json::to_vec(&*self.0).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(secs) = retry {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Problem {
+        match e {
+            StoreError::NotFound(what) => Problem::not_found(what),
+            StoreError::Conflict { current, expected } => Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                format!(
+                    "the document is at version {current}; your change was based on version \
+                     {expected}: fetch version {current}, merge, and send it with If-Match: \"{current}\""
+                ),
+            )
+            .with_field("If-Match"),
+            StoreError::Invalid(detail) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
+            StoreError::Exists(what) => {
+                Problem::new(StatusCode::CONFLICT, format!("{what} already exists"))
+            }
+            StoreError::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database did not answer; try again",
+                )
+            }
+            StoreError::Migration(e) => Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("database schema: {e}"),
+            ),
+        }
+    }
+}
+
+/// A 422 for a document the core refused, with every located problem.
+pub fn document_problem(diagnostics: &Diagnostics) -> Problem {
+    let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, diagnostics.to_string());
+    problem.errors = diagnostics
+        .0
+        .iter()
+        .map(|d| FieldError {
+            pointer: if d.at.is_known() {
+                format!("{}:{} {}", d.at.line, d.at.column, d.field)
+                    .trim_end()
+                    .to_string()
+            } else {
+                d.field.clone()
+            },
+            detail: match &d.help {
+                Some(help) => format!("{} ({help})", d.message),
+                None => d.message.clone(),
+            },
+        })
+        .collect();
+    // The field's name when the core knows it, otherwise its place in the text.
+    problem.field = diagnostics.0.first().and_then(|d| {
+        if !d.field.is_empty() {
+            Some(d.field.clone())
+        } else if d.at.is_known() {
+            Some(format!("{}:{}", d.at.line, d.at.column))
+        } else {
+            None
+        }
+    });
+    problem
+}

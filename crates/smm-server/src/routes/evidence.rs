@@ -1,0 +1,112 @@
+//! Evidence files: uploaded to a system (stored once per content, by SHA-256, under the system's
+//! owner), downloaded as attachments that browsers never sniff or render inline.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::access;
+use crate::auth::Caller;
+use crate::authz::Action;
+use crate::extract::{body, ApiPath};
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// A stored evidence file.
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceView {
+    /// Its SHA-256: cite it in an assessment's evidence.
+    pub sha256: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: usize,
+    /// Where to download it.
+    pub href: String,
+}
+
+/// Uploads an evidence file (PDF, PNG, JPEG or UTF-8 text, at most 25 MiB), with its type in
+/// `Content-Type`; the type is checked against the content.
+#[utoipa::path(post, path = "/api/systems/{id}/evidence", tag = "evidence",
+    params(("id" = i64, Path, description = "System id")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file; Content-Type names its type"),
+    responses((status = 201, body = EvidenceView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    request: Request,
+) -> Result<(StatusCode, Json<EvidenceView>), Problem> {
+    let (info, _) = access::system(&state, &caller, id, Action::UploadEvidence).await?;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = body(request, &state).await?;
+    let sha256 = state
+        .store
+        .put_evidence(&caller.actor(), info.organization, &declared, &bytes)
+        .await
+        .map_err(|e| match e {
+            smm_store::StoreError::Invalid(m) => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m).with_field("Content-Type")
+            }
+            other => other.into(),
+        })?;
+    let (media_type, _) = state.store.evidence(info.organization, &sha256).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EvidenceView {
+            href: format!("/api/systems/{id}/evidence/{sha256}"),
+            sha256,
+            media_type,
+            size: bytes.len(),
+        }),
+    ))
+}
+
+/// Downloads an evidence file.
+#[utoipa::path(get, path = "/api/systems/{id}/evidence/{sha256}", tag = "evidence",
+    params(("id" = i64, Path, description = "System id"), ("sha256" = String, Path, description = "The file's SHA-256")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = Problem)))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, sha256)): ApiPath<(i64, String)>,
+) -> Result<Response, Problem> {
+    let (info, _) = access::system(&state, &caller, id, Action::Read).await?;
+    if !smm_core::current::is_sha256_hex(&sha256) {
+        return Err(Problem::not_found(format!("evidence {sha256}")));
+    }
+    let (media_type, bytes) = state.store.evidence(info.organization, &sha256).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&media_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"evidence-{}\"",
+        &sha256[..16]
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    Ok(response)
+}

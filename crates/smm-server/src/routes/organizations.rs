@@ -1,0 +1,377 @@
+//! Organizations: creating one, members and roles, API tokens, the portfolio and the audit log.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use smm_store::{OrganizationId, Role, UserId};
+
+use crate::access::in_organization;
+use crate::auth::{Caller, Principal};
+use crate::authz::Action;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::portfolio::{roll_up, Portfolio, SystemStatus};
+use crate::problem::Problem;
+use crate::routes::session::Membership;
+use crate::routes::{PageQuery, Paged};
+use crate::state::AppState;
+
+/// A new organization.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    /// Its name (unique).
+    pub name: String,
+}
+
+/// An organization.
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// The organizations the caller belongs to.
+#[utoipa::path(get, path = "/api/organizations", tag = "organizations",
+    responses((status = 200, body = Vec<Membership>), (status = 401, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Membership>>, Problem> {
+    let mut out = Vec::new();
+    for (org, role) in caller.organizations() {
+        out.push(Membership {
+            id: org.0,
+            name: state.store.organization_name(org).await?,
+            role: role.as_str().to_string(),
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Creates an organization; the signed-in user becomes its owner. (API tokens cannot.)
+#[utoipa::path(post, path = "/api/organizations", tag = "organizations",
+    request_body = NewOrganization,
+    responses((status = 201, body = OrganizationView), (status = 403, body = Problem),
+        (status = 409, description = "Name taken", body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewOrganization>,
+) -> Result<(StatusCode, Json<OrganizationView>), Problem> {
+    let Principal::User { id, .. } = caller.principal else {
+        return Err(Problem::forbidden(
+            "an API token acts for its organization only; sign in to create one",
+        ));
+    };
+    let actor = caller.actor();
+    let org = state.store.create_organization(&actor, &new.name).await?;
+    state
+        .store
+        .set_membership(&actor, id, org, Role::Owner)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OrganizationView {
+            id: org.0,
+            name: new.name.trim().to_string(),
+        }),
+    ))
+}
+
+/// A member.
+#[derive(Serialize, ToSchema)]
+pub struct Member {
+    /// User name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+}
+
+/// The members of an organization.
+#[utoipa::path(get, path = "/api/organizations/{org}/members", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id")),
+    responses((status = 200, body = Vec<Member>), (status = 404, body = Problem)))]
+pub async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<i64>,
+) -> Result<Json<Vec<Member>>, Problem> {
+    in_organization(&caller, org, Action::Read)?;
+    let members = state.store.members(OrganizationId(org)).await?;
+    Ok(Json(
+        members
+            .into_iter()
+            .map(|(_, name, role)| Member {
+                name,
+                role: role.as_str().to_string(),
+            })
+            .collect(),
+    ))
+}
+
+/// A role to give.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    /// owner, assessor, editor, viewer or auditor.
+    pub role: String,
+}
+
+fn parse_role(text: &str, field: &str) -> Result<Role, Problem> {
+    text.parse::<Role>()
+        .map_err(|e| Problem::bad_field(field, e.to_string()))
+}
+
+/// Adds an existing user to the organization, or changes their role.
+#[utoipa::path(put, path = "/api/organizations/{org}/members/{name}", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), ("name" = String, Path, description = "User name")),
+    request_body = RoleChange,
+    responses((status = 200, body = Member), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn set_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((org, name)): ApiPath<(i64, String)>,
+    ApiJson(change): ApiJson<RoleChange>,
+) -> Result<Json<Member>, Problem> {
+    in_organization(&caller, org, Action::ManageMembers)?;
+    let role = parse_role(&change.role, "role")?;
+    let user: UserId = state
+        .store
+        .user_by_name(&name)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("user `{name}`")))?;
+    if caller.user() == Some(user) && role != Role::Owner {
+        let owners = state
+            .store
+            .members(OrganizationId(org))
+            .await?
+            .iter()
+            .filter(|(_, _, r)| *r == Role::Owner)
+            .count();
+        if owners <= 1 {
+            return Err(Problem::new(
+                StatusCode::CONFLICT,
+                "you are the organization's last owner: make someone else owner first",
+            )
+            .with_field("role"));
+        }
+    }
+    state
+        .store
+        .set_membership(&caller.actor(), user, OrganizationId(org), role)
+        .await?;
+    Ok(Json(Member {
+        name,
+        role: role.as_str().to_string(),
+    }))
+}
+
+/// A new API token.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What it is for (e.g. `ci`).
+    pub name: String,
+    /// The role it acts with.
+    pub role: String,
+}
+
+/// An API token (its secret only once, when created).
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// The secret: shown only in the answer that creates the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// Creates an API token for the organization. The secret is in this answer only.
+#[utoipa::path(post, path = "/api/organizations/{org}/tokens", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id")),
+    request_body = NewToken,
+    responses((status = 201, body = TokenView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<i64>,
+    ApiJson(new): ApiJson<NewToken>,
+) -> Result<(StatusCode, Json<TokenView>), Problem> {
+    in_organization(&caller, org, Action::ManageTokens)?;
+    let role = parse_role(&new.role, "role")?;
+    let (grant, secret) = state
+        .store
+        .create_api_token(&caller.actor(), OrganizationId(org), role, &new.name)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenView {
+            id: grant.id,
+            name: grant.name,
+            role: role.as_str().to_string(),
+            secret: Some(secret),
+        }),
+    ))
+}
+
+/// The organization's API tokens (without secrets).
+#[utoipa::path(get, path = "/api/organizations/{org}/tokens", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id")),
+    responses((status = 200, body = Vec<TokenView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<i64>,
+) -> Result<Json<Vec<TokenView>>, Problem> {
+    in_organization(&caller, org, Action::ManageTokens)?;
+    let tokens = state.store.api_tokens(OrganizationId(org)).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                role: t.role.as_str().to_string(),
+                secret: None,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes an API token.
+#[utoipa::path(delete, path = "/api/organizations/{org}/tokens/{token}", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), ("token" = i64, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((org, token)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, Problem> {
+    in_organization(&caller, org, Action::ManageTokens)?;
+    state
+        .store
+        .revoke_api_token(&caller.actor(), OrganizationId(org), token)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the portfolio lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PortfolioQuery {
+    /// Only systems whose name contains this (any case).
+    pub q: Option<String>,
+    /// Only systems with this status: met, under, no-target, not-assessed.
+    pub status: Option<String>,
+    /// At most this many systems listed (all are counted); 100 if not given, at most 10000.
+    pub limit: Option<usize>,
+}
+
+/// Every system of the organization with its latest status, and a roll-up per domain.
+#[utoipa::path(get, path = "/api/organizations/{org}/portfolio", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), PortfolioQuery),
+    responses((status = 200, body = Portfolio), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn portfolio(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<PortfolioQuery>,
+) -> Result<Json<Portfolio>, Problem> {
+    in_organization(&caller, org, Action::Read)?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some("met") => Some(SystemStatus::Met),
+        Some("under") => Some(SystemStatus::Under),
+        Some("no-target") => Some(SystemStatus::NoTarget),
+        Some("not-assessed") => Some(SystemStatus::NotAssessed),
+        Some(other) => {
+            return Err(Problem::bad_field(
+                "status",
+                format!("unknown status `{other}`: expected met, under, no-target or not-assessed"),
+            ))
+        }
+    };
+    let needle = query.q.as_deref().map(str::to_lowercase);
+    let rows = state.store.portfolio(OrganizationId(org)).await?;
+    let limit = query.limit.unwrap_or(100).min(10_000);
+    let catalog = state.catalog.clone();
+    let portfolio = tokio::task::spawn_blocking(move || {
+        roll_up(
+            &catalog,
+            &rows,
+            |s| {
+                status.is_none_or(|w| s.status == w)
+                    && needle
+                        .as_deref()
+                        .is_none_or(|n| s.name.to_lowercase().contains(n))
+            },
+            limit,
+        )
+    })
+    .await
+    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Json(portfolio))
+}
+
+/// An audit log entry.
+#[derive(Serialize, ToSchema)]
+pub struct AuditView {
+    /// Sequence number in the whole log.
+    pub seq: i64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub object: String,
+    /// Digest before.
+    pub before_hash: Option<String>,
+    /// Digest after.
+    pub after_hash: Option<String>,
+    /// The previous entry's hash.
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+/// The organization's entries of the audit log, oldest first, a page at a time.
+#[utoipa::path(get, path = "/api/organizations/{org}/audit", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), PageQuery),
+    responses((status = 200, body = Paged<AuditView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<i64>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Paged<AuditView>>, Problem> {
+    in_organization(&caller, org, Action::ReadAudit)?;
+    let page = page.page();
+    let entries = state.store.audit_page(OrganizationId(org), page).await?;
+    let items = entries
+        .into_iter()
+        .map(|e| AuditView {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            object: e.object,
+            before_hash: e.before_hash,
+            after_hash: e.after_hash,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        })
+        .collect();
+    Ok(Json(Paged::of(items, page, |e| e.seq)))
+}

@@ -1,0 +1,369 @@
+//! Putting the server together: routes, limits, request ids and logs, and a graceful stop.
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use smm_cert::{keys, SigningKey};
+use smm_core::actions::ActionCatalog;
+use smm_core::Catalog;
+use smm_store::{Store, StoreError, MAX_EVIDENCE_BYTES};
+
+use crate::cache::GapCache;
+use crate::problem::Problem;
+use crate::routes::{
+    analysis, certificates, documents, evidence, meta, organizations, session, systems,
+};
+use crate::state::AppState;
+
+/// The largest request body, except evidence uploads.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// The certificate signing key (PKCS#8 PEM, unencrypted); created if missing.
+    pub key_file: PathBuf,
+    /// The issuer name in certificates.
+    pub issuer: String,
+    /// Mark cookies `Secure` (the server is reached over HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The database.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The key file.
+    #[error("{path}: {message}")]
+    Key {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The address.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Reads the signing key, or creates one (mode 0600, never overwriting) if the file is absent.
+pub fn load_or_create_key(path: &Path) -> Result<SigningKey, ServeError> {
+    let problem = |message: String| ServeError::Key {
+        path: path.to_path_buf(),
+        message,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(pem) => keys::read_private(&pem, None).map_err(|e| problem(e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = keys::generate();
+            let pem = keys::private_pem(&key, None).map_err(|e| problem(e.to_string()))?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| problem(e.to_string()))?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options.open(path).map_err(|e| problem(e.to_string()))?;
+            file.write_all(pem.as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| problem(e.to_string()))?;
+            Ok(key)
+        }
+        Err(e) => Err(problem(e.to_string())),
+    }
+}
+
+/// Request ids: a per-process random prefix and a counter, cheap and unique enough to find one
+/// request in the logs of several servers.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<AtomicU64>,
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn panic_problem(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the server failed on this request; it is logged with its request id",
+    )
+    .into_response()
+}
+
+async fn not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "no such endpoint: the API is described at /api/openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this endpoint does not take that method (see /api/openapi.json)",
+    )
+}
+
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document(),
+    )
+        .into_response()
+}
+
+/// The API's routes with every layer, over a state.
+pub fn router(state: AppState) -> Router {
+    let prefix: String = smm_store::session::random_hex()[..8].to_string();
+    let ids = RequestIds {
+        prefix: prefix.into(),
+        next: Arc::new(AtomicU64::new(1)),
+    };
+    let evidence_routes = Router::new()
+        .route("/api/systems/{id}/evidence", post(evidence::upload))
+        .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024));
+    Router::new()
+        .route("/api/health", get(meta::health))
+        .route("/api/ready", get(meta::ready))
+        .route("/api/openapi.json", get(openapi_json))
+        .route(
+            "/api/session",
+            post(session::login)
+                .get(session::current)
+                .delete(session::logout),
+        )
+        .route(
+            "/api/organizations",
+            get(organizations::list).post(organizations::create),
+        )
+        .route(
+            "/api/organizations/{org}/members",
+            get(organizations::members),
+        )
+        .route(
+            "/api/organizations/{org}/members/{name}",
+            put(organizations::set_member),
+        )
+        .route(
+            "/api/organizations/{org}/tokens",
+            get(organizations::tokens).post(organizations::create_token),
+        )
+        .route(
+            "/api/organizations/{org}/tokens/{token}",
+            axum::routing::delete(organizations::revoke_token),
+        )
+        .route(
+            "/api/organizations/{org}/portfolio",
+            get(organizations::portfolio),
+        )
+        .route("/api/organizations/{org}/audit", get(organizations::audit))
+        .route(
+            "/api/organizations/{org}/systems",
+            get(systems::list).post(systems::create),
+        )
+        .route("/api/systems/{id}", get(systems::get))
+        .route("/api/systems/{id}/grants", get(systems::grants))
+        .route(
+            "/api/systems/{id}/grants/{organization}",
+            put(systems::set_grant).delete(systems::revoke_grant),
+        )
+        .route(
+            "/api/systems/{id}/targets",
+            get(systems::targets).post(systems::create_target),
+        )
+        .route(
+            "/api/systems/{id}/assessments",
+            get(systems::assessments).post(systems::create_assessment),
+        )
+        .route(
+            "/api/systems/{id}/evidence/{sha256}",
+            get(evidence::download),
+        )
+        .route(
+            "/api/systems/{id}/certificates",
+            get(certificates::list).post(certificates::issue_certificate),
+        )
+        .route(
+            "/api/documents/{id}",
+            get(documents::get).put(documents::put),
+        )
+        .route("/api/documents/{id}/versions", get(documents::versions))
+        .route("/api/documents/{id}/gap", get(analysis::gap_of))
+        .route("/api/documents/{id}/roadmap", get(analysis::roadmap))
+        .route("/api/documents/{id}/report", get(analysis::report))
+        .route("/api/compare", get(analysis::compare_profiles))
+        .route(
+            "/api/certificates/revocations",
+            get(certificates::revocations),
+        )
+        .route(
+            "/api/certificates/issuer.pub",
+            get(certificates::issuer_key),
+        )
+        .route(
+            "/api/certificates/verify",
+            post(certificates::verify_certificate),
+        )
+        .route("/api/certificates/{id}", get(certificates::get))
+        .route(
+            "/api/certificates/{id}/revoke",
+            post(certificates::revoke_certificate),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .merge(evidence_routes)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_problem))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    request_id = %id,
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, ids))
+}
+
+/// The state for a configuration: opens the store (running migrations) and loads the key.
+pub async fn state(config: &Config) -> Result<AppState, ServeError> {
+    let store = Store::open(&config.database_url).await?;
+    let key = load_or_create_key(&config.key_file)?;
+    let catalog = Catalog::builtin();
+    let actions = ActionCatalog::builtin(&catalog);
+    Ok(AppState {
+        store: Arc::new(store),
+        catalog: Arc::new(catalog),
+        actions: Arc::new(actions),
+        signing_key: Arc::new(key),
+        issuer: config.issuer.clone().into(),
+        secure_cookies: config.secure_cookies,
+        gaps: Arc::new(GapCache::default()),
+    })
+}
+
+/// Runs the server until `shutdown` completes, then finishes the requests in flight (up to 30
+/// seconds) and closes the database. `ready` is told the address once listening.
+pub async fn run(
+    config: Config,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let state = state(&config).await?;
+    let store = state.store.clone();
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Listen {
+            address: config.listen,
+            source,
+        })?;
+    let address = listener.local_addr().map_err(|source| ServeError::Listen {
+        address: config.listen,
+        source,
+    })?;
+    ready(address);
+    tracing::info!(%address, database = %redact(&config.database_url), "listening");
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let graceful = async move {
+        shutdown.await;
+        tracing::info!("stopping: finishing requests in flight");
+        let _ = stopping_tx.send(());
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let server = tokio::spawn(async move { server.await });
+    // Requests in flight get 30 seconds once the stop is asked for.
+    let mut server = server;
+    tokio::select! {
+        result = &mut server => {
+            let _ = result;
+        }
+        () = async {
+            let _ = stopping_rx.await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        } => {
+            tracing::warn!("requests still running after 30 s: stopping anyway");
+            server.abort();
+        }
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,43 @@
+//! What every request handler shares: the store, the catalog and the server's signing key.
+//! Nothing else lives in memory, so any number of servers can run against one PostgreSQL.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use smm_cert::SigningKey;
+use smm_core::actions::ActionCatalog;
+use smm_core::Catalog;
+use smm_store::Store;
+
+/// Shared by all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<Store>,
+    /// The catalog documents are checked against.
+    pub catalog: Arc<Catalog>,
+    /// The improvement actions roadmaps are planned from.
+    pub actions: Arc<ActionCatalog>,
+    /// The key certificates are signed with.
+    pub signing_key: Arc<SigningKey>,
+    /// The issuer name written into certificates.
+    pub issuer: Arc<str>,
+    /// Whether session cookies carry `Secure` (the server is reached over TLS).
+    pub secure_cookies: bool,
+    /// Gaps already computed, by assessment content digest.
+    pub gaps: Arc<crate::cache::GapCache>,
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Today, as `YYYY-MM-DD` (UTC).
+pub fn today() -> String {
+    let (y, m, d) = smm_core::calendar::civil_from_days(unix_now().div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}

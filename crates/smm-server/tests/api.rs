@@ -1,0 +1,379 @@
+//! The API end to end, in-process: documents with versions and If-Match, problem details,
+//! pagination, evidence, the pipeline over stored documents, certificates, sessions and CSRF.
+//! Every test runs on SQLite and on PostgreSQL.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use smm_store::Role;
+
+use common::{example, App};
+
+/// An owner's token, a system, and the bottling line's target and assessment stored in it:
+/// (token, system id, target id, assessment id).
+async fn bottling_line(app: &App) -> (String, i64, i64, i64) {
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Bottling line"}),
+        )
+        .await;
+    assert_eq!(system.status, StatusCode::CREATED, "{}", system.text());
+    let system = system.json()["id"].as_i64().expect("id");
+    let target = app
+        .post_yaml(
+            &format!("/api/systems/{system}/targets"),
+            &owner,
+            &example("bottling-line/target.yaml"),
+        )
+        .await;
+    assert_eq!(target.status, StatusCode::CREATED, "{}", target.text());
+    let assessment = app
+        .post_yaml(
+            &format!("/api/systems/{system}/assessments"),
+            &owner,
+            &example("bottling-line/assessment.yaml"),
+        )
+        .await;
+    assert_eq!(
+        assessment.status,
+        StatusCode::CREATED,
+        "{}",
+        assessment.text()
+    );
+    (
+        owner,
+        system,
+        target.json()["id"].as_i64().expect("id"),
+        assessment.json()["id"].as_i64().expect("id"),
+    )
+}
+
+async fn documents_round_trip_with_versions_and_if_match(app: App) {
+    let (owner, _, target, _) = bottling_line(&app).await;
+    let text = example("bottling-line/target.yaml");
+    // Byte for byte, as the CLI reads it.
+    let raw = app
+        .send(
+            Method::GET,
+            &format!("/api/documents/{target}"),
+            Some(&owner),
+            None,
+            &[("accept", "application/yaml")],
+        )
+        .await;
+    assert_eq!(raw.status, StatusCode::OK);
+    assert_eq!(raw.text(), text);
+    assert_eq!(raw.header("etag").as_deref(), Some("\"1\""));
+    // Not modified.
+    let same = app
+        .send(
+            Method::GET,
+            &format!("/api/documents/{target}"),
+            Some(&owner),
+            None,
+            &[("if-none-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::NOT_MODIFIED);
+    // An update without If-Match is refused with 428, naming the header.
+    let changed = text.replace("version: \"1.0\"", "version: \"1.1\"");
+    let put = |if_match: Option<&'static str>, body: String| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            let extra: Vec<(&str, &str)> = if_match.map(|v| ("if-match", v)).into_iter().collect();
+            app.send(
+                Method::PUT,
+                &format!("/api/documents/{target}"),
+                Some(&owner),
+                Some(("application/yaml", body.into_bytes())),
+                &extra,
+            )
+            .await
+        }
+    };
+    let missing = put(None, changed.clone()).await;
+    assert_eq!(missing.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(missing.json()["field"], "If-Match");
+    assert_eq!(
+        missing.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
+    // Two editors read version 1; the first wins, the second gets 412 and nothing is lost.
+    let first = put(Some("\"1\""), changed.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    assert_eq!(first.header("etag").as_deref(), Some("\"2\""));
+    let second = put(
+        Some("\"1\""),
+        text.replace("version: \"1.0\"", "version: \"9\""),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::PRECONDITION_FAILED);
+    assert!(second.json()["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("version 2"));
+    let versions = app
+        .get(&format!("/api/documents/{target}/versions"), &owner)
+        .await
+        .json();
+    assert_eq!(versions.as_array().map(Vec::len), Some(2));
+    let v1 = app
+        .get(&format!("/api/documents/{target}?version=1"), &owner)
+        .await
+        .json();
+    assert_eq!(v1["body"], text.as_str());
+}
+
+async fn malformed_documents_get_problem_details_naming_the_field(app: App) {
+    let (owner, system, _, _) = bottling_line(&app).await;
+    let bad = example("bottling-line/target.yaml")
+        .replace("comprehensiveness: 3", "comprehensiveness: 7");
+    let answer = app
+        .post_yaml(&format!("/api/systems/{system}/targets"), &owner, &bad)
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    let problem = answer.json();
+    assert_eq!(problem["status"], 422);
+    // The place (line:column of the value) and what was expected.
+    assert_eq!(problem["field"], "106:24", "{problem}");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("comprehensiveness 7 is out of range"));
+    assert!(problem["errors"][0]["pointer"]
+        .as_str()
+        .unwrap_or("")
+        .contains(':'));
+    // An assessment posted where a target is expected.
+    let wrong = app
+        .post_yaml(
+            &format!("/api/systems/{system}/targets"),
+            &owner,
+            &example("bottling-line/assessment.yaml"),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json()["field"], "kind");
+    // Malformed JSON, unknown fields, unknown ids, bad query values.
+    let org = app.organization("acme").await.0;
+    for (answer, field) in [
+        (
+            app.send(
+                Method::POST,
+                &format!("/api/organizations/{org}/systems"),
+                Some(&owner),
+                Some(("application/json", b"{\"name\": ".to_vec())),
+                &[],
+            )
+            .await,
+            "body",
+        ),
+        (
+            app.post_json(
+                &format!("/api/organizations/{org}/systems"),
+                &owner,
+                json!({"name": "x", "colour": "red"}),
+            )
+            .await,
+            "colour",
+        ),
+        (app.get("/api/systems/abc", &owner).await, "path"),
+        (
+            app.get(
+                &format!("/api/organizations/{org}/systems?limit=many"),
+                &owner,
+            )
+            .await,
+            "limit",
+        ),
+    ] {
+        assert!(answer.status.is_client_error(), "{}", answer.text());
+        assert_eq!(answer.json()["field"], field, "{}", answer.text());
+    }
+    assert_eq!(
+        app.get("/api/systems/999999", &owner).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn lists_come_a_page_at_a_time_and_filter(app: App) {
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    for i in 0..7 {
+        let kind = if i % 2 == 0 { "product" } else { "system" };
+        let made = app
+            .post_json(
+                &format!("/api/organizations/{org}/systems"),
+                &owner,
+                json!({"name": format!("Unit {i}"), "kind": kind}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED);
+    }
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = app
+            .get(
+                &format!("/api/organizations/{org}/systems?limit=3&after={after}"),
+                &owner,
+            )
+            .await
+            .json();
+        for item in page["items"].as_array().expect("items") {
+            seen.push(item["name"].as_str().expect("name").to_string());
+        }
+        match page["next_after"].as_i64() {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 7);
+    let products = app
+        .get(
+            &format!("/api/organizations/{org}/systems?kind=product&q=UNIT"),
+            &owner,
+        )
+        .await
+        .json();
+    assert_eq!(products["items"].as_array().map(Vec::len), Some(4));
+}
+
+async fn the_pipeline_runs_on_stored_documents(app: App) {
+    let (owner, system, target, assessment) = bottling_line(&app).await;
+    let gap = app
+        .get(&format!("/api/documents/{assessment}/gap"), &owner)
+        .await;
+    assert_eq!(gap.status, StatusCode::OK, "{}", gap.text());
+    let gap = gap.json();
+    assert_eq!(gap["practices"].as_array().map(Vec::len), Some(18));
+    // Same answer from the cache.
+    let again = app
+        .get(&format!("/api/documents/{assessment}/gap"), &owner)
+        .await
+        .json();
+    assert_eq!(gap, again);
+    let roadmap = app
+        .get(
+            &format!("/api/documents/{assessment}/roadmap?budget=20000&period=quarter"),
+            &owner,
+        )
+        .await;
+    assert_eq!(roadmap.status, StatusCode::OK, "{}", roadmap.text());
+    assert!(roadmap.json()["actions"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+    let compare = app
+        .get(
+            &format!("/api/compare?left={target}&right={assessment}"),
+            &owner,
+        )
+        .await;
+    assert_eq!(compare.status, StatusCode::OK, "{}", compare.text());
+    let pdf = app
+        .get(
+            &format!("/api/documents/{assessment}/report?format=pdf"),
+            &owner,
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert!(pdf
+        .header("content-disposition")
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    let html = app
+        .get(&format!("/api/documents/{target}/report"), &owner)
+        .await;
+    assert!(html.text().contains("<html"));
+    let org = app.organization("acme").await.0;
+    let portfolio = app
+        .get(&format!("/api/organizations/{org}/portfolio"), &owner)
+        .await
+        .json();
+    assert_eq!(portfolio["systems"], 1);
+    assert_eq!(portfolio["items"][0]["id"], system);
+    let under = portfolio["items"][0]["under"].as_u64().unwrap_or(0);
+    let gap_under = gap["practices"]
+        .as_array()
+        .expect("practices")
+        .iter()
+        .filter(|p| p["status"] == "under")
+        .count() as u64;
+    assert_eq!(under, gap_under, "portfolio summary and gap agree");
+}
+
+async fn evidence_is_stored_and_served_safely(app: App) {
+    let (owner, system, _, _) = bottling_line(&app).await;
+    let pdf = b"%PDF-1.7\n% a scanned policy\n".to_vec();
+    let up = app
+        .send(
+            Method::POST,
+            &format!("/api/systems/{system}/evidence"),
+            Some(&owner),
+            Some(("application/pdf", pdf.clone())),
+            &[],
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.text());
+    let href = up.json()["href"].as_str().expect("href").to_string();
+    let down = app.get(&href, &owner).await;
+    assert_eq!(down.body, pdf);
+    assert_eq!(
+        down.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert!(down
+        .header("content-disposition")
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    // A "PDF" that is not one, and a type we refuse.
+    for (content_type, bytes) in [
+        ("application/pdf", b"MZ\x90\x00".to_vec()),
+        ("application/x-msdownload", b"MZ".to_vec()),
+    ] {
+        let refused = app
+            .send(
+                Method::POST,
+                &format!("/api/systems/{system}/evidence"),
+                Some(&owner),
+                Some((content_type, bytes)),
+                &[],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["field"], "Content-Type");
+    }
+    // Too large: refused before it is read whole.
+    let huge = vec![b'a'; smm_store::MAX_EVIDENCE_BYTES + 4096];
+    let too_big = app
+        .send(
+            Method::POST,
+            &format!("/api/systems/{system}/evidence"),
+            Some(&owner),
+            Some(("text/plain", huge)),
+            &[],
+        )
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(too_big.json()["field"], "body");
+}
+
+on_both! {
+    documents_round_trip => documents_round_trip_with_versions_and_if_match;
+    malformed_input => malformed_documents_get_problem_details_naming_the_field;
+    pagination => lists_come_a_page_at_a_time_and_filter;
+    pipeline => the_pipeline_runs_on_stored_documents;
+    evidence => evidence_is_stored_and_served_safely;
+}

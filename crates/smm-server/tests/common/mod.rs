@@ -1,0 +1,282 @@
+//! The server in-process for tests: a fresh database (SQLite in a temporary directory, or a
+//! fresh schema-less database on the PostgreSQL that scripts/test starts), the real router, and
+//! requests sent through it without a socket.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use smm_server::{AppState, Config};
+use smm_store::{OrganizationId, Role, Store};
+
+/// The repository root.
+pub fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// An example file's text.
+pub fn example(path: &str) -> String {
+    std::fs::read_to_string(repo().join("examples").join(path)).expect("example file")
+}
+
+/// Which database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A temporary SQLite file.
+    Sqlite,
+    /// A fresh database on the test PostgreSQL.
+    Postgres,
+}
+
+/// A server under test.
+pub struct App {
+    pub state: AppState,
+    pub router: Router,
+    pub dir: tempfile::TempDir,
+}
+
+/// An answer.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {} {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}
+
+/// The PostgreSQL URL for tests, or `None` (a failure under CI=true: scripts/test provides one).
+pub fn postgres_base() -> Option<String> {
+    match std::env::var("SMM_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but SMM_TEST_POSTGRES_URL is not set: scripts/test provisions PostgreSQL"
+            );
+            eprintln!(
+                "note: SMM_TEST_POSTGRES_URL not set; run scripts/test for the PostgreSQL half"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty database on the test PostgreSQL: its URL.
+pub async fn fresh_postgres_database() -> Option<String> {
+    let base = postgres_base()?;
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "smm_srv_{}",
+        smm_store::session::random_hex()[..12].to_string()
+    );
+    let admin = sqlx::AnyPool::connect(&base)
+        .await
+        .expect("connect to test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
+    Some(format!("{prefix}/{name}"))
+}
+
+impl App {
+    /// A server on a fresh database; `None` when PostgreSQL is asked for but not available
+    /// outside CI.
+    pub async fn start(backend: Backend) -> Option<App> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("smm.db").display()),
+            Backend::Postgres => fresh_postgres_database().await?,
+        };
+        let config = Config {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            database_url,
+            key_file: dir.path().join("issuer.key"),
+            issuer: "Test Lab".to_string(),
+            secure_cookies: false,
+        };
+        let state = smm_server::serve::state(&config)
+            .await
+            .expect("server state");
+        let router = smm_server::router(state.clone());
+        Some(App { state, router, dir })
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.state.store
+    }
+
+    /// Sends a request; `auth` is an API token.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = auth {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (k, v) in extra {
+            request = request.header(*k, *v);
+        }
+        let request = match body {
+            Some((content_type, bytes)) => request
+                .header("content-type", content_type)
+                .body(Body::from(bytes)),
+            None => request.body(Body::empty()),
+        }
+        .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send(Method::GET, path, Some(token), None, &[]).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, json: serde_json::Value) -> Answer {
+        self.send(
+            Method::POST,
+            path,
+            Some(token),
+            Some(("application/json", json.to_string().into_bytes())),
+            &[],
+        )
+        .await
+    }
+
+    pub async fn post_yaml(&self, path: &str, token: &str, yaml: &str) -> Answer {
+        self.send(
+            Method::POST,
+            path,
+            Some(token),
+            Some(("application/yaml", yaml.as_bytes().to_vec())),
+            &[],
+        )
+        .await
+    }
+
+    /// An organization by name (created if missing).
+    pub async fn organization(&self, name: &str) -> OrganizationId {
+        match self
+            .store()
+            .organization_by_name(name)
+            .await
+            .expect("lookup")
+        {
+            Some(org) => org,
+            None => self
+                .store()
+                .create_organization("test", name)
+                .await
+                .expect("create organization"),
+        }
+    }
+
+    /// An API token for an organization and role.
+    pub async fn token(&self, org: &str, role: Role) -> String {
+        let org = self.organization(org).await;
+        let (_, secret) = self
+            .store()
+            .create_api_token("test", org, role, &format!("{}-token", role.as_str()))
+            .await
+            .expect("token");
+        secret
+    }
+
+    /// A user with a password and a role in an organization.
+    pub async fn user(&self, name: &str, org: &str, role: Role) -> String {
+        let password = format!("{name}-password-long");
+        let org = self.organization(org).await;
+        let user = match self.store().user_by_name(name).await.expect("lookup") {
+            Some(u) => u,
+            None => self
+                .store()
+                .create_user("test", name, &password)
+                .await
+                .expect("user"),
+        };
+        self.store()
+            .set_membership("test", user, org, role)
+            .await
+            .expect("membership");
+        password
+    }
+}
+
+/// Runs a test body on SQLite and, when available, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident => $body:ident;)*) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::common::App::start($crate::common::Backend::Sqlite)
+                        .await
+                        .expect("sqlite");
+                    super::$body(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) =
+                        $crate::common::App::start($crate::common::Backend::Postgres).await
+                    {
+                        super::$body(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
