@@ -89,10 +89,7 @@ pub fn postgres_base() -> Option<String> {
 pub async fn fresh_postgres_database() -> Option<String> {
     let base = postgres_base()?;
     sqlx::any::install_default_drivers();
-    let name = format!(
-        "smm_srv_{}",
-        smm_store::session::random_hex()[..12].to_string()
-    );
+    let name = format!("smm_srv_{}", &smm_store::session::random_hex()[..12]);
     let admin = sqlx::AnyPool::connect(&base)
         .await
         .expect("connect to test PostgreSQL");
