@@ -1,0 +1,321 @@
+//! Signing in and out, CSRF, login throttling, API tokens, and the certificate round trip
+//! through the API (issue, refuse, verify, tamper, revoke). On SQLite and PostgreSQL.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use smm_store::Role;
+
+use common::{example, Answer, App};
+
+async fn login(app: &App, name: &str, password: &str) -> Answer {
+    app.send(
+        Method::POST,
+        "/api/session",
+        None,
+        Some((
+            "application/json",
+            json!({"name": name, "password": password}).to_string().into_bytes(),
+        )),
+        &[],
+    )
+    .await
+}
+
+/// The `smm_session=…` pair from a login's Set-Cookie.
+fn session_cookie(answer: &Answer) -> String {
+    let set = answer.header("set-cookie").expect("a session cookie");
+    assert!(set.contains("HttpOnly"), "{set}");
+    assert!(set.contains("SameSite=Strict"), "{set}");
+    set.split(';').next().expect("pair").to_string()
+}
+
+async fn sessions_need_csrf_and_end_on_logout(app: App) {
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let signed_in = login(&app, "claire", &password).await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text());
+    let cookie = session_cookie(&signed_in);
+    let csrf = signed_in.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    assert_eq!(signed_in.json()["organizations"][0]["role"], "owner");
+    let org = app.organization("acme").await.0;
+    let create = |headers: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let extra: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.send(
+                Method::POST,
+                &format!("/api/organizations/{org}/systems"),
+                None,
+                Some(("application/json", br#"{"name": "Line 1"}"#.to_vec())),
+                &extra,
+            )
+            .await
+        }
+    };
+    // Reading needs only the cookie; changing needs the CSRF token too.
+    let me = app
+        .send(Method::GET, "/api/session", None, None, &[("cookie", &cookie)])
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["user"], "claire");
+    let forged = create(vec![("cookie", cookie.clone())]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(forged.json()["field"], "X-CSRF-Token");
+    let wrong = create(vec![("cookie", cookie.clone()), ("x-csrf-token", "0".repeat(64))]).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let made = create(vec![("cookie", cookie.clone()), ("x-csrf-token", csrf.clone())]).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    // Sign out: the cookie is cleared and the session no longer works.
+    let out = app
+        .send(
+            Method::DELETE,
+            "/api/session",
+            None,
+            None,
+            &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.header("set-cookie").unwrap_or_default().contains("Max-Age=0"));
+    let after = app
+        .send(Method::GET, "/api/session", None, None, &[("cookie", &cookie)])
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    // No credentials at all.
+    let anonymous = app.send(Method::GET, "/api/organizations", None, None, &[]).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anonymous.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
+}
+
+async fn failed_logins_are_throttled_without_telling_names_apart(app: App) {
+    let password = app.user("yusuf", "acme", Role::Viewer).await;
+    let unknown = login(&app, "nobody", "whatever-password").await;
+    let wrong = login(&app, "yusuf", "not-the-password").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.json()["detail"], wrong.json()["detail"]);
+    for _ in 0..4 {
+        assert_eq!(
+            login(&app, "yusuf", "not-the-password").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Five failures for the name: even the right password waits now.
+    let throttled = login(&app, "yusuf", &password).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.header("retry-after").is_some());
+    // Another user is not locked out by yusuf's failures.
+    let other = app.user("ines", "acme", Role::Viewer).await;
+    assert_eq!(login(&app, "ines", &other).await.status, StatusCode::OK);
+}
+
+async fn api_tokens_are_shown_once_and_can_be_revoked(app: App) {
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let made = app
+        .post_json(
+            &format!("/api/organizations/{org}/tokens"),
+            &owner,
+            json!({"name": "ci", "role": "assessor"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let made = made.json();
+    let secret = made["secret"].as_str().expect("secret").to_string();
+    assert!(secret.starts_with("smm_"));
+    let listed = app
+        .get(&format!("/api/organizations/{org}/tokens"), &owner)
+        .await
+        .text();
+    assert!(!listed.contains(&secret), "a listing never shows secrets");
+    assert!(listed.contains("\"ci\""));
+    assert_eq!(app.get("/api/session", &secret).await.json()["user"], "token:ci");
+    // A token cannot create organizations, nor give itself more.
+    let escalate = app
+        .post_json(
+            &format!("/api/organizations/{org}/tokens"),
+            &secret,
+            json!({"name": "more", "role": "owner"}),
+        )
+        .await;
+    assert_eq!(escalate.status, StatusCode::FORBIDDEN);
+    let id = made["id"].as_i64().expect("id");
+    let revoked = app
+        .send(
+            Method::DELETE,
+            &format!("/api/organizations/{org}/tokens/{id}"),
+            Some(&owner),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/session", &secret).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The OTA gateway's certification round: target, the initial assessment (with open findings)
+/// and the final one (meets the target): (assessor token, system, initial, final).
+async fn ota_gateway(app: &App) -> (String, i64, i64, i64) {
+    let owner = app.token("vendor", Role::Owner).await;
+    let org = app.organization("vendor").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "GW-7", "kind": "product", "line": "GW-7 gateway platform"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    let target = app
+        .post_yaml(
+            &format!("/api/systems/{system}/targets"),
+            &owner,
+            &example("ota-gateway/target.yaml"),
+        )
+        .await;
+    assert_eq!(target.status, StatusCode::CREATED, "{}", target.text());
+    // The lab assesses and certifies through a grant.
+    let lab = app.token("lab", Role::Assessor).await;
+    let granted = app
+        .send(
+            Method::PUT,
+            &format!("/api/systems/{system}/grants/lab"),
+            Some(&owner),
+            Some(("application/json", br#"{"role": "assessor"}"#.to_vec())),
+            &[],
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text());
+    let mut ids = Vec::new();
+    for file in ["assessment-initial.yaml", "assessment-final.yaml"] {
+        let a = app
+            .post_yaml(
+                &format!("/api/systems/{system}/assessments"),
+                &lab,
+                &example(&format!("ota-gateway/certification/{file}")),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+        ids.push(a.json()["id"].as_i64().expect("id"));
+    }
+    (lab, system, ids[0], ids[1])
+}
+
+async fn certificates_are_issued_verified_and_revoked(app: App) {
+    let (lab, system, initial, last) = ota_gateway(&app).await;
+    // Refused, with every reason, while findings are open.
+    let refused = app
+        .post_json(
+            &format!("/api/systems/{system}/certificates"),
+            &lab,
+            json!({"assessments": [initial]}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
+    assert!(refused.json()["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    let issued = app
+        .post_json(
+            &format!("/api/systems/{system}/certificates"),
+            &lab,
+            json!({"assessments": [last]}),
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
+    let issued = issued.json();
+    let envelope = issued["envelope"].clone();
+    let cert_id = issued["id"].as_i64().expect("id");
+    // Anyone verifies, without signing in, against the documents it binds.
+    let verify = |certificate: serde_json::Value| {
+        let app = &app;
+        async move {
+            let body = json!({
+                "certificate": certificate,
+                "target": example("ota-gateway/target.yaml"),
+                "assessments": [example("ota-gateway/certification/assessment-final.yaml")],
+            });
+            app.send(
+                Method::POST,
+                "/api/certificates/verify",
+                None,
+                Some(("application/json", body.to_string().into_bytes())),
+                &[],
+            )
+            .await
+            .json()
+        }
+    };
+    let ok = verify(envelope.clone()).await;
+    assert_eq!(ok["passed"], true, "{ok}");
+    // One changed byte of the payload: the signature no longer holds.
+    let mut tampered = envelope.clone();
+    let payload = tampered["payload"].as_str().expect("payload").to_string();
+    let flipped = if payload.starts_with('e') { "f" } else { "e" };
+    tampered["payload"] = json!(format!("{flipped}{}", &payload[1..]));
+    let bad = verify(tampered).await;
+    assert_eq!(bad["passed"], false);
+    // The public key is public, and matches the signature's key id.
+    let key = app.send(Method::GET, "/api/certificates/issuer.pub", None, None, &[]).await;
+    assert!(key.text().starts_with("-----BEGIN PUBLIC KEY-----"));
+    // Revoked: the signed list names it, and verification fails from then on.
+    let revoked = app
+        .post_json(
+            &format!("/api/certificates/{cert_id}/revoke"),
+            &lab,
+            json!({"reason": "firmware 4.2.1 withdrawn"}),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text());
+    assert_eq!(revoked.json()["revoked"], true);
+    let again = app
+        .post_json(
+            &format!("/api/certificates/{cert_id}/revoke"),
+            &lab,
+            json!({"reason": "twice"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let list = app
+        .send(Method::GET, "/api/certificates/revocations", None, None, &[])
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    let after = verify(envelope).await;
+    assert_eq!(after["passed"], false, "{after}");
+    assert!(after["reason"].as_str().unwrap_or("").contains("revoked"), "{after}");
+    let listed = app
+        .get(&format!("/api/systems/{system}/certificates"), &lab)
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["revoked"], true);
+    // The audit log of the owner records issue and revocation, and its chain holds.
+    let owner = app.token("vendor", Role::Auditor).await;
+    let org = app.organization("vendor").await.0;
+    let audit = app
+        .get(&format!("/api/organizations/{org}/audit?limit=500"), &owner)
+        .await
+        .json();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"certificate.issue"), "{actions:?}");
+    assert!(actions.contains(&"certificate.revoke"), "{actions:?}");
+    assert!(app.store().verify_audit().await.expect("audit").intact());
+}
+
+on_both! {
+    sessions => sessions_need_csrf_and_end_on_logout;
+    throttling => failed_logins_are_throttled_without_telling_names_apart;
+    tokens => api_tokens_are_shown_once_and_can_be_revoked;
+    certificates => certificates_are_issued_verified_and_revoked;
+}
