@@ -16,7 +16,9 @@ async fn login(app: &App, name: &str, password: &str) -> Answer {
         None,
         Some((
             "application/json",
-            json!({"name": name, "password": password}).to_string().into_bytes(),
+            json!({"name": name, "password": password})
+                .to_string()
+                .into_bytes(),
         )),
         &[],
     )
@@ -58,16 +60,30 @@ async fn sessions_need_csrf_and_end_on_logout(app: App) {
     };
     // Reading needs only the cookie; changing needs the CSRF token too.
     let me = app
-        .send(Method::GET, "/api/session", None, None, &[("cookie", &cookie)])
+        .send(
+            Method::GET,
+            "/api/session",
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
         .await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json()["user"], "claire");
     let forged = create(vec![("cookie", cookie.clone())]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(forged.json()["field"], "X-CSRF-Token");
-    let wrong = create(vec![("cookie", cookie.clone()), ("x-csrf-token", "0".repeat(64))]).await;
+    let wrong = create(vec![
+        ("cookie", cookie.clone()),
+        ("x-csrf-token", "0".repeat(64)),
+    ])
+    .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    let made = create(vec![("cookie", cookie.clone()), ("x-csrf-token", csrf.clone())]).await;
+    let made = create(vec![
+        ("cookie", cookie.clone()),
+        ("x-csrf-token", csrf.clone()),
+    ])
+    .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
     // Sign out: the cookie is cleared and the session no longer works.
     let out = app
@@ -80,13 +96,24 @@ async fn sessions_need_csrf_and_end_on_logout(app: App) {
         )
         .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert!(out.header("set-cookie").unwrap_or_default().contains("Max-Age=0"));
+    assert!(out
+        .header("set-cookie")
+        .unwrap_or_default()
+        .contains("Max-Age=0"));
     let after = app
-        .send(Method::GET, "/api/session", None, None, &[("cookie", &cookie)])
+        .send(
+            Method::GET,
+            "/api/session",
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
         .await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     // No credentials at all.
-    let anonymous = app.send(Method::GET, "/api/organizations", None, None, &[]).await;
+    let anonymous = app
+        .send(Method::GET, "/api/organizations", None, None, &[])
+        .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         anonymous.header("content-type").as_deref(),
@@ -136,7 +163,10 @@ async fn api_tokens_are_shown_once_and_can_be_revoked(app: App) {
         .text();
     assert!(!listed.contains(&secret), "a listing never shows secrets");
     assert!(listed.contains("\"ci\""));
-    assert_eq!(app.get("/api/session", &secret).await.json()["user"], "token:ci");
+    assert_eq!(
+        app.get("/api/session", &secret).await.json()["user"],
+        "token:ci"
+    );
     // A token cannot create organizations, nor give itself more.
     let escalate = app
         .post_json(
@@ -157,7 +187,10 @@ async fn api_tokens_are_shown_once_and_can_be_revoked(app: App) {
         )
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.get("/api/session", &secret).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/session", &secret).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 /// The OTA gateway's certification round: target, the initial assessment (with open findings)
@@ -220,8 +253,15 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
             json!({"assessments": [initial]}),
         )
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
-    assert!(refused.json()["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    assert!(refused.json()["errors"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty()));
     let issued = app
         .post_json(
             &format!("/api/systems/{system}/certificates"),
@@ -263,7 +303,9 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
     let bad = verify(tampered).await;
     assert_eq!(bad["passed"], false);
     // The public key is public, and matches the signature's key id.
-    let key = app.send(Method::GET, "/api/certificates/issuer.pub", None, None, &[]).await;
+    let key = app
+        .send(Method::GET, "/api/certificates/issuer.pub", None, None, &[])
+        .await;
     assert!(key.text().starts_with("-----BEGIN PUBLIC KEY-----"));
     // Revoked: the signed list names it, and verification fails from then on.
     let revoked = app
@@ -284,12 +326,21 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let list = app
-        .send(Method::GET, "/api/certificates/revocations", None, None, &[])
+        .send(
+            Method::GET,
+            "/api/certificates/revocations",
+            None,
+            None,
+            &[],
+        )
         .await;
     assert_eq!(list.status, StatusCode::OK);
     let after = verify(envelope).await;
     assert_eq!(after["passed"], false, "{after}");
-    assert!(after["reason"].as_str().unwrap_or("").contains("revoked"), "{after}");
+    assert!(
+        after["reason"].as_str().unwrap_or("").contains("revoked"),
+        "{after}"
+    );
     let listed = app
         .get(&format!("/api/systems/{system}/certificates"), &lab)
         .await
