@@ -152,6 +152,10 @@ mod tests {
             .problems
             .iter()
             .any(|p| p.contains("entry 3 was changed")));
+        // Moving an entry to another organization is an edit too.
+        let mut moved = good.clone();
+        moved[3].organization = Some(99);
+        assert!(!verify_chain(&moved).intact());
         let mut deleted = good.clone();
         deleted.remove(1);
         assert!(!verify_chain(&deleted).intact());

@@ -404,3 +404,263 @@ on_both!(
     users_roles_and_tokens_keep_only_hashes_on_both,
     users_roles_and_tokens_keep_only_hashes
 );
+
+async fn grants_products_and_listings(store: &Arc<Store>) {
+    use smm_store::{Page, SystemKind};
+    let client = store.create_organization("a", "Client").await.expect("org");
+    let lab = store.create_organization("a", "Lab").await.expect("org");
+    let line = store
+        .create_system_of_kind(
+            "a",
+            client,
+            "GW-7",
+            SystemKind::Product,
+            Some("GW platform"),
+        )
+        .await
+        .expect("product");
+    let plant = store
+        .create_system("a", client, "Plant")
+        .await
+        .expect("system");
+    assert!(matches!(
+        store
+            .create_system_of_kind("a", client, "Pump", SystemKind::System, Some("line"))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    // Before a grant the lab sees nothing; after, exactly the granted system.
+    let all = Page::new(0, 50);
+    assert!(store
+        .systems(lab, None, None, all)
+        .await
+        .expect("list")
+        .is_empty());
+    store
+        .grant("owner", line, lab, Role::Assessor)
+        .await
+        .expect("grant");
+    assert!(matches!(
+        store.grant("owner", line, lab, Role::Owner).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.grant("owner", line, client, Role::Viewer).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let seen = store.systems(lab, None, None, all).await.expect("list");
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].line.as_deref(), Some("GW platform"));
+    assert_eq!(
+        store.grant_for(line, lab).await.expect("grant"),
+        Some(Role::Assessor)
+    );
+    assert_eq!(store.grant_for(plant, lab).await.expect("grant"), None);
+    assert_eq!(
+        store.grants(line).await.expect("grants")[0].organization_name,
+        "Lab"
+    );
+    // Filters and pages.
+    let products = store
+        .systems(client, Some(SystemKind::Product), None, all)
+        .await
+        .expect("list");
+    assert_eq!(products.len(), 1);
+    let named = store
+        .systems(client, None, Some("pla"), all)
+        .await
+        .expect("list");
+    assert_eq!(named[0].id, plant);
+    let wild = store
+        .systems(client, None, Some("%"), all)
+        .await
+        .expect("list");
+    assert!(wild.is_empty(), "LIKE wildcards in a filter are literal");
+    let first = store
+        .systems(client, None, None, Page::new(0, 1))
+        .await
+        .expect("page");
+    let second = store
+        .systems(client, None, None, Page::new(first[0].id.0, 1))
+        .await
+        .expect("page");
+    assert_ne!(first[0].id, second[0].id);
+    store
+        .revoke_grant("owner", line, lab)
+        .await
+        .expect("revoke");
+    assert!(store
+        .systems(lab, None, None, all)
+        .await
+        .expect("list")
+        .is_empty());
+    assert!(matches!(
+        store.revoke_grant("owner", line, lab).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Documents: listed with their latest version, found by digest, summarized.
+    let target = store
+        .create_document("a", client, plant, TARGET)
+        .await
+        .expect("target");
+    let assessment = store
+        .create_document("a", client, plant, ASSESSMENT)
+        .await
+        .expect("assessment");
+    let listed = store
+        .documents(plant, smm_store::DocumentKind::Assessment, all)
+        .await
+        .expect("documents");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].sha256, assessment.sha256);
+    assert_eq!(
+        store
+            .version_by_digest(
+                plant,
+                smm_store::DocumentKind::TargetProfile,
+                &target.sha256
+            )
+            .await
+            .expect("lookup"),
+        Some((target.id, 1))
+    );
+    let portfolio = store.portfolio(client).await.expect("portfolio");
+    assert_eq!(portfolio.len(), 2);
+    let row = portfolio
+        .iter()
+        .find(|r| r.system.id == plant)
+        .expect("plant");
+    let summary = row
+        .assessment
+        .as_ref()
+        .and_then(|(_, s)| s.clone())
+        .expect("summary");
+    let levels = smm_store::summary::decode(&summary).expect("levels");
+    assert_eq!(levels.len(), 18);
+    assert!(row
+        .target
+        .as_ref()
+        .is_some_and(|(id, s)| *id == target.id && s.is_some()));
+    // The organization's own audit page holds its changes only, and the chain holds.
+    let audit = store
+        .audit_page(client, Page::new(0, 500))
+        .await
+        .expect("audit");
+    assert!(audit.iter().all(|e| e.organization == Some(client.0)));
+    assert!(audit.iter().any(|e| e.action == "grant.revoke"));
+    let lab_audit = store.audit_page(lab, all).await.expect("audit");
+    assert_eq!(lab_audit.len(), 1, "only its own creation: {lab_audit:?}");
+    assert_eq!(lab_audit[0].action, "organization.create");
+    assert!(store.verify_audit().await.expect("verify").intact());
+}
+
+async fn sessions_expire_and_login_failures_count(store: &Arc<Store>) {
+    let user = store
+        .create_user("admin", "nadia", "a long enough password")
+        .await
+        .expect("user");
+    let (secret, session) = store.create_session(user, 2_000).await.expect("session");
+    assert_eq!(session.name, "nadia");
+    assert_eq!(session.csrf_token.len(), 64);
+    let found = store
+        .session(&secret, 1_000)
+        .await
+        .expect("lookup")
+        .expect("live");
+    assert_eq!(found.csrf_token, session.csrf_token);
+    assert!(
+        store
+            .session(&secret, 2_000)
+            .await
+            .expect("lookup")
+            .is_none(),
+        "expired"
+    );
+    assert!(store
+        .session("not-a-session", 1_000)
+        .await
+        .expect("lookup")
+        .is_none());
+    // Only the hash of the secret is stored.
+    let raw: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM sessions")
+        .fetch_all(store.pool())
+        .await
+        .expect("rows");
+    assert!(!raw.contains(&secret));
+    store.end_session(&secret, 1_000).await.expect("end");
+    assert!(store
+        .session(&secret, 1_000)
+        .await
+        .expect("lookup")
+        .is_none());
+    for at in [100, 200, 300] {
+        store
+            .record_login_failure("nadia", "10.0.0.1", at)
+            .await
+            .expect("record");
+    }
+    store
+        .record_login_failure("other", "10.0.0.1", 300)
+        .await
+        .expect("record");
+    assert_eq!(
+        store
+            .login_failures("nadia", "10.0.0.1", 150)
+            .await
+            .expect("count"),
+        (2, 3)
+    );
+    store.clear_login_failures("nadia", 0).await.expect("clear");
+    assert_eq!(
+        store
+            .login_failures("nadia", "10.0.0.9", 0)
+            .await
+            .expect("count"),
+        (0, 0)
+    );
+}
+
+async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
+    let org = store.create_organization("a", "Vendor").await.expect("org");
+    let system = store.create_system("a", org, "GW").await.expect("system");
+    let record = store
+        .store_certificate("lab", org, system, "SMM-1", "{\"envelope\": true}")
+        .await
+        .expect("store");
+    assert_eq!(record.serial, "SMM-1");
+    let (again, envelope) = store.certificate(record.id).await.expect("get");
+    assert_eq!(envelope, "{\"envelope\": true}");
+    assert_eq!(again.revoked, None);
+    assert!(store.revocations().await.expect("list").is_empty());
+    let revoked = store
+        .revoke_certificate("lab", record.id, "withdrawn")
+        .await
+        .expect("revoke");
+    assert_eq!(
+        revoked.revoked.map(|(r, _)| r).as_deref(),
+        Some("withdrawn")
+    );
+    assert!(matches!(
+        store.revoke_certificate("lab", record.id, "again").await,
+        Err(StoreError::Exists(_))
+    ));
+    assert_eq!(store.revocations().await.expect("list")[0].0, "SMM-1");
+    assert_eq!(
+        store
+            .certificates(system, smm_store::Page::new(0, 10))
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+}
+
+on_both!(
+    grants_products_and_listings_on_both,
+    grants_products_and_listings
+);
+on_both!(
+    sessions_and_login_failures_on_both,
+    sessions_expire_and_login_failures_count
+);
+on_both!(certificates_on_both, certificates_are_kept_and_revoked_once);
