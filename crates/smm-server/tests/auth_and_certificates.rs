@@ -364,7 +364,83 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
     assert!(app.store().verify_audit().await.expect("audit").intact());
 }
 
+async fn owners_add_members_and_keep_an_owner(app: App) {
+    let owner_password = app.user("claire", "acme", Role::Owner).await;
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let put = |name: &'static str, body: serde_json::Value, token: String| {
+        let app = &app;
+        async move {
+            app.send(
+                Method::PUT,
+                &format!("/api/organizations/{org}/members/{name}"),
+                Some(&token),
+                Some(("application/json", body.to_string().into_bytes())),
+                &[],
+            )
+            .await
+        }
+    };
+    // A new user needs a password, a long one.
+    let unknown = put("nadia", json!({"role": "assessor"}), owner.clone()).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let short = put(
+        "nadia",
+        json!({"role": "assessor", "password": "short"}),
+        owner.clone(),
+    )
+    .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert_eq!(short.json()["field"], "password");
+    let made = put(
+        "nadia",
+        json!({"role": "assessor", "password": "a long enough password"}),
+        owner.clone(),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text());
+    assert_eq!(
+        login(&app, "nadia", "a long enough password").await.status,
+        StatusCode::OK
+    );
+    // Nobody resets someone else's password this way.
+    let reset = put(
+        "nadia",
+        json!({"role": "viewer", "password": "another long password"}),
+        owner.clone(),
+    )
+    .await;
+    assert_eq!(reset.status, StatusCode::CONFLICT);
+    let members = app
+        .get(&format!("/api/organizations/{org}/members"), &owner)
+        .await
+        .json();
+    assert!(members
+        .as_array()
+        .expect("members")
+        .iter()
+        .any(|m| m["name"] == "nadia" && m["role"] == "assessor"));
+    // The last owner cannot demote themself.
+    let signed_in = login(&app, "claire", &owner_password).await;
+    let cookie = session_cookie(&signed_in);
+    let csrf = signed_in.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    let demote = app
+        .send(
+            Method::PUT,
+            &format!("/api/organizations/{org}/members/claire"),
+            None,
+            Some(("application/json", br#"{"role": "viewer"}"#.to_vec())),
+            &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(demote.status, StatusCode::CONFLICT, "{}", demote.text());
+}
+
 on_both! {
+    members => owners_add_members_and_keep_an_owner;
     sessions => sessions_need_csrf_and_end_on_logout;
     throttling => failed_logins_are_throttled_without_telling_names_apart;
     tokens => api_tokens_are_shown_once_and_can_be_revoked;

@@ -114,12 +114,14 @@ pub async fn members(
     ))
 }
 
-/// A role to give.
+/// A role to give, and for a new user their first password.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     /// owner, assessor, editor, viewer or auditor.
     pub role: String,
+    /// For a user who does not exist yet: creates them with this password (12+ characters).
+    pub password: Option<String>,
 }
 
 fn parse_role(text: &str, field: &str) -> Result<Role, Problem> {
@@ -127,7 +129,8 @@ fn parse_role(text: &str, field: &str) -> Result<Role, Problem> {
         .map_err(|e| Problem::bad_field(field, e.to_string()))
 }
 
-/// Adds an existing user to the organization, or changes their role.
+/// Adds a user to the organization (creating them when a password is given and the name is
+/// new), or changes their role.
 #[utoipa::path(put, path = "/api/organizations/{org}/members/{name}", tag = "organizations",
     params(("org" = i64, Path, description = "Organization id"), ("name" = String, Path, description = "User name")),
     request_body = RoleChange,
@@ -140,11 +143,30 @@ pub async fn set_member(
 ) -> Result<Json<Member>, Problem> {
     in_organization(&caller, org, Action::ManageMembers)?;
     let role = parse_role(&change.role, "role")?;
-    let user: UserId = state
-        .store
-        .user_by_name(&name)
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("user `{name}`")))?;
+    let user: UserId =
+        match (state.store.user_by_name(&name).await?, &change.password) {
+            (Some(_), Some(_)) => return Err(Problem::new(
+                StatusCode::CONFLICT,
+                format!(
+                    "user `{name}` already exists: give only the role (their password is theirs)"
+                ),
+            )
+            .with_field("password")),
+            (Some(user), None) => user,
+            (None, Some(password)) => state
+                .store
+                .create_user(&caller.actor(), &name, password)
+                .await
+                .map_err(|e| match e {
+                    smm_store::StoreError::Invalid(m) => Problem::bad_field("password", m),
+                    other => other.into(),
+                })?,
+            (None, None) => {
+                return Err(Problem::not_found(format!(
+                    "user `{name}` (give a password to create them)"
+                )))
+            }
+        };
     if caller.user() == Some(user) && role != Role::Owner {
         let owners = state
             .store
