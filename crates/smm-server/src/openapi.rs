@@ -19,7 +19,7 @@ use crate::routes::{
     ),
     paths(
         meta::health, meta::ready,
-        session::login, session::current, session::logout,
+        session::login, session::current, session::logout, session::change_password,
         organizations::list, organizations::create, organizations::members,
         organizations::set_member, organizations::create_token, organizations::tokens,
         organizations::revoke_token, organizations::portfolio, organizations::audit,

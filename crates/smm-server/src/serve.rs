@@ -174,6 +174,7 @@ pub fn router(state: AppState) -> Router {
                 .get(session::current)
                 .delete(session::logout),
         )
+        .route("/api/session/password", put(session::change_password))
         .route(
             "/api/organizations",
             get(organizations::list).post(organizations::create),

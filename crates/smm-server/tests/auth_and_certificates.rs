@@ -437,6 +437,42 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
         )
         .await;
     assert_eq!(demote.status, StatusCode::CONFLICT, "{}", demote.text());
+    // Changing one's password needs the current one, and ends one's sessions.
+    let change = |current: &str, new: &str| {
+        let body = json!({"current": current, "new": new})
+            .to_string()
+            .into_bytes();
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
+        async move {
+            app.send(
+                Method::PUT,
+                "/api/session/password",
+                None,
+                Some(("application/json", body)),
+                &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+            )
+            .await
+        }
+    };
+    let wrong = change("not my password", "a brand new password").await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(wrong.json()["field"], "current");
+    let changed = change(&owner_password, "a brand new password").await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text());
+    let old_session = app
+        .send(
+            Method::GET,
+            "/api/session",
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(old_session.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login(&app, "claire", "a brand new password").await.status,
+        StatusCode::OK
+    );
 }
 
 on_both! {

@@ -393,4 +393,47 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Changes a user's password (the caller has checked the current one) and ends every
+    /// session of theirs, so a stolen session does not outlive the change.
+    pub async fn set_password(
+        &self,
+        actor: &str,
+        user: UserId,
+        password: &str,
+    ) -> Result<(), StoreError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "the password must have at least {MIN_PASSWORD_CHARS} characters"
+            )));
+        }
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))??;
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        require_row(&mut tx, "users", user.0, "user").await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(&hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            None,
+            "user.password",
+            &format!("user/{}", user.0),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -143,30 +143,31 @@ pub async fn set_member(
 ) -> Result<Json<Member>, Problem> {
     in_organization(&caller, org, Action::ManageMembers)?;
     let role = parse_role(&change.role, "role")?;
-    let user: UserId =
-        match (state.store.user_by_name(&name).await?, &change.password) {
-            (Some(_), Some(_)) => return Err(Problem::new(
+    let user: UserId = match (state.store.user_by_name(&name).await?, &change.password) {
+        (Some(_), Some(_)) => {
+            return Err(Problem::new(
                 StatusCode::CONFLICT,
                 format!(
                     "user `{name}` already exists: give only the role (their password is theirs)"
                 ),
             )
-            .with_field("password")),
-            (Some(user), None) => user,
-            (None, Some(password)) => state
-                .store
-                .create_user(&caller.actor(), &name, password)
-                .await
-                .map_err(|e| match e {
-                    smm_store::StoreError::Invalid(m) => Problem::bad_field("password", m),
-                    other => other.into(),
-                })?,
-            (None, None) => {
-                return Err(Problem::not_found(format!(
-                    "user `{name}` (give a password to create them)"
-                )))
-            }
-        };
+            .with_field("password"))
+        }
+        (Some(user), None) => user,
+        (None, Some(password)) => state
+            .store
+            .create_user(&caller.actor(), &name, password)
+            .await
+            .map_err(|e| match e {
+                smm_store::StoreError::Invalid(m) => Problem::bad_field("password", m),
+                other => other.into(),
+            })?,
+        (None, None) => {
+            return Err(Problem::not_found(format!(
+                "user `{name}` (give a password to create them)"
+            )))
+        }
+    };
     if caller.user() == Some(user) && role != Role::Owner {
         let owners = state
             .store

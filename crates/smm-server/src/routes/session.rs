@@ -206,3 +206,39 @@ pub async fn logout(
     }
     Ok(response)
 }
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The current password.
+    pub current: String,
+    /// The new one (12+ characters).
+    pub new: String,
+}
+
+/// Changes the signed-in user's password; every session of theirs ends (sign in again).
+#[utoipa::path(put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
+    responses((status = 204, description = "Changed; signed out everywhere"),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> Result<StatusCode, Problem> {
+    let Principal::User { id, name, .. } = &caller.principal else {
+        return Err(Problem::forbidden("an API token has no password"));
+    };
+    if state.store.check_password(name, &change.current).await? != Some(*id) {
+        return Err(Problem::forbidden("the current password is wrong").with_field("current"));
+    }
+    state
+        .store
+        .set_password(name, *id, &change.new)
+        .await
+        .map_err(|e| match e {
+            smm_store::StoreError::Invalid(m) => Problem::bad_field("new", m),
+            other => other.into(),
+        })?;
+    Ok(StatusCode::NO_CONTENT)
+}
