@@ -22,6 +22,7 @@ pub mod problem;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod web;
 
 pub use serve::{load_or_create_key, router, run, Config, ServeError};
 pub use state::AppState;

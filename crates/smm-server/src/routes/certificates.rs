@@ -369,6 +369,11 @@ pub async fn verify_certificate(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Json<VerifyView>, Problem> {
+    verify_report(&state, request).await.map(Json)
+}
+
+/// Verifies a certificate: the checks, for the API and the public page.
+pub async fn verify_report(state: &AppState, request: VerifyRequest) -> Result<VerifyView, Problem> {
     let at = match &request.at {
         Some(d) => valid_date(d, "at")?,
         None => today(),
@@ -388,7 +393,7 @@ pub async fn verify_certificate(
             .map_err(|d| document_problem(&d).with_field(&format!("assessments[{i}]")))?;
         assessments.push((format!("assessment {}", i + 1), content_digest(&doc)));
     }
-    let revocations = revocation_list(&state).await?;
+    let revocations = revocation_list(state).await?;
     let verifying = state.signing_key.verifying_key();
     let report = verify(&VerifyInput {
         envelope: &request.certificate,
@@ -398,7 +403,7 @@ pub async fn verify_certificate(
         assessments,
         revocations: revocations.as_ref(),
     });
-    Ok(Json(VerifyView {
+    Ok(VerifyView {
         passed: report.passed(),
         reason: report.reason().map(str::to_string),
         checks: report
@@ -413,5 +418,5 @@ pub async fn verify_certificate(
             .certificate
             .as_ref()
             .and_then(|c| serde_json::to_value(c).ok()),
-    }))
+    })
 }

@@ -55,7 +55,8 @@ pub struct SessionView {
     pub csrf_token: Option<String>,
 }
 
-fn remote(connect: &RemoteAddr) -> String {
+/// The client's address as the login throttle counts it.
+pub fn remote(connect: &RemoteAddr) -> String {
     connect
         .0
         .map_or_else(|| "local".to_string(), |a| a.ip().to_string())
@@ -73,12 +74,55 @@ async fn memberships(state: &AppState, caller: &Caller) -> Result<Vec<Membership
     Ok(out)
 }
 
-fn is_tls(headers: &HeaderMap, state: &AppState) -> bool {
+/// Whether the client reached the server over TLS (or the server says it always does).
+pub fn is_tls(headers: &HeaderMap, state: &AppState) -> bool {
     state.secure_cookies
         || headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// Checks a login (throttled per name and per address) and opens a session: the cookie's
+/// secret and the session. Shared by the API and the sign-in page.
+pub async fn sign_in(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> Result<(String, smm_store::session::Session), Problem> {
+    let now = unix_now();
+    let (by_name, by_address) = state
+        .store
+        .login_failures(name, address, now - FAILURE_WINDOW_SECONDS)
+        .await?;
+    if by_name >= MAX_FAILURES_PER_NAME || by_address >= MAX_FAILURES_PER_ADDRESS {
+        let mut p = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many failed logins: wait before trying again",
+        );
+        p.retry_after = Some(u64::try_from(FAILURE_WINDOW_SECONDS).unwrap_or(900));
+        return Err(p);
+    }
+    let Some(user) = state.store.check_password(name, password).await? else {
+        state
+            .store
+            .record_login_failure(name, address, now)
+            .await?;
+        tracing::warn!(user = %name, %address, "failed login");
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong user name or password",
+        ));
+    };
+    state
+        .store
+        .clear_login_failures(name, now - FAILURE_WINDOW_SECONDS)
+        .await?;
+    Ok(state
+        .store
+        .create_session(user, now + SESSION_SECONDS)
+        .await?)
 }
 
 /// Signs in.
@@ -93,43 +137,8 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Response, Problem> {
-    let now = unix_now();
-    let address = remote(&connect);
-    let (by_name, by_address) = state
-        .store
-        .login_failures(&login.name, &address, now - FAILURE_WINDOW_SECONDS)
-        .await?;
-    if by_name >= MAX_FAILURES_PER_NAME || by_address >= MAX_FAILURES_PER_ADDRESS {
-        let mut p = Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many failed logins: wait before trying again",
-        );
-        p.retry_after = Some(u64::try_from(FAILURE_WINDOW_SECONDS).unwrap_or(900));
-        return Err(p);
-    }
-    let Some(user) = state
-        .store
-        .check_password(&login.name, &login.password)
-        .await?
-    else {
-        state
-            .store
-            .record_login_failure(&login.name, &address, now)
-            .await?;
-        tracing::warn!(user = %login.name, %address, "failed login");
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong user name or password",
-        ));
-    };
-    state
-        .store
-        .clear_login_failures(&login.name, now - FAILURE_WINDOW_SECONDS)
-        .await?;
-    let (secret, session) = state
-        .store
-        .create_session(user, now + SESSION_SECONDS)
-        .await?;
+    let (secret, session) = sign_in(&state, &login.name, &login.password, &remote(&connect)).await?;
+    let user = session.user;
     let caller = Caller {
         principal: Principal::User {
             id: user,

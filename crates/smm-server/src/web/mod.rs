@@ -1,0 +1,209 @@
+//! The web pages: server-rendered HTML over the same store and pipeline as the API, usable with
+//! JavaScript off. Forms carry the session's CSRF token; templates escape everything they print;
+//! a strict Content-Security-Policy allows nothing but this server's own styles and images.
+
+mod pages;
+mod verify;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use askama::Template;
+
+use crate::auth::{constant_time_eq, Caller, Principal, SESSION_COOKIE};
+use crate::problem::Problem;
+use crate::state::{unix_now, AppState};
+
+/// The policy for every page: own styles and images only, no scripts at all, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/static/app.css", get(stylesheet))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/switch", get(pages::switch))
+        .route("/orgs/{org}", get(pages::portfolio))
+        .route("/systems/{id}", get(pages::system))
+        .route("/documents/{id}/gap", get(pages::gap))
+        .route("/documents/{id}/chart.svg", get(pages::chart))
+        .route("/verify", get(verify::form).post(verify::check))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// What the header of every signed-in page shows.
+pub struct Nav {
+    /// The user's name.
+    pub user: String,
+    /// The organization in view.
+    pub org_id: i64,
+    /// The user's organizations: id and name.
+    pub organizations: Vec<(i64, String)>,
+    /// The session's CSRF token, for the forms.
+    pub csrf: String,
+}
+
+/// A signed-in person on a page (API tokens do not open pages).
+pub struct PageUser {
+    /// As the API sees them.
+    pub caller: Caller,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// Where an anonymous visitor goes: the sign-in page, then back.
+pub struct SignIn(String);
+
+impl IntoResponse for SignIn {
+    fn into_response(self) -> Response {
+        let next = self.0;
+        let target = if next.starts_with('/') && !next.starts_with("//") {
+            format!("/login?next={}", urlencode(&next))
+        } else {
+            "/login".to_string()
+        };
+        Redirect::to(&target).into_response()
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".to_string());
+        let Some(secret) = crate::auth::cookie(parts, SESSION_COOKIE) else {
+            return Err(SignIn(here).into_response());
+        };
+        let session = match state.store.session(secret, unix_now()).await {
+            Ok(Some(s)) => s,
+            Ok(None) => return Err(SignIn(here).into_response()),
+            Err(e) => return Err(page_error(Problem::from(e))),
+        };
+        let memberships = state
+            .store
+            .memberships(session.user)
+            .await
+            .map_err(|e| page_error(Problem::from(e)))?;
+        Ok(PageUser {
+            caller: Caller {
+                principal: Principal::User {
+                    id: session.user,
+                    name: session.name,
+                    memberships,
+                },
+            },
+            csrf: session.csrf_token,
+        })
+    }
+}
+
+impl PageUser {
+    /// Fails unless a form's `csrf` field is this session's token.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
+        if constant_time_eq(sent, &self.csrf) {
+            Ok(())
+        } else {
+            Err(page_error(Problem::forbidden(
+                "this form is out of date or was not sent from this site: reload the page and try again",
+            )))
+        }
+    }
+
+    /// The header for a page about an organization.
+    pub async fn nav(&self, state: &AppState, org_id: i64) -> Nav {
+        let mut organizations = Vec::new();
+        for (org, _) in self.caller.organizations() {
+            let name = state
+                .store
+                .organization_name(org)
+                .await
+                .unwrap_or_else(|_| format!("organization {}", org.0));
+            organizations.push((org.0, name));
+        }
+        Nav {
+            user: self.caller.actor(),
+            org_id,
+            organizations,
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Option<Nav>,
+    title: String,
+    detail: String,
+}
+
+/// A problem as a page (same status, same words as the API would give).
+pub fn page_error(problem: Problem) -> Response {
+    let status = problem.status_code();
+    let page = ErrorPage {
+        nav: None,
+        title: problem.title.clone(),
+        detail: problem.detail.clone(),
+    };
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    response
+}
+
+/// Renders a template as an HTML page with the pages' security headers.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            secure(&mut response);
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+        }
+    }
+}
+
+/// The headers every page carries.
+pub fn secure(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}

@@ -1,0 +1,484 @@
+//! Signing in and out, the portfolio, a system's page and the gap view.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use smm_core::Status;
+use smm_report::model::{chart_data, Granularity};
+use smm_store::{DocumentId, DocumentKind, Page, Role, SystemId};
+
+use super::{page_error, render, secure, Nav, PageUser};
+use crate::access;
+use crate::auth::{cookie_header, cookie_value, constant_time_eq, SESSION_COOKIE};
+use crate::authz::Action;
+use crate::extract::{ApiPath, ApiQuery, RemoteAddr};
+use crate::pipeline;
+use crate::portfolio::{roll_up, SystemStatus};
+use crate::problem::Problem;
+use crate::routes::session::{is_tls, remote, sign_in, SESSION_SECONDS};
+use crate::state::{unix_now, AppState};
+
+/// The cookie that ties the sign-in form to the browser that loaded it (there is no session to
+/// hold a CSRF token yet).
+const LOGIN_COOKIE: &str = "smm_login";
+
+/// `/`: the portfolio of one's first organization, or the sign-in page.
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(secret) = cookie_value(&headers, SESSION_COOKIE) else {
+        return Redirect::to("/login").into_response();
+    };
+    match state.store.session(secret, unix_now()).await {
+        Ok(Some(session)) => match state.store.memberships(session.user).await {
+            Ok(m) if !m.is_empty() => Redirect::to(&format!("/orgs/{}", m[0].0 .0)).into_response(),
+            Ok(_) => page_error(Problem::forbidden(
+                "you belong to no organization yet: ask an owner to add you",
+            )),
+            Err(e) => page_error(e.into()),
+        },
+        _ => Redirect::to("/login").into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Option<Nav>,
+    csrf: String,
+    next: String,
+    name: String,
+    error: Option<String>,
+}
+
+/// Where to go after signing in.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_page(state: &AppState, headers: &HeaderMap, next: String, name: String, error: Option<String>) -> Response {
+    let token = smm_store::session::random_hex();
+    let mut response = render(&LoginPage {
+        nav: None,
+        csrf: token.clone(),
+        next,
+        name,
+        error,
+    });
+    let cookie = cookie_header(LOGIN_COOKIE, &token, 3600, is_tls(headers, state));
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The sign-in form.
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<NextQuery>,
+) -> Response {
+    login_page(&state, &headers, safe_next(query.next.as_deref()), String::new(), None)
+}
+
+/// The sign-in form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    next: Option<String>,
+    name: String,
+    password: String,
+}
+
+/// Signs in from the form: on success to where the visitor was going, else the form again with
+/// the name kept and the reason.
+pub async fn login(
+    State(state): State<AppState>,
+    connect: RemoteAddr,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let expected = cookie_value(&headers, LOGIN_COOKIE).unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(&form.csrf, expected) {
+        return login_page(
+            &state,
+            &headers,
+            next,
+            form.name,
+            Some("The form had expired: please sign in again.".to_string()),
+        );
+    }
+    match sign_in(&state, &form.name, &form.password, &remote(&connect)).await {
+        Ok((secret, _)) => {
+            let mut response = Redirect::to(&next).into_response();
+            let tls = is_tls(&headers, &state);
+            for cookie in [
+                cookie_header(SESSION_COOKIE, &secret, SESSION_SECONDS, tls),
+                cookie_header(LOGIN_COOKIE, "", 0, tls),
+            ] {
+                if let Ok(v) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            response
+        }
+        Err(problem) => {
+            let mut response = login_page(&state, &headers, next, form.name, Some(problem.detail.clone()));
+            *response.status_mut() = problem.status_code();
+            response
+        }
+    }
+}
+
+/// A form with only its CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Signs out.
+pub async fn logout(
+    State(state): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&form.csrf) {
+        return r;
+    }
+    if let Some(secret) = cookie_value(&headers, SESSION_COOKIE) {
+        if let Err(e) = state.store.end_session(secret, unix_now()).await {
+            return page_error(e.into());
+        }
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie_header(SESSION_COOKIE, "", 0, is_tls(&headers, &state))) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The organization switch.
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    org: i64,
+}
+
+/// Goes to another organization's portfolio.
+pub async fn switch(user: PageUser, ApiQuery(query): ApiQuery<SwitchQuery>) -> Response {
+    match access::in_organization(&user.caller, query.org, Action::Read) {
+        Ok(_) => Redirect::to(&format!("/orgs/{}", query.org)).into_response(),
+        Err(p) => page_error(p),
+    }
+}
+
+/// A portfolio row as shown.
+struct Row {
+    id: i64,
+    name: String,
+    kind: String,
+    line: Option<String>,
+    status_text: &'static str,
+    status_class: &'static str,
+    under: usize,
+    met: usize,
+    over: usize,
+    assessment: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "portfolio.html")]
+struct PortfolioPage {
+    nav: Option<Nav>,
+    org_id: i64,
+    org_name: String,
+    portfolio: PortfolioView,
+    q: String,
+    status: String,
+}
+
+struct PortfolioView {
+    systems: usize,
+    met: usize,
+    under: usize,
+    no_target: usize,
+    not_assessed: usize,
+    domains: Vec<crate::portfolio::DomainRollup>,
+    items: Vec<Row>,
+}
+
+/// The portfolio's filters.
+#[derive(Deserialize)]
+pub struct PortfolioQuery {
+    q: Option<String>,
+    status: Option<String>,
+}
+
+fn status_words(status: SystemStatus) -> (&'static str, &'static str) {
+    match status {
+        SystemStatus::Met => ("meets target", "met"),
+        SystemStatus::Under => ("under target", "under"),
+        SystemStatus::NoTarget => ("no target", ""),
+        SystemStatus::NotAssessed => ("not assessed", ""),
+    }
+}
+
+/// An organization's portfolio.
+pub async fn portfolio(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(org): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<PortfolioQuery>,
+) -> Response {
+    if let Err(p) = access::in_organization(&user.caller, org, Action::Read) {
+        return page_error(p);
+    }
+    let org_id = smm_store::OrganizationId(org);
+    let (rows, org_name) = match (state.store.portfolio(org_id).await, state.store.organization_name(org_id).await) {
+        (Ok(rows), Ok(name)) => (rows, name),
+        (Err(e), _) | (_, Err(e)) => return page_error(e.into()),
+    };
+    let wanted = query.status.clone().unwrap_or_default();
+    let needle = query.q.clone().unwrap_or_default().to_lowercase();
+    let p = roll_up(
+        &state.catalog,
+        &rows,
+        |s| {
+            (wanted.is_empty() || status_words(s.status).1 == wanted
+                || matches!((s.status, wanted.as_str()), (SystemStatus::NoTarget, "no-target") | (SystemStatus::NotAssessed, "not-assessed")))
+                && (needle.is_empty() || s.name.to_lowercase().contains(&needle))
+        },
+        1000,
+    );
+    let items = p
+        .items
+        .into_iter()
+        .map(|s| {
+            let (status_text, status_class) = status_words(s.status);
+            Row {
+                id: s.id,
+                name: s.name,
+                kind: s.kind,
+                line: s.line,
+                status_text,
+                status_class,
+                under: s.under,
+                met: s.met,
+                over: s.over,
+                assessment: s.assessment,
+            }
+        })
+        .collect();
+    let page = PortfolioPage {
+        nav: Some(user.nav(&state, org).await),
+        org_id: org,
+        org_name,
+        portfolio: PortfolioView {
+            systems: p.systems,
+            met: p.met,
+            under: p.under,
+            no_target: p.no_target,
+            not_assessed: p.not_assessed,
+            domains: p.domains,
+            items,
+        },
+        q: query.q.unwrap_or_default(),
+        status: wanted,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "system.html")]
+struct SystemPage {
+    nav: Option<Nav>,
+    system: smm_store::SystemInfo,
+    owner_name: String,
+    kind: &'static str,
+    role: &'static str,
+    targets: Vec<smm_store::DocumentInfo>,
+    assessments: Vec<smm_store::DocumentInfo>,
+    certificates: Vec<smm_store::CertificateRecord>,
+}
+
+/// A system's page: its targets, assessments and certificates.
+pub async fn system(State(state): State<AppState>, user: PageUser, ApiPath(id): ApiPath<i64>) -> Response {
+    let (info, role) = match access::system(&state, &user.caller, id, Action::Read).await {
+        Ok(found) => found,
+        Err(p) => return page_error(p),
+    };
+    let all = Page::new(0, Page::MAX_LIMIT);
+    let loaded = async {
+        Ok::<_, smm_store::StoreError>((
+            state.store.documents(SystemId(id), DocumentKind::TargetProfile, all).await?,
+            state.store.documents(SystemId(id), DocumentKind::Assessment, all).await?,
+            state.store.certificates(SystemId(id), all).await?,
+            state.store.organization_name(info.organization).await?,
+        ))
+    }
+    .await;
+    let (targets, assessments, certificates, owner_name) = match loaded {
+        Ok(l) => l,
+        Err(e) => return page_error(e.into()),
+    };
+    let nav_org = user
+        .caller
+        .role_in(info.organization)
+        .map(|_| info.organization.0)
+        .or_else(|| user.caller.organizations().first().map(|(o, _)| o.0))
+        .unwrap_or(info.organization.0);
+    let page = SystemPage {
+        nav: Some(user.nav(&state, nav_org).await),
+        kind: info.kind.as_str(),
+        role: role_word(role),
+        system: info,
+        owner_name,
+        targets,
+        assessments,
+        certificates,
+    };
+    render(&page)
+}
+
+fn role_word(role: Role) -> &'static str {
+    role.as_str()
+}
+
+struct GapRow {
+    name: String,
+    domain: String,
+    target: String,
+    current: String,
+    status: &'static str,
+    status_text: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "gap.html")]
+struct GapPage {
+    nav: Option<Nav>,
+    system_id: i64,
+    system_name: String,
+    assessment_id: i64,
+    target_id: i64,
+    target_name: String,
+    product: String,
+    version: String,
+    under: usize,
+    met: usize,
+    over: usize,
+    rows: Vec<GapRow>,
+}
+
+fn words(level: smm_core::Level) -> String {
+    format!("{} / {}", level.comprehensiveness.value(), level.scope.token())
+}
+
+/// The gap of an assessment: counts, charts and the table.
+pub async fn gap(State(state): State<AppState>, user: PageUser, ApiPath(id): ApiPath<i64>) -> Response {
+    let loaded = load_gap(&state, &user, id).await;
+    let (info, current, target, gap) = match loaded {
+        Ok(l) => l,
+        Err(p) => return page_error(p),
+    };
+    let rows: Vec<GapRow> = gap
+        .practices
+        .iter()
+        .map(|p| {
+            let (status, status_text) = match p.status {
+                Status::Under => ("under", "▼ under"),
+                Status::Met => ("met", "● met"),
+                Status::Over => ("over", "▲ over"),
+            };
+            GapRow {
+                name: p.name.clone(),
+                domain: state
+                    .catalog
+                    .domain(p.domain.as_str())
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                target: words(p.target),
+                current: words(p.current),
+                status,
+                status_text,
+            }
+        })
+        .collect();
+    let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
+    let page = GapPage {
+        nav: Some(user.nav(&state, info.organization.0).await),
+        system_id: info.id.0,
+        system_name: info.name.clone(),
+        assessment_id: id,
+        target_id: target.stored.id.0,
+        target_name: target.resolved.name.clone(),
+        product: current.current.product.clone(),
+        version: current.current.version.clone(),
+        under: count("under"),
+        met: count("met"),
+        over: count("over"),
+        rows,
+    };
+    render(&page)
+}
+
+async fn load_gap(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+) -> Result<(smm_store::SystemInfo, pipeline::Current, pipeline::Target, smm_core::Gap), Problem> {
+    let (org, info, kind) = access::document(state, &user.caller, id, Action::Read).await?;
+    if kind != DocumentKind::Assessment {
+        return Err(Problem::bad_field("id", format!("document {id} is a target profile: a gap is of an assessment")));
+    }
+    let current = pipeline::assessment(state, org, DocumentId(id)).await?;
+    let target = pipeline::target_of(state, org, &current, None).await?;
+    let gap = smm_core::gap(&target.resolved, &current.current)
+        .map_err(|e| Problem::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    Ok((info, current, target, gap))
+}
+
+/// Which chart.
+#[derive(Deserialize)]
+pub struct ChartQuery {
+    kind: Option<String>,
+    level: Option<String>,
+}
+
+/// A gap chart as SVG: the same charts the reports use.
+pub async fn chart(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<ChartQuery>,
+) -> Response {
+    let (_, _, target, gap) = match load_gap(&state, &user, id).await {
+        Ok(l) => l,
+        Err(p) => return page_error(p),
+    };
+    let granularity = match query.level.as_deref() {
+        Some("practice") => Granularity::Practice,
+        Some("domain") => Granularity::Domain,
+        _ => Granularity::Subdomain,
+    };
+    let data = chart_data(&state.catalog, &target.resolved, Some(&gap), granularity);
+    let svg = match query.kind.as_deref() {
+        Some("radar") => smm_report::chart::radar(&data),
+        Some("heatmap") => smm_report::chart::heatmap(&data),
+        _ => smm_report::chart::bar(&data),
+    };
+    let mut response = svg.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    secure(&mut response);
+    response
+}
