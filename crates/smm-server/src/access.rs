@@ -2,6 +2,7 @@
 //! or write. Objects of organizations the caller cannot reach are "not found", never "forbidden",
 //! so ids cannot be probed; objects the caller can see but not change are "forbidden".
 
+use axum::http::StatusCode;
 use smm_store::{DocumentId, DocumentKind, OrganizationId, Role, SystemId, SystemInfo};
 
 use crate::auth::Caller;
@@ -61,17 +62,26 @@ pub async fn system(
         .system(SystemId(id))
         .await
         .map_err(|_| hidden())?;
-    let mut role = caller.role_in(info.organization);
+    // A person may reach the system in several ways (a membership of its owner, grants to
+    // other organizations they belong to). No single role need allow everything they together
+    // allow (an editor there and a lab's owner here), so the action is allowed if any way allows
+    // it; the role reported is the strongest way that does.
+    let mut roles: Vec<Role> = caller.role_in(info.organization).into_iter().collect();
     for (org, member) in caller.organizations() {
         if org == info.organization {
             continue;
         }
         if let Some(grant) = state.store.grant_for(info.id, org).await? {
-            let via = through_grant(member, grant);
-            role = Some(role.map_or(via, |r| stronger(r, via)));
+            roles.push(through_grant(member, grant));
         }
     }
-    let role = role.ok_or_else(hidden)?;
+    let role = roles
+        .iter()
+        .copied()
+        .filter(|r| allowed(*r, action))
+        .reduce(stronger)
+        .or_else(|| roles.iter().copied().reduce(stronger))
+        .ok_or_else(hidden)?;
     require(role, action)?;
     Ok((info, role))
 }
@@ -89,9 +99,6 @@ pub async fn document(
         .document_owner(DocumentId(id))
         .await
         .map_err(|_| Problem::not_found(format!("document {id}")))?;
-    let (info, role) = system(state, caller, system_id.0, Action::Read)
-        .await
-        .map_err(|_| Problem::not_found(format!("document {id}")))?;
     let action = match (action, kind) {
         (Action::WriteTarget | Action::WriteAssessment, DocumentKind::TargetProfile) => {
             Action::WriteTarget
@@ -101,6 +108,14 @@ pub async fn document(
         }
         (other, _) => other,
     };
-    require(role, action)?;
+    let (info, _) = system(state, caller, system_id.0, action)
+        .await
+        .map_err(|p| {
+            if p.status == StatusCode::NOT_FOUND.as_u16() {
+                Problem::not_found(format!("document {id}"))
+            } else {
+                p
+            }
+        })?;
     Ok((org, info, kind))
 }
