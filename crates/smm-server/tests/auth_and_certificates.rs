@@ -437,7 +437,8 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
         )
         .await;
     assert_eq!(demote.status, StatusCode::CONFLICT, "{}", demote.text());
-    // Changing one's password needs the current one, and ends one's sessions.
+    // Changing one's password needs the current one, and ends one's other sessions.
+    let elsewhere = session_cookie(&login(&app, "claire", &owner_password).await);
     let change = |current: &str, new: &str| {
         let body = json!({"current": current, "new": new})
             .to_string()
@@ -459,7 +460,7 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
     assert_eq!(wrong.json()["field"], "current");
     let changed = change(&owner_password, "a brand new password").await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text());
-    let old_session = app
+    let this_one = app
         .send(
             Method::GET,
             "/api/session",
@@ -468,7 +469,17 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
             &[("cookie", &cookie)],
         )
         .await;
-    assert_eq!(old_session.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(this_one.status, StatusCode::OK);
+    let other_one = app
+        .send(
+            Method::GET,
+            "/api/session",
+            None,
+            None,
+            &[("cookie", &elsewhere)],
+        )
+        .await;
+    assert_eq!(other_one.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         login(&app, "claire", "a brand new password").await.status,
         StatusCode::OK

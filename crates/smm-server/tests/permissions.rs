@@ -148,6 +148,7 @@ const CASES: &[Case] = {
         case("POST",   "/api/session",                            Public,                      OK),
         case("GET",    "/api/session",                            AnyCaller,                   OK),
         case("DELETE", "/api/session",                            AnyCaller,                   GONE),
+        case("PUT",    "/api/session/password",                   Person,                      GONE),
         case("GET",    "/api/organizations",                      AnyCaller,                   OK),
         case("POST",   "/api/organizations",                      Person,                      CREATED),
         case("GET",    "/api/organizations/{org}/members",        InOrg(Read),                 OK),
@@ -448,6 +449,14 @@ impl World {
         match (case.method, case.path) {
             ("POST", "/api/session") => {
                 request = request.json(json!({"name": self.person.0, "password": self.person.1}));
+            }
+            ("PUT", "/api/session/password") => {
+                // The CSRF walk signs in as `olivia` (App::user's passwords are `NAME-password-long`);
+                // the password stays the same so her session and the walk go on.
+                request = request.json(json!({
+                    "current": "olivia-password-long",
+                    "new": "olivia-password-long",
+                }));
             }
             ("POST", "/api/organizations") => {
                 request = request.json(json!({"name": format!("new-{n}")}));

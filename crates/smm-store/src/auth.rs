@@ -395,12 +395,14 @@ impl Store {
     }
 
     /// Changes a user's password (the caller has checked the current one) and ends every
-    /// session of theirs, so a stolen session does not outlive the change.
+    /// session of theirs but `keep` (the session secret the change was made from), so a stolen
+    /// session does not outlive the change.
     pub async fn set_password(
         &self,
         actor: &str,
         user: UserId,
         password: &str,
+        keep: Option<&str>,
     ) -> Result<(), StoreError> {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(StoreError::Invalid(format!(
@@ -419,8 +421,10 @@ impl Store {
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        let kept = keep.map(crate::session::id_hash).unwrap_or_default();
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(user.0)
+            .bind(kept)
             .execute(&mut *tx)
             .await?;
         append_audit(

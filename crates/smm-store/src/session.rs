@@ -32,7 +32,8 @@ pub fn random_hex() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn id_hash(secret: &str) -> String {
+/// How a session secret is stored.
+pub(crate) fn id_hash(secret: &str) -> String {
     smm_core::digest::sha256_hex(secret.as_bytes())
 }
 

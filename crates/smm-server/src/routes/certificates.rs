@@ -373,7 +373,10 @@ pub async fn verify_certificate(
 }
 
 /// Verifies a certificate: the checks, for the API and the public page.
-pub async fn verify_report(state: &AppState, request: VerifyRequest) -> Result<VerifyView, Problem> {
+pub async fn verify_report(
+    state: &AppState,
+    request: VerifyRequest,
+) -> Result<VerifyView, Problem> {
     let at = match &request.at {
         Some(d) => valid_date(d, "at")?,
         None => today(),

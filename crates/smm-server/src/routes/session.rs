@@ -105,10 +105,7 @@ pub async fn sign_in(
         return Err(p);
     }
     let Some(user) = state.store.check_password(name, password).await? else {
-        state
-            .store
-            .record_login_failure(name, address, now)
-            .await?;
+        state.store.record_login_failure(name, address, now).await?;
         tracing::warn!(user = %name, %address, "failed login");
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
@@ -137,7 +134,8 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Response, Problem> {
-    let (secret, session) = sign_in(&state, &login.name, &login.password, &remote(&connect)).await?;
+    let (secret, session) =
+        sign_in(&state, &login.name, &login.password, &remote(&connect)).await?;
     let user = session.user;
     let caller = Caller {
         principal: Principal::User {
@@ -226,13 +224,14 @@ pub struct PasswordChange {
     pub new: String,
 }
 
-/// Changes the signed-in user's password; every session of theirs ends (sign in again).
+/// Changes the signed-in user's password; every other session of theirs ends.
 #[utoipa::path(put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
     responses((status = 204, description = "Changed; signed out everywhere"),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, Problem> {
     let Principal::User { id, name, .. } = &caller.principal else {
@@ -243,7 +242,12 @@ pub async fn change_password(
     }
     state
         .store
-        .set_password(name, *id, &change.new)
+        .set_password(
+            name,
+            *id,
+            &change.new,
+            crate::auth::cookie_value(&headers, SESSION_COOKIE),
+        )
         .await
         .map_err(|e| match e {
             smm_store::StoreError::Invalid(m) => Problem::bad_field("new", m),

@@ -12,7 +12,7 @@ use smm_store::{DocumentId, DocumentKind, Page, Role, SystemId};
 
 use super::{page_error, render, secure, Nav, PageUser};
 use crate::access;
-use crate::auth::{cookie_header, cookie_value, constant_time_eq, SESSION_COOKIE};
+use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery, RemoteAddr};
 use crate::pipeline;
@@ -65,7 +65,13 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(state: &AppState, headers: &HeaderMap, next: String, name: String, error: Option<String>) -> Response {
+fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    next: String,
+    name: String,
+    error: Option<String>,
+) -> Response {
     let token = smm_store::session::random_hex();
     let mut response = render(&LoginPage {
         nav: None,
@@ -87,7 +93,13 @@ pub async fn login_form(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<NextQuery>,
 ) -> Response {
-    login_page(&state, &headers, safe_next(query.next.as_deref()), String::new(), None)
+    login_page(
+        &state,
+        &headers,
+        safe_next(query.next.as_deref()),
+        String::new(),
+        None,
+    )
 }
 
 /// The sign-in form's fields.
@@ -133,7 +145,13 @@ pub async fn login(
             response
         }
         Err(problem) => {
-            let mut response = login_page(&state, &headers, next, form.name, Some(problem.detail.clone()));
+            let mut response = login_page(
+                &state,
+                &headers,
+                next,
+                form.name,
+                Some(problem.detail.clone()),
+            );
             *response.status_mut() = problem.status_code();
             response
         }
@@ -162,7 +180,12 @@ pub async fn logout(
         }
     }
     let mut response = Redirect::to("/login").into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie_header(SESSION_COOKIE, "", 0, is_tls(&headers, &state))) {
+    if let Ok(v) = HeaderValue::from_str(&cookie_header(
+        SESSION_COOKIE,
+        "",
+        0,
+        is_tls(&headers, &state),
+    )) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
@@ -244,7 +267,10 @@ pub async fn portfolio(
         return page_error(p);
     }
     let org_id = smm_store::OrganizationId(org);
-    let (rows, org_name) = match (state.store.portfolio(org_id).await, state.store.organization_name(org_id).await) {
+    let (rows, org_name) = match (
+        state.store.portfolio(org_id).await,
+        state.store.organization_name(org_id).await,
+    ) {
         (Ok(rows), Ok(name)) => (rows, name),
         (Err(e), _) | (_, Err(e)) => return page_error(e.into()),
     };
@@ -254,8 +280,13 @@ pub async fn portfolio(
         &state.catalog,
         &rows,
         |s| {
-            (wanted.is_empty() || status_words(s.status).1 == wanted
-                || matches!((s.status, wanted.as_str()), (SystemStatus::NoTarget, "no-target") | (SystemStatus::NotAssessed, "not-assessed")))
+            (wanted.is_empty()
+                || status_words(s.status).1 == wanted
+                || matches!(
+                    (s.status, wanted.as_str()),
+                    (SystemStatus::NoTarget, "no-target")
+                        | (SystemStatus::NotAssessed, "not-assessed")
+                ))
                 && (needle.is_empty() || s.name.to_lowercase().contains(&needle))
         },
         1000,
@@ -312,7 +343,11 @@ struct SystemPage {
 }
 
 /// A system's page: its targets, assessments and certificates.
-pub async fn system(State(state): State<AppState>, user: PageUser, ApiPath(id): ApiPath<i64>) -> Response {
+pub async fn system(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Response {
     let (info, role) = match access::system(&state, &user.caller, id, Action::Read).await {
         Ok(found) => found,
         Err(p) => return page_error(p),
@@ -320,8 +355,14 @@ pub async fn system(State(state): State<AppState>, user: PageUser, ApiPath(id): 
     let all = Page::new(0, Page::MAX_LIMIT);
     let loaded = async {
         Ok::<_, smm_store::StoreError>((
-            state.store.documents(SystemId(id), DocumentKind::TargetProfile, all).await?,
-            state.store.documents(SystemId(id), DocumentKind::Assessment, all).await?,
+            state
+                .store
+                .documents(SystemId(id), DocumentKind::TargetProfile, all)
+                .await?,
+            state
+                .store
+                .documents(SystemId(id), DocumentKind::Assessment, all)
+                .await?,
             state.store.certificates(SystemId(id), all).await?,
             state.store.organization_name(info.organization).await?,
         ))
@@ -381,11 +422,19 @@ struct GapPage {
 }
 
 fn words(level: smm_core::Level) -> String {
-    format!("{} / {}", level.comprehensiveness.value(), level.scope.token())
+    format!(
+        "{} / {}",
+        level.comprehensiveness.value(),
+        level.scope.token()
+    )
 }
 
 /// The gap of an assessment: counts, charts and the table.
-pub async fn gap(State(state): State<AppState>, user: PageUser, ApiPath(id): ApiPath<i64>) -> Response {
+pub async fn gap(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Response {
     let loaded = load_gap(&state, &user, id).await;
     let (info, current, target, gap) = match loaded {
         Ok(l) => l,
@@ -436,10 +485,21 @@ async fn load_gap(
     state: &AppState,
     user: &PageUser,
     id: i64,
-) -> Result<(smm_store::SystemInfo, pipeline::Current, pipeline::Target, smm_core::Gap), Problem> {
+) -> Result<
+    (
+        smm_store::SystemInfo,
+        pipeline::Current,
+        pipeline::Target,
+        smm_core::Gap,
+    ),
+    Problem,
+> {
     let (org, info, kind) = access::document(state, &user.caller, id, Action::Read).await?;
     if kind != DocumentKind::Assessment {
-        return Err(Problem::bad_field("id", format!("document {id} is a target profile: a gap is of an assessment")));
+        return Err(Problem::bad_field(
+            "id",
+            format!("document {id} is a target profile: a gap is of an assessment"),
+        ));
     }
     let current = pipeline::assessment(state, org, DocumentId(id)).await?;
     let target = pipeline::target_of(state, org, &current, None).await?;
@@ -478,7 +538,10 @@ pub async fn chart(
         _ => smm_report::chart::bar(&data),
     };
     let mut response = svg.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
     secure(&mut response);
     response
 }

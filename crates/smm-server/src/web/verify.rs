@@ -70,8 +70,8 @@ async fn read(mut multipart: Multipart) -> Result<Fields, String> {
         if bytes.len() > MAX_FIELD_BYTES {
             return Err(format!("`{name}` is larger than {MAX_FIELD_BYTES} bytes"));
         }
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| format!("`{name}` is not UTF-8 text"))?;
+        let text =
+            String::from_utf8(bytes.to_vec()).map_err(|_| format!("`{name}` is not UTF-8 text"))?;
         match name.as_str() {
             "certificate" => fields.certificate = text,
             "certificate_file" if !text.trim().is_empty() => fields.certificate = text,
@@ -90,13 +90,19 @@ pub async fn check(State(state): State<AppState>, multipart: Multipart) -> Respo
         Err(e) => return page(Some(e), None, Fields::default()),
     };
     if fields.certificate.trim().is_empty() {
-        return page(Some("Paste the certificate or choose its file.".to_string()), None, fields);
+        return page(
+            Some("Paste the certificate or choose its file.".to_string()),
+            None,
+            fields,
+        );
     }
     let envelope: Envelope = match serde_json::from_str(&fields.certificate) {
         Ok(e) => e,
         Err(e) => {
             return page(
-                Some(format!("This is not a certificate (a DSSE envelope in JSON): {e}")),
+                Some(format!(
+                    "This is not a certificate (a DSSE envelope in JSON): {e}"
+                )),
                 None,
                 fields,
             )
