@@ -132,13 +132,13 @@ impl FromRequestParts<AppState> for PageUser {
 
 impl PageUser {
     /// Fails unless a form's `csrf` field is this session's token.
-    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
+    pub fn check_csrf(&self, sent: &str) -> Result<(), Problem> {
         if constant_time_eq(sent, &self.csrf) {
             Ok(())
         } else {
-            Err(page_error(Problem::forbidden(
+            Err(Problem::forbidden(
                 "this form is out of date or was not sent from this site: reload the page and try again",
-            )))
+            ))
         }
     }
 

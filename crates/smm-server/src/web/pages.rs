@@ -171,8 +171,8 @@ pub async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&form.csrf) {
-        return r;
+    if let Err(p) = user.check_csrf(&form.csrf) {
+        return page_error(p);
     }
     if let Some(secret) = cookie_value(&headers, SESSION_COOKIE) {
         if let Err(e) = state.store.end_session(secret, unix_now()).await {

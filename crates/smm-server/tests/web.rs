@@ -1,0 +1,359 @@
+//! The web pages in-process: signing in with the form, the portfolio, a system, the gap with
+//! its charts, the public verification page; escaping, CSRF and the Content-Security-Policy.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use smm_store::Role;
+
+use common::{example, Answer, App, Backend};
+
+fn cookie_pair(answer: &Answer, name: &str) -> String {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .to_string()
+}
+
+/// The value of a hidden input in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    page[start..].split('"').next().expect("value").to_string()
+}
+
+fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", smm_server::web::urlencode(v).replace('/', "%2F")))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+/// Signs in through the form: the session cookie.
+async fn sign_in(app: &App, name: &str, password: &str, next: &str) -> (String, Answer) {
+    let page = app
+        .send(Method::GET, &format!("/login?next={next}"), None, None, &[])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let login_cookie = cookie_pair(&page, "smm_login");
+    let csrf = hidden(&page.text(), "csrf");
+    let answer = app
+        .send(
+            Method::POST,
+            "/login",
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                form(&[
+                    ("csrf", &csrf),
+                    ("next", next),
+                    ("name", name),
+                    ("password", password),
+                ]),
+            )),
+            &[("cookie", &login_cookie)],
+        )
+        .await;
+    let cookie = if answer.status == StatusCode::SEE_OTHER {
+        cookie_pair(&answer, "smm_session")
+    } else {
+        String::new()
+    };
+    (cookie, answer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_in_and_follows_the_pipeline_in_pages() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Line <script>alert(1)</script>"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    app.post_yaml(
+        &format!("/api/systems/{system}/targets"),
+        &owner,
+        &example("bottling-line/target.yaml"),
+    )
+    .await;
+    let assessment = app
+        .post_yaml(
+            &format!("/api/systems/{system}/assessments"),
+            &owner,
+            &example("bottling-line/assessment.yaml"),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("assessment");
+
+    // Anonymous: to the sign-in page, and back afterwards.
+    let anonymous = app
+        .send(Method::GET, &format!("/orgs/{org}"), None, None, &[])
+        .await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.header("location").as_deref(),
+        Some(format!("/login?next=/orgs/{org}").as_str())
+    );
+    // A wrong password: the form again, the name kept, the reason shown.
+    let (_, wrong) = sign_in(&app, "claire", "not the password", "/").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.text().contains("wrong user name or password"));
+    assert!(wrong.text().contains("value=\"claire\""));
+    // A login form without its cookie is refused (login CSRF).
+    let forged = app
+        .send(
+            Method::POST,
+            "/login",
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                form(&[("csrf", "x"), ("name", "claire"), ("password", &password)]),
+            )),
+            &[],
+        )
+        .await;
+    assert!(forged.text().contains("expired"));
+    assert!(forged
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .all(|c| !c.to_str().unwrap_or("").starts_with("smm_session=")));
+    let (cookie, signed_in) = sign_in(&app, "claire", &password, &format!("/orgs/{org}")).await;
+    assert_eq!(
+        signed_in.header("location").as_deref(),
+        Some(format!("/orgs/{org}").as_str())
+    );
+    let get = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
+                .await
+        }
+    };
+
+    let portfolio = get(format!("/orgs/{org}")).await;
+    assert_eq!(portfolio.status, StatusCode::OK);
+    let csp = portfolio.header("content-security-policy").expect("CSP");
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    let html = portfolio.text();
+    assert!(html.contains("Portfolio of acme"));
+    assert!(!html.contains("<script>alert(1)"), "names are escaped");
+    assert!(
+        html.contains("Line &#60;script&#62;") || html.contains("Line &lt;script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "no scripts at all");
+    assert!(html.contains("under target"));
+    let filtered = get(format!("/orgs/{org}?status=met")).await.text();
+    assert!(filtered.contains("No system matches"));
+
+    let page = get(format!("/systems/{system}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .text()
+        .contains(&format!("/documents/{assessment}/gap")));
+
+    let gap = get(format!("/documents/{assessment}/gap")).await;
+    assert_eq!(gap.status, StatusCode::OK);
+    let gap = gap.text();
+    assert!(gap.contains("chart.svg?kind=bar"));
+    assert_eq!(gap.matches("<tr>").count(), 19, "a header and 18 practices");
+    let chart = get(format!(
+        "/documents/{assessment}/chart.svg?kind=bar&level=subdomain"
+    ))
+    .await;
+    assert_eq!(
+        chart.header("content-type").as_deref(),
+        Some("image/svg+xml")
+    );
+    roxmltree_check(&chart.text());
+
+    // Another organization's system is not found, in pages as in the API.
+    let other = app.token("rival", Role::Owner).await;
+    let rival_org = app.organization("rival").await.0;
+    let theirs = app
+        .post_json(
+            &format!("/api/organizations/{rival_org}/systems"),
+            &other,
+            json!({"name": "Secret"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    assert_eq!(
+        get(format!("/systems/{theirs}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(format!("/orgs/{rival_org}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Signing out needs the form's token.
+    let portfolio_html = get(format!("/orgs/{org}")).await.text();
+    let csrf = hidden(&portfolio_html, "csrf");
+    let refused = app
+        .send(
+            Method::POST,
+            "/logout",
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                form(&[("csrf", "nope")]),
+            )),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let out = app
+        .send(
+            Method::POST,
+            "/logout",
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                form(&[("csrf", &csrf)]),
+            )),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(format!("/orgs/{org}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+fn roxmltree_check(svg: &str) {
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..svg.len().min(80)]
+    );
+    assert!(svg.contains("</svg>"));
+}
+
+fn multipart(fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "smmboundary7d93";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anyone_verifies_a_certificate_on_the_public_page() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let owner = app.token("vendor", Role::Owner).await;
+    let org = app.organization("vendor").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "GW-7"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    app.post_yaml(
+        &format!("/api/systems/{system}/targets"),
+        &owner,
+        &example("ota-gateway/target.yaml"),
+    )
+    .await;
+    let last = app
+        .post_yaml(
+            &format!("/api/systems/{system}/assessments"),
+            &owner,
+            &example("ota-gateway/certification/assessment-final.yaml"),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("assessment");
+    let issued = app
+        .post_json(
+            &format!("/api/systems/{system}/certificates"),
+            &owner,
+            json!({"assessments": [last]}),
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
+    let envelope = issued.json()["envelope"].to_string();
+
+    let form_page = app.send(Method::GET, "/verify", None, None, &[]).await;
+    assert_eq!(form_page.status, StatusCode::OK);
+    assert!(form_page.text().contains("<label for=\"certificate\">"));
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let borrowed: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (content_type, body) = multipart(&borrowed);
+            app.send(
+                Method::POST,
+                "/verify",
+                None,
+                Some((&content_type, body)),
+                &[],
+            )
+            .await
+        }
+    };
+    let ok = post(vec![
+        ("certificate", envelope.clone()),
+        ("target", example("ota-gateway/target.yaml")),
+    ])
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(
+        ok.text().contains("Valid: every check holds"),
+        "{}",
+        ok.text()
+    );
+    // Uploaded as a file, tampered: not valid, with the reason.
+    let tampered = envelope.replacen("\"payload\":\"", "\"payload\":\"A", 1);
+    let bad = post(vec![
+        ("certificate", String::new()),
+        ("certificate_file", tampered),
+    ])
+    .await;
+    assert!(bad.text().contains("Not valid"), "{}", bad.text());
+    // Nonsense is explained, and what was typed is kept.
+    let nonsense = post(vec![("certificate", "hello".to_string())]).await;
+    assert!(nonsense.text().contains("This is not a certificate"));
+    assert!(nonsense.text().contains(">hello</textarea>"));
+}
