@@ -357,3 +357,221 @@ async fn anyone_verifies_a_certificate_on_the_public_page() {
     assert!(nonsense.text().contains("This is not a certificate"));
     assert!(nonsense.text().contains(">hello</textarea>"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wizard_sets_a_target_in_five_steps_and_keeps_every_answer() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Bottling line"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
+    let page = app
+        .send(
+            Method::GET,
+            &format!("/systems/{system}"),
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await
+        .text();
+    assert!(page.contains("Set a new target"));
+    let csrf = hidden(&page, "csrf");
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
+        async move {
+            let mut all = vec![("csrf", csrf)];
+            all.extend(fields);
+            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.send(
+                Method::POST,
+                &path,
+                None,
+                Some(("application/x-www-form-urlencoded", form(&borrowed))),
+                &[("cookie", &cookie)],
+            )
+            .await
+        }
+    };
+    let started = post(
+        format!("/systems/{system}/drafts"),
+        vec![("template", "smart-manufacturing".into())],
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text());
+    let step1 = started.header("location").expect("location");
+    let draft: String = step1
+        .trim_start_matches("/drafts/")
+        .split('/')
+        .next()
+        .expect("id")
+        .to_string();
+    let show = |step: &'static str| {
+        let (app, cookie, draft) = (&app, cookie.clone(), draft.clone());
+        async move {
+            app.send(
+                Method::GET,
+                &format!("/drafts/{draft}/{step}"),
+                None,
+                None,
+                &[("cookie", &cookie)],
+            )
+            .await
+        }
+    };
+    let background = show("background").await;
+    assert_eq!(background.status, StatusCode::OK);
+    assert!(
+        background.text().contains("value=\"Bottling line\"")
+            || background.text().contains(">Bottling line</textarea>")
+    );
+    // Step 1, with a bad date: kept, explained, not lost.
+    let bad = post(
+        format!("/drafts/{draft}/background"),
+        vec![
+            ("template", "smart-manufacturing".into()),
+            ("name", "Bottling line target".into()),
+            ("system", "The line and its remote access".into()),
+            ("role", "integrator".into()),
+            ("date", "2026-02-30".into()),
+            ("go", "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("is not a date"));
+    assert!(bad.text().contains("value=\"Bottling line target\""));
+    let ok = post(
+        format!("/drafts/{draft}/background"),
+        vec![
+            ("template", "smart-manufacturing".into()),
+            ("name", "Bottling line target".into()),
+            ("system", "The line and its remote access".into()),
+            ("role", "integrator".into()),
+            ("date", "2026-03-02".into()),
+            ("background", "Two new internet connections.".into()),
+            ("go", "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        ok.header("location").as_deref(),
+        Some(format!("/drafts/{draft}/factors").as_str())
+    );
+    let factors = show("factors").await.text();
+    assert!(factors.contains("name=\"factor.exposure.description\""));
+    let ok = post(
+        format!("/drafts/{draft}/factors"),
+        vec![
+            ("factor.exposure.impact", "high".into()),
+            (
+                "factor.exposure.description",
+                "Cloud analytics and remote maintenance reach the line.".into(),
+            ),
+            ("go", "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let goals = show("goals").await.text();
+    assert!(goals.contains("type=\"radio\""));
+    assert!(
+        goals.contains("As it stands"),
+        "the consequences are shown beside the form"
+    );
+    let ok = post(
+        format!("/drafts/{draft}/goals"),
+        vec![("go", "next".into())],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    // Step 4: an override without a reason is refused, and what was chosen stays chosen.
+    let refused = post(
+        format!("/drafts/{draft}/subdomains"),
+        vec![
+            ("item.threats.take", "override".into()),
+            ("item.threats.comprehensiveness", "3".into()),
+            ("item.threats.scope", "industry".into()),
+            ("go", "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(text.contains("A change needs a reason"));
+    assert!(text.contains(
+        "id=\"take-threats-override\" name=\"item.threats.take\" value=\"override\" checked"
+    ));
+    let ok = post(
+        format!("/drafts/{draft}/subdomains"),
+        vec![
+            ("item.threats.take", "override".into()),
+            ("item.threats.comprehensiveness", "3".into()),
+            ("item.threats.scope", "industry".into()),
+            (
+                "item.threats.rationale",
+                "Process risks need established threat modeling.".into(),
+            ),
+            ("go", "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        ok.header("location").as_deref(),
+        Some(format!("/drafts/{draft}/practices").as_str())
+    );
+    let practices = show("practices").await.text();
+    assert!(practices.contains("What each level means for this practice"));
+    let ok = post(
+        format!("/drafts/{draft}/practices"),
+        vec![("go", "next".into())],
+    )
+    .await;
+    assert_eq!(
+        ok.header("location").as_deref(),
+        Some(format!("/drafts/{draft}/review").as_str())
+    );
+    let review = show("review").await.text();
+    assert!(review.contains("Process risks need established threat modeling."));
+    let finished = post(format!("/drafts/{draft}/finish"), vec![]).await;
+    assert_eq!(
+        finished.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        finished.text()
+    );
+    // The target is an ordinary document: it resolves, and says why threats are at 3.
+    let targets = app
+        .get(&format!("/api/systems/{system}/targets"), &owner)
+        .await
+        .json();
+    let id = targets["items"][0]["id"].as_i64().expect("a target");
+    let body = app
+        .get(&format!("/api/documents/{id}"), &owner)
+        .await
+        .json()["body"]
+        .as_str()
+        .expect("body")
+        .to_string();
+    let target = smm_core::parse_target(&body).expect("parses");
+    let resolved = smm_core::resolve(&smm_core::Catalog::builtin(), &target).expect("resolves");
+    let threats = resolved.subdomain("threats").expect("threats");
+    assert_eq!(threats.level.comprehensiveness.value(), 3);
+    assert!(threats
+        .rationale
+        .as_deref()
+        .unwrap_or("")
+        .contains("threat modeling"));
+    // The draft is gone once it became a target.
+    assert_eq!(show("review").await.status, StatusCode::NOT_FOUND);
+}

@@ -18,6 +18,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod certificates;
+pub mod drafts;
 mod evidence;
 pub mod session;
 mod store;
@@ -27,6 +28,7 @@ pub use access::{DocumentInfo, Grant, Page, PortfolioRow, SystemInfo, SystemKind
 pub use audit::{AuditEntry, AuditReport};
 pub use auth::{Role, TokenGrant, UserId};
 pub use certificates::CertificateRecord;
+pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,

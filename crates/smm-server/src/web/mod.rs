@@ -4,6 +4,7 @@
 
 mod pages;
 mod verify;
+mod wizard;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -35,6 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}/gap", get(pages::gap))
         .route("/documents/{id}/chart.svg", get(pages::chart))
         .route("/verify", get(verify::form).post(verify::check))
+        .route("/systems/{id}/drafts", post(wizard::start))
+        .route("/drafts/{id}/finish", post(wizard::finish))
+        .route("/drafts/{id}/{step}", get(wizard::show).post(wizard::save))
 }
 
 async fn stylesheet() -> Response {

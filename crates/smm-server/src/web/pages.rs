@@ -340,6 +340,10 @@ struct SystemPage {
     targets: Vec<smm_store::DocumentInfo>,
     assessments: Vec<smm_store::DocumentInfo>,
     certificates: Vec<smm_store::CertificateRecord>,
+    can_write_target: bool,
+    csrf: String,
+    templates: Vec<(String, String)>,
+    drafts: Vec<smm_store::Draft>,
 }
 
 /// A system's page: its targets, assessments and certificates.
@@ -378,7 +382,24 @@ pub async fn system(
         .map(|_| info.organization.0)
         .or_else(|| user.caller.organizations().first().map(|(o, _)| o.0))
         .unwrap_or(info.organization.0);
+    let can_write_target = crate::authz::allowed(role, Action::WriteTarget);
+    let drafts = if can_write_target {
+        state.store.drafts(SystemId(id)).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let templates = std::iter::once((String::new(), "the catalog's defaults".to_string()))
+        .chain(
+            smm_core::document::builtin_templates()
+                .into_iter()
+                .map(|t| (t.id.value, t.title)),
+        )
+        .collect();
     let page = SystemPage {
+        can_write_target,
+        csrf: user.csrf.clone(),
+        templates,
+        drafts,
         nav: Some(user.nav(&state, nav_org).await),
         kind: info.kind.as_str(),
         role: role_word(role),
