@@ -575,3 +575,247 @@ async fn the_wizard_sets_a_target_in_five_steps_and_keeps_every_answer() {
     // The draft is gone once it became a target.
     assert_eq!(show("review").await.status, StatusCode::NOT_FOUND);
 }
+
+/// A multipart body with text fields and files (name, file name, type, bytes).
+fn multipart_with_files(
+    fields: &[(&str, String)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "smmboundary51c2";
+    let mut body: Vec<u8> = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (name, file, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Every named field of a page's form with its current value (inputs, selected options,
+/// textareas), as a browser would send it.
+fn form_values(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(i) = rest.find("<input") {
+        let tag = &rest[i..rest[i..].find('>').map_or(rest.len(), |e| i + e)];
+        let attr = |a: &str| {
+            tag.find(&format!(" {a}=\"")).map(|s| {
+                let v = &tag[s + a.len() + 3..];
+                v[..v.find('"').unwrap_or(0)].to_string()
+            })
+        };
+        if let Some(name) = attr("name") {
+            let kind = attr("type").unwrap_or_default();
+            if kind != "file" && kind != "checkbox" && kind != "radio" {
+                out.push((name, attr("value").unwrap_or_default()));
+            }
+        }
+        rest = &rest[i + 6..];
+    }
+    let mut rest = page;
+    while let Some(i) = rest.find("<select") {
+        let end = rest[i..].find("</select>").map_or(rest.len(), |e| i + e);
+        let block = &rest[i..end];
+        let name = block
+            .split("name=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap_or("");
+        let selected = block
+            .split("<option")
+            .find(|o| o.contains(" selected"))
+            .and_then(|o| o.split("value=\"").nth(1))
+            .and_then(|v| v.split('"').next())
+            .unwrap_or("");
+        out.push((name.to_string(), selected.to_string()));
+        rest = &rest[end..];
+    }
+    let mut rest = page;
+    while let Some(i) = rest.find("<textarea") {
+        let open_end = i + rest[i..].find('>').expect("tag end");
+        let close = open_end + rest[open_end..].find("</textarea>").expect("close");
+        let name = rest[i..open_end]
+            .split("name=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap_or("");
+        out.push((
+            name.to_string(),
+            rest[open_end + 1..close].replace("&#10;", "\n"),
+        ));
+        rest = &rest[close..];
+    }
+    out
+}
+
+fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    let field = fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no field {name}"));
+    field.1 = value.to_string();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assessment_editor_records_levels_evidence_and_findings_and_never_overwrites() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("nadia", "acme", Role::Owner).await;
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Bottling line"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    let target = app
+        .post_yaml(
+            &format!("/api/systems/{system}/targets"),
+            &owner,
+            &example("bottling-line/target.yaml"),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("target");
+    let (cookie, _) = sign_in(&app, "nadia", &password, "/").await;
+    let get = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
+                .await
+        }
+    };
+    let submit =
+        |path: String,
+         fields: Vec<(String, String)>,
+         files: Vec<(&'static str, &'static str, &'static str, &'static [u8])>| {
+            let (app, cookie) = (&app, cookie.clone());
+            async move {
+                let borrowed: Vec<(&str, String)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect();
+                let (content_type, body) = multipart_with_files(&borrowed, &files);
+                app.send(
+                    Method::POST,
+                    &path,
+                    None,
+                    Some((&content_type, body)),
+                    &[("cookie", &cookie)],
+                )
+                .await
+            }
+        };
+    let page = get(format!("/systems/{system}/assessments/new")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("What each level means for this practice"));
+    assert!(
+        html.contains("target 2 / industry"),
+        "the target level beside each practice"
+    );
+    let mut fields = form_values(&html);
+    set(&mut fields, "p.patch-management.c", "2");
+    set(&mut fields, "p.patch-management.s", "industry");
+    set(
+        &mut fields,
+        "p.patch-management.notes",
+        "Patches go in at planned stops.",
+    );
+    set(
+        &mut fields,
+        "p.patch-management.new.description",
+        "Patch procedure",
+    );
+    set(&mut fields, "f.0.id", "NC-1");
+    set(&mut fields, "f.0.title", "No inventory of PLC firmware");
+    set(&mut fields, "f.0.practice", "asset-change-config");
+    // The version is missing: nothing saved, the form comes back with what was typed.
+    let action = format!("/systems/{system}/assessments/new?target={target}");
+    let incomplete = submit(action.clone(), fields.clone(), vec![]).await;
+    assert_eq!(
+        incomplete.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        incomplete.text()
+    );
+    let kept = incomplete.text();
+    assert!(kept.contains("Patches go in at planned stops."));
+    assert!(kept.contains("value=\"No inventory of PLC firmware\""));
+    set(&mut fields, "product_version", "2026.1");
+    let saved = submit(
+        action,
+        fields,
+        vec![(
+            "p.patch-management.new.file",
+            "patching.pdf",
+            "application/pdf",
+            b"%PDF-1.7 procedure",
+        )],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let gap_path = saved.header("location").expect("to the gap");
+    assert_eq!(get(gap_path.clone()).await.status, StatusCode::OK);
+    let id: i64 = gap_path
+        .trim_start_matches("/documents/")
+        .trim_end_matches("/gap")
+        .parse()
+        .expect("id");
+    let stored = app
+        .get(&format!("/api/documents/{id}"), &owner)
+        .await
+        .json();
+    let assessment = smm_core::parse_assessment(stored["body"].as_str().expect("body"))
+        .expect("a valid assessment");
+    assert_eq!(assessment.findings.len(), 1);
+    let patch = assessment
+        .practices
+        .0
+        .iter()
+        .find(|(k, _)| k.value == "patch-management")
+        .expect("practice");
+    let evidence = &patch.1.evidence[0];
+    let sha = evidence.sha256.as_ref().expect("digest").value.clone();
+    let file = app
+        .get(&format!("/api/systems/{system}/evidence/{sha}"), &owner)
+        .await;
+    assert_eq!(file.body, b"%PDF-1.7 procedure");
+    // Two people open the editor on version 1; the second save is refused and keeps its form.
+    let first = form_values(&get(format!("/documents/{id}/edit")).await.text());
+    let mut second = first.clone();
+    let mut first = first;
+    set(&mut first, "p.asset-change-config.c", "3");
+    set(
+        &mut second,
+        "p.asset-change-config.notes",
+        "Inventory started in March.",
+    );
+    let a = submit(format!("/documents/{id}/edit"), first, vec![]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let b = submit(format!("/documents/{id}/edit"), second, vec![]).await;
+    assert_eq!(b.status, StatusCode::CONFLICT);
+    assert!(b.text().contains("nothing was overwritten"));
+    assert!(b.text().contains("Inventory started in March."));
+    let versions = app
+        .get(&format!("/api/documents/{id}/versions"), &owner)
+        .await
+        .json();
+    assert_eq!(versions.as_array().map(Vec::len), Some(2));
+}

@@ -2,6 +2,7 @@
 //! JavaScript off. Forms carry the session's CSRF token; templates escape everything they print;
 //! a strict Content-Security-Policy allows nothing but this server's own styles and images.
 
+mod editor;
 mod pages;
 mod verify;
 mod wizard;
@@ -37,6 +38,21 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}/chart.svg", get(pages::chart))
         .route("/verify", get(verify::form).post(verify::check))
         .route("/systems/{id}/drafts", post(wizard::start))
+        .merge(
+            // Evidence files travel with the editor's form.
+            Router::new()
+                .route(
+                    "/systems/{id}/assessments/new",
+                    get(editor::new).post(editor::create),
+                )
+                .route(
+                    "/documents/{id}/edit",
+                    get(editor::edit).post(editor::update),
+                )
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    smm_store::MAX_EVIDENCE_BYTES + 1024 * 1024,
+                )),
+        )
         .route("/drafts/{id}/finish", post(wizard::finish))
         .route("/drafts/{id}/{step}", get(wizard::show).post(wizard::save))
 }

@@ -341,6 +341,7 @@ struct SystemPage {
     assessments: Vec<smm_store::DocumentInfo>,
     certificates: Vec<smm_store::CertificateRecord>,
     can_write_target: bool,
+    can_write_assessment: bool,
     csrf: String,
     templates: Vec<(String, String)>,
     drafts: Vec<smm_store::Draft>,
@@ -397,6 +398,7 @@ pub async fn system(
         .collect();
     let page = SystemPage {
         can_write_target,
+        can_write_assessment: crate::authz::allowed(role, Action::WriteAssessment),
         csrf: user.csrf.clone(),
         templates,
         drafts,
