@@ -819,3 +819,227 @@ async fn the_assessment_editor_records_levels_evidence_and_findings_and_never_ov
         .json();
     assert_eq!(versions.as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_runs_an_organization_from_the_pages() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
+    let get = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
+                .await
+        }
+    };
+    let portfolio = get(format!("/orgs/{org}")).await.text();
+    let csrf = hidden(&portfolio, "csrf");
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
+        async move {
+            let mut all = vec![("csrf", csrf)];
+            all.extend(fields);
+            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.send(
+                Method::POST,
+                &path,
+                None,
+                Some(("application/x-www-form-urlencoded", form(&borrowed))),
+                &[("cookie", &cookie)],
+            )
+            .await
+        }
+    };
+    // A product, from the portfolio.
+    let made = post(
+        format!("/orgs/{org}/systems"),
+        vec![
+            ("name", "GW-7".into()),
+            ("kind", "product".into()),
+            ("line", "GW platform".into()),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    let system: i64 = made
+        .header("location")
+        .expect("location")
+        .trim_start_matches("/systems/")
+        .parse()
+        .expect("id");
+    // Its target and two assessments (the API is quicker for the documents themselves).
+    let token = app.token("acme", Role::Owner).await;
+    app.post_yaml(
+        &format!("/api/systems/{system}/targets"),
+        &token,
+        &example("ota-gateway/target.yaml"),
+    )
+    .await;
+    let mut assessments = Vec::new();
+    for file in ["assessment-initial.yaml", "assessment-final.yaml"] {
+        let a = app
+            .post_yaml(
+                &format!("/api/systems/{system}/assessments"),
+                &token,
+                &example(&format!("ota-gateway/certification/{file}")),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+        assessments.push(a.json()["id"].as_i64().expect("id"));
+    }
+    let page = get(format!("/systems/{system}")).await.text();
+    assert!(page.contains(&format!("/systems/{system}/trend.svg")));
+    let trend = get(format!("/systems/{system}/trend.svg")).await;
+    assert_eq!(
+        trend.header("content-type").as_deref(),
+        Some("image/svg+xml"),
+        "{}",
+        trend.text()
+    );
+    // Roadmap: with a budget, a schedule and a timeline; a bad budget comes back explained.
+    let roadmap = get(format!(
+        "/documents/{}/roadmap?budget=40000&unit=money&period=quarter&start=2027-01&deadline=",
+        assessments[0]
+    ))
+    .await;
+    assert_eq!(roadmap.status, StatusCode::OK, "{}", roadmap.text());
+    let html = roadmap.text();
+    assert!(html.contains("timeline.svg"));
+    let bad = get(format!("/documents/{}/roadmap?budget=lots", assessments[0])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("value=\"lots\""));
+    let src = html
+        .split("src=\"")
+        .find(|s| s.starts_with("/documents/"))
+        .and_then(|s| s.split('"').next())
+        .expect("timeline src");
+    let timeline = get(src.replace("&amp;", "&")).await;
+    assert_eq!(
+        timeline.header("content-type").as_deref(),
+        Some("image/svg+xml"),
+        "{}",
+        timeline.text()
+    );
+    // Compare the target with the final assessment.
+    let targets = app
+        .get(&format!("/api/systems/{system}/targets"), &token)
+        .await
+        .json();
+    let target = targets["items"][0]["id"].as_i64().expect("target");
+    let compared = get(format!(
+        "/orgs/{org}/compare?left={target}&right={}",
+        assessments[1]
+    ))
+    .await
+    .text();
+    assert!(compared.contains("covers"), "{compared}");
+    // Certificates: refused while findings are open, issued on the final assessment, revoked.
+    let refused = post(
+        format!("/systems/{system}/certificates"),
+        vec![("assessment", assessments[0].to_string())],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("no certificate issued"));
+    let issued = post(
+        format!("/systems/{system}/certificates"),
+        vec![("assessment", assessments[1].to_string())],
+    )
+    .await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.text());
+    let page = get(format!("/systems/{system}")).await.text();
+    let cert_link = page
+        .split("href=\"/certificates/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("certificate link");
+    let cert_id: i64 = cert_link
+        .split('/')
+        .next()
+        .expect("id")
+        .parse()
+        .expect("id");
+    let download = get(format!("/certificates/{cert_link}")).await;
+    assert!(download
+        .header("content-disposition")
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    assert!(download.text().contains("payloadType"));
+    let revoked = post(
+        format!("/certificates/{cert_id}/revoke"),
+        vec![("reason", "recalled".into())],
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert!(get(format!("/systems/{system}"))
+        .await
+        .text()
+        .contains("recalled"));
+    // Members: a new assessor with a first password; a token whose secret is shown once.
+    let added = post(
+        format!("/orgs/{org}/members"),
+        vec![
+            ("name", "nadia".into()),
+            ("role", "assessor".into()),
+            ("password", "a long enough password".into()),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let members = get(format!("/orgs/{org}/members")).await.text();
+    assert!(members.contains("nadia") && members.contains("assessor"));
+    let token_page = post(
+        format!("/orgs/{org}/tokens"),
+        vec![("name", "ci".into()), ("role", "editor".into())],
+    )
+    .await
+    .text();
+    let secret = token_page
+        .split("value=\"smm_")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the secret, once");
+    assert_eq!(
+        app.get("/api/session", &format!("smm_{secret}"))
+            .await
+            .json()["user"],
+        "token:ci"
+    );
+    assert!(!get(format!("/orgs/{org}/members"))
+        .await
+        .text()
+        .contains(secret));
+    // The audit log records all of it, and its chain holds.
+    let audit = get(format!("/orgs/{org}/audit")).await.text();
+    assert!(audit.contains("certificate.revoke") && audit.contains("token.create"));
+    assert!(audit.contains("hash chain holds"));
+    // A viewer sees pages but no forms that change anything, and a forged post is refused.
+    let viewer = app.user("victor", "acme", Role::Viewer).await;
+    let (viewer_cookie, _) = sign_in(&app, "victor", &viewer, "/").await;
+    let seen = app
+        .send(
+            Method::GET,
+            &format!("/systems/{system}"),
+            None,
+            None,
+            &[("cookie", &viewer_cookie)],
+        )
+        .await
+        .text();
+    assert!(!seen.contains("Issue a certificate") && !seen.contains("Set a new target"));
+    let viewer_csrf = hidden(&seen, "csrf");
+    let forged = app
+        .send(
+            Method::POST,
+            &format!("/orgs/{org}/systems"),
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                form(&[("csrf", &viewer_csrf), ("name", "sneaky")]),
+            )),
+            &[("cookie", &viewer_cookie)],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

@@ -30,7 +30,8 @@ pub struct TargetQuery {
     pub target: Option<i64>,
 }
 
-async fn assessment_and_target(
+/// An assessment the caller may read, with the target it measures against.
+pub async fn assessment_and_target(
     state: &AppState,
     caller: &Caller,
     id: i64,
@@ -140,11 +141,42 @@ pub async fn roadmap(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<RoadmapQuery>,
 ) -> Result<Response, Problem> {
+    let format = query.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "md" | "html") {
+        return Err(Problem::bad_field(
+            "format",
+            format!("unknown format `{format}`: expected json, md or html"),
+        ));
+    }
+    let (current, target) = assessment_and_target(&state, &caller, id, query.target).await?;
+    let roadmap = plan_roadmap(&state, &current, &target, &query)?;
+    Ok(match format {
+        "md" => text(
+            smm_report::roadmap::markdown(&roadmap),
+            "text/markdown; charset=utf-8",
+        ),
+        "html" => text(
+            smm_report::roadmap::html(&roadmap)
+                .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e))?,
+            "text/html; charset=utf-8",
+        ),
+        _ => Json(roadmap).into_response(),
+    })
+}
+
+/// Plans the roadmap of an assessment against its target with the budget and dates asked for:
+/// the API's and the roadmap page's one way to do it.
+pub fn plan_roadmap(
+    state: &AppState,
+    current: &Current,
+    target: &pipeline::Target,
+    query: &RoadmapQuery,
+) -> Result<smm_core::roadmap::Roadmap, Problem> {
     let budget = match query.budget {
         None => None,
         Some(amount) => {
             let unit = match query.unit.as_deref() {
-                None | Some("money") => BudgetUnit::Money,
+                None | Some("") | Some("money") => BudgetUnit::Money,
                 Some("days") => BudgetUnit::PersonDays,
                 Some(other) => {
                     return Err(Problem::bad_field(
@@ -154,7 +186,7 @@ pub async fn roadmap(
                 }
             };
             let period = match query.period.as_deref() {
-                None | Some("quarter") => PeriodKind::Quarter,
+                None | Some("") | Some("quarter") => PeriodKind::Quarter,
                 Some("month") => PeriodKind::Month,
                 Some(other) => {
                     return Err(Problem::bad_field(
@@ -173,21 +205,15 @@ pub async fn roadmap(
     let start = query
         .start
         .as_deref()
+        .filter(|s| !s.is_empty())
         .map(|s| month(s, "start"))
         .transpose()?;
     let deadline = query
         .deadline
         .as_deref()
+        .filter(|s| !s.is_empty())
         .map(|s| month(s, "deadline"))
         .transpose()?;
-    let format = query.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "md" | "html") {
-        return Err(Problem::bad_field(
-            "format",
-            format!("unknown format `{format}`: expected json, md or html"),
-        ));
-    }
-    let (current, target) = assessment_and_target(&state, &caller, id, query.target).await?;
     let budget = match budget {
         None => None,
         Some((per_period, unit, period)) => {
@@ -220,23 +246,11 @@ pub async fn roadmap(
         current: &current.current,
         findings: &current.document.findings,
     };
-    let roadmap = plan(&input, budget.as_ref()).map_err(|e| {
+    plan(&input, budget.as_ref()).map_err(|e| {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("cannot plan: {e}"),
         )
-    })?;
-    Ok(match format {
-        "md" => text(
-            smm_report::roadmap::markdown(&roadmap),
-            "text/markdown; charset=utf-8",
-        ),
-        "html" => text(
-            smm_report::roadmap::html(&roadmap)
-                .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e))?,
-            "text/html; charset=utf-8",
-        ),
-        _ => Json(roadmap).into_response(),
     })
 }
 

@@ -116,7 +116,19 @@ pub async fn issue_certificate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<IssueCertificate>,
 ) -> Result<(StatusCode, Json<CertificateView>), Problem> {
-    let (info, _) = access::system(&state, &caller, id, Action::IssueCertificate).await?;
+    let view = issue_for(&state, &caller, id, request).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Issues a certificate for a system (the API's and the system page's one way).
+pub async fn issue_for(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    request: IssueCertificate,
+) -> Result<CertificateView, Problem> {
+    let state = state.clone();
+    let (info, _) = access::system(&state, caller, id, Action::IssueCertificate).await?;
     if request.assessments.is_empty() {
         return Err(Problem::bad_field(
             "assessments",
@@ -186,10 +198,7 @@ pub async fn issue_certificate(
             &text,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CertificateView::of(record, Some(&text))),
-    ))
+    Ok(CertificateView::of(record, Some(&text)))
 }
 
 /// A system's certificates.

@@ -2,8 +2,11 @@
 //! JavaScript off. Forms carry the session's CSRF token; templates escape everything they print;
 //! a strict Content-Security-Policy allows nothing but this server's own styles and images.
 
+mod certs;
 mod editor;
+mod manage;
 mod pages;
+mod plans;
 mod verify;
 mod wizard;
 
@@ -38,6 +41,26 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}/chart.svg", get(pages::chart))
         .route("/verify", get(verify::form).post(verify::check))
         .route("/systems/{id}/drafts", post(wizard::start))
+        .route("/orgs", post(manage::create_organization))
+        .route("/orgs/{org}/systems", post(manage::create_system))
+        .route(
+            "/orgs/{org}/members",
+            get(manage::members).post(manage::set_member),
+        )
+        .route("/orgs/{org}/tokens", post(manage::create_token))
+        .route(
+            "/orgs/{org}/tokens/{token}/revoke",
+            post(manage::revoke_token),
+        )
+        .route("/orgs/{org}/audit", get(manage::audit))
+        .route("/orgs/{org}/compare", get(plans::compare_page))
+        .route("/orgs/{org}/compare.svg", get(plans::compare_chart))
+        .route("/documents/{id}/roadmap", get(plans::roadmap))
+        .route("/documents/{id}/timeline.svg", get(plans::timeline))
+        .route("/systems/{id}/trend.svg", get(plans::trend_chart))
+        .route("/systems/{id}/certificates", post(certs::issue))
+        .route("/certificates/{id}/cert.json", get(certs::download))
+        .route("/certificates/{id}/revoke", post(certs::revoke))
         .merge(
             // Evidence files travel with the editor's form.
             Router::new()

@@ -228,6 +228,8 @@ struct PortfolioPage {
     portfolio: PortfolioView,
     q: String,
     status: String,
+    can_create: bool,
+    csrf: String,
 }
 
 struct PortfolioView {
@@ -263,9 +265,10 @@ pub async fn portfolio(
     ApiPath(org): ApiPath<i64>,
     ApiQuery(query): ApiQuery<PortfolioQuery>,
 ) -> Response {
-    if let Err(p) = access::in_organization(&user.caller, org, Action::Read) {
-        return page_error(p);
-    }
+    let role = match access::in_organization(&user.caller, org, Action::Read) {
+        Ok(r) => r,
+        Err(p) => return page_error(p),
+    };
     let org_id = smm_store::OrganizationId(org);
     let (rows, org_name) = match (
         state.store.portfolio(org_id).await,
@@ -325,6 +328,8 @@ pub async fn portfolio(
         },
         q: query.q.unwrap_or_default(),
         status: wanted,
+        can_create: crate::authz::allowed(role, Action::CreateSystem),
+        csrf: user.csrf.clone(),
     };
     render(&page)
 }
@@ -342,6 +347,8 @@ struct SystemPage {
     certificates: Vec<smm_store::CertificateRecord>,
     can_write_target: bool,
     can_write_assessment: bool,
+    can_issue: bool,
+    can_revoke: bool,
     csrf: String,
     templates: Vec<(String, String)>,
     drafts: Vec<smm_store::Draft>,
@@ -399,6 +406,8 @@ pub async fn system(
     let page = SystemPage {
         can_write_target,
         can_write_assessment: crate::authz::allowed(role, Action::WriteAssessment),
+        can_issue: crate::authz::allowed(role, Action::IssueCertificate),
+        can_revoke: crate::authz::allowed(role, Action::RevokeCertificate),
         csrf: user.csrf.clone(),
         templates,
         drafts,
