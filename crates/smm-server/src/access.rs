@@ -48,24 +48,19 @@ pub fn in_organization(caller: &Caller, org: i64, action: Action) -> Result<Role
     Ok(role)
 }
 
-/// A system and the caller's role on it (membership of its owner, or a grant), checked against
-/// an action.
-pub async fn system(
+/// A system and every role the caller has on it: a membership of its owner, and grants to
+/// other organizations the caller belongs to. Not found when there is none.
+pub async fn system_roles(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    action: Action,
-) -> Result<(SystemInfo, Role), Problem> {
+) -> Result<(SystemInfo, Vec<Role>), Problem> {
     let hidden = || Problem::not_found(format!("system {id}"));
     let info = state
         .store
         .system(SystemId(id))
         .await
         .map_err(|_| hidden())?;
-    // A person may reach the system in several ways (a membership of its owner, grants to
-    // other organizations they belong to). No single role need allow everything they together
-    // allow (an editor there and a lab's owner here), so the action is allowed if any way allows
-    // it; the role reported is the strongest way that does.
     let mut roles: Vec<Role> = caller.role_in(info.organization).into_iter().collect();
     for (org, member) in caller.organizations() {
         if org == info.organization {
@@ -75,13 +70,36 @@ pub async fn system(
             roles.push(through_grant(member, grant));
         }
     }
+    if roles.is_empty() {
+        return Err(hidden());
+    }
+    Ok((info, roles))
+}
+
+/// Whether any of the roles allows the action.
+pub fn any_allows(roles: &[Role], action: Action) -> bool {
+    roles.iter().any(|r| allowed(*r, action))
+}
+
+/// A system and the caller's role on it (membership of its owner, or a grant), checked against
+/// an action.
+pub async fn system(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    action: Action,
+) -> Result<(SystemInfo, Role), Problem> {
+    let (info, roles) = system_roles(state, caller, id).await?;
+    // A person may reach the system in several ways. No single role need allow everything they
+    // together allow (an editor there and a lab's owner here), so the action is allowed if any
+    // way allows it; the role reported is the strongest way that does.
     let role = roles
         .iter()
         .copied()
         .filter(|r| allowed(*r, action))
         .reduce(stronger)
         .or_else(|| roles.iter().copied().reduce(stronger))
-        .ok_or_else(hidden)?;
+        .ok_or_else(|| Problem::not_found(format!("system {id}")))?;
     require(role, action)?;
     Ok((info, role))
 }

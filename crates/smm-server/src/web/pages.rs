@@ -360,10 +360,16 @@ pub async fn system(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Response {
-    let (info, role) = match access::system(&state, &user.caller, id, Action::Read).await {
+    let (info, roles) = match access::system_roles(&state, &user.caller, id).await {
         Ok(found) => found,
         Err(p) => return page_error(p),
     };
+    let can = |action| access::any_allows(&roles, action);
+    let role = roles
+        .iter()
+        .copied()
+        .reduce(crate::authz::stronger)
+        .unwrap_or(Role::Viewer);
     let all = Page::new(0, Page::MAX_LIMIT);
     let loaded = async {
         Ok::<_, smm_store::StoreError>((
@@ -390,7 +396,7 @@ pub async fn system(
         .map(|_| info.organization.0)
         .or_else(|| user.caller.organizations().first().map(|(o, _)| o.0))
         .unwrap_or(info.organization.0);
-    let can_write_target = crate::authz::allowed(role, Action::WriteTarget);
+    let can_write_target = can(Action::WriteTarget);
     let drafts = if can_write_target {
         state.store.drafts(SystemId(id)).await.unwrap_or_default()
     } else {
@@ -405,9 +411,9 @@ pub async fn system(
         .collect();
     let page = SystemPage {
         can_write_target,
-        can_write_assessment: crate::authz::allowed(role, Action::WriteAssessment),
-        can_issue: crate::authz::allowed(role, Action::IssueCertificate),
-        can_revoke: crate::authz::allowed(role, Action::RevokeCertificate),
+        can_write_assessment: can(Action::WriteAssessment),
+        can_issue: can(Action::IssueCertificate),
+        can_revoke: can(Action::RevokeCertificate),
         csrf: user.csrf.clone(),
         templates,
         drafts,
