@@ -1043,3 +1043,136 @@ async fn an_owner_runs_an_organization_from_the_pages() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_answers_garbage_with_a_server_error() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Line"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    app.post_yaml(
+        &format!("/api/systems/{system}/targets"),
+        &owner,
+        &example("bottling-line/target.yaml"),
+    )
+    .await;
+    app.post_yaml(
+        &format!("/api/systems/{system}/assessments"),
+        &owner,
+        &example("bottling-line/assessment.yaml"),
+    )
+    .await;
+    let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
+    let csrf = hidden(
+        &app.send(
+            Method::GET,
+            &format!("/orgs/{org}"),
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await
+        .text(),
+        "csrf",
+    );
+    let paths = [
+        "/".to_string(),
+        "/login".into(),
+        "/logout".into(),
+        "/switch?org=abc".into(),
+        format!("/orgs/{org}"),
+        "/orgs/x".into(),
+        format!("/orgs/{org}?status=%FF"),
+        format!("/systems/{system}"),
+        "/systems/-1".into(),
+        "/documents/1/gap".into(),
+        "/documents/2/gap".into(),
+        "/documents/2/chart.svg?kind=pie&level=x".into(),
+        "/documents/2/roadmap?budget=-5&start=13-2027".into(),
+        "/documents/1/roadmap".into(),
+        "/documents/2/timeline.svg".into(),
+        format!("/orgs/{org}/compare?left=1&right=999"),
+        format!("/orgs/{org}/compare.svg?left=1"),
+        format!("/systems/{system}/trend.svg"),
+        "/verify".into(),
+        format!("/systems/{system}/drafts"),
+        "/drafts/999/background".into(),
+        "/drafts/1/nowhere".into(),
+        "/drafts/1/finish".into(),
+        format!("/systems/{system}/assessments/new?target=2"),
+        "/documents/1/edit".into(),
+        "/documents/2/edit".into(),
+        format!("/orgs/{org}/members"),
+        format!("/orgs/{org}/tokens"),
+        format!("/orgs/{org}/tokens/99/revoke"),
+        format!("/orgs/{org}/audit?after=x"),
+        format!("/systems/{system}/certificates"),
+        "/certificates/1/cert.json".into(),
+        "/certificates/1/revoke".into(),
+        "/orgs".into(),
+        format!("/orgs/{org}/systems"),
+    ];
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("application/x-www-form-urlencoded", b"".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            format!(
+                "csrf={csrf}&name=%00%FF&role=emperor&assessment=x&go=sideways&kind=&budget=1e9"
+            )
+            .into_bytes(),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            vec![0xff, 0xfe, b'=', 0x00],
+        ),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nnope\r\n--x--\r\n"
+                .to_vec(),
+        ),
+        ("multipart/form-data; boundary=x", b"garbage".to_vec()),
+        ("application/json", b"{\"csrf\": 1}".to_vec()),
+    ];
+    let mut sent = 0;
+    for path in &paths {
+        let answer = app
+            .send(Method::GET, path, None, None, &[("cookie", &cookie)])
+            .await;
+        assert!(
+            answer.status.as_u16() < 500,
+            "GET {path} -> {}: {}",
+            answer.status,
+            answer.text()
+        );
+        sent += 1;
+        for (content_type, body) in &bodies {
+            let answer = app
+                .send(
+                    Method::POST,
+                    path,
+                    None,
+                    Some((content_type, body.clone())),
+                    &[("cookie", &cookie)],
+                )
+                .await;
+            assert!(
+                answer.status.as_u16() < 500,
+                "POST {path} ({content_type}) -> {}: {}",
+                answer.status,
+                answer.text()
+            );
+            sent += 1;
+        }
+    }
+    assert!(sent > 200);
+}
