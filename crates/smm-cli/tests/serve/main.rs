@@ -3,6 +3,7 @@
 //!
 //! - `crash`: SIGKILL under concurrent writes loses no acknowledged write (SQLite, PostgreSQL).
 //! - `cluster`: two servers on one PostgreSQL database act as one.
+//! - `contention`: sign-ins during document writes fail neither.
 //! - `shutdown`: SIGTERM finishes requests in flight, refuses new ones, exits 0.
 //! - `health`: liveness, readiness and request ids.
 //!
@@ -10,6 +11,7 @@
 //! are skipped with a note, except under `CI=true`, where they fail.
 
 mod cluster;
+mod contention;
 mod crash;
 mod health;
 mod server;
