@@ -502,14 +502,22 @@ impl Store {
     }
 
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Any>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITE_LOCK)
-                .execute(&mut *tx)
-                .await?;
+        match self.backend {
+            // IMMEDIATE takes SQLite's write lock now, waiting (busy_timeout) while another
+            // connection holds it. A deferred BEGIN takes it only at the first write, after the
+            // transaction has read; if another connection wrote in between (a session, a failed
+            // login, `smm admin` in another process), SQLite cannot wait and fails the write at
+            // once with "database is locked".
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
         }
-        Ok(tx)
     }
 }
 

@@ -1,0 +1,18 @@
+//! Reliability of `smm serve`, run as the real binary: what a crash, a deploy, a second server
+//! and a database outage do to the data and to the clients.
+//!
+//! - `crash`: SIGKILL under concurrent writes loses no acknowledged write (SQLite, PostgreSQL).
+//! - `cluster`: two servers on one PostgreSQL database act as one.
+//! - `contention`: sign-ins during document writes fail neither.
+//! - `shutdown`: SIGTERM finishes requests in flight, refuses new ones, exits 0.
+//! - `health`: liveness, readiness and request ids.
+//!
+//! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
+//! are skipped with a note, except under `CI=true`, where they fail.
+
+mod cluster;
+mod contention;
+mod crash;
+mod health;
+mod server;
+mod shutdown;
