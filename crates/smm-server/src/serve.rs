@@ -85,9 +85,18 @@ pub fn load_or_create_key(path: &Path) -> Result<SigningKey, ServeError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = keys::generate();
             let pem = keys::private_pem(&key, None).map_err(|e| problem(e.to_string()))?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| problem(e.to_string()))?;
-            }
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| Path::new("."));
+            std::fs::create_dir_all(dir).map_err(|e| problem(e.to_string()))?;
+            // Written whole to a temporary file (0600), then linked into place, which fails if
+            // the key exists: two servers starting at once never overwrite each other's key, and
+            // nobody reads half a key. The loser reads the winner's.
+            let temp = dir.join(format!(
+                ".issuer-key-{}.tmp",
+                smm_store::session::random_hex().get(..12).unwrap_or("0")
+            ));
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
@@ -95,11 +104,20 @@ pub fn load_or_create_key(path: &Path) -> Result<SigningKey, ServeError> {
                 use std::os::unix::fs::OpenOptionsExt;
                 options.mode(0o600);
             }
-            let mut file = options.open(path).map_err(|e| problem(e.to_string()))?;
-            file.write_all(pem.as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(|e| problem(e.to_string()))?;
-            Ok(key)
+            let written = options.open(&temp).and_then(|mut file| {
+                file.write_all(pem.as_bytes())?;
+                file.sync_all()
+            });
+            let linked = written.and_then(|()| std::fs::hard_link(&temp, path));
+            let _ = std::fs::remove_file(&temp);
+            match linked {
+                Ok(()) => Ok(key),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pem = std::fs::read_to_string(path).map_err(|e| problem(e.to_string()))?;
+                    keys::read_private(&pem, None).map_err(|e| problem(e.to_string()))
+                }
+                Err(e) => Err(problem(e.to_string())),
+            }
         }
         Err(e) => Err(problem(e.to_string())),
     }
@@ -370,5 +388,41 @@ pub fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_starting_together_end_up_with_one_key() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("keys").join("issuer.key");
+        let keys: Vec<SigningKey> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| load_or_create_key(&path)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread").expect("a key"))
+                .collect()
+        });
+        let first = keys[0].verifying_key();
+        assert!(keys.iter().all(|k| k.verifying_key() == first));
+        assert_eq!(
+            load_or_create_key(&path).expect("key").verifying_key(),
+            first
+        );
+        let leftovers = std::fs::read_dir(path.parent().expect("dir"))
+            .expect("list")
+            .count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 }
