@@ -1,0 +1,80 @@
+// The data every journey starts from: two organizations, their people and their systems.
+//
+// Acme Bottling (owner claire, viewer vera) has a bottling line with a target and an assessment
+// (so a gap), an OTA gateway whose final assessment meets its target (so a certificate can be
+// issued), and a cell with nothing yet. Globex (owner olga) has a system Acme's people must not
+// see. Users are made with the CLI; everything else through the API, with an owner's API token.
+
+import { Api, createUser, example, Server } from './server.mjs';
+
+const PASSWORDS = {
+  claire: 'claire-browser-pass-1',
+  vera: 'vera-browser-pass-1',
+  olga: 'olga-browser-pass-1',
+};
+
+/** Creates the users, starts the server and posts the documents. */
+export async function makeWorld({ bin, root, dataDir }) {
+  createUser(bin, dataDir, { name: 'claire', organization: 'Acme Bottling', role: 'owner', password: PASSWORDS.claire });
+  createUser(bin, dataDir, { name: 'olga', organization: 'Globex', role: 'owner', password: PASSWORDS.olga });
+  const server = await Server.start(bin, dataDir);
+  try {
+    const acme = await organization(server.url, 'claire');
+    const globex = await organization(server.url, 'olga');
+    await acme.api.put(`/api/organizations/${acme.id}/members/vera`, {
+      json: { role: 'viewer', password: PASSWORDS.vera },
+    });
+
+    const line = await systemWithDocuments(acme.api, acme.id, { name: 'Bottling line 3' },
+      example(root, 'bottling-line/target.yaml'), example(root, 'bottling-line/assessment.yaml'));
+    const gateway = await systemWithDocuments(acme.api, acme.id,
+      { name: 'OTA gateway GW-7', kind: 'product', line: 'GW' },
+      example(root, 'ota-gateway/target.yaml'),
+      example(root, 'ota-gateway/certification/assessment-final.yaml'));
+    const cell = await acme.api.post(`/api/organizations/${acme.id}/systems`, { json: { name: 'Packaging cell' } });
+    const foreign = await systemWithDocuments(globex.api, globex.id, { name: 'Globex mixer' },
+      example(root, 'bottling-line/target.yaml'), example(root, 'bottling-line/assessment.yaml'));
+
+    const issueCertificate = () => acme.api.post(`/api/systems/${gateway.id}/certificates`, {
+      json: { assessments: [gateway.assessment] },
+    });
+    let first;
+    return {
+      server,
+      url: server.url,
+      root,
+      users: {
+        owner: { name: 'claire', password: PASSWORDS.claire },
+        viewer: { name: 'vera', password: PASSWORDS.vera },
+        other: { name: 'olga', password: PASSWORDS.olga },
+      },
+      acme: { id: acme.id, name: 'Acme Bottling', api: acme.api },
+      globex: { id: globex.id, name: 'Globex', api: globex.api },
+      systems: { line, gateway, cell: { id: cell.id, name: 'Packaging cell' }, foreign },
+      /** Issues a new certificate of the gateway's final assessment (the envelope and its record). */
+      issueCertificate,
+      /** One certificate of the gateway, issued the first time it is asked for. */
+      certificate: () => (first ??= issueCertificate()),
+    };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+/** Signs `name` in through the API and makes an owner token: their organization's id and a client. */
+async function organization(url, name) {
+  const session = await Api.signIn(url, name, PASSWORDS[name]);
+  const id = session.organizations[0].id;
+  const token = await session.api.post(`/api/organizations/${id}/tokens`, {
+    json: { name: `browser-tests-${name}`, role: 'owner' },
+  });
+  return { id, api: new Api(url, { authorization: `Bearer ${token.secret}` }) };
+}
+
+async function systemWithDocuments(api, org, system, targetYaml, assessmentYaml) {
+  const created = await api.post(`/api/organizations/${org}/systems`, { json: system });
+  const target = await api.post(`/api/systems/${created.id}/targets`, { yaml: targetYaml });
+  const assessment = await api.post(`/api/systems/${created.id}/assessments`, { yaml: assessmentYaml });
+  return { id: created.id, name: system.name, target: target.id, assessment: assessment.id, targetYaml };
+}
