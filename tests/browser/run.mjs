@@ -24,11 +24,12 @@ import { tempDataDir } from './lib/server.mjs';
 import { makeWorld } from './lib/world.mjs';
 
 import journey from './journeys/journey.mjs';
+import pipeline from './journeys/pipeline.mjs';
 import permissions from './journeys/permissions.mjs';
 import accessibility from './journeys/accessibility.mjs';
 import screenshots from './journeys/screenshots.mjs';
 
-const JOURNEYS = [journey, permissions, accessibility, screenshots];
+const JOURNEYS = [journey, pipeline, permissions, accessibility, screenshots];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');

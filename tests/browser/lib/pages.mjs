@@ -40,6 +40,28 @@ export function mainPages(world) {
         return submit(page, () => main.getByRole('button', { name: 'Verify' }).click());
       },
     },
+    { name: 'roadmap', user: 'owner', path: `/documents/${systems.line.assessment}/roadmap?budget=40000&period=quarter&start=2027-01` },
+    { name: 'compare', user: 'owner', path: `/orgs/${acme.id}/compare?left=${systems.line.target}&right=${systems.line.assessment}` },
+    { name: 'members', user: 'owner', path: `/orgs/${acme.id}/members` },
+    { name: 'audit', user: 'owner', path: `/orgs/${acme.id}/audit` },
+    { name: 'assessment-editor', user: 'owner', path: `/documents/${systems.line.assessment}/edit` },
+    {
+      name: 'wizard-background',
+      user: 'owner',
+      path: `/systems/${systems.cell.id}`,
+      async prepare(page) {
+        return submit(page, () => page.getByRole('main').getByRole('button', { name: 'Set a new target' }).click());
+      },
+    },
+    {
+      name: 'wizard-practices',
+      user: 'owner',
+      path: `/systems/${systems.cell.id}`,
+      async prepare(page) {
+        await submit(page, () => page.getByRole('main').getByRole('button', { name: 'Set a new target' }).click());
+        return page.goto(page.url().replace(/background$/, 'practices'));
+      },
+    },
     { name: 'not-found', user: 'owner', path: `/systems/${systems.foreign.id}`, status: 404 },
   ];
 }
