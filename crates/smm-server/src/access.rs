@@ -61,6 +61,18 @@ pub async fn system(
         .system(SystemId(id))
         .await
         .map_err(|_| hidden())?;
+    let role = role_on(state, caller, &info).await?.ok_or_else(hidden)?;
+    require(role, action)?;
+    Ok((info, role))
+}
+
+/// The caller's role on a system: through membership of its owner, or through a grant to one of
+/// the caller's organizations (the stronger, if both); `None` if it cannot reach the system.
+async fn role_on(
+    state: &AppState,
+    caller: &Caller,
+    info: &SystemInfo,
+) -> Result<Option<Role>, Problem> {
     let mut role = caller.role_in(info.organization);
     for (org, member) in caller.organizations() {
         if org == info.organization {
@@ -71,9 +83,7 @@ pub async fn system(
             role = Some(role.map_or(via, |r| stronger(r, via)));
         }
     }
-    let role = role.ok_or_else(hidden)?;
-    require(role, action)?;
-    Ok((info, role))
+    Ok(role)
 }
 
 /// A document's owner, system and kind, with the caller's role on its system checked against an
@@ -84,14 +94,17 @@ pub async fn document(
     id: i64,
     action: Action,
 ) -> Result<(OrganizationId, SystemInfo, DocumentKind), Problem> {
-    let (org, system_id, kind) = state
+    let hidden = || Problem::not_found(format!("document {id}"));
+    // One query for the document and its system: this runs on every document request.
+    let (org, kind, info) = state
         .store
-        .document_owner(DocumentId(id))
+        .document_system(DocumentId(id))
         .await
-        .map_err(|_| Problem::not_found(format!("document {id}")))?;
-    let (info, role) = system(state, caller, system_id.0, Action::Read)
+        .map_err(|_| hidden())?;
+    let role = role_on(state, caller, &info)
         .await
-        .map_err(|_| Problem::not_found(format!("document {id}")))?;
+        .map_err(|_| hidden())?
+        .ok_or_else(hidden)?;
     let action = match (action, kind) {
         (Action::WriteTarget | Action::WriteAssessment, DocumentKind::TargetProfile) => {
             Action::WriteTarget
