@@ -2,7 +2,6 @@
 //! or write. Objects of organizations the caller cannot reach are "not found", never "forbidden",
 //! so ids cannot be probed; objects the caller can see but not change are "forbidden".
 
-use axum::http::StatusCode;
 use smm_store::{DocumentId, DocumentKind, OrganizationId, Role, SystemId, SystemInfo};
 
 use crate::auth::Caller;
@@ -61,6 +60,20 @@ pub async fn system_roles(
         .system(SystemId(id))
         .await
         .map_err(|_| hidden())?;
+    let roles = roles_on(state, caller, &info).await?;
+    if roles.is_empty() {
+        return Err(hidden());
+    }
+    Ok((info, roles))
+}
+
+/// Every role the caller has on a system: a membership of its owner, and grants to its other
+/// organizations (none: it cannot reach the system).
+async fn roles_on(
+    state: &AppState,
+    caller: &Caller,
+    info: &SystemInfo,
+) -> Result<Vec<Role>, Problem> {
     let mut roles: Vec<Role> = caller.role_in(info.organization).into_iter().collect();
     for (org, member) in caller.organizations() {
         if org == info.organization {
@@ -70,10 +83,7 @@ pub async fn system_roles(
             roles.push(through_grant(member, grant));
         }
     }
-    if roles.is_empty() {
-        return Err(hidden());
-    }
-    Ok((info, roles))
+    Ok(roles)
 }
 
 /// Whether any of the roles allows the action.
@@ -112,11 +122,17 @@ pub async fn document(
     id: i64,
     action: Action,
 ) -> Result<(OrganizationId, SystemInfo, DocumentKind), Problem> {
-    let (org, system_id, kind) = state
+    let hidden = || Problem::not_found(format!("document {id}"));
+    // One query for the document and its system: this runs on every document request.
+    let (org, kind, info) = state
         .store
-        .document_owner(DocumentId(id))
+        .document_system(DocumentId(id))
         .await
-        .map_err(|_| Problem::not_found(format!("document {id}")))?;
+        .map_err(|_| hidden())?;
+    let roles = roles_on(state, caller, &info).await?;
+    if roles.is_empty() {
+        return Err(hidden());
+    }
     let action = match (action, kind) {
         (Action::WriteTarget | Action::WriteAssessment, DocumentKind::TargetProfile) => {
             Action::WriteTarget
@@ -126,14 +142,10 @@ pub async fn document(
         }
         (other, _) => other,
     };
-    let (info, _) = system(state, caller, system_id.0, action)
-        .await
-        .map_err(|p| {
-            if p.status == StatusCode::NOT_FOUND.as_u16() {
-                Problem::not_found(format!("document {id}"))
-            } else {
-                p
-            }
-        })?;
+    // Allowed if any way onto the system allows it (see `system`).
+    if !any_allows(&roles, action) {
+        let role = roles.iter().copied().reduce(stronger).ok_or_else(hidden)?;
+        require(role, action)?;
+    }
     Ok((org, info, kind))
 }

@@ -260,6 +260,45 @@ impl Store {
         ))
     }
 
+    /// A document's owner, kind and system, whoever owns it, in one query (what every access
+    /// check on a document needs; the caller checks access before reading the document itself).
+    pub async fn document_system(
+        &self,
+        id: DocumentId,
+    ) -> Result<(OrganizationId, DocumentKind, SystemInfo), StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {SYSTEM_COLUMNS}, d.organization_id, d.kind FROM documents d \
+             JOIN systems s ON s.id = d.system_id WHERE d.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
+        Ok((
+            OrganizationId(row.try_get(6)?),
+            row.try_get::<String, _>(7)?.parse()?,
+            system_from(&row)?,
+        ))
+    }
+
+    /// The content digest of a document's latest version (without reading its body).
+    pub async fn latest_digest(
+        &self,
+        org: OrganizationId,
+        id: DocumentId,
+    ) -> Result<String, StoreError> {
+        let row = sqlx::query(
+            "SELECT v.sha256 FROM documents d JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
+        Ok(row.try_get(0)?)
+    }
+
     /// A system's documents of one kind, newest first when `page.after` is 0 … by id ascending.
     pub async fn documents(
         &self,

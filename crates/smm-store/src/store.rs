@@ -134,6 +134,10 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            // A ping before every use catches PostgreSQL connections the server dropped; an
+            // SQLite connection is a file handle that cannot go stale, and the ping is a round
+            // trip to its worker thread, as costly as a small query.
+            .test_before_acquire(backend != Backend::Sqlite)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

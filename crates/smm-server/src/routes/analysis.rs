@@ -85,11 +85,11 @@ pub async fn gap_of(
     // The gap depends only on the two documents' contents: cache by the assessment's digest
     // (the default target is the one with the digest the assessment names).
     let key = if query.target.is_none() {
-        let stored = state.store.document(org, DocumentId(id), None).await?;
-        if let Some(bytes) = state.gaps.get(&stored.sha256) {
+        let digest = state.store.latest_digest(org, DocumentId(id)).await?;
+        if let Some(bytes) = state.gaps.get(&digest) {
             return Ok(json_bytes(bytes.to_vec()));
         }
-        Some(stored.sha256)
+        Some(digest)
     } else {
         None
     };
