@@ -1,18 +1,24 @@
--- wrk script for scripts/load-test: every request carries the API token; with SMM_BODY_FILE set,
+-- wrk script for scripts/load-test: every request carries the API token, or with SMM_COOKIE set,
+-- that session cookie instead (as a signed-in browser asks for a page); with SMM_BODY_FILE set,
 -- every request is a POST of that file as YAML (a new assessment each time). At the end it prints
 -- one line that scripts/load-test reads.
 --
--- Environment: SMM_TOKEN (the API token's secret), SMM_BODY_FILE (optional).
+-- Environment: SMM_TOKEN (the API token's secret), SMM_COOKIE (optional, `name=value`),
+-- SMM_BODY_FILE (optional).
 --
 -- "errors" counts responses with a status of 400 or more (wrk's own count; no Lua runs per
 -- response, which would slow the client down); socket errors are connect, read, write and
 -- timeout errors.
 
+local cookie = os.getenv("SMM_COOKIE")
 local token = os.getenv("SMM_TOKEN")
-if token == nil or token == "" then
-  error("SMM_TOKEN is not set")
+if cookie ~= nil and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+elseif token ~= nil and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+else
+  error("neither SMM_COOKIE nor SMM_TOKEN is set")
 end
-wrk.headers["Authorization"] = "Bearer " .. token
 
 local body_file = os.getenv("SMM_BODY_FILE")
 if body_file ~= nil and body_file ~= "" then

@@ -270,7 +270,7 @@ pub fn router(state: AppState) -> Router {
             "/api/certificates/{id}/revoke",
             post(certificates::revoke_certificate),
         )
-        .merge(crate::web::routes())
+        .merge(crate::web::routes(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

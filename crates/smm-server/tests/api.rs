@@ -370,10 +370,105 @@ async fn evidence_is_stored_and_served_safely(app: App) {
     assert_eq!(too_big.json()["field"], "body");
 }
 
+/// The gap cache must not answer for an assessment whose system has no matching target: the
+/// same bytes stored in a second system get the same 422 as if nothing had been cached.
+async fn cached_gaps_belong_to_their_system(app: App) {
+    let (owner, _, _, assessment) = bottling_line(&app).await;
+    let first = app
+        .get(&format!("/api/documents/{assessment}/gap"), &owner)
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let org = app.organization("acme").await.0;
+    let other = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Second line, no target yet"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("id");
+    let copy = app
+        .post_yaml(
+            &format!("/api/systems/{other}/assessments"),
+            &owner,
+            &example("bottling-line/assessment.yaml"),
+        )
+        .await;
+    assert_eq!(copy.status, StatusCode::CREATED, "{}", copy.text());
+    let copy = copy.json()["id"].as_i64().expect("id");
+    let refused = app.get(&format!("/api/documents/{copy}/gap"), &owner).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    assert_eq!(refused.json()["field"], "target.sha256");
+}
+
+/// Evidence is reached through the system it was uploaded to: another system of the same
+/// organization (which a grantee may be able to read) does not serve it, even by its hash.
+async fn evidence_belongs_to_the_system_it_was_uploaded_to(app: App) {
+    let (owner, system, _, _) = bottling_line(&app).await;
+    let org = app.organization("acme").await.0;
+    let other = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Filler"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("id");
+    let text = b"firewall rule review, signed off\n".to_vec();
+    let up = app
+        .send(
+            Method::POST,
+            &format!("/api/systems/{system}/evidence"),
+            Some(&owner),
+            Some(("text/plain", text.clone())),
+            &[],
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.text());
+    let sha = up.json()["sha256"].as_str().expect("sha256").to_string();
+    let elsewhere = app
+        .get(&format!("/api/systems/{other}/evidence/{sha}"), &owner)
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::NOT_FOUND,
+        "{}",
+        elsewhere.text()
+    );
+    // Uploading the same bytes to the other system links them there too (stored once).
+    let again = app
+        .send(
+            Method::POST,
+            &format!("/api/systems/{other}/evidence"),
+            Some(&owner),
+            Some(("text/plain", text.clone())),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text());
+    assert_eq!(again.json()["sha256"], sha.as_str());
+    let there = app
+        .get(&format!("/api/systems/{other}/evidence/{sha}"), &owner)
+        .await;
+    assert_eq!(there.status, StatusCode::OK);
+    assert_eq!(there.body, text);
+}
+
 on_both! {
     documents_round_trip => documents_round_trip_with_versions_and_if_match;
     malformed_input => malformed_documents_get_problem_details_naming_the_field;
     pagination => lists_come_a_page_at_a_time_and_filter;
     pipeline => the_pipeline_runs_on_stored_documents;
     evidence => evidence_is_stored_and_served_safely;
+    gap_cache_per_system => cached_gaps_belong_to_their_system;
+    evidence_per_system => evidence_belongs_to_the_system_it_was_uploaded_to;
 }

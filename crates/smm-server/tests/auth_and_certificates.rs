@@ -228,6 +228,29 @@ async fn ota_gateway(app: &App) -> (String, i64, i64, i64) {
         )
         .await;
     assert_eq!(granted.status, StatusCode::OK, "{}", granted.text());
+    // A second lab is granted too: the owner sees both grants, each lab only its own.
+    app.organization("other lab").await;
+    let second = app
+        .send(
+            Method::PUT,
+            &format!("/api/systems/{system}/grants/other%20lab"),
+            Some(&owner),
+            Some(("application/json", br#"{"role": "viewer"}"#.to_vec())),
+            &[],
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text());
+    let names = |answer: Answer| -> Vec<String> {
+        let list = answer.json();
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|g| g["organization"].as_str().expect("name").to_string())
+            .collect()
+    };
+    let path = format!("/api/systems/{system}/grants");
+    assert_eq!(names(app.get(&path, &owner).await).len(), 2);
+    assert_eq!(names(app.get(&path, &lab).await), vec!["lab".to_string()]);
     let mut ids = Vec::new();
     for file in ["assessment-initial.yaml", "assessment-final.yaml"] {
         let a = app

@@ -154,6 +154,15 @@ async fn a_person_signs_in_and_follows_the_pipeline_in_pages() {
 
     let portfolio = get(format!("/orgs/{org}")).await;
     assert_eq!(portfolio.status, StatusCode::OK);
+    // The icon the pages name is served, as an image the policy allows (same origin).
+    assert!(portfolio.text().contains("href=\"/static/favicon.svg\""));
+    let icon = get("/static/favicon.svg".to_string()).await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(
+        icon.header("content-type").as_deref(),
+        Some("image/svg+xml")
+    );
+    assert!(icon.text().starts_with("<svg"));
     let csp = portfolio.header("content-security-policy").expect("CSP");
     assert!(
         csp.contains("default-src 'none'") && !csp.contains("unsafe"),
@@ -209,10 +218,13 @@ async fn a_person_signs_in_and_follows_the_pipeline_in_pages() {
         get(format!("/systems/{theirs}")).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        get(format!("/orgs/{rival_org}")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let hidden_org = get(format!("/orgs/{rival_org}")).await;
+    assert_eq!(hidden_org.status, StatusCode::NOT_FOUND);
+    // The error page still shows who is signed in, and the way back.
+    let error_page = hidden_org.text();
+    assert!(error_page.contains("Sign out"), "{error_page}");
+    assert!(error_page.contains(&format!("href=\"/orgs/{org}\"")));
+    assert!(error_page.contains("claire"));
 
     // Signing out needs the form's token.
     let portfolio_html = get(format!("/orgs/{org}")).await.text();

@@ -334,6 +334,38 @@ impl Store {
             .collect()
     }
 
+    /// Every document of these systems, as (id, system, kind), by system, then targets before
+    /// assessments, then id: what a page offers to pick from, in one query however many systems.
+    pub async fn documents_of(
+        &self,
+        systems: &[SystemId],
+    ) -> Result<Vec<(DocumentId, SystemId, DocumentKind)>, StoreError> {
+        if systems.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=systems.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, system_id, kind FROM documents WHERE system_id IN ({}) \
+             ORDER BY system_id, kind DESC, id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for system in systems {
+            query = query.bind(system.0);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get(2)?;
+                Ok((
+                    DocumentId(r.try_get(0)?),
+                    SystemId(r.try_get(1)?),
+                    kind.parse()?,
+                ))
+            })
+            .collect()
+    }
+
     /// The latest document of a kind in a system, if any.
     pub async fn latest_document(
         &self,

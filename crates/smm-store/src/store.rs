@@ -410,11 +410,14 @@ impl Store {
             .collect()
     }
 
-    /// Stores an evidence file for the organization (once per content) and returns its SHA-256.
+    /// Stores an evidence file uploaded to a system (once per content in its organization) and
+    /// returns its SHA-256. The file is served through that system only (see `evidence`); the
+    /// same bytes uploaded to a second system are linked there too, not stored again.
     pub async fn put_evidence(
         &self,
         actor: &str,
         org: OrganizationId,
+        system: SystemId,
         declared_type: &str,
         bytes: &[u8],
     ) -> Result<String, StoreError> {
@@ -422,12 +425,21 @@ impl Store {
         let sha256 = smm_core::digest::sha256_hex(bytes);
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
+        let owner = sqlx::query("SELECT organization_id FROM systems WHERE id = $1")
+            .bind(system.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match owner {
+            Some(row) if row.try_get::<i64, _>(0)? == org.0 => {}
+            _ => return Err(StoreError::NotFound(format!("system {}", system.0))),
+        }
         let exists =
             sqlx::query("SELECT size FROM evidence WHERE organization_id = $1 AND sha256 = $2")
                 .bind(org.0)
                 .bind(&sha256)
                 .fetch_optional(&mut *tx)
                 .await?;
+        let at = now();
         if exists.is_none() {
             sqlx::query(
                 "INSERT INTO evidence (organization_id, sha256, media_type, size, content, created_at) \
@@ -438,7 +450,25 @@ impl Store {
             .bind(kind.media_type())
             .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
             .bind(bytes.to_vec())
-            .bind(now())
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let linked =
+            sqlx::query("SELECT 1 FROM evidence_links WHERE system_id = $1 AND sha256 = $2")
+                .bind(system.0)
+                .bind(&sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if linked.is_none() {
+            sqlx::query(
+                "INSERT INTO evidence_links (organization_id, system_id, sha256, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(org.0)
+            .bind(system.0)
+            .bind(&sha256)
+            .bind(&at)
             .execute(&mut *tx)
             .await?;
             append_audit(
@@ -446,7 +476,7 @@ impl Store {
                 actor,
                 Some(org),
                 "evidence.upload",
-                &format!("evidence/{sha256}"),
+                &format!("systems/{}/evidence/{sha256}", system.0),
                 None,
                 Some(&sha256),
             )
@@ -456,15 +486,20 @@ impl Store {
         Ok(sha256)
     }
 
-    /// An evidence file of the organization: its media type and bytes.
+    /// An evidence file uploaded to the system: its media type and bytes. A file of the same
+    /// organization uploaded only to another system is not found here.
     pub async fn evidence(
         &self,
         org: OrganizationId,
+        system: SystemId,
         sha256: &str,
     ) -> Result<(String, Vec<u8>), StoreError> {
         let row = sqlx::query(
-            "SELECT media_type, content FROM evidence WHERE organization_id = $1 AND sha256 = $2",
+            "SELECT e.media_type, e.content FROM evidence_links l \
+             JOIN evidence e ON e.organization_id = l.organization_id AND e.sha256 = l.sha256 \
+             WHERE l.system_id = $1 AND l.organization_id = $2 AND l.sha256 = $3",
         )
+        .bind(system.0)
         .bind(org.0)
         .bind(sha256)
         .fetch_optional(&self.pool)

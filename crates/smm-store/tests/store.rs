@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use smm_store::{DocumentId, Role, Store, StoreError};
+use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
 
 const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
 const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
@@ -167,11 +167,18 @@ async fn another_organization_sees_nothing(store: &Arc<Store>) {
         Err(StoreError::NotFound(_))
     ));
     let sha = store
-        .put_evidence("a", mine, "text/plain", b"policy v2")
+        .put_evidence("a", mine, sys, "text/plain", b"policy v2")
         .await
         .expect("evidence");
     assert!(matches!(
-        store.evidence(theirs, &sha).await,
+        store.evidence(theirs, sys, &sha).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Nor can another organization upload through a system that is not its own.
+    assert!(matches!(
+        store
+            .put_evidence("b", theirs, sys, "text/plain", b"planted")
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
@@ -182,26 +189,50 @@ async fn another_organization_sees_nothing(store: &Arc<Store>) {
 
 async fn evidence_is_content_addressed_and_checked(store: &Arc<Store>) {
     let org = store.create_organization("a", "Org").await.expect("org");
+    let sys = store.create_system("a", org, "S").await.expect("system");
+    let other = store.create_system("a", org, "T").await.expect("system");
     let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
     let sha = store
-        .put_evidence("a", org, "application/pdf", pdf)
+        .put_evidence("a", org, sys, "application/pdf", pdf)
         .await
         .expect("pdf");
     assert_eq!(sha, smm_core::digest::sha256_hex(pdf));
     // The same content again is the same object.
     assert_eq!(
         store
-            .put_evidence("a", org, "application/pdf", pdf)
+            .put_evidence("a", org, sys, "application/pdf", pdf)
             .await
             .expect("again"),
         sha
     );
-    let (media, bytes) = store.evidence(org, &sha).await.expect("read");
+    let (media, bytes) = store.evidence(org, sys, &sha).await.expect("read");
     assert_eq!(media, "application/pdf");
     assert_eq!(bytes, pdf);
+    // Served only through the systems it was uploaded to; uploading it there links it.
+    assert!(matches!(
+        store.evidence(org, other, &sha).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let uploads = |entries: &[smm_store::AuditEntry]| {
+        entries
+            .iter()
+            .filter(|e| e.action == "evidence.upload")
+            .count()
+    };
+    let before = uploads(&store.audit_entries().await.expect("audit"));
+    store
+        .put_evidence("a", org, other, "application/pdf", pdf)
+        .await
+        .expect("link");
+    assert_eq!(store.evidence(org, other, &sha).await.expect("read").1, pdf);
+    assert_eq!(
+        uploads(&store.audit_entries().await.expect("audit")),
+        before + 1,
+        "the new link is audited"
+    );
     assert!(matches!(
         store
-            .put_evidence("a", org, "application/pdf", b"MZ\x90\x00 not a pdf")
+            .put_evidence("a", org, sys, "application/pdf", b"MZ\x90\x00 not a pdf")
             .await,
         Err(StoreError::Invalid(_))
     ));
@@ -376,6 +407,47 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
     assert!(store.verify_audit().await.expect("audit").intact());
 }
 
+/// The documents of several systems in one query: only theirs, targets first, by id.
+async fn documents_of_several_systems(store: &Arc<Store>) {
+    let org = store.create_organization("a", "Org").await.expect("org");
+    let one = store.create_system("a", org, "One").await.expect("system");
+    let two = store.create_system("a", org, "Two").await.expect("system");
+    let three = store
+        .create_system("a", org, "Three")
+        .await
+        .expect("system");
+    let a1 = store
+        .create_document("a", org, one, ASSESSMENT)
+        .await
+        .expect("assessment");
+    let t1 = store
+        .create_document("a", org, one, TARGET)
+        .await
+        .expect("target");
+    let t2 = store
+        .create_document("a", org, two, TARGET)
+        .await
+        .expect("target");
+    store
+        .create_document("a", org, three, TARGET)
+        .await
+        .expect("target elsewhere");
+    let listed = store.documents_of(&[two, one]).await.expect("list");
+    assert_eq!(
+        listed,
+        vec![
+            (t1.id, one, DocumentKind::TargetProfile),
+            (a1.id, one, DocumentKind::Assessment),
+            (t2.id, two, DocumentKind::TargetProfile),
+        ]
+    );
+    assert!(store.documents_of(&[]).await.expect("none").is_empty());
+}
+
+on_both!(
+    documents_of_several_systems_on_both,
+    documents_of_several_systems
+);
 on_both!(
     documents_round_trip_and_every_change_is_a_version_on_both,
     documents_round_trip_and_every_change_is_a_version

@@ -1,6 +1,7 @@
 // The main journey, as a person does it: sign in through the form, from the portfolio to a system
 // and its gap (charts loaded, the table, the report downloads), a certificate issued, checked on
 // the public verification page as it is and with one character of it changed, and signing out.
+// All of it with JavaScript off: the pages must not need it.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ export default {
   async run(t) {
     const { world } = t;
     const { acme, systems, users } = world;
-    const page = await t.page();
+    const page = await t.page({ javaScript: false });
     const main = page.getByRole('main');
 
     await t.step('an anonymous visitor is sent to the sign-in form and back', async () => {
@@ -93,7 +94,7 @@ export default {
     });
 
     // Anyone may verify: a visitor who never signed in.
-    const visitor = await t.page();
+    const visitor = await t.page({ javaScript: false });
     const visitorMain = visitor.getByRole('main');
     await t.step('the public verification page says the certificate is valid', async () => {
       await verify(visitor, JSON.stringify(envelope), example(world.root, 'ota-gateway/target.yaml'));

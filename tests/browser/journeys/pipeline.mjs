@@ -1,5 +1,6 @@
 // The whole pipeline through the pages only, as a newcomer does it: a new organization, a
-// product, a target set with the five-step wizard (an override refused without its reason), an
+// product, a target set with the five-step wizard (a goal saved in the background as it is
+// chosen, an override refused without its reason), an
 // assessment with an evidence file in the editor, the gap with its charts, the report download,
 // a certificate issued from the system page, and the public page verifying it — and refusing it
 // with one character changed.
@@ -45,6 +46,17 @@ export default {
       await submit(page, () => main.getByRole('button', { name: 'Save and continue' }).click());
       await main.getByRole('heading', { name: 'Step 3: a goal per domain' }).waitFor();
       await page.getByRole('complementary').getByText('Consistency warnings').or(page.getByText('No consistency warning.')).first().waitFor();
+      // With JavaScript on, a choice is saved without leaving the page and the summary beside the
+      // form is redrawn: after a reload, the choice is there and the summary is the same.
+      const side = page.getByRole('complementary');
+      const other = main.locator('input[type=radio][name^="goal."]:not([value="custom"]):not(:checked)').first();
+      const otherId = await other.getAttribute('id');
+      await other.check();
+      await side.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
+      const live = await side.locator('[data-live-region]').innerText();
+      await visit(page, new URL(page.url()).pathname);
+      assert.equal(await main.locator(`#${otherId}`).isChecked(), true, 'the choice was saved in the background');
+      assert.equal(await side.locator('[data-live-region]').innerText(), live, 'the live summary is the saved one');
       await submit(page, () => main.getByRole('button', { name: 'Save and continue' }).click());
       await main.getByRole('heading', { name: 'Step 4: needs per subdomain' }).waitFor();
       // Set one subdomain by hand without a reason: refused, the choice kept.

@@ -53,14 +53,15 @@ export class Session {
   /**
    * A new page. `user` ('owner', 'viewer', 'other' or null) is signed in through the form (once
    * per journey: its later pages reuse the cookies); `view` is 'desktop' or 'phone'; `bypassCSP` lets
-   * axe-core be injected.
+   * axe-core be injected; `javaScript: false` turns the pages' scripts off, as some people do.
    */
-  async page({ user = null, view = 'desktop', bypassCSP = false } = {}) {
+  async page({ user = null, view = 'desktop', bypassCSP = false, javaScript = true } = {}) {
     const storageState = user ? await this.cookiesOf(user) : undefined;
     const context = await this.browser.newContext({
       ...VIEWPORTS[view],
       baseURL: this.world.url,
       bypassCSP,
+      javaScriptEnabled: javaScript,
       acceptDownloads: true,
       storageState,
     });

@@ -15,6 +15,7 @@ use smm_store::{DocumentId, DocumentKind};
 use crate::access;
 use crate::auth::Caller;
 use crate::authz::Action;
+use crate::cache::GapCache;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::pipeline::{self, Current};
 use crate::problem::Problem;
@@ -81,15 +82,17 @@ pub async fn gap_of(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TargetQuery>,
 ) -> Result<Response, Problem> {
-    let (org, _, _) = access::document(&state, &caller, id, Action::Read).await?;
-    // The gap depends only on the two documents' contents: cache by the assessment's digest
-    // (the default target is the one with the digest the assessment names).
+    let (org, system, _) = access::document(&state, &caller, id, Action::Read).await?;
+    // The gap depends only on the two documents' contents, and the default target is the one
+    // of the assessment's own system with the digest it names: cache by system and digest (a
+    // byte-identical assessment in another system may have no such target, or another one).
     let key = if query.target.is_none() {
         let digest = state.store.latest_digest(org, DocumentId(id)).await?;
-        if let Some(bytes) = state.gaps.get(&digest) {
+        let key = GapCache::key(system.id, &digest);
+        if let Some(bytes) = state.gaps.get(&key) {
             return Ok(json_bytes(bytes.to_vec()));
         }
-        Some(digest)
+        Some(key)
     } else {
         None
     };

@@ -1,5 +1,6 @@
 //! Evidence files: uploaded to a system (stored once per content, by SHA-256, under the system's
-//! owner), downloaded as attachments that browsers never sniff or render inline.
+//! owner, and served only through the systems it was uploaded to), downloaded as attachments
+//! that browsers never sniff or render inline.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -51,7 +52,13 @@ pub async fn upload(
     let bytes = body(request, &state).await?;
     let sha256 = state
         .store
-        .put_evidence(&caller.actor(), info.organization, &declared, &bytes)
+        .put_evidence(
+            &caller.actor(),
+            info.organization,
+            info.id,
+            &declared,
+            &bytes,
+        )
         .await
         .map_err(|e| match e {
             smm_store::StoreError::Invalid(m) => {
@@ -59,7 +66,10 @@ pub async fn upload(
             }
             other => other.into(),
         })?;
-    let (media_type, _) = state.store.evidence(info.organization, &sha256).await?;
+    let (media_type, _) = state
+        .store
+        .evidence(info.organization, info.id, &sha256)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(EvidenceView {
@@ -84,7 +94,10 @@ pub async fn download(
     if !smm_core::current::is_sha256_hex(&sha256) {
         return Err(Problem::not_found(format!("evidence {sha256}")));
     }
-    let (media_type, bytes) = state.store.evidence(info.organization, &sha256).await?;
+    let (media_type, bytes) = state
+        .store
+        .evidence(info.organization, info.id, &sha256)
+        .await?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&media_type) {

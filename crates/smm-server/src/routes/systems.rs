@@ -169,7 +169,9 @@ pub struct GrantView {
     pub granted_by: String,
 }
 
-/// The organizations given access to a system.
+/// The organizations given access to a system. Members of the owning organization see every
+/// grant; someone who reaches the system through a grant sees only their own organizations'
+/// grants (a client's other assessors are the client's business).
 #[utoipa::path(get, path = "/api/systems/{id}/grants", tag = "systems",
     params(("id" = i64, Path, description = "System id")),
     responses((status = 200, body = Vec<GrantView>), (status = 404, body = Problem)))]
@@ -180,9 +182,12 @@ pub async fn grants(
 ) -> Result<Json<Vec<GrantView>>, Problem> {
     let (info, _) = access::system(&state, &caller, id, Action::Read).await?;
     let grants = state.store.grants(info.id).await?;
+    let member = caller.role_in(info.organization).is_some();
+    let mine: Vec<_> = caller.organizations().into_iter().map(|(o, _)| o).collect();
     Ok(Json(
         grants
             .into_iter()
+            .filter(|g| member || mine.contains(&g.organization))
             .map(|g| GrantView {
                 organization: g.organization_name,
                 role: g.role.as_str().to_string(),

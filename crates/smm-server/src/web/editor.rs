@@ -497,7 +497,13 @@ async fn assessment_from(
         if let Some((file, content_type, bytes)) = form.files.get(&format!("p.{id}.new.file")) {
             let sha256 = state
                 .store
-                .put_evidence(&user.caller.actor(), info.organization, content_type, bytes)
+                .put_evidence(
+                    &user.caller.actor(),
+                    info.organization,
+                    info.id,
+                    content_type,
+                    bytes,
+                )
                 .await
                 .map_err(|e| match e {
                     StoreError::Invalid(m) => {

@@ -10,28 +10,38 @@ mod plans;
 mod verify;
 mod wizard;
 
-use axum::extract::FromRequestParts;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
 use askama::Template;
 
-use crate::auth::{constant_time_eq, Caller, Principal, SESSION_COOKIE};
+use crate::auth::{constant_time_eq, cookie_value, Caller, Principal, SESSION_COOKIE};
 use crate::problem::Problem;
 use crate::state::{unix_now, AppState};
 
-/// The policy for every page: own styles and images only, no scripts at all, no framing.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The policy for every page: this server's own styles, images and script files only (no inline
+/// script or style, no eval), requests back to it only, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
 
 /// The pages' routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
+    pages_only().layer(middleware::from_fn_with_state(state, signed_in_errors))
+}
+
+fn pages_only() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
+        .route("/static/live.js", get(live_script))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/switch", get(pages::switch))
@@ -78,6 +88,28 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/drafts/{id}/finish", post(wizard::finish))
         .route("/drafts/{id}/{step}", get(wizard::show).post(wizard::save))
+}
+
+async fn live_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/live.js"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {
@@ -213,6 +245,14 @@ struct ErrorPage {
     detail: String,
 }
 
+/// What an error page says, kept on its response so that `signed_in_errors` can render it again
+/// with the signed-in header.
+#[derive(Clone)]
+struct ShownProblem {
+    title: String,
+    detail: String,
+}
+
 /// A problem as a page (same status, same words as the API would give).
 pub fn page_error(problem: Problem) -> Response {
     let status = problem.status_code();
@@ -223,7 +263,58 @@ pub fn page_error(problem: Problem) -> Response {
     };
     let mut response = render(&page);
     *response.status_mut() = status;
+    response.extensions_mut().insert(ShownProblem {
+        title: page.title,
+        detail: page.detail,
+    });
     response
+}
+
+/// Gives an error page the signed-in header when the request has a live session, so a person
+/// who followed a stale link still sees who they are and has the way back to their portfolio.
+/// Handlers report errors without looking up the header (most errors happen before there is an
+/// organization to show); this looks it up only for the few requests that end in an error.
+async fn signed_in_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let secret = cookie_value(request.headers(), SESSION_COOKIE).map(str::to_string);
+    let mut response = next.run(request).await;
+    let Some(shown) = response.extensions_mut().remove::<ShownProblem>() else {
+        return response;
+    };
+    let Some(secret) = secret else {
+        return response;
+    };
+    let Ok(Some(session)) = state.store.session(&secret, unix_now()).await else {
+        return response;
+    };
+    let Ok(memberships) = state.store.memberships(session.user).await else {
+        return response;
+    };
+    let Some(&(org, _)) = memberships.first() else {
+        return response;
+    };
+    let user = PageUser {
+        caller: Caller {
+            principal: Principal::User {
+                id: session.user,
+                name: session.name,
+                memberships,
+            },
+        },
+        csrf: session.csrf_token,
+    };
+    let page = ErrorPage {
+        nav: Some(user.nav(&state, org.0).await),
+        title: shown.title,
+        detail: shown.detail,
+    };
+    match page.render() {
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(html))
+        }
+        Err(_) => response,
+    }
 }
 
 /// Renders a template as an HTML page with the pages' security headers.

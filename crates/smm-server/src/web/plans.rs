@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use smm_core::{compare, ProfileView, TrendInput};
-use smm_store::{DocumentId, DocumentKind, OrganizationId, Page};
+use smm_store::{DocumentId, DocumentKind, OrganizationId, Page, SystemId};
 
 use super::{page_error, render, secure, Nav, PageUser};
 use crate::access;
@@ -282,45 +282,50 @@ pub async fn compare_page(
     if let Err(p) = access::in_organization(&user.caller, org, Action::Read) {
         return page_error(p);
     }
-    // Every target and assessment of the organization's own and granted systems.
-    let mut documents = Vec::new();
-    let systems = state
-        .store
-        .systems(
-            OrganizationId(org),
-            None,
-            None,
-            Page::new(0, Page::MAX_LIMIT),
-        )
-        .await
-        .unwrap_or_default();
-    for s in &systems {
-        for kind in [DocumentKind::TargetProfile, DocumentKind::Assessment] {
-            for d in state
-                .store
-                .documents(s.id, kind, Page::new(0, Page::MAX_LIMIT))
-                .await
-                .unwrap_or_default()
-            {
-                let label = format!(
-                    "{} — {} #{}",
-                    s.name,
-                    if kind == DocumentKind::TargetProfile {
-                        "target"
-                    } else {
-                        "assessment"
-                    },
-                    d.id.0
-                );
-                documents.push((
-                    d.id.0,
-                    label,
-                    form.left == Some(d.id.0),
-                    form.right == Some(d.id.0),
-                ));
-            }
-        }
+    // Every target and assessment of the organization's own and granted systems (one query for
+    // the systems, one for their documents).
+    let listed = async {
+        let systems = state
+            .store
+            .systems(
+                OrganizationId(org),
+                None,
+                None,
+                Page::new(0, Page::MAX_LIMIT),
+            )
+            .await?;
+        let ids: Vec<SystemId> = systems.iter().map(|s| s.id).collect();
+        let found = state.store.documents_of(&ids).await?;
+        Ok::<_, smm_store::StoreError>((systems, found))
     }
+    .await;
+    let (systems, found) = match listed {
+        Ok(l) => l,
+        Err(e) => return page_error(e.into()),
+    };
+    let names: std::collections::HashMap<SystemId, &str> =
+        systems.iter().map(|s| (s.id, s.name.as_str())).collect();
+    let documents = found
+        .into_iter()
+        .map(|(id, system, kind)| {
+            let label = format!(
+                "{} — {} #{}",
+                names.get(&system).copied().unwrap_or_default(),
+                if kind == DocumentKind::TargetProfile {
+                    "target"
+                } else {
+                    "assessment"
+                },
+                id.0
+            );
+            (
+                id.0,
+                label,
+                form.left == Some(id.0),
+                form.right == Some(id.0),
+            )
+        })
+        .collect();
     let mut page = ComparePage {
         nav: Some(user.nav(&state, org).await),
         org_id: org,
