@@ -39,6 +39,13 @@
 //! numbers and booleans. Text is written exactly as the documents have it (commas, quotes and
 //! line breaks are quoted in CSV, never altered). The CSV is UTF-8 without a byte-order mark.
 //!
+//! One exception guards whoever opens the CSV: a spreadsheet runs a cell that begins with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return as a formula, and the text comes from documents that
+//! other people wrote (an assessor's notes, a client's rationale). Such a text cell is written with
+//! a leading `'`, which spreadsheets show as text and do not display. Numbers are never prefixed.
+//! XLSX needs no guard: its text cells are strings, never formulas. For the exact text, read the
+//! XLSX or the JSON output.
+//!
 //! # The other XLSX sheets
 //!
 //! - `Subdomains` and `Domains`: one row per group with its target level (the base as numbers
@@ -144,7 +151,7 @@ pub fn csv(input: &ExportInput) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot write the CSV header: {e}"))?;
     for (i, row) in table.rows.iter().enumerate() {
         writer
-            .write_record(row.iter().map(Cell::to_text))
+            .write_record(row.iter().map(Cell::to_csv_text))
             .map_err(|e| format!("cannot write CSV row {}: {e}", i + 1))?;
     }
     writer
@@ -181,6 +188,9 @@ pub fn xlsx(input: &ExportInput) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot write the workbook: {e}"))
 }
 
+/// The first characters that make a spreadsheet read a CSV cell as a formula (OWASP's list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// One cell's value, typed so XLSX gets numbers and booleans.
 #[derive(Clone, Debug, PartialEq)]
 enum Cell {
@@ -199,6 +209,15 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Bool(b) => b.to_string(),
+        }
+    }
+
+    /// The text for a CSV field: as [`to_text`](Self::to_text), but a text a spreadsheet would
+    /// run as a formula gets a leading `'` (see the [module documentation](self)).
+    fn to_csv_text(&self) -> String {
+        match self {
+            Cell::Text(s) if s.starts_with(FORMULA_START) => format!("'{s}"),
+            other => other.to_text(),
         }
     }
 

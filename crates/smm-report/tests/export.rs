@@ -394,6 +394,12 @@ const AWKWARD: &str = "  Patch \"now\", please;\nthen re-test, \"twice\"\r\nend,
 const DIGEST: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 fn awkward_assessment(catalog: &Catalog) -> String {
+    assessment_with_text(catalog, AWKWARD)
+}
+
+/// An assessment whose first practice's notes and evidence, finding and a recommendation all
+/// carry `text`.
+fn assessment_with_text(catalog: &Catalog, text: &str) -> String {
     let quoted = |s: &str| serde_json::to_string(s).expect("JSON string");
     let ids: Vec<&str> = catalog.practice_ids().collect();
     let mut yaml =
@@ -409,8 +415,8 @@ fn awkward_assessment(catalog: &Catalog) -> String {
         if i == 0 {
             yaml.push_str(&format!(
                 "    notes: {}\n    evidence:\n      - url: https://example.com/a?b=1,2\n        description: {}\n      - file: evidence/a, b.md\n        sha256: \"{DIGEST}\"\n        description: {}\n",
-                quoted(AWKWARD),
-                quoted(AWKWARD),
+                quoted(text),
+                quoted(text),
                 quoted("plain"),
             ));
         }
@@ -418,13 +424,13 @@ fn awkward_assessment(catalog: &Catalog) -> String {
     yaml.push_str(&format!(
         "findings:\n  - id: NC-1\n    kind: nonconformity\n    practice: {}\n    severity: high\n    title: {}\n    description: {}\n    recommendations: [R-1]\n",
         ids[0],
-        quoted(AWKWARD),
-        quoted(AWKWARD)
+        quoted(text),
+        quoted(text)
     ));
     yaml.push_str(&format!(
         "recommendations:\n  - id: R-1\n    practice: {}\n    text: {}\n  - id: R-2\n    text: unrelated\n",
         ids[1],
-        quoted(AWKWARD)
+        quoted(text)
     ));
     yaml
 }
@@ -515,4 +521,56 @@ fn awkward_text_round_trips_exactly_in_both_formats() {
     assert_eq!(evidence[1]["kind"], "file");
     assert_eq!(evidence[1]["location"], "evidence/a, b.md");
     assert_eq!(evidence[1]["sha256"], DIGEST);
+}
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_as_formulas_are_prefixed_and_xlsx_keeps_them() {
+    let catalog = Catalog::builtin();
+    let target = read(&format!("{}/hvac/target.yaml", examples_dir()));
+    for text in [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+    ] {
+        let ex = load_with("formula", &target, &assessment_with_text(&catalog, text));
+        let first = ex.target.practices[0].id.as_str();
+
+        let (header, rows) = read_csv(&export::csv(&ex.input()).expect("CSV"));
+        let row = rows
+            .iter()
+            .find(|r| r[column(&header, "practice_id")] == first)
+            .expect("first practice");
+        assert_eq!(
+            row[column(&header, "notes")],
+            format!("'{text}"),
+            "{text:?}"
+        );
+        // A cell that only contains the text later on is left alone.
+        assert_eq!(
+            row[column(&header, "findings")],
+            format!("NC-1: {text}"),
+            "{text:?}"
+        );
+        // Numbers are never prefixed: a negative delta stays a number.
+        let delta = column(&header, "comprehensiveness_delta");
+        assert!(
+            rows.iter().any(|r| r[delta].starts_with('-')),
+            "some practice is short"
+        );
+        for r in &rows {
+            r[delta].parse::<i64>().expect("delta is an integer");
+        }
+
+        let book = Workbook::read(export::xlsx(&ex.input()).expect("XLSX"));
+        let (header, rows) = book.text("Gap");
+        let row = rows
+            .iter()
+            .find(|r| r[column(&header, "practice_id")] == first)
+            .expect("first practice");
+        assert_eq!(row[column(&header, "notes")], text, "XLSX keeps {text:?}");
+        assert_eq!(book.records("Findings")[0]["title"], text);
+    }
 }

@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod audit_watch;
 pub mod auth;
 pub mod authz;
 pub mod cache;

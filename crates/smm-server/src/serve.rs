@@ -325,6 +325,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         issuer: config.issuer.clone().into(),
         secure_cookies: config.secure_cookies,
         gaps: Arc::new(GapCache::default()),
+        audit: Arc::default(),
     })
 }
 

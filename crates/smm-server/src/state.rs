@@ -26,6 +26,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Gaps already computed, by assessment content digest.
     pub gaps: Arc<crate::cache::GapCache>,
+    /// The last full check of the audit log's chain, for the audit page.
+    pub audit: Arc<crate::audit_watch::AuditWatch>,
 }
 
 /// Seconds since the Unix epoch.

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use smm_store::Role;
+use smm_store::{Role, SystemKind};
 
 use common::{example, Answer, App, Backend};
 
@@ -1054,6 +1054,57 @@ async fn an_owner_runs_an_organization_from_the_pages() {
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_page_flags_an_entry_changed_behind_the_servers_back() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let org = app.organization("acme").await;
+    for name in ["GW-7", "GW-8"] {
+        app.store()
+            .create_system_of_kind("claire", org, name, SystemKind::Product, None)
+            .await
+            .expect("system");
+    }
+    let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
+    let audit = || async {
+        app.send(
+            Method::GET,
+            &format!("/orgs/{}/audit", org.0),
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await
+        .text()
+    };
+    let page = audit().await;
+    assert!(page.contains("hash chain holds"), "{page}");
+    assert!(!page.contains("changed after it was written"));
+
+    // Someone with the database file drops the append-only guard and rewrites who created the
+    // second product.
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(app.store().pool())
+        .await
+        .expect("drop the guard");
+    let seq: i64 =
+        sqlx::query_scalar("SELECT MAX(seq) FROM audit_log WHERE action = 'product.create'")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("entry");
+    sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE seq = $1")
+        .bind(seq)
+        .execute(app.store().pool())
+        .await
+        .expect("tamper");
+
+    // The page sees it at once, although the whole chain was checked moments ago.
+    let page = audit().await;
+    assert!(page.contains("changed after it was written"), "{page}");
+    assert!(page.contains("hash chain is broken"), "{page}");
+    assert_eq!(page.matches("changed after it was written").count(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

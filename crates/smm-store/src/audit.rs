@@ -84,33 +84,86 @@ impl AuditReport {
     }
 }
 
-/// Checks a log read in `seq` order.
-pub fn verify_chain(entries: &[AuditEntry]) -> AuditReport {
-    let mut problems = Vec::new();
-    let mut prev = GENESIS.to_string();
-    for (i, e) in entries.iter().enumerate() {
-        let expected_seq = i64::try_from(i).unwrap_or(i64::MAX) + 1;
+/// Checks a log read in `seq` order, all at once.
+#[cfg(test)]
+fn verify_chain(entries: &[AuditEntry]) -> AuditReport {
+    let mut check = ChainCheck::default();
+    for e in entries {
+        check.push(e);
+    }
+    check.finish()
+}
+
+/// Checks a chain one entry at a time, so a long log is read in batches and never held whole.
+#[derive(Debug)]
+pub struct ChainCheck {
+    entries: usize,
+    prev: String,
+    problems: Vec<String>,
+    /// A head recorded earlier that must still be in the log, and whether it was seen.
+    recorded_head: Option<(String, bool)>,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        ChainCheck {
+            entries: 0,
+            prev: GENESIS.to_string(),
+            problems: Vec::new(),
+            recorded_head: None,
+        }
+    }
+}
+
+impl ChainCheck {
+    /// A check that also requires `head`, the hash of an entry recorded at an earlier
+    /// verification, to still be in the log: removing the last entries leaves the rest of the
+    /// chain intact, and only a head written down elsewhere shows it.
+    pub fn expecting_head(head: &str) -> Self {
+        ChainCheck {
+            recorded_head: Some((head.to_string(), false)),
+            ..ChainCheck::default()
+        }
+    }
+
+    /// Checks the next entry against the ones before it.
+    pub fn push(&mut self, e: &AuditEntry) {
+        self.entries += 1;
+        let expected_seq = i64::try_from(self.entries).unwrap_or(i64::MAX);
         if e.seq != expected_seq {
-            problems.push(format!(
+            self.problems.push(format!(
                 "entry {expected_seq} is missing (the next one is {}): entries were deleted",
                 e.seq
             ));
         }
-        if e.prev_hash != prev {
-            problems.push(format!(
+        if e.prev_hash != self.prev {
+            self.problems.push(format!(
                 "entry {} does not follow the entry before it: an entry was changed or removed",
                 e.seq
             ));
         }
         if e.expected_hash() != e.hash {
-            problems.push(format!("entry {} was changed after it was written", e.seq));
+            self.problems
+                .push(format!("entry {} was changed after it was written", e.seq));
         }
-        prev = e.hash.clone();
+        if let Some((head, seen)) = &mut self.recorded_head {
+            *seen |= *head == e.hash;
+        }
+        self.prev.clone_from(&e.hash);
     }
-    AuditReport {
-        entries: entries.len(),
-        head: prev,
-        problems,
+
+    /// The report on every entry pushed.
+    pub fn finish(mut self) -> AuditReport {
+        if let Some((head, false)) = &self.recorded_head {
+            self.problems.push(format!(
+                "the recorded head {head} is no longer in the log: entries were removed or rewritten"
+            ));
+        }
+        AuditReport {
+            entries: self.entries,
+            head: self.prev,
+            problems: self.problems,
+        }
     }
 }
 
@@ -168,5 +221,22 @@ mod tests {
             .problems
             .iter()
             .any(|p| p.contains("entry 3 does not follow")));
+    }
+
+    #[test]
+    fn a_recorded_head_must_still_be_in_the_log() {
+        let good = chain(4);
+        let head = good[3].hash.clone();
+        let check = |entries: &[AuditEntry]| {
+            let mut check = ChainCheck::expecting_head(&head);
+            entries.iter().for_each(|e| check.push(e));
+            check.finish()
+        };
+        assert!(check(&good).intact());
+        // Dropping the last entry leaves an intact chain, but not the head written down.
+        let report = check(&good[..3]);
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert!(report.problems[0].contains("no longer in the log"));
+        assert!(verify_chain(&good[..3]).intact());
     }
 }

@@ -25,7 +25,7 @@ mod store;
 pub mod summary;
 
 pub use access::{DocumentInfo, Grant, Page, PortfolioRow, SystemInfo, SystemKind};
-pub use audit::{AuditEntry, AuditReport};
+pub use audit::{AuditEntry, AuditReport, ChainCheck};
 pub use auth::{Role, TokenGrant, UserId};
 pub use certificates::CertificateRecord;
 pub use drafts::Draft;

@@ -11,7 +11,7 @@ use tokio::sync::Mutex;
 
 use smm_core::{content_digest, parse_document, Document};
 
-use crate::audit::{verify_chain, AuditEntry, AuditReport, GENESIS};
+use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
 use crate::evidence::EvidenceType;
 use crate::summary::summarize;
 use crate::StoreError;
@@ -521,7 +521,32 @@ impl Store {
 
     /// Checks the audit log's chain.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        Ok(verify_chain(&self.audit_entries().await?))
+        self.check_audit(ChainCheck::default()).await
+    }
+
+    /// Runs `check` over the whole log, read in `seq` order a batch at a time so memory stays
+    /// flat however long the log grows.
+    pub async fn check_audit(&self, mut check: ChainCheck) -> Result<AuditReport, StoreError> {
+        const BATCH: i64 = 5_000;
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id \
+                 FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(after)
+            .bind(BATCH)
+            .fetch_all(&self.pool)
+            .await?;
+            for row in &rows {
+                let entry = audit_from(row)?;
+                after = entry.seq;
+                check.push(&entry);
+            }
+            if (rows.len() as i64) < BATCH {
+                return Ok(check.finish());
+            }
+        }
     }
 
     /// Checks the database answers.

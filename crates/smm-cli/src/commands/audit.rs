@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use smm_store::Store;
+use smm_store::{ChainCheck, Store};
 
 use crate::cli::AuditAction;
 use crate::failure::{Failure, Problem};
@@ -26,24 +26,13 @@ pub fn run(action: &AuditAction) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Problem::file(Path::new(url), format!("cannot start: {e}")))?;
+    let check = head
+        .as_deref()
+        .map_or_else(ChainCheck::default, ChainCheck::expecting_head);
     let report = runtime
-        .block_on(async {
-            let store = Store::open(url).await?;
-            store.verify_audit().await
-        })
+        .block_on(async { Store::open(url).await?.check_audit(check).await })
         .map_err(|e| Problem::file(Path::new(url), e.to_string()))?;
-    let mut problems = report.problems.clone();
-    if let Some(head) = head {
-        let entries = runtime
-            .block_on(async { Store::open(url).await?.audit_entries().await })
-            .map_err(|e| Problem::file(Path::new(url), e.to_string()))?;
-        if !entries.iter().any(|e| &e.hash == head) {
-            problems.push(format!(
-                "the recorded head {head} is no longer in the log: entries were removed or rewritten"
-            ));
-        }
-    }
-    if problems.is_empty() {
+    if report.intact() {
         output::print(&format!(
             "{} audit log intact: {} entries, head {}\n",
             styled(MET, "ok"),
@@ -57,7 +46,7 @@ pub fn run(action: &AuditAction) -> Result<(), Failure> {
             styled(UNDER, "FAIL"),
             report.entries
         );
-        for p in problems {
+        for p in &report.problems {
             out.push_str(&format!("  - {p}\n"));
         }
         output::print(&out);

@@ -11,11 +11,12 @@ use smm_store::{OrganizationId, Page, Role, StoreError, SystemKind};
 
 use super::{page_error, render, Nav, PageUser};
 use crate::access;
+use crate::audit_watch::ChainStatus;
 use crate::auth::Principal;
 use crate::authz::{allowed, Action};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{unix_now, AppState};
 
 /// A form's fields by name.
 fn field(fields: &[(String, String)], name: &str) -> String {
@@ -310,6 +311,8 @@ pub async fn revoke_token(
 }
 
 struct AuditRow {
+    /// The entry's content no longer matches its hash.
+    altered: bool,
     seq: i64,
     at: String,
     actor: String,
@@ -326,7 +329,9 @@ struct AuditPage {
     org_name: String,
     rows: Vec<AuditRow>,
     next: Option<i64>,
-    intact: Option<bool>,
+    chain: Option<ChainStatus>,
+    /// Seconds since `chain` was checked.
+    checked_ago: i64,
 }
 
 /// Which page of the log.
@@ -357,7 +362,17 @@ pub async fn audit(
         Ok(l) => l,
         Err(e) => return page_error(e.into()),
     };
-    let intact = state.store.verify_audit().await.ok().map(|r| r.intact());
+    // Each shown entry is checked now; the whole chain at most once a minute, or at once when
+    // this page holds an altered entry.
+    let altered: Vec<bool> = entries
+        .iter()
+        .map(|e| e.expected_hash() != e.hash)
+        .collect();
+    let chain = state
+        .audit
+        .status(&state.store, altered.contains(&true))
+        .await;
+    let checked_ago = chain.map_or(0, |c| (unix_now() - c.checked_at).max(0));
     let next = (entries.len() as i64 >= page.limit)
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
@@ -367,7 +382,9 @@ pub async fn audit(
         org_name,
         rows: entries
             .into_iter()
-            .map(|e| AuditRow {
+            .zip(altered)
+            .map(|(e, altered)| AuditRow {
+                altered,
                 seq: e.seq,
                 at: e.at,
                 actor: e.actor,
@@ -377,6 +394,7 @@ pub async fn audit(
             })
             .collect(),
         next,
-        intact,
+        chain,
+        checked_ago,
     })
 }
