@@ -8,8 +8,8 @@
 //! practices step. Every page is checked once (200 and a whole HTML document) before it is
 //! timed.
 //!
-//! Run with `cargo bench -p smm-server --bench pages`; see docs/performance.md. Under `--test`
-//! (CI runs every bench once) each page is rendered once.
+//! Run with `cargo bench -p smm-server --bench pages`; see docs/performance.md. Under
+//! `cargo test --benches` (CI runs every bench once) each page is rendered once.
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -9,7 +9,8 @@
 //! beside it, and the summaries are real ones (`summary::encode`) of varied levels, so systems are
 //! met, under and over their targets.
 //!
-//! Under `--test` (CI runs every bench once) the store holds 1,000 assessments instead.
+//! Under `cargo test --benches` (CI runs every bench once) the store holds 1,000 assessments
+//! instead.
 //!
 //! Run with `cargo bench -p smm-server --bench portfolio`; see docs/performance.md.
 
@@ -190,8 +191,10 @@ async fn over_http(router: &axum::Router, seeded: &Seeded) -> usize {
 }
 
 fn portfolio(c: &mut Criterion) {
-    // CI runs each bench once with `--test`: a small store keeps that fast.
-    let quick = std::env::args().any(|a| a == "--test");
+    // Criterion runs each benchmark once under `cargo test --benches` (CI; no `--bench`
+    // argument) and under `cargo bench -- --test`: a small store keeps that fast.
+    let benchmarking = std::env::args().any(|a| a == "--bench");
+    let quick = !benchmarking || std::env::args().any(|a| a == "--test");
     let systems = if quick { SYSTEMS_UNDER_TEST } else { SYSTEMS };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
 

@@ -36,6 +36,8 @@
     }
     var data = new URLSearchParams(new FormData(form));
     data.set("go", "save");
+    // A background save: the server refuses it if the draft moved past this page's revision.
+    data.set("autosave", "1");
     var controller = window.AbortController ? new AbortController() : null;
     inFlight = controller || true;
     say("Saving…");
@@ -56,8 +58,17 @@
             if (saved && here) {
               here.textContent = saved.textContent;
             }
+            // The next save is based on the revision this one made.
+            var revision = page.querySelector("[data-revision]");
+            var mine = form.querySelector("[data-revision]");
+            if (revision && mine) {
+              mine.value = revision.value;
+            }
             say(response.ok ? "Draft saved; the summary is up to date."
                             : "Draft saved; some choices still need a reason.");
+          } else if (response.status === 409) {
+            say("Not saved automatically: this draft was saved elsewhere since this page was " +
+                "loaded. “Save and check” keeps what this page shows.");
           } else {
             say("Not saved: " + response.status + ". Use “Save and check”.");
           }

@@ -1108,6 +1108,87 @@ async fn the_audit_page_flags_an_entry_changed_behind_the_servers_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_background_save_never_replaces_a_submitted_step() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let org = app.organization("acme").await;
+    let system = app
+        .store()
+        .create_system_of_kind("claire", org, "GW-7", SystemKind::Product, None)
+        .await
+        .expect("system")
+        .0;
+    let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
+    let get = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
+                .await
+        }
+    };
+    let csrf = hidden(&get(format!("/systems/{system}")).await.text(), "csrf");
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
+        async move {
+            let mut all = vec![("csrf", csrf)];
+            all.extend(fields);
+            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.send(
+                Method::POST,
+                &path,
+                None,
+                Some(("application/x-www-form-urlencoded", form(&borrowed))),
+                &[("cookie", &cookie)],
+            )
+            .await
+        }
+    };
+    let started = post(format!("/systems/{system}/drafts"), vec![]).await;
+    let step = started.header("location").expect("location");
+    let named = |name: &str, revision: &str, autosave: bool, go: &str| {
+        let mut fields = vec![
+            ("name", name.to_string()),
+            ("revision", revision.to_string()),
+            ("go", go.to_string()),
+        ];
+        if autosave {
+            fields.push(("autosave", "1".to_string()));
+        }
+        post(step.clone(), fields)
+    };
+    let shown = get(step.clone()).await.text();
+    assert_eq!(hidden(&shown, "revision"), "0");
+
+    // The page's script saves what is typed; the page it gets back carries the next revision.
+    let saved = named("First try", "0", true, "save").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let shown = get(step.clone()).await.text();
+    assert_eq!(hidden(&shown, "revision"), "1");
+    assert!(shown.contains("value=\"First try\""));
+
+    // The person submits the step; a background save sent just before reaches the server late.
+    let submitted = named("Final name", "1", false, "next").await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    assert!(submitted
+        .header("location")
+        .expect("next")
+        .ends_with("/factors"));
+    let late = named("Final nam", "1", true, "save").await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text());
+    assert!(late.text().contains("saved elsewhere"));
+    let shown = get(step.clone()).await.text();
+    assert!(shown.contains("value=\"Final name\""), "{shown}");
+    assert_eq!(hidden(&shown, "revision"), "2");
+
+    // A submit from a page loaded long ago is still the person's latest word: it lands.
+    let again = named("Named from an old tab", "0", false, "save").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text());
+    let shown = get(step.clone()).await.text();
+    assert!(shown.contains("value=\"Named from an old tab\""));
+    assert_eq!(hidden(&shown, "revision"), "3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_page_answers_garbage_with_a_server_error() {
     let app = App::start(Backend::Sqlite).await.expect("app");
     let password = app.user("claire", "acme", Role::Owner).await;

@@ -23,6 +23,8 @@ pub struct Draft {
     pub body: String,
     /// When it was last saved.
     pub updated_at: String,
+    /// How many times it was saved: a save based on an older revision can be refused.
+    pub revision: i64,
 }
 
 /// The largest draft kept.
@@ -36,10 +38,11 @@ fn draft_from(r: &sqlx::any::AnyRow) -> Result<Draft, StoreError> {
         author: r.try_get(3)?,
         body: r.try_get(4)?,
         updated_at: r.try_get(5)?,
+        revision: r.try_get(6)?,
     })
 }
 
-const COLUMNS: &str = "id, organization_id, system_id, author, body, updated_at";
+const COLUMNS: &str = "id, organization_id, system_id, author, body, updated_at, revision";
 
 impl Store {
     /// Starts a draft for a system.
@@ -80,21 +83,36 @@ impl Store {
         draft_from(&row)
     }
 
-    /// Saves a draft's answers.
-    pub async fn save_draft(&self, id: i64, body: &str) -> Result<(), StoreError> {
+    /// Saves a draft's answers and returns its new revision. With `based_on`, the save is made
+    /// only if the draft is still at that revision (a conflict otherwise), so answers computed
+    /// from an older reading never replace newer ones.
+    pub async fn save_draft(
+        &self,
+        id: i64,
+        body: &str,
+        based_on: Option<i64>,
+    ) -> Result<i64, StoreError> {
         if body.len() > MAX_DRAFT_BYTES {
             return Err(StoreError::Invalid("the draft is too large".to_string()));
         }
-        let done = sqlx::query("UPDATE drafts SET body = $1, updated_at = $2 WHERE id = $3")
-            .bind(body)
-            .bind(now())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("draft {id}")));
+        let saved = sqlx::query(
+            "UPDATE drafts SET body = $1, updated_at = $2, revision = revision + 1 \
+             WHERE id = $3 AND ($4 < 0 OR revision = $4) RETURNING revision",
+        )
+        .bind(body)
+        .bind(now())
+        .bind(id)
+        .bind(based_on.unwrap_or(-1))
+        .fetch_optional(&self.pool)
+        .await?;
+        match (saved, based_on) {
+            (Some(row), _) => Ok(row.try_get(0)?),
+            (None, Some(expected)) => Err(StoreError::Conflict {
+                current: self.draft(id).await?.revision,
+                expected,
+            }),
+            (None, None) => Err(StoreError::NotFound(format!("draft {id}"))),
         }
-        Ok(())
     }
 
     /// The drafts of a system, newest first.

@@ -736,3 +736,58 @@ on_both!(
     sessions_expire_and_login_failures_count
 );
 on_both!(certificates_on_both, certificates_are_kept_and_revoked_once);
+
+async fn a_draft_save_based_on_an_old_revision_is_refused(store: &Arc<Store>) {
+    let org = store
+        .create_organization("claire", "Acme")
+        .await
+        .expect("org");
+    let sys = store
+        .create_system("claire", org, "GW-7")
+        .await
+        .expect("system");
+    let draft = store
+        .create_draft("claire", org, sys, "step: background\n")
+        .await
+        .expect("draft");
+    assert_eq!(draft.revision, 0);
+
+    // Two saves read revision 0; the first lands, the second is refused and changes nothing.
+    let first = store
+        .save_draft(draft.id, "step: factors\n", Some(0))
+        .await
+        .expect("first save");
+    assert_eq!(first, 1);
+    match store.save_draft(draft.id, "step: goals\n", Some(0)).await {
+        Err(StoreError::Conflict { current, expected }) => {
+            assert_eq!((current, expected), (1, 0));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let kept = store.draft(draft.id).await.expect("draft");
+    assert_eq!((kept.body.as_str(), kept.revision), ("step: factors\n", 1));
+
+    // A save that names no revision always lands, and counts.
+    let third = store
+        .save_draft(draft.id, "step: goals\n", None)
+        .await
+        .expect("unconditional save");
+    assert_eq!(third, 2);
+    assert_eq!(
+        store.draft(draft.id).await.expect("draft").body,
+        "step: goals\n"
+    );
+
+    // An unknown draft is not found, with or without a revision.
+    for based_on in [None, Some(0)] {
+        assert!(matches!(
+            store.save_draft(draft.id + 100, "x", based_on).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}
+
+on_both!(
+    drafts_on_both,
+    a_draft_save_based_on_an_old_revision_is_refused
+);

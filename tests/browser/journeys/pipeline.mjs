@@ -48,14 +48,26 @@ export default {
       await page.getByRole('complementary').getByText('Consistency warnings').or(page.getByText('No consistency warning.')).first().waitFor();
       // With JavaScript on, a choice is saved without leaving the page and the summary beside the
       // form is redrawn: after a reload, the choice is there and the summary is the same.
+      // Each background save is based on the draft's revision the previous one returned.
       const side = page.getByRole('complementary');
-      const other = main.locator('input[type=radio][name^="goal."]:not([value="custom"]):not(:checked)').first();
+      const unchecked = () => main.locator('input[type=radio][name^="goal."]:not([value="custom"]):not(:checked)');
+      const revision = async () => Number(await main.locator('[data-revision]').inputValue());
+      const savedAs = (n) => page.waitForFunction((v) => document.querySelector('[data-revision]').value === v, String(n));
+      const start = await revision();
+      const other = unchecked().first();
       const otherId = await other.getAttribute('id');
       await other.check();
+      await side.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
+      await savedAs(start + 1);
+      const last = unchecked().last();
+      const lastId = await last.getAttribute('id');
+      await last.check();
+      await savedAs(start + 2);
       await side.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
       const live = await side.locator('[data-live-region]').innerText();
       await visit(page, new URL(page.url()).pathname);
       assert.equal(await main.locator(`#${otherId}`).isChecked(), true, 'the choice was saved in the background');
+      assert.equal(await main.locator(`#${lastId}`).isChecked(), true, 'the second choice was saved too');
       assert.equal(await side.locator('[data-live-region]').innerText(), live, 'the live summary is the saved one');
       await submit(page, () => main.getByRole('button', { name: 'Save and continue' }).click());
       await main.getByRole('heading', { name: 'Step 4: needs per subdomain' }).waitFor();

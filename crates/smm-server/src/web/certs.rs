@@ -4,21 +4,13 @@ use axum::extract::{Form, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{page_error, secure, PageUser};
+use super::{field, page_error, secure, PageUser};
 use crate::access;
 use crate::authz::Action;
 use crate::extract::ApiPath;
 use crate::problem::Problem;
 use crate::routes::certificates::{issue_for, IssueCertificate};
 use crate::state::AppState;
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
 
 /// Issues a certificate from the assessments ticked on the system page.
 pub async fn issue(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use smm_store::{OrganizationId, Page, Role, StoreError, SystemKind};
 
-use super::{page_error, render, Nav, PageUser};
+use super::{field, page_error, render, Nav, PageUser};
 use crate::access;
 use crate::audit_watch::ChainStatus;
 use crate::auth::Principal;
@@ -17,15 +17,6 @@ use crate::authz::{allowed, Action};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 use crate::state::{unix_now, AppState};
-
-/// A form's fields by name.
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
 
 /// Creates an organization; its creator is its owner.
 pub async fn create_organization(

@@ -158,6 +158,15 @@ impl IntoResponse for SignIn {
     }
 }
 
+/// The value a submitted form gave `name`, trimmed (the first if repeated), or "" when absent.
+pub fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Percent-encodes a query value.
 pub fn urlencode(text: &str) -> String {
     text.bytes()

@@ -5,6 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Form, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,7 +18,7 @@ use smm_core::interview::{
 };
 use smm_core::located::{Entries, Located};
 use smm_core::{check_rules, resolve, Comprehensiveness, Level, Scope};
-use smm_store::{Draft, SystemId};
+use smm_store::{Draft, StoreError, SystemId};
 
 use super::{page_error, render, Nav, PageUser};
 use crate::access;
@@ -217,6 +218,7 @@ struct WizardPage {
     steps: Vec<(&'static str, &'static str, bool)>,
     error: Option<String>,
     saved_at: String,
+    revision: i64,
     // Step 1.
     name: String,
     version: String,
@@ -314,13 +316,7 @@ pub async fn start(
     ApiPath(id): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::field(&fields, name);
     if let Err(p) = user.check_csrf(&field("csrf")) {
         return page_error(p);
     }
@@ -392,6 +388,7 @@ async fn page(
         steps: STEPS.iter().map(|(s, l)| (*s, *l, *s == slug)).collect(),
         error,
         saved_at: draft.updated_at.clone(),
+        revision: draft.revision,
         name: answers.name.clone().unwrap_or_default(),
         version: answers.version.clone().unwrap_or_default(),
         system: answers.system.clone().unwrap_or_default(),
@@ -739,22 +736,88 @@ pub async fn save(
     let Some(step) = step_of(&step) else {
         return page_error(Problem::not_found(format!("step `{step}`")));
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::field(&fields, name);
     if let Err(p) = user.check_csrf(&field("csrf")) {
         return page_error(p);
     }
-    let (draft, info) = match draft_for(&state, &user, id).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
+    // The page's script saves in the background while a step is being filled in. Such a save is
+    // based on the revision its page showed and is refused if the draft moved on since (the step
+    // was submitted meanwhile, or another tab saved), so late answers never replace newer ones.
+    // A submit is the person's latest word: on a conflict it is applied to the newer draft.
+    let autosave = field("autosave") == "1";
+    let shown = field("revision").parse::<i64>().ok();
+    let mut attempts = 1;
+    let (draft, info, answers, error, row_errors, next) = loop {
+        let (draft, info) = match draft_for(&state, &user, id).await {
+            Ok(found) => found,
+            Err(p) => return page_error(p),
+        };
+        let mut answers = answers_of(&draft);
+        let (error, row_errors) = apply(&state.catalog, step, field, &mut answers);
+        let next = match (field("go").as_str(), &error) {
+            (_, Some(_)) => step,
+            ("back", _) => step.previous(),
+            ("next", _) => step.next(),
+            _ => step,
+        };
+        if answers.step < next {
+            answers.step = next;
+        }
+        let based_on = if autosave {
+            shown
+        } else {
+            Some(draft.revision)
+        };
+        // Saved even when something is missing: the draft keeps what was typed.
+        match state
+            .store
+            .save_draft(id, &to_text(&answers), based_on)
+            .await
+        {
+            Ok(_) => break (draft, info, answers, error, row_errors, next),
+            Err(StoreError::Conflict { .. }) if autosave => {
+                return page_error(Problem::new(
+                    StatusCode::CONFLICT,
+                    "this draft was saved elsewhere since this page was loaded: \
+                     \u{201c}Save and check\u{201d} keeps what this page shows"
+                        .to_string(),
+                ));
+            }
+            Err(StoreError::Conflict { .. }) if attempts < SAVE_ATTEMPTS => attempts += 1,
+            Err(e) => return page_error(e.into()),
+        }
     };
-    let mut answers = answers_of(&draft);
-    let catalog = state.catalog.clone();
+    if error.is_some() {
+        let draft = state.store.draft(id).await.unwrap_or(draft);
+        let mut response = page(
+            &state,
+            &user,
+            &draft,
+            &info,
+            &answers,
+            step,
+            error,
+            &row_errors,
+        )
+        .await;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
+    }
+    Redirect::to(&format!("/drafts/{id}/{}", slug_of(next))).into_response()
+}
+
+/// How many times a submitted step is applied to a freshly read draft when other saves keep
+/// landing between the read and the write.
+const SAVE_ATTEMPTS: u32 = 5;
+
+/// Puts a step's submitted fields into the answers. Returns the message for what is still
+/// missing, and the rows that lack a reason.
+fn apply(
+    catalog: &Catalog,
+    step: Step,
+    field: impl Fn(&str) -> String,
+    answers: &mut Answers,
+) -> (Option<String>, Vec<(String, String)>) {
     let mut row_errors: Vec<(String, String)> = Vec::new();
     let mut error = None;
     let optional = |v: String| Some(v).filter(|s| !s.is_empty());
@@ -858,7 +921,7 @@ pub async fn save(
                     }
                     _ => None,
                 };
-                let list = entries(&mut answers, practices);
+                let list = entries(answers, practices);
                 match decision {
                     Some(d) => set_entry(list, &id, d),
                     None => list.0.retain(|(k, _)| k.value != id),
@@ -870,37 +933,7 @@ pub async fn save(
         }
         Step::Done => {}
     }
-    let go = field("go");
-    let next = match (go.as_str(), &error) {
-        (_, Some(_)) => step,
-        ("back", _) => step.previous(),
-        ("next", _) => step.next(),
-        _ => step,
-    };
-    if answers.step < next {
-        answers.step = next;
-    }
-    // Saved even when something is missing: the draft keeps what was typed.
-    if let Err(e) = state.store.save_draft(id, &to_text(&answers)).await {
-        return page_error(e.into());
-    }
-    if error.is_some() {
-        let draft = state.store.draft(id).await.unwrap_or(draft);
-        let mut response = page(
-            &state,
-            &user,
-            &draft,
-            &info,
-            &answers,
-            step,
-            error,
-            &row_errors,
-        )
-        .await;
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return response;
-    }
-    Redirect::to(&format!("/drafts/{id}/{}", slug_of(next))).into_response()
+    (error, row_errors)
 }
 
 /// Builds the target from the draft, stores it as a new target document and removes the draft.
@@ -910,12 +943,7 @@ pub async fn finish(
     ApiPath(id): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    if let Err(p) = user.check_csrf(csrf) {
+    if let Err(p) = user.check_csrf(&super::field(&fields, "csrf")) {
         return page_error(p);
     }
     let (draft, info) = match draft_for(&state, &user, id).await {
