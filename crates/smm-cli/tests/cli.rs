@@ -792,6 +792,43 @@ fn target_new_from_a_template_records_what_the_factors_moved() {
 }
 
 #[test]
+fn an_unknown_template_in_answers_points_at_its_line() {
+    let answers = "smm: 1\nkind: Answers\ntemplate:  smart-manufactoring\nname: Line 4\n";
+    let (dir, path) = temp_file("answers.yaml", answers);
+    let place = format!("{}:3:12", path.display());
+    smm()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(place.as_str()))
+        .stderr(predicate::str::contains(
+            "no template named `smart-manufactoring`",
+        ))
+        .stderr(predicate::str::contains(
+            "did you mean `smart-manufacturing`?",
+        ));
+    smm()
+        .args(["target", "new", "--answers"])
+        .arg(&path)
+        .arg("-o")
+        .arg(dir.path().join("t.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(place.as_str()));
+    // `--from` is the command line's, not the file's: no line to point at.
+    smm()
+        .args(["target", "new", "--from", "nope", "--answers"])
+        .arg(&path)
+        .arg("-o")
+        .arg(dir.path().join("t.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no template named `nope`"))
+        .stderr(predicate::str::contains("answers.yaml").not());
+}
+
+#[test]
 fn target_new_without_a_terminal_or_answers_says_what_to_do() {
     let dir = tempfile::tempdir().expect("dir");
     smm()

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use smm_core::interview::{build_profile, parse_answers, Answers, Built, Move, MoveTarget};
+use smm_core::located::Position;
 use smm_core::{check_rules, resolve, Catalog};
 
 use crate::commands::template;
@@ -119,12 +120,46 @@ pub fn build(
     path: &Path,
     text: &std::sync::Arc<str>,
 ) -> Result<Built, Failure> {
-    let template = match from.or(answers.template.as_deref()) {
-        Some(name) => Some(template::load(name)?),
-        None => None,
+    let template = match (from, answers.template.as_deref()) {
+        (Some(name), _) => Some(template::load(name)?),
+        (None, Some(name)) => {
+            Some(template::load(name).map_err(|f| named_in_answers(f, path, text))?)
+        }
+        (None, None) => None,
     };
     build_profile(catalog, template.as_ref(), answers)
         .map_err(|d| Problem::from_diagnostics(path, text, d).into())
+}
+
+/// An unknown template named in an answers file is that file's mistake: point at its `template`
+/// line. (Problems inside a template file that was found keep pointing at that file.)
+fn named_in_answers(failure: Failure, path: &Path, text: &std::sync::Arc<str>) -> Failure {
+    let Failure::BadInput(problems) = failure else {
+        return failure;
+    };
+    let at = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let value = l.strip_prefix("template:")?;
+            let column = "template:".len() + value.len() - value.trim_start().len() + 1;
+            Some(Position::new(i as u64 + 1, column as u64))
+        })
+        .unwrap_or_default();
+    Failure::BadInput(
+        problems
+            .into_iter()
+            .map(|mut p| {
+                if p.path.is_none() {
+                    p.path = Some(path.to_path_buf());
+                    p.text = Some(text.clone());
+                    p.diagnostic.at = at;
+                    p.diagnostic.field = "template".to_string();
+                }
+                p
+            })
+            .collect(),
+    )
 }
 
 /// One line per factor move: what it moved, from what to what, and why.
