@@ -237,6 +237,11 @@ pub enum Command {
         /// Mark session cookies Secure (set this when users reach the server over HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// A reverse proxy in front of the server (an address or a network such as 10.0.0.0/8;
+        /// repeat for several): its X-Forwarded-For names the client, so failed logins are
+        /// counted per client, not for the proxy as a whole. Nobody else's is believed.
+        #[arg(long = "trusted-proxy", value_name = "ADDRESS", value_parser = smm_server::parse_trusted_proxy)]
+        trusted_proxies: Vec<smm_server::IpNet>,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,

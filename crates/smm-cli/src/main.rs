@@ -42,6 +42,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         key,
         issuer,
         secure_cookies,
+        trusted_proxies,
         log_json,
     } = &cli.command
     {
@@ -52,6 +53,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             key: key.as_deref(),
             issuer,
             secure_cookies: *secure_cookies,
+            trusted_proxies,
             log_json: *log_json,
         });
     }

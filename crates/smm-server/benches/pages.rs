@@ -115,6 +115,7 @@ async fn seed() -> Seeded {
         key_file: dir.path().join("issuer.key"),
         issuer: "Bench".to_string(),
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

@@ -99,6 +99,7 @@ async fn seed(systems: usize) -> Seeded {
         key_file: dir.path().join("issuer.key"),
         issuer: "Bench".to_string(),
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let org = state

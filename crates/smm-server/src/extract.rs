@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
+use crate::state::AppState;
 
 /// A path parameter (or tuple of them).
 pub struct ApiPath<T>(pub T);
@@ -98,18 +99,23 @@ pub async fn body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Prob
     })
 }
 
-/// The client's address, when the server was started with connection info (tests that call the
-/// router directly have none).
-pub struct RemoteAddr(pub Option<std::net::SocketAddr>);
+/// The client's address (see [`crate::client`]), when the server was started with connection
+/// info (tests that call the router directly have none).
+pub struct RemoteAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for RemoteAddr {
+impl FromRequestParts<AppState> for RemoteAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(RemoteAddr(
             parts
                 .extensions
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0),
+                .map(|c| {
+                    crate::client::client_address(c.0.ip(), &parts.headers, &state.trusted_proxies)
+                }),
         ))
     }
 }

@@ -15,6 +15,7 @@ pub mod audit_watch;
 pub mod auth;
 pub mod authz;
 pub mod cache;
+pub mod client;
 pub mod extract;
 pub mod openapi;
 pub mod pipeline;
@@ -25,5 +26,7 @@ pub mod serve;
 pub mod state;
 pub mod web;
 
+pub use client::parse_trusted_proxy;
+pub use ipnet::IpNet;
 pub use serve::{load_or_create_key, router, run, Config, ServeError};
 pub use state::AppState;

@@ -48,6 +48,8 @@ pub struct Config {
     pub issuer: String,
     /// Mark cookies `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Why the server could not start.
@@ -324,6 +326,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         signing_key: Arc::new(key),
         issuer: config.issuer.clone().into(),
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.clone().into(),
         gaps: Arc::new(GapCache::default()),
         audit: Arc::default(),
     })

@@ -24,6 +24,8 @@ pub struct AppState {
     pub issuer: Arc<str>,
     /// Whether session cookies carry `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
+    /// Reverse proxies believed about the client address they forward (`X-Forwarded-For`).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// Gaps already computed, by assessment content digest.
     pub gaps: Arc<crate::cache::GapCache>,
     /// The last full check of the audit log's chain, for the audit page.

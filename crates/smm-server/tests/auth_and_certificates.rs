@@ -7,7 +7,9 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use smm_store::Role;
 
-use common::{example, Answer, App};
+use std::net::SocketAddr;
+
+use common::{example, Answer, App, Backend};
 
 async fn login(app: &App, name: &str, password: &str) -> Answer {
     app.send(
@@ -141,6 +143,50 @@ async fn failed_logins_are_throttled_without_telling_names_apart(app: App) {
     // Another user is not locked out by yusuf's failures.
     let other = app.user("ines", "acme", Role::Viewer).await;
     assert_eq!(login(&app, "ines", &other).await.status, StatusCode::OK);
+}
+
+/// Behind a reverse proxy every connection comes from the proxy: failed logins must be counted
+/// per client it forwards for, or one person guessing would lock everyone out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
+    use smm_server::routes::session::MAX_FAILURES_PER_ADDRESS;
+    let proxies = vec![smm_server::parse_trusted_proxy("10.0.0.0/8").expect("network")];
+    let app = App::start_behind(Backend::Sqlite, proxies)
+        .await
+        .expect("app");
+    let password = app.user("yusuf", "acme", Role::Viewer).await;
+    let proxy: SocketAddr = "10.0.0.5:51000".parse().expect("address");
+    let login_via = |peer: SocketAddr, forwarded: &str, name: String, password: String| {
+        let (app, forwarded) = (&app, forwarded.to_string());
+        async move {
+            let body = json!({"name": name, "password": password}).to_string();
+            app.send_from(
+                Some(peer),
+                Method::POST,
+                "/api/session",
+                None,
+                Some(("application/json", body.into_bytes())),
+                &[("x-forwarded-for", &forwarded)],
+            )
+            .await
+            .status
+        }
+    };
+    // Someone behind the proxy guesses a password for many names (no name reaches its limit).
+    for i in 0..MAX_FAILURES_PER_ADDRESS {
+        let status = login_via(proxy, "203.0.113.66", format!("guess-{i}"), "x".into()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // That client is throttled now, even with a right password...
+    let status = login_via(proxy, "203.0.113.66", "yusuf".into(), password.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // ...but another client of the same proxy signs in.
+    let status = login_via(proxy, "198.51.100.20", "yusuf".into(), password.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    // A client reaching the server directly cannot pose as another: its own address counts.
+    let direct: SocketAddr = "203.0.113.66:40000".parse().expect("address");
+    let status = login_via(direct, "198.51.100.20", "yusuf".into(), password.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn api_tokens_are_shown_once_and_can_be_revoked(app: App) {

@@ -22,6 +22,8 @@ pub struct Args<'a> {
     pub issuer: &'a str,
     /// Secure cookies.
     pub secure_cookies: bool,
+    /// Reverse proxies believed about the client's address.
+    pub trusted_proxies: &'a [smm_server::IpNet],
     /// JSON logs.
     pub log_json: bool,
 }
@@ -62,6 +64,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         key_file,
         issuer: args.issuer.to_string(),
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies.to_vec(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

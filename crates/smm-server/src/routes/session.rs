@@ -59,7 +59,7 @@ pub struct SessionView {
 pub fn remote(connect: &RemoteAddr) -> String {
     connect
         .0
-        .map_or_else(|| "local".to_string(), |a| a.ip().to_string())
+        .map_or_else(|| "local".to_string(), |a| a.to_string())
 }
 
 async fn memberships(state: &AppState, caller: &Caller) -> Result<Vec<Membership>, Problem> {

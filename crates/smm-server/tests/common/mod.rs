@@ -106,6 +106,11 @@ impl App {
     /// A server on a fresh database; `None` when PostgreSQL is asked for but not available
     /// outside CI.
     pub async fn start(backend: Backend) -> Option<App> {
+        App::start_behind(backend, Vec::new()).await
+    }
+
+    /// A server started with `--trusted-proxy` for each of `proxies`.
+    pub async fn start_behind(backend: Backend, proxies: Vec<smm_server::IpNet>) -> Option<App> {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("smm.db").display()),
@@ -117,6 +122,7 @@ impl App {
             key_file: dir.path().join("issuer.key"),
             issuer: "Test Lab".to_string(),
             secure_cookies: false,
+            trusted_proxies: proxies,
         };
         let state = smm_server::serve::state(&config)
             .await
@@ -138,6 +144,20 @@ impl App {
         body: Option<(&str, Vec<u8>)>,
         extra: &[(&str, &str)],
     ) -> Answer {
+        self.send_from(None, method, path, auth, body, extra).await
+    }
+
+    /// Sends a request as if over a connection from `peer` (as `smm serve` sees it), or with no
+    /// connection information at all.
+    pub async fn send_from(
+        &self,
+        peer: Option<std::net::SocketAddr>,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+        extra: &[(&str, &str)],
+    ) -> Answer {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = auth {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -152,6 +172,12 @@ impl App {
             None => request.body(Body::empty()),
         }
         .expect("request");
+        let mut request = request;
+        if let Some(peer) = peer {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let response = self
             .router
             .clone()
