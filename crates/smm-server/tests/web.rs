@@ -40,6 +40,32 @@ fn form(fields: &[(&str, &str)]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// A page as a signed-in browser asks for it: with the session cookie.
+async fn get_page(app: &App, cookie: &str, path: String) -> Answer {
+    app.send(Method::GET, &path, None, None, &[("cookie", cookie)])
+        .await
+}
+
+/// A form as a signed-in browser posts it: the session cookie, and the page's CSRF token first.
+async fn post_form(
+    app: &App,
+    cookie: &str,
+    csrf: &str,
+    path: String,
+    fields: Vec<(&'static str, String)>,
+) -> Answer {
+    let mut all: Vec<(&str, &str)> = vec![("csrf", csrf)];
+    all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    app.send(
+        Method::POST,
+        &path,
+        None,
+        Some(("application/x-www-form-urlencoded", form(&all))),
+        &[("cookie", cookie)],
+    )
+    .await
+}
+
 /// Signs in through the form: the session cookie.
 async fn sign_in(app: &App, name: &str, password: &str, next: &str) -> (String, Answer) {
     let page = app
@@ -144,13 +170,7 @@ async fn a_person_signs_in_and_follows_the_pipeline_in_pages() {
         signed_in.header("location").as_deref(),
         Some(format!("/orgs/{org}").as_str())
     );
-    let get = |path: String| {
-        let (app, cookie) = (&app, cookie.clone());
-        async move {
-            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
-                .await
-        }
-    };
+    let get = |path: String| get_page(&app, &cookie, path);
 
     let portfolio = get(format!("/orgs/{org}")).await;
     assert_eq!(portfolio.status, StatusCode::OK);
@@ -400,20 +420,7 @@ async fn the_wizard_sets_a_target_in_five_steps_and_keeps_every_answer() {
     assert!(page.contains("Set a new target"));
     let csrf = hidden(&page, "csrf");
     let post = |path: String, fields: Vec<(&'static str, String)>| {
-        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
-        async move {
-            let mut all = vec![("csrf", csrf)];
-            all.extend(fields);
-            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.send(
-                Method::POST,
-                &path,
-                None,
-                Some(("application/x-www-form-urlencoded", form(&borrowed))),
-                &[("cookie", &cookie)],
-            )
-            .await
-        }
+        post_form(&app, &cookie, &csrf, path, fields)
     };
     let started = post(
         format!("/systems/{system}/drafts"),
@@ -706,13 +713,7 @@ async fn the_assessment_editor_records_levels_evidence_and_findings_and_never_ov
         .as_i64()
         .expect("target");
     let (cookie, _) = sign_in(&app, "nadia", &password, "/").await;
-    let get = |path: String| {
-        let (app, cookie) = (&app, cookie.clone());
-        async move {
-            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
-                .await
-        }
-    };
+    let get = |path: String| get_page(&app, &cookie, path);
     let submit =
         |path: String,
          fields: Vec<(String, String)>,
@@ -838,30 +839,11 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     let password = app.user("claire", "acme", Role::Owner).await;
     let org = app.organization("acme").await.0;
     let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
-    let get = |path: String| {
-        let (app, cookie) = (&app, cookie.clone());
-        async move {
-            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
-                .await
-        }
-    };
+    let get = |path: String| get_page(&app, &cookie, path);
     let portfolio = get(format!("/orgs/{org}")).await.text();
     let csrf = hidden(&portfolio, "csrf");
     let post = |path: String, fields: Vec<(&'static str, String)>| {
-        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
-        async move {
-            let mut all = vec![("csrf", csrf)];
-            all.extend(fields);
-            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.send(
-                Method::POST,
-                &path,
-                None,
-                Some(("application/x-www-form-urlencoded", form(&borrowed))),
-                &[("cookie", &cookie)],
-            )
-            .await
-        }
+        post_form(&app, &cookie, &csrf, path, fields)
     };
     // A product, from the portfolio.
     let made = post(
@@ -1119,29 +1101,10 @@ async fn a_late_background_save_never_replaces_a_submitted_step() {
         .expect("system")
         .0;
     let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
-    let get = |path: String| {
-        let (app, cookie) = (&app, cookie.clone());
-        async move {
-            app.send(Method::GET, &path, None, None, &[("cookie", &cookie)])
-                .await
-        }
-    };
+    let get = |path: String| get_page(&app, &cookie, path);
     let csrf = hidden(&get(format!("/systems/{system}")).await.text(), "csrf");
     let post = |path: String, fields: Vec<(&'static str, String)>| {
-        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
-        async move {
-            let mut all = vec![("csrf", csrf)];
-            all.extend(fields);
-            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.send(
-                Method::POST,
-                &path,
-                None,
-                Some(("application/x-www-form-urlencoded", form(&borrowed))),
-                &[("cookie", &cookie)],
-            )
-            .await
-        }
+        post_form(&app, &cookie, &csrf, path, fields)
     };
     let started = post(format!("/systems/{system}/drafts"), vec![]).await;
     let step = started.header("location").expect("location");
