@@ -87,10 +87,13 @@ impl AuditReport {
 /// Checks a log read in `seq` order, all at once.
 #[cfg(test)]
 fn verify_chain(entries: &[AuditEntry]) -> AuditReport {
-    let mut check = ChainCheck::default();
-    for e in entries {
-        check.push(e);
-    }
+    run_check(ChainCheck::default(), entries)
+}
+
+/// Runs `check` over a log read in `seq` order, all at once.
+#[cfg(test)]
+fn run_check(mut check: ChainCheck, entries: &[AuditEntry]) -> AuditReport {
+    entries.iter().for_each(|e| check.push(e));
     check.finish()
 }
 
@@ -227,11 +230,7 @@ mod tests {
     fn a_recorded_head_must_still_be_in_the_log() {
         let good = chain(4);
         let head = good[3].hash.clone();
-        let check = |entries: &[AuditEntry]| {
-            let mut check = ChainCheck::expecting_head(&head);
-            entries.iter().for_each(|e| check.push(e));
-            check.finish()
-        };
+        let check = |entries: &[AuditEntry]| run_check(ChainCheck::expecting_head(&head), entries);
         assert!(check(&good).intact());
         // Dropping the last entry leaves an intact chain, but not the head written down.
         let report = check(&good[..3]);
