@@ -24,7 +24,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use smm_core::{Comprehensiveness, Level, Scope};
-use smm_server::portfolio::{roll_up, Portfolio};
+use smm_server::app::portfolio::{roll_up, Portfolio};
 use smm_server::{AppState, Config};
 use smm_store::summary::encode;
 use smm_store::{OrganizationId, Role};

@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod app;
 pub mod audit_watch;
 pub mod auth;
 pub mod authz;
@@ -18,8 +19,6 @@ pub mod cache;
 pub mod client;
 pub mod extract;
 pub mod openapi;
-pub mod pipeline;
-pub mod portfolio;
 pub mod problem;
 pub mod routes;
 pub mod serve;

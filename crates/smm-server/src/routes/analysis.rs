@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::authz::Action;
 use crate::cache::GapCache;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::pipeline::{self, Current};
+use crate::app::documents::{self, Current};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -37,7 +37,7 @@ pub async fn assessment_and_target(
     caller: &Caller,
     id: i64,
     target: Option<i64>,
-) -> Result<(Current, pipeline::Target), Problem> {
+) -> Result<(Current, documents::Target), Problem> {
     let (org, _, kind) = access::document(state, caller, id, Action::Read).await?;
     if kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
@@ -56,8 +56,8 @@ pub async fn assessment_and_target(
             ));
         }
     }
-    let current = pipeline::assessment(state, org, DocumentId(id)).await?;
-    let target = pipeline::target_of(state, org, &current, target).await?;
+    let current = documents::assessment(state, org, DocumentId(id)).await?;
+    let target = documents::target_of(state, org, &current, target).await?;
     Ok((current, target))
 }
 
@@ -172,7 +172,7 @@ pub async fn roadmap(
 pub fn plan_roadmap(
     state: &AppState,
     current: &Current,
-    target: &pipeline::Target,
+    target: &documents::Target,
     query: &RoadmapQuery,
 ) -> Result<smm_core::roadmap::Roadmap, Problem> {
     let budget = match query.budget {
@@ -286,11 +286,11 @@ async fn view_of(
         .map_err(|p| p.with_field(field))?;
     Ok(match kind {
         DocumentKind::TargetProfile => {
-            let t = pipeline::target(state, org, DocumentId(id), None).await?;
+            let t = documents::target(state, org, DocumentId(id), None).await?;
             ProfileView::of_target(&t.resolved)
         }
         DocumentKind::Assessment => {
-            let a = pipeline::assessment(state, org, DocumentId(id)).await?;
+            let a = documents::assessment(state, org, DocumentId(id)).await?;
             ProfileView::of_current(&state.catalog, &a.current)
         }
     })
@@ -345,7 +345,7 @@ pub async fn report(
     let (org, _, kind) = access::document(&state, &caller, id, Action::Read).await?;
     let (target, assessment) = match kind {
         DocumentKind::TargetProfile => (
-            pipeline::target(&state, org, DocumentId(id), None).await?,
+            documents::target(&state, org, DocumentId(id), None).await?,
             None,
         ),
         DocumentKind::Assessment => {

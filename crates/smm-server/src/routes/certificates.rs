@@ -20,7 +20,7 @@ use crate::access;
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::pipeline;
+use crate::app::documents;
 use crate::problem::{document_problem, Problem};
 use crate::routes::{PageQuery, Paged};
 use crate::state::{today, AppState};
@@ -153,10 +153,10 @@ pub async fn issue_for(
                 format!("document {a} is not an assessment of system {id}"),
             ));
         }
-        currents.push(pipeline::assessment(&state, org, DocumentId(*a)).await?);
+        currents.push(documents::assessment(&state, org, DocumentId(*a)).await?);
     }
     let target =
-        pipeline::target_of(&state, info.organization, &currents[0], request.target).await?;
+        documents::target_of(&state, info.organization, &currents[0], request.target).await?;
     let scope = match &request.product_line {
         Some(line) => Scope::Line { name: line.clone() },
         None => Scope::Products {

@@ -12,7 +12,7 @@ use crate::access::in_organization;
 use crate::auth::{Caller, Principal};
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::portfolio::{roll_up, Portfolio, SystemStatus};
+use crate::app::portfolio::{roll_up, Portfolio, SystemStatus};
 use crate::problem::Problem;
 use crate::routes::session::Membership;
 use crate::routes::{PageQuery, Paged};

@@ -21,7 +21,7 @@ use super::{page_error, render, Nav, PageUser};
 use crate::access;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::pipeline;
+use crate::app::documents;
 use crate::problem::Problem;
 use crate::state::{today, AppState};
 
@@ -109,7 +109,7 @@ fn word(value: &Value, key: &str) -> String {
 /// The editor's view of an assessment held as JSON (the form's values or a stored document).
 fn view(
     catalog: &Catalog,
-    target: &pipeline::Target,
+    target: &documents::Target,
     doc: &Value,
 ) -> (Vec<PracticeRow>, Vec<FindingRow>, Vec<RecommendationRow>) {
     let practices = catalog
@@ -251,7 +251,7 @@ async fn editor(
     state: &AppState,
     user: &PageUser,
     info: &SystemInfo,
-    target: &pipeline::Target,
+    target: &documents::Target,
     doc: &Value,
     action: String,
     version: i64,
@@ -350,8 +350,8 @@ async fn target_in(
     state: &AppState,
     info: &SystemInfo,
     id: DocumentId,
-) -> Result<pipeline::Target, Problem> {
-    let target = pipeline::target(state, info.organization, id, None).await?;
+) -> Result<documents::Target, Problem> {
+    let target = documents::target(state, info.organization, id, None).await?;
     if target.stored.system != info.id {
         return Err(Problem::bad_field(
             "target",
@@ -378,11 +378,11 @@ pub async fn edit(
             "this document is a target profile: set targets with the wizard",
         ));
     }
-    let current = match pipeline::assessment(&state, org, DocumentId(id)).await {
+    let current = match documents::assessment(&state, org, DocumentId(id)).await {
         Ok(c) => c,
         Err(p) => return page_error(p),
     };
-    let target = match pipeline::target_of(&state, org, &current, None).await {
+    let target = match documents::target_of(&state, org, &current, None).await {
         Ok(t) => t,
         Err(p) => return page_error(p),
     };
@@ -464,7 +464,7 @@ async fn assessment_from(
     state: &AppState,
     user: &PageUser,
     info: &SystemInfo,
-    target: &pipeline::Target,
+    target: &documents::Target,
     form: &Submitted,
 ) -> Result<Value, Problem> {
     let mut practices = serde_json::Map::new();
@@ -728,11 +728,11 @@ pub async fn update(
             "this document is a target profile",
         ));
     }
-    let current = match pipeline::assessment(&state, org, DocumentId(id)).await {
+    let current = match documents::assessment(&state, org, DocumentId(id)).await {
         Ok(c) => c,
         Err(p) => return page_error(p),
     };
-    let target = match pipeline::target_of(&state, org, &current, None).await {
+    let target = match documents::target_of(&state, org, &current, None).await {
         Ok(t) => t,
         Err(p) => return page_error(p),
     };

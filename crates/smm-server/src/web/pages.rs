@@ -15,8 +15,8 @@ use crate::access;
 use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery, RemoteAddr};
-use crate::pipeline;
-use crate::portfolio::{roll_up, SystemStatus};
+use crate::app::documents;
+use crate::app::portfolio::{roll_up, SystemStatus};
 use crate::problem::Problem;
 use crate::routes::session::{is_tls, remote, sign_in, SESSION_SECONDS};
 use crate::state::{unix_now, AppState};
@@ -238,7 +238,7 @@ struct PortfolioView {
     under: usize,
     no_target: usize,
     not_assessed: usize,
-    domains: Vec<crate::portfolio::DomainRollup>,
+    domains: Vec<crate::app::portfolio::DomainRollup>,
     items: Vec<Row>,
 }
 
@@ -526,8 +526,8 @@ async fn load_gap(
 ) -> Result<
     (
         smm_store::SystemInfo,
-        pipeline::Current,
-        pipeline::Target,
+        documents::Current,
+        documents::Target,
         smm_core::Gap,
     ),
     Problem,
@@ -539,8 +539,8 @@ async fn load_gap(
             format!("document {id} is a target profile: a gap is of an assessment"),
         ));
     }
-    let current = pipeline::assessment(state, org, DocumentId(id)).await?;
-    let target = pipeline::target_of(state, org, &current, None).await?;
+    let current = documents::assessment(state, org, DocumentId(id)).await?;
+    let target = documents::target_of(state, org, &current, None).await?;
     let gap = smm_core::gap(&target.resolved, &current.current)
         .map_err(|e| Problem::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     Ok((info, current, target, gap))

@@ -14,7 +14,7 @@ use super::{page_error, render, secure, Nav, PageUser};
 use crate::access;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::pipeline;
+use crate::app::documents;
 use crate::problem::Problem;
 use crate::routes::analysis::{assessment_and_target, plan_roadmap, RoadmapQuery};
 use crate::state::AppState;
@@ -259,13 +259,13 @@ async fn view_of(state: &AppState, user: &PageUser, id: i64) -> Result<ProfileVi
     let (org, _, kind) = access::document(state, &user.caller, id, Action::Read).await?;
     Ok(match kind {
         DocumentKind::TargetProfile => ProfileView::of_target(
-            &pipeline::target(state, org, DocumentId(id), None)
+            &documents::target(state, org, DocumentId(id), None)
                 .await?
                 .resolved,
         ),
         DocumentKind::Assessment => ProfileView::of_current(
             &state.catalog,
-            &pipeline::assessment(state, org, DocumentId(id))
+            &documents::assessment(state, org, DocumentId(id))
                 .await?
                 .current,
         ),
@@ -424,8 +424,8 @@ pub async fn trend_chart(
         .unwrap_or_default();
     let mut loaded = Vec::new();
     for d in docs {
-        if let Ok(current) = pipeline::assessment(&state, info.organization, d.id).await {
-            if let Ok(target) = pipeline::target_of(&state, info.organization, &current, None).await
+        if let Ok(current) = documents::assessment(&state, info.organization, d.id).await {
+            if let Ok(target) = documents::target_of(&state, info.organization, &current, None).await
             {
                 loaded.push((format!("assessment #{}", d.id.0), current, target));
             }
