@@ -369,7 +369,7 @@ pub fn issue(
         .map(|(d, c)| AssessmentRef {
             product: d.product.name.clone(),
             version: d.product.version.clone(),
-            date: c.date.clone(),
+            date: c.date.to_string(),
             sha256: content_digest(*d),
         })
         .collect();

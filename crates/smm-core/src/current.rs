@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
-use crate::document::{Assessment, FindingKind, FindingStatus};
+use crate::document::{Assessment, Date, FindingKind, FindingStatus};
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::Level;
 use crate::located::{Located, Position};
@@ -38,7 +38,7 @@ pub struct CurrentProfile {
     /// Product version.
     pub version: String,
     /// Assessment date.
-    pub date: String,
+    pub date: Date,
     /// `id@version` of the catalog.
     pub catalog: String,
     /// Every practice, in catalog order.
@@ -155,7 +155,7 @@ pub fn current_profile(
     Ok(CurrentProfile {
         product: assessment.product.name.clone(),
         version: assessment.product.version.clone(),
-        date: assessment.date.to_string(),
+        date: assessment.date,
         catalog: catalog.reference(),
         practices,
     })

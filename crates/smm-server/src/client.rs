@@ -8,6 +8,9 @@ use std::net::{IpAddr, SocketAddr};
 use axum::http::HeaderMap;
 use ipnet::IpNet;
 
+use crate::extract::RemoteAddr;
+use crate::state::AppState;
+
 /// Reads a `--trusted-proxy` value: an address (`10.0.0.5`) or a network (`10.0.0.0/8`).
 pub fn parse_trusted_proxy(text: &str) -> Result<IpNet, String> {
     let text = text.trim();
@@ -48,6 +51,22 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> I
         }
     }
     client
+}
+
+/// The client's address as the login throttle counts it.
+pub fn remote(connect: &RemoteAddr) -> String {
+    connect
+        .0
+        .map_or_else(|| "local".to_string(), |a| a.to_string())
+}
+
+/// Whether the client reached the server over TLS (or the server says it always does).
+pub fn is_tls(headers: &HeaderMap, state: &AppState) -> bool {
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]

@@ -9,6 +9,10 @@ use utoipa::ToSchema;
 use smm_core::Diagnostics;
 use smm_store::StoreError;
 
+/// What a 500 says: nothing about the server's insides.
+pub const INTERNAL_DETAIL: &str =
+    "the server failed to answer this request; the failure was logged";
+
 /// A problem, as RFC 9457 describes it (boxed: handlers return it often, and small `Result`s
 /// keep the happy path cheap).
 #[derive(Clone, Debug)]
@@ -110,6 +114,13 @@ impl Problem {
         )
     }
 
+    /// 500: the server failed. What failed goes to the log with `context`; the caller learns
+    /// only that it was the server's fault, never the internal words.
+    pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Problem {
+        tracing::error!(%context, error = %error, "internal error");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_DETAIL)
+    }
+
     /// Names the field at fault.
     pub fn with_field(mut self, field: &str) -> Problem {
         self.field = Some(field.to_string());
@@ -125,11 +136,21 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status_code();
-        if status.is_server_error() {
-            tracing::error!(detail = %self.detail, "server error");
+        let mut details = *self.0;
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            // Whatever a handler wrote, a 500 tells the caller nothing about the server's
+            // insides: the words go to the log.
+            if details.detail != INTERNAL_DETAIL {
+                tracing::error!(detail = %details.detail, "server error");
+                details.detail = INTERNAL_DETAIL.to_string();
+            }
+            details.errors.clear();
+            details.field = None;
+        } else if status.is_server_error() {
+            tracing::error!(detail = %details.detail, "server error");
         }
-        let retry = self.retry_after;
-        let body = serde_json::to_vec(&*self.0).unwrap_or_default();
+        let retry = details.retry_after;
+        let body = serde_json::to_vec(&details).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -159,17 +180,75 @@ impl From<StoreError> for Problem {
             StoreError::Exists(what) => {
                 Problem::new(StatusCode::CONFLICT, format!("{what} already exists"))
             }
-            StoreError::Database(e) => {
-                tracing::error!(error = %e, "database error");
-                Problem::new(
+            StoreError::Unavailable(e) => {
+                tracing::error!(error = %e, "database unavailable");
+                let mut p = Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "the database did not answer; try again",
-                )
+                );
+                p.retry_after = Some(1);
+                p
             }
-            StoreError::Migration(e) => Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("database schema: {e}"),
-            ),
+            StoreError::Database(e) => Problem::internal("database", &e),
+            StoreError::Migration(e) => Problem::internal("database schema", &e),
+        }
+    }
+}
+
+impl From<Diagnostics> for Problem {
+    fn from(diagnostics: Diagnostics) -> Problem {
+        document_problem(&diagnostics)
+    }
+}
+
+impl From<smm_core::gap::CatalogMismatch> for Problem {
+    fn from(e: smm_core::gap::CatalogMismatch) -> Problem {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    }
+}
+
+impl From<smm_core::compare::CatalogMismatch> for Problem {
+    fn from(e: smm_core::compare::CatalogMismatch) -> Problem {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    }
+}
+
+impl From<smm_core::trend::TrendError> for Problem {
+    fn from(e: smm_core::trend::TrendError) -> Problem {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    }
+}
+
+impl From<smm_core::roadmap::PlanError> for Problem {
+    fn from(e: smm_core::roadmap::PlanError) -> Problem {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("cannot plan: {e}"),
+        )
+    }
+}
+
+impl From<smm_cert::CertError> for Problem {
+    fn from(e: smm_cert::CertError) -> Problem {
+        match e {
+            smm_cert::CertError::Refused(reasons) => {
+                let mut problem = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("no certificate issued: {}", reasons.join("; ")),
+                );
+                problem.field = Some("assessments".to_string());
+                problem.errors = reasons
+                    .into_iter()
+                    .map(|r| FieldError {
+                        pointer: "assessments".to_string(),
+                        detail: r,
+                    })
+                    .collect();
+                problem
+            }
+            smm_cert::CertError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            // A key problem on the server is the server's, not the caller's.
+            key @ smm_cert::CertError::Key(_) => Problem::internal("signing key", &key),
         }
     }
 }

@@ -52,9 +52,12 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
-/// Why the server could not start.
+/// Why the server could not start, or stopped other than when asked.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// Serving failed after it started (the listener broke, or the server task panicked).
+    #[error("the server stopped: {0}")]
+    Failed(String),
     /// The database.
     #[error("{0}")]
     Store(#[from] StoreError),
@@ -364,21 +367,27 @@ pub async fn run(
     let server = tokio::spawn(async move { server.await });
     // Requests in flight get 30 seconds once the stop is asked for.
     let mut server = server;
-    tokio::select! {
-        result = &mut server => {
-            let _ = result;
-        }
+    let outcome = tokio::select! {
+        result = &mut server => match result {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ServeError::Failed(e.to_string())),
+            Err(e) => Err(ServeError::Failed(format!("the server task failed: {e}"))),
+        },
         () = async {
             let _ = stopping_rx.await;
             tokio::time::sleep(Duration::from_secs(30)).await;
         } => {
             tracing::warn!("requests still running after 30 s: stopping anyway");
             server.abort();
+            Ok(())
         }
-    }
+    };
     store.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    match &outcome {
+        Ok(()) => tracing::info!("stopped"),
+        Err(e) => tracing::error!(error = %e, "stopped on a failure"),
+    }
+    outcome
 }
 
 /// A database URL without its password, for logs.

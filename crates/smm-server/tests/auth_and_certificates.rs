@@ -149,7 +149,7 @@ async fn failed_logins_are_throttled_without_telling_names_apart(app: App) {
 /// per client it forwards for, or one person guessing would lock everyone out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
-    use smm_server::routes::session::MAX_FAILURES_PER_ADDRESS;
+    use smm_server::app::session::MAX_FAILURES_PER_ADDRESS;
     let proxies = vec![smm_server::parse_trusted_proxy("10.0.0.0/8").expect("network")];
     let app = App::start_behind(Backend::Sqlite, proxies)
         .await

@@ -54,10 +54,75 @@ pub enum StoreError {
     /// A name already taken.
     #[error("{0} already exists")]
     Exists(String),
-    /// The database failed.
+    /// The database could not be reached, or was too busy to answer: worth trying again.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
+    /// The database failed otherwise.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts a driver error by kind, so that a broken rule of the schema reaches the caller as
+    /// their mistake (a name taken, a reference to nothing) and only a database that cannot
+    /// answer is called unavailable.
+    fn from(e: sqlx::Error) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Exists("a record with that name or key".to_string())
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid("that refers to something that does not exist".to_string())
+            }
+            sqlx::Error::Database(db) if db.is_check_violation() => {
+                StoreError::Invalid("that breaks a rule of the stored data".to_string())
+            }
+            sqlx::Error::Database(db) if is_busy(db.code().as_deref()) => {
+                StoreError::Unavailable(e)
+            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e),
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// SQLite's "busy" and "locked" (with their extended codes), and PostgreSQL's serialization,
+/// deadlock and lock-not-available failures: the same request may well succeed a moment later.
+fn is_busy(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("5" | "6" | "261" | "262" | "517" | "40001" | "40P01" | "55P03")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_that_cannot_be_reached_is_unavailable_not_a_failure() {
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::RowNotFound),
+            StoreError::Database(_)
+        ));
+    }
+
+    #[test]
+    fn busy_codes_of_both_back_ends_are_recognised() {
+        assert!(is_busy(Some("5")));
+        assert!(is_busy(Some("40001")));
+        assert!(!is_busy(Some("23505")));
+        assert!(!is_busy(None));
+    }
 }

@@ -46,17 +46,9 @@ pub fn run(catalog: &Catalog, args: &Args<'_>) -> Result<(), Failure> {
     let pricing = actions.pricing(costs.as_ref());
     let budget = match args.budget {
         Some(b) => {
-            let start = match args.start {
-                Some(m) => m,
-                None => Month::parse(assessment.current.date.get(..7).unwrap_or(""))
-                    .map(|m| m.plus(1))
-                    .ok_or_else(|| {
-                        Problem::file(
-                            args.assessment,
-                            "the assessment's date has no month; give --start YYYY-MM",
-                        )
-                    })?,
-            };
+            let start = args
+                .start
+                .unwrap_or_else(|| Month::after_assessment(assessment.current.date));
             let (per_period, unit) = match b {
                 BudgetArg::Money(amount) => (amount, BudgetUnit::Money),
                 BudgetArg::Tenths(tenths) => (tenths, BudgetUnit::PersonDays),

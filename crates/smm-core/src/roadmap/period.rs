@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::document::Date;
+
 /// A calendar month, `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
@@ -53,6 +55,21 @@ impl Month {
     /// The month `n` months later.
     pub fn plus(self, n: u32) -> Month {
         Month::from_index(self.index().saturating_add(n))
+    }
+
+    /// The month a date falls in.
+    pub fn of(date: Date) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Where a roadmap starts when nobody says: the month after the assessment, since work
+    /// planned from an assessment cannot begin before it was made. The CLI and the server both
+    /// take this default, so the same documents plan the same schedule everywhere.
+    pub fn after_assessment(assessed: Date) -> Month {
+        Month::of(assessed).plus(1)
     }
 }
 
@@ -124,6 +141,20 @@ impl PeriodKind {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_roadmap_starts_the_month_after_the_assessment() {
+        let date = |t: &str| Date::parse(t).expect("date");
+        assert_eq!(
+            Month::after_assessment(date("2026-03-31")).to_string(),
+            "2026-04"
+        );
+        assert_eq!(
+            Month::after_assessment(date("2026-12-01")).to_string(),
+            "2027-01"
+        );
+    }
+
     use super::*;
 
     fn m(text: &str) -> Month {

@@ -6,5 +6,10 @@
 //! lives in one place and the API, the pages and the CLI cannot disagree about it. Rules that
 //! are about the model itself (no database, no caller) live in `smm-core` instead.
 
+pub mod analysis;
+pub mod certificates;
 pub mod documents;
+pub mod organizations;
 pub mod portfolio;
+pub mod session;
+pub mod systems;

@@ -2,22 +2,15 @@
 //! computed here that the core or the report crate does not already compute for the CLI.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput};
-use smm_core::{compare, gap, ProfileView};
-use smm_store::{DocumentId, DocumentKind};
-
-use crate::access;
+use crate::app::analysis::{self, ReportFormat, RoadmapRequest};
 use crate::auth::Caller;
-use crate::authz::Action;
-use crate::cache::GapCache;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::app::documents::{self, Current};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -29,36 +22,6 @@ pub struct TargetQuery {
     /// A target profile's document id; by default the stored target whose digest the
     /// assessment names.
     pub target: Option<i64>,
-}
-
-/// An assessment the caller may read, with the target it measures against.
-pub async fn assessment_and_target(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    target: Option<i64>,
-) -> Result<(Current, documents::Target), Problem> {
-    let (org, _, kind) = access::document(state, caller, id, Action::Read).await?;
-    if kind != DocumentKind::Assessment {
-        return Err(Problem::bad_field(
-            "id",
-            format!("document {id} is a target profile: the gap is of an assessment"),
-        ));
-    }
-    if let Some(t) = target {
-        let (t_org, _, _) = access::document(state, caller, t, Action::Read)
-            .await
-            .map_err(|p| p.with_field("target"))?;
-        if t_org != org {
-            return Err(Problem::bad_field(
-                "target",
-                "the target profile belongs to another organization than the assessment",
-            ));
-        }
-    }
-    let current = documents::assessment(state, org, DocumentId(id)).await?;
-    let target = documents::target_of(state, org, &current, target).await?;
-    Ok((current, target))
 }
 
 fn json_bytes(bytes: Vec<u8>) -> Response {
@@ -82,29 +45,9 @@ pub async fn gap_of(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TargetQuery>,
 ) -> Result<Response, Problem> {
-    let (org, system, _) = access::document(&state, &caller, id, Action::Read).await?;
-    // The gap depends only on the two documents' contents, and the default target is the one
-    // of the assessment's own system with the digest it names: cache by system and digest (a
-    // byte-identical assessment in another system may have no such target, or another one).
-    let key = if query.target.is_none() {
-        let digest = state.store.latest_digest(org, DocumentId(id)).await?;
-        let key = GapCache::key(system.id, &digest);
-        if let Some(bytes) = state.gaps.get(&key) {
-            return Ok(json_bytes(bytes.to_vec()));
-        }
-        Some(key)
-    } else {
-        None
-    };
-    let (current, target) = assessment_and_target(&state, &caller, id, query.target).await?;
-    let gap = gap(&target.resolved, &current.current)
-        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-    let bytes = serde_json::to_vec(&gap)
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    if let Some(key) = key {
-        state.gaps.put(key, bytes.clone());
-    }
-    Ok(json_bytes(bytes))
+    Ok(json_bytes(
+        analysis::gap_json(&state, &caller, id, query.target).await?,
+    ))
 }
 
 /// Budget and dates for a roadmap.
@@ -129,8 +72,18 @@ pub struct RoadmapQuery {
     pub format: Option<String>,
 }
 
-fn month(text: &str, field: &str) -> Result<Month, Problem> {
-    Month::parse(text).ok_or_else(|| Problem::bad_field(field, "expected a month as YYYY-MM"))
+impl RoadmapQuery {
+    /// The request these parameters make: every word checked, named by its parameter.
+    pub fn request(&self) -> Result<RoadmapRequest, Problem> {
+        RoadmapRequest::from_words(
+            self.target,
+            self.budget,
+            self.unit.as_deref(),
+            self.period.as_deref(),
+            self.start.as_deref(),
+            self.deadline.as_deref(),
+        )
+    }
 }
 
 /// The actions that close the gap, ordered and priced, and with a budget, scheduled.
@@ -151,8 +104,9 @@ pub async fn roadmap(
             format!("unknown format `{format}`: expected json, md or html"),
         ));
     }
-    let (current, target) = assessment_and_target(&state, &caller, id, query.target).await?;
-    let roadmap = plan_roadmap(&state, &current, &target, &query)?;
+    let roadmap = analysis::roadmap(&state, &caller, id, &query.request()?)
+        .await?
+        .roadmap;
     Ok(match format {
         "md" => text(
             smm_report::roadmap::markdown(&roadmap),
@@ -160,100 +114,10 @@ pub async fn roadmap(
         ),
         "html" => text(
             smm_report::roadmap::html(&roadmap)
-                .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e))?,
+                .map_err(|e| Problem::internal("roadmap as HTML", &e))?,
             "text/html; charset=utf-8",
         ),
         _ => Json(roadmap).into_response(),
-    })
-}
-
-/// Plans the roadmap of an assessment against its target with the budget and dates asked for:
-/// the API's and the roadmap page's one way to do it.
-pub fn plan_roadmap(
-    state: &AppState,
-    current: &Current,
-    target: &documents::Target,
-    query: &RoadmapQuery,
-) -> Result<smm_core::roadmap::Roadmap, Problem> {
-    let budget = match query.budget {
-        None => None,
-        Some(amount) => {
-            let unit = match query.unit.as_deref() {
-                None | Some("") | Some("money") => BudgetUnit::Money,
-                Some("days") => BudgetUnit::PersonDays,
-                Some(other) => {
-                    return Err(Problem::bad_field(
-                        "unit",
-                        format!("unknown unit `{other}`: expected money or days"),
-                    ))
-                }
-            };
-            let period = match query.period.as_deref() {
-                None | Some("") | Some("quarter") => PeriodKind::Quarter,
-                Some("month") => PeriodKind::Month,
-                Some(other) => {
-                    return Err(Problem::bad_field(
-                        "period",
-                        format!("unknown period `{other}`: expected quarter or month"),
-                    ))
-                }
-            };
-            let per_period = match unit {
-                BudgetUnit::PersonDays => amount.saturating_mul(10),
-                BudgetUnit::Money => amount,
-            };
-            Some((per_period, unit, period))
-        }
-    };
-    let start = query
-        .start
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| month(s, "start"))
-        .transpose()?;
-    let deadline = query
-        .deadline
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| month(s, "deadline"))
-        .transpose()?;
-    let budget = match budget {
-        None => None,
-        Some((per_period, unit, period)) => {
-            let start = match start {
-                Some(m) => m,
-                None => Month::parse(current.current.date.get(..7).unwrap_or(""))
-                    .map(|m| m.plus(1))
-                    .ok_or_else(|| {
-                        Problem::bad_field(
-                            "start",
-                            "the assessment's date has no month: give start",
-                        )
-                    })?,
-            };
-            Some(Budget {
-                per_period,
-                unit,
-                period,
-                start,
-                deadline,
-            })
-        }
-    };
-    let pricing = state.actions.pricing(None);
-    let input = PlanInput {
-        catalog: &state.catalog,
-        actions: &state.actions,
-        pricing: &pricing,
-        target: &target.resolved,
-        current: &current.current,
-        findings: &current.document.findings,
-    };
-    plan(&input, budget.as_ref()).map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("cannot plan: {e}"),
-        )
     })
 }
 
@@ -275,27 +139,6 @@ pub struct CompareQuery {
     pub right: i64,
 }
 
-async fn view_of(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    field: &str,
-) -> Result<ProfileView, Problem> {
-    let (org, _, kind) = access::document(state, caller, id, Action::Read)
-        .await
-        .map_err(|p| p.with_field(field))?;
-    Ok(match kind {
-        DocumentKind::TargetProfile => {
-            let t = documents::target(state, org, DocumentId(id), None).await?;
-            ProfileView::of_target(&t.resolved)
-        }
-        DocumentKind::Assessment => {
-            let a = documents::assessment(state, org, DocumentId(id)).await?;
-            ProfileView::of_current(&state.catalog, &a.current)
-        }
-    })
-}
-
 /// Two profiles (targets or assessments, possibly of different organizations the caller can
 /// read) compared measure by measure.
 #[utoipa::path(get, path = "/api/compare", tag = "analysis", params(CompareQuery),
@@ -306,10 +149,7 @@ pub async fn compare_profiles(
     caller: Caller,
     ApiQuery(query): ApiQuery<CompareQuery>,
 ) -> Result<Response, Problem> {
-    let left = view_of(&state, &caller, query.left, "left").await?;
-    let right = view_of(&state, &caller, query.right, "right").await?;
-    let comparison = compare(&left, &right)
-        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let comparison = analysis::compare(&state, &caller, query.left, query.right).await?;
     Ok(Json(comparison).into_response())
 }
 
@@ -335,44 +175,18 @@ pub async fn report(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Response, Problem> {
-    let format = query.format.as_deref().unwrap_or("html");
-    if !matches!(format, "html" | "pdf") {
-        return Err(Problem::bad_field(
-            "format",
-            format!("unknown format `{format}`: expected html or pdf"),
-        ));
-    }
-    let (org, _, kind) = access::document(&state, &caller, id, Action::Read).await?;
-    let (target, assessment) = match kind {
-        DocumentKind::TargetProfile => (
-            documents::target(&state, org, DocumentId(id), None).await?,
-            None,
-        ),
-        DocumentKind::Assessment => {
-            let (current, target) =
-                assessment_and_target(&state, &caller, id, query.target).await?;
-            let gap = gap(&target.resolved, &current.current)
-                .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-            (target, Some((current, gap)))
+    let (format, name) = match query.format.as_deref() {
+        None | Some("html") => (ReportFormat::Html, "html"),
+        Some("pdf") => (ReportFormat::Pdf, "pdf"),
+        Some(other) => {
+            return Err(Problem::bad_field(
+                "format",
+                format!("unknown format `{other}`: expected html or pdf"),
+            ))
         }
     };
-    let catalog = state.catalog.clone();
-    let pdf = format == "pdf";
-    let rendered = tokio::task::spawn_blocking(move || {
-        let input = smm_report::html::ReportInput {
-            catalog: &catalog,
-            target: &target.resolved,
-            assessment: assessment.as_ref().map(|(a, g)| (&a.document, g)),
-        };
-        if pdf {
-            smm_report::pdf::report(&input)
-        } else {
-            smm_report::html::report(&input).map(String::into_bytes)
-        }
-    })
-    .await
-    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    let pdf = format == ReportFormat::Pdf;
+    let rendered = analysis::report(&state, &caller, id, query.target, format).await?;
     let mut r = rendered.into_response();
     let headers = r.headers_mut();
     headers.insert(
@@ -383,9 +197,9 @@ pub async fn report(
             "text/html; charset=utf-8"
         }),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"smm-report-{id}.{format}\""
-    )) {
+    if let Ok(v) =
+        HeaderValue::from_str(&format!("attachment; filename=\"smm-report-{id}.{name}\""))
+    {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(

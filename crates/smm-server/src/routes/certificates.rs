@@ -9,21 +9,17 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use smm_cert::certificate::{issue, IssueRequest, Scope};
-use smm_cert::revocation::{revoke, Revocation};
-use smm_cert::{keys, verify, CertError, Envelope, VerifyInput};
-use smm_core::calendar::three_years_after;
-use smm_core::{content_digest, parse_assessment, parse_target};
-use smm_store::{CertificateRecord, DocumentId, DocumentKind};
+use smm_cert::Envelope;
+use smm_core::document::Date;
+use smm_store::CertificateRecord;
 
-use crate::access;
+use crate::app::certificates::{self, Certify, Verify};
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::app::documents;
-use crate::problem::{document_problem, Problem};
+use crate::problem::Problem;
 use crate::routes::{PageQuery, Paged};
-use crate::state::{today, AppState};
+use crate::state::AppState;
 
 /// What to certify.
 #[derive(Deserialize, ToSchema)]
@@ -81,27 +77,12 @@ impl CertificateView {
     }
 }
 
-/// The refusal: every reason the certificate cannot be issued.
-fn refused(reasons: Vec<String>) -> Problem {
-    let mut p = Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        format!("no certificate issued: {}", reasons.join("; ")),
-    );
-    p.errors = reasons
-        .into_iter()
-        .map(|r| crate::problem::FieldError {
-            pointer: "assessments".to_string(),
-            detail: r,
-        })
-        .collect();
-    p.field = Some("assessments".to_string());
-    p
-}
-
-fn valid_date(text: &str, field: &str) -> Result<String, Problem> {
-    smm_core::document::Date::parse(text)
-        .map(|_| text.to_string())
-        .ok_or_else(|| Problem::bad_field(field, "expected a date as YYYY-MM-DD"))
+fn valid_date(text: Option<&str>, field: &str) -> Result<Option<Date>, Problem> {
+    text.map(|t| {
+        Date::parse(t.trim())
+            .ok_or_else(|| Problem::bad_field(field, "expected a date as YYYY-MM-DD"))
+    })
+    .transpose()
 }
 
 /// Issues a certificate for a system with the server's key.
@@ -116,89 +97,17 @@ pub async fn issue_certificate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<IssueCertificate>,
 ) -> Result<(StatusCode, Json<CertificateView>), Problem> {
-    let view = issue_for(&state, &caller, id, request).await?;
-    Ok((StatusCode::CREATED, Json(view)))
-}
-
-/// Issues a certificate for a system (the API's and the system page's one way).
-pub async fn issue_for(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    request: IssueCertificate,
-) -> Result<CertificateView, Problem> {
-    let state = state.clone();
-    let (info, _) = access::system(&state, caller, id, Action::IssueCertificate).await?;
-    if request.assessments.is_empty() {
-        return Err(Problem::bad_field(
-            "assessments",
-            "name at least one assessment of this system",
-        ));
-    }
-    let issued = today();
-    let valid_until = match &request.valid_until {
-        Some(d) => valid_date(d, "valid_until")?,
-        None => three_years_after(&issued),
+    let request = Certify {
+        assessments: request.assessments,
+        target: request.target,
+        product_line: request.product_line,
+        valid_until: valid_date(request.valid_until.as_deref(), "valid_until")?,
     };
-    let mut currents = Vec::new();
-    for a in &request.assessments {
-        let (org, system, kind) = state
-            .store
-            .document_owner(DocumentId(*a))
-            .await
-            .map_err(|_| Problem::not_found(format!("document {a}")).with_field("assessments"))?;
-        if system != info.id || kind != DocumentKind::Assessment {
-            return Err(Problem::bad_field(
-                "assessments",
-                format!("document {a} is not an assessment of system {id}"),
-            ));
-        }
-        currents.push(documents::assessment(&state, org, DocumentId(*a)).await?);
-    }
-    let target =
-        documents::target_of(&state, info.organization, &currents[0], request.target).await?;
-    let scope = match &request.product_line {
-        Some(line) => Scope::Line { name: line.clone() },
-        None => Scope::Products {
-            name: currents[0].document.product.name.clone(),
-            versions: currents
-                .iter()
-                .map(|c| c.document.product.version.clone())
-                .collect(),
-        },
-    };
-    let issue_request = IssueRequest {
-        catalog: &state.catalog,
-        target: (&target.document, &target.resolved),
-        assessments: currents.iter().map(|c| (&c.document, &c.current)).collect(),
-        issuer: state.issuer.to_string(),
-        scope,
-        issued,
-        valid_until,
-    };
-    let (envelope, statement) = match issue(&issue_request, &state.signing_key) {
-        Ok(done) => done,
-        Err(CertError::Refused(reasons)) => return Err(refused(reasons)),
-        Err(e) => {
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                e.to_string(),
-            ))
-        }
-    };
-    let text = serde_json::to_string_pretty(&envelope)
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let record = state
-        .store
-        .store_certificate(
-            &caller.actor(),
-            info.organization,
-            info.id,
-            &statement.predicate.serial,
-            &text,
-        )
-        .await?;
-    Ok(CertificateView::of(record, Some(&text)))
+    let (record, envelope) = certificates::issue(&state, &caller, id, request).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CertificateView::of(record, Some(&envelope))),
+    ))
 }
 
 /// A system's certificates.
@@ -211,32 +120,13 @@ pub async fn list(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<CertificateView>>, Problem> {
-    let (info, _) = access::system(&state, &caller, id, Action::Read).await?;
     let page = page.page();
-    let records = state.store.certificates(info.id, page).await?;
+    let records = certificates::list(&state, &caller, id, page).await?;
     let items = records
         .into_iter()
         .map(|r| CertificateView::of(r, None))
         .collect();
     Ok(Json(Paged::of(items, page, |c: &CertificateView| c.id)))
-}
-
-async fn certificate_of(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    action: Action,
-) -> Result<(CertificateRecord, String), Problem> {
-    let (record, envelope) = state
-        .store
-        .certificate(id)
-        .await
-        .map_err(|_| Problem::not_found(format!("certificate {id}")))?;
-    access::system(state, caller, record.system.0, Action::Read)
-        .await
-        .map_err(|_| Problem::not_found(format!("certificate {id}")))?;
-    access::system(state, caller, record.system.0, action).await?;
-    Ok((record, envelope))
 }
 
 /// One certificate, with its envelope.
@@ -248,7 +138,7 @@ pub async fn get(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CertificateView>, Problem> {
-    let (record, envelope) = certificate_of(&state, &caller, id, Action::Read).await?;
+    let (record, envelope) = certificates::certificate(&state, &caller, id, Action::Read).await?;
     Ok(Json(CertificateView::of(record, Some(&envelope))))
 }
 
@@ -272,42 +162,15 @@ pub async fn revoke_certificate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RevokeCertificate>,
 ) -> Result<Json<CertificateView>, Problem> {
-    certificate_of(&state, &caller, id, Action::RevokeCertificate).await?;
-    let record = state
-        .store
-        .revoke_certificate(&caller.actor(), id, &body.reason)
-        .await
-        .map_err(|e| match e {
-            smm_store::StoreError::Invalid(m) => Problem::bad_field("reason", m),
-            other => other.into(),
-        })?;
+    let record = certificates::revoke(&state, &caller, id, &body.reason).await?;
     Ok(Json(CertificateView::of(record, None)))
-}
-
-/// The server's signed revocation list, built from the store.
-async fn revocation_list(state: &AppState) -> Result<Option<Envelope>, Problem> {
-    let mut list: Option<Envelope> = None;
-    for (serial, reason, at) in state.store.revocations().await? {
-        let (envelope, _) = revoke(
-            list.as_ref(),
-            &state.signing_key,
-            Revocation {
-                serial,
-                date: at.get(..10).unwrap_or(&at).to_string(),
-                reason,
-            },
-        )
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-        list = Some(envelope);
-    }
-    Ok(list)
 }
 
 /// The server's revocation list (a DSSE envelope signed with the certificates' key). Public.
 #[utoipa::path(get, path = "/api/certificates/revocations", tag = "certificates",
     responses((status = 200, description = "The signed list (empty list: 204)"), (status = 204, description = "Nothing revoked")))]
 pub async fn revocations(State(state): State<AppState>) -> Result<Response, Problem> {
-    Ok(match revocation_list(&state).await? {
+    Ok(match certificates::revocation_list(&state).await? {
         Some(envelope) => Json(envelope).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
@@ -317,8 +180,7 @@ pub async fn revocations(State(state): State<AppState>) -> Result<Response, Prob
 #[utoipa::path(get, path = "/api/certificates/issuer.pub", tag = "certificates",
     responses((status = 200, description = "PEM", content_type = "application/x-pem-file")))]
 pub async fn issuer_key(State(state): State<AppState>) -> Result<Response, Problem> {
-    let pem = keys::public_pem(&state.signing_key.verifying_key())
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let pem = certificates::issuer_key(&state)?;
     let mut r = pem.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -378,44 +240,18 @@ pub async fn verify_certificate(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Json<VerifyView>, Problem> {
-    verify_report(&state, request).await.map(Json)
-}
-
-/// Verifies a certificate: the checks, for the API and the public page.
-pub async fn verify_report(
-    state: &AppState,
-    request: VerifyRequest,
-) -> Result<VerifyView, Problem> {
-    let at = match &request.at {
-        Some(d) => valid_date(d, "at")?,
-        None => today(),
-    };
-    let target = request
-        .target
-        .as_deref()
-        .map(|t| {
-            parse_target(t)
-                .map(|d| content_digest(&d))
-                .map_err(|d| document_problem(&d).with_field("target"))
-        })
-        .transpose()?;
-    let mut assessments = Vec::new();
-    for (i, a) in request.assessments.iter().enumerate() {
-        let doc = parse_assessment(a)
-            .map_err(|d| document_problem(&d).with_field(&format!("assessments[{i}]")))?;
-        assessments.push((format!("assessment {}", i + 1), content_digest(&doc)));
-    }
-    let revocations = revocation_list(state).await?;
-    let verifying = state.signing_key.verifying_key();
-    let report = verify(&VerifyInput {
-        envelope: &request.certificate,
-        issuer: &verifying,
-        at: &at,
-        target: target.as_deref(),
-        assessments,
-        revocations: revocations.as_ref(),
-    });
-    Ok(VerifyView {
+    let at = valid_date(request.at.as_deref(), "at")?;
+    let report = certificates::verify(
+        &state,
+        Verify {
+            certificate: &request.certificate,
+            target: request.target.as_deref(),
+            assessments: request.assessments.iter().map(String::as_str).collect(),
+            at,
+        },
+    )
+    .await?;
+    Ok(Json(VerifyView {
         passed: report.passed(),
         reason: report.reason().map(str::to_string),
         checks: report
@@ -430,5 +266,5 @@ pub async fn verify_report(
             .certificate
             .as_ref()
             .and_then(|c| serde_json::to_value(c).ok()),
-    })
+    }))
 }

@@ -6,13 +6,14 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use smm_store::{OrganizationId, Role, UserId};
+use smm_store::{OrganizationId, Role};
 
 use crate::access::in_organization;
-use crate::auth::{Caller, Principal};
+use crate::app::organizations;
+use crate::app::portfolio::{roll_up, Portfolio, SystemStatus};
+use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::app::portfolio::{roll_up, Portfolio, SystemStatus};
 use crate::problem::Problem;
 use crate::routes::session::Membership;
 use crate::routes::{PageQuery, Paged};
@@ -63,17 +64,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(new): ApiJson<NewOrganization>,
 ) -> Result<(StatusCode, Json<OrganizationView>), Problem> {
-    let Principal::User { id, .. } = caller.principal else {
-        return Err(Problem::forbidden(
-            "an API token acts for its organization only; sign in to create one",
-        ));
-    };
-    let actor = caller.actor();
-    let org = state.store.create_organization(&actor, &new.name).await?;
-    state
-        .store
-        .set_membership(&actor, id, org, Role::Owner)
-        .await?;
+    let org = organizations::create(&state, &caller, &new.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(OrganizationView {
@@ -101,12 +92,12 @@ pub async fn members(
     caller: Caller,
     ApiPath(org): ApiPath<i64>,
 ) -> Result<Json<Vec<Member>>, Problem> {
-    in_organization(&caller, org, Action::Read)?;
-    let members = state.store.members(OrganizationId(org)).await?;
+    let members = organizations::members(&state, &caller, org).await?;
     Ok(Json(
         members
+            .members
             .into_iter()
-            .map(|(_, name, role)| Member {
+            .map(|(name, role)| Member {
                 name,
                 role: role.as_str().to_string(),
             })
@@ -141,53 +132,16 @@ pub async fn set_member(
     ApiPath((org, name)): ApiPath<(i64, String)>,
     ApiJson(change): ApiJson<RoleChange>,
 ) -> Result<Json<Member>, Problem> {
-    in_organization(&caller, org, Action::ManageMembers)?;
     let role = parse_role(&change.role, "role")?;
-    let user: UserId = match (state.store.user_by_name(&name).await?, &change.password) {
-        (Some(_), Some(_)) => {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                format!(
-                    "user `{name}` already exists: give only the role (their password is theirs)"
-                ),
-            )
-            .with_field("password"))
-        }
-        (Some(user), None) => user,
-        (None, Some(password)) => state
-            .store
-            .create_user(&caller.actor(), &name, password)
-            .await
-            .map_err(|e| match e {
-                smm_store::StoreError::Invalid(m) => Problem::bad_field("password", m),
-                other => other.into(),
-            })?,
-        (None, None) => {
-            return Err(Problem::not_found(format!(
-                "user `{name}` (give a password to create them)"
-            )))
-        }
-    };
-    if caller.user() == Some(user) && role != Role::Owner {
-        let owners = state
-            .store
-            .members(OrganizationId(org))
-            .await?
-            .iter()
-            .filter(|(_, _, r)| *r == Role::Owner)
-            .count();
-        if owners <= 1 {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "you are the organization's last owner: make someone else owner first",
-            )
-            .with_field("role"));
-        }
-    }
-    state
-        .store
-        .set_membership(&caller.actor(), user, OrganizationId(org), role)
-        .await?;
+    organizations::set_member(
+        &state,
+        &caller,
+        org,
+        &name,
+        role,
+        change.password.as_deref(),
+    )
+    .await?;
     Ok(Json(Member {
         name,
         role: role.as_str().to_string(),
@@ -229,12 +183,9 @@ pub async fn create_token(
     ApiPath(org): ApiPath<i64>,
     ApiJson(new): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<TokenView>), Problem> {
-    in_organization(&caller, org, Action::ManageTokens)?;
     let role = parse_role(&new.role, "role")?;
-    let (grant, secret) = state
-        .store
-        .create_api_token(&caller.actor(), OrganizationId(org), role, &new.name)
-        .await?;
+    let (grant, secret) =
+        organizations::create_token(&state, &caller, org, &new.name, role).await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenView {
@@ -255,8 +206,7 @@ pub async fn tokens(
     caller: Caller,
     ApiPath(org): ApiPath<i64>,
 ) -> Result<Json<Vec<TokenView>>, Problem> {
-    in_organization(&caller, org, Action::ManageTokens)?;
-    let tokens = state.store.api_tokens(OrganizationId(org)).await?;
+    let tokens = organizations::tokens(&state, &caller, org).await?;
     Ok(Json(
         tokens
             .into_iter()
@@ -279,11 +229,7 @@ pub async fn revoke_token(
     caller: Caller,
     ApiPath((org, token)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, Problem> {
-    in_organization(&caller, org, Action::ManageTokens)?;
-    state
-        .store
-        .revoke_api_token(&caller.actor(), OrganizationId(org), token)
-        .await?;
+    organizations::revoke_token(&state, &caller, org, token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -379,9 +325,8 @@ pub async fn audit(
     ApiPath(org): ApiPath<i64>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<AuditView>>, Problem> {
-    in_organization(&caller, org, Action::ReadAudit)?;
     let page = page.page();
-    let entries = state.store.audit_page(OrganizationId(org), page).await?;
+    let entries = organizations::audit(&state, &caller, org, page).await?;
     let items = entries
         .into_iter()
         .map(|e| AuditView {

@@ -8,19 +8,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{cookie_header, Caller, Principal, SESSION_COOKIE};
+use crate::app::session::{self, SESSION_SECONDS};
+use crate::auth::{cookie_header, cookie_value, Caller, Principal, SESSION_COOKIE};
+use crate::client::{is_tls, remote};
 use crate::extract::{ApiJson, RemoteAddr};
 use crate::problem::Problem;
 use crate::state::{unix_now, AppState};
-
-/// How long a session lasts.
-pub const SESSION_SECONDS: i64 = 12 * 3600;
-/// The window failed logins are counted over.
-pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
-/// Failed logins allowed per user name in the window.
-pub const MAX_FAILURES_PER_NAME: i64 = 5;
-/// Failed logins allowed per address in the window.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
 /// A login.
 #[derive(Deserialize, ToSchema)]
@@ -55,71 +48,16 @@ pub struct SessionView {
     pub csrf_token: Option<String>,
 }
 
-/// The client's address as the login throttle counts it.
-pub fn remote(connect: &RemoteAddr) -> String {
-    connect
-        .0
-        .map_or_else(|| "local".to_string(), |a| a.to_string())
-}
-
 async fn memberships(state: &AppState, caller: &Caller) -> Result<Vec<Membership>, Problem> {
-    let mut out = Vec::new();
-    for (org, role) in caller.organizations() {
-        out.push(Membership {
+    Ok(session::organizations(state, caller)
+        .await?
+        .into_iter()
+        .map(|(org, name, role)| Membership {
             id: org.0,
-            name: state.store.organization_name(org).await?,
+            name,
             role: role.as_str().to_string(),
-        });
-    }
-    Ok(out)
-}
-
-/// Whether the client reached the server over TLS (or the server says it always does).
-pub fn is_tls(headers: &HeaderMap, state: &AppState) -> bool {
-    state.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
-/// Checks a login (throttled per name and per address) and opens a session: the cookie's
-/// secret and the session. Shared by the API and the sign-in page.
-pub async fn sign_in(
-    state: &AppState,
-    name: &str,
-    password: &str,
-    address: &str,
-) -> Result<(String, smm_store::session::Session), Problem> {
-    let now = unix_now();
-    let (by_name, by_address) = state
-        .store
-        .login_failures(name, address, now - FAILURE_WINDOW_SECONDS)
-        .await?;
-    if by_name >= MAX_FAILURES_PER_NAME || by_address >= MAX_FAILURES_PER_ADDRESS {
-        let mut p = Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many failed logins: wait before trying again",
-        );
-        p.retry_after = Some(u64::try_from(FAILURE_WINDOW_SECONDS).unwrap_or(900));
-        return Err(p);
-    }
-    let Some(user) = state.store.check_password(name, password).await? else {
-        state.store.record_login_failure(name, address, now).await?;
-        tracing::warn!(user = %name, %address, "failed login");
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong user name or password",
-        ));
-    };
-    state
-        .store
-        .clear_login_failures(name, now - FAILURE_WINDOW_SECONDS)
-        .await?;
-    Ok(state
-        .store
-        .create_session(user, now + SESSION_SECONDS)
-        .await?)
+        })
+        .collect())
 }
 
 /// Signs in.
@@ -134,20 +72,13 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Response, Problem> {
-    let (secret, session) =
-        sign_in(&state, &login.name, &login.password, &remote(&connect)).await?;
-    let user = session.user;
-    let caller = Caller {
-        principal: Principal::User {
-            id: user,
-            name: session.name.clone(),
-            memberships: state.store.memberships(user).await?,
-        },
-    };
+    let (secret, opened) =
+        session::sign_in(&state, &login.name, &login.password, &remote(&connect)).await?;
+    let caller = session::caller_of(&state, &opened).await?;
     let view = SessionView {
-        user: session.name,
+        user: opened.name,
         organizations: memberships(&state, &caller).await?,
-        csrf_token: Some(session.csrf_token),
+        csrf_token: Some(opened.csrf_token),
     };
     let cookie = cookie_header(
         SESSION_COOKIE,
@@ -173,10 +104,7 @@ pub async fn current(
     caller: Caller,
     headers: HeaderMap,
 ) -> Result<Json<SessionView>, Problem> {
-    let csrf_token = match (
-        &caller.principal,
-        crate::auth::cookie_value(&headers, SESSION_COOKIE),
-    ) {
+    let csrf_token = match (&caller.principal, cookie_value(&headers, SESSION_COOKIE)) {
         (Principal::User { .. }, Some(secret)) => state
             .store
             .session(secret, unix_now())
@@ -200,11 +128,8 @@ pub async fn logout(
     caller: Caller,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    if let (Principal::User { .. }, Some(secret)) = (
-        &caller.principal,
-        crate::auth::cookie_value(&headers, SESSION_COOKIE),
-    ) {
-        state.store.end_session(secret, unix_now()).await?;
+    if let Principal::User { .. } = &caller.principal {
+        session::sign_out(&state, cookie_value(&headers, SESSION_COOKIE)).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let cookie = cookie_header(SESSION_COOKIE, "", 0, is_tls(&headers, &state));
@@ -234,24 +159,13 @@ pub async fn change_password(
     headers: HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, Problem> {
-    let Principal::User { id, name, .. } = &caller.principal else {
-        return Err(Problem::forbidden("an API token has no password"));
-    };
-    if state.store.check_password(name, &change.current).await? != Some(*id) {
-        return Err(Problem::forbidden("the current password is wrong").with_field("current"));
-    }
-    state
-        .store
-        .set_password(
-            name,
-            *id,
-            &change.new,
-            crate::auth::cookie_value(&headers, SESSION_COOKIE),
-        )
-        .await
-        .map_err(|e| match e {
-            smm_store::StoreError::Invalid(m) => Problem::bad_field("new", m),
-            other => other.into(),
-        })?;
+    session::change_password(
+        &state,
+        &caller,
+        &change.current,
+        &change.new,
+        cookie_value(&headers, SESSION_COOKIE),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,6 +11,7 @@ use smm_core::{parse_document, Document};
 use smm_store::{DocumentInfo, DocumentKind, OrganizationId, Role, SystemInfo, SystemKind};
 
 use crate::access::{self, in_organization};
+use crate::app::systems;
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, DocumentText};
@@ -126,22 +127,21 @@ pub async fn create(
     ApiPath(org): ApiPath<i64>,
     ApiJson(new): ApiJson<NewSystem>,
 ) -> Result<(StatusCode, Json<SystemView>), Problem> {
-    let role = in_organization(&caller, org, Action::CreateSystem)?;
     let kind = match new.kind.as_deref() {
         Some(k) => parse_kind(k)?,
         None => SystemKind::System,
     };
-    let id = state
-        .store
-        .create_system_of_kind(
-            &caller.actor(),
-            OrganizationId(org),
-            &new.name,
+    let (info, role) = systems::create(
+        &state,
+        &caller,
+        org,
+        systems::NewSystem {
+            name: &new.name,
             kind,
-            new.line.as_deref(),
-        )
-        .await?;
-    let info = state.store.system(id).await?;
+            line: new.line.as_deref(),
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(SystemView::of(info, Some(role)))))
 }
 
@@ -180,14 +180,10 @@ pub async fn grants(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<GrantView>>, Problem> {
-    let (info, _) = access::system(&state, &caller, id, Action::Read).await?;
-    let grants = state.store.grants(info.id).await?;
-    let member = caller.role_in(info.organization).is_some();
-    let mine: Vec<_> = caller.organizations().into_iter().map(|(o, _)| o).collect();
+    let grants = systems::grants(&state, &caller, id).await?;
     Ok(Json(
         grants
             .into_iter()
-            .filter(|g| member || mine.contains(&g.organization))
             .map(|g| GrantView {
                 organization: g.organization_name,
                 role: g.role.as_str().to_string(),
@@ -205,16 +201,6 @@ pub struct GrantChange {
     pub role: String,
 }
 
-async fn owned_system(state: &AppState, caller: &Caller, id: i64) -> Result<SystemInfo, Problem> {
-    let (info, _) = access::system(state, caller, id, Action::Read).await?;
-    // Grants are managed by the owning organization's owners, never through a grant.
-    match caller.role_in(info.organization) {
-        Some(role) => access::require(role, Action::ManageGrants)?,
-        None => access::require(Role::Viewer, Action::ManageGrants)?,
-    }
-    Ok(info)
-}
-
 /// Gives another organization (by name) access to a system.
 #[utoipa::path(put, path = "/api/systems/{id}/grants/{organization}", tag = "systems",
     params(("id" = i64, Path, description = "System id"), ("organization" = String, Path, description = "Grantee organization name")),
@@ -226,24 +212,11 @@ pub async fn set_grant(
     ApiPath((id, organization)): ApiPath<(i64, String)>,
     ApiJson(change): ApiJson<GrantChange>,
 ) -> Result<Json<GrantView>, Problem> {
-    let info = owned_system(&state, &caller, id).await?;
     let role: Role = change
         .role
         .parse()
         .map_err(|e: smm_store::StoreError| Problem::bad_field("role", e.to_string()))?;
-    let grantee = state
-        .store
-        .organization_by_name(&organization)
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("organization `{organization}`")))?;
-    state
-        .store
-        .grant(&caller.actor(), info.id, grantee, role)
-        .await
-        .map_err(|e| match e {
-            smm_store::StoreError::Invalid(m) => Problem::bad_field("role", m),
-            other => other.into(),
-        })?;
+    systems::grant(&state, &caller, id, &organization, role).await?;
     Ok(Json(GrantView {
         organization,
         role: role.as_str().to_string(),
@@ -260,16 +233,7 @@ pub async fn revoke_grant(
     caller: Caller,
     ApiPath((id, organization)): ApiPath<(i64, String)>,
 ) -> Result<StatusCode, Problem> {
-    let info = owned_system(&state, &caller, id).await?;
-    let grantee = state
-        .store
-        .organization_by_name(&organization)
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("organization `{organization}`")))?;
-    state
-        .store
-        .revoke_grant(&caller.actor(), info.id, grantee)
-        .await?;
+    systems::revoke_grant(&state, &caller, id, &organization).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,16 +4,16 @@
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use smm_store::{OrganizationId, Page, Role, StoreError, SystemKind};
+use smm_store::{OrganizationId, Page, Role, SystemKind};
 
-use super::{field, page_error, render, Nav, PageUser};
+use super::{field, render, Nav, PageResult, PageUser};
 use crate::access;
+use crate::app::{organizations, systems};
 use crate::audit_watch::ChainStatus;
-use crate::auth::Principal;
-use crate::authz::{allowed, Action};
+use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 use crate::state::{unix_now, AppState};
@@ -23,30 +23,10 @@ pub async fn create_organization(
     State(state): State<AppState>,
     user: PageUser,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&field(&fields, "csrf")) {
-        return page_error(p);
-    }
-    let Principal::User { id, .. } = &user.caller.principal else {
-        return page_error(Problem::forbidden("sign in to create an organization"));
-    };
-    let actor = user.caller.actor();
-    let made = async {
-        let org = state
-            .store
-            .create_organization(&actor, &field(&fields, "name"))
-            .await?;
-        state
-            .store
-            .set_membership(&actor, *id, org, Role::Owner)
-            .await?;
-        Ok::<_, StoreError>(org)
-    }
-    .await;
-    match made {
-        Ok(org) => Redirect::to(&format!("/orgs/{}", org.0)).into_response(),
-        Err(e) => page_error(e.into()),
-    }
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    let org = organizations::create(&state, &user.caller, &field(&fields, "name")).await?;
+    Ok(Redirect::to(&format!("/orgs/{}", org.0)).into_response())
 }
 
 /// Creates a system or product in an organization.
@@ -55,34 +35,26 @@ pub async fn create_system(
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&field(&fields, "csrf")) {
-        return page_error(p);
-    }
-    if let Err(p) = access::in_organization(&user.caller, org, Action::CreateSystem) {
-        return page_error(p);
-    }
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
     let kind = if field(&fields, "kind") == "product" {
         SystemKind::Product
     } else {
         SystemKind::System
     };
-    let line =
-        Some(field(&fields, "line")).filter(|l| !l.is_empty() && kind == SystemKind::Product);
-    match state
-        .store
-        .create_system_of_kind(
-            &user.caller.actor(),
-            OrganizationId(org),
-            &field(&fields, "name"),
+    let line = field(&fields, "line");
+    let (info, _) = systems::create(
+        &state,
+        &user.caller,
+        org,
+        systems::NewSystem {
+            name: &field(&fields, "name"),
             kind,
-            line.as_deref(),
-        )
-        .await
-    {
-        Ok(id) => Redirect::to(&format!("/systems/{}", id.0)).into_response(),
-        Err(e) => page_error(e.into()),
-    }
+            line: Some(&line),
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/systems/{}", info.id.0)).into_response())
 }
 
 struct MemberRow {
@@ -117,38 +89,23 @@ async fn members_page(
     org: i64,
     secret: Option<(String, String)>,
     error: Option<String>,
-) -> Response {
-    let role = match access::in_organization(&user.caller, org, Action::Read) {
-        Ok(r) => r,
-        Err(p) => return page_error(p),
+) -> PageResult {
+    let found = organizations::members(state, &user.caller, org).await?;
+    let tokens = if found.manage {
+        organizations::tokens(state, &user.caller, org).await?
+    } else {
+        Vec::new()
     };
-    let manage = allowed(role, Action::ManageMembers);
-    let id = OrganizationId(org);
-    let loaded = async {
-        Ok::<_, StoreError>((
-            state.store.organization_name(id).await?,
-            state.store.members(id).await?,
-            if manage {
-                state.store.api_tokens(id).await?
-            } else {
-                Vec::new()
-            },
-        ))
-    }
-    .await;
-    let (org_name, members, tokens) = match loaded {
-        Ok(l) => l,
-        Err(e) => return page_error(e.into()),
-    };
-    render(&MembersPage {
+    let mut response = render(&MembersPage {
         nav: Some(user.nav(state, org).await),
         csrf: user.csrf.clone(),
         org_id: org,
-        org_name,
-        manage,
-        members: members
+        org_name: found.name,
+        manage: found.manage,
+        members: found
+            .members
             .into_iter()
-            .map(|(_, name, role)| MemberRow {
+            .map(|(name, role)| MemberRow {
                 name,
                 role: role.as_str().to_string(),
             })
@@ -163,8 +120,31 @@ async fn members_page(
             .collect(),
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         secret,
-        error,
-    })
+        error: error.clone(),
+    });
+    if error.is_some() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// The members page again with what went wrong, unless the problem is one the page cannot
+/// help with (not found, forbidden, the database).
+async fn members_again(
+    state: &AppState,
+    user: &PageUser,
+    org: i64,
+    problem: Problem,
+) -> PageResult {
+    if matches!(problem.status, 400 | 409 | 422) || problem.field.is_some() && problem.status == 404
+    {
+        let mut response =
+            members_page(state, user, org, None, Some(problem.detail.clone())).await?;
+        *response.status_mut() = problem.status_code();
+        Ok(response)
+    } else {
+        Err(problem.into())
+    }
 }
 
 /// Members and API tokens of an organization.
@@ -172,7 +152,7 @@ pub async fn members(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
-) -> Response {
+) -> PageResult {
     members_page(&state, &user, org, None, None).await
 }
 
@@ -182,59 +162,26 @@ pub async fn set_member(
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&field(&fields, "csrf")) {
-        return page_error(p);
-    }
-    if let Err(p) = access::in_organization(&user.caller, org, Action::ManageMembers) {
-        return page_error(p);
-    }
-    let name = field(&fields, "name");
-    let password = field(&fields, "password");
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    access::in_organization(&user.caller, org, Action::ManageMembers)?;
     let Ok(role) = field(&fields, "role").parse::<Role>() else {
         return members_page(&state, &user, org, None, Some("Choose a role.".to_string())).await;
     };
-    let actor = user.caller.actor();
-    let result = async {
-        let user_id = match state.store.user_by_name(&name).await? {
-            Some(u) => u,
-            None if !password.is_empty() => {
-                state.store.create_user(&actor, &name, &password).await?
-            }
-            None => {
-                return Err(StoreError::NotFound(format!(
-                    "user `{name}` (give a first password to create them)"
-                )))
-            }
-        };
-        if user.caller.user() == Some(user_id) && role != Role::Owner {
-            let owners = state
-                .store
-                .members(OrganizationId(org))
-                .await?
-                .iter()
-                .filter(|(_, _, r)| *r == Role::Owner)
-                .count();
-            if owners <= 1 {
-                return Err(StoreError::Invalid(
-                    "you are the last owner: make someone else owner first".to_string(),
-                ));
-            }
-        }
-        state
-            .store
-            .set_membership(&actor, user_id, OrganizationId(org), role)
-            .await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("/orgs/{org}/members")).into_response(),
-        Err(e) => {
-            let message = e.to_string();
-            let mut r = members_page(&state, &user, org, None, Some(message)).await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
-        }
+    let password = field(&fields, "password");
+    let name = field(&fields, "name");
+    match organizations::set_member(
+        &state,
+        &user.caller,
+        org,
+        &name,
+        role,
+        Some(password.as_str()).filter(|p| !p.is_empty()),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{org}/members")).into_response()),
+        Err(problem) => members_again(&state, &user, org, problem).await,
     }
 }
 
@@ -244,13 +191,9 @@ pub async fn create_token(
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&field(&fields, "csrf")) {
-        return page_error(p);
-    }
-    if let Err(p) = access::in_organization(&user.caller, org, Action::ManageTokens) {
-        return page_error(p);
-    }
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    access::in_organization(&user.caller, org, Action::ManageTokens)?;
     let Ok(role) = field(&fields, "role").parse::<Role>() else {
         return members_page(
             &state,
@@ -261,20 +204,13 @@ pub async fn create_token(
         )
         .await;
     };
-    match state
-        .store
-        .create_api_token(
-            &user.caller.actor(),
-            OrganizationId(org),
-            role,
-            &field(&fields, "name"),
-        )
+    match organizations::create_token(&state, &user.caller, org, &field(&fields, "name"), role)
         .await
     {
         Ok((grant, secret)) => {
             members_page(&state, &user, org, Some((grant.name, secret)), None).await
         }
-        Err(e) => members_page(&state, &user, org, None, Some(e.to_string())).await,
+        Err(problem) => members_again(&state, &user, org, problem).await,
     }
 }
 
@@ -284,21 +220,10 @@ pub async fn revoke_token(
     user: PageUser,
     ApiPath((org, token)): ApiPath<(i64, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&field(&fields, "csrf")) {
-        return page_error(p);
-    }
-    if let Err(p) = access::in_organization(&user.caller, org, Action::ManageTokens) {
-        return page_error(p);
-    }
-    match state
-        .store
-        .revoke_api_token(&user.caller.actor(), OrganizationId(org), token)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("/orgs/{org}/members")).into_response(),
-        Err(e) => page_error(e.into()),
-    }
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    organizations::revoke_token(&state, &user.caller, org, token).await?;
+    Ok(Redirect::to(&format!("/orgs/{org}/members")).into_response())
 }
 
 struct AuditRow {
@@ -337,22 +262,10 @@ pub async fn audit(
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     ApiQuery(query): ApiQuery<AuditQuery>,
-) -> Response {
-    if let Err(p) = access::in_organization(&user.caller, org, Action::ReadAudit) {
-        return page_error(p);
-    }
+) -> PageResult {
     let page = Page::new(query.after.unwrap_or(0), 100);
-    let loaded = async {
-        Ok::<_, StoreError>((
-            state.store.organization_name(OrganizationId(org)).await?,
-            state.store.audit_page(OrganizationId(org), page).await?,
-        ))
-    }
-    .await;
-    let (org_name, entries) = match loaded {
-        Ok(l) => l,
-        Err(e) => return page_error(e.into()),
-    };
+    let entries = organizations::audit(&state, &user.caller, org, page).await?;
+    let org_name = state.store.organization_name(OrganizationId(org)).await?;
     // Each shown entry is checked now; the whole chain at most once a minute, or at once when
     // this page holds an altered entry.
     let altered: Vec<bool> = entries
@@ -367,7 +280,7 @@ pub async fn audit(
     let next = (entries.len() as i64 >= page.limit)
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
-    render(&AuditPage {
+    Ok(render(&AuditPage {
         nav: Some(user.nav(&state, org).await),
         org_id: org,
         org_name,
@@ -387,5 +300,5 @@ pub async fn audit(
         next,
         chain,
         checked_ago,
-    })
+    }))
 }

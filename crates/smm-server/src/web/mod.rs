@@ -21,9 +21,10 @@ use axum::Router;
 
 use askama::Template;
 
-use crate::auth::{constant_time_eq, cookie_value, Caller, Principal, SESSION_COOKIE};
+use crate::app::session::session_caller;
+use crate::auth::{constant_time_eq, cookie_value, Caller, SESSION_COOKIE};
 use crate::problem::Problem;
-use crate::state::{unix_now, AppState};
+use crate::state::AppState;
 
 /// The policy for every page: this server's own styles, images and script files only (no inline
 /// script or style, no eval), requests back to it only, no framing.
@@ -191,26 +192,14 @@ impl FromRequestParts<AppState> for PageUser {
         let Some(secret) = crate::auth::cookie(parts, SESSION_COOKIE) else {
             return Err(SignIn(here).into_response());
         };
-        let session = match state.store.session(secret, unix_now()).await {
-            Ok(Some(s)) => s,
-            Ok(None) => return Err(SignIn(here).into_response()),
-            Err(e) => return Err(page_error(Problem::from(e))),
-        };
-        let memberships = state
-            .store
-            .memberships(session.user)
-            .await
-            .map_err(|e| page_error(Problem::from(e)))?;
-        Ok(PageUser {
-            caller: Caller {
-                principal: Principal::User {
-                    id: session.user,
-                    name: session.name,
-                    memberships,
-                },
-            },
-            csrf: session.csrf_token,
-        })
+        match session_caller(state, secret).await {
+            Ok(Some((caller, session))) => Ok(PageUser {
+                caller,
+                csrf: session.csrf_token,
+            }),
+            Ok(None) => Err(SignIn(here).into_response()),
+            Err(p) => Err(page_error(p)),
+        }
     }
 }
 
@@ -262,13 +251,46 @@ struct ShownProblem {
     detail: String,
 }
 
+/// Why a page could not be shown: the problem the API would answer, rendered as the error
+/// page with the same status and words. Page handlers return it with `?`.
+pub struct PageError(pub Problem);
+
+impl From<Problem> for PageError {
+    fn from(problem: Problem) -> PageError {
+        PageError(problem)
+    }
+}
+
+impl From<smm_store::StoreError> for PageError {
+    fn from(e: smm_store::StoreError) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        page_error(self.0)
+    }
+}
+
+/// What a page handler returns.
+pub type PageResult = Result<Response, PageError>;
+
 /// A problem as a page (same status, same words as the API would give).
 pub fn page_error(problem: Problem) -> Response {
     let status = problem.status_code();
+    let detail = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        if problem.detail != crate::problem::INTERNAL_DETAIL {
+            tracing::error!(detail = %problem.detail, "server error");
+        }
+        crate::problem::INTERNAL_DETAIL.to_string()
+    } else {
+        problem.detail.clone()
+    };
     let page = ErrorPage {
         nav: None,
         title: problem.title.clone(),
-        detail: problem.detail.clone(),
+        detail,
     };
     let mut response = render(&page);
     *response.status_mut() = status;
@@ -292,23 +314,14 @@ async fn signed_in_errors(State(state): State<AppState>, request: Request, next:
     let Some(secret) = secret else {
         return response;
     };
-    let Ok(Some(session)) = state.store.session(&secret, unix_now()).await else {
+    let Ok(Some((caller, session))) = session_caller(&state, &secret).await else {
         return response;
     };
-    let Ok(memberships) = state.store.memberships(session.user).await else {
-        return response;
-    };
-    let Some(&(org, _)) = memberships.first() else {
+    let Some((org, _)) = caller.organizations().first().copied() else {
         return response;
     };
     let user = PageUser {
-        caller: Caller {
-            principal: Principal::User {
-                id: session.user,
-                name: session.name,
-                memberships,
-            },
-        },
+        caller,
         csrf: session.csrf_token,
     };
     let page = ErrorPage {

@@ -8,17 +8,18 @@ use serde::Deserialize;
 
 use smm_core::Status;
 use smm_report::model::{chart_data, Granularity};
-use smm_store::{DocumentId, DocumentKind, Page, Role, SystemId};
+use smm_store::{DocumentKind, Page, Role, SystemId};
 
-use super::{page_error, render, secure, Nav, PageUser};
+use super::{page_error, render, secure, Nav, PageResult, PageUser};
 use crate::access;
+use crate::app::analysis::{self, GapOf};
+use crate::app::portfolio::{roll_up, SystemStatus};
+use crate::app::session::{sign_in, sign_out, SESSION_SECONDS};
 use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
+use crate::client::{is_tls, remote};
 use crate::extract::{ApiPath, ApiQuery, RemoteAddr};
-use crate::app::documents;
-use crate::app::portfolio::{roll_up, SystemStatus};
 use crate::problem::Problem;
-use crate::routes::session::{is_tls, remote, sign_in, SESSION_SECONDS};
 use crate::state::{unix_now, AppState};
 
 /// The cookie that ties the sign-in form to the browser that loaded it (there is no session to
@@ -174,10 +175,8 @@ pub async fn logout(
     if let Err(p) = user.check_csrf(&form.csrf) {
         return page_error(p);
     }
-    if let Some(secret) = cookie_value(&headers, SESSION_COOKIE) {
-        if let Err(e) = state.store.end_session(secret, unix_now()).await {
-            return page_error(e.into());
-        }
+    if let Err(p) = sign_out(&state, cookie_value(&headers, SESSION_COOKIE)).await {
+        return page_error(p);
     }
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie_header(
@@ -472,12 +471,13 @@ pub async fn gap(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
-) -> Response {
-    let loaded = load_gap(&state, &user, id).await;
-    let (info, current, target, gap) = match loaded {
-        Ok(l) => l,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    let GapOf {
+        system: info,
+        current,
+        target,
+        gap,
+    } = analysis::gap(&state, &user.caller, id, None).await?;
     let rows: Vec<GapRow> = gap
         .practices
         .iter()
@@ -516,34 +516,7 @@ pub async fn gap(
         over: count("over"),
         rows,
     };
-    render(&page)
-}
-
-async fn load_gap(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-) -> Result<
-    (
-        smm_store::SystemInfo,
-        documents::Current,
-        documents::Target,
-        smm_core::Gap,
-    ),
-    Problem,
-> {
-    let (org, info, kind) = access::document(state, &user.caller, id, Action::Read).await?;
-    if kind != DocumentKind::Assessment {
-        return Err(Problem::bad_field(
-            "id",
-            format!("document {id} is a target profile: a gap is of an assessment"),
-        ));
-    }
-    let current = documents::assessment(state, org, DocumentId(id)).await?;
-    let target = documents::target_of(state, org, &current, None).await?;
-    let gap = smm_core::gap(&target.resolved, &current.current)
-        .map_err(|e| Problem::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-    Ok((info, current, target, gap))
+    Ok(render(&page))
 }
 
 /// Which chart.
@@ -559,11 +532,8 @@ pub async fn chart(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<ChartQuery>,
-) -> Response {
-    let (_, _, target, gap) = match load_gap(&state, &user, id).await {
-        Ok(l) => l,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    let GapOf { target, gap, .. } = analysis::gap(&state, &user.caller, id, None).await?;
     let granularity = match query.level.as_deref() {
         Some("practice") => Granularity::Practice,
         Some("domain") => Granularity::Domain,
@@ -581,5 +551,5 @@ pub async fn chart(
         HeaderValue::from_static("image/svg+xml"),
     );
     secure(&mut response);
-    response
+    Ok(response)
 }

@@ -7,16 +7,14 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use smm_core::{compare, ProfileView, TrendInput};
-use smm_store::{DocumentId, DocumentKind, OrganizationId, Page, SystemId};
+use smm_store::{DocumentKind, OrganizationId, Page, SystemId};
 
-use super::{page_error, render, secure, Nav, PageUser};
+use super::{render, secure, Nav, PageResult, PageUser};
 use crate::access;
+use crate::app::analysis::{self, RoadmapRequest};
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::app::documents;
 use crate::problem::Problem;
-use crate::routes::analysis::{assessment_and_target, plan_roadmap, RoadmapQuery};
 use crate::state::AppState;
 
 /// The roadmap form, as typed (kept as text so a mistake comes back as typed).
@@ -35,7 +33,7 @@ pub struct RoadmapForm {
 }
 
 impl RoadmapForm {
-    fn query(&self) -> Result<RoadmapQuery, Problem> {
+    fn request(&self) -> Result<RoadmapRequest, Problem> {
         let budget = match self.budget.trim() {
             "" => None,
             b => Some(b.replace([',', ' ', '_'], "").parse::<u64>().map_err(|_| {
@@ -45,15 +43,14 @@ impl RoadmapForm {
                 )
             })?),
         };
-        Ok(RoadmapQuery {
-            target: None,
+        RoadmapRequest::from_words(
+            None,
             budget,
-            unit: Some(self.unit.clone()),
-            period: Some(self.period.clone()),
-            start: Some(self.start.trim().to_string()),
-            deadline: Some(self.deadline.trim().to_string()),
-            format: None,
-        })
+            Some(&self.unit),
+            Some(&self.period),
+            Some(&self.start),
+            Some(&self.deadline),
+        )
     }
 }
 
@@ -96,15 +93,9 @@ pub async fn roadmap(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(form): ApiQuery<RoadmapForm>,
-) -> Response {
-    let (_, info, _) = match access::document(&state, &user.caller, id, Action::Read).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
-    let (current, target) = match assessment_and_target(&state, &user.caller, id, None).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    // The documents first: a form mistake is shown on the page, a missing document is not.
+    let (info, _, _) = analysis::assessment_and_target(&state, &user.caller, id, None).await?;
     let mut page = RoadmapPage {
         nav: Some(user.nav(&state, info.organization.0).await),
         id,
@@ -118,9 +109,12 @@ pub async fn roadmap(
         left_out: Vec::new(),
         timeline: None,
     };
-    let planned = form
-        .query()
-        .and_then(|q| plan_roadmap(&state, &current, &target, &q));
+    let planned = match form.request() {
+        Ok(request) => analysis::roadmap(&state, &user.caller, id, &request)
+            .await
+            .map(|r| r.roadmap),
+        Err(p) => Err(p),
+    };
     match planned {
         Err(p) => {
             page.error = Some(match &p.field {
@@ -129,7 +123,7 @@ pub async fn roadmap(
             });
             let mut r = render(&page);
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return r;
+            return Ok(r);
         }
         Ok(roadmap) => {
             let s = smm_report::roadmap::summary(&roadmap);
@@ -190,7 +184,7 @@ pub async fn roadmap(
             }
         }
     }
-    render(&page)
+    Ok(render(&page))
 }
 
 fn svg(body: String) -> Response {
@@ -209,23 +203,15 @@ pub async fn timeline(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(form): ApiQuery<RoadmapForm>,
-) -> Response {
-    let (current, target) = match assessment_and_target(&state, &user.caller, id, None).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
-    match form
-        .query()
-        .and_then(|q| plan_roadmap(&state, &current, &target, &q))
-    {
-        Ok(roadmap) => match smm_report::chart::timeline(&roadmap) {
-            Some(chart) => svg(chart),
-            None => page_error(Problem::bad_field(
-                "budget",
-                "a timeline shows a schedule: give a budget",
-            )),
-        },
-        Err(p) => page_error(p),
+) -> PageResult {
+    let roadmap = analysis::roadmap(&state, &user.caller, id, &form.request()?)
+        .await?
+        .roadmap;
+    match smm_report::chart::timeline(&roadmap) {
+        Some(chart) => Ok(svg(chart)),
+        None => {
+            Err(Problem::bad_field("budget", "a timeline shows a schedule: give a budget").into())
+        }
     }
 }
 
@@ -255,54 +241,27 @@ struct ComparePage {
     labels: (String, String),
 }
 
-async fn view_of(state: &AppState, user: &PageUser, id: i64) -> Result<ProfileView, Problem> {
-    let (org, _, kind) = access::document(state, &user.caller, id, Action::Read).await?;
-    Ok(match kind {
-        DocumentKind::TargetProfile => ProfileView::of_target(
-            &documents::target(state, org, DocumentId(id), None)
-                .await?
-                .resolved,
-        ),
-        DocumentKind::Assessment => ProfileView::of_current(
-            &state.catalog,
-            &documents::assessment(state, org, DocumentId(id))
-                .await?
-                .current,
-        ),
-    })
-}
-
 /// Compares two profiles the caller can read: the client's needs against a vendor's profile.
 pub async fn compare_page(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     ApiQuery(form): ApiQuery<CompareForm>,
-) -> Response {
-    if let Err(p) = access::in_organization(&user.caller, org, Action::Read) {
-        return page_error(p);
-    }
+) -> PageResult {
+    access::in_organization(&user.caller, org, Action::Read)?;
     // Every target and assessment of the organization's own and granted systems (one query for
     // the systems, one for their documents).
-    let listed = async {
-        let systems = state
-            .store
-            .systems(
-                OrganizationId(org),
-                None,
-                None,
-                Page::new(0, Page::MAX_LIMIT),
-            )
-            .await?;
-        let ids: Vec<SystemId> = systems.iter().map(|s| s.id).collect();
-        let found = state.store.documents_of(&ids).await?;
-        Ok::<_, smm_store::StoreError>((systems, found))
-    }
-    .await;
-    let (systems, found) = match listed {
-        Ok(l) => l,
-        Err(e) => return page_error(e.into()),
-    };
+    let systems = state
+        .store
+        .systems(
+            OrganizationId(org),
+            None,
+            None,
+            Page::new(0, Page::MAX_LIMIT),
+        )
+        .await?;
+    let ids: Vec<SystemId> = systems.iter().map(|s| s.id).collect();
+    let found = state.store.documents_of(&ids).await?;
     let names: std::collections::HashMap<SystemId, &str> =
         systems.iter().map(|s| (s.id, s.name.as_str())).collect();
     let documents = found
@@ -336,42 +295,22 @@ pub async fn compare_page(
         labels: (String::new(), String::new()),
     };
     if let (Some(left), Some(right)) = (form.left, form.right) {
-        let views = async {
-            Ok::<_, Problem>((
-                view_of(&state, &user, left).await?,
-                view_of(&state, &user, right).await?,
-            ))
-        }
-        .await;
-        let (a, b) = match views {
-            Ok(v) => v,
-            Err(p) => return page_error(p),
-        };
-        match compare(&a, &b) {
-            Ok(c) => {
-                page.labels = (c.a.label(), c.b.label());
-                page.verdict = Some(c.verdict.text.clone());
-                page.rows = c
-                    .practices
-                    .iter()
-                    .map(|p| ComparedRow {
-                        name: p.name.clone(),
-                        a: format!("{} / {}", p.a.comprehensiveness.value(), p.a.scope.token()),
-                        b: format!("{} / {}", p.b.comprehensiveness.value(), p.b.scope.token()),
-                        covered: p.covered,
-                    })
-                    .collect();
-                page.chart = Some(format!("/orgs/{org}/compare.svg?left={left}&right={right}"));
-            }
-            Err(e) => {
-                return page_error(Problem::new(
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    e.to_string(),
-                ))
-            }
-        }
+        let c = analysis::compare(&state, &user.caller, left, right).await?;
+        page.labels = (c.a.label(), c.b.label());
+        page.verdict = Some(c.verdict.text.clone());
+        page.rows = c
+            .practices
+            .iter()
+            .map(|p| ComparedRow {
+                name: p.name.clone(),
+                a: format!("{} / {}", p.a.comprehensiveness.value(), p.a.scope.token()),
+                b: format!("{} / {}", p.b.comprehensiveness.value(), p.b.scope.token()),
+                covered: p.covered,
+            })
+            .collect();
+        page.chart = Some(format!("/orgs/{org}/compare.svg?left={left}&right={right}"));
     }
-    render(&page)
+    Ok(render(&page))
 }
 
 /// The comparison chart.
@@ -380,27 +319,13 @@ pub async fn compare_chart(
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     ApiQuery(form): ApiQuery<CompareForm>,
-) -> Response {
-    if let Err(p) = access::in_organization(&user.caller, org, Action::Read) {
-        return page_error(p);
-    }
+) -> PageResult {
+    access::in_organization(&user.caller, org, Action::Read)?;
     let (Some(left), Some(right)) = (form.left, form.right) else {
-        return page_error(Problem::bad_field("left", "choose two profiles"));
+        return Err(Problem::bad_field("left", "choose two profiles").into());
     };
-    let views = async {
-        Ok::<_, Problem>((
-            view_of(&state, &user, left).await?,
-            view_of(&state, &user, right).await?,
-        ))
-    }
-    .await;
-    match views.and_then(|(a, b)| {
-        compare(&a, &b)
-            .map_err(|e| Problem::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
-    }) {
-        Ok(c) => svg(smm_report::chart::compare(&state.catalog, &c)),
-        Err(p) => page_error(p),
-    }
+    let c = analysis::compare(&state, &user.caller, left, right).await?;
+    Ok(svg(smm_report::chart::compare(&state.catalog, &c)))
 }
 
 /// A system's assessments over time, each against the target it names, as a chart.
@@ -408,43 +333,7 @@ pub async fn trend_chart(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
-) -> Response {
-    let (info, _) = match access::system(&state, &user.caller, id, Action::Read).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
-    let docs = state
-        .store
-        .documents(
-            info.id,
-            DocumentKind::Assessment,
-            Page::new(0, Page::MAX_LIMIT),
-        )
-        .await
-        .unwrap_or_default();
-    let mut loaded = Vec::new();
-    for d in docs {
-        if let Ok(current) = documents::assessment(&state, info.organization, d.id).await {
-            if let Ok(target) = documents::target_of(&state, info.organization, &current, None).await
-            {
-                loaded.push((format!("assessment #{}", d.id.0), current, target));
-            }
-        }
-    }
-    let inputs: Vec<TrendInput<'_>> = loaded
-        .iter()
-        .map(|(source, current, target)| TrendInput {
-            source,
-            assessment: &current.document,
-            current: &current.current,
-            target: &target.resolved,
-        })
-        .collect();
-    match smm_core::trend(&inputs) {
-        Ok(trend) => svg(smm_report::chart::trend(&state.catalog, &trend)),
-        Err(e) => page_error(Problem::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            e.to_string(),
-        )),
-    }
+) -> PageResult {
+    let trend = analysis::trend(&state, &user.caller, id).await?;
+    Ok(svg(smm_report::chart::trend(&state.catalog, &trend)))
 }

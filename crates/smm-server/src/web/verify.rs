@@ -9,7 +9,7 @@ use axum::response::Response;
 use smm_cert::Envelope;
 
 use super::{render, Nav};
-use crate::routes::certificates::{verify_report, VerifyRequest};
+use crate::app::certificates::{verify, Verify};
 use crate::state::AppState;
 
 /// Largest text field accepted on the form.
@@ -108,25 +108,27 @@ pub async fn check(State(state): State<AppState>, multipart: Multipart) -> Respo
             )
         }
     };
-    let request = VerifyRequest {
-        certificate: envelope,
-        target: Some(fields.target.clone()).filter(|t| !t.trim().is_empty()),
-        assessments: Some(fields.assessment.clone())
-            .filter(|a| !a.trim().is_empty())
-            .into_iter()
-            .collect(),
+    let target = Some(fields.target.as_str()).filter(|t| !t.trim().is_empty());
+    let assessments = Some(fields.assessment.as_str())
+        .filter(|a| !a.trim().is_empty())
+        .into_iter()
+        .collect();
+    let request = Verify {
+        certificate: &envelope,
+        target,
+        assessments,
         at: None,
     };
-    match verify_report(&state, request).await {
-        Ok(view) => page(
-            None,
-            Some(Outcome {
-                passed: view.passed,
-                reason: view.reason,
-                checks: view.checks.into_iter().map(|c| (c.ok, c.what)).collect(),
-            }),
-            fields,
-        ),
+    let outcome = verify(&state, request).await;
+    match outcome {
+        Ok(report) => {
+            let result = Outcome {
+                passed: report.passed(),
+                reason: report.reason().map(str::to_string),
+                checks: report.checks.into_iter().map(|c| (c.ok, c.what)).collect(),
+            };
+            page(None, Some(result), fields)
+        }
         Err(problem) => page(Some(problem.detail.clone()), None, fields),
     }
 }

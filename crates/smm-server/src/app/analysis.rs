@@ -1,0 +1,350 @@
+//! The pipeline's later stages over stored documents: the gap of an assessment against the
+//! target it names, the roadmap that closes it, two profiles compared, a system's trend, and
+//! the downloadable report. Nothing is computed here that the core or the report crate does
+//! not compute for the CLI; this module finds the documents, checks the caller may read them,
+//! and pairs each assessment with its target.
+
+use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
+use smm_core::{Comparison, Gap, ProfileView, Trend, TrendInput};
+use smm_store::{DocumentId, DocumentKind, Page, SystemInfo};
+
+use crate::access;
+use crate::app::documents::{self, Current, Target};
+use crate::auth::Caller;
+use crate::authz::Action;
+use crate::cache::GapCache;
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// An assessment the caller may read, with the target it measures against: the one asked for
+/// (same organization), or else the stored target of its system whose digest it names.
+pub async fn assessment_and_target(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    target: Option<i64>,
+) -> Result<(SystemInfo, Current, Target), Problem> {
+    let (org, info, kind) = access::document(state, caller, id, Action::Read).await?;
+    if kind != DocumentKind::Assessment {
+        return Err(Problem::bad_field(
+            "id",
+            format!("document {id} is a target profile: a gap is of an assessment"),
+        ));
+    }
+    if let Some(t) = target {
+        let (t_org, _, _) = access::document(state, caller, t, Action::Read)
+            .await
+            .map_err(|p| p.with_field("target"))?;
+        if t_org != org {
+            return Err(Problem::bad_field(
+                "target",
+                "the target profile belongs to another organization than the assessment",
+            ));
+        }
+    }
+    let current = documents::assessment(state, org, DocumentId(id)).await?;
+    let target = documents::target_of(state, org, &current, target).await?;
+    Ok((info, current, target))
+}
+
+/// The gap of an assessment, with the documents it was computed from.
+pub struct GapOf {
+    /// The assessment's system.
+    pub system: SystemInfo,
+    /// The assessment.
+    pub current: Current,
+    /// The target it was measured against.
+    pub target: Target,
+    /// The gap.
+    pub gap: Gap,
+}
+
+/// The gap between an assessment and its target.
+pub async fn gap(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    target: Option<i64>,
+) -> Result<GapOf, Problem> {
+    let (system, current, target) = assessment_and_target(state, caller, id, target).await?;
+    let gap = smm_core::gap(&target.resolved, &current.current)?;
+    Ok(GapOf {
+        system,
+        current,
+        target,
+        gap,
+    })
+}
+
+/// The gap as JSON (what `smm gap --json` prints). The default pairing depends only on the
+/// two documents' contents and the assessment's system, so it is cached by system and digest
+/// (a byte-identical assessment in another system may have no such target, or another one).
+pub async fn gap_json(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    target: Option<i64>,
+) -> Result<Vec<u8>, Problem> {
+    let (org, system, _) = access::document(state, caller, id, Action::Read).await?;
+    let key = if target.is_none() {
+        let digest = state.store.latest_digest(org, DocumentId(id)).await?;
+        let key = GapCache::key(system.id, &digest);
+        if let Some(bytes) = state.gaps.get(&key) {
+            return Ok(bytes.to_vec());
+        }
+        Some(key)
+    } else {
+        None
+    };
+    let found = gap(state, caller, id, target).await?;
+    let bytes = serde_json::to_vec(&found.gap).map_err(|e| Problem::internal("gap as JSON", &e))?;
+    if let Some(key) = key {
+        state.gaps.put(key, bytes.clone());
+    }
+    Ok(bytes)
+}
+
+/// How much can be spent per period, as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BudgetRequest {
+    /// Money, or person-days with `unit` [`BudgetUnit::PersonDays`].
+    pub amount: u64,
+    /// Money or person-days.
+    pub unit: BudgetUnit,
+    /// Months or quarters.
+    pub period: PeriodKind,
+}
+
+/// A roadmap as asked for: without a budget, the actions ordered and priced; with one,
+/// scheduled from `start` (by default the month after the assessment) to `deadline`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoadmapRequest {
+    /// A target profile's document id (by default the one the assessment names).
+    pub target: Option<i64>,
+    /// The budget per period, if the roadmap is to be scheduled.
+    pub budget: Option<BudgetRequest>,
+    /// The first month.
+    pub start: Option<Month>,
+    /// The last month.
+    pub deadline: Option<Month>,
+}
+
+fn month(text: Option<&str>, field: &str) -> Result<Option<Month>, Problem> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            Month::parse(t.trim())
+                .ok_or_else(|| Problem::bad_field(field, "expected a month as YYYY-MM"))
+        })
+        .transpose()
+}
+
+impl RoadmapRequest {
+    /// A request from the words a person or a script typed (the API's parameters, the
+    /// roadmap page's form): each checked and, when wrong, named by its field.
+    pub fn from_words(
+        target: Option<i64>,
+        budget: Option<u64>,
+        unit: Option<&str>,
+        period: Option<&str>,
+        start: Option<&str>,
+        deadline: Option<&str>,
+    ) -> Result<RoadmapRequest, Problem> {
+        let budget = match budget {
+            None => None,
+            Some(amount) => Some(BudgetRequest {
+                amount,
+                unit: match unit.map(str::trim) {
+                    None | Some("") | Some("money") => BudgetUnit::Money,
+                    Some("days") => BudgetUnit::PersonDays,
+                    Some(other) => {
+                        return Err(Problem::bad_field(
+                            "unit",
+                            format!("unknown unit `{other}`: expected money or days"),
+                        ))
+                    }
+                },
+                period: match period.map(str::trim) {
+                    None | Some("") | Some("quarter") => PeriodKind::Quarter,
+                    Some("month") => PeriodKind::Month,
+                    Some(other) => {
+                        return Err(Problem::bad_field(
+                            "period",
+                            format!("unknown period `{other}`: expected quarter or month"),
+                        ))
+                    }
+                },
+            }),
+        };
+        Ok(RoadmapRequest {
+            target,
+            budget,
+            start: month(start, "start")?,
+            deadline: month(deadline, "deadline")?,
+        })
+    }
+}
+
+/// A roadmap with the documents it was planned from.
+pub struct RoadmapOf {
+    /// The assessment's system.
+    pub system: SystemInfo,
+    /// The roadmap.
+    pub roadmap: Roadmap,
+}
+
+/// Plans the roadmap of an assessment against its target.
+pub async fn roadmap(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    request: &RoadmapRequest,
+) -> Result<RoadmapOf, Problem> {
+    let (system, current, target) =
+        assessment_and_target(state, caller, id, request.target).await?;
+    let budget = request.budget.map(|b| Budget {
+        // Person-days are counted in tenths by the planner.
+        per_period: match b.unit {
+            BudgetUnit::PersonDays => b.amount.saturating_mul(10),
+            BudgetUnit::Money => b.amount,
+        },
+        unit: b.unit,
+        period: b.period,
+        start: request
+            .start
+            .unwrap_or_else(|| Month::after_assessment(current.current.date)),
+        deadline: request.deadline,
+    });
+    let pricing = state.actions.pricing(None);
+    let input = PlanInput {
+        catalog: &state.catalog,
+        actions: &state.actions,
+        pricing: &pricing,
+        target: &target.resolved,
+        current: &current.current,
+        findings: &current.document.findings,
+    };
+    Ok(RoadmapOf {
+        system,
+        roadmap: plan(&input, budget.as_ref())?,
+    })
+}
+
+/// A stored document the caller may read, as a profile to compare; `field` names the side.
+pub async fn profile_view(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    field: &str,
+) -> Result<ProfileView, Problem> {
+    let (org, _, kind) = access::document(state, caller, id, Action::Read)
+        .await
+        .map_err(|p| p.with_field(field))?;
+    Ok(match kind {
+        DocumentKind::TargetProfile => {
+            let t = documents::target(state, org, DocumentId(id), None).await?;
+            ProfileView::of_target(&t.resolved)
+        }
+        DocumentKind::Assessment => {
+            let a = documents::assessment(state, org, DocumentId(id)).await?;
+            ProfileView::of_current(&state.catalog, &a.current)
+        }
+    })
+}
+
+/// Two profiles (targets or assessments, possibly of different organizations the caller can
+/// read) compared measure by measure: `left` is the reference (the client's needs), `right`
+/// the profile measured against it (a vendor's).
+pub async fn compare(
+    state: &AppState,
+    caller: &Caller,
+    left: i64,
+    right: i64,
+) -> Result<Comparison, Problem> {
+    let a = profile_view(state, caller, left, "left").await?;
+    let b = profile_view(state, caller, right, "right").await?;
+    Ok(smm_core::compare(&a, &b)?)
+}
+
+/// A system's assessments over time, each against the target it names. Assessments whose
+/// target is not stored are left out (they have no gap to show).
+pub async fn trend(state: &AppState, caller: &Caller, id: i64) -> Result<Trend, Problem> {
+    let (info, _) = access::system(state, caller, id, Action::Read).await?;
+    let docs = state
+        .store
+        .documents(
+            info.id,
+            DocumentKind::Assessment,
+            Page::new(0, Page::MAX_LIMIT),
+        )
+        .await?;
+    let mut loaded = Vec::new();
+    for d in docs {
+        // A stored assessment that no longer checks against the catalog has no point to show.
+        let Ok(current) = documents::assessment(state, info.organization, d.id).await else {
+            continue;
+        };
+        if let Ok(target) = documents::target_of(state, info.organization, &current, None).await {
+            let label = format!(
+                "{} {} ({})",
+                current.current.product, current.current.version, current.current.date
+            );
+            loaded.push((label, current, target));
+        }
+    }
+    let inputs: Vec<TrendInput<'_>> = loaded
+        .iter()
+        .map(|(source, current, target)| TrendInput {
+            source,
+            assessment: &current.document,
+            current: &current.current,
+            target: &target.resolved,
+        })
+        .collect();
+    Ok(smm_core::trend(&inputs)?)
+}
+
+/// A report's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One self-contained HTML file.
+    Html,
+    /// A PDF.
+    Pdf,
+}
+
+/// The report of a document: the gap report of an assessment (against the target it names, or
+/// the one asked for), or the profile sheet of a target.
+pub async fn report(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    target: Option<i64>,
+    format: ReportFormat,
+) -> Result<Vec<u8>, Problem> {
+    let (org, _, kind) = access::document(state, caller, id, Action::Read).await?;
+    let (target, assessment) = match kind {
+        DocumentKind::TargetProfile => (
+            documents::target(state, org, DocumentId(id), None).await?,
+            None,
+        ),
+        DocumentKind::Assessment => {
+            let found = gap(state, caller, id, target).await?;
+            (found.target, Some((found.current, found.gap)))
+        }
+    };
+    let catalog = state.catalog.clone();
+    tokio::task::spawn_blocking(move || {
+        let input = smm_report::html::ReportInput {
+            catalog: &catalog,
+            target: &target.resolved,
+            assessment: assessment.as_ref().map(|(a, g)| (&a.document, g)),
+        };
+        match format {
+            ReportFormat::Pdf => smm_report::pdf::report(&input),
+            ReportFormat::Html => smm_report::html::report(&input).map(String::into_bytes),
+        }
+    })
+    .await
+    .map_err(|e| Problem::internal("report task", &e))?
+    .map_err(|e| Problem::internal("report", &e))
+}

@@ -1,0 +1,128 @@
+//! Signing in and out, and a person's own password. Failed logins are throttled per user name
+//! and per address; a wrong name and a wrong password get the same answer and take as long.
+
+use axum::http::StatusCode;
+
+use smm_store::session::Session;
+use smm_store::{OrganizationId, Role, StoreError};
+
+use crate::auth::{Caller, Principal};
+use crate::problem::Problem;
+use crate::state::{unix_now, AppState};
+
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// The window failed logins are counted over.
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// Failed logins allowed per user name in the window.
+pub const MAX_FAILURES_PER_NAME: i64 = 5;
+/// Failed logins allowed per address in the window.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+
+/// Checks a login (throttled per name and per address) and opens a session: the cookie's
+/// secret and the session. Shared by the API and the sign-in page.
+pub async fn sign_in(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> Result<(String, smm_store::session::Session), Problem> {
+    let now = unix_now();
+    let (by_name, by_address) = state
+        .store
+        .login_failures(name, address, now - FAILURE_WINDOW_SECONDS)
+        .await?;
+    if by_name >= MAX_FAILURES_PER_NAME || by_address >= MAX_FAILURES_PER_ADDRESS {
+        let mut p = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many failed logins: wait before trying again",
+        );
+        p.retry_after = Some(u64::try_from(FAILURE_WINDOW_SECONDS).unwrap_or(900));
+        return Err(p);
+    }
+    let Some(user) = state.store.check_password(name, password).await? else {
+        state.store.record_login_failure(name, address, now).await?;
+        tracing::warn!(user = %name, %address, "failed login");
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong user name or password",
+        ));
+    };
+    state
+        .store
+        .clear_login_failures(name, now - FAILURE_WINDOW_SECONDS)
+        .await?;
+    Ok(state
+        .store
+        .create_session(user, now + SESSION_SECONDS)
+        .await?)
+}
+
+/// Ends a session (signing out); an unknown or ended one is no error.
+pub async fn sign_out(state: &AppState, secret: Option<&str>) -> Result<(), Problem> {
+    if let Some(secret) = secret {
+        state.store.end_session(secret, unix_now()).await?;
+    }
+    Ok(())
+}
+
+/// The signed-in person's session as a caller, if the secret opens a live one, with its CSRF
+/// token.
+pub async fn session_caller(
+    state: &AppState,
+    secret: &str,
+) -> Result<Option<(Caller, Session)>, Problem> {
+    let Some(session) = state.store.session(secret, unix_now()).await? else {
+        return Ok(None);
+    };
+    let caller = caller_of(state, &session).await?;
+    Ok(Some((caller, session)))
+}
+
+/// The person a session belongs to, with their memberships as they are now.
+pub async fn caller_of(state: &AppState, session: &Session) -> Result<Caller, Problem> {
+    Ok(Caller {
+        principal: Principal::User {
+            id: session.user,
+            name: session.name.clone(),
+            memberships: state.store.memberships(session.user).await?,
+        },
+    })
+}
+
+/// The caller's organizations, each with its name and the caller's role there.
+pub async fn organizations(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<(OrganizationId, String, Role)>, Problem> {
+    let mut out = Vec::new();
+    for (org, role) in caller.organizations() {
+        out.push((org, state.store.organization_name(org).await?, role));
+    }
+    Ok(out)
+}
+
+/// Changes the signed-in person's password after checking the current one; every other
+/// session of theirs ends (`keep` is the session making the change).
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+    keep: Option<&str>,
+) -> Result<(), Problem> {
+    let Principal::User { id, name, .. } = &caller.principal else {
+        return Err(Problem::forbidden("an API token has no password"));
+    };
+    if state.store.check_password(name, current).await? != Some(*id) {
+        return Err(Problem::forbidden("the current password is wrong").with_field("current"));
+    }
+    state
+        .store
+        .set_password(name, *id, new, keep)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => Problem::bad_field("new", m),
+            other => other.into(),
+        })
+}
