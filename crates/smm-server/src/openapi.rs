@@ -1,11 +1,14 @@
-//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+//! The OpenAPI 3.1 document, generated from the same declarations that route the requests
+//! ([`crate::routes::api`]), so no endpoint can be served undocumented or documented unserved.
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{
-    analysis, certificates, documents, evidence, meta, organizations, session, systems,
-};
+use std::sync::OnceLock;
+
+use axum::Router;
+
+use crate::state::AppState;
 
 /// The API's description.
 #[derive(OpenApi)]
@@ -16,22 +19,6 @@ use crate::routes::{
                        assessments, evidence, gap, roadmap, comparison, reports, certificates \
                        and the audit log. Errors are RFC 9457 problem details.",
         license(name = "Apache-2.0")
-    ),
-    paths(
-        meta::health, meta::ready,
-        session::login, session::current, session::logout, session::change_password,
-        organizations::list, organizations::create, organizations::members,
-        organizations::set_member, organizations::create_token, organizations::tokens,
-        organizations::revoke_token, organizations::portfolio, organizations::audit,
-        systems::list, systems::create, systems::get, systems::grants, systems::set_grant,
-        systems::revoke_grant, systems::targets, systems::assessments,
-        systems::create_target, systems::create_assessment,
-        documents::get, documents::put, documents::versions,
-        evidence::upload, evidence::download,
-        analysis::gap_of, analysis::roadmap, analysis::compare_profiles, analysis::report,
-        certificates::issue_certificate, certificates::list, certificates::get,
-        certificates::revoke_certificate, certificates::revocations, certificates::issuer_key,
-        certificates::verify_certificate,
     ),
     modifiers(&Security),
     tags(
@@ -71,7 +58,17 @@ impl Modify for Security {
     }
 }
 
-/// The document as JSON.
+/// The API's routes and their description, from one declaration.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::routes::api())
+        .split_for_parts()
+}
+
+/// The document as JSON (built once per process).
 pub fn document() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| api().1.to_pretty_json().unwrap_or_default())
+        .clone()
 }

@@ -285,3 +285,56 @@ pub fn document_problem(diagnostics: &Diagnostics) -> Problem {
     });
     problem
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn body_of(problem: Problem) -> (StatusCode, String) {
+        let response = problem.into_response();
+        let status = response.status();
+        let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        (status, String::from_utf8(bytes.to_vec()).expect("UTF-8"))
+    }
+
+    #[tokio::test]
+    async fn a_server_error_tells_the_caller_nothing_of_the_servers_insides() {
+        let mut problem = Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error returned from database: disk I/O error at /var/lib/smm/smm.db",
+        )
+        .with_field("secret_column");
+        problem.errors.push(FieldError {
+            pointer: "internal".to_string(),
+            detail: "stack".to_string(),
+        });
+        let (status, body) = body_of(problem).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains(INTERNAL_DETAIL), "{body}");
+        for leak in ["/var/lib", "disk I/O", "secret_column", "stack"] {
+            assert!(!body.contains(leak), "{leak} leaked: {body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_database_that_cannot_answer_is_worth_a_retry_and_a_broken_rule_is_not() {
+        let (status, _) = body_of(StoreError::Unavailable(sqlx::Error::PoolTimedOut).into()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let (status, body) = body_of(StoreError::Database(sqlx::Error::RowNotFound).into()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!body.contains("no rows"), "{body}");
+        let (status, _) = body_of(StoreError::Exists("system `a`".into()).into()).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+
+    #[tokio::test]
+    async fn a_refused_certificate_lists_every_reason() {
+        let (status, body) =
+            body_of(smm_cert::CertError::Refused(vec!["one".into(), "two".into()]).into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(json["errors"].as_array().map(Vec::len), Some(2));
+        assert_eq!(json["field"], "assessments");
+    }
+}

@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
@@ -23,13 +23,10 @@ use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use smm_cert::{keys, SigningKey};
 use smm_core::actions::ActionCatalog;
 use smm_core::Catalog;
-use smm_store::{Store, StoreError, MAX_EVIDENCE_BYTES};
+use smm_store::{Store, StoreError};
 
 use crate::cache::GapCache;
 use crate::problem::Problem;
-use crate::routes::{
-    analysis, certificates, documents, evidence, meta, organizations, session, systems,
-};
 use crate::state::AppState;
 
 /// The largest request body, except evidence uploads.
@@ -184,102 +181,14 @@ pub fn router(state: AppState) -> Router {
         prefix: prefix.into(),
         next: Arc::new(AtomicU64::new(1)),
     };
-    let evidence_routes = Router::new()
-        .route("/api/systems/{id}/evidence", post(evidence::upload))
-        .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024));
+    let (api, _) = crate::openapi::api();
     Router::new()
-        .route("/api/health", get(meta::health))
-        .route("/api/ready", get(meta::ready))
         .route("/api/openapi.json", get(openapi_json))
-        .route(
-            "/api/session",
-            post(session::login)
-                .get(session::current)
-                .delete(session::logout),
-        )
-        .route("/api/session/password", put(session::change_password))
-        .route(
-            "/api/organizations",
-            get(organizations::list).post(organizations::create),
-        )
-        .route(
-            "/api/organizations/{org}/members",
-            get(organizations::members),
-        )
-        .route(
-            "/api/organizations/{org}/members/{name}",
-            put(organizations::set_member),
-        )
-        .route(
-            "/api/organizations/{org}/tokens",
-            get(organizations::tokens).post(organizations::create_token),
-        )
-        .route(
-            "/api/organizations/{org}/tokens/{token}",
-            axum::routing::delete(organizations::revoke_token),
-        )
-        .route(
-            "/api/organizations/{org}/portfolio",
-            get(organizations::portfolio),
-        )
-        .route("/api/organizations/{org}/audit", get(organizations::audit))
-        .route(
-            "/api/organizations/{org}/systems",
-            get(systems::list).post(systems::create),
-        )
-        .route("/api/systems/{id}", get(systems::get))
-        .route("/api/systems/{id}/grants", get(systems::grants))
-        .route(
-            "/api/systems/{id}/grants/{organization}",
-            put(systems::set_grant).delete(systems::revoke_grant),
-        )
-        .route(
-            "/api/systems/{id}/targets",
-            get(systems::targets).post(systems::create_target),
-        )
-        .route(
-            "/api/systems/{id}/assessments",
-            get(systems::assessments).post(systems::create_assessment),
-        )
-        .route(
-            "/api/systems/{id}/evidence/{sha256}",
-            get(evidence::download),
-        )
-        .route(
-            "/api/systems/{id}/certificates",
-            get(certificates::list).post(certificates::issue_certificate),
-        )
-        .route(
-            "/api/documents/{id}",
-            get(documents::get).put(documents::put),
-        )
-        .route("/api/documents/{id}/versions", get(documents::versions))
-        .route("/api/documents/{id}/gap", get(analysis::gap_of))
-        .route("/api/documents/{id}/roadmap", get(analysis::roadmap))
-        .route("/api/documents/{id}/report", get(analysis::report))
-        .route("/api/compare", get(analysis::compare_profiles))
-        .route(
-            "/api/certificates/revocations",
-            get(certificates::revocations),
-        )
-        .route(
-            "/api/certificates/issuer.pub",
-            get(certificates::issuer_key),
-        )
-        .route(
-            "/api/certificates/verify",
-            post(certificates::verify_certificate),
-        )
-        .route("/api/certificates/{id}", get(certificates::get))
-        .route(
-            "/api/certificates/{id}/revoke",
-            post(certificates::revoke_certificate),
-        )
+        .merge(api)
         .merge(crate::web::routes(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .merge(evidence_routes)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_problem))
         .layer(SetResponseHeaderLayer::if_not_present(

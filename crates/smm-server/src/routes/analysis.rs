@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::analysis::{self, ReportFormat, RoadmapRequest};
 use crate::auth::Caller;
@@ -207,4 +209,13 @@ pub async fn report(
         HeaderValue::from_static("nosniff"),
     );
     Ok(r)
+}
+
+/// The analysis routes: gap, roadmap, report, comparison.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(gap_of))
+        .routes(routes!(roadmap))
+        .routes(routes!(report))
+        .routes(routes!(compare_profiles))
 }

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use smm_cert::Envelope;
 use smm_core::document::Date;
@@ -267,4 +269,15 @@ pub async fn verify_certificate(
             .as_ref()
             .and_then(|c| serde_json::to_value(c).ok()),
     }))
+}
+
+/// The certificate routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, issue_certificate))
+        .routes(routes!(revocations))
+        .routes(routes!(issuer_key))
+        .routes(routes!(verify_certificate))
+        .routes(routes!(get))
+        .routes(routes!(revoke_certificate))
 }

@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use smm_store::{DocumentId, StoredDocument};
 
@@ -211,4 +213,11 @@ pub async fn versions(
             })
             .collect(),
     ))
+}
+
+/// The document routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get, put))
+        .routes(routes!(versions))
 }

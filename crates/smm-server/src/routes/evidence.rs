@@ -2,12 +2,16 @@
 //! owner, and served only through the systems it was uploaded to), downloaded as attachments
 //! that browsers never sniff or render inline.
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use smm_store::MAX_EVIDENCE_BYTES;
 
 use crate::access;
 use crate::auth::Caller;
@@ -122,4 +126,12 @@ pub async fn download(
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
     Ok(response)
+}
+
+/// The evidence routes; an upload may be as large as an evidence file.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024))
+        .routes(routes!(download))
 }

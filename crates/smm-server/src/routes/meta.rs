@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -41,4 +43,11 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<Health>, Proble
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
     }))
+}
+
+/// The health and readiness routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(ready))
 }

@@ -11,6 +11,23 @@ pub mod systems;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Every endpoint of the API, each declared once: the route and its description in the OpenAPI
+/// document come from the same `#[utoipa::path]` annotation, one router per resource.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(meta::router())
+        .merge(session::router())
+        .merge(organizations::router())
+        .merge(systems::router())
+        .merge(documents::router())
+        .merge(evidence::router())
+        .merge(analysis::router())
+        .merge(certificates::router())
+}
 
 /// Which page of a list: items after an id, at most `limit` of them.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use smm_store::{OrganizationId, Role};
 
@@ -342,4 +344,16 @@ pub async fn audit(
         })
         .collect();
     Ok(Json(Paged::of(items, page, |e| e.seq)))
+}
+
+/// The organization routes: members, tokens, portfolio, audit log.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(members))
+        .routes(routes!(set_member))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(portfolio))
+        .routes(routes!(audit))
 }

@@ -6,6 +6,8 @@ use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use smm_core::{parse_document, Document};
 use smm_store::{DocumentInfo, DocumentKind, OrganizationId, Role, SystemInfo, SystemKind};
@@ -385,4 +387,15 @@ pub async fn create_assessment(
     DocumentText(body): DocumentText,
 ) -> Result<Response, Problem> {
     create_document(&state, &caller, id, DocumentKind::Assessment, &body).await
+}
+
+/// The system routes: systems, grants, and the documents in a system.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get))
+        .routes(routes!(grants))
+        .routes(routes!(set_grant, revoke_grant))
+        .routes(routes!(targets, create_target))
+        .routes(routes!(assessments, create_assessment))
 }
