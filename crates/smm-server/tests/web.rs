@@ -928,6 +928,18 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     .await
     .text();
     assert!(compared.contains("covers"), "{compared}");
+    assert!(compared.contains("class=\"ok\""), "a verdict that covers is shown as good");
+    // The first assessment falls short of the target: the verdict says so, in the warning colour.
+    let short = get(format!(
+        "/orgs/{org}/compare?left={target}&right={}",
+        assessments[0]
+    ))
+    .await
+    .text();
+    assert!(
+        short.contains("class=\"short\"") && short.contains("Falls short"),
+        "{short}"
+    );
     // Certificates: refused while findings are open, issued on the final assessment, revoked.
     let refused = post(
         format!("/systems/{system}/certificates"),

@@ -235,7 +235,8 @@ struct ComparePage {
     nav: Option<Nav>,
     org_id: i64,
     documents: Vec<(i64, String, bool, bool)>,
-    verdict: Option<String>,
+    /// The verdict's sentence, and whether the compared profile covers the reference.
+    verdict: Option<(String, bool)>,
     rows: Vec<ComparedRow>,
     chart: Option<String>,
     labels: (String, String),
@@ -297,7 +298,7 @@ pub async fn compare_page(
     if let (Some(left), Some(right)) = (form.left, form.right) {
         let c = analysis::compare(&state, &user.caller, left, right).await?;
         page.labels = (c.a.label(), c.b.label());
-        page.verdict = Some(c.verdict.text.clone());
+        page.verdict = Some((c.verdict.text.clone(), c.verdict.covered == c.verdict.total));
         page.rows = c
             .practices
             .iter()
