@@ -928,7 +928,10 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     .await
     .text();
     assert!(compared.contains("covers"), "{compared}");
-    assert!(compared.contains("class=\"ok\""), "a verdict that covers is shown as good");
+    assert!(
+        compared.contains("class=\"ok\""),
+        "a verdict that covers is shown as good"
+    );
     // The first assessment falls short of the target: the verdict says so, in the warning colour.
     let short = get(format!(
         "/orgs/{org}/compare?left={target}&right={}",
@@ -1294,4 +1297,94 @@ async fn no_page_answers_garbage_with_a_server_error() {
         }
     }
     assert!(sent > 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let password = app.user("olga", "vendor", Role::Owner).await;
+    let editor_password = app.user("ed", "vendor", Role::Editor).await;
+    app.organization("lab").await;
+    let owner = app.token("vendor", Role::Owner).await;
+    let org = app.organization("vendor").await.0;
+    let system = app
+        .post_json(
+            &format!("/api/organizations/{org}/systems"),
+            &owner,
+            json!({"name": "Gateway"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    let (cookie, _) = sign_in(&app, "olga", &password, "/").await;
+    let page = get_page(&app, &cookie, format!("/systems/{system}"))
+        .await
+        .text();
+    assert!(page.contains("No other organization has access."), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let given = post_form(
+        &app,
+        &cookie,
+        &csrf,
+        format!("/systems/{system}/grants"),
+        vec![("organization", "lab".into()), ("role", "assessor".into())],
+    )
+    .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.text());
+    let grants = app
+        .get(&format!("/api/systems/{system}/grants"), &owner)
+        .await
+        .json();
+    assert_eq!(grants[0]["organization"], "lab");
+    assert_eq!(grants[0]["role"], "assessor");
+    let page = get_page(&app, &cookie, format!("/systems/{system}"))
+        .await
+        .text();
+    assert!(page.contains("Take access away"), "{page}");
+    // An unknown organization is named in the answer; nothing is granted.
+    let unknown = post_form(
+        &app,
+        &cookie,
+        &csrf,
+        format!("/systems/{system}/grants"),
+        vec![("organization", "nobody".into()), ("role", "viewer".into())],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.text().contains("nobody"));
+    // An editor sees who has access but cannot change it, through the page or by posting.
+    let (editor, _) = sign_in(&app, "ed", &editor_password, "/").await;
+    let seen = get_page(&app, &editor, format!("/systems/{system}"))
+        .await
+        .text();
+    assert!(
+        seen.contains("lab") && !seen.contains("Take access away"),
+        "{seen}"
+    );
+    let editor_csrf = hidden(&seen, "csrf");
+    let refused = post_form(
+        &app,
+        &editor,
+        &editor_csrf,
+        format!("/systems/{system}/grants/revoke"),
+        vec![("organization", "lab".into())],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The owner takes it away.
+    let taken = post_form(
+        &app,
+        &cookie,
+        &csrf,
+        format!("/systems/{system}/grants/revoke"),
+        vec![("organization", "lab".into())],
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.text());
+    let grants = app
+        .get(&format!("/api/systems/{system}/grants"), &owner)
+        .await
+        .json();
+    assert_eq!(grants.as_array().map(Vec::len), Some(0));
 }

@@ -57,6 +57,40 @@ pub async fn create_system(
     Ok(Redirect::to(&format!("/systems/{}", info.id.0)).into_response())
 }
 
+/// Gives another organization access to a system, from the system page.
+pub async fn grant(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    let role = field(&fields, "role")
+        .parse::<Role>()
+        .map_err(|_| Problem::bad_field("role", "choose assessor or viewer"))?;
+    systems::grant(
+        &state,
+        &user.caller,
+        id,
+        &field(&fields, "organization"),
+        role,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/systems/{id}")).into_response())
+}
+
+/// Takes an organization's access to a system away, from the system page.
+pub async fn revoke_grant(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    systems::revoke_grant(&state, &user.caller, id, &field(&fields, "organization")).await?;
+    Ok(Redirect::to(&format!("/systems/{id}")).into_response())
+}
+
 struct MemberRow {
     name: String,
     role: String,

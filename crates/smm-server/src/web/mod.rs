@@ -53,6 +53,8 @@ fn pages_only() -> Router<AppState> {
         .route("/verify", get(verify::form).post(verify::check))
         .route("/systems/{id}/drafts", post(wizard::start))
         .route("/orgs", post(manage::create_organization))
+        .route("/systems/{id}/grants", post(manage::grant))
+        .route("/systems/{id}/grants/revoke", post(manage::revoke_grant))
         .route("/orgs/{org}/systems", post(manage::create_system))
         .route(
             "/orgs/{org}/members",

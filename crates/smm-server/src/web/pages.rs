@@ -351,6 +351,10 @@ struct SystemPage {
     csrf: String,
     templates: Vec<(String, String)>,
     drafts: Vec<smm_store::Draft>,
+    /// Organizations given access: name, role, who granted it.
+    grants: Vec<(String, String, String)>,
+    /// Whether the caller may give and take access.
+    can_grant: bool,
 }
 
 /// A system's page: its targets, assessments and certificates.
@@ -401,6 +405,23 @@ pub async fn system(
     } else {
         Vec::new()
     };
+    let grants = match crate::app::systems::grants(&state, &user.caller, id).await {
+        Ok(g) => g
+            .into_iter()
+            .map(|g| {
+                (
+                    g.organization_name,
+                    g.role.as_str().to_string(),
+                    g.granted_by,
+                )
+            })
+            .collect(),
+        Err(p) => return page_error(p),
+    };
+    let can_grant = user
+        .caller
+        .role_in(info.organization)
+        .is_some_and(|r| crate::authz::allowed(r, Action::ManageGrants));
     let templates = std::iter::once((String::new(), "the catalog's defaults".to_string()))
         .chain(
             smm_core::document::builtin_templates()
@@ -416,6 +437,8 @@ pub async fn system(
         csrf: user.csrf.clone(),
         templates,
         drafts,
+        grants,
+        can_grant,
         nav: Some(user.nav(&state, nav_org).await),
         kind: info.kind.as_str(),
         role: role_word(role),
