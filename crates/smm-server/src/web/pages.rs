@@ -10,7 +10,7 @@ use smm_core::Status;
 use smm_report::model::{chart_data, Granularity};
 use smm_store::{DocumentId, DocumentKind, Page, Role, SystemId};
 
-use super::{page_error, render, secure, Nav, PageUser};
+use super::{page_error, render, secure, Confirmation, Nav, PageUser};
 use crate::access;
 use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
@@ -457,6 +457,7 @@ struct GapPage {
     met: usize,
     over: usize,
     rows: Vec<GapRow>,
+    confirmation: Option<String>,
 }
 
 fn words(level: smm_core::Level) -> String {
@@ -472,6 +473,7 @@ pub async fn gap(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
+    Confirmation(confirmation): Confirmation,
 ) -> Response {
     let loaded = load_gap(&state, &user, id).await;
     let (info, current, target, gap) = match loaded {
@@ -515,6 +517,7 @@ pub async fn gap(
         met: count("met"),
         over: count("over"),
         rows,
+        confirmation,
     };
     render(&page)
 }
