@@ -387,8 +387,36 @@ async fn a_refused_form_keeps_its_evidence_file_and_the_corrected_form_links_it(
         "Patch procedure"
     );
     assert_eq!(value(&kept, "p.patch-management.new.description"), "");
-    // Corrected and sent again, without the file.
+    // Corrected and sent again, once without the file and once with it picked again: either
+    // way it is cited once.
     assess_every_practice(&mut kept);
+    set(
+        &mut kept,
+        "p.patch-management.new.description",
+        "Patch procedure",
+    );
+    let picked_again = ed
+        .submit(
+            &ed.new_path(),
+            &kept,
+            &[(
+                "p.patch-management.new.file",
+                "patching.pdf",
+                "application/pdf",
+                bytes,
+            )],
+        )
+        .await;
+    assert_eq!(
+        picked_again.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        picked_again.text()
+    );
+    let (_, with_file) = ed
+        .stored(document_id(&picked_again.header("location").expect("gap")))
+        .await;
+    set(&mut kept, "p.patch-management.new.description", "");
     let saved = ed.submit(&ed.new_path(), &kept, &[]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     let (_, stored) = ed
@@ -414,6 +442,10 @@ async fn a_refused_form_keeps_its_evidence_file_and_the_corrected_form_links_it(
     assert_eq!(
         cited,
         vec![(Some("patching.pdf"), Some(sha.as_str()), "Patch procedure")]
+    );
+    assert_eq!(
+        smm_core::content_digest(&with_file),
+        smm_core::content_digest(&stored)
     );
 }
 

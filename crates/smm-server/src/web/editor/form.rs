@@ -243,7 +243,12 @@ pub fn decode(
                 description,
             });
         }
-        practice.evidence.extend(files.remove(&id));
+        // The same file uploaded again (after a refusal, say) is cited once.
+        if let Some(file) = files.remove(&id) {
+            if !practice.evidence.iter().any(|e| e.sha256 == file.sha256) {
+                practice.evidence.push(file);
+            }
+        }
     }
     draft.findings = findings(form, &mut problems);
     draft.recommendations = recommendations(form);
