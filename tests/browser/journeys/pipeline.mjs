@@ -94,7 +94,8 @@ export default {
       await submit(page, () => main.getByRole('link', { name: 'Assess against the latest target' }).click());
       await main.getByRole('heading', { level: 1, name: 'Assess Gateway X' }).waitFor();
       await main.getByLabel('Version assessed').fill('3.2.0');
-      // Each practice at exactly its target (the legend says it: "target 2 / industry").
+      // Every practice starts not assessed; each is set at exactly its target (the legend says
+      // it: "target 2 / industry").
       for (const fieldset of await main.locator('fieldset[id^="practice-"]').all()) {
         const id = (await fieldset.getAttribute('id')).slice('practice-'.length);
         const legend = await fieldset.locator('legend').innerText();
@@ -108,6 +109,7 @@ export default {
       await patch.getByLabel('What it shows').fill('The signed patch policy');
       await submit(page, () => main.getByRole('button', { name: 'Save the assessment' }).click());
       assert.match(new URL(page.url()).pathname, /^\/documents\/\d+\/gap$/);
+      await main.getByRole('status').filter({ hasText: 'Assessment saved as version 1.' }).waitFor();
     });
 
     await t.step('the gap shows its charts, every practice met, and the report downloads', async () => {

@@ -6,6 +6,7 @@
 
 mod assessment;
 mod date;
+mod draft;
 mod target;
 mod template;
 
@@ -14,6 +15,7 @@ pub use assessment::{
     FindingStatus, Product, Recommendation, Severity, TargetReference,
 };
 pub use date::Date;
+pub use draft::{AssessmentDraft, Incomplete, PracticeDraft};
 pub use target::{
     Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, Priority,
     StakeholderRole, Supersedes, TargetProfile, TargetProfileKind,

@@ -170,6 +170,69 @@ pub fn field(fields: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A confirmation carried by a redirect after a form succeeded, shown by the page it lands on.
+///
+/// The redirect adds it to the query (`?done=assessment-saved&version=3`); the page takes a
+/// [`Confirmation`] and includes `notice.html`. The query only picks one of our own sentences,
+/// never supplies text, so a crafted link cannot make a page say anything else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Done {
+    /// An assessment was stored as this version.
+    AssessmentSaved {
+        /// The version stored (1 for a new assessment).
+        version: i64,
+    },
+}
+
+impl Done {
+    /// `path` with this confirmation added to its query.
+    pub fn on(&self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        match self {
+            Done::AssessmentSaved { version } => {
+                format!("{path}{separator}done=assessment-saved&version={version}")
+            }
+        }
+    }
+
+    /// The confirmation named by a query's `done` (and its parameters), if it is one of ours.
+    fn from_query(pairs: &[(String, String)]) -> Option<Done> {
+        let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        match value("done")?.as_str() {
+            "assessment-saved" => {
+                let version = value("version")?.parse().ok().filter(|v| *v > 0)?;
+                Some(Done::AssessmentSaved { version })
+            }
+            _ => None,
+        }
+    }
+
+    /// The sentence the page shows.
+    pub fn message(&self) -> String {
+        match self {
+            Done::AssessmentSaved { version } => format!("Assessment saved as version {version}."),
+        }
+    }
+}
+
+/// The confirmation a page was redirected with, as the sentence to show (`None` without one,
+/// or with a query that names none of ours). Render it with `{% include "notice.html" %}` from
+/// a template field named `confirmation`.
+pub struct Confirmation(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Confirmation {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map(|q| q.0)
+            .unwrap_or_default();
+        Ok(Confirmation(
+            Done::from_query(&pairs).map(|done| done.message()),
+        ))
+    }
+}
+
 /// Percent-encodes a query value.
 pub fn urlencode(text: &str) -> String {
     text.bytes()

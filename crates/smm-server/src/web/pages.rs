@@ -10,7 +10,7 @@ use smm_core::Status;
 use smm_report::model::{chart_data, Granularity};
 use smm_store::{DocumentKind, Page, Role, SystemId};
 
-use super::{page_error, render, secure, Nav, PageResult, PageUser};
+use super::{page_error, render, secure, Confirmation, Nav, PageResult, PageUser};
 use crate::access;
 use crate::app::analysis::{self, GapOf};
 use crate::app::portfolio::{roll_up, SystemStatus};
@@ -479,6 +479,7 @@ struct GapPage {
     met: usize,
     over: usize,
     rows: Vec<GapRow>,
+    confirmation: Option<String>,
 }
 
 fn words(level: smm_core::Level) -> String {
@@ -494,6 +495,7 @@ pub async fn gap(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
+    Confirmation(confirmation): Confirmation,
 ) -> PageResult {
     let GapOf {
         system: info,
@@ -538,6 +540,7 @@ pub async fn gap(
         met: count("met"),
         over: count("over"),
         rows,
+        confirmation,
     };
     Ok(render(&page))
 }
