@@ -618,12 +618,10 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     )
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
-    let system: i64 = made
-        .header("location")
-        .expect("location")
-        .trim_start_matches("/systems/")
-        .parse()
-        .expect("id");
+    let location = made.header("location").expect("location");
+    let (path, query) = location.split_once('?').expect("a confirmation");
+    assert_eq!(query, "done=system-created");
+    let system: i64 = path.trim_start_matches("/systems/").parse().expect("id");
     // Its target and two assessments (the API is quicker for the documents themselves).
     let token = app.token("acme", Role::Owner).await;
     app.post_yaml(
@@ -1094,6 +1092,9 @@ async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
     )
     .await;
     assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.text());
+    let landing = given.header("location").expect("redirect");
+    let confirmed = get_page(&app, &cookie, landing).await.text();
+    assert!(confirmed.contains("Access given."), "{confirmed}");
     let grants = app
         .get(&format!("/api/systems/{system}/grants"), &owner)
         .await

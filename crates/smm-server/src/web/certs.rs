@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect};
 
 use smm_core::document::Date;
 
-use super::{field, secure, PageResult, PageUser};
+use super::{field, secure, Done, PageResult, PageUser};
 use crate::app::certificates::{self, Certify};
 use crate::authz::Action;
 use crate::extract::ApiPath;
@@ -46,8 +46,8 @@ pub async fn issue(
         product_line: Some(field(&fields, "product_line")).filter(|l| !l.is_empty()),
         valid_until,
     };
-    let (record, _) = certificates::issue(&state, &user.caller, id, request).await?;
-    Ok(Redirect::to(&format!("/systems/{id}?issued={}", record.id)).into_response())
+    let _ = certificates::issue(&state, &user.caller, id, request).await?;
+    Ok(Redirect::to(&Done::CertificateIssued.on(&format!("/systems/{id}"))).into_response())
 }
 
 /// Downloads a certificate: the signed envelope, as `cert.json`.
@@ -83,5 +83,8 @@ pub async fn revoke(
 ) -> PageResult {
     user.check_csrf(&field(&fields, "csrf"))?;
     let record = certificates::revoke(&state, &user.caller, id, &field(&fields, "reason")).await?;
-    Ok(Redirect::to(&format!("/systems/{}?revoked={id}", record.system.0)).into_response())
+    Ok(
+        Redirect::to(&Done::CertificateRevoked.on(&format!("/systems/{}", record.system.0)))
+            .into_response(),
+    )
 }

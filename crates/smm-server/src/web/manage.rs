@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use smm_store::{OrganizationId, Page, Role, SystemKind};
 
-use super::{field, render, Nav, PageResult, PageUser};
+use super::{field, render, Confirmation, Done, Nav, PageResult, PageUser};
 use crate::access;
 use crate::app::{organizations, systems};
 use crate::audit_watch::ChainStatus;
@@ -54,7 +54,7 @@ pub async fn create_system(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("/systems/{}", info.id.0)).into_response())
+    Ok(Redirect::to(&Done::SystemCreated.on(&format!("/systems/{}", info.id.0))).into_response())
 }
 
 /// Gives another organization access to a system, from the system page.
@@ -76,7 +76,7 @@ pub async fn grant(
         role,
     )
     .await?;
-    Ok(Redirect::to(&format!("/systems/{id}")).into_response())
+    Ok(Redirect::to(&Done::AccessGiven.on(&format!("/systems/{id}"))).into_response())
 }
 
 /// Takes an organization's access to a system away, from the system page.
@@ -88,7 +88,7 @@ pub async fn revoke_grant(
 ) -> PageResult {
     user.check_csrf(&field(&fields, "csrf"))?;
     systems::revoke_grant(&state, &user.caller, id, &field(&fields, "organization")).await?;
-    Ok(Redirect::to(&format!("/systems/{id}")).into_response())
+    Ok(Redirect::to(&Done::AccessTaken.on(&format!("/systems/{id}"))).into_response())
 }
 
 struct MemberRow {
@@ -115,6 +115,7 @@ struct MembersPage {
     roles: Vec<&'static str>,
     secret: Option<(String, String)>,
     error: Option<String>,
+    confirmation: Option<String>,
 }
 
 async fn members_page(
@@ -123,6 +124,7 @@ async fn members_page(
     org: i64,
     secret: Option<(String, String)>,
     error: Option<String>,
+    confirmation: Option<String>,
 ) -> PageResult {
     let found = organizations::members(state, &user.caller, org).await?;
     let tokens = if found.manage {
@@ -155,6 +157,7 @@ async fn members_page(
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         secret,
         error: error.clone(),
+        confirmation,
     });
     if error.is_some() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -173,7 +176,7 @@ async fn members_again(
     if matches!(problem.status, 400 | 409 | 422) || problem.field.is_some() && problem.status == 404
     {
         let mut response =
-            members_page(state, user, org, None, Some(problem.detail.clone())).await?;
+            members_page(state, user, org, None, Some(problem.detail.clone()), None).await?;
         *response.status_mut() = problem.status_code();
         Ok(response)
     } else {
@@ -186,8 +189,9 @@ pub async fn members(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
+    Confirmation(confirmation): Confirmation,
 ) -> PageResult {
-    members_page(&state, &user, org, None, None).await
+    members_page(&state, &user, org, None, None, confirmation).await
 }
 
 /// Adds a member (creating the user when a password is given) or changes a role.
@@ -200,7 +204,15 @@ pub async fn set_member(
     user.check_csrf(&field(&fields, "csrf"))?;
     access::in_organization(&user.caller, org, Action::ManageMembers)?;
     let Ok(role) = field(&fields, "role").parse::<Role>() else {
-        return members_page(&state, &user, org, None, Some("Choose a role.".to_string())).await;
+        return members_page(
+            &state,
+            &user,
+            org,
+            None,
+            Some("Choose a role.".to_string()),
+            None,
+        )
+        .await;
     };
     let password = field(&fields, "password");
     let name = field(&fields, "name");
@@ -214,7 +226,9 @@ pub async fn set_member(
     )
     .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/orgs/{org}/members")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&Done::MemberSaved.on(&format!("/orgs/{org}/members"))).into_response(),
+        ),
         Err(problem) => members_again(&state, &user, org, problem).await,
     }
 }
@@ -235,6 +249,7 @@ pub async fn create_token(
             org,
             None,
             Some("Choose the token's role.".to_string()),
+            None,
         )
         .await;
     };
@@ -242,7 +257,7 @@ pub async fn create_token(
         .await
     {
         Ok((grant, secret)) => {
-            members_page(&state, &user, org, Some((grant.name, secret)), None).await
+            members_page(&state, &user, org, Some((grant.name, secret)), None, None).await
         }
         Err(problem) => members_again(&state, &user, org, problem).await,
     }
@@ -257,7 +272,7 @@ pub async fn revoke_token(
 ) -> PageResult {
     user.check_csrf(&field(&fields, "csrf"))?;
     organizations::revoke_token(&state, &user.caller, org, token).await?;
-    Ok(Redirect::to(&format!("/orgs/{org}/members")).into_response())
+    Ok(Redirect::to(&Done::TokenRevoked.on(&format!("/orgs/{org}/members"))).into_response())
 }
 
 struct AuditRow {

@@ -175,14 +175,47 @@ pub fn field(fields: &[(String, String)], name: &str) -> String {
 /// The redirect adds it to the query (`?done=assessment-saved&version=3`); the page takes a
 /// [`Confirmation`] and includes `notice.html`. The query only picks one of our own sentences,
 /// never supplies text, so a crafted link cannot make a page say anything else.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Done {
     /// An assessment was stored as this version.
     AssessmentSaved {
         /// The version stored (1 for a new assessment).
         version: i64,
     },
+    /// A target profile was stored as this version.
+    TargetSaved {
+        /// The version stored.
+        version: i64,
+    },
+    /// An organization was created.
+    OrganizationCreated,
+    /// A system or product was created.
+    SystemCreated,
+    /// A member was added or their role changed.
+    MemberSaved,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// Another organization was given access.
+    AccessGiven,
+    /// An organization's access was taken away.
+    AccessTaken,
+    /// A certificate was issued.
+    CertificateIssued,
+    /// A certificate was revoked.
+    CertificateRevoked,
 }
+
+/// The confirmations without parameters, by their word in the query.
+const PLAIN: [(&str, Done); 8] = [
+    ("organization-created", Done::OrganizationCreated),
+    ("system-created", Done::SystemCreated),
+    ("member-saved", Done::MemberSaved),
+    ("token-revoked", Done::TokenRevoked),
+    ("access-given", Done::AccessGiven),
+    ("access-taken", Done::AccessTaken),
+    ("certificate-issued", Done::CertificateIssued),
+    ("certificate-revoked", Done::CertificateRevoked),
+];
 
 impl Done {
     /// `path` with this confirmation added to its query.
@@ -192,18 +225,31 @@ impl Done {
             Done::AssessmentSaved { version } => {
                 format!("{path}{separator}done=assessment-saved&version={version}")
             }
+            Done::TargetSaved { version } => {
+                format!("{path}{separator}done=target-saved&version={version}")
+            }
+            plain => {
+                let word = PLAIN
+                    .iter()
+                    .find(|(_, d)| d == plain)
+                    .map_or("", |(w, _)| *w);
+                format!("{path}{separator}done={word}")
+            }
         }
     }
 
     /// The confirmation named by a query's `done` (and its parameters), if it is one of ours.
     fn from_query(pairs: &[(String, String)]) -> Option<Done> {
         let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        let version = || value("version")?.parse().ok().filter(|v: &i64| *v > 0);
         match value("done")?.as_str() {
-            "assessment-saved" => {
-                let version = value("version")?.parse().ok().filter(|v| *v > 0)?;
-                Some(Done::AssessmentSaved { version })
-            }
-            _ => None,
+            "assessment-saved" => Some(Done::AssessmentSaved {
+                version: version()?,
+            }),
+            "target-saved" => Some(Done::TargetSaved {
+                version: version()?,
+            }),
+            word => PLAIN.iter().find(|(w, _)| *w == word).map(|(_, d)| *d),
         }
     }
 
@@ -211,7 +257,52 @@ impl Done {
     pub fn message(&self) -> String {
         match self {
             Done::AssessmentSaved { version } => format!("Assessment saved as version {version}."),
+            Done::TargetSaved { version } => format!("Target profile saved as version {version}."),
+            Done::OrganizationCreated => "Organization created: you are its owner.".to_string(),
+            Done::SystemCreated => "Created.".to_string(),
+            Done::MemberSaved => "Member saved.".to_string(),
+            Done::TokenRevoked => "Token revoked: it no longer opens anything.".to_string(),
+            Done::AccessGiven => "Access given.".to_string(),
+            Done::AccessTaken => "Access taken away.".to_string(),
+            Done::CertificateIssued => {
+                "Certificate issued: download it below, or verify it on the public page."
+                    .to_string()
+            }
+            Done::CertificateRevoked => {
+                "Certificate revoked: verifying it now fails with your reason.".to_string()
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_confirmation_survives_its_own_link() {
+        let all = PLAIN.iter().map(|(_, d)| *d).chain([
+            Done::AssessmentSaved { version: 3 },
+            Done::TargetSaved { version: 2 },
+        ]);
+        for done in all {
+            let link = done.on("/systems/1");
+            let query = link.split_once('?').expect("query").1;
+            let pairs: Vec<(String, String)> = query
+                .split('&')
+                .filter_map(|p| p.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            assert_eq!(Done::from_query(&pairs), Some(done), "{link}");
+        }
+    }
+
+    #[test]
+    fn a_query_cannot_make_a_page_say_something_of_its_own() {
+        let pairs = vec![("done".to_string(), "<script>".to_string())];
+        assert_eq!(Done::from_query(&pairs), None);
+        let pairs = vec![("done".to_string(), "assessment-saved".to_string())];
+        assert_eq!(Done::from_query(&pairs), None, "a version is required");
     }
 }
 

@@ -355,6 +355,7 @@ struct SystemPage {
     grants: Vec<(String, String, String)>,
     /// Whether the caller may give and take access.
     can_grant: bool,
+    confirmation: Option<String>,
 }
 
 /// A system's page: its targets, assessments and certificates.
@@ -362,6 +363,7 @@ pub async fn system(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
+    Confirmation(confirmation): Confirmation,
 ) -> Response {
     let (info, roles) = match access::system_roles(&state, &user.caller, id).await {
         Ok(found) => found,
@@ -439,6 +441,7 @@ pub async fn system(
         drafts,
         grants,
         can_grant,
+        confirmation,
         nav: Some(user.nav(&state, nav_org).await),
         kind: info.kind.as_str(),
         role: role_word(role),
