@@ -43,6 +43,7 @@ fn pages_only() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .route("/static/favicon.svg", get(favicon))
         .route("/static/live.js", get(live_script))
+        .route("/static/time.js", get(time_script))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/switch", get(pages::switch))
@@ -102,6 +103,46 @@ async fn live_script() -> Response {
         include_str!("../../static/live.js"),
     )
         .into_response()
+}
+
+async fn time_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/time.js"),
+    )
+        .into_response()
+}
+
+/// A stored moment (`2026-12-05T10:48:05.936Z`) as people read it: `5 Dec 2026, 10:48 UTC`.
+/// Pages print it inside `<time datetime>`, and a small script shows it in the reader's own
+/// time zone; anything that is not such a moment is shown as it is.
+pub fn when(stored: impl AsRef<str>) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let text = stored.as_ref();
+    let parsed = (|| {
+        let date = smm_core::document::Date::parse(text.get(..10)?)?;
+        let time = text.get(11..16)?;
+        let ok = text.as_bytes().get(10) == Some(&b'T')
+            && time.as_bytes()[2] == b':'
+            && time
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| i == 2 || b.is_ascii_digit());
+        ok.then(|| {
+            format!(
+                "{} {} {}, {time} UTC",
+                date.day(),
+                MONTHS[usize::from(date.month() - 1)],
+                date.year()
+            )
+        })
+    })();
+    parsed.unwrap_or_else(|| text.to_string())
 }
 
 async fn favicon() -> Response {
@@ -278,6 +319,15 @@ impl Done {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_moment_reads_as_people_write_it() {
+        assert_eq!(when("2026-12-05T10:48:05.936Z"), "5 Dec 2026, 10:48 UTC");
+        assert_eq!(when("2027-01-31T00:00:00Z"), "31 Jan 2027, 00:00 UTC");
+        assert_eq!(when("yesterday"), "yesterday");
+        assert_eq!(when("2026-13-05T10:48:05Z"), "2026-13-05T10:48:05Z");
+        assert_eq!(when("2026-12-05T1x:48"), "2026-12-05T1x:48");
+    }
 
     #[test]
     fn every_confirmation_survives_its_own_link() {
