@@ -143,3 +143,90 @@ pub fn decision_pick(answers: &Answers, kind: DecisionKind, id: &str) -> Decisio
         Some(_) => DecisionPick::Set,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{builtin_templates, Impact};
+
+    #[test]
+    fn an_entry_set_again_keeps_its_place_and_a_new_one_goes_last() {
+        let mut entries: Entries<u8> = Entries::default();
+        set_entry(&mut entries, "a", 1);
+        set_entry(&mut entries, "b", 2);
+        set_entry(&mut entries, "a", 3);
+        let keys: Vec<(&str, u8)> = entries
+            .iter()
+            .map(|(k, v)| (k.value.as_str(), *v))
+            .collect();
+        assert_eq!(keys, [("a", 3), ("b", 2)]);
+        remove_entry(&mut entries, "a");
+        assert_eq!(entry(&entries, "a"), None);
+        assert_eq!(entry(&entries, "b"), Some(&2));
+    }
+
+    #[test]
+    fn changing_one_factor_of_a_template_keeps_the_others_in_their_order() {
+        let template = builtin_templates().into_iter().next().expect("a template");
+        let mut answers = Answers {
+            template: Some(template.id.value.clone()),
+            ..Answers::default()
+        };
+        let first = template.factors[0].kind;
+        let changed = Factor {
+            kind: first,
+            impact: Some(Impact::Low),
+            description: "changed".to_string(),
+        };
+        answers.set_factor(Some(&template), first, Some(changed.clone()));
+        assert_eq!(answers.factors.len(), template.factors.len());
+        assert_eq!(answers.factors[0], changed);
+        assert_eq!(answers.factors[1..], template.factors[1..]);
+        answers.set_factor(Some(&template), first, None);
+        assert_eq!(answers.factors, template.factors[1..]);
+    }
+
+    #[test]
+    fn the_picks_follow_the_answers() {
+        let mut answers = Answers::default();
+        assert_eq!(goal_pick(&answers, "hardening"), GoalPick::Suggestion);
+        set_entry(
+            &mut answers.goals,
+            "hardening",
+            super::super::GoalAnswer {
+                option: Some(Located::new("internet-risks".to_string())),
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            goal_pick(&answers, "hardening"),
+            GoalPick::Option("internet-risks".to_string())
+        );
+        let kind = DecisionKind::Practice;
+        assert_eq!(
+            decision_pick(&answers, kind, "monitoring"),
+            DecisionPick::Accept
+        );
+        answers.remaining = Remaining::Inherit;
+        assert_eq!(
+            decision_pick(&answers, kind, "monitoring"),
+            DecisionPick::Inherit
+        );
+        set_entry(
+            answers.decisions_mut(kind),
+            "monitoring",
+            Decision {
+                rationale: Some(Located::new("why".to_string())),
+                ..Decision::default()
+            },
+        );
+        assert_eq!(
+            decision_pick(&answers, kind, "monitoring"),
+            DecisionPick::Set
+        );
+        assert_eq!(
+            decision_pick(&answers, DecisionKind::Subdomain, "monitoring"),
+            DecisionPick::Inherit
+        );
+    }
+}

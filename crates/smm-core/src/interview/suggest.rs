@@ -266,3 +266,126 @@ pub fn goal_of(
         .find(|(k, _)| k.value == domain)
         .map(|(_, g)| g)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::builtin_templates;
+    use crate::interview::{build_profile, parse_answers, DecisionKind};
+    use crate::level::{Comprehensiveness, Scope};
+    use crate::resolve;
+
+    const HEAD: &str =
+        "smm: 1\nkind: Answers\nname: n\nsystem: s\nrole: integrator\ndate: 2026-05-01\n";
+
+    fn head() -> Answers {
+        parse_answers(HEAD).expect("answers")
+    }
+
+    #[test]
+    fn a_suggested_goal_is_what_an_unanswered_goal_builds_to() {
+        let catalog = Catalog::builtin();
+        let templates = builtin_templates();
+        let cases = std::iter::once(None).chain(templates.iter().map(Some));
+        for template in cases {
+            let built = build_profile(&catalog, template, &head()).expect("builds");
+            for (key, goal) in built.profile.goals.iter() {
+                let s = suggest_goal(&catalog, template, &head(), &key.value).expect("suggested");
+                let name = template.map_or("none", |t| t.id.value.as_str());
+                assert_eq!(
+                    s.level,
+                    Level::new(goal.comprehensiveness.value, goal.scope.value),
+                    "{name}: {}",
+                    key.value
+                );
+                assert_eq!(s.statement, goal.statement.trim(), "{name}: {}", key.value);
+            }
+        }
+    }
+
+    #[test]
+    fn a_template_goal_raised_by_a_factor_is_suggested_as_raised() {
+        let catalog = Catalog::builtin();
+        let medical = builtin_templates()
+            .into_iter()
+            .find(|t| t.id.value == "medical-devices")
+            .expect("medical-devices");
+        let default = default_goal_option(&catalog, "hardening").expect("an option");
+        let s = suggest_goal(&catalog, Some(&medical), &head(), "hardening").expect("suggested");
+        assert_eq!(s.level.comprehensiveness, Comprehensiveness::Consistent);
+        assert!(s.level.comprehensiveness > default.comprehensiveness);
+        // Without a template, the safety factor raises the default option, and says so.
+        let mut answers = head();
+        answers.factors = medical
+            .factors
+            .iter()
+            .filter(|f| f.kind == FactorKind::Safety)
+            .cloned()
+            .collect();
+        let s = suggest_goal(&catalog, None, &answers, "hardening").expect("suggested");
+        assert_eq!(
+            s.level,
+            Level::new(Comprehensiveness::Consistent, Scope::General)
+        );
+        assert_eq!(s.moves.len(), 1);
+        assert_eq!(s.moves[0].factor, FactorKind::Safety);
+    }
+
+    #[test]
+    fn a_suggested_decision_is_what_taking_it_builds_to_and_inheriting_is_the_level_above() {
+        let catalog = Catalog::builtin();
+        for template in builtin_templates() {
+            let answers = head();
+            let built = build_profile(&catalog, Some(&template), &answers).expect("builds");
+            let target = resolve(&catalog, &built.profile).expect("resolves");
+            for s in &target.subdomains {
+                let id = s.id.as_str();
+                let d = suggest_decision(
+                    &catalog,
+                    Some(&template),
+                    &answers,
+                    DecisionKind::Subdomain,
+                    id,
+                )
+                .expect("suggested");
+                assert_eq!(d.suggested, s.level, "{}: {id}", template.id.value);
+                let domain = target
+                    .domains
+                    .iter()
+                    .find(|x| x.id == s.domain)
+                    .expect("its domain");
+                assert_eq!(d.inherited, domain.level, "{}: {id}", template.id.value);
+            }
+            for p in &target.practices {
+                let id = p.id.as_str();
+                let d = suggest_decision(
+                    &catalog,
+                    Some(&template),
+                    &answers,
+                    DecisionKind::Practice,
+                    id,
+                )
+                .expect("suggested");
+                assert_eq!(d.suggested, p.level(), "{}: {id}", template.id.value);
+            }
+        }
+    }
+
+    #[test]
+    fn setting_a_level_writes_only_what_differs_from_the_level_above() {
+        let s = DecisionSuggestion {
+            suggested: Level::new(Comprehensiveness::Consistent, Scope::Industry),
+            inherited: Level::new(Comprehensiveness::AdHoc, Scope::Industry),
+            moves: Vec::new(),
+        };
+        let d = s.set(s.suggested, " because ");
+        assert_eq!(
+            d.comprehensiveness.map(|c| c.value),
+            Some(Comprehensiveness::Consistent)
+        );
+        assert!(d.scope.is_none());
+        assert_eq!(d.rationale.map(|r| r.value).as_deref(), Some("because"));
+        let d = s.set(s.inherited, "confirmed");
+        assert!(d.comprehensiveness.is_none() && d.scope.is_none() && d.take.is_none());
+    }
+}
