@@ -13,12 +13,12 @@ use inquire::{Select, Text};
 use smm_core::catalog::Catalog;
 use smm_core::document::{Date, Factor, Template};
 use smm_core::interview::{
-    build_profile, default_goal_option, factor_moves, Answers, Decision, GoalAnswer, MoveTarget,
-    Remaining, Step, Take,
+    build_profile, decision_pick, factors_in_effect, goal_pick, preview, remove_entry, set_entry,
+    suggest_decision, suggest_goal, suggested_role, Answers, Decision, DecisionKind, DecisionPick,
+    GoalAnswer, GoalPick, Remaining, Step, Take,
 };
 use smm_core::level::{Comprehensiveness, Level, Scope};
-use smm_core::located::{Entries, Located};
-use smm_core::{check_rules, resolve};
+use smm_core::located::Located;
 
 use crate::commands::target::{describe_moves, finish};
 use crate::commands::template;
@@ -105,7 +105,7 @@ pub fn run(
         save(&answers, draft)?;
         let nav = match answers.step {
             Step::Background => background(&mut answers, template.as_ref())?,
-            Step::Factors => factors(catalog, &mut answers, draft)?,
+            Step::Factors => factors(catalog, &mut answers, template.as_ref(), draft)?,
             Step::Goals => goals(catalog, &mut answers, template.as_ref(), draft)?,
             Step::Subdomains => decisions(catalog, &mut answers, template.as_ref(), draft, false)?,
             Step::Practices => decisions(catalog, &mut answers, template.as_ref(), draft, true)?,
@@ -165,10 +165,7 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
         .prompt());
     answers.system = Some(system.trim().to_string());
     let roles = ["vendor", "integrator", "operator", "consumer"];
-    let suggested = answers
-        .role
-        .or(template.and_then(|t| t.role))
-        .map(|r| format!("{r:?}").to_lowercase());
+    let suggested = suggested_role(template, answers).map(|r| format!("{r:?}").to_lowercase());
     let start = suggested
         .as_deref()
         .and_then(|s| roles.iter().position(|r| *r == s))
@@ -213,17 +210,34 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
     Ok(Nav::Next)
 }
 
-fn factors(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Result<Nav, Failure> {
+fn factors(
+    catalog: &Catalog,
+    answers: &mut Answers,
+    template: Option<&Template>,
+    draft: &Path,
+) -> Result<Nav, Failure> {
     step_title(2, "factors", "What about the system and the business shapes the target. Each factor you rate can raise the suggestions in the next steps.");
-    let impacts = ["not relevant", "low", "medium", "high"];
+    // The last choice keeps a factor that is described but not rated (such as what is in place).
+    let impacts = [
+        "not relevant",
+        "low",
+        "medium",
+        "high",
+        "noted, without a rating",
+    ];
     for guide in &catalog.factors {
         let kind = guide.kind;
-        let current = answers.factors.iter().find(|f| f.kind == kind).cloned();
-        let start = current
-            .as_ref()
-            .and_then(|f| f.impact)
-            .map(|i| i as usize + 1)
-            .unwrap_or(0);
+        let current = factors_in_effect(template, answers)
+            .iter()
+            .find(|f| f.kind == kind)
+            .cloned();
+        let start = match &current {
+            None => 0,
+            Some(f) => f
+                .impact
+                .map(|i| i as usize + 1)
+                .unwrap_or(impacts.len() - 1),
+        };
         let kind_name = serde_json::to_value(kind)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -247,7 +261,7 @@ fn factors(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Result<Nav
             QUIT => return Ok(Nav::Quit),
             _ => {}
         }
-        answers.factors.retain(|f| f.kind != kind);
+        let mut given = None;
         if let Some(i) = impacts.iter().position(|s| *s == choice).filter(|i| *i > 0) {
             let impact =
                 serde_json::from_value(serde_json::Value::String(impacts[i].to_string())).ok();
@@ -256,12 +270,13 @@ fn factors(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Result<Nav
                 .with_initial_value(&default)
                 .with_validator(required)
                 .prompt());
-            answers.factors.push(Factor {
+            given = Some(Factor {
                 kind,
                 impact,
                 description: description.trim().to_string(),
             });
         }
+        answers.set_factor(template, kind, given);
         save(answers, draft)?;
     }
     Ok(Nav::Next)
@@ -303,35 +318,13 @@ fn goals(
         "a goal per domain",
         "A goal in plain words for each domain sets the default level of everything in it.",
     );
-    let factors = if answers.factors.is_empty() {
-        template.map(|t| t.factors.clone()).unwrap_or_default()
-    } else {
-        answers.factors.clone()
-    };
     for domain in &catalog.domains {
         let id = domain.id.as_str();
-        let base = template
-            .and_then(|t| {
-                t.goals.iter().find(|(k, _)| k.value == id).map(|(_, g)| {
-                    (
-                        g.statement.clone(),
-                        Level::new(g.comprehensiveness.value, g.scope.value),
-                    )
-                })
-            })
-            .or_else(|| {
-                default_goal_option(catalog, id).map(|o| {
-                    (
-                        o.statement.clone(),
-                        Level::new(o.comprehensiveness, o.scope),
-                    )
-                })
-            });
-        let Some((statement, level)) = base else {
+        let Some(suggestion) = suggest_goal(catalog, template, answers, id) else {
             continue;
         };
-        let (suggested, moves) =
-            factor_moves(catalog, &factors, &MoveTarget::Goal(id.to_string()), level);
+        let (statement, suggested, moves) =
+            (suggestion.statement, suggestion.level, suggestion.moves);
         output::print(&format!(
             "\n{} — {}\n",
             styled(HEADER, &domain.name),
@@ -359,19 +352,29 @@ fn goals(
             ));
         }
         options.extend([BACK.to_string(), REST.to_string(), QUIT.to_string()]);
+        let start = match goal_pick(answers, id) {
+            GoalPick::Option(o) => domain
+                .goals
+                .iter()
+                .position(|g| g.id.value == o)
+                .map_or(0, |i| i + 1),
+            GoalPick::Suggestion | GoalPick::Own => 0,
+        };
         let choice = answer!(Select::new(&format!("Goal for {}:", domain.name), options)
             .with_page_size(12)
+            .with_starting_cursor(start)
             .prompt());
         let answer = match choice.as_str() {
             BACK => return Ok(Nav::Back),
             REST => return Ok(Nav::AcceptRest),
             QUIT => return Ok(Nav::Quit),
-            c if c.starts_with("[keep]") => GoalAnswer {
-                statement: Some(statement.trim().to_string()),
-                comprehensiveness: Some(Located::new(suggested.comprehensiveness)),
-                scope: Some(Located::new(suggested.scope)),
-                option: None,
-            },
+            // Keeping the suggestion is leaving the goal unanswered, as the web wizard does.
+            c if c.starts_with("[keep]") => {
+                remove_entry(&mut answers.goals, id);
+                save(answers, draft)?;
+                effect(catalog, answers, template, id);
+                continue;
+            }
             c => {
                 let option_id = c
                     .trim_start_matches('[')
@@ -392,31 +395,19 @@ fn goals(
     Ok(Nav::Next)
 }
 
-fn set_entry<V>(entries: &mut Entries<V>, id: &str, value: V) {
-    entries.0.retain(|(k, _)| k.value != id);
-    entries.0.push((Located::new(id.to_string()), value));
-}
-
 /// After a change: the domain's roll-up and the rules that now fire.
 fn effect(catalog: &Catalog, answers: &Answers, template: Option<&Template>, domain: &str) {
-    let Ok(built) = build_profile(catalog, template, answers) else {
-        return;
-    };
-    let Ok(resolved) = resolve(catalog, &built.profile) else {
+    let Ok(preview) = preview(catalog, template, answers) else {
         return;
     };
     let mut line = String::new();
-    if let Some(d) = resolved.domain(domain) {
+    if let Some(d) = preview.target.domain(domain) {
         line.push_str(&format!(
             "  -> {} rolls up to {} / {}",
             d.id, d.rollup.comprehensiveness, d.rollup.scope
         ));
     }
-    let warnings: Vec<String> = check_rules(catalog, &resolved)
-        .into_iter()
-        .filter(|f| f.accepted.is_none())
-        .map(|f| f.rule)
-        .collect();
+    let warnings: Vec<String> = preview.warnings().map(|f| f.rule.clone()).collect();
     if !warnings.is_empty() {
         line.push_str(&format!(
             "; {}",
@@ -433,6 +424,11 @@ fn decisions(
     draft: &Path,
     practices: bool,
 ) -> Result<Nav, Failure> {
+    let kind = if practices {
+        DecisionKind::Practice
+    } else {
+        DecisionKind::Subdomain
+    };
     if practices {
         step_title(
             5,
@@ -473,39 +469,18 @@ fn decisions(
     };
     for (id, name, domain, about) in items {
         // What the item gets if it is left alone (with suggestions), and if it only inherits.
-        let mut probe = answers.clone();
-        probe.remaining = Remaining::Accept;
-        entries_mut(&mut probe, practices)
-            .0
-            .retain(|(k, _)| k.value != id);
-        let suggested = level_of(catalog, template, &probe, &id, practices);
-        let target = if practices {
-            MoveTarget::Practice(id.clone())
-        } else {
-            MoveTarget::Subdomain(id.clone())
-        };
-        let moved: Vec<smm_core::interview::Move> = build_profile(catalog, template, &probe)
-            .map(|b| b.moves.into_iter().filter(|m| m.target == target).collect())
-            .unwrap_or_default();
-        set_entry(
-            entries_mut(&mut probe, practices),
-            &id,
-            Decision {
-                take: Some(Take::Inherit),
-                ..Decision::default()
-            },
-        );
-        let inherited = level_of(catalog, template, &probe, &id, practices);
-        let (Some(suggested), Some(inherited)) = (suggested, inherited) else {
+        let Some(suggestion) = suggest_decision(catalog, template, answers, kind, &id) else {
             continue;
         };
+        let (suggested, inherited) = (suggestion.suggested, suggestion.inherited);
+        let moved = &suggestion.moves;
         output::print(&format!(
             "\n{}  {}\n  {}\n",
             styled(HEADER, &name),
             styled(DIM, &id),
             about.split_whitespace().collect::<Vec<_>>().join(" ")
         ));
-        output::print(&describe_moves(&moved));
+        output::print(&describe_moves(moved));
         if practices {
             if let Some(p) = catalog.practice(&id) {
                 if let Some(l) = p.practice.level(suggested.comprehensiveness) {
@@ -541,10 +516,19 @@ fn decisions(
                 "[inherit] {inherited} (the level above, without the suggestion)"
             ));
         }
+        let change = options.len();
         options.push("[change] set another level (asks why)".into());
         options.push("[confirm] keep it and record why".into());
         options.extend([BACK.to_string(), REST.to_string(), QUIT.to_string()]);
-        let choice = answer!(Select::new(&format!("{name}:"), options).prompt());
+        let start = match decision_pick(answers, kind, &id) {
+            DecisionPick::Accept => 0,
+            DecisionPick::Inherit if suggested != inherited => 1,
+            DecisionPick::Inherit => 0,
+            DecisionPick::Set => change,
+        };
+        let choice = answer!(Select::new(&format!("{name}:"), options)
+            .with_starting_cursor(start)
+            .prompt());
         let decision = match choice.as_str() {
             BACK => return Ok(Nav::Back),
             REST => return Ok(Nav::AcceptRest),
@@ -562,58 +546,21 @@ fn decisions(
                     .with_validator(required)
                     .prompt());
                 // Confirming keeps the level shown under [keep], suggestion included.
-                Decision {
-                    take: None,
-                    comprehensiveness: (suggested.comprehensiveness != inherited.comprehensiveness)
-                        .then(|| Located::new(suggested.comprehensiveness)),
-                    scope: (suggested.scope != inherited.scope)
-                        .then(|| Located::new(suggested.scope)),
-                    rationale: Some(Located::new(why.trim().to_string())),
-                }
+                suggestion.set(suggested, &why)
             }
             _ => {
                 let level = answer!(choose_level(catalog, &id, practices, suggested));
                 let why = answer!(Text::new("  Why? (recorded as the rationale)")
                     .with_validator(required)
                     .prompt());
-                Decision {
-                    take: None,
-                    comprehensiveness: (level.comprehensiveness != inherited.comprehensiveness)
-                        .then(|| Located::new(level.comprehensiveness)),
-                    scope: (level.scope != inherited.scope).then(|| Located::new(level.scope)),
-                    rationale: Some(Located::new(why.trim().to_string())),
-                }
+                suggestion.set(level, &why)
             }
         };
-        set_entry(entries_mut(answers, practices), &id, decision);
+        set_entry(answers.decisions_mut(kind), &id, decision);
         save(answers, draft)?;
         effect(catalog, answers, template, &domain);
     }
     Ok(Nav::Next)
-}
-
-fn entries_mut(answers: &mut Answers, practices: bool) -> &mut Entries<Decision> {
-    if practices {
-        &mut answers.practices
-    } else {
-        &mut answers.subdomains
-    }
-}
-
-fn level_of(
-    catalog: &Catalog,
-    template: Option<&Template>,
-    answers: &Answers,
-    id: &str,
-    practice: bool,
-) -> Option<Level> {
-    let built = build_profile(catalog, template, answers).ok()?;
-    let resolved = resolve(catalog, &built.profile).ok()?;
-    if practice {
-        resolved.practice(id).map(|p| p.level())
-    } else {
-        resolved.subdomain(id).map(|s| s.level)
-    }
 }
 
 /// Two selects, comprehensiveness then scope, each option showing what the level means.

@@ -54,12 +54,9 @@ pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
                 .clone()
                 .ok_or_else(|| usage("give -o FILE for the profile"))?;
             // A template's typical factors and role are the starting answers of steps 1 and 2.
-            let template = options.from.as_deref().map(template::load).transpose()?;
-            let answers = Answers {
-                template: options.from.clone(),
-                role: template.as_ref().and_then(|t| t.role),
-                factors: template.map(|t| t.factors).unwrap_or_default(),
-                ..Answers::default()
+            let answers = match options.from.as_deref() {
+                Some(name) => Answers::from_template(name, &template::load(name)?),
+                None => Answers::default(),
             };
             (answers, draft_for(&output), output)
         }

@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 
 use super::answers::{Answers, Decision, Remaining, Take};
-use super::suggest::{default_goal_option, factor_moves, Move, MoveTarget};
+use super::suggest::{
+    default_goal_option, factor_moves, factors_in_effect, suggested_role, Move, MoveTarget,
+};
 use crate::catalog::{Catalog, Node};
 use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
 use crate::document::{CatalogReference, Goal, Override, TargetProfile, Template};
 use crate::header::FormatVersion;
-use crate::level::Level;
+use crate::level::{Comprehensiveness, Level, Scope};
 use crate::located::{Entries, Located, Position};
 use crate::resolve;
 
@@ -48,7 +50,7 @@ pub fn build_profile(
     };
     let name = required(&answers.name, "name", &mut problems);
     let system = required(&answers.system, "system", &mut problems);
-    let role = answers.role.or(template.and_then(|t| t.role));
+    let role = suggested_role(template, answers);
     if role.is_none() {
         problems.push(Diagnostic::new(
             start,
@@ -63,38 +65,77 @@ pub fn build_profile(
             "the answers need `date` (YYYY-MM-DD)",
         ));
     }
-    let factors = if answers.factors.is_empty() {
-        template.map(|t| t.factors.clone()).unwrap_or_default()
-    } else {
-        answers.factors.clone()
+    let composed = compose(catalog, template, answers);
+    problems.0.extend(composed.problems.0);
+    if !problems.is_empty() {
+        return Err(problems.sorted());
+    }
+
+    let profile = TargetProfile {
+        smm: FormatVersion,
+        kind: crate::document::TargetProfileKind::TargetProfile,
+        name: Located::new(name),
+        version: answers.version.clone(),
+        supersedes: None,
+        system,
+        role: role.unwrap_or(crate::document::StakeholderRole::Vendor),
+        authors: answers.authors.clone(),
+        date: answers
+            .date
+            .unwrap_or_else(|| unreachable!("checked above")),
+        catalog: template
+            .map(|t| t.catalog.clone())
+            .unwrap_or_else(|| CatalogReference {
+                id: Located::new(catalog.id.value.clone()),
+                version: Located::new(catalog.version.value.clone()),
+            }),
+        background: answers.background.clone(),
+        factors: factors_in_effect(template, answers).to_vec(),
+        goals: composed.goals,
+        subdomains: composed.subdomains,
+        practices: composed.practices,
+        accepted_rules: answers.accepted_rules.clone(),
     };
+    // The result must be a valid profile; resolving it says exactly what is not.
+    resolve(catalog, &profile)?;
+    Ok(Built {
+        profile,
+        moves: composed.moves,
+    })
+}
+
+/// What the answers set, level by level, before the profile around it is assembled: the part
+/// of building that the steps' suggestions share with [`build_profile`], so a step always
+/// suggests what building would give. It goes on past problems (they are collected), because a
+/// suggestion is still wanted while some other answer is incomplete.
+pub(super) struct Composition {
+    pub goals: Entries<Goal>,
+    pub subdomains: Entries<Override>,
+    pub practices: Entries<Override>,
+    /// Every domain's, subdomain's and practice's level by canonical id.
+    pub levels: HashMap<String, Level>,
+    pub moves: Vec<Move>,
+    pub problems: Diagnostics,
+}
+
+pub(super) fn compose(
+    catalog: &Catalog,
+    template: Option<&Template>,
+    answers: &Answers,
+) -> Composition {
+    let mut problems = Diagnostics::default();
+    let start = Position::new(1, 1);
+    let factors = factors_in_effect(template, answers);
     let mut moves = Vec::new();
+    let mut levels: HashMap<String, Level> = HashMap::new();
+    let nothing = Level::new(Comprehensiveness::None, Scope::General);
 
     // Step 3: goals.
     let goal_answers = keyed(catalog, &answers.goals, Kind::Domain, &mut problems);
-    let template_goals = template
-        .map(|t| keyed(catalog, &t.goals, Kind::Domain, &mut problems))
-        .unwrap_or_default();
     let mut goals = Entries::default();
-    let mut goal_levels: HashMap<String, Level> = HashMap::new();
     for domain in &catalog.domains {
         let id = domain.id.as_str();
-        let base = template_goals
-            .get(id)
-            .map(|g| {
-                (
-                    g.statement.clone(),
-                    Level::new(g.comprehensiveness.value, g.scope.value),
-                )
-            })
-            .or_else(|| {
-                default_goal_option(catalog, id).map(|o| {
-                    (
-                        o.statement.trim().to_string(),
-                        Level::new(o.comprehensiveness, o.scope),
-                    )
-                })
-            });
+        let base = goal_base(catalog, template, id);
         let answer = goal_answers.get(id);
         let explicit = answer.is_some_and(|a| {
             a.option.is_some() || a.comprehensiveness.is_some() || a.scope.is_some()
@@ -102,18 +143,12 @@ pub fn build_profile(
         let (mut statement, mut level) = match (&base, explicit) {
             (Some((statement, level)), false) => {
                 let (raised, moved) =
-                    factor_moves(catalog, &factors, &MoveTarget::Goal(id.to_string()), *level);
+                    factor_moves(catalog, factors, &MoveTarget::Goal(id.to_string()), *level);
                 moves.extend(moved);
                 (statement.clone(), raised)
             }
             (Some((statement, level)), true) => (statement.clone(), *level),
-            (None, _) => (
-                String::new(),
-                Level::new(
-                    crate::level::Comprehensiveness::None,
-                    crate::level::Scope::General,
-                ),
-            ),
+            (None, _) => (String::new(), nothing),
         };
         if let Some(answer) = answer {
             if let Some(option) = &answer.option {
@@ -155,7 +190,7 @@ pub fn build_profile(
                 ),
             ));
         }
-        goal_levels.insert(id.to_string(), level);
+        levels.insert(id.to_string(), level);
         goals.0.push((
             Located::new(id.to_string()),
             Goal {
@@ -170,7 +205,7 @@ pub fn build_profile(
     // Step 4 and 5: subdomains, then practices, each inheriting from the level above.
     let decide = Decider {
         catalog,
-        factors: &factors,
+        factors,
         remaining: answers.remaining,
     };
     let sub_answers = keyed(catalog, &answers.subdomains, Kind::Subdomain, &mut problems);
@@ -178,16 +213,12 @@ pub fn build_profile(
         .map(|t| keyed(catalog, &t.subdomains, Kind::Subdomain, &mut problems))
         .unwrap_or_default();
     let mut subdomains = Entries::default();
-    let mut sub_levels: HashMap<String, Level> = HashMap::new();
     for item in catalog.subdomains() {
         let id = item.subdomain.id.as_str();
-        let inherited = goal_levels
+        let inherited = levels
             .get(item.domain.id.as_str())
             .copied()
-            .unwrap_or(Level::new(
-                crate::level::Comprehensiveness::None,
-                crate::level::Scope::General,
-            ));
+            .unwrap_or(nothing);
         let target = MoveTarget::Subdomain(id.to_string());
         let entry = decide.entry(
             &target,
@@ -198,7 +229,7 @@ pub fn build_profile(
             &mut problems,
             &format!("subdomains.{id}"),
         );
-        sub_levels.insert(id.to_string(), apply(inherited, entry.as_ref()));
+        levels.insert(id.to_string(), apply(inherited, entry.as_ref()));
         if let Some(entry) = entry {
             subdomains.0.push((Located::new(id.to_string()), entry));
         }
@@ -210,7 +241,10 @@ pub fn build_profile(
     let mut practices = Entries::default();
     for item in catalog.practices() {
         let id = item.practice.id.as_str();
-        let inherited = sub_levels[item.subdomain.id.as_str()];
+        let inherited = levels
+            .get(item.subdomain.id.as_str())
+            .copied()
+            .unwrap_or(nothing);
         let target = MoveTarget::Practice(id.to_string());
         let entry = decide.entry(
             &target,
@@ -221,42 +255,53 @@ pub fn build_profile(
             &mut problems,
             &format!("practices.{id}"),
         );
+        levels.insert(id.to_string(), apply(inherited, entry.as_ref()));
         if let Some(entry) = entry {
             practices.0.push((Located::new(id.to_string()), entry));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems.sorted());
+    // Template keys are checked here too, so a broken template is reported once per build.
+    if let Some(t) = template {
+        keyed(catalog, &t.goals, Kind::Domain, &mut problems);
     }
-
-    let profile = TargetProfile {
-        smm: FormatVersion,
-        kind: crate::document::TargetProfileKind::TargetProfile,
-        name: Located::new(name),
-        version: answers.version.clone(),
-        supersedes: None,
-        system,
-        role: role.unwrap_or(crate::document::StakeholderRole::Vendor),
-        authors: answers.authors.clone(),
-        date: answers
-            .date
-            .unwrap_or_else(|| unreachable!("checked above")),
-        catalog: template
-            .map(|t| t.catalog.clone())
-            .unwrap_or_else(|| CatalogReference {
-                id: Located::new(catalog.id.value.clone()),
-                version: Located::new(catalog.version.value.clone()),
-            }),
-        background: answers.background.clone(),
-        factors,
+    Composition {
         goals,
         subdomains,
         practices,
-        accepted_rules: answers.accepted_rules.clone(),
-    };
-    // The result must be a valid profile; resolving it says exactly what is not.
-    resolve(catalog, &profile)?;
-    Ok(Built { profile, moves })
+        levels,
+        moves,
+        problems,
+    }
+}
+
+/// A domain's goal before any factor: the template's, else the catalog's default option.
+pub(super) fn goal_base(
+    catalog: &Catalog,
+    template: Option<&Template>,
+    domain: &str,
+) -> Option<(String, Level)> {
+    let from_template = template.and_then(|t| {
+        t.goals.iter().find_map(|(key, g)| {
+            let same = match catalog.find(&key.value) {
+                Some(Node::Domain(d)) => catalog.domains[d].id.as_str() == domain,
+                _ => false,
+            };
+            same.then(|| {
+                (
+                    g.statement.clone(),
+                    Level::new(g.comprehensiveness.value, g.scope.value),
+                )
+            })
+        })
+    });
+    from_template.or_else(|| {
+        default_goal_option(catalog, domain).map(|o| {
+            (
+                o.statement.trim().to_string(),
+                Level::new(o.comprehensiveness, o.scope),
+            )
+        })
+    })
 }
 
 fn apply(level: Level, entry: Option<&Override>) -> Level {

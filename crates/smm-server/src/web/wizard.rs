@@ -11,13 +11,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use smm_core::catalog::Catalog;
+use smm_core::document::Acceptance;
 use smm_core::document::{builtin_templates, Date, Factor, Template as ProfileTemplate};
 use smm_core::interview::{
-    build_profile, default_goal_option, parse_answers, Answers, Decision, GoalAnswer, MoveTarget,
-    Remaining, Step, Take,
+    build_profile, decision_pick, entry, factors_in_effect, goal_of, goal_pick, parse_answers,
+    preview, remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers,
+    Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick, Step, Take,
 };
-use smm_core::located::{Entries, Located};
-use smm_core::{check_rules, resolve, Comprehensiveness, Level, Scope};
+use smm_core::located::Located;
+use smm_core::{resolve, Comprehensiveness, Level, Scope};
 use smm_store::{Draft, StoreError, SystemId};
 
 use super::{page_error, render, Nav, PageUser};
@@ -76,26 +78,6 @@ fn from_token<T: DeserializeOwned>(word: &str) -> Option<T> {
 fn template_named(name: Option<&str>) -> Option<ProfileTemplate> {
     let name = name?;
     builtin_templates().into_iter().find(|t| t.id.value == name)
-}
-
-/// Answers with placeholders for what step 1 has not said yet, so suggestions can be computed
-/// from the first step on.
-fn probe(answers: &Answers) -> Answers {
-    let mut p = answers.clone();
-    let fill = |v: &mut Option<String>| {
-        if v.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            *v = Some("draft".to_string());
-        }
-    };
-    fill(&mut p.name);
-    fill(&mut p.system);
-    if p.role.is_none() {
-        p.role = from_token("operator");
-    }
-    if p.date.is_none() {
-        p.date = Date::parse(&today());
-    }
-    p
 }
 
 /// A choice in a select.
@@ -167,6 +149,9 @@ pub struct GoalRow {
     id: String,
     name: String,
     summary: String,
+    /// The suggestion's level in words and its statement.
+    suggestion: Option<(String, String)>,
+    suggested: bool,
     options: Vec<GoalChoice>,
     custom: bool,
     statement: String,
@@ -206,6 +191,48 @@ pub struct ReviewRow {
     rationale: String,
 }
 
+/// The review: a rule that fires (or was accepted), and the reason for accepting it.
+pub struct AcceptRow {
+    id: String,
+    title: String,
+    why: String,
+    reason: String,
+}
+
+/// Every rule that fires, then every accepted rule that no longer does, with its reason.
+fn accepted_rows(
+    catalog: &Catalog,
+    template: Option<&ProfileTemplate>,
+    answers: &Answers,
+) -> Vec<AcceptRow> {
+    let findings = preview(catalog, template, answers)
+        .map(|p| p.findings)
+        .unwrap_or_default();
+    let mut rows: Vec<AcceptRow> = Vec::new();
+    for f in findings {
+        if rows.iter().any(|r| r.id == f.rule) {
+            continue;
+        }
+        rows.push(AcceptRow {
+            reason: f.accepted.clone().unwrap_or_default(),
+            id: f.rule,
+            title: f.title,
+            why: f.why,
+        });
+    }
+    for (id, acceptance) in answers.accepted_rules.iter() {
+        if !rows.iter().any(|r| r.id == id.value) {
+            rows.push(AcceptRow {
+                id: id.value.clone(),
+                title: id.value.clone(),
+                why: "This rule no longer fires.".to_string(),
+                reason: acceptance.reason.value.clone(),
+            });
+        }
+    }
+    rows
+}
+
 #[derive(Template)]
 #[template(path = "wizard.html")]
 struct WizardPage {
@@ -236,47 +263,38 @@ struct WizardPage {
     decisions: Vec<DecisionRow>,
     // Review.
     review: Vec<ReviewRow>,
+    accepted: Vec<AcceptRow>,
     effects: Effects,
 }
 
 fn effects(catalog: &Catalog, answers: &Answers) -> Effects {
     let template = template_named(answers.template.as_deref());
-    let mut out = Effects {
-        domains: Vec::new(),
-        warnings: Vec::new(),
-        problems: Vec::new(),
-    };
-    let built = match build_profile(catalog, template.as_ref(), &probe(answers)) {
-        Ok(b) => b,
-        Err(d) => {
-            out.problems = d.0.iter().map(|p| p.to_string()).collect();
-            return out;
-        }
-    };
-    let resolved = match resolve(catalog, &built.profile) {
-        Ok(r) => r,
-        Err(d) => {
-            out.problems = d.0.iter().map(|p| p.to_string()).collect();
-            return out;
-        }
-    };
-    out.domains = resolved
-        .domains
-        .iter()
-        .map(|d| {
-            (
-                d.name.clone(),
-                level_words(catalog, d.level),
-                format!("{} / {}", d.rollup.comprehensiveness, d.rollup.scope),
-            )
-        })
-        .collect();
-    out.warnings = check_rules(catalog, &resolved)
-        .into_iter()
-        .filter(|f| f.accepted.is_none())
-        .map(|f| (f.title, f.why, f.fix))
-        .collect();
-    out
+    match preview(catalog, template.as_ref(), answers) {
+        Ok(p) => Effects {
+            domains: p
+                .target
+                .domains
+                .iter()
+                .map(|d| {
+                    (
+                        d.name.clone(),
+                        level_words(catalog, d.level),
+                        format!("{} / {}", d.rollup.comprehensiveness, d.rollup.scope),
+                    )
+                })
+                .collect(),
+            warnings: p
+                .warnings()
+                .map(|f| (f.title.clone(), f.why.clone(), f.fix.clone()))
+                .collect(),
+            problems: Vec::new(),
+        },
+        Err(d) => Effects {
+            domains: Vec::new(),
+            warnings: Vec::new(),
+            problems: d.0.iter().map(|p| p.to_string()).collect(),
+        },
+    }
 }
 
 async fn draft_for(
@@ -324,13 +342,14 @@ pub async fn start(
         Ok(found) => found,
         Err(p) => return page_error(p),
     };
-    let template = field("template");
     let answers = Answers {
-        template: template_named(Some(&template)).map(|t| t.id.value),
         system: Some(info.name.clone()),
         date: Date::parse(&today()),
         authors: vec![user.caller.actor()],
-        ..Answers::default()
+        // A template's role and typical factors are the starting answers, as in the terminal.
+        ..template_named(Some(&field("template")))
+            .map(|t| Answers::from_template(&t.id.value, &t))
+            .unwrap_or_default()
     };
     match state
         .store
@@ -397,7 +416,11 @@ async fn page(
             .map(|r| Choice {
                 value: (*r).to_string(),
                 label: (*r).to_string(),
-                selected: answers.role.as_ref().map(token).as_deref() == Some(*r),
+                selected: suggested_role(template.as_ref(), answers)
+                    .as_ref()
+                    .map(token)
+                    .as_deref()
+                    == Some(*r),
             })
             .collect(),
         authors: answers.authors.join("\n"),
@@ -418,6 +441,7 @@ async fn page(
         goals: Vec::new(),
         decisions: Vec::new(),
         review: Vec::new(),
+        accepted: Vec::new(),
         effects: effects(catalog, answers),
     };
     match step {
@@ -426,7 +450,9 @@ async fn page(
                 .factors
                 .iter()
                 .map(|g| {
-                    let given = answers.factors.iter().find(|f| f.kind == g.kind);
+                    let given = factors_in_effect(template.as_ref(), answers)
+                        .iter()
+                        .find(|f| f.kind == g.kind);
                     FactorRow {
                         kind: token(&g.kind),
                         question: g.question.trim().to_string(),
@@ -441,19 +467,19 @@ async fn page(
         }
         Step::Goals => view.goals = goal_rows(catalog, template.as_ref(), answers),
         Step::Subdomains | Step::Practices => {
-            view.decisions = decision_rows(
-                catalog,
-                template.as_ref(),
-                answers,
-                step == Step::Practices,
-                row_errors,
-            );
+            let kind = if step == Step::Practices {
+                DecisionKind::Practice
+            } else {
+                DecisionKind::Subdomain
+            };
+            view.decisions = decision_rows(catalog, template.as_ref(), answers, kind, row_errors);
         }
         Step::Done => match build_profile(catalog, template.as_ref(), answers)
             .map_err(|d| d.to_string())
             .and_then(|b| resolve(catalog, &b.profile).map_err(|d| d.to_string()))
         {
             Ok(resolved) => {
+                view.accepted = accepted_rows(catalog, template.as_ref(), answers);
                 view.review = resolved
                     .practices
                     .iter()
@@ -481,74 +507,54 @@ fn goal_rows(
     template: Option<&ProfileTemplate>,
     answers: &Answers,
 ) -> Vec<GoalRow> {
-    let built = build_profile(catalog, template, &probe(answers)).ok();
     catalog
         .domains
         .iter()
         .map(|d| {
             let id = d.id.value.as_str().to_string();
-            let answer = answers
-                .goals
-                .0
-                .iter()
-                .find(|(k, _)| k.value == id)
-                .map(|(_, a)| a);
-            let chosen = answer
-                .and_then(|a| a.option.as_ref().map(|o| o.value.clone()))
-                .or_else(|| {
-                    if answer.is_some_and(|a| a.comprehensiveness.is_some()) {
-                        None
-                    } else {
-                        default_goal_option(catalog, &id).map(|o| o.id.value.clone())
-                    }
-                });
-            let custom =
-                answer.is_some_and(|a| a.option.is_none() && a.comprehensiveness.is_some());
-            let goal = built
-                .as_ref()
-                .and_then(|b| b.profile.goals.0.iter().find(|(k, _)| k.value == id))
-                .map(|(_, g)| g.clone());
+            let suggestion = suggest_goal(catalog, template, answers, &id);
+            let pick = goal_pick(answers, &id);
+            // A goal of one's own starts from the goal as it stands.
+            let goal = goal_of(catalog, template, answers, &id);
             let level = goal
                 .as_ref()
                 .map(|g| Level::new(g.comprehensiveness.value, g.scope.value))
                 .unwrap_or(Level::new(Comprehensiveness::AdHoc, Scope::General));
-            let raised = built
-                .as_ref()
-                .map(|b| {
-                    b.moves
-                        .iter()
-                        .filter(|m| m.target == MoveTarget::Goal(id.clone()))
-                        .map(|m| {
-                            format!(
-                                "Raised to {} by the {} factor: {}",
-                                level_words(catalog, m.to),
-                                token(&m.factor),
-                                m.reason.trim()
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
             GoalRow {
                 options: d
                     .goals
                     .iter()
                     .map(|o| GoalChoice {
+                        checked: pick == GoalPick::Option(o.id.value.clone()),
                         id: o.id.value.clone(),
                         statement: o.statement.trim().to_string(),
                         question: o.question.trim().to_string(),
                         level: level_words(catalog, Level::new(o.comprehensiveness, o.scope)),
-                        checked: !custom && chosen.as_deref() == Some(o.id.value.as_str()),
                     })
                     .collect(),
-                custom,
-                statement: answer
-                    .and_then(|a| a.statement.clone())
-                    .or_else(|| goal.as_ref().map(|g| g.statement.clone()))
-                    .unwrap_or_default(),
+                suggested: pick == GoalPick::Suggestion,
+                suggestion: suggestion
+                    .as_ref()
+                    .map(|s| (level_words(catalog, s.level), s.statement.clone())),
+                custom: pick == GoalPick::Own,
+                statement: goal.map(|g| g.statement).unwrap_or_default(),
                 comprehensiveness: comprehensiveness_choices(catalog, level.comprehensiveness),
                 scope: scope_choices(catalog, level.scope),
-                raised,
+                raised: suggestion
+                    .map(|s| {
+                        s.moves
+                            .iter()
+                            .map(|m| {
+                                format!(
+                                    "Raised to {} by the {} factor: {}",
+                                    level_words(catalog, m.to),
+                                    token(&m.factor),
+                                    m.reason.trim()
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 name: d.name.clone(),
                 summary: d.summary.trim().to_string(),
                 id,
@@ -557,45 +563,65 @@ fn goal_rows(
         .collect()
 }
 
-fn level_in(
+/// A select of comprehensiveness whose first choice, the empty value, keeps the level above.
+fn own_comprehensiveness(
     catalog: &Catalog,
-    template: Option<&ProfileTemplate>,
-    answers: &Answers,
-    id: &str,
-    practice: bool,
-) -> Option<Level> {
-    let built = build_profile(catalog, template, answers).ok()?;
-    let resolved = resolve(catalog, &built.profile).ok()?;
-    if practice {
-        resolved.practice(id).map(|p| p.level())
-    } else {
-        resolved.subdomain(id).map(|s| s.level)
-    }
+    inherited: Level,
+    current: Option<Comprehensiveness>,
+) -> Vec<Choice> {
+    let mut choices = vec![Choice {
+        value: String::new(),
+        label: format!(
+            "as above: {}",
+            level_words(catalog, inherited)
+                .split(',')
+                .next()
+                .unwrap_or_default()
+        ),
+        selected: current.is_none(),
+    }];
+    choices.extend(
+        comprehensiveness_choices(catalog, inherited.comprehensiveness)
+            .into_iter()
+            .map(|mut c| {
+                c.selected = current.is_some_and(|v| v.value().to_string() == c.value);
+                c
+            }),
+    );
+    choices
 }
 
-fn entries(answers: &mut Answers, practices: bool) -> &mut Entries<Decision> {
-    if practices {
-        &mut answers.practices
-    } else {
-        &mut answers.subdomains
-    }
-}
-
-fn set_entry<V>(entries: &mut Entries<V>, id: &str, value: V) {
-    entries.0.retain(|(k, _)| k.value != id);
-    entries.0.push((Located::new(id.to_string()), value));
+/// A select of scope whose first choice, the empty value, keeps the scope above.
+fn own_scope(catalog: &Catalog, inherited: Level, current: Option<Scope>) -> Vec<Choice> {
+    let above = catalog
+        .scope_meaning(inherited.scope)
+        .map(|m| m.name.clone())
+        .unwrap_or_else(|| inherited.scope.token().to_string());
+    let mut choices = vec![Choice {
+        value: String::new(),
+        label: format!("as above: {above}"),
+        selected: current.is_none(),
+    }];
+    choices.extend(
+        scope_choices(catalog, inherited.scope)
+            .into_iter()
+            .map(|mut c| {
+                c.selected = current.is_some_and(|v| v.token() == c.value);
+                c
+            }),
+    );
+    choices
 }
 
 fn decision_rows(
     catalog: &Catalog,
     template: Option<&ProfileTemplate>,
     answers: &Answers,
-    practices: bool,
+    kind: DecisionKind,
     row_errors: &[(String, String)],
 ) -> Vec<DecisionRow> {
-    let base = probe(answers);
-    let items: Vec<(String, String, String)> = if practices {
-        catalog
+    let items: Vec<(String, String, String)> = match kind {
+        DecisionKind::Practice => catalog
             .practices()
             .map(|p| {
                 (
@@ -604,9 +630,8 @@ fn decision_rows(
                     p.practice.purpose.trim().to_string(),
                 )
             })
-            .collect()
-    } else {
-        catalog
+            .collect(),
+        DecisionKind::Subdomain => catalog
             .subdomains()
             .map(|s| {
                 (
@@ -615,69 +640,26 @@ fn decision_rows(
                     s.subdomain.summary.trim().to_string(),
                 )
             })
-            .collect()
+            .collect(),
     };
     items
         .into_iter()
         .map(|(id, name, about)| {
-            let mut suggest = base.clone();
-            suggest.remaining = Remaining::Accept;
-            entries(&mut suggest, practices)
-                .0
-                .retain(|(k, _)| k.value != id);
-            let suggested = level_in(catalog, template, &suggest, &id, practices);
-            let target = if practices {
-                MoveTarget::Practice(id.clone())
-            } else {
-                MoveTarget::Subdomain(id.clone())
+            let suggestion = suggest_decision(catalog, template, answers, kind, &id);
+            let pick = decision_pick(answers, kind, &id);
+            let decision = entry(answers.decisions(kind), &id).cloned();
+            // "Set it myself" starts from what confirming the suggestion would write.
+            let own = match (&decision, &suggestion) {
+                (Some(d), _) if pick == DecisionPick::Set => Some(d.clone()),
+                (_, Some(s)) => Some(s.set(s.suggested, "")),
+                _ => None,
             };
-            let reasons = build_profile(catalog, template, &suggest)
-                .map(|b| {
-                    b.moves
-                        .into_iter()
-                        .filter(|m| m.target == target)
-                        .map(|m| format!("{} factor: {}", token(&m.factor), m.reason.trim()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut inherit = suggest.clone();
-            set_entry(
-                entries(&mut inherit, practices),
-                &id,
-                Decision {
-                    take: Some(Take::Inherit),
-                    ..Decision::default()
-                },
-            );
-            let inherited = level_in(catalog, template, &inherit, &id, practices);
-            let decision = if practices {
-                &answers.practices
-            } else {
-                &answers.subdomains
-            }
-            .0
-            .iter()
-            .find(|(k, _)| k.value == id)
-            .map(|(_, d)| d.clone());
-            let overridden = decision.as_ref().is_some_and(|d| {
-                d.comprehensiveness.is_some() || d.scope.is_some() || d.rationale.is_some()
-            });
-            let take = match &decision {
-                Some(d) if overridden => {
-                    let _ = d;
-                    "override".to_string()
-                }
-                Some(Decision {
-                    take: Some(Take::Inherit),
-                    ..
-                }) => "inherit".to_string(),
-                _ => "accept".to_string(),
-            };
-            let shown = level_in(catalog, template, &base, &id, practices)
-                .or(suggested)
+            let inherited = suggestion
+                .as_ref()
+                .map(|s| s.inherited)
                 .unwrap_or(Level::new(Comprehensiveness::AdHoc, Scope::General));
-            let meanings = if practices {
-                catalog
+            let meanings = match kind {
+                DecisionKind::Practice => catalog
                     .practice(&id)
                     .map(|p| {
                         p.practice
@@ -695,21 +677,44 @@ fn decision_rows(
                             })
                             .collect()
                     })
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
+                    .unwrap_or_default(),
+                DecisionKind::Subdomain => Vec::new(),
             };
             DecisionRow {
-                suggested: suggested
-                    .map(|l| level_words(catalog, l))
+                suggested: suggestion
+                    .as_ref()
+                    .map(|s| level_words(catalog, s.suggested))
                     .unwrap_or_default(),
-                inherited: inherited
-                    .map(|l| level_words(catalog, l))
+                inherited: suggestion
+                    .as_ref()
+                    .map(|s| level_words(catalog, s.inherited))
                     .unwrap_or_default(),
-                reasons,
-                take,
-                comprehensiveness: comprehensiveness_choices(catalog, shown.comprehensiveness),
-                scope: scope_choices(catalog, shown.scope),
+                reasons: suggestion
+                    .as_ref()
+                    .map(|s| {
+                        s.moves
+                            .iter()
+                            .map(|m| format!("{} factor: {}", token(&m.factor), m.reason.trim()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                take: match pick {
+                    DecisionPick::Accept => "accept",
+                    DecisionPick::Inherit => "inherit",
+                    DecisionPick::Set => "override",
+                }
+                .to_string(),
+                comprehensiveness: own_comprehensiveness(
+                    catalog,
+                    inherited,
+                    own.as_ref()
+                        .and_then(|d| d.comprehensiveness.as_ref().map(|c| c.value)),
+                ),
+                scope: own_scope(
+                    catalog,
+                    inherited,
+                    own.as_ref().and_then(|d| d.scope.as_ref().map(|s| s.value)),
+                ),
                 rationale: decision
                     .and_then(|d| d.rationale.map(|r| r.value))
                     .unwrap_or_default(),
@@ -753,7 +758,7 @@ pub async fn save(
             Err(p) => return page_error(p),
         };
         let mut answers = answers_of(&draft);
-        let (error, row_errors) = apply(&state.catalog, step, field, &mut answers);
+        let (error, row_errors) = apply(&state.catalog, step, &fields, &mut answers);
         let next = match (field("go").as_str(), &error) {
             (_, Some(_)) => step,
             ("back", _) => step.previous(),
@@ -815,12 +820,15 @@ const SAVE_ATTEMPTS: u32 = 5;
 fn apply(
     catalog: &Catalog,
     step: Step,
-    field: impl Fn(&str) -> String,
+    fields: &[(String, String)],
     answers: &mut Answers,
 ) -> (Option<String>, Vec<(String, String)>) {
+    // Browsers send a text area's line breaks as CR LF; the answers keep plain LF.
+    let field = |name: &str| super::field(fields, name).replace("\r\n", "\n");
     let mut row_errors: Vec<(String, String)> = Vec::new();
     let mut error = None;
     let optional = |v: String| Some(v).filter(|s| !s.is_empty());
+    let template = template_named(answers.template.as_deref());
     match step {
         Step::Background => {
             answers.name = optional(field("name"));
@@ -833,7 +841,14 @@ fn apply(
                 .filter(|l| !l.is_empty())
                 .map(str::to_string)
                 .collect();
-            answers.background = optional(field("background"));
+            // Kept as typed (a closing line break included), so a text pasted from an answers
+            // file gives the same profile.
+            let background = fields
+                .iter()
+                .find(|(k, _)| k == "background")
+                .map(|(_, v)| v.replace("\r\n", "\n"))
+                .unwrap_or_default();
+            answers.background = Some(background).filter(|b| !b.trim().is_empty());
             answers.template = template_named(Some(&field("template"))).map(|t| t.id.value);
             let date = field("date");
             answers.date = Date::parse(&date);
@@ -842,26 +857,24 @@ fn apply(
             }
         }
         Step::Factors => {
-            answers.factors = catalog
-                .factors
-                .iter()
-                .filter_map(|g| {
-                    let kind = token(&g.kind);
-                    let description = field(&format!("factor.{kind}.description"));
-                    (!description.is_empty()).then(|| Factor {
-                        kind: g.kind,
-                        impact: from_token(&field(&format!("factor.{kind}.impact"))),
-                        description,
-                    })
-                })
-                .collect();
+            // In the catalog's order on the page; a factor already given keeps its place.
+            for g in &catalog.factors {
+                let kind = token(&g.kind);
+                let description = field(&format!("factor.{kind}.description"));
+                let factor = (!description.is_empty()).then(|| Factor {
+                    kind: g.kind,
+                    impact: from_token(&field(&format!("factor.{kind}.impact"))),
+                    description,
+                });
+                answers.set_factor(template.as_ref(), g.kind, factor);
+            }
         }
         Step::Goals => {
             for d in &catalog.domains {
                 let id = d.id.value.as_str();
                 let choice = field(&format!("goal.{id}.option"));
-                let answer = if choice == "custom" {
-                    GoalAnswer {
+                let answer = match choice.as_str() {
+                    "custom" => GoalAnswer {
                         option: None,
                         statement: optional(field(&format!("goal.{id}.statement"))),
                         comprehensiveness: field(&format!("goal.{id}.comprehensiveness"))
@@ -870,14 +883,16 @@ fn apply(
                             .and_then(Comprehensiveness::from_value)
                             .map(Located::new),
                         scope: Scope::parse(&field(&format!("goal.{id}.scope"))).map(Located::new),
+                    },
+                    // The suggestion is what an unanswered goal takes.
+                    "" | "suggested" => {
+                        remove_entry(&mut answers.goals, id);
+                        continue;
                     }
-                } else if choice.is_empty() {
-                    GoalAnswer::default()
-                } else {
-                    GoalAnswer {
+                    _ => GoalAnswer {
                         option: Some(Located::new(choice.clone())),
                         ..GoalAnswer::default()
-                    }
+                    },
                 };
                 if choice == "custom" && answer.statement.is_none() {
                     error = Some(format!("{}: a goal of your own needs a statement.", d.name));
@@ -886,11 +901,14 @@ fn apply(
             }
         }
         Step::Subdomains | Step::Practices => {
-            let practices = step == Step::Practices;
-            let ids: Vec<String> = if practices {
-                catalog.practice_ids().map(str::to_string).collect()
+            let kind = if step == Step::Practices {
+                DecisionKind::Practice
             } else {
-                catalog.subdomain_ids().map(str::to_string).collect()
+                DecisionKind::Subdomain
+            };
+            let ids: Vec<String> = match kind {
+                DecisionKind::Practice => catalog.practice_ids().map(str::to_string).collect(),
+                DecisionKind::Subdomain => catalog.subdomain_ids().map(str::to_string).collect(),
             };
             for id in ids {
                 let take = field(&format!("item.{id}.take"));
@@ -901,12 +919,13 @@ fn apply(
                     }),
                     "override" => {
                         let rationale = field(&format!("item.{id}.rationale"));
-                        if rationale.is_empty() {
+                        if rationale.trim().is_empty() {
                             row_errors.push((
                                 id.clone(),
                                 "A change needs a reason: say why this level fits.".to_string(),
                             ));
                         }
+                        // An empty level keeps the one above: only what is set is written.
                         Some(Decision {
                             take: None,
                             comprehensiveness: field(&format!("item.{id}.comprehensiveness"))
@@ -921,17 +940,36 @@ fn apply(
                     }
                     _ => None,
                 };
-                let list = entries(answers, practices);
+                let list = answers.decisions_mut(kind);
                 match decision {
                     Some(d) => set_entry(list, &id, d),
-                    None => list.0.retain(|(k, _)| k.value != id),
+                    None => remove_entry(list, &id),
                 }
             }
             if !row_errors.is_empty() {
                 error = Some("Some changes have no reason yet; they are marked below.".to_string());
             }
         }
-        Step::Done => {}
+        Step::Done => {
+            // Accepting a rule's warning with a reason; an emptied reason withdraws it.
+            for rule in catalog.rules() {
+                let id = rule.rule.id.value.as_str();
+                let name = format!("rule.{id}.reason");
+                if !fields.iter().any(|(k, _)| *k == name) {
+                    continue;
+                }
+                match optional(field(&name).trim().to_string()) {
+                    Some(reason) => set_entry(
+                        &mut answers.accepted_rules,
+                        id,
+                        Acceptance {
+                            reason: Located::new(reason),
+                        },
+                    ),
+                    None => remove_entry(&mut answers.accepted_rules, id),
+                }
+            }
+        }
     }
     (error, row_errors)
 }
