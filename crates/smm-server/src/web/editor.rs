@@ -19,9 +19,9 @@ use smm_store::{DocumentId, DocumentKind, StoreError, SystemInfo};
 
 use super::{page_error, render, Nav, PageUser};
 use crate::access;
+use crate::app::documents;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::app::documents;
 use crate::problem::Problem;
 use crate::state::{today, AppState};
 
@@ -692,13 +692,18 @@ pub async fn create(
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
-        Ok((text, _)) => match state
-            .store
-            .create_document(&user.caller.actor(), info.organization, info.id, &text)
-            .await
+        Ok((text, _)) => match documents::create(
+            &state,
+            &user.caller.actor(),
+            info.organization,
+            info.id,
+            DocumentKind::Assessment,
+            text,
+        )
+        .await
         {
             Ok(stored) => Redirect::to(&format!("/documents/{}/gap", stored.id.0)).into_response(),
-            Err(e) => page_error(e.into()),
+            Err(e) => page_error(e),
         },
     }
 }
@@ -761,13 +766,19 @@ pub async fn update(
             return r;
         }
     };
-    match state
-        .store
-        .update_document(&user.caller.actor(), org, DocumentId(id), version, &text)
-        .await
+    match documents::update(
+        &state,
+        &user.caller.actor(),
+        org,
+        DocumentId(id),
+        DocumentKind::Assessment,
+        version,
+        text,
+    )
+    .await
     {
         Ok(_) => Redirect::to(&format!("/documents/{id}/gap")).into_response(),
-        Err(StoreError::Conflict { current, .. }) => {
+        Err(documents::UpdateError::Conflict { current, .. }) => {
             let message = format!(
                 "Someone saved version {current} of this assessment while you were editing; nothing was overwritten. \
                  Your changes are still in the form below: open version {current} in another tab, merge, and save again."
