@@ -13,11 +13,11 @@ use smm_core::{compare, gap, ProfileView};
 use smm_store::{DocumentId, DocumentKind};
 
 use crate::access;
-use crate::app::documents::{self, Current};
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::cache::GapCache;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::app::documents::{self, Current};
 use crate::problem::Problem;
 use crate::state::AppState;
 

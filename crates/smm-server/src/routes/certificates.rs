@@ -17,10 +17,10 @@ use smm_core::{content_digest, parse_assessment, parse_target};
 use smm_store::{CertificateRecord, DocumentId, DocumentKind};
 
 use crate::access;
-use crate::app::documents;
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::documents;
 use crate::problem::{document_problem, Problem};
 use crate::routes::{PageQuery, Paged};
 use crate::state::{today, AppState};

@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use smm_store::{OrganizationId, Role, UserId};
 
 use crate::access::in_organization;
-use crate::app::portfolio::{roll_up, Portfolio, SystemStatus};
 use crate::auth::{Caller, Principal};
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::portfolio::{roll_up, Portfolio, SystemStatus};
 use crate::problem::Problem;
 use crate::routes::session::Membership;
 use crate::routes::{PageQuery, Paged};

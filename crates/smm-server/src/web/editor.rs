@@ -19,9 +19,9 @@ use smm_store::{DocumentId, DocumentKind, StoreError, SystemInfo};
 
 use super::{page_error, render, Nav, PageUser};
 use crate::access;
-use crate::app::documents;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::app::documents;
 use crate::problem::Problem;
 use crate::state::{today, AppState};
 

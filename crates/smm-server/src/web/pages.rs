@@ -12,11 +12,11 @@ use smm_store::{DocumentId, DocumentKind, Page, Role, SystemId};
 
 use super::{page_error, render, secure, Nav, PageUser};
 use crate::access;
-use crate::app::documents;
-use crate::app::portfolio::{roll_up, SystemStatus};
 use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery, RemoteAddr};
+use crate::app::documents;
+use crate::app::portfolio::{roll_up, SystemStatus};
 use crate::problem::Problem;
 use crate::routes::session::{is_tls, remote, sign_in, SESSION_SECONDS};
 use crate::state::{unix_now, AppState};

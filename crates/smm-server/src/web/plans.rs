@@ -12,9 +12,9 @@ use smm_store::{DocumentId, DocumentKind, OrganizationId, Page, SystemId};
 
 use super::{page_error, render, secure, Nav, PageUser};
 use crate::access;
-use crate::app::documents;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::app::documents;
 use crate::problem::Problem;
 use crate::routes::analysis::{assessment_and_target, plan_roadmap, RoadmapQuery};
 use crate::state::AppState;
@@ -425,8 +425,7 @@ pub async fn trend_chart(
     let mut loaded = Vec::new();
     for d in docs {
         if let Ok(current) = documents::assessment(&state, info.organization, d.id).await {
-            if let Ok(target) =
-                documents::target_of(&state, info.organization, &current, None).await
+            if let Ok(target) = documents::target_of(&state, info.organization, &current, None).await
             {
                 loaded.push((format!("assessment #{}", d.id.0), current, target));
             }
