@@ -30,13 +30,18 @@ fn database(dir: &Path) -> String {
             .create_system("claire", org, "Line")
             .await
             .expect("system");
+        let catalog = smm_core::Catalog::builtin();
+        let target = |text: &str| {
+            smm_core::CheckedDocument::check(&catalog, smm_core::CheckedKind::TargetProfile, text)
+                .expect("a valid target")
+        };
         let doc = store
-            .create_document("claire", org, sys, TARGET)
+            .create_document("claire", org, sys, &target(TARGET))
             .await
             .expect("doc");
         let v2 = TARGET.replacen("version: \"1.0\"", "version: \"1.1\"", 1);
         store
-            .update_document("yusuf", org, doc.id, 1, &v2)
+            .update_document("yusuf", org, doc.id, 1, &target(&v2))
             .await
             .expect("update");
     });

@@ -4,6 +4,8 @@
 //! is then a plain comparison. Documents may write a level as a number or a name (`2`, `ad-hoc`;
 //! `industry`, `I`); we always write numbers for comprehensiveness and lowercase names for scope.
 
+pub mod summary;
+
 use std::borrow::Cow;
 use std::fmt;
 

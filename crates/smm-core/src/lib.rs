@@ -16,6 +16,8 @@
 //!   measure; [`trend()`]: assessments over time and what improved or regressed.
 //! - [`check_rules`]: the catalog's consistency rules on a resolved target ([`RuleFinding`]).
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
+//! - [`CheckedDocument`]: a submitted text checked once for keeping (kind, resolution, digest,
+//!   level summary), the only form in which a server stores a document.
 //! - [`diff`] and [`lineage`]: what changed between two assessments or two targets, and the
 //!   rules for a reassessment that follows an assessment and a target version that supersedes one.
 #![deny(missing_docs)]
@@ -23,6 +25,7 @@
 pub mod actions;
 pub mod calendar;
 pub mod catalog;
+pub mod checked;
 pub mod compare;
 pub mod current;
 pub mod diagnostic;
@@ -43,6 +46,7 @@ pub mod rules;
 pub mod trend;
 
 pub use catalog::{parse_catalog, Catalog};
+pub use checked::{CheckError, CheckedDocument, CheckedKind};
 pub use compare::{compare, Comparison, ProfileView};
 pub use current::{current_profile, CurrentProfile};
 pub use diagnostic::{Diagnostic, Diagnostics};

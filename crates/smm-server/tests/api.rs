@@ -463,7 +463,196 @@ async fn evidence_belongs_to_the_system_it_was_uploaded_to(app: App) {
     assert_eq!(there.body, text);
 }
 
+/// What the store holds: every audit entry's action, and the versions of every document of a
+/// system.
+async fn stored(app: &App, system: i64) -> (Vec<String>, i64) {
+    let actions = app
+        .store()
+        .audit_entries()
+        .await
+        .expect("audit log")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    // Versions are numbered from 1, so the latest one's number counts them.
+    let mut versions = 0;
+    for kind in [
+        smm_store::DocumentKind::TargetProfile,
+        smm_store::DocumentKind::Assessment,
+    ] {
+        for doc in app
+            .store()
+            .documents(
+                smm_store::SystemId(system),
+                kind,
+                smm_store::Page::new(0, smm_store::Page::MAX_LIMIT),
+            )
+            .await
+            .expect("documents")
+        {
+            versions += doc.version;
+        }
+    }
+    (actions, versions)
+}
+
+async fn refused_documents_never_reach_the_store(app: App) {
+    let (owner, system, target, assessment) = bottling_line(&app).await;
+    let before = stored(&app, system).await;
+    let target_text = example("bottling-line/target.yaml");
+    let assessment_text = example("bottling-line/assessment.yaml");
+    // Parses, but the catalog has no such practice.
+    let unresolved = assessment_text.replacen(
+        "practices:\n",
+        "practices:\n  no-such-practice: {comprehensiveness: 1, scope: general}\n",
+        1,
+    );
+    let put = |id: i64, text: String| {
+        let app = &app;
+        let owner = &owner;
+        async move {
+            app.send(
+                Method::PUT,
+                &format!("/api/documents/{id}"),
+                Some(owner),
+                Some(("application/yaml", text.into_bytes())),
+                &[("if-match", "\"1\"")],
+            )
+            .await
+        }
+    };
+    for (what, answer, field) in [
+        (
+            "an assessment posted as a target",
+            app.post_yaml(
+                &format!("/api/systems/{system}/targets"),
+                &owner,
+                &assessment_text,
+            )
+            .await,
+            Some("kind"),
+        ),
+        (
+            "a target posted as an assessment",
+            app.post_yaml(
+                &format!("/api/systems/{system}/assessments"),
+                &owner,
+                &target_text,
+            )
+            .await,
+            Some("kind"),
+        ),
+        (
+            "a target's new version that is an assessment",
+            put(target, assessment_text.clone()).await,
+            Some("kind"),
+        ),
+        (
+            "an assessment naming an unknown practice",
+            app.post_yaml(
+                &format!("/api/systems/{system}/assessments"),
+                &owner,
+                &unresolved,
+            )
+            .await,
+            None,
+        ),
+        (
+            "a new version naming an unknown practice",
+            put(assessment, unresolved.clone()).await,
+            None,
+        ),
+    ] {
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{what}: {}",
+            answer.text()
+        );
+        let problem = answer.json();
+        match field {
+            Some(field) => assert_eq!(problem["field"], field, "{what}: {problem}"),
+            None => {
+                assert!(
+                    problem["detail"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("no-such-practice"),
+                    "{what}: {problem}"
+                );
+                assert!(problem["field"].is_string(), "{what}: {problem}");
+            }
+        }
+    }
+    assert_eq!(stored(&app, system).await, before, "nothing was written");
+}
+
+/// The server checks documents against its own catalog, not one the store would pick: a server
+/// whose catalog is another edition refuses a target written for IoT SMM 1.2, and stores
+/// nothing.
+#[tokio::test]
+async fn documents_are_checked_against_the_servers_catalog() {
+    let Some(App { mut state, dir, .. }) = App::start(common::Backend::Sqlite).await else {
+        panic!("SQLite is always available");
+    };
+    let edition = std::fs::read_to_string(common::repo().join("catalog/iot-smm-1.2.yaml"))
+        .expect("catalog")
+        .replacen("version: \"1.2\"", "version: \"1.3\"", 1);
+    state.catalog = std::sync::Arc::new(smm_core::parse_catalog(&edition).expect("catalog"));
+    let app = App {
+        router: smm_server::router(state.clone()),
+        state,
+        dir,
+    };
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await;
+    let system = app
+        .store()
+        .create_system("test", org, "Line")
+        .await
+        .expect("system");
+    let before = stored(&app, system.0).await;
+    let answer = app
+        .post_yaml(
+            &format!("/api/systems/{}/targets", system.0),
+            &owner,
+            &example("bottling-line/target.yaml"),
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    assert!(
+        answer.json()["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("1.3"),
+        "{}",
+        answer.text()
+    );
+    // The application layer refuses it the same way when called directly (the pages do).
+    let direct = smm_server::app::documents::create(
+        &app.state,
+        "test",
+        org,
+        system,
+        smm_store::DocumentKind::TargetProfile,
+        example("bottling-line/target.yaml"),
+    )
+    .await;
+    assert_eq!(
+        direct.map(|d| d.id).map_err(|p| p.status),
+        Err(422),
+        "refused"
+    );
+    assert_eq!(stored(&app, system.0).await, before, "nothing was written");
+}
+
 on_both! {
+    refused_documents => refused_documents_never_reach_the_store;
     documents_round_trip => documents_round_trip_with_versions_and_if_match;
     malformed_input => malformed_documents_get_problem_details_naming_the_field;
     pagination => lists_come_a_page_at_a_time_and_filter;

@@ -1,8 +1,10 @@
 //! Where a team's targets, assessments and evidence live: SQLite by default (one file, nothing to
 //! install), PostgreSQL for teams at scale, behind one API.
 //!
-//! - Documents are stored as the YAML the CLI reads, byte for byte, with their content digest;
-//!   every change is a new version, nothing is overwritten, and an update names the version it
+//! - Documents are stored as the YAML the CLI reads, byte for byte, with their content digest and
+//!   level summary. They arrive checked ([`smm_core::CheckedDocument`]: parsed, resolved,
+//!   digested and summarized once, at the edge); the store never parses a document. Every
+//!   change is a new version, nothing is overwritten, and an update names the version it
 //!   replaces so two editors never silently overwrite each other ([`Store::update_document`]).
 //! - Evidence is stored content-addressed by SHA-256, with a size limit and a type check.
 //! - Every change is appended to a hash-chained audit log ([`audit`]); the database refuses to
@@ -48,7 +50,8 @@ pub enum StoreError {
         /// The version the update was based on.
         expected: i64,
     },
-    /// The input is not acceptable (malformed document, evidence too large or of a refused type).
+    /// The input is not acceptable (a new version of another kind than the document, evidence too
+    /// large or of a refused type, a bad name).
     #[error("{0}")]
     Invalid(String),
     /// A name already taken.

@@ -9,11 +9,10 @@ use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 
-use smm_core::{content_digest, parse_document, Document};
+use smm_core::{CheckedDocument, CheckedKind};
 
 use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
 use crate::evidence::EvidenceType;
-use crate::summary::summarize;
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -50,6 +49,15 @@ impl DocumentKind {
         match self {
             DocumentKind::TargetProfile => "TargetProfile",
             DocumentKind::Assessment => "Assessment",
+        }
+    }
+}
+
+impl From<CheckedKind> for DocumentKind {
+    fn from(kind: CheckedKind) -> Self {
+        match kind {
+            CheckedKind::TargetProfile => DocumentKind::TargetProfile,
+            CheckedKind::Assessment => DocumentKind::Assessment,
         }
     }
 }
@@ -218,15 +226,18 @@ impl Store {
             .await
     }
 
-    /// Stores a new document (version 1) in a system of the organization.
+    /// Stores a new document (version 1) in a system of the organization: its text exactly as
+    /// submitted, with the digest and level summary the check computed (the store never parses
+    /// a document).
     pub async fn create_document(
         &self,
         actor: &str,
         org: OrganizationId,
         system: SystemId,
-        body: &str,
+        document: &CheckedDocument,
     ) -> Result<StoredDocument, StoreError> {
-        let (kind, sha256, summary) = check_document(body)?;
+        let kind = DocumentKind::from(document.kind());
+        let (body, sha256) = (document.text(), document.digest());
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let owned = sqlx::query("SELECT id FROM systems WHERE id = $1 AND organization_id = $2")
@@ -245,11 +256,11 @@ impl Store {
         .bind(system.0)
         .bind(kind.as_str())
         .bind(&created)
-        .bind(summary)
+        .bind(document.summary())
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
-        insert_version(&mut tx, id, 1, &sha256, body, actor, &created).await?;
+        insert_version(&mut tx, id, 1, sha256, body, actor, &created).await?;
         append_audit(
             &mut tx,
             actor,
@@ -257,7 +268,7 @@ impl Store {
             "document.create",
             &format!("document/{id}"),
             None,
-            Some(&sha256),
+            Some(sha256),
         )
         .await?;
         tx.commit().await?;
@@ -266,7 +277,7 @@ impl Store {
             system,
             kind,
             version: 1,
-            sha256,
+            sha256: sha256.to_string(),
             body: body.to_string(),
             author: actor.to_string(),
             created_at: created,
@@ -281,9 +292,10 @@ impl Store {
         org: OrganizationId,
         id: DocumentId,
         if_version: i64,
-        body: &str,
+        document: &CheckedDocument,
     ) -> Result<StoredDocument, StoreError> {
-        let (kind, sha256, summary) = check_document(body)?;
+        let kind = DocumentKind::from(document.kind());
+        let (body, sha256) = (document.text(), document.digest());
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -315,9 +327,9 @@ impl Store {
         }
         let created = now();
         let version = current + 1;
-        insert_version(&mut tx, id.0, version, &sha256, body, actor, &created).await?;
+        insert_version(&mut tx, id.0, version, sha256, body, actor, &created).await?;
         sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
-            .bind(summary)
+            .bind(document.summary())
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
@@ -328,7 +340,7 @@ impl Store {
             "document.update",
             &format!("document/{}", id.0),
             Some(&before),
-            Some(&sha256),
+            Some(sha256),
         )
         .await?;
         tx.commit().await?;
@@ -337,7 +349,7 @@ impl Store {
             system: SystemId(system),
             kind,
             version,
-            sha256,
+            sha256: sha256.to_string(),
             body: body.to_string(),
             author: actor.to_string(),
             created_at: created,
@@ -594,21 +606,6 @@ pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreE
     } else {
         Ok(trimmed)
     }
-}
-
-/// Parses a document as the CLI would, and returns its kind, content digest and summary.
-fn check_document(body: &str) -> Result<(DocumentKind, String, Option<String>), StoreError> {
-    let document = parse_document(body).map_err(|d| StoreError::Invalid(d.to_string()))?;
-    let (kind, digest) = match &document {
-        Document::TargetProfile(t) => (DocumentKind::TargetProfile, content_digest(t.as_ref())),
-        Document::Assessment(a) => (DocumentKind::Assessment, content_digest(a.as_ref())),
-        _ => {
-            return Err(StoreError::Invalid(
-                "only TargetProfile and Assessment documents are stored".to_string(),
-            ))
-        }
-    };
-    Ok((kind, digest, summarize(&document)))
 }
 
 async fn insert_version(

@@ -6,12 +6,25 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+use smm_core::{Catalog, CheckedDocument, CheckedKind};
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
 
 const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
 const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
+
+static CATALOG: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::builtin);
+
+/// A target profile's text, checked as the server checks it before storing.
+fn target(text: &str) -> CheckedDocument {
+    CheckedDocument::check(&CATALOG, CheckedKind::TargetProfile, text).expect("a valid target")
+}
+
+/// An assessment's text, checked as the server checks it before storing.
+fn assessment(text: &str) -> CheckedDocument {
+    CheckedDocument::check(&CATALOG, CheckedKind::Assessment, text).expect("a valid assessment")
+}
 
 /// A fresh SQLite store in a temp dir (kept alive by the returned guard).
 async fn sqlite() -> (Arc<Store>, tempfile::TempDir) {
@@ -75,7 +88,7 @@ async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) 
         .await
         .expect("system");
     let doc = store
-        .create_document("claire", org, sys, TARGET)
+        .create_document("claire", org, sys, &target(TARGET))
         .await
         .expect("create");
     assert_eq!(doc.version, 1);
@@ -86,7 +99,7 @@ async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) 
     assert_eq!(back.sha256, smm_core::content_digest(&parsed));
     let changed = TARGET.replacen("version: \"1.0\"", "version: \"1.1\"", 1);
     let v2 = store
-        .update_document("yusuf", org, doc.id, 1, &changed)
+        .update_document("yusuf", org, doc.id, 1, &target(&changed))
         .await
         .expect("update");
     assert_eq!(v2.version, 2);
@@ -106,17 +119,20 @@ async fn a_stale_update_is_refused_and_nothing_is_lost(store: &Arc<Store>) {
     let org = store.create_organization("a", "Org").await.expect("org");
     let sys = store.create_system("a", org, "S").await.expect("system");
     let doc = store
-        .create_document("a", org, sys, ASSESSMENT)
+        .create_document("a", org, sys, &assessment(ASSESSMENT))
         .await
         .expect("create");
     let first = ASSESSMENT.replacen("date: 2026-04-22", "date: 2026-04-23", 1);
     store
-        .update_document("a", org, doc.id, 1, &first)
+        .update_document("a", org, doc.id, 1, &assessment(&first))
         .await
         .expect("first editor");
     // The second editor read version 1 too: 412-like conflict.
     let second = ASSESSMENT.replacen("date: 2026-04-22", "date: 2026-04-24", 1);
-    match store.update_document("b", org, doc.id, 1, &second).await {
+    match store
+        .update_document("b", org, doc.id, 1, &assessment(&second))
+        .await
+    {
         Err(StoreError::Conflict {
             current: 2,
             expected: 1,
@@ -131,13 +147,11 @@ async fn a_stale_update_is_refused_and_nothing_is_lost(store: &Arc<Store>) {
             .body,
         first
     );
-    // A new version must keep the kind, and must parse.
+    // A new version must keep the kind.
     assert!(matches!(
-        store.update_document("a", org, doc.id, 2, TARGET).await,
-        Err(StoreError::Invalid(_))
-    ));
-    assert!(matches!(
-        store.update_document("a", org, doc.id, 2, "kind: [").await,
+        store
+            .update_document("a", org, doc.id, 2, &target(TARGET))
+            .await,
         Err(StoreError::Invalid(_))
     ));
 }
@@ -147,7 +161,7 @@ async fn another_organization_sees_nothing(store: &Arc<Store>) {
     let theirs = store.create_organization("b", "Theirs").await.expect("org");
     let sys = store.create_system("a", mine, "S").await.expect("system");
     let doc = store
-        .create_document("a", mine, sys, TARGET)
+        .create_document("a", mine, sys, &target(TARGET))
         .await
         .expect("doc");
     assert!(matches!(
@@ -159,11 +173,15 @@ async fn another_organization_sees_nothing(store: &Arc<Store>) {
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.update_document("b", theirs, doc.id, 1, TARGET).await,
+        store
+            .update_document("b", theirs, doc.id, 1, &target(TARGET))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.create_document("b", theirs, sys, TARGET).await,
+        store
+            .create_document("b", theirs, sys, &target(TARGET))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     let sha = store
@@ -248,12 +266,12 @@ async fn the_audit_log_chains_every_change_and_refuses_edits(store: &Arc<Store>)
         .await
         .expect("system");
     let doc = store
-        .create_document("claire", org, sys, TARGET)
+        .create_document("claire", org, sys, &target(TARGET))
         .await
         .expect("doc");
     let changed = TARGET.replacen("version: \"1.0\"", "version: \"1.1\"", 1);
     store
-        .update_document("claire", org, doc.id, 1, &changed)
+        .update_document("claire", org, doc.id, 1, &target(&changed))
         .await
         .expect("update");
     let entries = store.audit_entries().await.expect("log");
@@ -293,7 +311,7 @@ async fn concurrent_writers_keep_every_version_and_the_chain(store: &Arc<Store>)
         tasks.push(tokio::spawn(async move {
             let body = TARGET.replacen("version: \"1.0\"", &format!("version: \"1.0.{i}\""), 1);
             store
-                .create_document(&format!("writer-{i}"), org, sys, &body)
+                .create_document(&format!("writer-{i}"), org, sys, &target(&body))
                 .await
         }));
     }
@@ -417,19 +435,19 @@ async fn documents_of_several_systems(store: &Arc<Store>) {
         .await
         .expect("system");
     let a1 = store
-        .create_document("a", org, one, ASSESSMENT)
+        .create_document("a", org, one, &assessment(ASSESSMENT))
         .await
         .expect("assessment");
     let t1 = store
-        .create_document("a", org, one, TARGET)
+        .create_document("a", org, one, &target(TARGET))
         .await
         .expect("target");
     let t2 = store
-        .create_document("a", org, two, TARGET)
+        .create_document("a", org, two, &target(TARGET))
         .await
         .expect("target");
     store
-        .create_document("a", org, three, TARGET)
+        .create_document("a", org, three, &target(TARGET))
         .await
         .expect("target elsewhere");
     let listed = store.documents_of(&[two, one]).await.expect("list");
@@ -444,6 +462,64 @@ async fn documents_of_several_systems(store: &Arc<Store>) {
     assert!(store.documents_of(&[]).await.expect("none").is_empty());
 }
 
+/// The summary column of a document, read directly.
+async fn stored_summary(store: &Store, id: DocumentId) -> Option<String> {
+    use sqlx::Row;
+    sqlx::query("SELECT summary FROM documents WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(store.pool())
+        .await
+        .expect("document row")
+        .try_get(0)
+        .expect("summary column")
+}
+
+async fn the_store_keeps_exactly_the_checked_text_digest_and_summary(store: &Arc<Store>) {
+    let org = store.create_organization("a", "Org").await.expect("org");
+    let sys = store.create_system("a", org, "S").await.expect("system");
+    // A comment and odd spacing: the text is kept as written, never re-serialized.
+    let text = format!("# kept as written\n{ASSESSMENT}\n\n");
+    let checked = assessment(&text);
+    let created = store
+        .create_document("a", org, sys, &checked)
+        .await
+        .expect("create");
+    assert_eq!(created.kind, DocumentKind::Assessment);
+    assert_eq!(created.body, checked.text());
+    assert_eq!(created.sha256, checked.digest());
+    let back = store.document(org, created.id, None).await.expect("read");
+    assert_eq!(back.body, text);
+    assert_eq!(back.sha256, checked.digest());
+    assert_eq!(
+        stored_summary(store, created.id).await.as_deref(),
+        Some(checked.summary())
+    );
+    // A new version replaces the summary with its own.
+    let raised = ASSESSMENT.replacen(
+        "  program-management:\n    comprehensiveness: 2",
+        "  program-management:\n    comprehensiveness: 3",
+        1,
+    );
+    let v2 = assessment(&raised);
+    assert_ne!(v2.summary(), checked.summary());
+    let updated = store
+        .update_document("a", org, created.id, 1, &v2)
+        .await
+        .expect("update");
+    assert_eq!(updated.sha256, v2.digest());
+    assert_eq!(
+        stored_summary(store, created.id).await.as_deref(),
+        Some(v2.summary())
+    );
+    let versions = store.versions(org, created.id).await.expect("versions");
+    assert_eq!(versions[0].sha256, checked.digest());
+    assert_eq!(versions[1].sha256, v2.digest());
+}
+
+on_both!(
+    the_store_keeps_exactly_the_checked_text_digest_and_summary_on_both,
+    the_store_keeps_exactly_the_checked_text_digest_and_summary
+);
 on_both!(
     documents_of_several_systems_on_both,
     documents_of_several_systems
@@ -572,11 +648,11 @@ async fn grants_products_and_listings(store: &Arc<Store>) {
     ));
     // Documents: listed with their latest version, found by digest, summarized.
     let target = store
-        .create_document("a", client, plant, TARGET)
+        .create_document("a", client, plant, &target(TARGET))
         .await
         .expect("target");
     let assessment = store
-        .create_document("a", client, plant, ASSESSMENT)
+        .create_document("a", client, plant, &assessment(ASSESSMENT))
         .await
         .expect("assessment");
     let listed = store

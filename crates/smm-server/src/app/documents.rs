@@ -1,11 +1,19 @@
-//! Stored documents back into the pipeline: parsed, resolved or checked against the catalog,
-//! with the core's located problems as a 422 when a stored document no longer resolves.
+//! Documents in and out of the store.
+//!
+//! In: a submitted text is checked once, here, against the server's catalog
+//! ([`smm_core::CheckedDocument`]: parsed as the kind the caller expects, resolved or checked,
+//! digested and summarized), and only a checked document reaches the store ([`create`],
+//! [`update`]); the store never parses.
+//!
+//! Out: stored documents back into the pipeline, parsed and resolved or checked against the
+//! catalog, with the core's located problems as a 422 when a stored document no longer resolves.
 
+use axum::http::StatusCode;
 use smm_core::{
-    current_profile, parse_assessment, parse_target, resolve, Assessment, CurrentProfile,
-    ResolvedTarget, TargetProfile,
+    current_profile, parse_assessment, parse_target, resolve, Assessment, CheckError,
+    CheckedDocument, CheckedKind, CurrentProfile, ResolvedTarget, TargetProfile,
 };
-use smm_store::{DocumentId, DocumentKind, OrganizationId, StoredDocument};
+use smm_store::{DocumentId, DocumentKind, OrganizationId, StoreError, StoredDocument, SystemId};
 
 use crate::problem::{document_problem, Problem};
 use crate::state::AppState;
@@ -130,4 +138,94 @@ pub async fn target_of(
     }
     check_pairing(&target, assessment)?;
     Ok(target)
+}
+
+/// Checks a submitted text for storing as a document of `kind`, against the server's catalog.
+///
+/// Refused as a 422: a document of another kind (field `kind`), or one that does not parse or
+/// does not resolve (every problem located, the first one's field named).
+pub fn check(
+    state: &AppState,
+    kind: DocumentKind,
+    text: impl Into<String>,
+) -> Result<CheckedDocument, Problem> {
+    let expected = match kind {
+        DocumentKind::TargetProfile => CheckedKind::TargetProfile,
+        DocumentKind::Assessment => CheckedKind::Assessment,
+    };
+    CheckedDocument::check(&state.catalog, expected, text).map_err(|e| match e {
+        CheckError::WrongKind { .. } => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("this endpoint takes a document of kind `{}`", kind.as_str()),
+        )
+        .with_field("kind"),
+        CheckError::Invalid(diagnostics) => document_problem(&diagnostics),
+    })
+}
+
+/// Stores a new document of `kind` in a system (access already checked): checked first, so a
+/// refused text never reaches the store.
+pub async fn create(
+    state: &AppState,
+    actor: &str,
+    org: OrganizationId,
+    system: SystemId,
+    kind: DocumentKind,
+    text: impl Into<String>,
+) -> Result<StoredDocument, Problem> {
+    let checked = check(state, kind, text)?;
+    Ok(state
+        .store
+        .create_document(actor, org, system, &checked)
+        .await?)
+}
+
+/// Why an update was not stored.
+#[derive(Debug)]
+pub enum UpdateError {
+    /// Someone stored a newer version since the one the change is based on; nothing was written.
+    Conflict {
+        /// The latest version now.
+        current: i64,
+        /// The version the change was based on.
+        expected: i64,
+    },
+    /// Refused for another reason (the text, the document, the database).
+    Refused(Problem),
+}
+
+impl From<UpdateError> for Problem {
+    fn from(e: UpdateError) -> Problem {
+        match e {
+            UpdateError::Conflict { current, expected } => {
+                StoreError::Conflict { current, expected }.into()
+            }
+            UpdateError::Refused(problem) => problem,
+        }
+    }
+}
+
+/// Stores a new version of a document of `kind` (access already checked), if `if_version` is
+/// still its latest: checked first, then written only when nobody stored a version since.
+pub async fn update(
+    state: &AppState,
+    actor: &str,
+    org: OrganizationId,
+    id: DocumentId,
+    kind: DocumentKind,
+    if_version: i64,
+    text: impl Into<String>,
+) -> Result<StoredDocument, UpdateError> {
+    let checked = check(state, kind, text).map_err(UpdateError::Refused)?;
+    match state
+        .store
+        .update_document(actor, org, id, if_version, &checked)
+        .await
+    {
+        Ok(stored) => Ok(stored),
+        Err(StoreError::Conflict { current, expected }) => {
+            Err(UpdateError::Conflict { current, expected })
+        }
+        Err(e) => Err(UpdateError::Refused(e.into())),
+    }
 }

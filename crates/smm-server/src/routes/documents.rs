@@ -13,11 +13,11 @@ use utoipa_axum::routes;
 use smm_store::{DocumentId, StoredDocument};
 
 use crate::access;
+use crate::app::documents;
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery, DocumentText};
 use crate::problem::Problem;
-use crate::routes::systems::check_body;
 use crate::state::AppState;
 
 /// A document version, with its text exactly as submitted.
@@ -170,11 +170,16 @@ pub async fn put(
 ) -> Result<Response, Problem> {
     let (org, _, kind) = access::document(&state, &caller, id, Action::WriteTarget).await?;
     let version = if_match(&headers)?;
-    check_body(&state, &body, kind)?;
-    let stored = state
-        .store
-        .update_document(&caller.actor(), org, DocumentId(id), version, &body)
-        .await?;
+    let stored = documents::update(
+        &state,
+        &caller.actor(),
+        org,
+        DocumentId(id),
+        kind,
+        version,
+        body,
+    )
+    .await?;
     Ok(document_response(DocumentView::from(&stored), &stored))
 }
 

@@ -9,15 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use smm_core::{parse_document, Document};
 use smm_store::{DocumentInfo, DocumentKind, OrganizationId, Role, SystemInfo, SystemKind};
 
 use crate::access::{self, in_organization};
-use crate::app::systems;
+use crate::app::{documents, systems};
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, DocumentText};
-use crate::problem::{document_problem, Problem};
+use crate::problem::Problem;
 use crate::routes::documents::{document_response, DocumentView};
 use crate::routes::{PageQuery, Paged};
 use crate::state::AppState;
@@ -317,46 +316,28 @@ async fn create_document(
     caller: &Caller,
     id: i64,
     kind: DocumentKind,
-    body: &str,
+    body: String,
 ) -> Result<Response, Problem> {
     let action = match kind {
         DocumentKind::TargetProfile => Action::WriteTarget,
         DocumentKind::Assessment => Action::WriteAssessment,
     };
     let (info, _) = access::system(state, caller, id, action).await?;
-    check_body(state, body, kind)?;
-    let stored = state
-        .store
-        .create_document(&caller.actor(), info.organization, info.id, body)
-        .await?;
+    let stored = documents::create(
+        state,
+        &caller.actor(),
+        info.organization,
+        info.id,
+        kind,
+        body,
+    )
+    .await?;
     let mut response = document_response(DocumentView::from(&stored), &stored);
     *response.status_mut() = StatusCode::CREATED;
     if let Ok(v) = HeaderValue::from_str(&format!("/api/documents/{}", stored.id.0)) {
         response.headers_mut().insert(header::LOCATION, v);
     }
     Ok(response)
-}
-
-/// Parses and checks a document before it is stored: the core's located problems as a 422,
-/// and the kind the endpoint expects.
-pub fn check_body(state: &AppState, body: &str, kind: DocumentKind) -> Result<(), Problem> {
-    let document = parse_document(body).map_err(|d| document_problem(&d))?;
-    match (&document, kind) {
-        (Document::TargetProfile(t), DocumentKind::TargetProfile) => {
-            smm_core::resolve(&state.catalog, t).map_err(|d| document_problem(&d))?;
-        }
-        (Document::Assessment(a), DocumentKind::Assessment) => {
-            smm_core::current_profile(&state.catalog, a).map_err(|d| document_problem(&d))?;
-        }
-        _ => {
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("this endpoint takes a document of kind `{}`", kind.as_str()),
-            )
-            .with_field("kind"))
-        }
-    }
-    Ok(())
 }
 
 /// Stores a new target profile (YAML or JSON, as the CLI reads it) in a system.
@@ -371,7 +352,7 @@ pub async fn create_target(
     ApiPath(id): ApiPath<i64>,
     DocumentText(body): DocumentText,
 ) -> Result<Response, Problem> {
-    create_document(&state, &caller, id, DocumentKind::TargetProfile, &body).await
+    create_document(&state, &caller, id, DocumentKind::TargetProfile, body).await
 }
 
 /// Stores a new assessment (YAML or JSON) in a system.
@@ -386,7 +367,7 @@ pub async fn create_assessment(
     ApiPath(id): ApiPath<i64>,
     DocumentText(body): DocumentText,
 ) -> Result<Response, Problem> {
-    create_document(&state, &caller, id, DocumentKind::Assessment, &body).await
+    create_document(&state, &caller, id, DocumentKind::Assessment, body).await
 }
 
 /// The system routes: systems, grants, and the documents in a system.

@@ -22,7 +22,7 @@ use smm_core::catalog::Catalog;
 use smm_core::content_digest;
 use smm_core::document::{AssessmentDraft, Incomplete, Product, TargetReference};
 use smm_core::located::Located;
-use smm_store::{DocumentId, DocumentKind, StoreError, SystemInfo};
+use smm_store::{DocumentId, DocumentKind, SystemInfo};
 
 use self::form::FieldProblem;
 use self::page::{editor, Shown};
@@ -320,10 +320,15 @@ pub async fn create(
             .await
         }
     };
-    match state
-        .store
-        .create_document(&user.caller.actor(), info.organization, info.id, &text)
-        .await
+    match documents::create(
+        &state,
+        &user.caller.actor(),
+        info.organization,
+        info.id,
+        DocumentKind::Assessment,
+        text,
+    )
+    .await
     {
         Ok(stored) => {
             let done = Done::AssessmentSaved {
@@ -331,7 +336,7 @@ pub async fn create(
             };
             Redirect::to(&done.on(&format!("/documents/{}/gap", stored.id.0))).into_response()
         }
-        Err(e) => page_error(e.into()),
+        Err(p) => page_error(p),
     }
 }
 
@@ -389,10 +394,16 @@ pub async fn update(
             .await
         }
     };
-    match state
-        .store
-        .update_document(&user.caller.actor(), org, DocumentId(id), version, &text)
-        .await
+    match documents::update(
+        &state,
+        &user.caller.actor(),
+        org,
+        DocumentId(id),
+        DocumentKind::Assessment,
+        version,
+        text,
+    )
+    .await
     {
         Ok(stored) => {
             let done = Done::AssessmentSaved {
@@ -400,7 +411,7 @@ pub async fn update(
             };
             Redirect::to(&done.on(&format!("/documents/{id}/gap"))).into_response()
         }
-        Err(StoreError::Conflict { current, .. }) => {
+        Err(documents::UpdateError::Conflict { current, .. }) => {
             let message = format!(
                 "Someone saved version {current} of this assessment while you were editing; nothing was overwritten. \
                  Your changes are still in the form below: open version {current} in another tab, merge, and save again."

@@ -20,10 +20,11 @@ use smm_core::interview::{
 };
 use smm_core::located::Located;
 use smm_core::{resolve, Comprehensiveness, Level, Scope};
-use smm_store::{Draft, StoreError, SystemId};
+use smm_store::{DocumentKind, Draft, StoreError, SystemId};
 
 use super::{page_error, render, Nav, PageUser};
 use crate::access;
+use crate::app::documents;
 use crate::authz::Action;
 use crate::extract::ApiPath;
 use crate::problem::Problem;
@@ -1011,15 +1012,20 @@ pub async fn finish(
         user.caller.actor(),
         serde_saphyr::to_string(&built.profile).unwrap_or_default()
     );
-    match state
-        .store
-        .create_document(&user.caller.actor(), info.organization, info.id, &body)
-        .await
+    match documents::create(
+        &state,
+        &user.caller.actor(),
+        info.organization,
+        info.id,
+        DocumentKind::TargetProfile,
+        body,
+    )
+    .await
     {
         Ok(stored) => {
             let _ = state.store.delete_draft(id).await;
             Redirect::to(&format!("/systems/{}?created={}", info.id.0, stored.id.0)).into_response()
         }
-        Err(e) => page_error(e.into()),
+        Err(e) => page_error(e),
     }
 }

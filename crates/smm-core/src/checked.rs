@@ -1,0 +1,213 @@
+//! A document checked for keeping: parsed once, of the kind that was asked for, resolved (a
+//! target profile) or checked (an assessment) against a catalog, with its content digest and
+//! level summary.
+//!
+//! A server stores documents exactly as submitted, and beside each its digest (how assessments
+//! and certificates name it) and its levels in a few bytes (how a portfolio rolls up without
+//! parsing). All three come from one parse, here; the only way to get a [`CheckedDocument`] is
+//! [`CheckedDocument::check`], so whatever receives one (the store) knows the text is a valid
+//! document of that kind and never parses it again.
+
+use crate::catalog::Catalog;
+use crate::current::current_profile;
+use crate::diagnostic::Diagnostics;
+use crate::digest::content_digest;
+use crate::document::{parse_assessment, parse_target};
+use crate::header::{read_kind, Kind};
+use crate::level::{summary, Level};
+use crate::resolve::resolve;
+
+/// The two kinds of document a system keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CheckedKind {
+    /// A target profile, resolved against the catalog.
+    TargetProfile,
+    /// An assessment, checked against the catalog.
+    Assessment,
+}
+
+impl CheckedKind {
+    /// The document kind (as written after `kind:`).
+    pub fn kind(self) -> Kind {
+        match self {
+            CheckedKind::TargetProfile => Kind::TargetProfile,
+            CheckedKind::Assessment => Kind::Assessment,
+        }
+    }
+}
+
+/// Why a text is not a document that can be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// A well-formed document of another kind than the one asked for.
+    #[error("expected a {} document, found kind `{}`", .expected.kind().name(), .found.name())]
+    WrongKind {
+        /// The kind asked for.
+        expected: CheckedKind,
+        /// The kind the text declares.
+        found: Kind,
+    },
+    /// The text does not parse, or does not resolve against the catalog; every problem located.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+/// A document's text with what was learned from checking it once: its kind, content digest and
+/// level summary ([`summary::encode`] of the resolved target's required levels, or of the
+/// assessment's achieved ones, in catalog order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedDocument {
+    kind: CheckedKind,
+    text: String,
+    digest: String,
+    summary: String,
+}
+
+impl CheckedDocument {
+    /// Parses `text` as a document of the `expected` kind and checks it against `catalog`.
+    ///
+    /// The text is parsed once; only when that fails is its header read on its own, to tell a
+    /// document of another kind ([`CheckError::WrongKind`]) from a broken one.
+    pub fn check(
+        catalog: &Catalog,
+        expected: CheckedKind,
+        text: impl Into<String>,
+    ) -> Result<CheckedDocument, CheckError> {
+        let text = text.into();
+        let wrong_kind = |diagnostics: Diagnostics| match read_kind(&text) {
+            Ok(found) if found != expected.kind() => CheckError::WrongKind { expected, found },
+            _ => CheckError::Invalid(diagnostics),
+        };
+        let (digest, levels): (String, Vec<Level>) = match expected {
+            CheckedKind::TargetProfile => {
+                let target = parse_target(&text).map_err(wrong_kind)?;
+                let resolved = resolve(catalog, &target).map_err(CheckError::Invalid)?;
+                (
+                    content_digest(&target),
+                    resolved.practices.iter().map(|p| p.level()).collect(),
+                )
+            }
+            CheckedKind::Assessment => {
+                let assessment = parse_assessment(&text).map_err(wrong_kind)?;
+                let current = current_profile(catalog, &assessment).map_err(CheckError::Invalid)?;
+                (
+                    content_digest(&assessment),
+                    current.practices.iter().map(|p| p.level).collect(),
+                )
+            }
+        };
+        Ok(CheckedDocument {
+            kind: expected,
+            summary: summary::encode(&levels),
+            digest,
+            text,
+        })
+    }
+
+    /// Its kind.
+    pub fn kind(&self) -> CheckedKind {
+        self.kind
+    }
+
+    /// The text exactly as submitted.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Its content digest (as `smm digest` prints it).
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Its levels, one digit and one scope letter per practice of the catalog it was checked
+    /// against ([`summary::decode`] reads them back).
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse_target;
+
+    const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
+    const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
+
+    fn catalog() -> Catalog {
+        Catalog::builtin()
+    }
+
+    #[test]
+    fn a_target_keeps_its_text_and_gets_its_digest_and_required_levels() {
+        let catalog = catalog();
+        let checked = CheckedDocument::check(&catalog, CheckedKind::TargetProfile, TARGET)
+            .expect("the bottling-line target resolves");
+        assert_eq!(checked.kind(), CheckedKind::TargetProfile);
+        assert_eq!(checked.text(), TARGET);
+        let target = parse_target(TARGET).expect("parses");
+        assert_eq!(checked.digest(), content_digest(&target));
+        let resolved = resolve(&catalog, &target).expect("resolves");
+        let levels = summary::decode(checked.summary()).expect("a summary");
+        assert_eq!(levels.len(), catalog.practices().count());
+        let required: Vec<Level> = resolved.practices.iter().map(|p| p.level()).collect();
+        assert_eq!(levels, required);
+    }
+
+    #[test]
+    fn an_assessment_gets_its_achieved_levels() {
+        let catalog = catalog();
+        let checked = CheckedDocument::check(&catalog, CheckedKind::Assessment, ASSESSMENT)
+            .expect("the bottling-line assessment is complete");
+        let assessment = parse_assessment(ASSESSMENT).expect("parses");
+        assert_eq!(checked.digest(), content_digest(&assessment));
+        let current = current_profile(&catalog, &assessment).expect("checks");
+        let achieved: Vec<Level> = current.practices.iter().map(|p| p.level).collect();
+        assert_eq!(summary::decode(checked.summary()), Some(achieved));
+    }
+
+    #[test]
+    fn a_document_of_another_kind_is_refused_as_such() {
+        let catalog = catalog();
+        match CheckedDocument::check(&catalog, CheckedKind::TargetProfile, ASSESSMENT) {
+            Err(CheckError::WrongKind { expected, found }) => {
+                assert_eq!(expected, CheckedKind::TargetProfile);
+                assert_eq!(found, Kind::Assessment);
+            }
+            other => panic!("expected a wrong kind, got {other:?}"),
+        }
+        assert!(matches!(
+            CheckedDocument::check(&catalog, CheckedKind::Assessment, TARGET),
+            Err(CheckError::WrongKind {
+                found: Kind::TargetProfile,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_broken_or_unresolvable_document_is_refused_with_located_problems() {
+        let catalog = catalog();
+        let broken = TARGET.replacen("comprehensiveness: ", "comprehensiveness: 7 #", 1);
+        let Err(CheckError::Invalid(problems)) =
+            CheckedDocument::check(&catalog, CheckedKind::TargetProfile, broken)
+        else {
+            panic!("an out-of-range level must be refused");
+        };
+        assert!(problems.to_string().contains("out of range"), "{problems}");
+        // Parses, but names a practice the catalog does not have.
+        let unknown = ASSESSMENT.replacen(
+            "practices:\n",
+            "practices:\n  no-such-practice: {comprehensiveness: 1, scope: general}\n",
+            1,
+        );
+        assert!(matches!(
+            CheckedDocument::check(&catalog, CheckedKind::Assessment, unknown),
+            Err(CheckError::Invalid(_))
+        ));
+        assert!(matches!(
+            CheckedDocument::check(&catalog, CheckedKind::Assessment, "kind: ["),
+            Err(CheckError::Invalid(_))
+        ));
+    }
+}
