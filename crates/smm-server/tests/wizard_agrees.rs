@@ -308,11 +308,23 @@ impl Person {
             "{what}: the target was not saved: {}",
             finished.text()
         );
-        let id: i64 = finished
-            .header("location")
-            .and_then(|l| l.split("created=").nth(1).map(str::to_string))
-            .and_then(|id| id.parse().ok())
-            .unwrap_or_else(|| panic!("{what}: no created target in the redirect"));
+        let location = finished.header("location").unwrap_or_default();
+        assert!(
+            location.starts_with(&format!("/systems/{}?done=target-saved", self.system)),
+            "{what}: the redirect confirms the save: {location}"
+        );
+        // The newest target of the system is the one just saved.
+        let id = self
+            .app
+            .get(
+                &format!("/api/systems/{}/targets", self.system),
+                &self.owner,
+            )
+            .await
+            .json()["items"]
+            .as_array()
+            .and_then(|items| items.iter().filter_map(|d| d["id"].as_i64()).max())
+            .unwrap_or_else(|| panic!("{what}: no target stored"));
         let body = self
             .app
             .get(&format!("/api/documents/{id}"), &self.owner)

@@ -26,7 +26,7 @@ use smm_store::{DocumentId, DocumentKind, SystemInfo};
 
 use self::form::FieldProblem;
 use self::page::{editor, Shown};
-use super::{page_error, Done, PageUser};
+use super::{Done, PageError, PageResult, PageUser};
 use crate::access;
 use crate::app::documents;
 use crate::authz::Action;
@@ -46,11 +46,8 @@ pub async fn new(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<NewQuery>,
-) -> Response {
-    let (info, _) = match access::system(&state, &user.caller, id, Action::WriteAssessment).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    let (info, _) = access::system(&state, &user.caller, id, Action::WriteAssessment).await?;
     let target_id = match query.target {
         Some(t) => Some(DocumentId(t)),
         None => state
@@ -61,15 +58,12 @@ pub async fn new(
             .flatten(),
     };
     let Some(target_id) = target_id else {
-        return page_error(Problem::new(
+        return Err(PageError(Problem::new(
             StatusCode::CONFLICT,
             "set a target profile first: an assessment measures against one",
-        ));
+        )));
     };
-    let target = match target_in(&state, &info, target_id).await {
-        Ok(t) => t,
-        Err(p) => return page_error(p),
-    };
+    let target = target_in(&state, &info, target_id).await?;
     let product = Product {
         name: info.name.clone(),
         version: String::new(),
@@ -83,7 +77,7 @@ pub async fn new(
         today(),
     );
     let action = format!("/systems/{id}/assessments/new?target={}", target_id.0);
-    editor(
+    Ok(editor(
         &state,
         &user,
         &info,
@@ -91,7 +85,7 @@ pub async fn new(
         &draft,
         Shown::fresh(action, 0),
     )
-    .await
+    .await)
 }
 
 /// How a new assessment names its target: by the stored document and its content digest.
@@ -122,29 +116,20 @@ pub async fn edit(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
-) -> Response {
+) -> PageResult {
     let (org, info, kind) =
-        match access::document(&state, &user.caller, id, Action::WriteAssessment).await {
-            Ok(found) => found,
-            Err(p) => return page_error(p),
-        };
+        access::document(&state, &user.caller, id, Action::WriteAssessment).await?;
     if kind != DocumentKind::Assessment {
-        return page_error(Problem::bad_field(
+        return Err(PageError(Problem::bad_field(
             "id",
             "this document is a target profile: set targets with the wizard",
-        ));
+        )));
     }
-    let current = match documents::assessment(&state, org, DocumentId(id)).await {
-        Ok(c) => c,
-        Err(p) => return page_error(p),
-    };
-    let target = match documents::target_of(&state, org, &current, None).await {
-        Ok(t) => t,
-        Err(p) => return page_error(p),
-    };
+    let current = documents::assessment(&state, org, DocumentId(id)).await?;
+    let target = documents::target_of(&state, org, &current, None).await?;
     let draft = AssessmentDraft::from_assessment(&state.catalog, &current.document);
     let shown = Shown::fresh(format!("/documents/{id}/edit"), current.stored.version);
-    editor(&state, &user, &info, &target, &draft, shown).await
+    Ok(editor(&state, &user, &info, &target, &draft, shown).await)
 }
 
 /// What stops a draft from being saved: each problem, and why each practice that has one.
@@ -283,44 +268,30 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<NewQuery>,
     multipart: Multipart,
-) -> Response {
-    let form = match form::read(multipart).await {
-        Ok(f) => f,
-        Err(p) => return page_error(p),
-    };
-    if let Err(p) = user.check_csrf(&form.get("csrf")) {
-        return page_error(p);
-    }
-    let (info, _) = match access::system(&state, &user.caller, id, Action::WriteAssessment).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    let form = form::read(multipart).await?;
+    user.check_csrf(&form.get("csrf"))?;
+    let (info, _) = access::system(&state, &user.caller, id, Action::WriteAssessment).await?;
     let Some(target_id) = query.target else {
-        return page_error(Problem::bad_field(
+        return Err(PageError(Problem::bad_field(
             "target",
             "which target does this assessment measure against?",
-        ));
+        )));
     };
-    let target = match target_in(&state, &info, DocumentId(target_id)).await {
-        Ok(t) => t,
-        Err(p) => return page_error(p),
-    };
+    let target = target_in(&state, &info, DocumentId(target_id)).await?;
     let action = format!("/systems/{id}/assessments/new?target={target_id}");
     let reference = target_reference(&target);
-    let (draft, problems) = match decode(&state, &user, &info, &form, reference, None).await {
-        Ok(d) => d,
-        Err(p) => return page_error(p),
-    };
+    let (draft, problems) = decode(&state, &user, &info, &form, reference, None).await?;
     let text = match ready(&state.catalog, &draft, &problems) {
         Ok(text) => text,
         Err(refusal) => {
-            return refuse(
+            return Ok(refuse(
                 &state, &user, &info, &target, &draft, action, 0, problems, refusal,
             )
-            .await
+            .await);
         }
     };
-    match documents::create(
+    let stored = documents::create(
         &state,
         &user.caller.actor(),
         info.organization,
@@ -328,16 +299,11 @@ pub async fn create(
         DocumentKind::Assessment,
         text,
     )
-    .await
-    {
-        Ok(stored) => {
-            let done = Done::AssessmentSaved {
-                version: stored.version,
-            };
-            Redirect::to(&done.on(&format!("/documents/{}/gap", stored.id.0))).into_response()
-        }
-        Err(p) => page_error(p),
-    }
+    .await?;
+    let done = Done::AssessmentSaved {
+        version: stored.version,
+    };
+    Ok(Redirect::to(&done.on(&format!("/documents/{}/gap", stored.id.0))).into_response())
 }
 
 /// Saves a new version of an assessment (refused, keeping the form, if someone saved one since).
@@ -346,33 +312,19 @@ pub async fn update(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     multipart: Multipart,
-) -> Response {
-    let form = match form::read(multipart).await {
-        Ok(f) => f,
-        Err(p) => return page_error(p),
-    };
-    if let Err(p) = user.check_csrf(&form.get("csrf")) {
-        return page_error(p);
-    }
+) -> PageResult {
+    let form = form::read(multipart).await?;
+    user.check_csrf(&form.get("csrf"))?;
     let (org, info, kind) =
-        match access::document(&state, &user.caller, id, Action::WriteAssessment).await {
-            Ok(found) => found,
-            Err(p) => return page_error(p),
-        };
+        access::document(&state, &user.caller, id, Action::WriteAssessment).await?;
     if kind != DocumentKind::Assessment {
-        return page_error(Problem::bad_field(
+        return Err(PageError(Problem::bad_field(
             "id",
             "this document is a target profile",
-        ));
+        )));
     }
-    let current = match documents::assessment(&state, org, DocumentId(id)).await {
-        Ok(c) => c,
-        Err(p) => return page_error(p),
-    };
-    let target = match documents::target_of(&state, org, &current, None).await {
-        Ok(t) => t,
-        Err(p) => return page_error(p),
-    };
+    let current = documents::assessment(&state, org, DocumentId(id)).await?;
+    let target = documents::target_of(&state, org, &current, None).await?;
     let version: i64 = form.get("version").parse().unwrap_or(0);
     let action = format!("/documents/{id}/edit");
     // A new version measures against the same target and follows the same assessment: the
@@ -381,20 +333,17 @@ pub async fn update(
         current.document.target.clone(),
         current.document.follows.clone(),
     );
-    let (draft, problems) = match decode(&state, &user, &info, &form, reference, follows).await {
-        Ok(d) => d,
-        Err(p) => return page_error(p),
-    };
+    let (draft, problems) = decode(&state, &user, &info, &form, reference, follows).await?;
     let text = match ready(&state.catalog, &draft, &problems) {
         Ok(text) => text,
         Err(refusal) => {
-            return refuse(
+            return Ok(refuse(
                 &state, &user, &info, &target, &draft, action, version, problems, refusal,
             )
-            .await
+            .await);
         }
     };
-    match documents::update(
+    let saved = documents::update(
         &state,
         &user.caller.actor(),
         org,
@@ -403,13 +352,13 @@ pub async fn update(
         version,
         text,
     )
-    .await
-    {
+    .await;
+    match saved {
         Ok(stored) => {
             let done = Done::AssessmentSaved {
                 version: stored.version,
             };
-            Redirect::to(&done.on(&format!("/documents/{id}/gap"))).into_response()
+            Ok(Redirect::to(&done.on(&format!("/documents/{id}/gap"))).into_response())
         }
         Err(documents::UpdateError::Conflict { current, .. }) => {
             let message = format!(
@@ -422,8 +371,8 @@ pub async fn update(
             };
             let mut r = editor(&state, &user, &info, &target, &draft, shown).await;
             *r.status_mut() = StatusCode::CONFLICT;
-            r
+            Ok(r)
         }
-        Err(e) => page_error(e.into()),
+        Err(e) => Err(PageError(e.into())),
     }
 }

@@ -22,7 +22,7 @@ use smm_core::located::Located;
 use smm_core::{resolve, Comprehensiveness, Level, Scope};
 use smm_store::{DocumentKind, Draft, StoreError, SystemId};
 
-use super::{page_error, render, Nav, PageUser};
+use super::{render, Done, Nav, PageError, PageResult, PageUser};
 use crate::access;
 use crate::app::documents;
 use crate::authz::Action;
@@ -334,15 +334,10 @@ pub async fn start(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let field = |name: &str| super::field(&fields, name);
-    if let Err(p) = user.check_csrf(&field("csrf")) {
-        return page_error(p);
-    }
-    let (info, _) = match access::system(&state, &user.caller, id, Action::WriteTarget).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+    user.check_csrf(&field("csrf"))?;
+    let (info, _) = access::system(&state, &user.caller, id, Action::WriteTarget).await?;
     let answers = Answers {
         system: Some(info.name.clone()),
         date: Date::parse(&today()),
@@ -362,8 +357,8 @@ pub async fn start(
         )
         .await
     {
-        Ok(draft) => Redirect::to(&format!("/drafts/{}/background", draft.id)).into_response(),
-        Err(e) => page_error(e.into()),
+        Ok(draft) => Ok(Redirect::to(&format!("/drafts/{}/background", draft.id)).into_response()),
+        Err(e) => Err(PageError(e.into())),
     }
 }
 
@@ -372,16 +367,13 @@ pub async fn show(
     State(state): State<AppState>,
     user: PageUser,
     ApiPath((id, step)): ApiPath<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let Some(step) = step_of(&step) else {
-        return page_error(Problem::not_found(format!("step `{step}`")));
+        return Err(PageError(Problem::not_found(format!("step `{step}`"))));
     };
-    let (draft, info) = match draft_for(&state, &user, id).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+    let (draft, info) = draft_for(&state, &user, id).await?;
     let answers = answers_of(&draft);
-    page(&state, &user, &draft, &info, &answers, step, None, &[]).await
+    Ok(page(&state, &user, &draft, &info, &answers, step, None, &[]).await)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -738,14 +730,12 @@ pub async fn save(
     user: PageUser,
     ApiPath((id, step)): ApiPath<(i64, String)>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let Some(step) = step_of(&step) else {
-        return page_error(Problem::not_found(format!("step `{step}`")));
+        return Err(PageError(Problem::not_found(format!("step `{step}`"))));
     };
     let field = |name: &str| super::field(&fields, name);
-    if let Err(p) = user.check_csrf(&field("csrf")) {
-        return page_error(p);
-    }
+    user.check_csrf(&field("csrf"))?;
     // The page's script saves in the background while a step is being filled in. Such a save is
     // based on the revision its page showed and is refused if the draft moved on since (the step
     // was submitted meanwhile, or another tab saved), so late answers never replace newer ones.
@@ -754,10 +744,7 @@ pub async fn save(
     let shown = field("revision").parse::<i64>().ok();
     let mut attempts = 1;
     let (draft, info, answers, error, row_errors, next) = loop {
-        let (draft, info) = match draft_for(&state, &user, id).await {
-            Ok(found) => found,
-            Err(p) => return page_error(p),
-        };
+        let (draft, info) = draft_for(&state, &user, id).await?;
         let mut answers = answers_of(&draft);
         let (error, row_errors) = apply(&state.catalog, step, &fields, &mut answers);
         let next = match (field("go").as_str(), &error) {
@@ -782,15 +769,15 @@ pub async fn save(
         {
             Ok(_) => break (draft, info, answers, error, row_errors, next),
             Err(StoreError::Conflict { .. }) if autosave => {
-                return page_error(Problem::new(
+                return Err(PageError(Problem::new(
                     StatusCode::CONFLICT,
                     "this draft was saved elsewhere since this page was loaded: \
                      \u{201c}Save and check\u{201d} keeps what this page shows"
                         .to_string(),
-                ));
+                )));
             }
             Err(StoreError::Conflict { .. }) if attempts < SAVE_ATTEMPTS => attempts += 1,
-            Err(e) => return page_error(e.into()),
+            Err(e) => return Err(PageError(e.into())),
         }
     };
     if error.is_some() {
@@ -807,9 +794,9 @@ pub async fn save(
         )
         .await;
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return response;
+        return Ok(response);
     }
-    Redirect::to(&format!("/drafts/{id}/{}", slug_of(next))).into_response()
+    Ok(Redirect::to(&format!("/drafts/{id}/{}", slug_of(next))).into_response())
 }
 
 /// How many times a submitted step is applied to a freshly read draft when other saves keep
@@ -981,20 +968,15 @@ pub async fn finish(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&super::field(&fields, "csrf")) {
-        return page_error(p);
-    }
-    let (draft, info) = match draft_for(&state, &user, id).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    user.check_csrf(&super::field(&fields, "csrf"))?;
+    let (draft, info) = draft_for(&state, &user, id).await?;
     let answers = answers_of(&draft);
     let template = template_named(answers.template.as_deref());
     let built = match build_profile(&state.catalog, template.as_ref(), &answers) {
         Ok(b) => b,
         Err(d) => {
-            return page(
+            return Ok(page(
                 &state,
                 &user,
                 &draft,
@@ -1004,7 +986,7 @@ pub async fn finish(
                 Some(format!("The target is not complete yet: {d}")),
                 &[],
             )
-            .await
+            .await);
         }
     };
     let body = format!(
@@ -1012,7 +994,7 @@ pub async fn finish(
         user.caller.actor(),
         serde_saphyr::to_string(&built.profile).unwrap_or_default()
     );
-    match documents::create(
+    let stored = documents::create(
         &state,
         &user.caller.actor(),
         info.organization,
@@ -1020,12 +1002,10 @@ pub async fn finish(
         DocumentKind::TargetProfile,
         body,
     )
-    .await
-    {
-        Ok(stored) => {
-            let _ = state.store.delete_draft(id).await;
-            Redirect::to(&format!("/systems/{}?created={}", info.id.0, stored.id.0)).into_response()
-        }
-        Err(e) => page_error(e),
-    }
+    .await?;
+    let _ = state.store.delete_draft(id).await;
+    let done = Done::TargetSaved {
+        version: stored.version,
+    };
+    Ok(Redirect::to(&done.on(&format!("/systems/{}", info.id.0))).into_response())
 }
