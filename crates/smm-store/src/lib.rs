@@ -23,8 +23,9 @@ mod evidence;
 pub mod session;
 mod store;
 pub mod summary;
+mod version_levels;
 
-pub use access::{DocumentInfo, Grant, Page, PortfolioRow, SystemInfo, SystemKind};
+pub use access::{DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemInfo, SystemKind};
 pub use audit::{AuditEntry, AuditReport, ChainCheck};
 pub use auth::{Role, TokenGrant, UserId};
 pub use certificates::CertificateRecord;

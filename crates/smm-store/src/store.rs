@@ -13,7 +13,7 @@ use smm_core::{content_digest, parse_document, Document};
 
 use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
 use crate::evidence::EvidenceType;
-use crate::summary::summarize;
+use crate::version_levels::{self, VersionLevels};
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -163,6 +163,7 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
+        version_levels::fill_in(&pool).await?;
         Ok(Store {
             pool,
             backend,
@@ -226,7 +227,7 @@ impl Store {
         system: SystemId,
         body: &str,
     ) -> Result<StoredDocument, StoreError> {
-        let (kind, sha256, summary) = check_document(body)?;
+        let (kind, sha256, levels) = check_document(body)?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let owned = sqlx::query("SELECT id FROM systems WHERE id = $1 AND organization_id = $2")
@@ -245,11 +246,12 @@ impl Store {
         .bind(system.0)
         .bind(kind.as_str())
         .bind(&created)
-        .bind(summary)
+        .bind(levels.summary.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
         insert_version(&mut tx, id, 1, &sha256, body, actor, &created).await?;
+        version_levels::record(&mut *tx, id, 1, &levels).await?;
         append_audit(
             &mut tx,
             actor,
@@ -283,7 +285,7 @@ impl Store {
         if_version: i64,
         body: &str,
     ) -> Result<StoredDocument, StoreError> {
-        let (kind, sha256, summary) = check_document(body)?;
+        let (kind, sha256, levels) = check_document(body)?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -316,8 +318,9 @@ impl Store {
         let created = now();
         let version = current + 1;
         insert_version(&mut tx, id.0, version, &sha256, body, actor, &created).await?;
+        version_levels::record(&mut *tx, id.0, version, &levels).await?;
         sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
-            .bind(summary)
+            .bind(levels.summary.as_deref())
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
@@ -596,8 +599,8 @@ pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreE
     }
 }
 
-/// Parses a document as the CLI would, and returns its kind, content digest and summary.
-fn check_document(body: &str) -> Result<(DocumentKind, String, Option<String>), StoreError> {
+/// Parses a document as the CLI would, and returns its kind, content digest and levels.
+fn check_document(body: &str) -> Result<(DocumentKind, String, VersionLevels), StoreError> {
     let document = parse_document(body).map_err(|d| StoreError::Invalid(d.to_string()))?;
     let (kind, digest) = match &document {
         Document::TargetProfile(t) => (DocumentKind::TargetProfile, content_digest(t.as_ref())),
@@ -608,7 +611,7 @@ fn check_document(body: &str) -> Result<(DocumentKind, String, Option<String>), 
             ))
         }
     };
-    Ok((kind, digest, summarize(&document)))
+    Ok((kind, digest, VersionLevels::of(&document)))
 }
 
 async fn insert_version(

@@ -791,3 +791,149 @@ on_both!(
     drafts_on_both,
     a_draft_save_based_on_an_old_revision_is_refused
 );
+
+/// The bottling-line target with the enablement goal raised: a newer version with other levels.
+fn raised_target() -> String {
+    let raised = TARGET.replacen(
+        "    comprehensiveness: 2\n    scope: general\n  hardening:",
+        "    comprehensiveness: 3\n    scope: general\n  hardening:",
+        1,
+    );
+    assert_ne!(
+        raised, TARGET,
+        "the example still has the enablement goal at 2"
+    );
+    raised
+}
+
+fn summary_of(body: &str) -> Option<String> {
+    smm_store::summary::summarize(&smm_core::parse_document(body).expect("parses"))
+}
+
+async fn the_portfolio_measures_each_assessment_against_the_target_it_names(store: &Arc<Store>) {
+    let client = store.create_organization("o", "Client").await.expect("org");
+    let lab = store.create_organization("o", "Lab").await.expect("org");
+    // A target updated after the assessment was made against its first version.
+    let line = store
+        .create_system("o", client, "line")
+        .await
+        .expect("system");
+    let target = store
+        .create_document("o", client, line, TARGET)
+        .await
+        .expect("target");
+    let assessment = store
+        .create_document("o", client, line, ASSESSMENT)
+        .await
+        .expect("assessment");
+    store
+        .update_document("o", client, target.id, 1, &raised_target())
+        .await
+        .expect("newer target version");
+    // A target of its own in a second document, newer still: not the one named either.
+    store
+        .create_document(
+            "o",
+            client,
+            line,
+            &raised_target().replace("\"1.0\"", "\"2.0\""),
+        )
+        .await
+        .expect("another target");
+    // An assessment whose target was never stored, and a system with a target only.
+    let orphan = store
+        .create_system("o", client, "orphan")
+        .await
+        .expect("system");
+    let orphan_assessment = store
+        .create_document("o", client, orphan, ASSESSMENT)
+        .await
+        .expect("assessment");
+    let planned = store
+        .create_system("o", client, "planned")
+        .await
+        .expect("system");
+    let planned_target = store
+        .create_document("o", client, planned, TARGET)
+        .await
+        .expect("target");
+
+    let rows = store.portfolio(client).await.expect("portfolio");
+    let ids: Vec<_> = rows.iter().map(|r| r.system.id).collect();
+    assert_eq!(ids, [line, orphan, planned]);
+    let named = summary_of(TARGET);
+    assert!(named.is_some() && named != summary_of(&raised_target()));
+    assert_eq!(rows[0].target, Some((target.id, named)));
+    assert_eq!(
+        rows[0].assessment,
+        Some((assessment.id, summary_of(ASSESSMENT)))
+    );
+    assert_eq!(rows[1].target, None, "no stored target has the digest");
+    assert_eq!(
+        rows[1].assessment.as_ref().map(|a| a.0),
+        Some(orphan_assessment.id)
+    );
+    assert_eq!(
+        rows[2].target,
+        Some((planned_target.id, summary_of(TARGET)))
+    );
+    assert_eq!(rows[2].assessment, None);
+    assert!(rows.iter().all(|r| r.granted.is_none()));
+
+    // A granted system joins the grantee's portfolio, with its owner and the role, until revoked.
+    assert!(store.portfolio(lab).await.expect("portfolio").is_empty());
+    store
+        .grant("o", line, lab, Role::Viewer)
+        .await
+        .expect("grant");
+    let rows = store.portfolio(lab).await.expect("portfolio");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].system.id, line);
+    assert_eq!(
+        rows[0].granted,
+        Some(smm_store::GrantedSystem {
+            owner_name: "Client".to_string(),
+            role: Role::Viewer
+        })
+    );
+    assert_eq!(rows[0].target.as_ref().map(|t| t.0), Some(target.id));
+    store.revoke_grant("o", line, lab).await.expect("revoke");
+    assert!(store.portfolio(lab).await.expect("portfolio").is_empty());
+}
+
+on_both!(
+    portfolio_on_both,
+    the_portfolio_measures_each_assessment_against_the_target_it_names
+);
+
+/// Versions stored before their levels were kept beside them get them when the store opens.
+#[tokio::test]
+async fn versions_stored_without_their_levels_get_them_when_the_store_opens() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("smm.db").display());
+    let store = Store::open(&url).await.expect("store");
+    let org = store.create_organization("o", "Client").await.expect("org");
+    let line = store.create_system("o", org, "line").await.expect("system");
+    let target = store
+        .create_document("o", org, line, TARGET)
+        .await
+        .expect("target");
+    store
+        .create_document("o", org, line, ASSESSMENT)
+        .await
+        .expect("assessment");
+    let before = store.portfolio(org).await.expect("portfolio");
+    assert_eq!(before[0].target.as_ref().map(|t| t.0), Some(target.id));
+    store.close().await;
+
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    sqlx::query("UPDATE document_versions SET summary = NULL, target_sha256 = NULL")
+        .execute(&pool)
+        .await
+        .expect("forget");
+    pool.close().await;
+
+    let store = Store::open(&url).await.expect("reopen");
+    assert_eq!(store.portfolio(org).await.expect("portfolio"), before);
+}
