@@ -523,42 +523,37 @@ impl Store {
     /// latest assessment and the target version that assessment names by digest, with their
     /// level summaries: what a portfolio roll-up needs, in one query however many systems.
     pub async fn portfolio(&self, org: OrganizationId) -> Result<Vec<PortfolioRow>, StoreError> {
+        // Joins, not a chain of CTEs: SQLite inlines a CTE's correlated subqueries wherever its
+        // columns are used, which ran the latest-assessment lookup several times per system.
         let rows = sqlx::query(&format!(
-            "WITH visible AS ( \
-               SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
-                 WHERE s.organization_id = $1 \
-               UNION ALL \
-               SELECT {SYSTEM_COLUMNS}, o.name AS owner, g.role AS granted FROM grants g \
-                 JOIN systems s ON s.id = g.system_id \
-                 JOIN organizations o ON o.id = s.organization_id \
-                 WHERE g.organization_id = $2), \
-             assessed AS ( \
-               SELECT v.*, (SELECT MAX(d.id) FROM documents d \
-                   WHERE d.system_id = v.id AND d.kind = 'Assessment') AS assessment \
-               FROM visible v), \
-             named AS ( \
-               SELECT a.*, av.summary AS assessment_summary, av.target_sha256 AS digest \
-               FROM assessed a LEFT JOIN document_versions av ON av.document_id = a.assessment \
-                 AND av.version = (SELECT MAX(version) FROM document_versions \
-                     WHERE document_id = a.assessment)), \
-             measured AS ( \
-               SELECT n.*, CASE WHEN n.assessment IS NULL \
-                   THEN (SELECT MAX(id) FROM documents \
-                       WHERE system_id = n.id AND kind = 'TargetProfile') \
-                   ELSE (SELECT td.id FROM documents td \
-                       JOIN document_versions tv ON tv.document_id = td.id \
-                       WHERE td.system_id = n.id AND td.kind = 'TargetProfile' \
-                         AND tv.sha256 = n.digest \
-                       ORDER BY td.id DESC, tv.version DESC LIMIT 1) END AS target \
-               FROM named n) \
-             SELECT m.id, m.organization_id, m.name, m.kind, m.line, m.created_at, m.owner, \
-               m.granted, m.assessment, m.assessment_summary, m.target, \
-               CASE WHEN m.assessment IS NULL \
-                 THEN (SELECT summary FROM documents WHERE id = m.target) \
-                 ELSE (SELECT tv.summary FROM document_versions tv \
-                     WHERE tv.document_id = m.target AND tv.sha256 = m.digest \
-                     ORDER BY tv.version DESC LIMIT 1) END \
-             FROM measured m ORDER BY m.id"
+            "SELECT s.id, s.organization_id, s.name, s.kind, s.line, s.created_at, s.owner, \
+               s.granted, a.id, av.summary, t.id, \
+               CASE WHEN a.id IS NULL THEN t.summary ELSE tv.summary END \
+             FROM (SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
+                     WHERE s.organization_id = $1 \
+                   UNION ALL \
+                   SELECT {SYSTEM_COLUMNS}, o.name, g.role FROM grants g \
+                     JOIN systems s ON s.id = g.system_id \
+                     JOIN organizations o ON o.id = s.organization_id \
+                     WHERE g.organization_id = $2) s \
+             LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
+                 WHERE system_id = s.id AND kind = 'Assessment') \
+             LEFT JOIN document_versions av ON av.document_id = a.id \
+               AND av.version = (SELECT MAX(version) FROM document_versions \
+                   WHERE document_id = a.id) \
+             LEFT JOIN documents t ON t.id = CASE WHEN a.id IS NULL \
+                 THEN (SELECT MAX(id) FROM documents \
+                     WHERE system_id = s.id AND kind = 'TargetProfile') \
+                 ELSE (SELECT td.id FROM documents td \
+                     JOIN document_versions x ON x.document_id = td.id \
+                     WHERE td.system_id = s.id AND td.kind = 'TargetProfile' \
+                       AND x.sha256 = av.target_sha256 \
+                     ORDER BY td.id DESC LIMIT 1) END \
+             LEFT JOIN document_versions tv ON tv.document_id = t.id \
+               AND tv.sha256 = av.target_sha256 \
+               AND tv.version = (SELECT MAX(version) FROM document_versions \
+                   WHERE document_id = t.id AND sha256 = av.target_sha256) \
+             ORDER BY s.id"
         ))
         .bind(org.0)
         .bind(org.0)
