@@ -61,6 +61,7 @@ pub struct CheckedDocument {
     text: String,
     digest: String,
     summary: String,
+    named_target: Option<String>,
 }
 
 impl CheckedDocument {
@@ -78,6 +79,7 @@ impl CheckedDocument {
             Ok(found) if found != expected.kind() => CheckError::WrongKind { expected, found },
             _ => CheckError::Invalid(diagnostics),
         };
+        let mut named_target = None;
         let (digest, levels): (String, Vec<Level>) = match expected {
             CheckedKind::TargetProfile => {
                 let target = parse_target(&text).map_err(wrong_kind)?;
@@ -90,6 +92,7 @@ impl CheckedDocument {
             CheckedKind::Assessment => {
                 let assessment = parse_assessment(&text).map_err(wrong_kind)?;
                 let current = current_profile(catalog, &assessment).map_err(CheckError::Invalid)?;
+                named_target = Some(assessment.target.sha256.value.clone());
                 (
                     content_digest(&assessment),
                     current.practices.iter().map(|p| p.level).collect(),
@@ -101,6 +104,7 @@ impl CheckedDocument {
             summary: summary::encode(&levels),
             digest,
             text,
+            named_target,
         })
     }
 
@@ -123,6 +127,12 @@ impl CheckedDocument {
     /// against ([`summary::decode`] reads them back).
     pub fn summary(&self) -> &str {
         &self.summary
+    }
+
+    /// For an assessment, the content digest of the target it was made against (how a
+    /// portfolio pairs it with a stored target version without reading the text again).
+    pub fn named_target(&self) -> Option<&str> {
+        self.named_target.as_deref()
     }
 }
 

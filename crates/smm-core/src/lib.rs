@@ -14,6 +14,7 @@
 //! - [`gap()`]: the two compared practice by practice, rolled up per subdomain and domain.
 //! - [`compare()`]: any two profiles (targets or assessments) as [`ProfileView`]s, measure by
 //!   measure; [`trend()`]: assessments over time and what improved or regressed.
+//! - [`portfolio`]: many systems measured as the gap measures one, rolled up per domain.
 //! - [`check_rules`]: the catalog's consistency rules on a resolved target ([`RuleFinding`]).
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
 //! - [`CheckedDocument`]: a submitted text checked once for keeping (kind, resolution, digest,
@@ -39,6 +40,7 @@ pub mod interview;
 pub mod level;
 pub mod lineage;
 pub mod located;
+pub mod portfolio;
 pub mod resolve;
 pub mod roadmap;
 pub mod rollup;

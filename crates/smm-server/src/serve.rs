@@ -230,6 +230,13 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let store = Store::open(&config.database_url).await?;
     let key = load_or_create_key(&config.key_file)?;
     let catalog = Catalog::builtin();
+    let filled = crate::app::documents::fill_in_levels(&store, &catalog).await?;
+    if filled > 0 {
+        tracing::info!(
+            versions = filled,
+            "kept the levels of versions stored before they were"
+        );
+    }
     let actions = ActionCatalog::builtin(&catalog);
     Ok(AppState {
         store: Arc::new(store),

@@ -99,15 +99,28 @@ pub struct Grant {
     pub granted_by: String,
 }
 
-/// One row of the portfolio: a system with the summaries of its latest target and assessment.
+/// One row of the portfolio: a system with the levels its latest assessment is measured by.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PortfolioRow {
     /// The system.
     pub system: SystemInfo,
-    /// Its latest target profile, with its summary.
+    /// Set when the system is another organization's, granted to this one.
+    pub granted: Option<GrantedSystem>,
+    /// The target profile the latest assessment names by digest (the newest stored version with
+    /// that digest, as the gap finds it), with that version's summary; `None` when no stored
+    /// target has the digest. For a system not assessed: its latest target profile.
     pub target: Option<(DocumentId, Option<String>)>,
-    /// Its latest assessment, with its summary.
+    /// Its latest assessment, with its latest version's summary.
     pub assessment: Option<(DocumentId, Option<String>)>,
+}
+
+/// How a system of another organization came into a portfolio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GrantedSystem {
+    /// The name of the organization that owns it.
+    pub owner_name: String,
+    /// The role granted on it.
+    pub role: Role,
 }
 
 /// A page of a list: at most `limit` items after the id `after`.
@@ -506,28 +519,63 @@ impl Store {
         row.map(|r| r.try_get::<String, _>(0)?.parse()).transpose()
     }
 
-    /// Every system of an organization (its own, not granted ones) with the summaries of its
-    /// latest target and assessment: what a portfolio roll-up needs, in one query.
+    /// Every system an organization sees (its own, then those granted to it), each with its
+    /// latest assessment and the target version that assessment names by digest, with their
+    /// level summaries: what a portfolio roll-up needs, in one query however many systems.
     pub async fn portfolio(&self, org: OrganizationId) -> Result<Vec<PortfolioRow>, StoreError> {
+        // Joins, not a chain of CTEs: SQLite inlines a CTE's correlated subqueries wherever its
+        // columns are used, which ran the latest-assessment lookup several times per system.
         let rows = sqlx::query(&format!(
-            "SELECT {SYSTEM_COLUMNS}, t.id, t.summary, a.id, a.summary FROM systems s \
-             LEFT JOIN documents t ON t.id = (SELECT MAX(id) FROM documents \
-                 WHERE system_id = s.id AND kind = 'TargetProfile') \
+            "SELECT s.id, s.organization_id, s.name, s.kind, s.line, s.created_at, s.owner, \
+               s.granted, a.id, av.summary, t.id, \
+               CASE WHEN a.id IS NULL THEN t.summary ELSE tv.summary END \
+             FROM (SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
+                     WHERE s.organization_id = $1 \
+                   UNION ALL \
+                   SELECT {SYSTEM_COLUMNS}, o.name, g.role FROM grants g \
+                     JOIN systems s ON s.id = g.system_id \
+                     JOIN organizations o ON o.id = s.organization_id \
+                     WHERE g.organization_id = $2) s \
              LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
                  WHERE system_id = s.id AND kind = 'Assessment') \
-             WHERE s.organization_id = $1 ORDER BY s.id"
+             LEFT JOIN document_versions av ON av.document_id = a.id \
+               AND av.version = (SELECT MAX(version) FROM document_versions \
+                   WHERE document_id = a.id) \
+             LEFT JOIN documents t ON t.id = CASE WHEN a.id IS NULL \
+                 THEN (SELECT MAX(id) FROM documents \
+                     WHERE system_id = s.id AND kind = 'TargetProfile') \
+                 ELSE (SELECT td.id FROM documents td \
+                     JOIN document_versions x ON x.document_id = td.id \
+                     WHERE td.system_id = s.id AND td.kind = 'TargetProfile' \
+                       AND x.sha256 = av.target_sha256 \
+                     ORDER BY td.id DESC LIMIT 1) END \
+             LEFT JOIN document_versions tv ON tv.document_id = t.id \
+               AND tv.sha256 = av.target_sha256 \
+               AND tv.version = (SELECT MAX(version) FROM document_versions \
+                   WHERE document_id = t.id AND sha256 = av.target_sha256) \
+             ORDER BY s.id"
         ))
+        .bind(org.0)
         .bind(org.0)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                let target: Option<i64> = r.try_get(6)?;
+                let owner: Option<String> = r.try_get(6)?;
+                let role: Option<String> = r.try_get(7)?;
                 let assessment: Option<i64> = r.try_get(8)?;
+                let target: Option<i64> = r.try_get(10)?;
                 Ok(PortfolioRow {
                     system: system_from(r)?,
+                    granted: match (owner, role) {
+                        (Some(owner_name), Some(role)) => Some(GrantedSystem {
+                            owner_name,
+                            role: role.parse()?,
+                        }),
+                        _ => None,
+                    },
                     target: target
-                        .map(|id| Ok::<_, StoreError>((DocumentId(id), r.try_get(7)?)))
+                        .map(|id| Ok::<_, StoreError>((DocumentId(id), r.try_get(11)?)))
                         .transpose()?,
                     assessment: assessment
                         .map(|id| Ok::<_, StoreError>((DocumentId(id), r.try_get(9)?)))

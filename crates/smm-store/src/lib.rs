@@ -25,8 +25,10 @@ mod evidence;
 pub mod session;
 mod store;
 pub mod summary;
+mod version_levels;
+pub use version_levels::{VersionLevels, VersionToFill};
 
-pub use access::{DocumentInfo, Grant, Page, PortfolioRow, SystemInfo, SystemKind};
+pub use access::{DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemInfo, SystemKind};
 pub use audit::{AuditEntry, AuditReport, ChainCheck};
 pub use auth::{Role, TokenGrant, UserId};
 pub use certificates::CertificateRecord;

@@ -13,6 +13,7 @@ use smm_core::{CheckedDocument, CheckedKind};
 
 use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
 use crate::evidence::EvidenceType;
+use crate::version_levels::{self, VersionLevels};
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -238,6 +239,7 @@ impl Store {
     ) -> Result<StoredDocument, StoreError> {
         let kind = DocumentKind::from(document.kind());
         let (body, sha256) = (document.text(), document.digest());
+        let levels = VersionLevels::of(document);
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let owned = sqlx::query("SELECT id FROM systems WHERE id = $1 AND organization_id = $2")
@@ -261,6 +263,7 @@ impl Store {
         .await?;
         let id: i64 = row.try_get(0)?;
         insert_version(&mut tx, id, 1, sha256, body, actor, &created).await?;
+        version_levels::record(&mut *tx, id, 1, &levels).await?;
         append_audit(
             &mut tx,
             actor,
@@ -296,6 +299,7 @@ impl Store {
     ) -> Result<StoredDocument, StoreError> {
         let kind = DocumentKind::from(document.kind());
         let (body, sha256) = (document.text(), document.digest());
+        let levels = VersionLevels::of(document);
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -328,6 +332,7 @@ impl Store {
         let created = now();
         let version = current + 1;
         insert_version(&mut tx, id.0, version, sha256, body, actor, &created).await?;
+        version_levels::record(&mut *tx, id.0, version, &levels).await?;
         sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
             .bind(document.summary())
             .bind(id.0)

@@ -867,3 +867,179 @@ on_both!(
     drafts_on_both,
     a_draft_save_based_on_an_old_revision_is_refused
 );
+
+/// The bottling-line target with the enablement goal raised: a newer version with other levels.
+fn raised_target() -> String {
+    let raised = TARGET.replacen(
+        "    comprehensiveness: 2\n    scope: general\n  hardening:",
+        "    comprehensiveness: 3\n    scope: general\n  hardening:",
+        1,
+    );
+    assert_ne!(
+        raised, TARGET,
+        "the example still has the enablement goal at 2"
+    );
+    raised
+}
+
+fn summary_of(document: &CheckedDocument) -> Option<String> {
+    Some(document.summary().to_string())
+}
+
+async fn the_portfolio_measures_each_assessment_against_the_target_it_names(store: &Arc<Store>) {
+    let client = store.create_organization("o", "Client").await.expect("org");
+    let lab = store.create_organization("o", "Lab").await.expect("org");
+    // A target updated after the assessment was made against its first version.
+    let line = store
+        .create_system("o", client, "line")
+        .await
+        .expect("system");
+    let stored_target = store
+        .create_document("o", client, line, &target(TARGET))
+        .await
+        .expect("target");
+    let stored_assessment = store
+        .create_document("o", client, line, &assessment(ASSESSMENT))
+        .await
+        .expect("assessment");
+    store
+        .update_document("o", client, stored_target.id, 1, &target(&raised_target()))
+        .await
+        .expect("newer target version");
+    // A target of its own in a second document, newer still: not the one named either.
+    store
+        .create_document(
+            "o",
+            client,
+            line,
+            &target(&raised_target().replace("\"1.0\"", "\"2.0\"")),
+        )
+        .await
+        .expect("another target");
+    // An assessment whose target was never stored, and a system with a target only.
+    let orphan = store
+        .create_system("o", client, "orphan")
+        .await
+        .expect("system");
+    let orphan_assessment = store
+        .create_document("o", client, orphan, &assessment(ASSESSMENT))
+        .await
+        .expect("assessment");
+    let planned = store
+        .create_system("o", client, "planned")
+        .await
+        .expect("system");
+    let planned_target = store
+        .create_document("o", client, planned, &target(TARGET))
+        .await
+        .expect("target");
+
+    let rows = store.portfolio(client).await.expect("portfolio");
+    let ids: Vec<_> = rows.iter().map(|r| r.system.id).collect();
+    assert_eq!(ids, [line, orphan, planned]);
+    let named = summary_of(&target(TARGET));
+    assert!(named.is_some() && named != summary_of(&target(&raised_target())));
+    assert_eq!(rows[0].target, Some((stored_target.id, named)));
+    assert_eq!(
+        rows[0].assessment,
+        Some((stored_assessment.id, summary_of(&assessment(ASSESSMENT))))
+    );
+    assert_eq!(rows[1].target, None, "no stored target has the digest");
+    assert_eq!(
+        rows[1].assessment.as_ref().map(|a| a.0),
+        Some(orphan_assessment.id)
+    );
+    assert_eq!(
+        rows[2].target,
+        Some((planned_target.id, summary_of(&target(TARGET))))
+    );
+    assert_eq!(rows[2].assessment, None);
+    assert!(rows.iter().all(|r| r.granted.is_none()));
+
+    // A granted system joins the grantee's portfolio, with its owner and the role, until revoked.
+    assert!(store.portfolio(lab).await.expect("portfolio").is_empty());
+    store
+        .grant("o", line, lab, Role::Viewer)
+        .await
+        .expect("grant");
+    let rows = store.portfolio(lab).await.expect("portfolio");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].system.id, line);
+    assert_eq!(
+        rows[0].granted,
+        Some(smm_store::GrantedSystem {
+            owner_name: "Client".to_string(),
+            role: Role::Viewer
+        })
+    );
+    assert_eq!(rows[0].target.as_ref().map(|t| t.0), Some(stored_target.id));
+    store.revoke_grant("o", line, lab).await.expect("revoke");
+    assert!(store.portfolio(lab).await.expect("portfolio").is_empty());
+}
+
+on_both!(
+    portfolio_on_both,
+    the_portfolio_measures_each_assessment_against_the_target_it_names
+);
+
+/// Versions stored before their levels were kept beside them are listed, with their kind and
+/// text, for whoever holds the catalog to check and fill in (the server does when it starts).
+#[tokio::test]
+async fn versions_stored_without_their_levels_can_be_filled_in() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("smm.db").display());
+    let store = Store::open(&url).await.expect("store");
+    let org = store.create_organization("o", "Client").await.expect("org");
+    let line = store.create_system("o", org, "line").await.expect("system");
+    let stored_target = store
+        .create_document("o", org, line, &target(TARGET))
+        .await
+        .expect("target");
+    store
+        .create_document("o", org, line, &assessment(ASSESSMENT))
+        .await
+        .expect("assessment");
+    let before = store.portfolio(org).await.expect("portfolio");
+    assert_eq!(
+        before[0].target.as_ref().map(|t| t.0),
+        Some(stored_target.id)
+    );
+    let none = store
+        .versions_to_fill((smm_store::DocumentId(0), 0), 10)
+        .await
+        .expect("list");
+    assert!(none.is_empty(), "new versions keep their levels");
+
+    sqlx::query("UPDATE document_versions SET summary = NULL, target_sha256 = NULL")
+        .execute(store.pool())
+        .await
+        .expect("forget");
+    assert_ne!(store.portfolio(org).await.expect("portfolio"), before);
+    let missing = store
+        .versions_to_fill((smm_store::DocumentId(0), 0), 10)
+        .await
+        .expect("list");
+    assert_eq!(missing.len(), 2);
+    for v in &missing {
+        let checked = match v.kind {
+            smm_store::DocumentKind::TargetProfile => target(&v.body),
+            smm_store::DocumentKind::Assessment => assessment(&v.body),
+        };
+        store
+            .fill_in_levels(
+                v.document,
+                v.version,
+                &smm_store::VersionLevels::of(&checked),
+            )
+            .await
+            .expect("fill in");
+    }
+    assert_eq!(store.portfolio(org).await.expect("portfolio"), before);
+    // Paging: after the last one listed there is nothing left.
+    let last = missing.last().expect("last");
+    let rest = store
+        .versions_to_fill((last.document, last.version), 10)
+        .await
+        .expect("list");
+    assert!(rest.is_empty());
+}

@@ -229,3 +229,34 @@ pub async fn update(
         Err(e) => Err(UpdateError::Refused(e.into())),
     }
 }
+
+/// Fills in the levels and named target kept beside each version (what the portfolio rolls up)
+/// for versions stored before they were kept: each is checked against the server's catalog, as
+/// a new one would be. A version that no longer checks keeps none (its system then counts as
+/// without a target, as the gap would refuse it). Runs when the server starts, a batch at a time.
+pub async fn fill_in_levels(
+    store: &smm_store::Store,
+    catalog: &smm_core::Catalog,
+) -> Result<usize, smm_store::StoreError> {
+    const BATCH: i64 = 200;
+    let mut after = (DocumentId(0), 0);
+    let mut filled = 0;
+    loop {
+        let versions = store.versions_to_fill(after, BATCH).await?;
+        let Some(last) = versions.last() else {
+            return Ok(filled);
+        };
+        after = (last.document, last.version);
+        for v in &versions {
+            let kind = match v.kind {
+                DocumentKind::TargetProfile => CheckedKind::TargetProfile,
+                DocumentKind::Assessment => CheckedKind::Assessment,
+            };
+            if let Ok(checked) = CheckedDocument::check(catalog, kind, v.body.as_str()) {
+                let levels = smm_store::VersionLevels::of(&checked);
+                store.fill_in_levels(v.document, v.version, &levels).await?;
+                filled += 1;
+            }
+        }
+    }
+}

@@ -1,13 +1,27 @@
-//! The portfolio: every system of an organization with the status of its latest assessment
-//! against its latest target, and a roll-up per domain. Computed from the level summaries the
-//! store keeps beside each document, so thousands of systems roll up without parsing a document.
+//! The portfolio use case: every system an organization sees (its own and those granted to it),
+//! each with the status of its latest assessment against the target that assessment names, and a
+//! roll-up per domain.
+//!
+//! The store finds, in one query, each system's latest assessment and the target version it
+//! names by digest (as the gap does), with the level summaries kept beside them; the counting is
+//! `smm_core::portfolio`, the rule `smm gap` applies, so a system's counts here are those of its
+//! gap. Both doors (`GET /api/organizations/{org}/portfolio` and the page `/orgs/{org}`) call
+//! [`portfolio`] and only render what it returns.
 
+use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use smm_core::{Catalog, Status};
+use smm_core::portfolio::{Standing, SystemLevels, Tally};
+use smm_core::{Catalog, Level};
 use smm_store::summary::decode;
-use smm_store::PortfolioRow;
+use smm_store::{OrganizationId, PortfolioRow, Role};
+
+use crate::access::in_organization;
+use crate::auth::Caller;
+use crate::authz::Action;
+use crate::problem::Problem;
+use crate::state::AppState;
 
 /// Where a system stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -17,10 +31,67 @@ pub enum SystemStatus {
     Met,
     /// Some practice is below its target.
     Under,
-    /// Has an assessment but no target to measure it against.
+    /// Has an assessment but no stored target with the digest it names.
     NoTarget,
     /// Has no assessment yet.
     NotAssessed,
+}
+
+impl SystemStatus {
+    /// The word the API and the page's filter use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SystemStatus::Met => "met",
+            SystemStatus::Under => "under",
+            SystemStatus::NoTarget => "no-target",
+            SystemStatus::NotAssessed => "not-assessed",
+        }
+    }
+
+    /// A status filter as written in a query: empty means any.
+    pub fn parse_filter(text: Option<&str>) -> Result<Option<SystemStatus>, Problem> {
+        let text = text.unwrap_or_default();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        [
+            SystemStatus::Met,
+            SystemStatus::Under,
+            SystemStatus::NoTarget,
+            SystemStatus::NotAssessed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .map(Some)
+        .ok_or_else(|| {
+            Problem::bad_field(
+                "status",
+                format!("unknown status `{text}`: expected met, under, no-target or not-assessed"),
+            )
+        })
+    }
+}
+
+impl From<Standing> for SystemStatus {
+    fn from(standing: Standing) -> SystemStatus {
+        match standing {
+            Standing::Met => SystemStatus::Met,
+            Standing::Under => SystemStatus::Under,
+            Standing::NoTarget => SystemStatus::NoTarget,
+            Standing::NotAssessed => SystemStatus::NotAssessed,
+        }
+    }
+}
+
+/// How another organization's system came into this portfolio.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GrantedBy {
+    /// The organization that owns the system.
+    pub organization: i64,
+    /// Its name.
+    pub organization_name: String,
+    /// The role it granted: `assessor` or `viewer`.
+    pub role: String,
 }
 
 /// One system of the portfolio.
@@ -35,7 +106,8 @@ pub struct PortfolioSystem {
     /// Product line, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
-    /// Latest target profile.
+    /// The target profile the latest assessment is measured against (the stored one with the
+    /// digest it names); for a system not assessed, its latest target profile.
     pub target: Option<i64>,
     /// Latest assessment.
     pub assessment: Option<i64>,
@@ -47,6 +119,9 @@ pub struct PortfolioSystem {
     pub met: usize,
     /// Practices above target.
     pub over: usize,
+    /// Set when the system belongs to another organization that granted access to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granted: Option<GrantedBy>,
 }
 
 /// One domain, over every assessed system that has a target.
@@ -71,9 +146,9 @@ pub struct DomainRollup {
 /// The whole portfolio.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Portfolio {
-    /// Systems counted.
+    /// Systems counted (own and granted).
     pub systems: usize,
-    /// Systems per status.
+    /// Systems meeting their target.
     pub met: usize,
     /// Systems with a gap.
     pub under: usize,
@@ -81,113 +156,73 @@ pub struct Portfolio {
     pub no_target: usize,
     /// Systems without an assessment.
     pub not_assessed: usize,
+    /// Of the systems counted, those granted by other organizations.
+    pub granted: usize,
     /// Per domain.
     pub domains: Vec<DomainRollup>,
     /// The systems (filtered and limited as asked).
     pub items: Vec<PortfolioSystem>,
 }
 
-/// Rolls the rows up; `keep` chooses which systems are listed (all are counted), at most
-/// `limit` of them.
-pub fn roll_up(
-    catalog: &Catalog,
-    rows: &[PortfolioRow],
-    keep: impl Fn(&PortfolioSystem) -> bool,
-    limit: usize,
-) -> Portfolio {
-    let practice_domain: Vec<usize> = {
-        let ids: Vec<&str> = catalog.domain_ids().collect();
-        catalog
-            .practices()
-            .map(|p| {
-                ids.iter()
-                    .position(|d| *d == p.domain.id.value.as_str())
-                    .unwrap_or(0)
-            })
-            .collect()
-    };
-    let mut domains: Vec<DomainRollup> = catalog
-        .domain_ids()
-        .filter_map(|id| catalog.domain(id))
-        .map(|d| DomainRollup {
-            domain: d.id.value.as_str().to_string(),
-            name: d.name.clone(),
-            under: 0,
-            met: 0,
-            over: 0,
-            systems_met: 0,
-            systems_under: 0,
-        })
-        .collect();
-    let mut portfolio = Portfolio {
-        systems: rows.len(),
-        met: 0,
-        under: 0,
-        no_target: 0,
-        not_assessed: 0,
-        domains: Vec::new(),
-        items: Vec::new(),
-    };
-    let mut domain_under = vec![false; domains.len()];
+/// Which systems are listed (all are counted).
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only systems with this status.
+    pub status: Option<SystemStatus>,
+    /// Only systems whose name contains this (any case).
+    pub name_contains: Option<String>,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// A portfolio as the caller may see it, with the caller's role in the organization (what the
+/// page offers depends on it).
+pub struct Seen {
+    /// The caller's role.
+    pub role: Role,
+    /// The portfolio.
+    pub portfolio: Portfolio,
+}
+
+/// An organization's portfolio, for a caller who may read it.
+pub async fn portfolio(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+    filter: Filter,
+) -> Result<Seen, Problem> {
+    let role = in_organization(caller, org, Action::Read)?;
+    let rows = state.store.portfolio(OrganizationId(org)).await?;
+    let catalog = state.catalog.clone();
+    // Thousands of systems take milliseconds to count: off the request threads.
+    let portfolio = tokio::task::spawn_blocking(move || roll_up(&catalog, &rows, &filter))
+        .await
+        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Seen { role, portfolio })
+}
+
+/// Rolls the store's rows up with the core's counting, listing the systems `filter` keeps.
+pub fn roll_up(catalog: &Catalog, rows: &[PortfolioRow], filter: &Filter) -> Portfolio {
+    let needle = filter.name_contains.as_deref().map(str::to_lowercase);
+    let mut tally = Tally::new(catalog);
+    let mut items = Vec::new();
+    let mut granted = 0;
     for row in rows {
-        let target = row
-            .target
-            .as_ref()
-            .and_then(|(_, s)| s.as_deref())
-            .and_then(decode);
-        let current = row
-            .assessment
-            .as_ref()
-            .and_then(|(_, s)| s.as_deref())
-            .and_then(decode);
-        let (mut under, mut met, mut over) = (0, 0, 0);
-        let status = match (&target, &current) {
-            (_, None) => SystemStatus::NotAssessed,
-            (None, Some(_)) => SystemStatus::NoTarget,
-            (Some(t), Some(c)) if t.len() == c.len() && t.len() == practice_domain.len() => {
-                domain_under.iter_mut().for_each(|u| *u = false);
-                for (i, (t, c)) in t.iter().zip(c).enumerate() {
-                    let d = &mut domains[practice_domain[i]];
-                    match Status::of(*t, *c) {
-                        Status::Under => {
-                            under += 1;
-                            d.under += 1;
-                            domain_under[practice_domain[i]] = true;
-                        }
-                        Status::Met => {
-                            met += 1;
-                            d.met += 1;
-                        }
-                        Status::Over => {
-                            over += 1;
-                            d.over += 1;
-                        }
-                    }
-                }
-                for (d, u) in domains.iter_mut().zip(&domain_under) {
-                    if *u {
-                        d.systems_under += 1;
-                    } else {
-                        d.systems_met += 1;
-                    }
-                }
-                if under > 0 {
-                    SystemStatus::Under
-                } else {
-                    SystemStatus::Met
-                }
-            }
-            // Summaries of another catalog: cannot be compared here.
-            (Some(_), Some(_)) => SystemStatus::NoTarget,
-        };
-        match status {
-            SystemStatus::Met => portfolio.met += 1,
-            SystemStatus::Under => portfolio.under += 1,
-            SystemStatus::NoTarget => portfolio.no_target += 1,
-            SystemStatus::NotAssessed => portfolio.not_assessed += 1,
-        }
-        if portfolio.items.len() < limit {
-            let item = PortfolioSystem {
+        let target = summary_levels(row.target.as_ref());
+        let current = summary_levels(row.assessment.as_ref());
+        let result = tally.add(SystemLevels {
+            target: target.as_deref(),
+            current: current.as_deref(),
+        });
+        granted += usize::from(row.granted.is_some());
+        let status = SystemStatus::from(result.standing);
+        let listed = items.len() < filter.limit
+            && filter.status.is_none_or(|s| s == status)
+            && needle
+                .as_deref()
+                .is_none_or(|n| row.system.name.to_lowercase().contains(n));
+        if listed {
+            items.push(PortfolioSystem {
                 id: row.system.id.0,
                 name: row.system.name.clone(),
                 kind: row.system.kind.as_str().to_string(),
@@ -195,15 +230,45 @@ pub fn roll_up(
                 target: row.target.as_ref().map(|(id, _)| id.0),
                 assessment: row.assessment.as_ref().map(|(id, _)| id.0),
                 status,
-                under,
-                met,
-                over,
-            };
-            if keep(&item) {
-                portfolio.items.push(item);
-            }
+                under: result.summary.under,
+                met: result.summary.met,
+                over: result.summary.over,
+                granted: row.granted.as_ref().map(|g| GrantedBy {
+                    organization: row.system.organization.0,
+                    organization_name: g.owner_name.clone(),
+                    role: g.role.as_str().to_string(),
+                }),
+            });
         }
     }
-    portfolio.domains = domains;
-    portfolio
+    let rollup = tally.finish();
+    Portfolio {
+        systems: rollup.systems,
+        met: rollup.met,
+        under: rollup.under,
+        no_target: rollup.no_target,
+        not_assessed: rollup.not_assessed,
+        granted,
+        domains: rollup
+            .domains
+            .into_iter()
+            .map(|d| DomainRollup {
+                domain: d.domain.as_str().to_string(),
+                name: d.name,
+                under: d.summary.under,
+                met: d.summary.met,
+                over: d.summary.over,
+                systems_met: d.systems_met,
+                systems_under: d.systems_under,
+            })
+            .collect(),
+        items,
+    }
+}
+
+/// A document's levels from its stored summary (none if it has no summary, or an unreadable one).
+fn summary_levels<I>(document: Option<&(I, Option<String>)>) -> Option<Vec<Level>> {
+    document
+        .and_then(|(_, summary)| summary.as_deref())
+        .and_then(decode)
 }

@@ -8,13 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use smm_store::{OrganizationId, Role};
+use smm_store::Role;
 
-use crate::access::in_organization;
 use crate::app::organizations;
-use crate::app::portfolio::{roll_up, Portfolio, SystemStatus};
+use crate::app::portfolio::{self, Filter, Portfolio, SystemStatus};
 use crate::auth::Caller;
-use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::problem::Problem;
 use crate::routes::session::Membership;
@@ -248,7 +246,8 @@ pub struct PortfolioQuery {
     pub limit: Option<usize>,
 }
 
-/// Every system of the organization with its latest status, and a roll-up per domain.
+/// Every system the organization sees (its own and those granted to it) with the status of its
+/// latest assessment against the target it names, and a roll-up per domain.
 #[utoipa::path(get, path = "/api/organizations/{org}/portfolio", tag = "organizations",
     params(("org" = i64, Path, description = "Organization id"), PortfolioQuery),
     responses((status = 200, body = Portfolio), (status = 400, body = Problem), (status = 404, body = Problem)))]
@@ -258,40 +257,13 @@ pub async fn portfolio(
     ApiPath(org): ApiPath<i64>,
     ApiQuery(query): ApiQuery<PortfolioQuery>,
 ) -> Result<Json<Portfolio>, Problem> {
-    in_organization(&caller, org, Action::Read)?;
-    let status = match query.status.as_deref() {
-        None => None,
-        Some("met") => Some(SystemStatus::Met),
-        Some("under") => Some(SystemStatus::Under),
-        Some("no-target") => Some(SystemStatus::NoTarget),
-        Some("not-assessed") => Some(SystemStatus::NotAssessed),
-        Some(other) => {
-            return Err(Problem::bad_field(
-                "status",
-                format!("unknown status `{other}`: expected met, under, no-target or not-assessed"),
-            ))
-        }
+    let filter = Filter {
+        status: SystemStatus::parse_filter(query.status.as_deref())?,
+        name_contains: query.q,
+        limit: query.limit.unwrap_or(100).min(10_000),
     };
-    let needle = query.q.as_deref().map(str::to_lowercase);
-    let rows = state.store.portfolio(OrganizationId(org)).await?;
-    let limit = query.limit.unwrap_or(100).min(10_000);
-    let catalog = state.catalog.clone();
-    let portfolio = tokio::task::spawn_blocking(move || {
-        roll_up(
-            &catalog,
-            &rows,
-            |s| {
-                status.is_none_or(|w| s.status == w)
-                    && needle
-                        .as_deref()
-                        .is_none_or(|n| s.name.to_lowercase().contains(n))
-            },
-            limit,
-        )
-    })
-    .await
-    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(portfolio))
+    let seen = portfolio::portfolio(&state, &caller, org, filter).await?;
+    Ok(Json(seen.portfolio))
 }
 
 /// An audit log entry.

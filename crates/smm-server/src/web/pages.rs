@@ -13,7 +13,7 @@ use smm_store::{DocumentKind, Page, Role, SystemId};
 use super::{page_error, render, secure, Confirmation, Nav, PageResult, PageUser};
 use crate::access;
 use crate::app::analysis::{self, GapOf};
-use crate::app::portfolio::{roll_up, SystemStatus};
+use crate::app::portfolio::{self, Filter, SystemStatus};
 use crate::app::session::{sign_in, sign_out, SESSION_SECONDS};
 use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
@@ -216,6 +216,8 @@ struct Row {
     met: usize,
     over: usize,
     assessment: Option<i64>,
+    /// For a system granted by another organization: its name and the role granted.
+    granted: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -237,6 +239,7 @@ struct PortfolioView {
     under: usize,
     no_target: usize,
     not_assessed: usize,
+    granted: usize,
     domains: Vec<crate::app::portfolio::DomainRollup>,
     items: Vec<Row>,
 }
@@ -264,35 +267,27 @@ pub async fn portfolio(
     ApiPath(org): ApiPath<i64>,
     ApiQuery(query): ApiQuery<PortfolioQuery>,
 ) -> Response {
-    let role = match access::in_organization(&user.caller, org, Action::Read) {
-        Ok(r) => r,
+    let filter = match SystemStatus::parse_filter(query.status.as_deref()) {
+        Ok(status) => Filter {
+            status,
+            name_contains: query.q.clone(),
+            limit: 1000,
+        },
         Err(p) => return page_error(p),
     };
-    let org_id = smm_store::OrganizationId(org);
-    let (rows, org_name) = match (
-        state.store.portfolio(org_id).await,
-        state.store.organization_name(org_id).await,
-    ) {
-        (Ok(rows), Ok(name)) => (rows, name),
-        (Err(e), _) | (_, Err(e)) => return page_error(e.into()),
+    let seen = match portfolio::portfolio(&state, &user.caller, org, filter).await {
+        Ok(seen) => seen,
+        Err(p) => return page_error(p),
     };
-    let wanted = query.status.clone().unwrap_or_default();
-    let needle = query.q.clone().unwrap_or_default().to_lowercase();
-    let p = roll_up(
-        &state.catalog,
-        &rows,
-        |s| {
-            (wanted.is_empty()
-                || status_words(s.status).1 == wanted
-                || matches!(
-                    (s.status, wanted.as_str()),
-                    (SystemStatus::NoTarget, "no-target")
-                        | (SystemStatus::NotAssessed, "not-assessed")
-                ))
-                && (needle.is_empty() || s.name.to_lowercase().contains(&needle))
-        },
-        1000,
-    );
+    let org_name = match state
+        .store
+        .organization_name(smm_store::OrganizationId(org))
+        .await
+    {
+        Ok(name) => name,
+        Err(e) => return page_error(e.into()),
+    };
+    let p = seen.portfolio;
     let items = p
         .items
         .into_iter()
@@ -309,6 +304,7 @@ pub async fn portfolio(
                 met: s.met,
                 over: s.over,
                 assessment: s.assessment,
+                granted: s.granted.map(|g| (g.organization_name, g.role)),
             }
         })
         .collect();
@@ -322,12 +318,13 @@ pub async fn portfolio(
             under: p.under,
             no_target: p.no_target,
             not_assessed: p.not_assessed,
+            granted: p.granted,
             domains: p.domains,
             items,
         },
         q: query.q.unwrap_or_default(),
-        status: wanted,
-        can_create: crate::authz::allowed(role, Action::CreateSystem),
+        status: query.status.unwrap_or_default(),
+        can_create: crate::authz::allowed(seen.role, Action::CreateSystem),
         csrf: user.csrf.clone(),
     };
     render(&page)
