@@ -1097,6 +1097,19 @@ async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
         .as_i64()
         .expect("system");
     let (cookie, _) = sign_in(&app, "olga", &password, "/").await;
+    // The portfolio shows the confirmation a creation redirects with, and only ours.
+    let confirmed = get_page(
+        &app,
+        &cookie,
+        format!("/orgs/{org}?done=organization-created"),
+    )
+    .await
+    .text();
+    assert!(confirmed.contains("Organization created"), "{confirmed}");
+    let crafted = get_page(&app, &cookie, format!("/orgs/{org}?done=%3Cb%3Ehi"))
+        .await
+        .text();
+    assert!(!crafted.contains("id=\"confirmation\""), "{crafted}");
     let page = get_page(&app, &cookie, format!("/systems/{system}"))
         .await
         .text();

@@ -26,7 +26,7 @@ pub async fn create_organization(
 ) -> PageResult {
     user.check_csrf(&field(&fields, "csrf"))?;
     let org = organizations::create(&state, &user.caller, &field(&fields, "name")).await?;
-    Ok(Redirect::to(&format!("/orgs/{}", org.0)).into_response())
+    Ok(Redirect::to(&Done::OrganizationCreated.on(&format!("/orgs/{}", org.0))).into_response())
 }
 
 /// Creates a system or product in an organization.

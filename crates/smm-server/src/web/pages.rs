@@ -231,6 +231,7 @@ struct PortfolioPage {
     status: String,
     can_create: bool,
     csrf: String,
+    confirmation: Option<String>,
 }
 
 struct PortfolioView {
@@ -266,27 +267,18 @@ pub async fn portfolio(
     user: PageUser,
     ApiPath(org): ApiPath<i64>,
     ApiQuery(query): ApiQuery<PortfolioQuery>,
-) -> Response {
-    let filter = match SystemStatus::parse_filter(query.status.as_deref()) {
-        Ok(status) => Filter {
-            status,
-            name_contains: query.q.clone(),
-            limit: 1000,
-        },
-        Err(p) => return page_error(p),
+    Confirmation(confirmation): Confirmation,
+) -> PageResult {
+    let filter = Filter {
+        status: SystemStatus::parse_filter(query.status.as_deref())?,
+        name_contains: query.q.clone(),
+        limit: 1000,
     };
-    let seen = match portfolio::portfolio(&state, &user.caller, org, filter).await {
-        Ok(seen) => seen,
-        Err(p) => return page_error(p),
-    };
-    let org_name = match state
+    let seen = portfolio::portfolio(&state, &user.caller, org, filter).await?;
+    let org_name = state
         .store
         .organization_name(smm_store::OrganizationId(org))
-        .await
-    {
-        Ok(name) => name,
-        Err(e) => return page_error(e.into()),
-    };
+        .await?;
     let p = seen.portfolio;
     let items = p
         .items
@@ -326,8 +318,9 @@ pub async fn portfolio(
         status: query.status.unwrap_or_default(),
         can_create: crate::authz::allowed(seen.role, Action::CreateSystem),
         csrf: user.csrf.clone(),
+        confirmation,
     };
-    render(&page)
+    Ok(render(&page))
 }
 
 #[derive(Template)]
