@@ -171,13 +171,9 @@ pub async fn logout(
     user: PageUser,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
-) -> Response {
-    if let Err(p) = user.check_csrf(&form.csrf) {
-        return page_error(p);
-    }
-    if let Err(p) = sign_out(&state, cookie_value(&headers, SESSION_COOKIE)).await {
-        return page_error(p);
-    }
+) -> PageResult {
+    user.check_csrf(&form.csrf)?;
+    sign_out(&state, cookie_value(&headers, SESSION_COOKIE)).await?;
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie_header(
         SESSION_COOKIE,
@@ -187,7 +183,7 @@ pub async fn logout(
     )) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
-    response
+    Ok(response)
 }
 
 /// The organization switch.
@@ -197,11 +193,9 @@ pub struct SwitchQuery {
 }
 
 /// Goes to another organization's portfolio.
-pub async fn switch(user: PageUser, ApiQuery(query): ApiQuery<SwitchQuery>) -> Response {
-    match access::in_organization(&user.caller, query.org, Action::Read) {
-        Ok(_) => Redirect::to(&format!("/orgs/{}", query.org)).into_response(),
-        Err(p) => page_error(p),
-    }
+pub async fn switch(user: PageUser, ApiQuery(query): ApiQuery<SwitchQuery>) -> PageResult {
+    access::in_organization(&user.caller, query.org, Action::Read)?;
+    Ok(Redirect::to(&format!("/orgs/{}", query.org)).into_response())
 }
 
 /// A portfolio row as shown.
@@ -354,11 +348,8 @@ pub async fn system(
     user: PageUser,
     ApiPath(id): ApiPath<i64>,
     Confirmation(confirmation): Confirmation,
-) -> Response {
-    let (info, roles) = match access::system_roles(&state, &user.caller, id).await {
-        Ok(found) => found,
-        Err(p) => return page_error(p),
-    };
+) -> PageResult {
+    let (info, roles) = access::system_roles(&state, &user.caller, id).await?;
     let can = |action| access::any_allows(&roles, action);
     let role = roles
         .iter()
@@ -366,25 +357,16 @@ pub async fn system(
         .reduce(crate::authz::stronger)
         .unwrap_or(Role::Viewer);
     let all = Page::new(0, Page::MAX_LIMIT);
-    let loaded = async {
-        Ok::<_, smm_store::StoreError>((
-            state
-                .store
-                .documents(SystemId(id), DocumentKind::TargetProfile, all)
-                .await?,
-            state
-                .store
-                .documents(SystemId(id), DocumentKind::Assessment, all)
-                .await?,
-            state.store.certificates(SystemId(id), all).await?,
-            state.store.organization_name(info.organization).await?,
-        ))
-    }
-    .await;
-    let (targets, assessments, certificates, owner_name) = match loaded {
-        Ok(l) => l,
-        Err(e) => return page_error(e.into()),
-    };
+    let targets = state
+        .store
+        .documents(SystemId(id), DocumentKind::TargetProfile, all)
+        .await?;
+    let assessments = state
+        .store
+        .documents(SystemId(id), DocumentKind::Assessment, all)
+        .await?;
+    let certificates = state.store.certificates(SystemId(id), all).await?;
+    let owner_name = state.store.organization_name(info.organization).await?;
     let nav_org = user
         .caller
         .role_in(info.organization)
@@ -397,19 +379,17 @@ pub async fn system(
     } else {
         Vec::new()
     };
-    let grants = match crate::app::systems::grants(&state, &user.caller, id).await {
-        Ok(g) => g
-            .into_iter()
-            .map(|g| {
-                (
-                    g.organization_name,
-                    g.role.as_str().to_string(),
-                    g.granted_by,
-                )
-            })
-            .collect(),
-        Err(p) => return page_error(p),
-    };
+    let grants = crate::app::systems::grants(&state, &user.caller, id)
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                g.organization_name,
+                g.role.as_str().to_string(),
+                g.granted_by,
+            )
+        })
+        .collect();
     let can_grant = user
         .caller
         .role_in(info.organization)
@@ -441,7 +421,7 @@ pub async fn system(
         assessments,
         certificates,
     };
-    render(&page)
+    Ok(render(&page))
 }
 
 fn role_word(role: Role) -> &'static str {
