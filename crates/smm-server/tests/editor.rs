@@ -49,28 +49,13 @@ impl Editor {
             .as_i64()
             .expect("target");
         // Signing in through the form is web.rs's subject; here a session is simply opened.
-        let user = app
-            .store()
-            .user_by_name("nadia")
-            .await
-            .expect("lookup")
-            .expect("user");
-        let in_an_hour = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock")
-            .as_secs() as i64
-            + 3600;
-        let (secret, _) = app
-            .store()
-            .create_session(user, in_an_hour)
-            .await
-            .expect("session");
+        let cookie = app.session_of("nadia").await;
         Editor {
             app,
             owner,
             system,
             target,
-            cookie: format!("smm_session={secret}"),
+            cookie,
         }
     }
 

@@ -104,77 +104,36 @@ fn row_counts(row: &str) -> Counts {
 /// A browser session for a new person with a role in an organization: the cookie.
 async fn session(app: &App, name: &str, org: &str, role: Role) -> String {
     app.user(name, org, role).await;
-    let user = app
-        .store()
-        .user_by_name(name)
-        .await
-        .expect("lookup")
-        .expect("user");
-    let now = i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock")
-            .as_secs(),
-    )
-    .expect("time");
-    let (secret, _) = app
-        .store()
-        .create_session(user, now + 3_600)
-        .await
-        .expect("session");
-    format!("smm_session={secret}")
+    app.session_of(name).await
 }
 
 async fn page(app: &App, cookie: &str, path: &str) -> Answer {
-    let answer = app
-        .send(Method::GET, path, None, None, &[("cookie", cookie)])
-        .await;
+    let answer = app.page(cookie, path).await;
     assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.text());
     answer
-}
-
-/// Creates a system and stores a document in it: their ids.
-async fn system_with(app: &App, token: &str, org: i64, name: &str) -> i64 {
-    let system = app
-        .post_json(
-            &format!("/api/organizations/{org}/systems"),
-            token,
-            json!({ "name": name }),
-        )
-        .await;
-    assert_eq!(system.status, StatusCode::CREATED, "{}", system.text());
-    system.json()["id"].as_i64().expect("id")
-}
-
-async fn store(app: &App, token: &str, system: i64, kind: &str, body: &str) -> i64 {
-    let stored = app
-        .post_yaml(&format!("/api/systems/{system}/{kind}"), token, body)
-        .await;
-    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text());
-    stored.json()["id"].as_i64().expect("id")
 }
 
 async fn every_door_counts_what_the_gap_counts(app: App) {
     let expected = counts_of_the_files();
     let owner = app.token("acme", Role::Owner).await;
     let org = app.organization("acme").await.0;
-    let line = system_with(&app, &owner, org, "Bottling line").await;
-    let target = store(
-        &app,
-        &owner,
-        line,
-        "targets",
-        &example("bottling-line/target.yaml"),
-    )
-    .await;
-    let assessment = store(
-        &app,
-        &owner,
-        line,
-        "assessments",
-        &example("bottling-line/assessment.yaml"),
-    )
-    .await;
+    let line = app.system(&owner, org, "Bottling line").await;
+    let target = app
+        .document(
+            &owner,
+            line,
+            "targets",
+            &example("bottling-line/target.yaml"),
+        )
+        .await;
+    let assessment = app
+        .document(
+            &owner,
+            line,
+            "assessments",
+            &example("bottling-line/assessment.yaml"),
+        )
+        .await;
     // After the assessment: a new version of its target, and a newer target document, both
     // with other levels. The assessment still names the first version by digest.
     let updated = app
@@ -187,8 +146,7 @@ async fn every_door_counts_what_the_gap_counts(app: App) {
         )
         .await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
-    store(
-        &app,
+    app.document(
         &owner,
         line,
         "targets",
@@ -252,17 +210,15 @@ async fn every_door_counts_what_the_gap_counts(app: App) {
 async fn a_granted_system_is_in_the_grantees_portfolio_until_revoked(app: App) {
     let owner = app.token("acme", Role::Owner).await;
     let acme = app.organization("acme").await.0;
-    let line = system_with(&app, &owner, acme, "Bottling line").await;
-    store(
-        &app,
+    let line = app.system(&owner, acme, "Bottling line").await;
+    app.document(
         &owner,
         line,
         "targets",
         &example("bottling-line/target.yaml"),
     )
     .await;
-    store(
-        &app,
+    app.document(
         &owner,
         line,
         "assessments",
@@ -271,13 +227,9 @@ async fn a_granted_system_is_in_the_grantees_portfolio_until_revoked(app: App) {
     .await;
     let lab_token = app.token("lab", Role::Viewer).await;
     let lab = app.organization("lab").await.0;
-    let own = system_with(
-        &app,
-        &app.token("lab", Role::Owner).await,
-        lab,
-        "Test bench",
-    )
-    .await;
+    let own = app
+        .system(&app.token("lab", Role::Owner).await, lab, "Test bench")
+        .await;
     let cookie = session(&app, "hugo", "lab", Role::Viewer).await;
 
     let before = app

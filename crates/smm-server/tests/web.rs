@@ -7,43 +7,19 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use smm_store::{Role, SystemKind};
 
-use common::{example, Answer, App, Backend};
-
-fn cookie_pair(answer: &Answer, name: &str) -> String {
-    answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .to_string()
-}
-
-/// The value of a hidden input in a page.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field"))
-        + marker.len();
-    page[start..].split('"').next().expect("value").to_string()
-}
+use common::{cookie_pair, example, form_body, hidden, Answer, App, Backend};
 
 fn form(fields: &[(&str, &str)]) -> Vec<u8> {
-    fields
+    let owned: Vec<(String, String)> = fields
         .iter()
-        .map(|(k, v)| format!("{k}={}", smm_server::web::urlencode(v).replace('/', "%2F")))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    form_body(&owned)
 }
 
 /// A page as a signed-in browser asks for it: with the session cookie.
 async fn get_page(app: &App, cookie: &str, path: String) -> Answer {
-    app.send(Method::GET, &path, None, None, &[("cookie", cookie)])
-        .await
+    app.page(cookie, &path).await
 }
 
 /// A form as a signed-in browser posts it: the session cookie, and the page's CSRF token first.

@@ -14,47 +14,10 @@ use smm_core::interview::{build_profile, parse_answers, Answers, Decision, Remai
 use smm_core::{content_digest, parse_target, Catalog, TargetProfile};
 use smm_store::Role;
 
-use common::{Answer, App, Backend};
+use common::{cookie_pair, form_body as encode, hidden, Answer, App, Backend};
 
 // ---------------------------------------------------------------------------------------------
 // A browser, just enough of one: cookies, CSRF, and forms read from the page.
-
-/// The value of a hidden field.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field"))
-        + marker.len();
-    page[start..].split('"').next().expect("value").to_string()
-}
-
-fn encode(fields: &[(String, String)]) -> Vec<u8> {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                smm_server::web::urlencode(k).replace('/', "%2F"),
-                smm_server::web::urlencode(v).replace('/', "%2F")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
-}
-
-fn cookie_pair(answer: &Answer, name: &str) -> String {
-    answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .to_string()
-}
 
 /// The text askama escaped, as the browser reads it: named and numeric character references.
 fn unescape(text: &str) -> String {

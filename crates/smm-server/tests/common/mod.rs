@@ -274,6 +274,111 @@ impl App {
     }
 }
 
+impl App {
+    /// A system created through the API by `token` in organization `org`: its id.
+    pub async fn system(&self, token: &str, org: i64, name: &str) -> i64 {
+        let made = self
+            .post_json(
+                &format!("/api/organizations/{org}/systems"),
+                token,
+                serde_json::json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        made.json()["id"].as_i64().expect("system id")
+    }
+
+    /// A document stored through the API (`kind` is `targets` or `assessments`): its id.
+    pub async fn document(&self, token: &str, system: i64, kind: &str, body: &str) -> i64 {
+        let stored = self
+            .post_yaml(&format!("/api/systems/{system}/{kind}"), token, body)
+            .await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text());
+        stored.json()["id"].as_i64().expect("document id")
+    }
+
+    /// A browser session, opened directly in the store, for a person who already exists:
+    /// the `Cookie` header value. (Signing in through the form is `sign_in`.)
+    pub async fn session_of(&self, name: &str) -> String {
+        let user = self
+            .store()
+            .user_by_name(name)
+            .await
+            .expect("lookup")
+            .expect("user");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        let in_an_hour = i64::try_from(now).expect("time") + 3_600;
+        let (secret, _) = self
+            .store()
+            .create_session(user, in_an_hour)
+            .await
+            .expect("session");
+        format!("smm_session={secret}")
+    }
+
+    /// A page as a signed-in browser asks for it: with the session cookie.
+    pub async fn page(&self, cookie: &str, path: &str) -> Answer {
+        self.send(Method::GET, path, None, None, &[("cookie", cookie)])
+            .await
+    }
+
+    /// A form as a signed-in browser posts it: the session cookie, fields URL-encoded.
+    pub async fn post_form(&self, cookie: &str, path: &str, fields: &[(String, String)]) -> Answer {
+        self.send(
+            Method::POST,
+            path,
+            None,
+            Some(("application/x-www-form-urlencoded", form_body(fields))),
+            &[("cookie", cookie)],
+        )
+        .await
+    }
+}
+
+// What a browser does with a page: cookies, hidden fields, forms.
+
+/// The `name=value` pair of a cookie the answer sets.
+pub fn cookie_pair(answer: &Answer, name: &str) -> String {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .to_string()
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    page[start..].split('"').next().expect("value").to_string()
+}
+
+/// Form fields as a browser encodes them (`application/x-www-form-urlencoded`).
+pub fn form_body(fields: &[(String, String)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                smm_server::web::urlencode(k).replace('/', "%2F"),
+                smm_server::web::urlencode(v).replace('/', "%2F")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
 /// Runs a test body on SQLite and, when available, on PostgreSQL.
 #[macro_export]
 macro_rules! on_both {
