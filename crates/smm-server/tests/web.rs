@@ -639,6 +639,12 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     assert_eq!(shown, smm_server::web::when(stored));
     assert!(shown.ends_with(" UTC") && shown != stored, "{shown}");
     assert!(page.contains("/static/time.js"));
+    // Documents are named as people name them, not by number.
+    let target_title = smm_core::parse_target(&example("ota-gateway/target.yaml"))
+        .expect("target")
+        .title();
+    assert!(page.contains(&target_title), "{target_title}");
+    assert!(!page.contains("Target #") && !page.contains("Assessment #"));
     let trend = get(format!("/systems/{system}/trend.svg")).await;
     assert_eq!(
         trend.header("content-type").as_deref(),

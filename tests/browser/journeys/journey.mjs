@@ -46,12 +46,12 @@ export default {
       await submit(page, () => main.getByRole('link', { name: systems.line.name }).click());
       assert.equal(new URL(page.url()).pathname, `/systems/${systems.line.id}`);
       await main.getByRole('heading', { level: 1, name: systems.line.name }).waitFor();
-      await main.getByRole('rowheader', { name: `Target #${systems.line.target}` }).waitFor();
-      await main.getByRole('rowheader', { name: `Assessment #${systems.line.assessment}` }).waitFor();
+      await main.getByRole('rowheader', { name: 'Smart beverage bottling line, version 1.0' }).waitFor();
+      await main.getByRole('rowheader', { name: 'Bottling line BL-2 (plant Lyon) 2026.1, assessed 2026-04-22 by Claire Martin and Hugo Lefebvre' }).waitFor();
     });
 
     await t.step('the gap page shows both charts loaded and the table', async () => {
-      const row = main.getByRole('row').filter({ hasText: `Assessment #${systems.line.assessment}` });
+      const row = main.getByRole('row').filter({ has: page.locator(`a[href="/documents/${systems.line.assessment}/gap"]`) });
       await submit(page, () => row.getByRole('link', { name: 'Gap' }).click());
       assert.equal(new URL(page.url()).pathname, `/documents/${systems.line.assessment}/gap`);
       await main.getByRole('heading', { level: 1, name: /^Gap of / }).waitFor();

@@ -87,7 +87,8 @@ export default {
       await main.getByText('Over-the-air updates need a worked-out threat model.').first().waitFor();
       await submit(page, () => main.getByRole('button', { name: 'Save the target profile' }).click());
       assert.equal(new URL(page.url()).pathname, systemPath);
-      await main.getByRole('rowheader', { name: /^Target #\d+$/ }).waitFor();
+      await main.getByRole('status').filter({ hasText: 'Target profile saved as version 1.' }).waitFor();
+      await main.getByRole('rowheader', { name: /^Gateway X target/ }).waitFor();
     });
 
     await t.step('an assessment with an evidence file, meeting the target', async () => {

@@ -9,6 +9,7 @@ mod date;
 mod draft;
 mod target;
 mod template;
+mod title;
 
 pub use assessment::{
     AssessedPractice, Assessment, AssessmentReference, Evidence, Finding, FindingKind,

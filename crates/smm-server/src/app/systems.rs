@@ -3,7 +3,9 @@
 //! grant; someone who reaches a system through a grant sees only their own organizations'
 //! grants.
 
-use smm_store::{Grant, OrganizationId, Role, SystemId, SystemInfo, SystemKind};
+use smm_store::{
+    DocumentInfo, DocumentKind, Grant, OrganizationId, Page, Role, SystemId, SystemInfo, SystemKind,
+};
 
 use crate::access::{self, in_organization};
 use crate::app::organizations::field_error;
@@ -113,4 +115,50 @@ pub async fn revoke_grant(
         .store
         .revoke_grant(&caller.actor(), info.id, grantee)
         .await?)
+}
+
+/// A document of a system with the name people know it by.
+pub struct NamedDocument {
+    /// As the store lists it.
+    pub info: DocumentInfo,
+    /// A target's name and version; an assessment's product version, date and assessors.
+    pub title: String,
+}
+
+/// A system's documents of one kind, newest last, each with its title (read from its latest
+/// version; one that no longer parses is named by its kind and number). The caller has already
+/// been checked against the system.
+pub async fn named_documents(
+    state: &AppState,
+    system: &SystemInfo,
+    kind: DocumentKind,
+) -> Result<Vec<NamedDocument>, Problem> {
+    let listed = state
+        .store
+        .documents(system.id, kind, Page::new(0, Page::MAX_LIMIT))
+        .await?;
+    let mut named = Vec::with_capacity(listed.len());
+    for info in listed {
+        let stored = state
+            .store
+            .document(system.organization, info.id, None)
+            .await?;
+        let title = match kind {
+            DocumentKind::TargetProfile => {
+                smm_core::parse_target(&stored.body).map(|t| t.title()).ok()
+            }
+            DocumentKind::Assessment => smm_core::parse_assessment(&stored.body)
+                .map(|a| a.title())
+                .ok(),
+        };
+        let fallback = match kind {
+            DocumentKind::TargetProfile => format!("Target profile {}", info.id.0),
+            DocumentKind::Assessment => format!("Assessment {}", info.id.0),
+        };
+        named.push(NamedDocument {
+            title: title.unwrap_or(fallback),
+            info,
+        });
+    }
+    Ok(named)
 }

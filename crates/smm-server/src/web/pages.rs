@@ -15,6 +15,7 @@ use crate::access;
 use crate::app::analysis::{self, GapOf};
 use crate::app::portfolio::{self, Filter, SystemStatus};
 use crate::app::session::{sign_in, sign_out, SESSION_SECONDS};
+use crate::app::systems::{named_documents, NamedDocument};
 use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE};
 use crate::authz::Action;
 use crate::client::{is_tls, remote};
@@ -325,8 +326,8 @@ struct SystemPage {
     owner_name: String,
     kind: &'static str,
     role: &'static str,
-    targets: Vec<smm_store::DocumentInfo>,
-    assessments: Vec<smm_store::DocumentInfo>,
+    targets: Vec<NamedDocument>,
+    assessments: Vec<NamedDocument>,
     certificates: Vec<smm_store::CertificateRecord>,
     can_write_target: bool,
     can_write_assessment: bool,
@@ -357,14 +358,8 @@ pub async fn system(
         .reduce(crate::authz::stronger)
         .unwrap_or(Role::Viewer);
     let all = Page::new(0, Page::MAX_LIMIT);
-    let targets = state
-        .store
-        .documents(SystemId(id), DocumentKind::TargetProfile, all)
-        .await?;
-    let assessments = state
-        .store
-        .documents(SystemId(id), DocumentKind::Assessment, all)
-        .await?;
+    let targets = named_documents(&state, &info, DocumentKind::TargetProfile).await?;
+    let assessments = named_documents(&state, &info, DocumentKind::Assessment).await?;
     let certificates = state.store.certificates(SystemId(id), all).await?;
     let owner_name = state.store.organization_name(info.organization).await?;
     let nav_org = user
