@@ -3,66 +3,12 @@
 //! PostgreSQL comes from `SMM_TEST_POSTGRES_URL` (scripts/test starts a private server and sets
 //! it); each test gets a fresh database of its own. Under CI (`CI=true`) a missing server fails.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+mod support;
+
 use std::sync::Arc;
 
-use smm_core::{Catalog, CheckedDocument, CheckedKind};
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
-
-const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
-const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
-
-static CATALOG: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::builtin);
-
-/// A target profile's text, checked as the server checks it before storing.
-fn target(text: &str) -> CheckedDocument {
-    CheckedDocument::check(&CATALOG, CheckedKind::TargetProfile, text).expect("a valid target")
-}
-
-/// An assessment's text, checked as the server checks it before storing.
-fn assessment(text: &str) -> CheckedDocument {
-    CheckedDocument::check(&CATALOG, CheckedKind::Assessment, text).expect("a valid assessment")
-}
-
-/// A fresh SQLite store in a temp dir (kept alive by the returned guard).
-async fn sqlite() -> (Arc<Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("smm.db").display());
-    (
-        Arc::new(Store::open(&url).await.expect("sqlite store")),
-        dir,
-    )
-}
-
-/// A fresh PostgreSQL database, or `None` outside CI when no server was given.
-async fn postgres() -> Option<Arc<Store>> {
-    let Ok(base) = std::env::var("SMM_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
-            "CI=true but SMM_TEST_POSTGRES_URL is not set: scripts/test provisions PostgreSQL"
-        );
-        eprintln!("note: SMM_TEST_POSTGRES_URL not set; run scripts/test for the PostgreSQL half");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!(
-        "smm_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    );
-    let admin = sqlx::AnyPool::connect(&base)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .expect("create test database");
-    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
-    let url = format!("{prefix}/{name}");
-    Some(Arc::new(Store::open(&url).await.expect("postgres store")))
-}
+use support::{assessment, postgres, sqlite, target, ASSESSMENT, TARGET};
 
 /// Runs `check` on SQLite and on PostgreSQL.
 macro_rules! on_both {

@@ -13,13 +13,14 @@ use crate::server::{
     bootstrap, client, post_document, serve_args, sign_in, strs, system, token, Server, ASSESSMENT,
     TARGET,
 };
+use crate::support::workspace;
 
 /// Reports rendered at once when the stop comes.
 const IN_FLIGHT: usize = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let data = dir.path().join("data");
     let url = format!("sqlite://{}", data.join("smm.db").display());
     bootstrap(&url);
