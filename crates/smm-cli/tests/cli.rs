@@ -786,12 +786,14 @@ fn an_unknown_template_in_answers_points_at_its_line() {
 #[test]
 fn target_new_without_a_terminal_or_answers_says_what_to_do() {
     let dir = workspace();
-    smm()
-        .args(["target", "new", "-o"])
-        .arg(dir.path().join("t.yaml"))
-        .assert()
+    written(&["target", "new"], &dir.path().join("t.yaml"))
         .code(2)
         .stderr(predicate::str::contains("use --answers FILE"));
+}
+
+/// `smm ARGS -o OUT`, for the caller to assert on.
+fn written(args: &[&str], out: &Path) -> assert_cmd::assert::Assert {
+    smm().args(args).arg("-o").arg(out).assert()
 }
 
 #[test]
@@ -799,66 +801,51 @@ fn charts_are_written_as_svg_and_png() {
     let dir = workspace();
     for kind in ["bar", "radar", "heatmap"] {
         let svg = dir.path().join(format!("{kind}.svg"));
-        smm()
-            .args([
+        written(
+            &[
                 "chart",
                 kind,
                 BOTTLING_TARGET,
                 BOTTLING_ASSESSMENT,
                 "--level",
                 "subdomain",
-                "-o",
-            ])
-            .arg(&svg)
-            .assert()
-            .success();
+            ],
+            &svg,
+        )
+        .success();
         let text = std::fs::read_to_string(&svg).expect("svg written");
         assert!(
             text.starts_with("<svg") && text.contains("<title"),
             "{kind}"
         );
         let png = dir.path().join(format!("{kind}.png"));
-        smm()
-            .args(["chart", kind, BOTTLING_TARGET, "-o"])
-            .arg(&png)
-            .assert()
-            .success();
+        written(&["chart", kind, BOTTLING_TARGET], &png).success();
         let bytes = std::fs::read(&png).expect("png written");
         assert!(bytes.starts_with(b"\x89PNG"), "{kind}: not a PNG");
     }
-    smm()
-        .args(["chart", "bar", BOTTLING_TARGET, "-o"])
-        .arg(dir.path().join("x.gif"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("use .svg or .png"));
+    written(
+        &["chart", "bar", BOTTLING_TARGET],
+        &dir.path().join("x.gif"),
+    )
+    .code(2)
+    .stderr(predicate::str::contains("use .svg or .png"));
 }
 
 #[test]
 fn reports_and_exports_are_written() {
     let dir = workspace();
     let html = dir.path().join("report.html");
-    smm()
-        .args(["report", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "-o"])
-        .arg(&html)
-        .assert()
+    written(&["report", BOTTLING_TARGET, BOTTLING_ASSESSMENT], &html)
         .success()
         .stdout(predicate::str::contains("gap report"));
     let text = std::fs::read_to_string(&html).expect("html");
     assert!(text.contains("Threat Modeling") && text.contains("<svg"));
     let sheet = dir.path().join("sheet.html");
-    smm()
-        .args(["report", BOTTLING_TARGET, "-o"])
-        .arg(&sheet)
-        .assert()
+    written(&["report", BOTTLING_TARGET], &sheet)
         .success()
         .stdout(predicate::str::contains("target profile sheet"));
     let csv = dir.path().join("gap.csv");
-    smm()
-        .args(["export", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "-o"])
-        .arg(&csv)
-        .assert()
-        .success();
+    written(&["export", BOTTLING_TARGET, BOTTLING_ASSESSMENT], &csv).success();
     let rows = std::fs::read_to_string(&csv).expect("csv");
     assert_eq!(
         rows.lines()
@@ -870,23 +857,19 @@ fn reports_and_exports_are_written() {
         "{rows}"
     );
     let xlsx = dir.path().join("gap.xlsx");
-    smm()
-        .args([
+    written(
+        &[
             "export",
             BOTTLING_TARGET,
             BOTTLING_ASSESSMENT,
             "--format",
             "xlsx",
-            "-o",
-        ])
-        .arg(&xlsx)
-        .assert()
-        .success();
+        ],
+        &xlsx,
+    )
+    .success();
     assert!(std::fs::read(&xlsx).expect("xlsx").starts_with(b"PK"));
-    smm()
-        .args(["export", BOTTLING_TARGET, "-o"])
-        .arg(dir.path().join("gap.txt"))
-        .assert()
+    written(&["export", BOTTLING_TARGET], &dir.path().join("gap.txt"))
         .code(2)
         .stderr(predicate::str::contains("--format"));
 }
@@ -895,11 +878,7 @@ fn reports_and_exports_are_written() {
 fn a_pdf_report_is_written() {
     let dir = workspace();
     let pdf = dir.path().join("report.pdf");
-    smm()
-        .args(["report", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "-o"])
-        .arg(&pdf)
-        .assert()
-        .success();
+    written(&["report", BOTTLING_TARGET, BOTTLING_ASSESSMENT], &pdf).success();
     assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
 }
 
@@ -1063,20 +1042,13 @@ fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
 fn compare_and_trend_charts_are_written_as_svg_and_png() {
     let dir = workspace();
     let svg = dir.path().join("compare.svg");
-    smm()
-        .args(["compare", OWNER, BOTTLING_TARGET, "-o"])
-        .arg(&svg)
-        .assert()
+    written(&["compare", OWNER, BOTTLING_TARGET], &svg)
         .success()
         .stdout(predicate::str::contains("comparison chart"));
     let text = std::fs::read_to_string(&svg).expect("svg");
     assert!(text.starts_with("<svg") && text.contains("covers 15 of 18"));
     let png = dir.path().join("trend.png");
-    smm()
-        .args(["trend", EARLIER, BOTTLING_ASSESSMENT, LATER, "-o"])
-        .arg(&png)
-        .assert()
-        .success();
+    written(&["trend", EARLIER, BOTTLING_ASSESSMENT, LATER], &png).success();
     assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
     // With --json, standard output stays one JSON document.
     let out = smm()
@@ -1086,10 +1058,7 @@ fn compare_and_trend_charts_are_written_as_svg_and_png() {
         .expect("run");
     assert!(out.status.success());
     serde_json::from_slice::<Value>(&out.stdout).expect("only JSON on stdout");
-    smm()
-        .args(["trend", BOTTLING_ASSESSMENT, "-o"])
-        .arg(dir.path().join("t.jpg"))
-        .assert()
+    written(&["trend", BOTTLING_ASSESSMENT], &dir.path().join("t.jpg"))
         .code(2)
         .stderr(predicate::str::contains("use .svg or .png"));
 }
