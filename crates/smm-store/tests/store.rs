@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
-use support::{assessment, postgres, sqlite, target, ASSESSMENT, TARGET};
+use support::{assessment, organization_with_system, postgres, sqlite, target, ASSESSMENT, TARGET};
 
 /// Runs `check` on SQLite and on PostgreSQL.
 macro_rules! on_both {
@@ -25,14 +25,8 @@ macro_rules! on_both {
 }
 
 async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) {
-    let org = store
-        .create_organization("claire", "Integrator A")
-        .await
-        .expect("org");
-    let sys = store
-        .create_system("claire", org, "Bottling line BL-2")
-        .await
-        .expect("system");
+    let (org, sys) =
+        organization_with_system(store, "claire", "Integrator A", "Bottling line BL-2").await;
     let doc = store
         .create_document("claire", org, sys, &target(TARGET))
         .await
@@ -62,8 +56,7 @@ async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) 
 }
 
 async fn a_stale_update_is_refused_and_nothing_is_lost(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     let doc = store
         .create_document("a", org, sys, &assessment(ASSESSMENT))
         .await
@@ -152,8 +145,7 @@ async fn another_organization_sees_nothing(store: &Arc<Store>) {
 }
 
 async fn evidence_is_content_addressed_and_checked(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     let other = store.create_system("a", org, "T").await.expect("system");
     let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
     let sha = store
@@ -203,14 +195,7 @@ async fn evidence_is_content_addressed_and_checked(store: &Arc<Store>) {
 }
 
 async fn the_audit_log_chains_every_change_and_refuses_edits(store: &Arc<Store>) {
-    let org = store
-        .create_organization("claire", "Org")
-        .await
-        .expect("org");
-    let sys = store
-        .create_system("claire", org, "S")
-        .await
-        .expect("system");
+    let (org, sys) = organization_with_system(store, "claire", "Org", "S").await;
     let doc = store
         .create_document("claire", org, sys, &target(TARGET))
         .await
@@ -249,8 +234,7 @@ async fn the_audit_log_chains_every_change_and_refuses_edits(store: &Arc<Store>)
 }
 
 async fn concurrent_writers_keep_every_version_and_the_chain(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     let mut tasks = Vec::new();
     for i in 0..16 {
         let store = Arc::clone(store);
@@ -373,8 +357,7 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
 
 /// The documents of several systems in one query: only theirs, targets first, by id.
 async fn documents_of_several_systems(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let one = store.create_system("a", org, "One").await.expect("system");
+    let (org, one) = organization_with_system(store, "a", "Org", "One").await;
     let two = store.create_system("a", org, "Two").await.expect("system");
     let three = store
         .create_system("a", org, "Three")
@@ -421,8 +404,7 @@ async fn stored_summary(store: &Store, id: DocumentId) -> Option<String> {
 }
 
 async fn the_store_keeps_exactly_the_checked_text_digest_and_summary(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     // A comment and odd spacing: the text is kept as written, never re-serialized.
     let text = format!("# kept as written\n{ASSESSMENT}\n\n");
     let checked = assessment(&text);
@@ -715,8 +697,7 @@ async fn sessions_expire_and_login_failures_count(store: &Arc<Store>) {
 }
 
 async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Vendor").await.expect("org");
-    let system = store.create_system("a", org, "GW").await.expect("system");
+    let (org, system) = organization_with_system(store, "a", "Vendor", "GW").await;
     let record = store
         .store_certificate("lab", org, system, "SMM-1", "{\"envelope\": true}")
         .await
@@ -760,14 +741,7 @@ on_both!(
 on_both!(certificates_on_both, certificates_are_kept_and_revoked_once);
 
 async fn a_draft_save_based_on_an_old_revision_is_refused(store: &Arc<Store>) {
-    let org = store
-        .create_organization("claire", "Acme")
-        .await
-        .expect("org");
-    let sys = store
-        .create_system("claire", org, "GW-7")
-        .await
-        .expect("system");
+    let (org, sys) = organization_with_system(store, "claire", "Acme", "GW-7").await;
     let draft = store
         .create_draft("claire", org, sys, "step: background\n")
         .await

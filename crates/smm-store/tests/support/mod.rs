@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use smm_core::{Catalog, CheckedDocument, CheckedKind};
-use smm_store::Store;
+use smm_store::{OrganizationId, Store, SystemId};
 
 /// The bottling line's target profile.
 pub const TARGET: &str = include_str!("../../../../examples/bottling-line/target.yaml");
@@ -68,4 +68,22 @@ pub async fn postgres() -> Option<Arc<Store>> {
     let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
     let url = format!("{prefix}/{name}");
     Some(Arc::new(Store::open(&url).await.expect("postgres store")))
+}
+
+/// A new organization created by `actor`, who owns it, with one system in it.
+pub async fn organization_with_system(
+    store: &Store,
+    actor: &str,
+    organization: &str,
+    system: &str,
+) -> (OrganizationId, SystemId) {
+    let org = store
+        .create_organization(actor, organization)
+        .await
+        .expect("organization");
+    let sys = store
+        .create_system(actor, org, system)
+        .await
+        .expect("system");
+    (org, sys)
 }
