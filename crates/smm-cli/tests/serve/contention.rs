@@ -10,8 +10,8 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::server::{
-    assessment, bootstrap, client, serve_args, sign_in, strs, system, token, Server, OWNER,
-    PASSWORD,
+    assessment, bootstrap, client, serve_args, sign_in, sqlite_data, strs, system, token, Server,
+    OWNER, PASSWORD,
 };
 use crate::support::{fresh_postgres_database, workspace};
 
@@ -24,9 +24,7 @@ const SIGN_INS: usize = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_sign_ins_during_document_writes_fail_neither() {
-    let dir = workspace();
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     sign_ins_during_document_writes_fail_neither(&data, &url).await;
 }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::server::{
     assert_stored, assessment, audit_verify, bootstrap, client, count, post_document, serve_args,
-    sign_in, strs, system, token, Acknowledged, Server,
+    sign_in, sqlite_data, strs, system, token, Acknowledged, Server,
 };
 use crate::support::{fresh_postgres_database, workspace};
 
@@ -28,9 +28,7 @@ const AT_LEAST: usize = 100;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_keeps_every_acknowledged_write_through_sigkill() {
-    let dir = workspace();
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     acknowledged_writes_survive_sigkill(&data, &url).await;
 }
 

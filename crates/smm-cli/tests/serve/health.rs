@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::server::{bootstrap, client, serve_args, strs, Server, OWNER};
+use crate::server::{bootstrap, client, serve_args, sqlite_data, strs, Server, OWNER};
 use crate::support::{admin_sql, fresh_postgres_database, workspace};
 
 fn request_id(response: &reqwest::Response) -> String {
@@ -24,9 +24,7 @@ fn request_id(response: &reqwest::Response) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer_and_every_answer_has_its_own_request_id() {
-    let dir = workspace();
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     bootstrap(&url);
     let mut server = Server::start(&strs(&serve_args(&data, &url)), &[]);
     let http = client();

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,6 +37,15 @@ pub fn smm() -> Command {
     let mut cmd = crate::support::process();
     cmd.env("NO_COLOR", "1");
     cmd
+}
+
+/// A data directory in a fresh temporary folder (kept while the returned folder lives), and
+/// the URL of the SQLite database in it.
+pub fn sqlite_data() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = crate::support::workspace();
+    let data = dir.path().join("data");
+    let url = format!("sqlite://{}", data.join("smm.db").display());
+    (dir, data, url)
 }
 
 /// Creates the owner of [`ORGANIZATION`] in the database, as an operator would before the first

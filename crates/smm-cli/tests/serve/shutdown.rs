@@ -10,19 +10,16 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::server::{
-    bootstrap, client, post_document, serve_args, sign_in, strs, system, token, Server, ASSESSMENT,
-    TARGET,
+    bootstrap, client, post_document, serve_args, sign_in, sqlite_data, strs, system, token,
+    Server, ASSESSMENT, TARGET,
 };
-use crate::support::workspace;
 
 /// Reports rendered at once when the stop comes.
 const IN_FLIGHT: usize = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() {
-    let dir = workspace();
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     bootstrap(&url);
     // Debug logs for tower_http: its "started processing request" line tells the test that a
     // request reached the server, so the stop comes while it is in flight, not before.
