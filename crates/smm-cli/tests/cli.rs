@@ -11,6 +11,18 @@ use support::{
     BOTTLING_ASSESSMENT, BOTTLING_TARGET,
 };
 
+/// The bottling line's target with its first `comprehensiveness: 3` (the governance goal)
+/// written as `value`.
+fn bottling_target_at(value: &str) -> String {
+    let text = repository_text(BOTTLING_TARGET);
+    assert!(text.contains("comprehensiveness: 3"), "the example moved");
+    text.replacen(
+        "comprehensiveness: 3",
+        &format!("comprehensiveness: {value}"),
+        1,
+    )
+}
+
 #[test]
 fn help_is_available_for_every_command() {
     smm()
@@ -322,11 +334,7 @@ fn show_rejects(text: &str, expected: &[&str]) {
 
 #[test]
 fn a_level_out_of_range_is_rejected_with_what_was_expected() {
-    let text = repository_text(BOTTLING_TARGET).replacen(
-        "comprehensiveness: 3",
-        "comprehensiveness: 7",
-        1,
-    );
+    let text = bottling_target_at("7");
     show_rejects(
         &text,
         &["out of range: expected 0 (none) to 4 (formalized)"],
@@ -366,11 +374,7 @@ fn the_wrong_kind_of_document_is_refused() {
 
 #[test]
 fn a_target_digest_that_does_not_match_is_refused() {
-    let text = repository_text(BOTTLING_TARGET).replacen(
-        "comprehensiveness: 3",
-        "comprehensiveness: 4",
-        1,
-    );
+    let text = bottling_target_at("4");
     let (_dir, path) = temp_file("target.yaml", &text);
     smm()
         .arg("gap")
@@ -1019,11 +1023,7 @@ fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("b.yaml:3:"));
-    let text = repository_text(BOTTLING_TARGET).replacen(
-        "comprehensiveness: 3",
-        "comprehensiveness: high",
-        1,
-    );
+    let text = bottling_target_at("high");
     let (_dir, path) = temp_file("a.yaml", &text);
     smm()
         .arg("compare")
@@ -1189,11 +1189,7 @@ fn trend_refuses_different_products_and_bad_files() {
         );
     // Each assessment's own target is found beside it and must still have the recorded digest.
     let dir = workspace();
-    let changed = repository_text(BOTTLING_TARGET).replacen(
-        "comprehensiveness: 3",
-        "comprehensiveness: 4",
-        1,
-    );
+    let changed = bottling_target_at("4");
     std::fs::write(dir.path().join("target.yaml"), changed).expect("write");
     let assessment = repository_text(BOTTLING_ASSESSMENT);
     std::fs::write(dir.path().join("a.yaml"), &assessment).expect("write");

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::server::{bootstrap, client, serve_args, sqlite_data, strs, Server, OWNER};
+use crate::server::{
+    bootstrap, client, content_type, serve_args, sqlite_data, strs, Server, OWNER,
+};
 use crate::support::{admin_sql, fresh_postgres_database, workspace};
 
 fn request_id(response: &reqwest::Response) -> String {
@@ -120,11 +122,6 @@ async fn readiness_follows_the_postgres_database_down_and_back_up() {
 /// The status and content type of a GET.
 async fn status(http: &reqwest::Client, server: &Server, path: &str) -> (u16, String) {
     let response = http.get(server.url(path)).send().await.expect("GET");
-    let kind = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let kind = content_type(&response);
     (response.status().as_u16(), kind)
 }

@@ -248,6 +248,16 @@ pub fn strs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
 }
 
+/// The answer's content type, or "" without one.
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// An HTTP client that gives up rather than hang a test.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
