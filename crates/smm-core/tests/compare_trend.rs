@@ -10,8 +10,8 @@ use smm_core::gap::Status;
 use smm_core::level::{Comprehensiveness as C, Level, Scope as S};
 use smm_core::trend::Change;
 use smm_core::{
-    compare, current_profile, parse_assessment, parse_target, resolve, trend, Catalog,
-    CurrentProfile, ProfileView, ResolvedTarget, TrendInput,
+    compare, current_profile, parse_assessment, parse_target, resolve, trend, CurrentProfile,
+    ProfileView, ResolvedTarget, TrendInput,
 };
 use support::CATALOG;
 

@@ -3,7 +3,7 @@
 
 mod support;
 
-use smm_core::{check_rules, parse_target, resolve, Catalog, RuleFinding};
+use smm_core::{check_rules, parse_target, resolve, RuleFinding};
 use support::CATALOG;
 
 /// A target with the given role, goals (governance, enablement, hardening as `C/scope`),
