@@ -1,20 +1,13 @@
 //! `smm audit verify` finds an edited or deleted audit entry, even when the attacker bypasses
 //! the database's append-only triggers.
 
+mod support;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use smm_store::Store;
-
-const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
-
-fn smm() -> Command {
-    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
-    cmd.env_remove("CLICOLOR_FORCE")
-        .env_remove("SMM_DATABASE_URL");
-    cmd
-}
+use support::{smm, workspace, BOTTLING_TARGET_TEXT as TARGET};
 
 /// A database with a few changes, and its URL.
 fn database(dir: &Path) -> String {
@@ -48,20 +41,25 @@ fn database(dir: &Path) -> String {
     url
 }
 
+/// Runs SQL on the database behind smm's back, as an attacker with file access would.
 fn tamper(url: &str, sql: &[&str]) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(url).await.expect("connect");
-        for statement in sql {
-            sqlx::query(statement).execute(&pool).await.expect("tamper");
-        }
-    });
+    runtime.block_on(support::execute(url, sql));
+}
+
+/// `smm admin create-user NAME --organization "Integrator A"` with `password` in the
+/// environment.
+fn create_user(url: &str, name: &str, password: &str) -> assert_cmd::assert::Assert {
+    smm()
+        .env("SMM_PASSWORD", password)
+        .args(["admin", "create-user", "--name", name])
+        .args(["--organization", "Integrator A", "--database-url", url])
+        .assert()
 }
 
 #[test]
 fn an_intact_log_verifies_and_an_edited_entry_is_named() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let url = database(dir.path());
     smm()
         .args(["audit", "verify", "--database-url", &url])
@@ -86,7 +84,7 @@ fn an_intact_log_verifies_and_an_edited_entry_is_named() {
 
 #[test]
 fn deleted_entries_are_found_in_the_middle_and_at_the_end() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let url = database(dir.path());
     let out = smm()
         .args(["audit", "verify", "--database-url", &url])
@@ -135,52 +133,16 @@ fn a_missing_database_is_bad_input_not_an_empty_log() {
 
 #[test]
 fn the_first_owner_is_created_and_can_log_in() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let url = format!("sqlite://{}", dir.path().join("data/smm.db").display());
-    smm()
-        .env("SMM_PASSWORD", "a long enough password")
-        .args([
-            "admin",
-            "create-user",
-            "--name",
-            "claire",
-            "--organization",
-            "Integrator A",
-            "--database-url",
-            &url,
-        ])
-        .assert()
+    create_user(&url, "claire", "a long enough password")
         .success()
         .stdout(predicate::str::contains("is owner of `Integrator A`"));
     // Too short, and a name taken: bad input, nothing changed.
-    smm()
-        .env("SMM_PASSWORD", "short")
-        .args([
-            "admin",
-            "create-user",
-            "--name",
-            "bob",
-            "--organization",
-            "Integrator A",
-            "--database-url",
-            &url,
-        ])
-        .assert()
+    create_user(&url, "bob", "short")
         .code(2)
         .stderr(predicate::str::contains("at least 12 characters"));
-    smm()
-        .env("SMM_PASSWORD", "another long password")
-        .args([
-            "admin",
-            "create-user",
-            "--name",
-            "claire",
-            "--organization",
-            "Integrator A",
-            "--database-url",
-            &url,
-        ])
-        .assert()
+    create_user(&url, "claire", "another long password")
         .code(2)
         .stderr(predicate::str::contains("already exists"));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

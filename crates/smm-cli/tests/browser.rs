@@ -3,19 +3,19 @@
 //! `smm`. It needs Chromium, Node.js and the runner's npm packages, which `scripts/test` installs:
 //! without them the test is skipped, except under `CI=true`, where it fails.
 
+mod support;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use support::root;
+
 /// Longer than the runner's own limits (a minute per journey) together, so that only a hung
 /// browser or server reaches it.
 const LIMIT: Duration = Duration::from_secs(8 * 60);
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// What is missing to run the browser tests, if anything.
 fn missing(chromium: &Path, runner: &Path) -> Vec<String> {

@@ -1,6 +1,8 @@
 //! `smm key` and `smm cert`, run for real: issue, verify, tamper, expire, revoke, and verify with
 //! an independent implementation (Python's `cryptography`) that follows docs/certificates.md.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
@@ -9,16 +11,28 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use predicates::prelude::*;
 use serde_json::Value;
+use support::{digest, root, workspace, BOTTLING_ASSESSMENT, BOTTLING_TARGET_TEXT};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+/// The `smm` binary, run in `dir`.
+fn smm(dir: &Path) -> Command {
+    let mut cmd = support::smm();
+    cmd.current_dir(dir);
+    cmd
 }
 
-fn smm(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
-    cmd.current_dir(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("SMM_PASSPHRASE");
+/// `smm cert issue` in `dir` on its target.yaml and assessment.yaml, signed with `key` as
+/// `issuer`; the caller adds what is certified and where the certificate goes.
+fn cert_issue(dir: &Path, key: &str, issuer: &str) -> Command {
+    let mut cmd = smm(dir);
+    cmd.args([
+        "cert",
+        "issue",
+        "--target",
+        "target.yaml",
+        "--assessment",
+        "assessment.yaml",
+    ])
+    .args(["--key", key, "--issuer", issuer]);
     cmd
 }
 
@@ -32,10 +46,8 @@ struct Setup {
 
 impl Setup {
     fn new() -> Setup {
-        let dir = tempfile::tempdir().expect("dir");
-        let target = std::fs::read_to_string(root().join("examples/bottling-line/target.yaml"))
-            .expect("target");
-        std::fs::write(dir.path().join("target.yaml"), &target).expect("write");
+        let dir = workspace();
+        std::fs::write(dir.path().join("target.yaml"), BOTTLING_TARGET_TEXT).expect("write");
         let setup = Setup { dir };
         smm(setup.path())
             .args(["key", "new", "-o", "issuer"])
@@ -60,15 +72,7 @@ impl Setup {
             .output()
             .expect("show");
         let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
-        let digest = String::from_utf8(
-            smm(self.path())
-                .args(["digest", "target.yaml"])
-                .output()
-                .expect("digest")
-                .stdout,
-        )
-        .expect("utf-8");
-        let digest = digest.split_whitespace().next().expect("digest");
+        let digest = digest(&self.file("target.yaml"));
         let mut yaml = format!(
             "smm: 1\nkind: Assessment\ntarget: {{ path: target.yaml, sha256: \"{digest}\" }}\n\
              product: {{ name: \"{PRODUCT}\", version: \"{version}\", line: \"BL series\" }}\nassessors: [\"A. Assessor\"]\n\
@@ -90,18 +94,8 @@ impl Setup {
     }
 
     fn issue(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
-        smm(self.path())
+        cert_issue(self.path(), "issuer.key", "Example Certification Body")
             .args([
-                "cert",
-                "issue",
-                "--target",
-                "target.yaml",
-                "--assessment",
-                "assessment.yaml",
-                "--key",
-                "issuer.key",
-                "--issuer",
-                "Example Certification Body",
                 "--product",
                 PRODUCT,
                 "--version",
@@ -368,23 +362,9 @@ fn a_wrong_key_an_expired_or_a_revoked_certificate_fails() {
 #[test]
 fn a_certificate_is_refused_with_every_reason() {
     let s = Setup::new();
-    std::fs::copy(
-        root().join("examples/bottling-line/assessment.yaml"),
-        s.file("assessment.yaml"),
-    )
-    .expect("copy");
-    smm(s.path())
+    std::fs::copy(root().join(BOTTLING_ASSESSMENT), s.file("assessment.yaml")).expect("copy");
+    cert_issue(s.path(), "issuer.key", "X")
         .args([
-            "cert",
-            "issue",
-            "--target",
-            "target.yaml",
-            "--assessment",
-            "assessment.yaml",
-            "--key",
-            "issuer.key",
-            "--issuer",
-            "X",
             "--product",
             PRODUCT,
             "--version",
@@ -418,21 +398,11 @@ fn an_encrypted_key_needs_its_passphrase() {
         .expect("key")
         .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     let issue = |pass: Option<&str>| {
-        let mut cmd = smm(s.path());
+        let mut cmd = cert_issue(s.path(), "locked.key", "X");
         if let Some(p) = pass {
             cmd.env("SMM_PASSPHRASE", p);
         }
         cmd.args([
-            "cert",
-            "issue",
-            "--target",
-            "target.yaml",
-            "--assessment",
-            "assessment.yaml",
-            "--key",
-            "locked.key",
-            "--issuer",
-            "X",
             "--product",
             PRODUCT,
             "--version",
@@ -454,18 +424,8 @@ fn an_encrypted_key_needs_its_passphrase() {
 #[test]
 fn a_product_line_is_certified_through_its_representatives() {
     let s = Setup::new();
-    smm(s.path())
+    cert_issue(s.path(), "issuer.key", "X")
         .args([
-            "cert",
-            "issue",
-            "--target",
-            "target.yaml",
-            "--assessment",
-            "assessment.yaml",
-            "--key",
-            "issuer.key",
-            "--issuer",
-            "X",
             "--product-line",
             "BL series",
             "--date",
@@ -486,19 +446,7 @@ fn an_independent_implementation_verifies_the_certificate() {
     let s = Setup::new();
     s.issue(&[]).success();
     let script = root().join("crates/smm-cli/tests/independent/verify_certificate.py");
-    let digest = String::from_utf8(
-        smm(s.path())
-            .args(["digest", "target.yaml"])
-            .output()
-            .expect("digest")
-            .stdout,
-    )
-    .expect("utf-8");
-    let digest = digest
-        .split_whitespace()
-        .next()
-        .expect("digest")
-        .to_string();
+    let digest = digest(&s.file("target.yaml"));
     let run = |at: &str| {
         Process::new("python3")
             .arg(&script)
@@ -564,7 +512,7 @@ fn the_published_example_certificate_verifies_against_its_documents() {
         ])
         .assert()
         .code(1);
-    let out = tempfile::tempdir().expect("dir");
+    let out = workspace();
     smm(out.path())
         .args(["key", "new", "-o", "k"])
         .assert()

@@ -1,44 +1,26 @@
 //! The `smm` binary, run for real on the examples and on broken input.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use assert_cmd::Command;
+use std::path::Path;
+
 use predicates::prelude::*;
 use serde_json::Value;
+use support::{
+    digest, example_copy, json_of, repository_text, root, smm, temp_file, workspace,
+    BOTTLING_ASSESSMENT, BOTTLING_TARGET,
+};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn smm() -> Command {
-    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
-    cmd.current_dir(root()).env_remove("CLICOLOR_FORCE");
-    cmd
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let out = smm().args(args).output().expect("run smm");
-    assert!(
-        out.status.success(),
-        "smm {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-const BOTTLING_T: &str = "examples/bottling-line/target.yaml";
-const BOTTLING_A: &str = "examples/bottling-line/assessment.yaml";
-
-/// Writes `text` to `name` in a fresh temp dir and returns (dir, path).
-fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("write");
-    (dir, path)
-}
-
-fn bottling_target() -> String {
-    std::fs::read_to_string(root().join(BOTTLING_T)).expect("example")
+/// The bottling line's target with its first `comprehensiveness: 3` (the governance goal)
+/// written as `value`.
+fn bottling_target_at(value: &str) -> String {
+    let text = repository_text(BOTTLING_TARGET);
+    assert!(text.contains("comprehensiveness: 3"), "the example moved");
+    text.replacen(
+        "comprehensiveness: 3",
+        &format!("comprehensiveness: {value}"),
+        1,
+    )
 }
 
 #[test]
@@ -114,7 +96,7 @@ fn an_unknown_catalog_id_suggests_the_nearest() {
 
 #[test]
 fn show_json_has_levels_sources_and_rollups() {
-    let v = json_of(&["show", BOTTLING_T, "--json"]);
+    let v = json_of(&["show", BOTTLING_TARGET, "--json"]);
     let practices = v["practices"].as_array().expect("practices");
     assert_eq!(practices.len(), 18);
     for p in practices {
@@ -153,7 +135,7 @@ fn show_json_has_levels_sources_and_rollups() {
 
 #[test]
 fn show_prints_a_readable_table_without_colour_when_piped() {
-    let out = smm().args(["show", BOTTLING_T]).output().expect("run");
+    let out = smm().args(["show", BOTTLING_TARGET]).output().expect("run");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains('\u{1b}'), "colour codes in piped output");
@@ -164,14 +146,14 @@ fn show_prints_a_readable_table_without_colour_when_piped() {
 #[test]
 fn colour_is_used_when_forced_and_dropped_under_no_color() {
     let forced = smm()
-        .args(["show", BOTTLING_T])
+        .args(["show", BOTTLING_TARGET])
         .env("CLICOLOR_FORCE", "1")
         .env_remove("NO_COLOR")
         .output()
         .expect("run");
     assert!(String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'));
     let plain = smm()
-        .args(["show", BOTTLING_T])
+        .args(["show", BOTTLING_TARGET])
         .env("NO_COLOR", "1")
         .output()
         .expect("run");
@@ -180,7 +162,7 @@ fn colour_is_used_when_forced_and_dropped_under_no_color() {
 
 #[test]
 fn gap_json_statuses_agree_with_levels_and_summary() {
-    let v = json_of(&["gap", BOTTLING_T, BOTTLING_A, "--json"]);
+    let v = json_of(&["gap", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "--json"]);
     let practices = v["practices"].as_array().expect("practices");
     assert_eq!(practices.len(), 18);
     let rank = |s: &Value| {
@@ -224,7 +206,7 @@ fn gap_json_statuses_agree_with_levels_and_summary() {
 
 #[test]
 fn check_fails_with_the_list_of_practices_under_target() {
-    let gap = json_of(&["gap", BOTTLING_T, BOTTLING_A, "--json"]);
+    let gap = json_of(&["gap", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "--json"]);
     let under: Vec<String> = gap["practices"]
         .as_array()
         .expect("practices")
@@ -233,7 +215,7 @@ fn check_fails_with_the_list_of_practices_under_target() {
         .map(|p| p["id"].as_str().unwrap_or("").to_string())
         .collect();
     let out = smm()
-        .args(["check", BOTTLING_T, BOTTLING_A])
+        .args(["check", BOTTLING_TARGET, BOTTLING_ASSESSMENT])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
@@ -272,7 +254,7 @@ fn assessment_meeting(target_path: &Path, bump: Option<&str>) -> String {
 
 #[test]
 fn check_passes_when_every_practice_meets_the_target() {
-    let (dir, target) = temp_file("target.yaml", &bottling_target());
+    let (dir, target) = temp_file("target.yaml", &repository_text(BOTTLING_TARGET));
     std::fs::write(
         dir.path().join("assessment.yaml"),
         assessment_meeting(&target, None),
@@ -320,7 +302,7 @@ fn broken_yaml_names_file_line_and_column() {
 
 #[test]
 fn an_unknown_practice_id_points_at_it_and_suggests_the_nearest() {
-    let text = bottling_target().replacen("  risk-attitude:", "  risk-atitude:", 1);
+    let text = repository_text(BOTTLING_TARGET).replacen("  risk-attitude:", "  risk-atitude:", 1);
     let line = text
         .lines()
         .position(|l| l.starts_with("  risk-atitude:"))
@@ -352,7 +334,7 @@ fn show_rejects(text: &str, expected: &[&str]) {
 
 #[test]
 fn a_level_out_of_range_is_rejected_with_what_was_expected() {
-    let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 7", 1);
+    let text = bottling_target_at("7");
     show_rejects(
         &text,
         &["out of range: expected 0 (none) to 4 (formalized)"],
@@ -382,7 +364,7 @@ fn a_missing_domain_goal_is_named() {
 #[test]
 fn the_wrong_kind_of_document_is_refused() {
     smm()
-        .args(["show", BOTTLING_A])
+        .args(["show", BOTTLING_ASSESSMENT])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -392,12 +374,12 @@ fn the_wrong_kind_of_document_is_refused() {
 
 #[test]
 fn a_target_digest_that_does_not_match_is_refused() {
-    let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 4", 1);
+    let text = bottling_target_at("4");
     let (_dir, path) = temp_file("target.yaml", &text);
     smm()
         .arg("gap")
         .arg(&path)
-        .arg(BOTTLING_A)
+        .arg(BOTTLING_ASSESSMENT)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -451,19 +433,7 @@ fn validate_accepts_every_example() {
 
 #[test]
 fn validate_notices_changed_evidence() {
-    let dir = tempfile::tempdir().expect("dir");
-    let src = root().join("examples/bottling-line");
-    let copy = |rel: &str| {
-        let to = dir.path().join(rel);
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(src.join(rel), &to).expect("copy");
-    };
-    copy("target.yaml");
-    copy("assessment.yaml");
-    for entry in std::fs::read_dir(src.join("evidence")).expect("evidence dir") {
-        let name = entry.expect("entry").file_name();
-        copy(&format!("evidence/{}", name.to_string_lossy()));
-    }
+    let dir = example_copy("bottling-line");
     smm()
         .arg("validate")
         .arg(dir.path().join("assessment.yaml"))
@@ -502,11 +472,8 @@ fn committed_schemas_match_the_code() {
 
 #[test]
 fn examples_validate_against_the_published_schemas() {
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas/target-profile.schema.json"))
-            .expect("schema"),
-    )
-    .expect("json");
+    let schema: Value =
+        serde_json::from_str(&repository_text("schemas/target-profile.schema.json")).expect("json");
     assert_eq!(
         schema["properties"]["kind"]["$ref"]
             .as_str()
@@ -530,8 +497,7 @@ fn examples_validate_against_the_published_schemas() {
 
 #[test]
 fn a_custom_catalog_file_is_loaded_and_checked() {
-    let builtin =
-        std::fs::read_to_string(root().join("catalog/iot-smm-1.2.yaml")).expect("catalog");
+    let builtin = repository_text("catalog/iot-smm-1.2.yaml");
     let (_dir, good) = temp_file(
         "c.yaml",
         &builtin.replacen(
@@ -569,7 +535,7 @@ fn unreadable_and_binary_files_are_bad_input_not_crashes() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no/such/file.yaml: cannot read"));
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let path = dir.path().join("bin.yaml");
     std::fs::write(&path, [0xff, 0xfe, 0x00, 0x80]).expect("write");
     smm()
@@ -588,7 +554,7 @@ mod fuzz {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
         fn arbitrary_input_files_exit_2_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let dir = tempfile::tempdir().expect("dir");
+            let dir = workspace();
             let path = dir.path().join("x.yaml");
             std::fs::write(&path, &bytes).expect("write");
             for cmd in ["validate", "show", "digest"] {
@@ -618,13 +584,13 @@ fn hostile_yaml_is_refused_within_limits() {
 
 #[test]
 fn a_document_of_another_format_version_is_refused() {
-    let text = bottling_target().replacen("smm: 1", "smm: 2", 1);
+    let text = repository_text(BOTTLING_TARGET).replacen("smm: 1", "smm: 2", 1);
     show_rejects(&text, &["t.yaml:1:6: smm: unsupported format version 2"]);
 }
 
 #[test]
 fn validate_reports_rule_warnings_and_deny_warnings_fails() {
-    let text = bottling_target().replacen("practices:\n", "practices:\n  data-controls:\n    comprehensiveness: 3\n    rationale: strong encryption of recipes\n", 1);
+    let text = repository_text(BOTTLING_TARGET).replacen("practices:\n", "practices:\n  data-controls:\n    comprehensiveness: 3\n    rationale: strong encryption of recipes\n", 1);
     let (_dir, path) = temp_file("t.yaml", &text);
     smm()
         .arg("validate")
@@ -734,7 +700,7 @@ fn explain_covers_practices_levels_and_rules() {
 
 #[test]
 fn target_new_from_answers_reproduces_every_example() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     for name in ["bottling-line", "hvac", "ota-gateway", "home-cameras"] {
         let out = dir.path().join(format!("{name}.yaml"));
         smm()
@@ -744,13 +710,6 @@ fn target_new_from_answers_reproduces_every_example() {
             .arg(&out)
             .assert()
             .success();
-        let digest = |p: &Path| {
-            String::from_utf8_lossy(&smm().arg("digest").arg(p).output().expect("digest").stdout)
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_string()
-        };
         assert_eq!(
             digest(&out),
             digest(&root().join(format!("examples/{name}/target.yaml"))),
@@ -830,80 +789,67 @@ fn an_unknown_template_in_answers_points_at_its_line() {
 
 #[test]
 fn target_new_without_a_terminal_or_answers_says_what_to_do() {
-    let dir = tempfile::tempdir().expect("dir");
-    smm()
-        .args(["target", "new", "-o"])
-        .arg(dir.path().join("t.yaml"))
-        .assert()
+    let dir = workspace();
+    written(&["target", "new"], &dir.path().join("t.yaml"))
         .code(2)
         .stderr(predicate::str::contains("use --answers FILE"));
 }
 
+/// `smm ARGS -o OUT`, for the caller to assert on.
+fn written(args: &[&str], out: &Path) -> assert_cmd::assert::Assert {
+    smm().args(args).arg("-o").arg(out).assert()
+}
+
 #[test]
 fn charts_are_written_as_svg_and_png() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     for kind in ["bar", "radar", "heatmap"] {
         let svg = dir.path().join(format!("{kind}.svg"));
-        smm()
-            .args([
+        written(
+            &[
                 "chart",
                 kind,
-                BOTTLING_T,
-                BOTTLING_A,
+                BOTTLING_TARGET,
+                BOTTLING_ASSESSMENT,
                 "--level",
                 "subdomain",
-                "-o",
-            ])
-            .arg(&svg)
-            .assert()
-            .success();
+            ],
+            &svg,
+        )
+        .success();
         let text = std::fs::read_to_string(&svg).expect("svg written");
         assert!(
             text.starts_with("<svg") && text.contains("<title"),
             "{kind}"
         );
         let png = dir.path().join(format!("{kind}.png"));
-        smm()
-            .args(["chart", kind, BOTTLING_T, "-o"])
-            .arg(&png)
-            .assert()
-            .success();
+        written(&["chart", kind, BOTTLING_TARGET], &png).success();
         let bytes = std::fs::read(&png).expect("png written");
         assert!(bytes.starts_with(b"\x89PNG"), "{kind}: not a PNG");
     }
-    smm()
-        .args(["chart", "bar", BOTTLING_T, "-o"])
-        .arg(dir.path().join("x.gif"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("use .svg or .png"));
+    written(
+        &["chart", "bar", BOTTLING_TARGET],
+        &dir.path().join("x.gif"),
+    )
+    .code(2)
+    .stderr(predicate::str::contains("use .svg or .png"));
 }
 
 #[test]
 fn reports_and_exports_are_written() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let html = dir.path().join("report.html");
-    smm()
-        .args(["report", BOTTLING_T, BOTTLING_A, "-o"])
-        .arg(&html)
-        .assert()
+    written(&["report", BOTTLING_TARGET, BOTTLING_ASSESSMENT], &html)
         .success()
         .stdout(predicate::str::contains("gap report"));
     let text = std::fs::read_to_string(&html).expect("html");
     assert!(text.contains("Threat Modeling") && text.contains("<svg"));
     let sheet = dir.path().join("sheet.html");
-    smm()
-        .args(["report", BOTTLING_T, "-o"])
-        .arg(&sheet)
-        .assert()
+    written(&["report", BOTTLING_TARGET], &sheet)
         .success()
         .stdout(predicate::str::contains("target profile sheet"));
     let csv = dir.path().join("gap.csv");
-    smm()
-        .args(["export", BOTTLING_T, BOTTLING_A, "-o"])
-        .arg(&csv)
-        .assert()
-        .success();
+    written(&["export", BOTTLING_TARGET, BOTTLING_ASSESSMENT], &csv).success();
     let rows = std::fs::read_to_string(&csv).expect("csv");
     assert_eq!(
         rows.lines()
@@ -915,29 +861,28 @@ fn reports_and_exports_are_written() {
         "{rows}"
     );
     let xlsx = dir.path().join("gap.xlsx");
-    smm()
-        .args(["export", BOTTLING_T, BOTTLING_A, "--format", "xlsx", "-o"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    written(
+        &[
+            "export",
+            BOTTLING_TARGET,
+            BOTTLING_ASSESSMENT,
+            "--format",
+            "xlsx",
+        ],
+        &xlsx,
+    )
+    .success();
     assert!(std::fs::read(&xlsx).expect("xlsx").starts_with(b"PK"));
-    smm()
-        .args(["export", BOTTLING_T, "-o"])
-        .arg(dir.path().join("gap.txt"))
-        .assert()
+    written(&["export", BOTTLING_TARGET], &dir.path().join("gap.txt"))
         .code(2)
         .stderr(predicate::str::contains("--format"));
 }
 
 #[test]
 fn a_pdf_report_is_written() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let pdf = dir.path().join("report.pdf");
-    smm()
-        .args(["report", BOTTLING_T, BOTTLING_A, "-o"])
-        .arg(&pdf)
-        .assert()
-        .success();
+    written(&["report", BOTTLING_TARGET, BOTTLING_ASSESSMENT], &pdf).success();
     assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
 }
 
@@ -948,7 +893,7 @@ const LATER: &str = "examples/bottling-line/history/2026-10-reassessment.yaml";
 #[test]
 fn compare_shows_each_measure_per_practice_and_the_verdict() {
     let out = smm()
-        .args(["compare", OWNER, BOTTLING_T])
+        .args(["compare", OWNER, BOTTLING_TARGET])
         .output()
         .expect("run");
     assert_eq!(
@@ -983,8 +928,8 @@ fn compare_shows_each_measure_per_practice_and_the_verdict() {
 
 #[test]
 fn compare_json_parses_and_reverses_when_the_sides_swap() {
-    let ab = json_of(&["compare", OWNER, BOTTLING_T, "--json"]);
-    let ba = json_of(&["compare", BOTTLING_T, OWNER, "--json"]);
+    let ab = json_of(&["compare", OWNER, BOTTLING_TARGET, "--json"]);
+    let ba = json_of(&["compare", BOTTLING_TARGET, OWNER, "--json"]);
     assert_eq!(
         (ab["smm"].as_u64(), ab["kind"].as_str()),
         (Some(1), Some("Comparison"))
@@ -1024,8 +969,8 @@ fn compare_json_parses_and_reverses_when_the_sides_swap() {
 
 #[test]
 fn compare_takes_an_assessment_on_either_side_and_agrees_with_the_gap() {
-    let gap = json_of(&["gap", BOTTLING_T, BOTTLING_A, "--json"]);
-    let c = json_of(&["compare", BOTTLING_T, BOTTLING_A, "--json"]);
+    let gap = json_of(&["gap", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "--json"]);
+    let c = json_of(&["compare", BOTTLING_TARGET, BOTTLING_ASSESSMENT, "--json"]);
     assert_eq!(c["a"]["kind"], "target-profile");
     assert_eq!(c["b"]["kind"], "assessment");
     assert_eq!(c["b"]["name"], "Bottling line BL-2 (plant Lyon)");
@@ -1065,7 +1010,7 @@ fn compare_takes_an_assessment_on_either_side_and_agrees_with_the_gap() {
 #[test]
 fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
     smm()
-        .args(["compare", "examples/bottling-line/answers.yaml", BOTTLING_T])
+        .args(["compare", "examples/bottling-line/answers.yaml", BOTTLING_TARGET])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -1073,17 +1018,17 @@ fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
         ));
     let (_dir, path) = temp_file("b.yaml", "smm: 1\nkind: Assessment\nproduct: [unclosed\n");
     smm()
-        .args(["compare", BOTTLING_T])
+        .args(["compare", BOTTLING_TARGET])
         .arg(&path)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("b.yaml:3:"));
-    let text = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: high", 1);
+    let text = bottling_target_at("high");
     let (_dir, path) = temp_file("a.yaml", &text);
     smm()
         .arg("compare")
         .arg(&path)
-        .arg(BOTTLING_A)
+        .arg(BOTTLING_ASSESSMENT)
         .assert()
         .code(2)
         .stderr(
@@ -1095,35 +1040,25 @@ fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
 
 #[test]
 fn compare_and_trend_charts_are_written_as_svg_and_png() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let svg = dir.path().join("compare.svg");
-    smm()
-        .args(["compare", OWNER, BOTTLING_T, "-o"])
-        .arg(&svg)
-        .assert()
+    written(&["compare", OWNER, BOTTLING_TARGET], &svg)
         .success()
         .stdout(predicate::str::contains("comparison chart"));
     let text = std::fs::read_to_string(&svg).expect("svg");
     assert!(text.starts_with("<svg") && text.contains("covers 15 of 18"));
     let png = dir.path().join("trend.png");
-    smm()
-        .args(["trend", EARLIER, BOTTLING_A, LATER, "-o"])
-        .arg(&png)
-        .assert()
-        .success();
+    written(&["trend", EARLIER, BOTTLING_ASSESSMENT, LATER], &png).success();
     assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
     // With --json, standard output stays one JSON document.
     let out = smm()
-        .args(["compare", OWNER, BOTTLING_T, "--json", "-o"])
+        .args(["compare", OWNER, BOTTLING_TARGET, "--json", "-o"])
         .arg(dir.path().join("c.png"))
         .output()
         .expect("run");
     assert!(out.status.success());
     serde_json::from_slice::<Value>(&out.stdout).expect("only JSON on stdout");
-    smm()
-        .args(["trend", BOTTLING_A, "-o"])
-        .arg(dir.path().join("t.jpg"))
-        .assert()
+    written(&["trend", BOTTLING_ASSESSMENT], &dir.path().join("t.jpg"))
         .code(2)
         .stderr(predicate::str::contains("use .svg or .png"));
 }
@@ -1131,7 +1066,7 @@ fn compare_and_trend_charts_are_written_as_svg_and_png() {
 #[test]
 fn check_accepts_a_target_profile_and_gates_on_coverage() {
     let out = smm()
-        .args(["check", OWNER, BOTTLING_T])
+        .args(["check", OWNER, BOTTLING_TARGET])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
@@ -1149,17 +1084,17 @@ fn check_accepts_a_target_profile_and_gates_on_coverage() {
         "{text}"
     );
     smm()
-        .args(["check", BOTTLING_T, BOTTLING_T])
+        .args(["check", BOTTLING_TARGET, BOTTLING_TARGET])
         .assert()
         .success()
         .stdout(predicate::str::contains("covers all 18 practices"));
     // A profile above the target everywhere covers it, and says by how much.
-    let raised = bottling_target()
+    let raised = repository_text(BOTTLING_TARGET)
         .replace("comprehensiveness: 2", "comprehensiveness: 4")
         .replace("comprehensiveness: 3", "comprehensiveness: 4");
     let (_dir, path) = temp_file("vendor.yaml", &raised);
     smm()
-        .args(["check", BOTTLING_T])
+        .args(["check", BOTTLING_TARGET])
         .arg(&path)
         .assert()
         .success()
@@ -1169,7 +1104,7 @@ fn check_accepts_a_target_profile_and_gates_on_coverage() {
 #[test]
 fn trend_orders_by_date_and_names_what_improved_and_regressed() {
     let out = smm()
-        .args(["trend", LATER, BOTTLING_A, EARLIER])
+        .args(["trend", LATER, BOTTLING_ASSESSMENT, EARLIER])
         .output()
         .expect("run");
     assert!(
@@ -1195,7 +1130,7 @@ fn trend_orders_by_date_and_names_what_improved_and_regressed() {
         "{regressed}"
     );
 
-    let v = json_of(&["trend", LATER, BOTTLING_A, EARLIER, "--json"]);
+    let v = json_of(&["trend", LATER, BOTTLING_ASSESSMENT, EARLIER, "--json"]);
     assert_eq!(
         (v["smm"].as_u64(), v["kind"].as_str()),
         (Some(1), Some("Trend"))
@@ -1217,7 +1152,14 @@ fn trend_orders_by_date_and_names_what_improved_and_regressed() {
 
 #[test]
 fn trend_measures_every_assessment_against_the_target_given() {
-    let v = json_of(&["trend", BOTTLING_A, LATER, "--target", OWNER, "--json"]);
+    let v = json_of(&[
+        "trend",
+        BOTTLING_ASSESSMENT,
+        LATER,
+        "--target",
+        OWNER,
+        "--json",
+    ]);
     let points = v["points"].as_array().expect("points");
     assert!(points
         .iter()
@@ -1233,19 +1175,23 @@ fn trend_measures_every_assessment_against_the_target_given() {
 #[test]
 fn trend_refuses_different_products_and_bad_files() {
     smm()
-        .args(["trend", BOTTLING_A, "examples/hvac/assessment.yaml"])
+        .args([
+            "trend",
+            BOTTLING_ASSESSMENT,
+            "examples/hvac/assessment.yaml",
+        ])
         .assert()
         .code(2)
         .stderr(
             predicate::str::contains("different products")
-                .and(predicate::str::contains(BOTTLING_A))
+                .and(predicate::str::contains(BOTTLING_ASSESSMENT))
                 .and(predicate::str::contains("examples/hvac/assessment.yaml")),
         );
     // Each assessment's own target is found beside it and must still have the recorded digest.
-    let dir = tempfile::tempdir().expect("dir");
-    let changed = bottling_target().replacen("comprehensiveness: 3", "comprehensiveness: 4", 1);
+    let dir = workspace();
+    let changed = bottling_target_at("4");
     std::fs::write(dir.path().join("target.yaml"), changed).expect("write");
-    let assessment = std::fs::read_to_string(root().join(BOTTLING_A)).expect("assessment");
+    let assessment = repository_text(BOTTLING_ASSESSMENT);
     std::fs::write(dir.path().join("a.yaml"), &assessment).expect("write");
     smm()
         .arg("trend")
@@ -1271,7 +1217,7 @@ fn trend_refuses_different_products_and_bad_files() {
     let broken = assessment.replacen("date: 2026-04-22", "date: 2026-04-31", 1);
     std::fs::write(dir.path().join("c.yaml"), broken).expect("write");
     smm()
-        .args(["trend", "--target", BOTTLING_T])
+        .args(["trend", "--target", BOTTLING_TARGET])
         .arg(dir.path().join("c.yaml"))
         .assert()
         .code(2)
@@ -1284,10 +1230,10 @@ fn validate_accepts_the_compare_and_trend_examples() {
         .args([
             "validate",
             "--deny-warnings",
-            BOTTLING_T,
+            BOTTLING_TARGET,
             OWNER,
             EARLIER,
-            BOTTLING_A,
+            BOTTLING_ASSESSMENT,
             LATER,
         ])
         .assert()

@@ -1,7 +1,8 @@
 //! The interactive interview, driven through a real pseudo-terminal: keystrokes in, screen out.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use expectrl::{Eof, Session};
@@ -24,7 +25,7 @@ const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 
 fn smm(dir: &Path, args: &[&str]) -> Session {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_smm"));
+    let mut command = support::process();
     command
         .args(args)
         .current_dir(dir)
@@ -92,7 +93,7 @@ fn read_target(path: &PathBuf) -> smm_core::ResolvedTarget {
 
 #[test]
 fn a_full_run_with_a_step_back_writes_the_profile() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = support::workspace();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 9");
     answer(&mut s, "[safety]", &format!("high{ENTER}"));
@@ -167,7 +168,7 @@ fn a_full_run_with_a_step_back_writes_the_profile() {
 
 #[test]
 fn quitting_saves_a_draft_that_resumes_where_it_stopped() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = support::workspace();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 7");
     answer(&mut s, "[safety]", &format!("medium{ENTER}"));

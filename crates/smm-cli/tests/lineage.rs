@@ -1,71 +1,18 @@
 //! Reassessments (`follows:`), target versions (`supersedes:`, `smm target lower`) and
 //! `smm diff`, run for real on the OTA gateway's certification round.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn smm() -> Command {
-    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
-    cmd.current_dir(root()).env_remove("CLICOLOR_FORCE");
-    cmd
-}
+use support::{digest, edit, example_copy, root, smm, stdout_of, workspace};
 
 const TARGET: &str = "examples/ota-gateway/target.yaml";
 const ASSESSMENT: &str = "examples/ota-gateway/assessment.yaml";
 const INITIAL: &str = "examples/ota-gateway/certification/assessment-initial.yaml";
 const FINAL: &str = "examples/ota-gateway/certification/assessment-final.yaml";
-
-/// A copy of the whole OTA gateway example in a temporary folder, so files can be changed.
-fn example_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for entry in std::fs::read_dir(from).expect("read dir") {
-            let entry = entry.expect("entry");
-            let target = to.join(entry.file_name());
-            if entry.path().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).expect("copy");
-            }
-        }
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy(&root().join("examples/ota-gateway"), dir.path());
-    dir
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "{} has no {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
-}
-
-fn digest(path: &Path) -> String {
-    let out = smm().arg("digest").arg(path).output().expect("digest");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = smm().args(args).output().expect("run smm");
-    assert!(
-        out.status.success(),
-        "smm {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 /// `smm target lower` on the example target: data-controls 4 -> 3, written to `dir/NAME`.
 fn lowered_target(dir: &Path, name: &str) -> PathBuf {
@@ -130,7 +77,7 @@ fn the_certification_round_validates_and_ends_meeting_the_target() {
 
 #[test]
 fn a_follows_digest_that_does_not_match_is_refused_naming_the_field() {
-    let dir = example_copy();
+    let dir = example_copy("ota-gateway");
     let initial = dir.path().join("certification/assessment-initial.yaml");
     let last = dir.path().join("certification/assessment-final.yaml");
     smm().arg("validate").arg(&last).assert().success();
@@ -157,7 +104,7 @@ fn a_follows_digest_that_does_not_match_is_refused_naming_the_field() {
 
 #[test]
 fn follows_is_not_checked_when_the_followed_assessment_is_not_at_hand() {
-    let dir = example_copy();
+    let dir = example_copy("ota-gateway");
     std::fs::remove_file(dir.path().join("certification/assessment-initial.yaml")).expect("rm");
     smm()
         .arg("validate")
@@ -168,7 +115,7 @@ fn follows_is_not_checked_when_the_followed_assessment_is_not_at_hand() {
 
 #[test]
 fn a_reassessment_of_another_product_or_against_another_target_is_refused() {
-    let dir = example_copy();
+    let dir = example_copy("ota-gateway");
     let initial = dir.path().join("certification/assessment-initial.yaml");
     let other = dir.path().join("certification/other-product.yaml");
     std::fs::copy(&initial, &other).expect("copy");
@@ -218,7 +165,7 @@ fn a_reassessment_of_another_product_or_against_another_target_is_refused() {
 
 #[test]
 fn target_lower_writes_a_version_that_resolves_and_records_supersedes() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let new = lowered_target(dir.path(), "target-1.2.yaml");
     let text = std::fs::read_to_string(&new).expect("written");
     let old_digest = digest(&root().join(TARGET));
@@ -256,7 +203,7 @@ fn target_lower_writes_a_version_that_resolves_and_records_supersedes() {
 
 #[test]
 fn a_target_that_lowers_a_level_without_supersedes_is_refused_next_to_its_previous_version() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let silent = silent_copy(&lowered_target(dir.path(), "target-1.2.yaml"));
     // Alone, it is a valid profile: there is nothing to compare it with.
     smm().arg("validate").arg(&silent).assert().success();
@@ -280,7 +227,7 @@ fn a_target_that_lowers_a_level_without_supersedes_is_refused_next_to_its_previo
 
 #[test]
 fn a_supersedes_record_with_the_wrong_digest_is_refused_naming_the_field() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let new = lowered_target(dir.path(), "target-1.2.yaml");
     let old_digest = digest(&root().join(TARGET));
     edit(&new, &old_digest, &"0".repeat(64));
@@ -297,7 +244,7 @@ fn a_supersedes_record_with_the_wrong_digest_is_refused_naming_the_field() {
 
 #[test]
 fn target_lower_refuses_what_is_not_a_lowering_and_writes_nothing() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let out = dir.path().join("new.yaml");
     let lower = |extra: &[&str]| {
         let mut cmd = smm();
@@ -403,7 +350,7 @@ fn diff_of_assessments_shows_levels_evidence_findings_and_a_summary() {
 
 #[test]
 fn diff_of_targets_flags_lowered_levels_and_the_supersedes_record() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let new = lowered_target(dir.path(), "target-1.2.yaml");
     let new = new.to_str().expect("path");
     let text = stdout_of(&["diff", TARGET, new]);

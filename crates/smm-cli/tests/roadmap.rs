@@ -1,37 +1,21 @@
 //! `smm roadmap`, run for real on the examples and on broken input.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn smm() -> Command {
-    let mut cmd = Command::cargo_bin("smm").expect("smm binary");
-    cmd.current_dir(root()).env_remove("CLICOLOR_FORCE");
-    cmd
-}
+use support::{json_of, smm, workspace};
 
 const HVAC: [&str; 2] = ["examples/hvac/target.yaml", "examples/hvac/assessment.yaml"];
 
 fn roadmap_json(extra: &[&str]) -> Value {
-    let out = smm()
-        .arg("roadmap")
-        .args(HVAC)
-        .args(extra)
-        .arg("--json")
-        .output()
-        .expect("run smm");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    let args: Vec<&str> = ["roadmap"]
+        .into_iter()
+        .chain(HVAC)
+        .chain(extra.iter().copied())
+        .chain(["--json"])
+        .collect();
+    json_of(&args)
 }
 
 #[test]
@@ -116,7 +100,7 @@ fn a_budget_in_person_days_and_monthly_periods() {
 
 #[test]
 fn costs_files_change_the_amounts() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let costs = dir.path().join("costs.yaml");
     std::fs::write(
         &costs,
@@ -148,7 +132,7 @@ fn costs_files_change_the_amounts() {
 
 #[test]
 fn roadmaps_are_written_as_markdown_html_and_svg() {
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     for (name, needle) in [
         ("plan.md", "## Schedule"),
         ("plan.html", "<h2>Schedule</h2>"),

@@ -1,6 +1,8 @@
 //! Invariants of comparing profiles and of trends, on profiles built from random levels through
 //! the real parsers (so `ProfileView::of_target` and `of_current` are exercised too).
 
+mod support;
+
 use proptest::prelude::*;
 use smm_core::compare::{ProfileKind, Relation};
 use smm_core::document::Assessment;
@@ -8,11 +10,10 @@ use smm_core::gap::Status;
 use smm_core::level::{Comprehensiveness as C, Level, Scope as S};
 use smm_core::trend::Change;
 use smm_core::{
-    compare, current_profile, parse_assessment, parse_target, resolve, trend, Catalog,
-    CurrentProfile, ProfileView, ResolvedTarget, TrendInput,
+    compare, current_profile, parse_assessment, parse_target, resolve, trend, CurrentProfile,
+    ProfileView, ResolvedTarget, TrendInput,
 };
-
-static CATALOG: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::builtin);
+use support::CATALOG;
 
 const DIGEST: &str = "3513cd8c68e470c57761c816ea9219e685f07c36604134b4b669d32bd7cc5bc6";
 

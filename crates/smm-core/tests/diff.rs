@@ -2,6 +2,8 @@
 //! properties every diff keeps (a document against itself is empty; swapping the arguments
 //! mirrors the diff; lowered practices are the ones the lineage rule sees).
 
+mod support;
+
 use proptest::prelude::*;
 use smm_core::diff::{
     diff_assessments, diff_targets, Change, Direction, FindingChange, Supersession,
@@ -12,16 +14,11 @@ use smm_core::document::{
 use smm_core::level::{Comprehensiveness as C, Scope as S};
 use smm_core::lineage::lowered;
 use smm_core::located::Located;
-use smm_core::{parse_assessment, parse_target, resolve, Catalog, ResolvedTarget};
+use smm_core::{parse_assessment, parse_target, resolve, ResolvedTarget};
+use support::CATALOG;
 
 const TARGET: &str = include_str!("../../../examples/ota-gateway/target.yaml");
 const ASSESSMENT: &str = include_str!("../../../examples/ota-gateway/assessment.yaml");
-
-/// The built-in catalog, parsed once: parsing it dominates a property test's cases otherwise.
-fn catalog() -> &'static Catalog {
-    static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
-}
 
 fn assessment() -> Assessment {
     parse_assessment(ASSESSMENT).expect("example assessment")
@@ -32,7 +29,7 @@ fn target() -> TargetProfile {
 }
 
 fn resolved(t: &TargetProfile) -> ResolvedTarget {
-    resolve(catalog(), t).expect("resolves")
+    resolve(&CATALOG, t).expect("resolves")
 }
 
 fn practice_mut<'a>(
@@ -58,7 +55,7 @@ fn finding_mut<'a>(a: &'a mut Assessment, id: &str) -> &'a mut Finding {
 #[test]
 fn an_assessment_against_itself_has_no_changes() {
     let a = assessment();
-    let d = diff_assessments(catalog(), &a, &a);
+    let d = diff_assessments(&CATALOG, &a, &a);
     assert!(d.is_empty());
     assert_eq!(d.summary, Default::default());
     assert!(d.same_target && !d.new_follows_old);
@@ -102,7 +99,7 @@ fn a_reassessment_shows_levels_evidence_and_findings_that_moved() {
     nc4.status = FindingStatus::Open;
     new.findings.push(nc4);
 
-    let d = diff_assessments(catalog(), &old, &new);
+    let d = diff_assessments(&CATALOG, &old, &new);
     assert!(d.new_follows_old && !d.old_follows_new && d.same_target);
     let ids: Vec<&str> = d.practices.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(
@@ -182,7 +179,7 @@ fn a_reassessment_shows_levels_evidence_and_findings_that_moved() {
     );
     assert_eq!((s.findings_reopened, s.findings_severity_changed), (0, 1));
 
-    let back = diff_assessments(catalog(), &new, &old);
+    let back = diff_assessments(&CATALOG, &new, &old);
     assert_eq!(back, d.mirror());
     assert_eq!(back.summary.findings_reopened, 2);
 }
@@ -191,7 +188,7 @@ fn a_reassessment_shows_levels_evidence_and_findings_that_moved() {
 fn a_lowered_target_is_flagged_and_its_record_recognised() {
     let old = target();
     let (new, _) = smm_core::lineage::lower(
-        catalog(),
+        &CATALOG,
         &old,
         &smm_core::lineage::Lowering {
             practice: "patch-management",
@@ -289,7 +286,7 @@ fn vary_assessment(levels: &[(C, S)], edits: &[u8], statuses: &[(u8, u8, bool)])
 /// A variation of the example target: practice overrides with random levels.
 fn vary_target(levels: &[(usize, C, S)]) -> TargetProfile {
     let mut t = target();
-    let ids: Vec<String> = catalog().practice_ids().map(str::to_string).collect();
+    let ids: Vec<String> = CATALOG.practice_ids().map(str::to_string).collect();
     for &(i, c, s) in levels {
         let id = &ids[i % ids.len()];
         t.practices.0.retain(|(k, _)| &k.value != id);
@@ -317,7 +314,7 @@ proptest! {
         fa in proptest::collection::vec((0u8..3, 0u8..5, any::<bool>()), 5),
         fb in proptest::collection::vec((0u8..3, 0u8..5, any::<bool>()), 5),
     ) {
-        let catalog = catalog();
+        let catalog = &CATALOG;
         let a = vary_assessment(&la, &ea, &fa);
         let b = vary_assessment(&lb, &eb, &fb);
         prop_assert!(diff_assessments(catalog, &a, &a).is_empty());
@@ -363,7 +360,7 @@ proptest! {
         c in proptest::option::of(0usize..5),
         s in proptest::option::of(0usize..3),
     ) {
-        let catalog = catalog();
+        let catalog = &CATALOG;
         let old = target();
         let before = resolved(&old);
         let id = before.practices[practice].id.to_string();

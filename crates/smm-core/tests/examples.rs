@@ -1,30 +1,17 @@
 //! The worked examples in `examples/` resolve as their READMEs say, and the bottling line
 //! reproduces the values published by the model's authors.
 
+mod support;
+
 use smm_core::level::{Comprehensiveness as C, Level, Scope as S};
 use smm_core::{
-    content_digest, current_profile, gap, parse_assessment, parse_target, resolve, Catalog,
-    ResolvedTarget, Source,
+    content_digest, current_profile, gap, parse_assessment, parse_target, resolve, Catalog, Source,
 };
-
-fn example(name: &str) -> (String, String) {
-    let dir = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
-    let read = |f: &str| {
-        std::fs::read_to_string(format!("{dir}/{f}")).unwrap_or_else(|e| panic!("{dir}/{f}: {e}"))
-    };
-    (read("target.yaml"), read("assessment.yaml"))
-}
-
-fn resolved(name: &str) -> ResolvedTarget {
-    let catalog = Catalog::builtin();
-    let (target, _) = example(name);
-    let target = parse_target(&target).unwrap_or_else(|e| panic!("{name} target: {e}"));
-    resolve(&catalog, &target).unwrap_or_else(|e| panic!("{name} target: {e}"))
-}
+use support::{example, resolved_target, EXAMPLES};
 
 #[test]
 fn bottling_line_reproduces_the_published_values() {
-    let t = resolved("bottling-line");
+    let t = resolved_target("bottling-line");
     let level = |c, s| Level::new(c, s);
     // Governance: 2 / Industry, with threat modeling raised to 3, so it rolls up to 2+.
     let governance = t.domain("governance").expect("governance");
@@ -74,7 +61,7 @@ fn bottling_line_reproduces_the_published_values() {
 
 #[test]
 fn hvac_reproduces_the_published_values() {
-    let t = resolved("hvac");
+    let t = resolved_target("hvac");
     let at = |id: &str| t.practice(id).unwrap_or_else(|| panic!("{id}")).level();
     for id in [
         "vulnerability-assessment",
@@ -104,12 +91,12 @@ fn hvac_reproduces_the_published_values() {
 #[test]
 fn every_example_is_consistent_and_pins_its_target() {
     let catalog = Catalog::builtin();
-    for name in ["bottling-line", "hvac", "ota-gateway", "home-cameras"] {
-        let (target_text, assessment_text) = example(name);
-        let target = parse_target(&target_text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for name in EXAMPLES {
+        let target =
+            parse_target(&example(name, "target.yaml")).unwrap_or_else(|e| panic!("{name}: {e}"));
         let resolved = resolve(&catalog, &target).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let assessment =
-            parse_assessment(&assessment_text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let assessment = parse_assessment(&example(name, "assessment.yaml"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             assessment.target.sha256.value,
             content_digest(&target),

@@ -1,27 +1,20 @@
 //! The interview engine: answers (and templates) to target profiles.
 
-use std::sync::LazyLock;
+mod support;
 
 use smm_core::document::builtin_templates;
 use smm_core::interview::{build_profile, parse_answers, MoveTarget};
-use smm_core::{content_digest, parse_target, resolve, Catalog, Source};
-
-static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::builtin);
-
-fn read(path: &str) -> String {
-    let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
+use smm_core::{content_digest, parse_target, resolve, Source};
+use support::{example, CATALOG, EXAMPLES};
 
 #[test]
 fn the_answers_files_of_the_examples_reproduce_their_targets_exactly() {
-    for name in ["bottling-line", "hvac", "ota-gateway", "home-cameras"] {
-        let answers = parse_answers(&read(&format!("examples/{name}/answers.yaml")))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    for name in EXAMPLES {
+        let answers =
+            parse_answers(&example(name, "answers.yaml")).unwrap_or_else(|e| panic!("{name}: {e}"));
         let built =
             build_profile(&CATALOG, None, &answers).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let target =
-            parse_target(&read(&format!("examples/{name}/target.yaml"))).expect("example target");
+        let target = parse_target(&example(name, "target.yaml")).expect("example target");
         assert_eq!(
             content_digest(&built.profile),
             content_digest(&target),

@@ -1,13 +1,13 @@
 //! Whatever a user feeds smm, the parsers answer with diagnostics, never a panic.
 
+mod support;
+
 use proptest::prelude::*;
 use smm_core::{
     current_profile, parse_assessment, parse_catalog, parse_document, parse_target, resolve,
     Catalog,
 };
-
-/// Parsed once: the built-in catalog is large, and each case only needs to read it.
-static CATALOG: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::builtin);
+use support::CATALOG;
 
 /// Runs every entry point that takes user text.
 fn feed(catalog: &Catalog, text: &str) {

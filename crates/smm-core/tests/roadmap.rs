@@ -1,6 +1,8 @@
 //! The roadmap: actions data, costs, ordering and the budgeted schedule, with properties checked
 //! on random targets, assessments and budgets.
 
+mod support;
+
 use std::collections::HashMap;
 
 use proptest::prelude::*;
@@ -10,21 +12,13 @@ use smm_core::level::{Comprehensiveness, Level, Scope};
 use smm_core::roadmap::{
     plan, Budget, BudgetUnit, LeftOutReason, Month, PeriodKind, PlanInput, Roadmap,
 };
-use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
-use smm_core::{CurrentProfile, ResolvedTarget};
+use smm_core::{gap, Catalog, CurrentProfile, ResolvedTarget};
+use support::{assessed, resolved_target};
 
+/// The example's resolved target, current profile and findings.
 fn example(name: &str) -> (ResolvedTarget, CurrentProfile, Vec<Finding>) {
-    let dir = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
-    let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).expect("example file");
-    let catalog = Catalog::builtin();
-    let target = resolve(
-        &catalog,
-        &parse_target(&read("target.yaml")).expect("target"),
-    )
-    .expect("resolves");
-    let assessment = parse_assessment(&read("assessment.yaml")).expect("assessment");
-    let current = current_profile(&catalog, &assessment).expect("current");
-    (target, current, assessment.findings)
+    let (assessment, current) = assessed(name);
+    (resolved_target(name), current, assessment.findings)
 }
 
 fn month(text: &str) -> Month {

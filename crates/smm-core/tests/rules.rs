@@ -1,11 +1,10 @@
 //! Every consistency rule of the built-in catalog fires on a target that breaks it and stays
 //! silent on one that does not.
 
-use std::sync::LazyLock;
+mod support;
 
-use smm_core::{check_rules, parse_target, resolve, Catalog, RuleFinding};
-
-static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::builtin);
+use smm_core::{check_rules, parse_target, resolve, RuleFinding};
+use support::CATALOG;
 
 /// A target with the given role, goals (governance, enablement, hardening as `C/scope`),
 /// practice overrides (YAML lines under `practices:`) and factors (YAML list items).

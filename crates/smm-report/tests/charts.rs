@@ -1,18 +1,19 @@
 //! The SVG charts: valid, accessible, self-contained and complete for every example, granularity
 //! and chart kind, with and without an assessment; and the comparison and trend charts.
 
+mod support;
+
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 use smm_core::compare::Comparison;
 use smm_core::document::Assessment;
 use smm_core::{
-    compare, current_profile, gap, parse_assessment, parse_target, resolve, trend, Catalog,
+    compare, current_profile, parse_assessment, parse_target, resolve, trend, Catalog,
     CurrentProfile, ProfileView, ResolvedTarget, Trend, TrendInput,
 };
-use smm_report::{chart, chart_data, png, ChartData, Granularity};
+use smm_report::{chart, png, ChartData, Granularity};
+use support::{chart_data_of, example, view, EXAMPLES};
 
-const EXAMPLES: [&str; 4] = ["bottling-line", "hvac", "ota-gateway", "home-cameras"];
 const GRANULARITIES: [Granularity; 3] = [
     Granularity::Practice,
     Granularity::Subdomain,
@@ -26,27 +27,6 @@ const KINDS: [Kind; 3] = [
     ("radar", chart::radar),
     ("heatmap", chart::heatmap),
 ];
-
-fn example(name: &str, file: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-        .join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn load(name: &str, with_assessment: bool, granularity: Granularity) -> ChartData {
-    let catalog = Catalog::builtin();
-    let target = parse_target(&example(name, "target.yaml")).expect("target parses");
-    let resolved = resolve(&catalog, &target).expect("target resolves");
-    let gap = with_assessment.then(|| {
-        let assessment =
-            parse_assessment(&example(name, "assessment.yaml")).expect("assessment parses");
-        let current = current_profile(&catalog, &assessment).expect("assessment checks");
-        gap(&resolved, &current).expect("same catalog")
-    });
-    chart_data(&catalog, &resolved, gap.as_ref(), granularity)
-}
 
 /// The visible text: each `<text>` element's text, its lines joined by spaces.
 fn visible_text(doc: &roxmltree::Document) -> String {
@@ -200,7 +180,7 @@ fn check(svg: &str, data: &ChartData, what: &str, scale: f32) -> Vec<String> {
 fn every_chart_of(name: &str) {
     for with_assessment in [false, true] {
         for granularity in GRANULARITIES {
-            let data = load(name, with_assessment, granularity);
+            let data = chart_data_of(name, with_assessment, granularity);
             assert!(!data.items.is_empty());
             let mut page_ids: Vec<String> = Vec::new();
             for (kind, draw) in KINDS {
@@ -239,7 +219,7 @@ fn every_home_cameras_chart_is_valid_accessible_and_complete() {
 
 #[test]
 fn bottling_line_bars_have_one_target_and_one_current_bar_per_practice() {
-    let data = load("bottling-line", true, Granularity::Practice);
+    let data = chart_data_of("bottling-line", true, Granularity::Practice);
     assert_eq!(data.items.len(), 18);
     let svg = chart::bar(&data);
     let doc = roxmltree::Document::parse(&svg).expect("XML");
@@ -289,7 +269,7 @@ fn bottling_line_bars_have_one_target_and_one_current_bar_per_practice() {
 
 #[test]
 fn target_only_charts_show_no_current_series() {
-    let data = load("hvac", false, Granularity::Practice);
+    let data = chart_data_of("hvac", false, Granularity::Practice);
     let bar = roxmltree::Document::parse(&chart::bar(&data)).map(|d| {
         (
             count_class(&d, "bar target"),
@@ -310,7 +290,7 @@ fn target_only_charts_show_no_current_series() {
 
 #[test]
 fn charts_of_parts_of_one_report_do_not_share_ids() {
-    let data = load("ota-gateway", true, Granularity::Practice);
+    let data = chart_data_of("ota-gateway", true, Granularity::Practice);
     let mut all: Vec<String> = Vec::new();
     for domain in ["Governance", "Enablement", "Hardening"] {
         let mut part = data.clone();
@@ -325,7 +305,7 @@ fn charts_of_parts_of_one_report_do_not_share_ids() {
 
 #[test]
 fn few_items_and_awkward_text_do_not_break_the_charts() {
-    let full = load("home-cameras", true, Granularity::Practice);
+    let full = chart_data_of("home-cameras", true, Granularity::Practice);
     for n in 0..=3 {
         let mut data = full.clone();
         data.items.truncate(n);
@@ -346,22 +326,6 @@ fn few_items_and_awkward_text_do_not_break_the_charts() {
     }
 }
 
-fn example_view(name: &str, file: &str) -> ProfileView {
-    let catalog = Catalog::builtin();
-    let text = example(name, file);
-    match smm_core::header::read_kind(&text).expect("header") {
-        smm_core::Kind::TargetProfile => {
-            let target = parse_target(&text).expect("target parses");
-            ProfileView::of_target(&resolve(&catalog, &target).expect("target resolves"))
-        }
-        _ => {
-            let assessment = parse_assessment(&text).expect("assessment parses");
-            let current = current_profile(&catalog, &assessment).expect("assessment checks");
-            ProfileView::of_current(&catalog, &current)
-        }
-    }
-}
-
 fn comparison_chart(a: &ProfileView, b: &ProfileView) -> (Comparison, String) {
     let c = compare(a, b).expect("same catalog");
     let svg = chart::compare(&Catalog::builtin(), &c);
@@ -371,8 +335,8 @@ fn comparison_chart(a: &ProfileView, b: &ProfileView) -> (Comparison, String) {
 #[test]
 fn every_example_compares_into_a_valid_accessible_and_complete_chart() {
     for name in EXAMPLES {
-        let target = example_view(name, "target.yaml");
-        let assessment = example_view(name, "assessment.yaml");
+        let target = view(name, "target.yaml");
+        let assessment = view(name, "assessment.yaml");
         for (a, b) in [(&target, &assessment), (&assessment, &target)] {
             let (c, svg) = comparison_chart(a, b);
             let what = format!("compare {name} {} against {}", b.name, a.name);
@@ -397,8 +361,8 @@ fn every_example_compares_into_a_valid_accessible_and_complete_chart() {
 
 #[test]
 fn the_owner_requirements_chart_names_what_the_integrator_target_does_not_cover() {
-    let owner = example_view("bottling-line", "owner-requirements.yaml");
-    let integrator = example_view("bottling-line", "target.yaml");
+    let owner = view("bottling-line", "owner-requirements.yaml");
+    let integrator = view("bottling-line", "target.yaml");
     let (c, svg) = comparison_chart(&owner, &integrator);
     let (text, _) = check_svg(&svg, "owner vs integrator", "against", true, 2.0);
     assert!(text.contains("covers 15 of 18 practices"), "{text}");

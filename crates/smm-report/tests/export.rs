@@ -1,6 +1,8 @@
 //! The CSV and XLSX exports read back, with the csv crate and calamine, to exactly what the gap
 //! and the documents say, for every worked example and for text that needs quoting.
 
+mod support;
+
 use std::collections::HashMap;
 use std::io::Cursor;
 
@@ -10,6 +12,7 @@ use smm_core::{
     ResolvedTarget,
 };
 use smm_report::export::{self, ExportInput, COLUMNS, TARGET_COLUMNS};
+use support::{example, root};
 
 struct Loaded {
     name: String,
@@ -37,14 +40,6 @@ impl Loaded {
     }
 }
 
-fn examples_dir() -> String {
-    format!("{}/../../examples", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
-
 fn load_with(name: &str, target_yaml: &str, assessment_yaml: &str) -> Loaded {
     let catalog = Catalog::builtin();
     let target = parse_target(target_yaml).unwrap_or_else(|e| panic!("{name} target: {e}"));
@@ -65,7 +60,7 @@ fn load_with(name: &str, target_yaml: &str, assessment_yaml: &str) -> Loaded {
 
 /// Every example with both a target and an assessment.
 fn examples() -> Vec<Loaded> {
-    let mut names: Vec<String> = std::fs::read_dir(examples_dir())
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
         .expect("examples directory")
         .filter_map(|entry| entry.ok())
         .filter(|entry| entry.path().join("assessment.yaml").is_file())
@@ -76,11 +71,10 @@ fn examples() -> Vec<Loaded> {
     names
         .iter()
         .map(|name| {
-            let dir = format!("{}/{name}", examples_dir());
             load_with(
                 name,
-                &read(&format!("{dir}/target.yaml")),
-                &read(&format!("{dir}/assessment.yaml")),
+                &example(name, "target.yaml"),
+                &example(name, "assessment.yaml"),
             )
         })
         .collect()
@@ -438,7 +432,7 @@ fn assessment_with_text(catalog: &Catalog, text: &str) -> String {
 #[test]
 fn awkward_text_round_trips_exactly_in_both_formats() {
     let catalog = Catalog::builtin();
-    let target = read(&format!("{}/hvac/target.yaml", examples_dir()));
+    let target = example("hvac", "target.yaml");
     let ex = load_with("awkward", &target, &awkward_assessment(&catalog));
     let first = ex.target.practices[0].id.as_str();
     let second = ex.target.practices[1].id.as_str();
@@ -526,7 +520,7 @@ fn awkward_text_round_trips_exactly_in_both_formats() {
 #[test]
 fn csv_cells_a_spreadsheet_would_run_as_formulas_are_prefixed_and_xlsx_keeps_them() {
     let catalog = Catalog::builtin();
-    let target = read(&format!("{}/hvac/target.yaml", examples_dir()));
+    let target = example("hvac", "target.yaml");
     for text in [
         "=HYPERLINK(\"http://x\",\"y\")",
         "+1",

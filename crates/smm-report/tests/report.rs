@@ -1,14 +1,10 @@
 //! The HTML report is self-contained and complete, for a gap and for a target alone.
 
-use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
+mod support;
+
+use smm_core::{parse_target, resolve, Catalog};
 use smm_report::html::{report, ReportInput};
-
-fn read(path: &str) -> String {
-    let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
-
-const EXAMPLES: [&str; 4] = ["bottling-line", "hvac", "ota-gateway", "home-cameras"];
+use support::{assessed, read, resolved_target, EXAMPLES};
 
 fn assert_self_contained(html: &str, what: &str) {
     for forbidden in ["<script", "<link", "<iframe", "<img", "src=", "@import"] {
@@ -36,12 +32,8 @@ fn assert_self_contained(html: &str, what: &str) {
 fn the_gap_report_of_every_example_is_complete_and_self_contained() {
     let catalog = Catalog::builtin();
     for name in EXAMPLES {
-        let target = parse_target(&read(&format!("examples/{name}/target.yaml"))).expect("target");
-        let resolved = resolve(&catalog, &target).expect("resolves");
-        let assessment = parse_assessment(&read(&format!("examples/{name}/assessment.yaml")))
-            .expect("assessment");
-        let current = current_profile(&catalog, &assessment).expect("checks");
-        let g = gap(&resolved, &current).expect("same catalog");
+        let resolved = resolved_target(&catalog, name);
+        let (assessment, g) = assessed(&catalog, name, &resolved);
         let html = report(&ReportInput {
             catalog: &catalog,
             target: &resolved,
@@ -91,8 +83,7 @@ fn the_gap_report_of_every_example_is_complete_and_self_contained() {
 fn a_target_alone_gives_a_target_profile_sheet() {
     let catalog = Catalog::builtin();
     for name in EXAMPLES {
-        let target = parse_target(&read(&format!("examples/{name}/target.yaml"))).expect("target");
-        let resolved = resolve(&catalog, &target).expect("resolves");
+        let resolved = resolved_target(&catalog, name);
         let html = report(&ReportInput {
             catalog: &catalog,
             target: &resolved,
@@ -139,12 +130,8 @@ fn text_from_documents_is_escaped() {
 fn the_pdf_report_parses_and_contains_every_practice() {
     let catalog = Catalog::builtin();
     let name = "hvac";
-    let target = parse_target(&read(&format!("examples/{name}/target.yaml"))).expect("target");
-    let resolved = resolve(&catalog, &target).expect("resolves");
-    let assessment =
-        parse_assessment(&read(&format!("examples/{name}/assessment.yaml"))).expect("assessment");
-    let current = current_profile(&catalog, &assessment).expect("checks");
-    let g = gap(&resolved, &current).expect("same catalog");
+    let resolved = resolved_target(&catalog, name);
+    let (assessment, g) = assessed(&catalog, name, &resolved);
     for input in [
         ReportInput {
             catalog: &catalog,

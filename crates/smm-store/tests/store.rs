@@ -3,66 +3,12 @@
 //! PostgreSQL comes from `SMM_TEST_POSTGRES_URL` (scripts/test starts a private server and sets
 //! it); each test gets a fresh database of its own. Under CI (`CI=true`) a missing server fails.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+mod support;
+
 use std::sync::Arc;
 
-use smm_core::{Catalog, CheckedDocument, CheckedKind};
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
-
-const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
-const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
-
-static CATALOG: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::builtin);
-
-/// A target profile's text, checked as the server checks it before storing.
-fn target(text: &str) -> CheckedDocument {
-    CheckedDocument::check(&CATALOG, CheckedKind::TargetProfile, text).expect("a valid target")
-}
-
-/// An assessment's text, checked as the server checks it before storing.
-fn assessment(text: &str) -> CheckedDocument {
-    CheckedDocument::check(&CATALOG, CheckedKind::Assessment, text).expect("a valid assessment")
-}
-
-/// A fresh SQLite store in a temp dir (kept alive by the returned guard).
-async fn sqlite() -> (Arc<Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("smm.db").display());
-    (
-        Arc::new(Store::open(&url).await.expect("sqlite store")),
-        dir,
-    )
-}
-
-/// A fresh PostgreSQL database, or `None` outside CI when no server was given.
-async fn postgres() -> Option<Arc<Store>> {
-    let Ok(base) = std::env::var("SMM_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
-            "CI=true but SMM_TEST_POSTGRES_URL is not set: scripts/test provisions PostgreSQL"
-        );
-        eprintln!("note: SMM_TEST_POSTGRES_URL not set; run scripts/test for the PostgreSQL half");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!(
-        "smm_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    );
-    let admin = sqlx::AnyPool::connect(&base)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .expect("create test database");
-    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
-    let url = format!("{prefix}/{name}");
-    Some(Arc::new(Store::open(&url).await.expect("postgres store")))
-}
+use support::{assessment, organization_with_system, postgres, sqlite, target, ASSESSMENT, TARGET};
 
 /// Runs `check` on SQLite and on PostgreSQL.
 macro_rules! on_both {
@@ -79,14 +25,8 @@ macro_rules! on_both {
 }
 
 async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) {
-    let org = store
-        .create_organization("claire", "Integrator A")
-        .await
-        .expect("org");
-    let sys = store
-        .create_system("claire", org, "Bottling line BL-2")
-        .await
-        .expect("system");
+    let (org, sys) =
+        organization_with_system(store, "claire", "Integrator A", "Bottling line BL-2").await;
     let doc = store
         .create_document("claire", org, sys, &target(TARGET))
         .await
@@ -116,8 +56,7 @@ async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) 
 }
 
 async fn a_stale_update_is_refused_and_nothing_is_lost(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     let doc = store
         .create_document("a", org, sys, &assessment(ASSESSMENT))
         .await
@@ -206,8 +145,7 @@ async fn another_organization_sees_nothing(store: &Arc<Store>) {
 }
 
 async fn evidence_is_content_addressed_and_checked(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     let other = store.create_system("a", org, "T").await.expect("system");
     let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
     let sha = store
@@ -257,14 +195,7 @@ async fn evidence_is_content_addressed_and_checked(store: &Arc<Store>) {
 }
 
 async fn the_audit_log_chains_every_change_and_refuses_edits(store: &Arc<Store>) {
-    let org = store
-        .create_organization("claire", "Org")
-        .await
-        .expect("org");
-    let sys = store
-        .create_system("claire", org, "S")
-        .await
-        .expect("system");
+    let (org, sys) = organization_with_system(store, "claire", "Org", "S").await;
     let doc = store
         .create_document("claire", org, sys, &target(TARGET))
         .await
@@ -303,8 +234,7 @@ async fn the_audit_log_chains_every_change_and_refuses_edits(store: &Arc<Store>)
 }
 
 async fn concurrent_writers_keep_every_version_and_the_chain(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     let mut tasks = Vec::new();
     for i in 0..16 {
         let store = Arc::clone(store);
@@ -427,8 +357,7 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
 
 /// The documents of several systems in one query: only theirs, targets first, by id.
 async fn documents_of_several_systems(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let one = store.create_system("a", org, "One").await.expect("system");
+    let (org, one) = organization_with_system(store, "a", "Org", "One").await;
     let two = store.create_system("a", org, "Two").await.expect("system");
     let three = store
         .create_system("a", org, "Three")
@@ -475,8 +404,7 @@ async fn stored_summary(store: &Store, id: DocumentId) -> Option<String> {
 }
 
 async fn the_store_keeps_exactly_the_checked_text_digest_and_summary(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Org").await.expect("org");
-    let sys = store.create_system("a", org, "S").await.expect("system");
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
     // A comment and odd spacing: the text is kept as written, never re-serialized.
     let text = format!("# kept as written\n{ASSESSMENT}\n\n");
     let checked = assessment(&text);
@@ -769,8 +697,7 @@ async fn sessions_expire_and_login_failures_count(store: &Arc<Store>) {
 }
 
 async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
-    let org = store.create_organization("a", "Vendor").await.expect("org");
-    let system = store.create_system("a", org, "GW").await.expect("system");
+    let (org, system) = organization_with_system(store, "a", "Vendor", "GW").await;
     let record = store
         .store_certificate("lab", org, system, "SMM-1", "{\"envelope\": true}")
         .await
@@ -814,14 +741,7 @@ on_both!(
 on_both!(certificates_on_both, certificates_are_kept_and_revoked_once);
 
 async fn a_draft_save_based_on_an_old_revision_is_refused(store: &Arc<Store>) {
-    let org = store
-        .create_organization("claire", "Acme")
-        .await
-        .expect("org");
-    let sys = store
-        .create_system("claire", org, "GW-7")
-        .await
-        .expect("system");
+    let (org, sys) = organization_with_system(store, "claire", "Acme", "GW-7").await;
     let draft = store
         .create_draft("claire", org, sys, "step: background\n")
         .await

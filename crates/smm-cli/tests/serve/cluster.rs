@@ -11,9 +11,10 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::server::{
-    assert_stored, assessment, audit_verify, bootstrap, client, count, fresh_postgres_database,
-    post_document, serve_args, sign_in, smm, strs, system, token, Acknowledged, Server, OWNER,
+    assert_stored, assessment, audit_verify, bootstrap, client, count, post_document, serve_args,
+    sign_in, smm, strs, system, token, Acknowledged, Server, OWNER,
 };
+use crate::support::{fresh_postgres_database, workspace};
 
 /// Writers per server.
 const WRITERS: usize = 6;
@@ -26,7 +27,7 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
         return;
     };
     let started = Instant::now();
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     bootstrap(&url);
     // Servers sharing a database must share the signing key, so each verifies what the other
     // signed: provisioned once, before either starts.

@@ -10,9 +10,10 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::server::{
-    assessment, bootstrap, client, fresh_postgres_database, serve_args, sign_in, strs, system,
-    token, Server, OWNER, PASSWORD,
+    assessment, bootstrap, client, serve_args, sign_in, sqlite_data, strs, system, token, Server,
+    OWNER, PASSWORD,
 };
+use crate::support::{fresh_postgres_database, workspace};
 
 /// Concurrent document writers, and the writes each makes.
 const WRITERS: usize = 6;
@@ -23,9 +24,7 @@ const SIGN_INS: usize = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_sign_ins_during_document_writes_fail_neither() {
-    let dir = tempfile::tempdir().expect("dir");
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     sign_ins_during_document_writes_fail_neither(&data, &url).await;
 }
 
@@ -34,7 +33,7 @@ async fn postgres_sign_ins_during_document_writes_fail_neither() {
     let Some((_, url)) = fresh_postgres_database().await else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     sign_ins_during_document_writes_fail_neither(dir.path(), &url).await;
 }
 

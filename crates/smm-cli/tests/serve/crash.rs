@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::server::{
-    assert_stored, assessment, audit_verify, bootstrap, client, count, fresh_postgres_database,
-    post_document, serve_args, sign_in, strs, system, token, Acknowledged, Server,
+    assert_stored, assessment, audit_verify, bootstrap, client, count, post_document, serve_args,
+    sign_in, sqlite_data, strs, system, token, Acknowledged, Server,
 };
+use crate::support::{fresh_postgres_database, workspace};
 
 /// Concurrent writers.
 const WRITERS: usize = 16;
@@ -27,9 +28,7 @@ const AT_LEAST: usize = 100;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_keeps_every_acknowledged_write_through_sigkill() {
-    let dir = tempfile::tempdir().expect("dir");
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     acknowledged_writes_survive_sigkill(&data, &url).await;
 }
 
@@ -38,7 +37,7 @@ async fn postgres_keeps_every_acknowledged_write_through_sigkill() {
     let Some((_, url)) = fresh_postgres_database().await else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     acknowledged_writes_survive_sigkill(dir.path(), &url).await;
 }
 

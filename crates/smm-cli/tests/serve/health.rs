@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::server::{
-    admin_sql, bootstrap, client, fresh_postgres_database, serve_args, strs, Server, OWNER,
+    bootstrap, client, content_type, serve_args, sqlite_data, strs, Server, OWNER,
 };
+use crate::support::{admin_sql, fresh_postgres_database, workspace};
 
 fn request_id(response: &reqwest::Response) -> String {
     response
@@ -25,9 +26,7 @@ fn request_id(response: &reqwest::Response) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer_and_every_answer_has_its_own_request_id() {
-    let dir = tempfile::tempdir().expect("dir");
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     bootstrap(&url);
     let mut server = Server::start(&strs(&serve_args(&data, &url)), &[]);
     let http = client();
@@ -87,7 +86,7 @@ async fn readiness_follows_the_postgres_database_down_and_back_up() {
     let Some((name, url)) = fresh_postgres_database().await else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = workspace();
     let mut server = Server::start(&strs(&serve_args(dir.path(), &url)), &[]);
     let http = client();
     assert_eq!(status(&http, &server, "/api/ready").await.0, 200);
@@ -123,11 +122,6 @@ async fn readiness_follows_the_postgres_database_down_and_back_up() {
 /// The status and content type of a GET.
 async fn status(http: &reqwest::Client, server: &Server, path: &str) -> (u16, String) {
     let response = http.get(server.url(path)).send().await.expect("GET");
-    let kind = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let kind = content_type(&response);
     (response.status().as_u16(), kind)
 }

@@ -16,3 +16,5 @@ mod crash;
 mod health;
 mod server;
 mod shutdown;
+#[path = "../support/mod.rs"]
+mod support;

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,9 +20,9 @@ pub const ORGANIZATION: &str = "Plant Lyon";
 
 /// The example assessment: each write changes its product version so every stored document has
 /// its own digest, and a lost write cannot hide behind an identical one.
-pub const ASSESSMENT: &str = include_str!("../../../../examples/bottling-line/assessment.yaml");
+pub const ASSESSMENT: &str = crate::support::BOTTLING_ASSESSMENT_TEXT;
 /// The target profile that assessment names by digest.
-pub const TARGET: &str = include_str!("../../../../examples/bottling-line/target.yaml");
+pub const TARGET: &str = crate::support::BOTTLING_TARGET_TEXT;
 
 /// The example assessment with another product version.
 pub fn assessment(version: &str) -> String {
@@ -31,14 +31,21 @@ pub fn assessment(version: &str) -> String {
     varied
 }
 
-/// The smm binary with a clean environment for the variables it reads.
+/// The smm binary with a clean environment for the variables it reads, and no colour in its
+/// log.
 pub fn smm() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_smm"));
-    cmd.env_remove("SMM_DATABASE_URL")
-        .env_remove("SMM_PASSWORD")
-        .env_remove("SMM_LOG")
-        .env("NO_COLOR", "1");
+    let mut cmd = crate::support::process();
+    cmd.env("NO_COLOR", "1");
     cmd
+}
+
+/// A data directory in a fresh temporary folder (kept while the returned folder lives), and
+/// the URL of the SQLite database in it.
+pub fn sqlite_data() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = crate::support::workspace();
+    let data = dir.path().join("data");
+    let url = format!("sqlite://{}", data.join("smm.db").display());
+    (dir, data, url)
 }
 
 /// Creates the owner of [`ORGANIZATION`] in the database, as an operator would before the first
@@ -241,6 +248,16 @@ pub fn strs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
 }
 
+/// The answer's content type, or "" without one.
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// An HTTP client that gives up rather than hang a test.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -380,45 +397,6 @@ pub async fn assert_stored(
         "document {} changed",
         write.id
     );
-}
-
-/// The PostgreSQL server for tests, or `None` outside CI when there is none (under CI=true a
-/// missing one is a failure: scripts/test provides it).
-pub fn postgres_base() -> Option<String> {
-    match std::env::var("SMM_TEST_POSTGRES_URL") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but SMM_TEST_POSTGRES_URL is not set: scripts/test provisions PostgreSQL"
-            );
-            eprintln!("note: SMM_TEST_POSTGRES_URL not set; skipping the PostgreSQL half");
-            None
-        }
-    }
-}
-
-/// A fresh, empty database on the test PostgreSQL: its name and URL.
-pub async fn fresh_postgres_database() -> Option<(String, String)> {
-    let base = postgres_base()?;
-    let name = format!("smm_rel_{}", &smm_store::session::random_hex()[..12]);
-    admin_sql(&format!("CREATE DATABASE {name}")).await;
-    let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
-    Some((name.clone(), format!("{prefix}/{name}")))
-}
-
-/// Runs a statement as the test PostgreSQL's superuser, on its `postgres` database.
-pub async fn admin_sql(statement: &str) {
-    let base = postgres_base().expect("PostgreSQL");
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&base)
-        .await
-        .expect("connect to the test PostgreSQL");
-    sqlx::query(statement)
-        .execute(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    admin.close().await;
 }
 
 /// One number from the database, read directly (not through the server).

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::server::{
-    bootstrap, client, post_document, serve_args, sign_in, strs, system, token, Server, ASSESSMENT,
-    TARGET,
+    bootstrap, client, content_type, post_document, serve_args, sign_in, sqlite_data, strs, system,
+    token, Server, ASSESSMENT, TARGET,
 };
 
 /// Reports rendered at once when the stop comes.
@@ -19,9 +19,7 @@ const IN_FLIGHT: usize = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() {
-    let dir = tempfile::tempdir().expect("dir");
-    let data = dir.path().join("data");
-    let url = format!("sqlite://{}", data.join("smm.db").display());
+    let (_dir, data, url) = sqlite_data();
     bootstrap(&url);
     // Debug logs for tower_http: its "started processing request" line tells the test that a
     // request reached the server, so the stop comes while it is in flight, not before.
@@ -66,12 +64,7 @@ async fn sigterm_finishes_requests_in_flight_refuses_new_ones_and_exits_0() {
                 .await
                 .map_err(|e| e.to_string())?;
             let status = response.status();
-            let kind = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
+            let kind = content_type(&response);
             let body = response.bytes().await.map_err(|e| e.to_string())?;
             Ok::<_, String>((status, kind, body, Instant::now()))
         }));
