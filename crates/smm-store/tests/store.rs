@@ -7,6 +7,7 @@ mod support;
 
 use std::sync::Arc;
 
+use smm_core::CheckedDocument;
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
 use support::{assessment, organization_with_system, postgres, sqlite, target, ASSESSMENT, TARGET};
 
