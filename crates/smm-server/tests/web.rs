@@ -693,6 +693,12 @@ async fn an_owner_runs_an_organization_from_the_pages() {
         compared.contains("class=\"ok\""),
         "a verdict that covers is shown as good"
     );
+    // The profiles to choose from are named by system and title, not by number.
+    let title = smm_core::parse_target(&example("ota-gateway/target.yaml"))
+        .expect("target")
+        .title();
+    assert!(compared.contains(&format!("GW-7 — {title}")), "{compared}");
+    assert!(!compared.contains("— target #"), "{compared}");
     // The first assessment falls short of the target: the verdict says so, in the warning colour.
     let short = get(format!(
         "/orgs/{org}/compare?left={target}&right={}",

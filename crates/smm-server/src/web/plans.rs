@@ -7,11 +7,12 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use smm_store::{DocumentKind, OrganizationId, Page, SystemId};
+use smm_store::{DocumentKind, OrganizationId, Page};
 
 use super::{render, secure, Nav, PageResult, PageUser};
 use crate::access;
 use crate::app::analysis::{self, RoadmapRequest};
+use crate::app::systems::named_documents;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
@@ -250,8 +251,8 @@ pub async fn compare_page(
     ApiQuery(form): ApiQuery<CompareForm>,
 ) -> PageResult {
     access::in_organization(&user.caller, org, Action::Read)?;
-    // Every target and assessment of the organization's own and granted systems (one query for
-    // the systems, one for their documents).
+    // Every target and assessment of the organization's own and granted systems, each named
+    // as people name it (its system, then the document's title).
     let systems = state
         .store
         .systems(
@@ -261,31 +262,20 @@ pub async fn compare_page(
             Page::new(0, Page::MAX_LIMIT),
         )
         .await?;
-    let ids: Vec<SystemId> = systems.iter().map(|s| s.id).collect();
-    let found = state.store.documents_of(&ids).await?;
-    let names: std::collections::HashMap<SystemId, &str> =
-        systems.iter().map(|s| (s.id, s.name.as_str())).collect();
-    let documents = found
-        .into_iter()
-        .map(|(id, system, kind)| {
-            let label = format!(
-                "{} — {} #{}",
-                names.get(&system).copied().unwrap_or_default(),
-                if kind == DocumentKind::TargetProfile {
-                    "target"
-                } else {
-                    "assessment"
-                },
-                id.0
-            );
-            (
-                id.0,
-                label,
-                form.left == Some(id.0),
-                form.right == Some(id.0),
-            )
-        })
-        .collect();
+    let mut documents = Vec::new();
+    for system in &systems {
+        for kind in [DocumentKind::TargetProfile, DocumentKind::Assessment] {
+            for named in named_documents(&state, system, kind).await? {
+                let id = named.info.id.0;
+                documents.push((
+                    id,
+                    format!("{} — {}", system.name, named.title),
+                    form.left == Some(id),
+                    form.right == Some(id),
+                ));
+            }
+        }
+    }
     let mut page = ComparePage {
         nav: Some(user.nav(&state, org).await),
         org_id: org,
