@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod certificates;
 pub mod documents;
+pub mod evidence;
 pub mod organizations;
 pub mod portfolio;
 pub mod session;

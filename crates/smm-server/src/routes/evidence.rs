@@ -13,9 +13,8 @@ use utoipa_axum::routes;
 
 use smm_store::MAX_EVIDENCE_BYTES;
 
-use crate::access;
+use crate::app::evidence;
 use crate::auth::Caller;
-use crate::authz::Action;
 use crate::extract::{body, ApiPath};
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -46,7 +45,6 @@ pub async fn upload(
     ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> Result<(StatusCode, Json<EvidenceView>), Problem> {
-    let (info, _) = access::system(&state, &caller, id, Action::UploadEvidence).await?;
     let declared = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -54,26 +52,8 @@ pub async fn upload(
         .unwrap_or("")
         .to_string();
     let bytes = body(request, &state).await?;
-    let sha256 = state
-        .store
-        .put_evidence(
-            &caller.actor(),
-            info.organization,
-            info.id,
-            &declared,
-            &bytes,
-        )
-        .await
-        .map_err(|e| match e {
-            smm_store::StoreError::Invalid(m) => {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m).with_field("Content-Type")
-            }
-            other => other.into(),
-        })?;
-    let (media_type, _) = state
-        .store
-        .evidence(info.organization, info.id, &sha256)
-        .await?;
+    let evidence::Stored { sha256, media_type } =
+        evidence::upload(&state, &caller, id, &declared, &bytes).await?;
     Ok((
         StatusCode::CREATED,
         Json(EvidenceView {
@@ -94,14 +74,7 @@ pub async fn download(
     caller: Caller,
     ApiPath((id, sha256)): ApiPath<(i64, String)>,
 ) -> Result<Response, Problem> {
-    let (info, _) = access::system(&state, &caller, id, Action::Read).await?;
-    if !smm_core::current::is_sha256_hex(&sha256) {
-        return Err(Problem::not_found(format!("evidence {sha256}")));
-    }
-    let (media_type, bytes) = state
-        .store
-        .evidence(info.organization, info.id, &sha256)
-        .await?;
+    let (media_type, bytes) = evidence::download(&state, &caller, id, &sha256).await?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&media_type) {

@@ -18,8 +18,9 @@ use smm_core::document::{
 };
 use smm_core::located::Located;
 use smm_core::{Comprehensiveness, Scope};
-use smm_store::{StoreError, SystemInfo};
+use smm_store::SystemInfo;
 
+use crate::app::evidence;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::web::PageUser;
@@ -144,18 +145,16 @@ pub async fn store_files(
         let Some(upload) = form.files.get(&format!("p.{id}.new.file")) else {
             continue;
         };
-        let put = state
-            .store
-            .put_evidence(
-                &user.caller.actor(),
-                info.organization,
-                info.id,
-                &upload.content_type,
-                &upload.bytes,
-            )
-            .await;
+        let put = evidence::upload(
+            state,
+            &user.caller,
+            info.id.0,
+            &upload.content_type,
+            &upload.bytes,
+        )
+        .await;
         match put {
-            Ok(sha256) => {
+            Ok(evidence::Stored { sha256, .. }) => {
                 let description = form
                     .optional(&format!("p.{id}.new.description"))
                     .unwrap_or_else(|| upload.file.clone());
@@ -167,11 +166,15 @@ pub async fn store_files(
                 };
                 stored.insert(id.to_string(), evidence);
             }
-            Err(StoreError::Invalid(why)) => problems.push(FieldProblem::new(
+            // A file the evidence rules refuse is named on the form; the rest is kept.
+            Err(refused) if refused.status == 422 => problems.push(FieldProblem::new(
                 format!("f-{id}"),
-                format!("{}: {why}; the file was not attached", upload.file),
+                format!(
+                    "{}: {}; the file was not attached",
+                    upload.file, refused.detail
+                ),
             )),
-            Err(other) => return Err(other.into()),
+            Err(other) => return Err(other),
         }
     }
     Ok((stored, problems))
