@@ -15,6 +15,9 @@ use smm_core::{
 };
 use smm_store::{DocumentId, DocumentKind, OrganizationId, StoreError, StoredDocument, SystemId};
 
+use crate::access;
+use crate::auth::Caller;
+use crate::authz::Action;
 use crate::problem::{document_problem, Problem};
 use crate::state::AppState;
 
@@ -259,4 +262,73 @@ pub async fn fill_in_levels(
             }
         }
     }
+}
+
+/// Stores a new document of `kind` in a system, if the caller may write that kind there.
+pub async fn store_new(
+    state: &AppState,
+    caller: &Caller,
+    system: i64,
+    kind: DocumentKind,
+    text: impl Into<String>,
+) -> Result<StoredDocument, Problem> {
+    let action = match kind {
+        DocumentKind::TargetProfile => Action::WriteTarget,
+        DocumentKind::Assessment => Action::WriteAssessment,
+    };
+    let (info, _) = access::system(state, caller, system, action).await?;
+    create(
+        state,
+        &caller.actor(),
+        info.organization,
+        info.id,
+        kind,
+        text,
+    )
+    .await
+}
+
+/// Stores a new version of a document the caller may write, based on `if_version`.
+pub async fn store_version(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    if_version: i64,
+    text: impl Into<String>,
+) -> Result<StoredDocument, UpdateError> {
+    // The write action follows the document's kind (see `access::document`).
+    let (org, _, kind) = access::document(state, caller, id, Action::WriteTarget)
+        .await
+        .map_err(UpdateError::Refused)?;
+    update(
+        state,
+        &caller.actor(),
+        org,
+        DocumentId(id),
+        kind,
+        if_version,
+        text,
+    )
+    .await
+}
+
+/// A version of a document the caller may read (the latest if none is named).
+pub async fn read(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    version: Option<i64>,
+) -> Result<StoredDocument, Problem> {
+    let (org, _, _) = access::document(state, caller, id, Action::Read).await?;
+    Ok(state.store.document(org, DocumentId(id), version).await?)
+}
+
+/// Every version of a document the caller may read, oldest first.
+pub async fn versions(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<Vec<smm_store::VersionInfo>, Problem> {
+    let (org, _, _) = access::document(state, caller, id, Action::Read).await?;
+    Ok(state.store.versions(org, DocumentId(id)).await?)
 }

@@ -10,12 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use smm_store::{DocumentId, StoredDocument};
+use smm_store::StoredDocument;
 
-use crate::access;
 use crate::app::documents;
 use crate::auth::Caller;
-use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery, DocumentText};
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -99,11 +97,7 @@ pub async fn get(
     ApiQuery(query): ApiQuery<VersionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let (org, _, _) = access::document(&state, &caller, id, Action::Read).await?;
-    let stored = state
-        .store
-        .document(org, DocumentId(id), query.version)
-        .await?;
+    let stored = documents::read(&state, &caller, id, query.version).await?;
     let tag = etag(stored.version);
     if headers
         .get(header::IF_NONE_MATCH)
@@ -168,18 +162,8 @@ pub async fn put(
     headers: HeaderMap,
     DocumentText(body): DocumentText,
 ) -> Result<Response, Problem> {
-    let (org, _, kind) = access::document(&state, &caller, id, Action::WriteTarget).await?;
     let version = if_match(&headers)?;
-    let stored = documents::update(
-        &state,
-        &caller.actor(),
-        org,
-        DocumentId(id),
-        kind,
-        version,
-        body,
-    )
-    .await?;
+    let stored = documents::store_version(&state, &caller, id, version, body).await?;
     Ok(document_response(DocumentView::from(&stored), &stored))
 }
 
@@ -205,8 +189,7 @@ pub async fn versions(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<VersionView>>, Problem> {
-    let (org, _, _) = access::document(&state, &caller, id, Action::Read).await?;
-    let versions = state.store.versions(org, DocumentId(id)).await?;
+    let versions = documents::versions(&state, &caller, id).await?;
     Ok(Json(
         versions
             .into_iter()

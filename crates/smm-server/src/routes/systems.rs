@@ -318,20 +318,7 @@ async fn create_document(
     kind: DocumentKind,
     body: String,
 ) -> Result<Response, Problem> {
-    let action = match kind {
-        DocumentKind::TargetProfile => Action::WriteTarget,
-        DocumentKind::Assessment => Action::WriteAssessment,
-    };
-    let (info, _) = access::system(state, caller, id, action).await?;
-    let stored = documents::create(
-        state,
-        &caller.actor(),
-        info.organization,
-        info.id,
-        kind,
-        body,
-    )
-    .await?;
+    let stored = documents::store_new(state, caller, id, kind, body).await?;
     let mut response = document_response(DocumentView::from(&stored), &stored);
     *response.status_mut() = StatusCode::CREATED;
     if let Ok(v) = HeaderValue::from_str(&format!("/api/documents/{}", stored.id.0)) {
