@@ -14,6 +14,44 @@ use crate::authz::Action;
 use crate::problem::Problem;
 use crate::state::AppState;
 
+/// The systems and products an organization owns or was granted, a page at a time: of one
+/// kind, and whose names contain `name_contains`, when asked.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+    kind: Option<SystemKind>,
+    name_contains: Option<&str>,
+    page: Page,
+) -> Result<Vec<SystemInfo>, Problem> {
+    in_organization(caller, org, Action::Read)?;
+    Ok(state
+        .store
+        .systems(OrganizationId(org), kind, name_contains, page)
+        .await?)
+}
+
+/// A system the caller may read, with the strongest role they have on it.
+pub async fn get(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(SystemInfo, Role), Problem> {
+    access::system(state, caller, id, Action::Read).await
+}
+
+/// A system's documents of one kind, a page at a time.
+pub async fn documents(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    kind: DocumentKind,
+    page: Page,
+) -> Result<Vec<DocumentInfo>, Problem> {
+    let (info, _) = access::system(state, caller, id, Action::Read).await?;
+    Ok(state.store.documents(info.id, kind, page).await?)
+}
+
 /// A new system or product.
 pub struct NewSystem<'a> {
     /// Its name, unique in the organization.

@@ -43,15 +43,17 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Membership>>, Problem> {
-    let mut out = Vec::new();
-    for (org, role) in caller.organizations() {
-        out.push(Membership {
-            id: org.0,
-            name: state.store.organization_name(org).await?,
-            role: role.as_str().to_string(),
-        });
-    }
-    Ok(Json(out))
+    Ok(Json(
+        crate::app::session::organizations(&state, &caller)
+            .await?
+            .into_iter()
+            .map(|(org, name, role)| Membership {
+                id: org.0,
+                name,
+                role: role.as_str().to_string(),
+            })
+            .collect(),
+    ))
 }
 
 /// Creates an organization; the signed-in user becomes its owner. (API tokens cannot.)

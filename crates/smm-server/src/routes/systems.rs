@@ -9,12 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use smm_store::{DocumentInfo, DocumentKind, OrganizationId, Role, SystemInfo, SystemKind};
+use smm_store::{DocumentInfo, DocumentKind, Role, SystemInfo, SystemKind};
 
-use crate::access::{self, in_organization};
 use crate::app::{documents, systems};
 use crate::auth::Caller;
-use crate::authz::Action;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, DocumentText};
 use crate::problem::Problem;
 use crate::routes::documents::{document_response, DocumentView};
@@ -98,17 +96,13 @@ pub async fn list(
     ApiPath(org): ApiPath<i64>,
     ApiQuery(query): ApiQuery<SystemQuery>,
 ) -> Result<Json<Paged<SystemView>>, Problem> {
-    in_organization(&caller, org, Action::Read)?;
     let kind = query.kind.as_deref().map(parse_kind).transpose()?;
     let page = PageQuery {
         after: query.after,
         limit: query.limit,
     }
     .page();
-    let systems = state
-        .store
-        .systems(OrganizationId(org), kind, query.q.as_deref(), page)
-        .await?;
+    let systems = systems::list(&state, &caller, org, kind, query.q.as_deref(), page).await?;
     let items = systems
         .into_iter()
         .map(|s| SystemView::of(s, None))
@@ -155,7 +149,7 @@ pub async fn get(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<SystemView>, Problem> {
-    let (info, role) = access::system(&state, &caller, id, Action::Read).await?;
+    let (info, role) = systems::get(&state, &caller, id).await?;
     Ok(Json(SystemView::of(info, Some(role))))
 }
 
@@ -278,9 +272,8 @@ async fn list_documents(
     kind: DocumentKind,
     page: PageQuery,
 ) -> Result<Json<Paged<DocumentSummary>>, Problem> {
-    let (info, _) = access::system(state, caller, id, Action::Read).await?;
     let page = page.page();
-    let docs = state.store.documents(info.id, kind, page).await?;
+    let docs = systems::documents(state, caller, id, kind, page).await?;
     let items = docs.into_iter().map(DocumentSummary::from).collect();
     Ok(Json(Paged::of(items, page, |d: &DocumentSummary| d.id)))
 }
