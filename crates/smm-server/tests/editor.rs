@@ -6,7 +6,6 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
 use smm_core::catalog::Catalog;
 use smm_core::document::Assessment;
 use smm_store::Role;
@@ -28,26 +27,15 @@ impl Editor {
         app.user("nadia", "acme", Role::Owner).await;
         let owner = app.token("acme", Role::Owner).await;
         let org = app.organization("acme").await.0;
-        let system = app
-            .post_json(
-                &format!("/api/organizations/{org}/systems"),
-                &owner,
-                json!({"name": "Bottling line"}),
-            )
-            .await
-            .json()["id"]
-            .as_i64()
-            .expect("system");
+        let system = app.system(&owner, org, "Bottling line").await;
         let target = app
-            .post_yaml(
-                &format!("/api/systems/{system}/targets"),
+            .document(
                 &owner,
+                system,
+                "targets",
                 &example("bottling-line/target.yaml"),
             )
-            .await
-            .json()["id"]
-            .as_i64()
-            .expect("target");
+            .await;
         // Signing in through the form is web.rs's subject; here a session is simply opened.
         let cookie = app.session_of("nadia").await;
         Editor {

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use smm_store::{Role, SystemKind};
 
-use common::{cookie_pair, example, form_body, hidden, Answer, App, Backend};
+use common::{example, form_body, hidden, Answer, App, Backend};
 
 fn form(fields: &[(&str, &str)]) -> Vec<u8> {
     let owned: Vec<(String, String)> = fields
@@ -44,35 +44,7 @@ async fn post_form(
 
 /// Signs in through the form: the session cookie.
 async fn sign_in(app: &App, name: &str, password: &str, next: &str) -> (String, Answer) {
-    let page = app
-        .send(Method::GET, &format!("/login?next={next}"), None, None, &[])
-        .await;
-    assert_eq!(page.status, StatusCode::OK);
-    let login_cookie = cookie_pair(&page, "smm_login");
-    let csrf = hidden(&page.text(), "csrf");
-    let answer = app
-        .send(
-            Method::POST,
-            "/login",
-            None,
-            Some((
-                "application/x-www-form-urlencoded",
-                form(&[
-                    ("csrf", &csrf),
-                    ("next", next),
-                    ("name", name),
-                    ("password", password),
-                ]),
-            )),
-            &[("cookie", &login_cookie)],
-        )
-        .await;
-    let cookie = if answer.status == StatusCode::SEE_OTHER {
-        cookie_pair(&answer, "smm_session")
-    } else {
-        String::new()
-    };
-    (cookie, answer)
+    app.sign_in(name, password, next).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -381,25 +353,10 @@ async fn the_wizard_sets_a_target_in_five_steps_and_keeps_every_answer() {
     let password = app.user("claire", "acme", Role::Owner).await;
     let owner = app.token("acme", Role::Owner).await;
     let org = app.organization("acme").await.0;
-    let system = app
-        .post_json(
-            &format!("/api/organizations/{org}/systems"),
-            &owner,
-            json!({"name": "Bottling line"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .expect("system");
+    let system = app.system(&owner, org, "Bottling line").await;
     let (cookie, _) = sign_in(&app, "claire", &password, "/").await;
     let page = app
-        .send(
-            Method::GET,
-            &format!("/systems/{system}"),
-            None,
-            None,
-            &[("cookie", &cookie)],
-        )
+        .page(&cookie, &format!("/systems/{system}"))
         .await
         .text();
     assert!(page.contains("Set a new target"));

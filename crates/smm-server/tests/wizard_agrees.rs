@@ -8,13 +8,12 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
 use smm_core::document::{builtin_templates, Template};
 use smm_core::interview::{build_profile, parse_answers, Answers, Decision, Remaining, Take};
 use smm_core::{content_digest, parse_target, Catalog, TargetProfile};
 use smm_store::Role;
 
-use common::{cookie_pair, form_body as encode, hidden, Answer, App, Backend};
+use common::{form_body as encode, hidden, Answer, App, Backend};
 
 // ---------------------------------------------------------------------------------------------
 // A browser, just enough of one: cookies, CSRF, and forms read from the page.
@@ -144,45 +143,11 @@ impl Person {
         let password = app.user("claire", "acme", Role::Owner).await;
         let owner = app.token("acme", Role::Owner).await;
         let org = app.organization("acme").await.0;
-        let system = app
-            .post_json(
-                &format!("/api/organizations/{org}/systems"),
-                &owner,
-                json!({"name": "The system"}),
-            )
-            .await
-            .json()["id"]
-            .as_i64()
-            .expect("system");
-        let login = app
-            .send(Method::GET, "/login?next=/", None, None, &[])
-            .await;
-        let login_cookie = cookie_pair(&login, "smm_login");
-        let fields = vec![
-            ("csrf".to_string(), hidden(&login.text(), "csrf")),
-            ("next".to_string(), "/".to_string()),
-            ("name".to_string(), "claire".to_string()),
-            ("password".to_string(), password),
-        ];
-        let signed_in = app
-            .send(
-                Method::POST,
-                "/login",
-                None,
-                Some(("application/x-www-form-urlencoded", encode(&fields))),
-                &[("cookie", &login_cookie)],
-            )
-            .await;
+        let system = app.system(&owner, org, "The system").await;
+        let (cookie, signed_in) = app.sign_in("claire", &password, "/").await;
         assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "signed in");
-        let cookie = cookie_pair(&signed_in, "smm_session");
         let page = app
-            .send(
-                Method::GET,
-                &format!("/systems/{system}"),
-                None,
-                None,
-                &[("cookie", &cookie)],
-            )
+            .page(&cookie, &format!("/systems/{system}"))
             .await
             .text();
         let csrf = hidden(&page, "csrf");

@@ -319,6 +319,40 @@ impl App {
         format!("smm_session={secret}")
     }
 
+    /// Signs in through the form, as a browser does: the session cookie (empty when refused)
+    /// and the form's answer.
+    pub async fn sign_in(&self, name: &str, password: &str, next: &str) -> (String, Answer) {
+        let page = self
+            .send(Method::GET, &format!("/login?next={next}"), None, None, &[])
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let login_cookie = cookie_pair(&page, "smm_login");
+        let fields: Vec<(String, String)> = [
+            ("csrf", hidden(&page.text(), "csrf").as_str()),
+            ("next", next),
+            ("name", name),
+            ("password", password),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let answer = self
+            .send(
+                Method::POST,
+                "/login",
+                None,
+                Some(("application/x-www-form-urlencoded", form_body(&fields))),
+                &[("cookie", &login_cookie)],
+            )
+            .await;
+        let cookie = if answer.status == StatusCode::SEE_OTHER {
+            cookie_pair(&answer, "smm_session")
+        } else {
+            String::new()
+        };
+        (cookie, answer)
+    }
+
     /// A page as a signed-in browser asks for it: with the session cookie.
     pub async fn page(&self, cookie: &str, path: &str) -> Answer {
         self.send(Method::GET, path, None, None, &[("cookie", cookie)])
