@@ -276,6 +276,18 @@ fn check_findings(catalog: &Catalog, assessment: &Assessment, problems: &mut Dia
             .reason
             .as_ref()
             .is_some_and(|r| !r.value.trim().is_empty());
+        if let Some(closed) = &finding.closed {
+            if finding.status == FindingStatus::Open {
+                problems.push(
+                    Diagnostic::new(
+                        closed.at,
+                        format!("{field}.closed"),
+                        "an open finding has no `closed` date",
+                    )
+                    .with_help("set `status: resolved` or `status: accepted`, or remove `closed`"),
+                );
+            }
+        }
         if finding.status == FindingStatus::Accepted && !has_reason {
             problems.push(Diagnostic::new(
                 finding.id.at,

@@ -141,6 +141,22 @@ pub struct ResolvedTarget {
     /// Rules the profile accepts, with the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub accepted_rules: Vec<AcceptedRule>,
+    /// Limitations and their compensating measures, by practice id, in catalog order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limitations: Vec<PracticeLimitation>,
+}
+
+/// A practice's limitation, with the practice named by its id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PracticeLimitation {
+    /// The practice's id.
+    pub practice: String,
+    /// What is limited.
+    pub limited: String,
+    /// Why it cannot be otherwise.
+    pub because: String,
+    /// What makes up for it.
+    pub compensating: Vec<String>,
 }
 
 /// A consistency rule the profile accepts, and why.
@@ -179,6 +195,7 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
     let practice_overrides =
         index_overrides(catalog, &target.practices, Want::Practice, &mut problems);
     let accepted_rules = index_acceptances(catalog, target, &mut problems);
+    let limitations = index_limitations(catalog, target, &mut problems);
     crate::lineage::check_record(target, &mut problems);
     if !problems.is_empty() {
         return Err(problems.sorted());
@@ -270,7 +287,97 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
         practices,
         factors: target.factors.clone(),
         accepted_rules,
+        limitations,
     })
+}
+
+/// Checks the limitations (a known practice, once, every part said) and orders them as the
+/// catalog does.
+fn index_limitations(
+    catalog: &Catalog,
+    target: &TargetProfile,
+    problems: &mut Diagnostics,
+) -> Vec<PracticeLimitation> {
+    let mut found: Vec<(usize, PracticeLimitation)> = Vec::new();
+    for (key, limitation) in target.limitations.iter() {
+        let field = format!("limitations.{}", key.value);
+        // By id, or by name (a practice may share its name with its subdomain).
+        let practice = catalog.practice(&key.value).or_else(|| {
+            catalog
+                .practices()
+                .find(|p| p.practice.name.eq_ignore_ascii_case(key.value.trim()))
+        });
+        let Some(practice) = practice else {
+            problems.push(unknown(key, &field, "practice", catalog.practice_ids()));
+            continue;
+        };
+        let id = practice.practice.id.as_str();
+        let order = catalog
+            .practice_ids()
+            .position(|p| p == id)
+            .unwrap_or(usize::MAX);
+        if found.iter().any(|(_, l)| l.practice == id) {
+            problems.push(Diagnostic::new(
+                key.at,
+                field.clone(),
+                format!("`{id}` has two limitations (by id and by name?): say it once"),
+            ));
+        }
+        for (part, text, help) in [
+            (
+                "limited",
+                &limitation.limited,
+                "say what the practice cannot do here",
+            ),
+            (
+                "because",
+                &limitation.because,
+                "say why it cannot be otherwise",
+            ),
+        ] {
+            if text.value.trim().is_empty() {
+                problems.push(Diagnostic::new(
+                    text.at,
+                    format!("{field}.{part}"),
+                    format!("`{part}` is empty: {help}"),
+                ));
+            }
+        }
+        if limitation.compensating.is_empty() {
+            problems.push(
+                Diagnostic::new(
+                    key.at,
+                    format!("{field}.compensating"),
+                    "a limitation needs at least one compensating measure",
+                )
+                .with_help("say what makes up for it, so a customer can judge the remaining risk"),
+            );
+        }
+        for c in &limitation.compensating {
+            if c.value.trim().is_empty() {
+                problems.push(Diagnostic::new(
+                    c.at,
+                    format!("{field}.compensating"),
+                    "a compensating measure is empty",
+                ));
+            }
+        }
+        found.push((
+            order,
+            PracticeLimitation {
+                practice: id.to_string(),
+                limited: limitation.limited.value.trim().to_string(),
+                because: limitation.because.value.trim().to_string(),
+                compensating: limitation
+                    .compensating
+                    .iter()
+                    .map(|c| c.value.trim().to_string())
+                    .collect(),
+            },
+        ));
+    }
+    found.sort_by_key(|(order, _)| *order);
+    found.into_iter().map(|(_, l)| l).collect()
 }
 
 fn index_acceptances(

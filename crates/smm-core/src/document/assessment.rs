@@ -39,6 +39,10 @@ pub struct Assessment {
     pub assessors: Vec<String>,
     /// When the assessment was completed.
     pub date: Date,
+    /// How the assessors reached their conclusions (document review, interviews, analyses,
+    /// tests): a certificate says which methods its decision rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<Method>,
     /// The achieved level of every practice, keyed by practice id.
     pub practices: Entries<AssessedPractice>,
     /// Nonconformities and vulnerabilities found.
@@ -152,6 +156,60 @@ pub struct Finding {
     /// Why it was accepted (required then), or how it was resolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Located<String>>,
+    /// When it was resolved or accepted (only for a finding that is no longer open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Located<Date>>,
+}
+
+/// An assessment method, as a certification body records it.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Reading the vendor's policies, procedures, designs and records.
+    DocumentReview,
+    /// Talking to the people who develop, release and support the product.
+    Interviews,
+    /// Studying the architecture and the security functions as built.
+    ArchitectureAnalysis,
+    /// Searching the product for known and new weaknesses.
+    VulnerabilityAnalysis,
+    /// Attacking the product as an adversary would, within agreed rules.
+    PenetrationTest,
+}
+
+impl Method {
+    /// Every method, in the order of a typical assessment.
+    pub const ALL: [Method; 5] = [
+        Method::DocumentReview,
+        Method::Interviews,
+        Method::ArchitectureAnalysis,
+        Method::VulnerabilityAnalysis,
+        Method::PenetrationTest,
+    ];
+
+    /// The word used in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::DocumentReview => "document-review",
+            Method::Interviews => "interviews",
+            Method::ArchitectureAnalysis => "architecture-analysis",
+            Method::VulnerabilityAnalysis => "vulnerability-analysis",
+            Method::PenetrationTest => "penetration-test",
+        }
+    }
+
+    /// In words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::DocumentReview => "document review",
+            Method::Interviews => "interviews",
+            Method::ArchitectureAnalysis => "architecture analysis",
+            Method::VulnerabilityAnalysis => "vulnerability analysis",
+            Method::PenetrationTest => "penetration test",
+        }
+    }
 }
 
 /// Where a finding stands. A certificate is issued only when no finding is open.

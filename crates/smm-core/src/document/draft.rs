@@ -9,8 +9,8 @@
 use std::fmt;
 
 use super::assessment::{
-    AssessedPractice, Assessment, AssessmentKind, AssessmentReference, Evidence, Finding, Product,
-    Recommendation, TargetReference,
+    AssessedPractice, Assessment, AssessmentKind, AssessmentReference, Evidence, Finding, Method,
+    Product, Recommendation, TargetReference,
 };
 use super::Date;
 use crate::catalog::Catalog;
@@ -30,6 +30,8 @@ pub struct AssessmentDraft {
     pub product: Product,
     /// Who assessed it.
     pub assessors: Vec<String>,
+    /// How (document review, interviews, analyses, tests).
+    pub methods: Vec<Method>,
     /// The date as written (`YYYY-MM-DD` once it is right); kept as text so a wrong date can be
     /// shown back to the person who typed it.
     pub date: String,
@@ -150,6 +152,7 @@ impl AssessmentDraft {
             follows: None,
             product,
             assessors,
+            methods: Vec::new(),
             date,
             practices: catalog
                 .practice_ids()
@@ -183,6 +186,7 @@ impl AssessmentDraft {
             follows: assessment.follows.clone(),
             product: assessment.product.clone(),
             assessors: assessment.assessors.clone(),
+            methods: assessment.methods.clone(),
             date: assessment.date.to_string(),
             practices,
             findings: assessment.findings.clone(),
@@ -237,6 +241,7 @@ impl AssessmentDraft {
                 follows: self.follows.clone(),
                 product: self.product.clone(),
                 assessors: self.assessors.clone(),
+                methods: self.methods.clone(),
                 date,
                 practices: Entries(practices),
                 findings: self.findings.clone(),

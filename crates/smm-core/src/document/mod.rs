@@ -13,12 +13,12 @@ mod title;
 
 pub use assessment::{
     AssessedPractice, Assessment, AssessmentReference, Evidence, Finding, FindingKind,
-    FindingStatus, Product, Recommendation, Severity, TargetReference,
+    FindingStatus, Method, Product, Recommendation, Severity, TargetReference,
 };
 pub use date::Date;
 pub use draft::{AssessmentDraft, Incomplete, PracticeDraft};
 pub use target::{
-    Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Override, Priority,
+    Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Limitation, Override, Priority,
     StakeholderRole, Supersedes, TargetProfile, TargetProfileKind,
 };
 pub use template::{builtin_templates, parse_template, Particulars, Template, BUILTIN_TEMPLATES};

@@ -67,6 +67,25 @@ pub struct TargetProfile {
         skip_serializing_if = "Entries::is_empty"
     )]
     pub accepted_rules: Entries<Acceptance>,
+    /// What this profile cannot ask of a practice, why, and what makes up for it, keyed by
+    /// practice id. A customer reads these with the levels: they are part of what is attested.
+    #[serde(default, skip_serializing_if = "Entries::is_empty")]
+    pub limitations: Entries<Limitation>,
+}
+
+/// A limitation on one practice: the product's conditions keep it from going further (real-time
+/// operation that a measure would break, a certified safety function that may not change), and
+/// other measures compensate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limitation {
+    /// What is limited.
+    pub limited: Located<String>,
+    /// Why it cannot be otherwise.
+    pub because: Located<String>,
+    /// What makes up for it; at least one measure.
+    #[schemars(length(min = 1))]
+    pub compensating: Vec<Located<String>>,
 }
 
 /// The version of a target that a newer version replaces.

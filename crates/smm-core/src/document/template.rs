@@ -101,6 +101,7 @@ impl Template {
             subdomains: self.subdomains.clone(),
             practices: self.practices.clone(),
             accepted_rules: Entries::default(),
+            limitations: Entries::default(),
         }
     }
 }

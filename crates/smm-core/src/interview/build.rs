@@ -95,6 +95,7 @@ pub fn build_profile(
         subdomains: composed.subdomains,
         practices: composed.practices,
         accepted_rules: answers.accepted_rules.clone(),
+        limitations: crate::located::Entries::default(),
     };
     // The result must be a valid profile; resolving it says exactly what is not.
     resolve(catalog, &profile)?;

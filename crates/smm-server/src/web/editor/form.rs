@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use smm_core::catalog::Catalog;
 use smm_core::document::{
-    AssessmentDraft, AssessmentReference, Evidence, Finding, FindingStatus, Product,
+    AssessmentDraft, AssessmentReference, Date, Evidence, Finding, FindingStatus, Product,
     Recommendation, TargetReference,
 };
 use smm_core::located::Located;
@@ -343,7 +343,7 @@ fn findings(form: &Submitted, problems: &mut Vec<FieldProblem>) -> Vec<Finding> 
             continue;
         };
         out.push(Finding {
-            id: Located::new(id),
+            id: Located::new(id.clone()),
             kind,
             practice: form.optional(&key("practice")).map(Located::new),
             severity,
@@ -358,6 +358,19 @@ fn findings(form: &Submitted, problems: &mut Vec<FieldProblem>) -> Vec<Finding> 
                 .collect(),
             status,
             reason: form.optional(&key("reason")).map(Located::new),
+            closed: match form.optional(&key("closed")) {
+                None => None,
+                Some(text) => match Date::parse(text.trim()) {
+                    Some(date) => Some(Located::new(date)),
+                    None => {
+                        problems.push(FieldProblem::new(
+                            anchor.clone(),
+                            format!("finding {id}: `{text}` is not a date: expected YYYY-MM-DD"),
+                        ));
+                        None
+                    }
+                },
+            },
         });
     }
     out

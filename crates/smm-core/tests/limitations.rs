@@ -1,0 +1,114 @@
+//! Limitations and compensating measures in a target, assessment methods and the date a finding
+//! was closed: checked with the file's line and field, kept through resolution in catalog order.
+
+mod support;
+
+use smm_core::{current_profile, parse_assessment, parse_target, resolve};
+use support::{example, CATALOG};
+
+fn with_limitations(block: &str) -> String {
+    format!("{}\nlimitations:\n{block}", example("hvac", "target.yaml"))
+}
+
+#[test]
+fn limitations_resolve_by_practice_id_in_catalog_order() {
+    let text = with_limitations(
+        "  monitoring:\n    limited: no agent on the controllers\n    because: the \
+         real-time cycle cannot spare the CPU\n    compensating:\n      - passive monitoring \
+         of the building network\n  Threat Modeling:\n    limited: no attack trees\n    \
+         because: small team\n    compensating: [a yearly external review]\n",
+    );
+    let target = parse_target(&text).expect("parses");
+    let resolved = resolve(&CATALOG, &target).expect("resolves");
+    let ids: Vec<&str> = resolved
+        .limitations
+        .iter()
+        .map(|l| l.practice.as_str())
+        .collect();
+    let order: Vec<&str> = CATALOG
+        .practice_ids()
+        .filter(|id| ids.contains(id))
+        .collect();
+    assert_eq!(ids, order, "catalog order");
+    assert!(
+        ids.contains(&"threat-modeling"),
+        "a name is turned into the id: {ids:?}"
+    );
+    let monitoring = resolved
+        .limitations
+        .iter()
+        .find(|l| l.practice == "monitoring")
+        .expect("monitoring");
+    assert_eq!(
+        monitoring.compensating,
+        vec!["passive monitoring of the building network"]
+    );
+}
+
+#[test]
+fn a_limitation_needs_a_known_practice_and_a_compensating_measure() {
+    let text = with_limitations(
+        "  monitorin:\n    limited: x\n    because: y\n    compensating: [z]\n  \
+         threat-modeling:\n    limited: x\n    because: '  '\n    compensating: []\n",
+    );
+    let lines = text.lines().count();
+    let target = parse_target(&text).expect("parses");
+    let problems = resolve(&CATALOG, &target).expect_err("refused").to_string();
+    assert!(
+        problems.contains("unknown practice id `monitorin`"),
+        "{problems}"
+    );
+    assert!(problems.contains("did you mean `monitoring`"), "{problems}");
+    assert!(
+        problems.contains("limitations.threat-modeling.because"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("at least one compensating measure"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains(&format!("{}:", lines - 7))
+            || problems.contains(&format!("line {}", lines - 7)),
+        "points at the line of the unknown id ({}): {problems}",
+        lines - 7
+    );
+}
+
+#[test]
+fn methods_and_closing_dates_are_read_and_an_open_finding_has_none() {
+    let base = example("ota-gateway", "assessment.yaml");
+    let with_methods = base.replacen(
+        "\nassessors:",
+        "\nmethods: [document-review, vulnerability-analysis]\nassessors:",
+        1,
+    );
+    let doc = parse_assessment(&with_methods).expect("parses");
+    assert_eq!(
+        doc.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        ["document-review", "vulnerability-analysis"]
+    );
+    let bad = base.replacen("\nassessors:", "\nmethods: [guessing]\nassessors:", 1);
+    let problem = parse_assessment(&bad)
+        .expect_err("unknown method")
+        .to_string();
+    assert!(problem.contains("guessing"), "{problem}");
+
+    let open = "findings:\n  - id: NC-9\n    kind: nonconformity\n    severity: low\n    title: t\n    closed: 2026-01-02\n";
+    let text = format!(
+        "{}\n{open}",
+        base.split("\nfindings:").next().unwrap_or(&base)
+    );
+    let doc = parse_assessment(&text).expect("parses");
+    let problem = current_profile(&CATALOG, &doc)
+        .expect_err("open and closed")
+        .to_string();
+    assert!(
+        problem.contains("findings[0].closed") || problem.contains(".closed"),
+        "{problem}"
+    );
+    assert!(
+        problem.contains("an open finding has no `closed` date"),
+        "{problem}"
+    );
+}
