@@ -6,6 +6,7 @@
 //! - [`dsse`]: the DSSE envelope and its pre-authentication encoding.
 //! - [`certificate`]: the in-toto statement and issuing (refused unless every practice meets the
 //!   target and no finding is open).
+//! - [`issuers`]: the published document of every issuer's keys, their life and standing.
 //! - [`verify`]: verification, check by check.
 //! - [`revocation`]: signed revocation lists.
 //!
@@ -14,6 +15,7 @@
 
 pub mod certificate;
 pub mod dsse;
+pub mod issuers;
 pub mod keys;
 pub mod revocation;
 pub mod verify;
