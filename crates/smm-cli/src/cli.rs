@@ -584,6 +584,9 @@ pub enum SchemaKind {
     /// `kind: Assessment`.
     #[value(name = "assessment", alias = "Assessment")]
     Assessment,
+    /// `kind: Scheme`.
+    #[value(name = "scheme", alias = "Scheme")]
+    Scheme,
 }
 
 #[cfg(test)]

@@ -459,6 +459,7 @@ fn committed_schemas_match_the_code() {
     for (kind, file) in [
         ("target-profile", "schemas/target-profile.schema.json"),
         ("assessment", "schemas/assessment.schema.json"),
+        ("scheme", "schemas/scheme.schema.json"),
     ] {
         let out = smm().args(["schema", kind]).output().expect("run");
         assert!(out.status.success());

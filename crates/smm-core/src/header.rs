@@ -28,11 +28,13 @@ pub enum Kind {
     Actions,
     /// An organization's own efforts and prices for those actions.
     Costs,
+    /// A certification scheme: what an attestation requires.
+    Scheme,
 }
 
 impl Kind {
     /// Every kind, for messages.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Catalog,
         Kind::TargetProfile,
         Kind::Assessment,
@@ -40,6 +42,7 @@ impl Kind {
         Kind::Answers,
         Kind::Actions,
         Kind::Costs,
+        Kind::Scheme,
     ];
 
     /// The name written after `kind:`.
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Answers => "Answers",
             Kind::Actions => "Actions",
             Kind::Costs => "Costs",
+            Kind::Scheme => "Scheme",
         }
     }
 

@@ -45,6 +45,7 @@ pub mod resolve;
 pub mod roadmap;
 pub mod rollup;
 pub mod rules;
+pub mod scheme;
 pub mod trend;
 
 pub use catalog::{parse_catalog, Catalog};

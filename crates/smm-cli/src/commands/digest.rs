@@ -19,6 +19,7 @@ pub fn run(path: &Path) -> Result<(), Failure> {
         Document::Catalog(c) => content_digest(c.as_ref()),
         Document::Template(t) => content_digest(t.as_ref()),
         Document::Answers(a) => content_digest(a.as_ref()),
+        Document::Scheme(s) => content_digest(s.as_ref()),
         Document::Planning { content, .. } => content_digest(content),
     };
     output::print(&format!("{digest}  {}\n", path.display()));

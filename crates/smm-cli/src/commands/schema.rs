@@ -12,6 +12,7 @@ pub fn schema_text(kind: SchemaKind) -> String {
     let schema = match kind {
         SchemaKind::TargetProfile => generator.into_root_schema_for::<TargetProfile>(),
         SchemaKind::Assessment => generator.into_root_schema_for::<Assessment>(),
+        SchemaKind::Scheme => generator.into_root_schema_for::<smm_core::scheme::Scheme>(),
     };
     // A schema is plain JSON; serializing it cannot fail.
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -49,6 +49,7 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
             Kind::Answers => validate_answers(catalog, &source),
             Kind::Actions => validate_actions(catalog, &source),
             Kind::Costs => validate_costs(catalog, &source),
+            Kind::Scheme => validate_scheme(&source),
             Kind::TargetProfile => target_from(catalog, source).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
@@ -105,6 +106,19 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
     } else {
         Ok(())
     }
+}
+
+fn validate_scheme(source: &SourceFile) -> Result<String, Failure> {
+    let path = source.path.as_path();
+    let scheme = smm_core::scheme::parse_scheme(&source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let kinds: Vec<&str> = scheme.attestations.iter().map(|k| k.as_str()).collect();
+    Ok(format!(
+        "Scheme {} {} for {}",
+        scheme.id.value,
+        scheme.version,
+        kinds.join(" and ")
+    ))
 }
 
 fn validate_catalog(source: &SourceFile) -> Result<String, Failure> {

@@ -57,6 +57,32 @@ impl Date {
     pub fn day(self) -> u8 {
         self.day
     }
+
+    /// Days since 1970-01-01.
+    pub fn days(self) -> i64 {
+        crate::calendar::days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        )
+    }
+
+    /// The date a number of days later (earlier when negative); `None` outside years 0-9999.
+    pub fn plus_days(self, days: i64) -> Option<Date> {
+        Date::parse(&crate::calendar::date_of_day(
+            self.days().checked_add(days)?,
+        ))
+    }
+
+    /// The same day `months` later, or the month's last day when it is shorter (31 January
+    /// plus one month is 28 or 29 February); `None` past year 9999.
+    pub fn plus_months(self, months: u32) -> Option<Date> {
+        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
+        let (year, month) = (u16::try_from(index / 12).ok()?, (index % 12) as u8 + 1);
+        (1..=self.day)
+            .rev()
+            .find_map(|day| Date::parse(&format!("{year:04}-{month:02}-{day:02}")))
+    }
 }
 
 impl fmt::Display for Date {
@@ -106,5 +132,19 @@ mod tests {
             Date::parse("2026-03-02").map(|d| d.to_string()).as_deref(),
             Some("2026-03-02")
         );
+    }
+
+    #[test]
+    fn days_and_months_count_like_a_calendar() {
+        let d = |t: &str| Date::parse(t).expect(t);
+        assert_eq!(d("1970-01-01").days(), 0);
+        assert_eq!(d("2026-12-05").plus_days(30), Some(d("2027-01-04")));
+        assert_eq!(d("2024-03-01").plus_days(-1), Some(d("2024-02-29")));
+        assert_eq!(d("2026-01-31").plus_months(1), Some(d("2026-02-28")));
+        assert_eq!(d("2024-01-31").plus_months(1), Some(d("2024-02-29")));
+        assert_eq!(d("2026-11-23").plus_months(36), Some(d("2029-11-23")));
+        assert_eq!(d("2026-12-05").plus_months(13), Some(d("2028-01-05")));
+        assert_eq!(d("9999-12-01").plus_months(1), None);
+        assert_eq!(d("9999-12-31").plus_days(1), None);
     }
 }

@@ -39,6 +39,8 @@ pub enum Document {
     Template(Box<Template>),
     /// `kind: Answers` (answers to the target interview, or a draft).
     Answers(Box<crate::interview::Answers>),
+    /// `kind: Scheme`.
+    Scheme(Box<crate::scheme::Scheme>),
     /// `kind: Actions` or `kind: Costs`: planning data, checked only against a catalog (see
     /// [`crate::actions`]).
     Planning {
@@ -57,6 +59,7 @@ pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
         Kind::Catalog => Document::Catalog(Box::new(crate::catalog::parse_catalog(source)?)),
         Kind::Template => Document::Template(Box::new(parse_template(source)?)),
         Kind::Answers => Document::Answers(Box::new(crate::interview::parse_answers(source)?)),
+        Kind::Scheme => Document::Scheme(Box::new(crate::scheme::parse_scheme(source)?)),
         kind @ (Kind::Actions | Kind::Costs) => Document::Planning {
             kind,
             content: serde_saphyr::from_str(source)
