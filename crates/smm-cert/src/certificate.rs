@@ -1,15 +1,16 @@
-//! The certificate: an in-toto statement whose subjects are the target and the assessments (by
-//! content digest) and whose predicate says who certifies which products against which target,
-//! with what result, until when. Issued only when every practice meets the target and no finding
-//! is open.
+//! Attestations: an in-toto statement whose subjects are the target and the assessments (by
+//! content digest) and whose predicate says who attests (a certification body's certificate or
+//! the supplier's own declaration), which products, against which target and scheme, with what
+//! result, until when. Issued only when the scheme's requirements are met.
 
 use std::collections::BTreeMap;
 
 use ed25519_dalek::SigningKey;
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
-use smm_core::document::{Assessment, FindingStatus, TargetProfile};
-use smm_core::gap::Status;
+use smm_core::document::{Assessment, Date, FindingStatus, TargetProfile};
+use smm_core::resolve::PracticeLimitation;
+use smm_core::scheme::{reassess_by, unmet, Attempt, AttestationKind, Scheme, SchemeRef};
 use smm_core::{check_target_digest, content_digest, gap, Catalog, CurrentProfile, ResolvedTarget};
 
 use crate::dsse::{sign, Envelope, IN_TOTO_PAYLOAD_TYPE};
@@ -18,10 +19,22 @@ use crate::CertError;
 
 /// The in-toto statement type.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// Our predicate type.
-pub const PREDICATE_TYPE: &str = "urn:smm:certificate:v1";
+/// The predicate type of a certificate (a certification body's attestation).
+pub const CERTIFICATE_PREDICATE: &str = "urn:smm:certificate:v2";
+/// The predicate type of a supplier's declaration (the supplier's own attestation).
+pub const DECLARATION_PREDICATE: &str = "urn:smm:declaration:v2";
+/// The first format's predicate type: it did not say who attested, so it is no longer trusted.
+pub const RETIRED_PREDICATE: &str = "urn:smm:certificate:v1";
 
-/// An in-toto statement carrying a certificate.
+/// The predicate type for a kind of attestation.
+pub fn predicate_type(kind: AttestationKind) -> &'static str {
+    match kind {
+        AttestationKind::Certificate => CERTIFICATE_PREDICATE,
+        AttestationKind::Declaration => DECLARATION_PREDICATE,
+    }
+}
+
+/// An in-toto statement carrying an attestation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     /// Always [`STATEMENT_TYPE`].
@@ -29,11 +42,11 @@ pub struct Statement {
     pub statement_type: String,
     /// What is attested, by digest: the target and every assessment.
     pub subject: Vec<Subject>,
-    /// Always [`PREDICATE_TYPE`].
+    /// [`CERTIFICATE_PREDICATE`] or [`DECLARATION_PREDICATE`], as the predicate's kind says.
     #[serde(rename = "predicateType")]
     pub predicate_type: String,
-    /// The certificate.
-    pub predicate: Certificate,
+    /// The attestation.
+    pub predicate: Attestation,
 }
 
 /// An in-toto subject: a name and its digests.
@@ -45,19 +58,26 @@ pub struct Subject {
     pub digest: BTreeMap<String, String>,
 }
 
-/// What the certification body states.
+/// What the issuer states.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Certificate {
+pub struct Attestation {
+    /// Certificate (a certification body's) or declaration (the supplier's own).
+    pub kind: AttestationKind,
     /// Unique per issuer: 128 random bits in hex.
     pub serial: String,
-    /// Who certifies.
+    /// Who attests, and with which key.
     pub issuer: Issuer,
     /// Date of issue, `YYYY-MM-DD`.
     pub issued: String,
     /// Last day of validity, `YYYY-MM-DD`.
     pub valid_until: String,
-    /// The products (and versions) or the product line covered.
+    /// When the product must be reassessed to keep the attestation, if the scheme says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reassess_by: Option<String>,
+    /// The scheme whose requirements were met.
+    pub scheme: SchemeRef,
+    /// The products and versions covered.
     pub covers: Covers,
     /// The target profile the products conform to.
     pub target: TargetRef,
@@ -65,9 +85,12 @@ pub struct Certificate {
     pub assessments: Vec<AssessmentRef>,
     /// The catalog both were checked against.
     pub catalog: CatalogRef,
+    /// What the profile cannot ask of some practices, and what compensates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limitations: Vec<Limitation>,
     /// The result per domain.
     pub result: Vec<DomainResult>,
-    /// How the findings of the assessments were closed.
+    /// How the findings of the assessments stand.
     pub findings: FindingCounts,
 }
 
@@ -75,20 +98,24 @@ pub struct Certificate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
-    /// The certification body's name.
+    /// The issuing organization's name.
     pub name: String,
-    /// Its key's id (SHA-256 of the SubjectPublicKeyInfo DER, hex).
+    /// Its id in the issuers document (`org-<n>` on a server), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The signing key's id (SHA-256 of the SubjectPublicKeyInfo DER, hex).
     pub keyid: String,
 }
 
-/// Products and versions, or a product line with the products assessed as representatives.
+/// Products and versions covered: one product's versions, or a product line's members, each
+/// saying whether it was assessed (a representative) or is covered through those that were.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Covers {
-    /// The product line, when the certificate covers a line.
+    /// The product line, when the attestation covers a line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_line: Option<String>,
-    /// The products and versions covered; for a line, those assessed as its representatives.
+    /// Every product and version covered.
     pub products: Vec<ProductVersion>,
 }
 
@@ -100,9 +127,11 @@ pub struct ProductVersion {
     pub name: String,
     /// Version.
     pub version: String,
+    /// Whether this product version was itself assessed (for a line: a representative).
+    pub assessed: bool,
 }
 
-/// The target, by name, version and digest.
+/// The target, by name, version, date and digest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetRef {
@@ -111,11 +140,13 @@ pub struct TargetRef {
     /// Its version, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Its date.
+    pub date: String,
     /// Content digest.
     pub sha256: String,
 }
 
-/// An assessment, by product, date and digest.
+/// An assessment: of what, when, by whom, how, and its digest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentRef {
@@ -125,6 +156,12 @@ pub struct AssessmentRef {
     pub version: String,
     /// Assessment date.
     pub date: String,
+    /// The assessors it names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessors: Vec<String>,
+    /// The methods it records (`document-review`, `vulnerability-analysis`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<String>,
     /// Content digest.
     pub sha256: String,
 }
@@ -139,6 +176,31 @@ pub struct CatalogRef {
     pub version: String,
 }
 
+/// A limitation the target declares, as attested.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limitation {
+    /// The practice's id.
+    pub practice: String,
+    /// What is limited.
+    pub limited: String,
+    /// Why.
+    pub because: String,
+    /// What compensates.
+    pub compensating: Vec<String>,
+}
+
+impl From<&PracticeLimitation> for Limitation {
+    fn from(l: &PracticeLimitation) -> Self {
+        Limitation {
+            practice: l.practice.clone(),
+            limited: l.limited.clone(),
+            because: l.because.clone(),
+            compensating: l.compensating.clone(),
+        }
+    }
+}
+
 /// One domain's result over all assessments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,15 +211,19 @@ pub struct DomainResult {
     pub name: String,
     /// The target's roll-up for it, e.g. `2+/industry`.
     pub target: String,
-    /// `met` or `over` (a certificate is never issued with a domain under target).
+    /// `met`, `over`, or `under` (only under a scheme that does not require every practice at
+    /// target).
     pub status: String,
     /// Practices in the domain.
     pub practices: usize,
     /// Practices above target in some measure (in the least mature assessment).
     pub over: usize,
+    /// Practices under target (in the least mature assessment).
+    #[serde(default)]
+    pub under: usize,
 }
 
-/// How many findings were resolved or accepted.
+/// How the findings stand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingCounts {
@@ -165,9 +231,12 @@ pub struct FindingCounts {
     pub resolved: usize,
     /// Accepted with a reason.
     pub accepted: usize,
+    /// Still open (only as the scheme allows).
+    #[serde(default)]
+    pub open: usize,
 }
 
-/// What the certificate covers, as asked for.
+/// What the attestation covers, as asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     /// Named versions of one product; each needs an assessment.
@@ -177,32 +246,49 @@ pub enum Scope {
         /// Its versions.
         versions: Vec<String>,
     },
-    /// A product line; the assessments are of its representative products.
+    /// A product line: every member product and version named; the assessments are of
+    /// representatives among them.
     Line {
         /// The line's name.
         name: String,
+        /// Every product and version the line covers, `(name, version)`.
+        members: Vec<(String, String)>,
     },
 }
 
-/// Everything needed to issue a certificate.
+/// Who signs, as the statement will name them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuerName {
+    /// The organization's name.
+    pub name: String,
+    /// Its id in the issuers document, when there is one.
+    pub id: Option<String>,
+}
+
+/// Everything needed to issue an attestation.
 pub struct IssueRequest<'a> {
+    /// Certificate or declaration.
+    pub kind: AttestationKind,
+    /// The scheme whose requirements must be met.
+    pub scheme: &'a Scheme,
     /// The catalog in use.
     pub catalog: &'a Catalog,
     /// The target as written (for its digest) and resolved.
     pub target: (&'a TargetProfile, &'a ResolvedTarget),
     /// The assessments as written and checked.
     pub assessments: Vec<(&'a Assessment, &'a CurrentProfile)>,
-    /// The issuer's name.
-    pub issuer: String,
+    /// Who signs.
+    pub issuer: IssuerName,
     /// What it covers.
     pub scope: Scope,
     /// Date of issue.
-    pub issued: String,
+    pub issued: Date,
     /// Last day of validity.
-    pub valid_until: String,
+    pub valid_until: Date,
 }
 
-/// Issues a certificate, or refuses with every reason found.
+/// Issues an attestation, or refuses with every reason found: the scheme's unmet requirements
+/// (each prefixed with its name) and what is wrong with the request itself.
 pub fn issue(
     request: &IssueRequest<'_>,
     key: &SigningKey,
@@ -210,17 +296,19 @@ pub fn issue(
     let (target_doc, target) = request.target;
     let mut reasons = Vec::new();
     if request.assessments.is_empty() {
-        reasons.push("no assessment: a certificate rests on at least one".to_string());
+        reasons.push("no assessment: an attestation rests on at least one".to_string());
     }
     if request.valid_until <= request.issued {
         reasons.push(format!(
-            "the certificate would expire ({}) on or before its issue date ({})",
+            "it would expire ({}) on or before its issue date ({})",
             request.valid_until, request.issued
         ));
     }
+    if request.issuer.name.trim().is_empty() {
+        reasons.push("the issuer has no name".to_string());
+    }
     let target_digest = content_digest(target_doc);
-    let mut results: Vec<DomainResult> = Vec::new();
-    let mut counts = FindingCounts::default();
+    let mut gaps = Vec::new();
     for (doc, current) in &request.assessments {
         let who = format!("{} {}", doc.product.name, doc.product.version);
         if check_target_digest(doc, target_doc).is_err() {
@@ -230,138 +318,73 @@ pub fn issue(
             ));
             continue;
         }
-        let gap = match gap(target, current) {
-            Ok(g) => g,
-            Err(e) => {
-                reasons.push(format!("{who}: {e}"));
-                continue;
-            }
-        };
-        for p in gap.under() {
-            reasons.push(format!(
-                "{who}: practice {} is {}, the target asks {}",
-                p.id,
-                words(p.current),
-                words(p.target)
-            ));
+        match gap(target, current) {
+            Ok(g) => gaps.push((*doc, g)),
+            Err(e) => reasons.push(format!("{who}: {e}")),
         }
+    }
+    let attempt = Attempt {
+        kind: request.kind,
+        issued: request.issued,
+        valid_until: request.valid_until,
+        assessments: gaps.iter().map(|(d, g)| (*d, g)).collect(),
+    };
+    for u in unmet(request.scheme, &attempt) {
+        reasons.push(format!("{}: {}", u.requirement, u.reason));
+    }
+    let covers = covers(request, &mut reasons);
+    if !reasons.is_empty() {
+        return Err(CertError::Refused(reasons));
+    }
+
+    let mut results: Vec<DomainResult> = Vec::new();
+    let mut counts = FindingCounts::default();
+    for (doc, g) in &gaps {
         for f in &doc.findings {
             match f.status {
-                FindingStatus::Open => reasons.push(format!(
-                    "{who}: finding {} ({:?}, {:?}) is open: {}",
-                    f.id.value,
-                    f.kind,
-                    f.severity,
-                    f.title.trim()
-                )),
+                FindingStatus::Open => counts.open += 1,
                 FindingStatus::Resolved => counts.resolved += 1,
                 FindingStatus::Accepted => counts.accepted += 1,
             }
         }
-        for d in &gap.domains {
-            let over = d.summary.over;
+        for d in &g.domains {
+            let (over, under) = (d.summary.over, d.summary.under);
             match results.iter_mut().find(|r| r.domain == d.id) {
-                Some(r) => r.over = r.over.min(over),
+                Some(r) => {
+                    r.over = r.over.min(over);
+                    r.under = r.under.max(under);
+                }
                 None => results.push(DomainResult {
                     domain: d.id.clone(),
                     name: d.name.clone(),
                     target: format!("{}/{}", d.target.comprehensiveness, d.target.scope),
-                    status: if d.status == Status::Under {
-                        "under"
-                    } else {
-                        "met"
-                    }
-                    .to_string(),
+                    status: String::new(),
                     practices: d.summary.total,
                     over,
+                    under,
                 }),
             }
         }
     }
     for r in &mut results {
-        if r.status == "met" && r.over > 0 {
-            r.status = "over".to_string();
+        r.status = if r.under > 0 {
+            "under"
+        } else if r.over > 0 {
+            "over"
+        } else {
+            "met"
         }
-    }
-    let assessed: Vec<ProductVersion> = request
-        .assessments
-        .iter()
-        .map(|(d, _)| ProductVersion {
-            name: d.product.name.clone(),
-            version: d.product.version.clone(),
-        })
-        .collect();
-    let covers = match &request.scope {
-        Scope::Products { name, versions } => {
-            if versions.is_empty() {
-                reasons.push(format!("no version of {name} named: give at least one"));
-            }
-            for v in versions {
-                if !assessed.iter().any(|p| &p.name == name && &p.version == v) {
-                    reasons.push(format!("{name} {v} has no assessment among those given"));
-                }
-            }
-            for p in &assessed {
-                if &p.name != name {
-                    reasons.push(format!(
-                        "the assessment of {} {} is not of {name}: certify one product at a time, or a product line",
-                        p.name, p.version
-                    ));
-                }
-            }
-            Covers {
-                product_line: None,
-                products: versions
-                    .iter()
-                    .map(|v| ProductVersion {
-                        name: name.clone(),
-                        version: v.clone(),
-                    })
-                    .collect(),
-            }
-        }
-        Scope::Line { name } => {
-            for (doc, _) in &request.assessments {
-                match &doc.product.line {
-                    Some(line) if line == name => {}
-                    Some(line) => reasons.push(format!(
-                        "{} {} belongs to product line {line}, not {name}",
-                        doc.product.name, doc.product.version
-                    )),
-                    None => reasons.push(format!(
-                        "{} {}: the assessment does not name a product line (product.line); a line \
-                         is certified only through products assessed as its members",
-                        doc.product.name, doc.product.version
-                    )),
-                }
-            }
-            Covers {
-                product_line: Some(name.clone()),
-                products: assessed.clone(),
-            }
-        }
-    };
-    if !reasons.is_empty() {
-        return Err(CertError::Refused(reasons));
+        .to_string();
     }
     let mut serial = [0u8; 16];
     OsRng.fill_bytes(&mut serial);
-    let catalog = CatalogRef {
-        id: request.catalog.id.value.clone(),
-        version: request.catalog.version.value.clone(),
-    };
-    let target_ref = TargetRef {
-        name: target.name.clone(),
-        version: target.version.clone(),
-        sha256: target_digest.clone(),
-    };
     let mut subject = vec![Subject {
         name: format!(
             "target:{}@{}",
             target.name,
             target.version.as_deref().unwrap_or("unversioned")
         ),
-        digest: BTreeMap::from([("sha256".to_string(), target_digest)]),
+        digest: BTreeMap::from([("sha256".to_string(), target_digest.clone())]),
     }];
     let assessments: Vec<AssessmentRef> = request
         .assessments
@@ -370,6 +393,8 @@ pub fn issue(
             product: d.product.name.clone(),
             version: d.product.version.clone(),
             date: c.date.to_string(),
+            assessors: d.assessors.clone(),
+            methods: d.methods.iter().map(|m| m.as_str().to_string()).collect(),
             sha256: content_digest(*d),
         })
         .collect();
@@ -382,19 +407,32 @@ pub fn issue(
     let statement = Statement {
         statement_type: STATEMENT_TYPE.to_string(),
         subject,
-        predicate_type: PREDICATE_TYPE.to_string(),
-        predicate: Certificate {
+        predicate_type: predicate_type(request.kind).to_string(),
+        predicate: Attestation {
+            kind: request.kind,
             serial: serial.iter().map(|b| format!("{b:02x}")).collect(),
             issuer: Issuer {
-                name: request.issuer.clone(),
+                name: request.issuer.name.trim().to_string(),
+                id: request.issuer.id.clone(),
                 keyid: key_id(&key.verifying_key())?,
             },
-            issued: request.issued.clone(),
-            valid_until: request.valid_until.clone(),
+            issued: request.issued.to_string(),
+            valid_until: request.valid_until.to_string(),
+            reassess_by: reassess_by(request.scheme, request.issued).map(|d| d.to_string()),
+            scheme: request.scheme.reference(),
             covers,
-            target: target_ref,
+            target: TargetRef {
+                name: target.name.clone(),
+                version: target.version.clone(),
+                date: target_doc.date.to_string(),
+                sha256: target_digest,
+            },
             assessments,
-            catalog,
+            catalog: CatalogRef {
+                id: request.catalog.id.value.clone(),
+                version: request.catalog.version.value.clone(),
+            },
+            limitations: target.limitations.iter().map(Limitation::from).collect(),
             result: results,
             findings: counts,
         },
@@ -405,11 +443,82 @@ pub fn issue(
     Ok((envelope, statement))
 }
 
-/// A level in words for messages: `2/industry`.
-fn words(level: smm_core::Level) -> String {
-    format!(
-        "{}/{}",
-        level.comprehensiveness.value(),
-        level.scope.token()
-    )
+/// What the attestation covers, checked against the assessments given.
+fn covers(request: &IssueRequest<'_>, reasons: &mut Vec<String>) -> Covers {
+    let assessed: Vec<(String, String)> = request
+        .assessments
+        .iter()
+        .map(|(d, _)| (d.product.name.clone(), d.product.version.clone()))
+        .collect();
+    let was_assessed = |n: &str, v: &str| assessed.iter().any(|(an, av)| an == n && av == v);
+    match &request.scope {
+        Scope::Products { name, versions } => {
+            if versions.is_empty() {
+                reasons.push(format!("no version of {name} named: give at least one"));
+            }
+            for v in versions {
+                if !was_assessed(name, v) {
+                    reasons.push(format!("{name} {v} has no assessment among those given"));
+                }
+            }
+            for (n, v) in &assessed {
+                if n != name {
+                    reasons.push(format!(
+                        "the assessment of {n} {v} is not of {name}: attest one product at a time, or a product line"
+                    ));
+                }
+            }
+            Covers {
+                product_line: None,
+                products: versions
+                    .iter()
+                    .map(|v| ProductVersion {
+                        name: name.clone(),
+                        version: v.clone(),
+                        assessed: true,
+                    })
+                    .collect(),
+            }
+        }
+        Scope::Line { name, members } => {
+            if members.is_empty() {
+                reasons.push(format!(
+                    "name every product and version the line {name} covers (the assessed representatives among them)"
+                ));
+            }
+            for (doc, _) in &request.assessments {
+                let (n, v) = (&doc.product.name, &doc.product.version);
+                match &doc.product.line {
+                    Some(line) if line == name => {}
+                    Some(line) => {
+                        reasons.push(format!("{n} {v} belongs to product line {line}, not {name}"))
+                    }
+                    None => reasons.push(format!(
+                        "{n} {v}: the assessment does not name a product line (product.line); a line \
+                         is attested only through products assessed as its members"
+                    )),
+                }
+                if !members.is_empty() && !members.iter().any(|(mn, mv)| mn == n && mv == v) {
+                    reasons.push(format!(
+                        "{n} {v} was assessed as a representative but is not among the covered products"
+                    ));
+                }
+            }
+            let mut products: Vec<ProductVersion> = Vec::new();
+            for (n, v) in members {
+                if products.iter().any(|p| &p.name == n && &p.version == v) {
+                    continue;
+                }
+                products.push(ProductVersion {
+                    name: n.clone(),
+                    version: v.clone(),
+                    assessed: was_assessed(n, v),
+                });
+            }
+            Covers {
+                product_line: Some(name.clone()),
+                products,
+            }
+        }
+    }
 }

@@ -20,11 +20,13 @@ pub mod keys;
 pub mod revocation;
 pub mod verify;
 
-pub use certificate::{issue, Certificate, IssueRequest, Scope, Statement};
+pub use certificate::{issue, Attestation, IssueRequest, IssuerName, Scope, Statement};
 pub use dsse::Envelope;
 /// The key types, so users of this crate need not depend on ed25519-dalek themselves.
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
-pub use verify::{verify, Report, VerifyInput};
+pub use issuers::IssuersDocument;
+pub use smm_core::scheme::AttestationKind;
+pub use verify::{verify, Report, Trust, VerifyInput};
 
 /// Why a key, certificate or list could not be made or read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -63,6 +63,24 @@ pub fn read_revocations(
     Ok(list)
 }
 
+/// Signs a whole list at once (a server builds it from its records): one signature however
+/// many entries, where adding them one by one would re-read and re-sign the list each time.
+pub fn sign_list(
+    key: &SigningKey,
+    updated: &str,
+    revoked: Vec<Revocation>,
+) -> Result<(Envelope, RevocationList), CertError> {
+    let list = RevocationList {
+        list_type: REVOCATIONS_TYPE.to_string(),
+        issuer_keyid: key_id(&key.verifying_key())?,
+        updated: updated.to_string(),
+        revoked,
+    };
+    let payload = serde_json::to_vec(&list)
+        .map_err(|e| CertError::Invalid(format!("cannot encode the list: {e}")))?;
+    Ok((sign(REVOCATIONS_PAYLOAD_TYPE, &payload, key)?, list))
+}
+
 /// Adds a revocation to `existing` (verified first) or starts a list, and signs the result.
 pub fn revoke(
     existing: Option<&Envelope>,

@@ -206,7 +206,8 @@ pub enum Command {
         #[command(subcommand)]
         action: KeyAction,
     },
-    /// Issue, verify and revoke certificates (see docs/certificates.md).
+    /// Issue certificates, sign supplier's declarations, verify and revoke them (see
+    /// docs/certificates.md).
     Cert {
         #[command(subcommand)]
         action: CertAction,
@@ -417,66 +418,98 @@ pub enum KeyAction {
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
-}
-
-/// What to do with certificates.
-#[derive(Debug, Subcommand)]
-pub enum CertAction {
-    /// Issue a certificate, only if every practice meets the target and no finding is open;
-    /// otherwise list why not (exit 1).
-    #[command(disable_version_flag = true)]
-    Issue {
-        /// The target profile the products conform to.
+    /// Publish a public key in an issuers document (created if absent): who holds it, from
+    /// when, and whether the holder is a certification body.
+    Publish {
+        /// The issuers document to update.
         #[arg(long, value_name = "FILE")]
-        target: PathBuf,
-        /// The assessments (one per product version, or of the line's representatives).
-        #[arg(long = "assessment", value_name = "FILE", required = true)]
-        assessments: Vec<PathBuf>,
-        /// The issuer's private key.
+        issuers: PathBuf,
+        /// The public key (NAME.pub).
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
-        /// The issuer's name as it appears on the certificate.
+        /// The issuer's id in the document (what `--issuer-id` puts in statements).
+        #[arg(long, value_name = "ID")]
+        id: String,
+        /// The issuer's name, as its statements carry it.
         #[arg(long, value_name = "NAME")]
-        issuer: String,
-        /// The product certified (with --version).
-        #[arg(
-            long,
-            value_name = "NAME",
-            conflicts_with = "product_line",
-            requires = "versions"
-        )]
-        product: Option<String>,
-        /// A version of the product (repeat for several).
-        #[arg(long = "version", value_name = "V")]
-        versions: Vec<String>,
-        /// Certify a product line; the assessments are of its representative products.
-        #[arg(long, value_name = "NAME", required_unless_present = "product")]
-        product_line: Option<String>,
-        /// Date of issue (default: today).
+        name: String,
+        /// The issuer is a certification body (may issue certificates, not only declarations).
+        #[arg(long)]
+        certification_body: bool,
+        /// First day the key signs (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+    },
+    /// Retire a published key: it signs no more after DATE, and still verifies what it signed.
+    Retire {
+        /// The issuers document to update.
+        #[arg(long, value_name = "FILE")]
+        issuers: PathBuf,
+        /// The key's id.
+        #[arg(long, value_name = "KEYID")]
+        keyid: String,
+        /// Its last day (default: today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
-        /// Last day of validity (default: three years after the issue date, less a day).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        valid_until: Option<String>,
-        /// Read the key's passphrase from this file (or SMM_PASSPHRASE, or the terminal).
-        #[arg(long, value_name = "FILE")]
-        passphrase_file: Option<PathBuf>,
-        /// The certificate file to write (a DSSE envelope, JSON).
-        #[arg(short, long, value_name = "FILE")]
-        output: PathBuf,
     },
-    /// Verify a certificate: signature, dates, the documents' digests and revocation.
-    /// Exit 0 with what was verified, or 1 with the exact reason.
-    Verify {
-        /// The certificate.
-        cert: PathBuf,
-        /// The issuer's public key.
+    /// Revoke a compromised key: nothing it signed from DATE on is trusted.
+    Revoke {
+        /// The issuers document to update.
         #[arg(long, value_name = "FILE")]
-        issuer: PathBuf,
-        /// The target profile the certificate should name.
+        issuers: PathBuf,
+        /// The key's id.
+        #[arg(long, value_name = "KEYID")]
+        keyid: String,
+        /// From when its signatures are not trusted (may be in the past).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// What to do with certificates and declarations.
+#[derive(Debug, Subcommand)]
+pub enum CertAction {
+    /// Issue a certificate as a certification body, only if the scheme's requirements are met
+    /// (by default: every practice at target, no open finding, a vulnerability analysis recorded);
+    /// otherwise list every reason (exit 1).
+    #[command(disable_version_flag = true)]
+    Issue {
+        #[command(flatten)]
+        args: IssueArgs,
+    },
+    /// Sign a supplier's declaration: the owner's own statement of conformity (ISO/IEC 17050),
+    /// under the same scheme rules as a certificate, and never to be mistaken for one.
+    #[command(disable_version_flag = true)]
+    Declare {
+        #[command(flatten)]
+        args: IssueArgs,
+    },
+    /// Verify a certificate or declaration: who signed it and with what standing, its kind, the
+    /// signature, dates, the documents' digests and revocation. Exit 0 with what was verified, or
+    /// 1 with the exact reason.
+    Verify {
+        /// The certificate or declaration.
+        cert: PathBuf,
+        /// The issuers document (`GET /api/issuers`, or `smm admin issuers`): finds the signing
+        /// key, its holder, its life, and whether the holder is a certification body.
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "issuer",
+            conflicts_with = "issuer"
+        )]
+        issuers: Option<PathBuf>,
+        /// Or the issuer's public key alone (its standing as a certification body is then not
+        /// checked).
+        #[arg(long, value_name = "FILE")]
+        issuer: Option<PathBuf>,
+        /// The target profile the attestation should name.
         #[arg(long, value_name = "FILE")]
         target: Option<PathBuf>,
-        /// Assessments the certificate should rest on.
+        /// Assessments the attestation should rest on.
         #[arg(long = "assessment", value_name = "FILE")]
         assessments: Vec<PathBuf>,
         /// The issuer's signed revocation list.
@@ -489,7 +522,8 @@ pub enum CertAction {
         #[arg(long)]
         json: bool,
     },
-    /// Revoke a certificate: add it to the issuer's signed revocation list (created if absent).
+    /// Revoke a certificate or declaration: add it to the issuer's signed revocation list
+    /// (created if absent).
     Revoke {
         /// The certificate to revoke.
         cert: PathBuf,
@@ -509,6 +543,65 @@ pub enum CertAction {
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
+}
+
+/// What `smm cert issue` and `smm cert declare` need.
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// The target profile the products conform to.
+    #[arg(long, value_name = "FILE")]
+    pub target: PathBuf,
+    /// The assessments (one per product version, or of the line's representatives).
+    #[arg(long = "assessment", value_name = "FILE", required = true)]
+    pub assessments: Vec<PathBuf>,
+    /// The issuer's private key.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The issuing organization's name as it appears on the attestation (and in the issuers
+    /// document).
+    #[arg(long, value_name = "NAME")]
+    pub issuer: String,
+    /// The issuer's id in the issuers document, if it has one (`org-12` on a server).
+    #[arg(long, value_name = "ID")]
+    pub issuer_id: Option<String>,
+    /// The product attested (with --version).
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "product_line",
+        requires = "versions"
+    )]
+    pub product: Option<String>,
+    /// A version of the product (repeat for several).
+    #[arg(long = "version", value_name = "V")]
+    pub versions: Vec<String>,
+    /// Attest a product line; the assessments are of its representative products.
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "product",
+        requires = "covers"
+    )]
+    pub product_line: Option<String>,
+    /// With --product-line: a product and version the line covers, `NAME@VERSION` (repeat for
+    /// each; the assessed representatives among them).
+    #[arg(long = "covers", value_name = "NAME@VERSION")]
+    pub covers: Vec<String>,
+    /// The certification scheme (`kind: Scheme`); default: the built-in smm-baseline.
+    #[arg(long, value_name = "FILE")]
+    pub scheme: Option<PathBuf>,
+    /// Date of issue (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Last day of validity (default: the longest the scheme allows, or three years less a day).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub valid_until: Option<String>,
+    /// Read the key's passphrase from this file (or SMM_PASSPHRASE, or the terminal).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// The file to write (a DSSE envelope, JSON).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// A budget per period, as given on the command line.

@@ -23,10 +23,15 @@ fn smm(dir: &Path) -> Command {
 /// `smm cert issue` in `dir` on its target.yaml and assessment.yaml, signed with `key` as
 /// `issuer`; the caller adds what is certified and where the certificate goes.
 fn cert_issue(dir: &Path, key: &str, issuer: &str) -> Command {
+    cert_attest(dir, "issue", key, issuer)
+}
+
+/// `smm cert VERB` (`issue` for a certificate, `declare` for a declaration), as [`cert_issue`].
+fn cert_attest(dir: &Path, verb: &str, key: &str, issuer: &str) -> Command {
     let mut cmd = smm(dir);
     cmd.args([
         "cert",
-        "issue",
+        verb,
         "--target",
         "target.yaml",
         "--assessment",
@@ -76,7 +81,7 @@ impl Setup {
         let mut yaml = format!(
             "smm: 1\nkind: Assessment\ntarget: {{ path: target.yaml, sha256: \"{digest}\" }}\n\
              product: {{ name: \"{PRODUCT}\", version: \"{version}\", line: \"BL series\" }}\nassessors: [\"A. Assessor\"]\n\
-             date: 2026-10-01\npractices:\n"
+             date: 2026-10-01\nmethods: [document-review, vulnerability-analysis]\npractices:\n"
         );
         for p in shown["practices"].as_array().expect("practices") {
             yaml.push_str(&format!(
@@ -119,6 +124,40 @@ impl Setup {
             cmd.args(["--at", "2027-01-01"]);
         }
         cmd.args(extra).assert()
+    }
+
+    /// The statement inside cert.json.
+    fn statement(&self) -> Value {
+        let env = self.envelope();
+        serde_json::from_slice(
+            &STANDARD
+                .decode(env["payload"].as_str().expect("payload"))
+                .expect("b64"),
+        )
+        .expect("json")
+    }
+
+    /// Publishes issuer.pub in issuers.json as `id`, a certification body or not.
+    fn publish(&self, key: &str, id: &str, name: &str, body: bool) {
+        let mut cmd = smm(self.path());
+        cmd.args([
+            "key",
+            "publish",
+            "--issuers",
+            "issuers.json",
+            "--key",
+            key,
+            "--id",
+            id,
+            "--name",
+            name,
+            "--from",
+            "2026-01-01",
+        ]);
+        if body {
+            cmd.arg("--certification-body");
+        }
+        cmd.assert().success();
     }
 
     fn envelope(&self) -> Value {
@@ -229,13 +268,13 @@ fn reformatting_the_target_keeps_it_valid_and_changing_its_meaning_does_not() {
     std::fs::write(s.file("target.yaml"), changed).expect("write");
     s.verify(&["--target", "target.yaml"])
         .code(1)
-        .stdout(predicate::str::contains("is not the certified"));
+        .stdout(predicate::str::contains("is not the attested"));
     // An assessment the certificate does not rest on.
     s.write_assessment("other.yaml", "2026.3");
     s.verify(&["--assessment", "other.yaml"])
         .code(1)
         .stdout(predicate::str::contains(
-            "is not one the certificate rests on",
+            "is not one the attestation rests on",
         ));
 }
 
@@ -428,6 +467,10 @@ fn a_product_line_is_certified_through_its_representatives() {
         .args([
             "--product-line",
             "BL series",
+            "--covers",
+            &format!("{PRODUCT}@2026.2"),
+            "--covers",
+            "Bottling line BL-3@2026.2",
             "--date",
             "2026-11-01",
             "-o",
@@ -436,14 +479,41 @@ fn a_product_line_is_certified_through_its_representatives() {
         .assert()
         .success()
         .stdout(predicate::str::contains("product line BL series"));
-    s.verify(&[]).success().stdout(predicate::str::contains(
-        "product line BL series (assessed: ",
-    ));
+    s.verify(&[])
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "product line BL series: {PRODUCT} 2026.2 (assessed), Bottling line BL-3 2026.2"
+        )));
+    let statement = s.statement();
+    let covered = &statement["predicate"]["covers"]["products"];
+    assert_eq!(covered[0]["assessed"], true);
+    assert_eq!(covered[1]["name"], "Bottling line BL-3");
+    assert_eq!(covered[1]["assessed"], false);
+    // A line needs its members named, and a representative must be one of them.
+    cert_issue(s.path(), "issuer.key", "X")
+        .args(["--product-line", "BL series", "-o", "none.json"])
+        .assert()
+        .code(2);
+    cert_issue(s.path(), "issuer.key", "X")
+        .args([
+            "--product-line",
+            "BL series",
+            "--covers",
+            "Bottling line BL-3@2026.2",
+            "-o",
+            "none.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "was assessed as a representative but is not among the covered products",
+        ));
 }
 
 #[test]
 fn an_independent_implementation_verifies_the_certificate() {
     let s = Setup::new();
+    s.publish("issuer.pub", "ecb", "Example Certification Body", true);
     s.issue(&[]).success();
     let script = root().join("crates/smm-cli/tests/independent/verify_certificate.py");
     let digest = digest(&s.file("target.yaml"));
@@ -451,7 +521,7 @@ fn an_independent_implementation_verifies_the_certificate() {
         Process::new("python3")
             .arg(&script)
             .arg(s.file("cert.json"))
-            .arg(s.file("issuer.pub"))
+            .arg(s.file("issuers.json"))
             .arg(at)
             .arg(&digest)
             .output()
@@ -464,8 +534,49 @@ fn an_independent_implementation_verifies_the_certificate() {
         String::from_utf8_lossy(&ok.stdout),
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("VALID"));
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("VALID: certificate "));
     assert_eq!(run("2031-01-01").status.code(), Some(1));
+
+    // A supplier's declaration verifies as a declaration; the same key claiming a certificate
+    // for a supplier that is not a certification body fails.
+    smm(s.path())
+        .args(["key", "new", "-o", "vendor"])
+        .assert()
+        .success();
+    s.publish("vendor.pub", "vendor", "Bottling Vendor", false);
+    let declare = |verb: &str, out: &str| {
+        cert_attest(s.path(), verb, "vendor.key", "Bottling Vendor")
+            .args([
+                "--product",
+                PRODUCT,
+                "--version",
+                "2026.2",
+                "--date",
+                "2026-11-01",
+            ])
+            .args(["--issuer-id", "vendor", "-o", out])
+            .assert()
+            .success();
+    };
+    declare("declare", "declaration.json");
+    let out = Process::new("python3")
+        .arg(&script)
+        .arg(s.file("declaration.json"))
+        .arg(s.file("issuers.json"))
+        .arg("2027-01-01")
+        .output()
+        .expect("python3");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("VALID: declaration "));
+    declare("issue", "self-certificate.json");
+    let out = Process::new("python3")
+        .arg(&script)
+        .arg(s.file("self-certificate.json"))
+        .arg(s.file("issuers.json"))
+        .arg("2027-01-01")
+        .output()
+        .expect("python3");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is not a certification body"));
     let mut env = s.envelope();
     let mut payload = STANDARD
         .decode(env["payload"].as_str().expect("payload"))
@@ -485,8 +596,8 @@ fn the_published_example_certificate_verifies_against_its_documents() {
             "cert",
             "verify",
             "cert.json",
-            "--issuer",
-            "issuer.pub",
+            "--issuers",
+            "issuers.json",
             "--target",
             "../target.yaml",
             "--assessment",
@@ -496,6 +607,10 @@ fn the_published_example_certificate_verifies_against_its_documents() {
         ])
         .assert()
         .success()
+        .stdout(predicate::str::starts_with(
+            "Certificate (third-party certification)",
+        ))
+        .stdout(predicate::str::contains("a certification body"))
         .stdout(predicate::str::contains("VALID"));
     // The first assessment of the round is not what the certificate rests on, and could not be.
     smm(&dir)
@@ -541,4 +656,281 @@ fn the_published_example_certificate_verifies_against_its_documents() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("is open"));
+}
+
+/// Issues cert `out` with `key` on `date` as the Example Certification Body.
+fn issue_on(s: &Setup, key: &str, date: &str, out: &str) {
+    cert_issue(s.path(), key, "Example Certification Body")
+        .args([
+            "--issuer-id",
+            "ecb",
+            "--product",
+            PRODUCT,
+            "--version",
+            "2026.2",
+        ])
+        .args(["--date", date, "-o", out])
+        .assert()
+        .success();
+}
+
+/// Verifies `cert` against issuers.json at 2027-12-01.
+fn verify_with_issuers(s: &Setup, cert: &str) -> assert_cmd::assert::Assert {
+    smm(s.path())
+        .args([
+            "cert",
+            "verify",
+            cert,
+            "--issuers",
+            "issuers.json",
+            "--at",
+            "2027-12-01",
+        ])
+        .assert()
+}
+
+fn key_id_of(s: &Setup, public: &str) -> String {
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(s.file("issuers.json")).expect("doc"))
+            .expect("json");
+    let pem = std::fs::read_to_string(s.file(public)).expect("pem");
+    doc["issuers"]
+        .as_array()
+        .expect("issuers")
+        .iter()
+        .flat_map(|i| i["keys"].as_array().expect("keys").iter())
+        .find(|k| k["public_key"].as_str() == Some(pem.as_str()))
+        .and_then(|k| k["keyid"].as_str())
+        .expect("published")
+        .to_string()
+}
+
+#[test]
+fn keys_rotate_with_an_overlap_and_a_revoked_key_stops_being_trusted() {
+    let s = Setup::new();
+    s.publish("issuer.pub", "ecb", "Example Certification Body", true);
+    smm(s.path())
+        .args(["key", "new", "-o", "next"])
+        .assert()
+        .success();
+    let mut publish = smm(s.path());
+    publish.args([
+        "key",
+        "publish",
+        "--issuers",
+        "issuers.json",
+        "--key",
+        "next.pub",
+        "--id",
+        "ecb",
+        "--name",
+        "Example Certification Body",
+        "--from",
+        "2026-11-01",
+    ]);
+    publish.assert().success();
+    let old = key_id_of(&s, "issuer.pub");
+    // Both keys sign during the overlap.
+    issue_on(&s, "issuer.key", "2026-11-10", "old.json");
+    issue_on(&s, "next.key", "2026-11-10", "new.json");
+    verify_with_issuers(&s, "old.json").success();
+    verify_with_issuers(&s, "new.json")
+        .success()
+        .stdout(predicate::str::contains("a certification body"));
+    // The old key is retired at the end of November: what it signed before still verifies,
+    // a statement it signed later does not.
+    smm(s.path())
+        .args([
+            "key",
+            "retire",
+            "--issuers",
+            "issuers.json",
+            "--keyid",
+            &old,
+            "--date",
+            "2026-11-30",
+        ])
+        .assert()
+        .success();
+    verify_with_issuers(&s, "old.json").success();
+    issue_on(&s, "issuer.key", "2026-12-02", "late.json");
+    verify_with_issuers(&s, "late.json")
+        .code(1)
+        .stdout(predicate::str::contains("was retired on 2026-11-30"));
+    // The new key is found compromised from 2026-11-20: earlier signatures hold, later fail.
+    let new = key_id_of(&s, "next.pub");
+    smm(s.path())
+        .args([
+            "key",
+            "revoke",
+            "--issuers",
+            "issuers.json",
+            "--keyid",
+            &new,
+            "--from",
+            "2026-11-20",
+        ])
+        .args(["--reason", "key material leaked"])
+        .assert()
+        .success();
+    verify_with_issuers(&s, "new.json").success();
+    issue_on(&s, "next.key", "2026-11-25", "stolen.json");
+    verify_with_issuers(&s, "stolen.json")
+        .code(1)
+        .stdout(predicate::str::contains(
+            "revoked from 2026-11-20 (key material leaked)",
+        ));
+    // A key nobody published is an unknown signer.
+    smm(s.path())
+        .args(["key", "new", "-o", "stranger"])
+        .assert()
+        .success();
+    issue_on(&s, "stranger.key", "2026-11-10", "stranger.json");
+    verify_with_issuers(&s, "stranger.json")
+        .code(1)
+        .stdout(predicate::str::contains("the signer is unknown"));
+    // The issuers document cannot carry one key twice, nor a key under another's id.
+    smm(s.path())
+        .args([
+            "key",
+            "publish",
+            "--issuers",
+            "issuers.json",
+            "--key",
+            "next.pub",
+            "--id",
+            "x",
+            "--name",
+            "X",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already published"));
+}
+
+#[test]
+fn a_declaration_never_verifies_as_a_certificate() {
+    let s = Setup::new();
+    s.publish("issuer.pub", "vendor", "Bottling Vendor", false);
+    cert_attest(s.path(), "declare", "issuer.key", "Bottling Vendor")
+        .args([
+            "--issuer-id",
+            "vendor",
+            "--product",
+            PRODUCT,
+            "--version",
+            "2026.2",
+        ])
+        .args(["--date", "2026-11-01", "-o", "cert.json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Supplier's declaration (self-assessed)",
+        ));
+    let statement = s.statement();
+    assert_eq!(statement["predicateType"], "urn:smm:declaration:v2");
+    assert_eq!(statement["predicate"]["kind"], "declaration");
+    verify_with_issuers(&s, "cert.json")
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Supplier's declaration (self-assessed)",
+        ))
+        .stdout(predicate::str::contains(
+            "the supplier's declaration (not a certificate) is valid",
+        ));
+    let out = smm(s.path())
+        .args([
+            "cert",
+            "verify",
+            "cert.json",
+            "--issuers",
+            "issuers.json",
+            "--at",
+            "2027-01-01",
+            "--json",
+        ])
+        .output()
+        .expect("run");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["kind"], "declaration");
+    // Relabelling it a certificate breaks the signature; re-signing needs the key, and a
+    // supplier's key claiming a certificate is refused by the issuers document.
+    let mut env = s.envelope();
+    let mut statement = statement;
+    statement["predicateType"] = Value::String("urn:smm:certificate:v2".into());
+    statement["predicate"]["kind"] = Value::String("certificate".into());
+    env["payload"] = Value::String(STANDARD.encode(serde_json::to_vec(&statement).expect("json")));
+    s.write_envelope(&env);
+    verify_with_issuers(&s, "cert.json")
+        .code(1)
+        .stdout(predicate::str::contains("signature"));
+    cert_issue(s.path(), "issuer.key", "Bottling Vendor")
+        .args([
+            "--issuer-id",
+            "vendor",
+            "--product",
+            PRODUCT,
+            "--version",
+            "2026.2",
+        ])
+        .args(["--date", "2026-11-01", "-o", "cert.json"])
+        .assert()
+        .success();
+    verify_with_issuers(&s, "cert.json")
+        .code(1)
+        .stdout(predicate::str::contains(
+            "Bottling Vendor is not a certification body",
+        ));
+}
+
+#[test]
+fn a_scheme_of_ones_own_is_enforced_with_every_unmet_requirement() {
+    let s = Setup::new();
+    let scheme = std::fs::read_to_string(root().join("catalog/schemes/smm-baseline.yaml"))
+        .expect("scheme")
+        .replace("id: smm-baseline", "id: strict-lab")
+        .replace(
+            "methods: [vulnerability-analysis]",
+            "methods: [vulnerability-analysis, penetration-test]",
+        )
+        .replace(
+            "assessment-max-age-days: 365",
+            "assessment-max-age-days: 10",
+        )
+        .replace("evidence: none", "evidence: every-practice");
+    std::fs::write(s.file("strict.yaml"), scheme).expect("write");
+    s.issue(&["--scheme", "strict.yaml"])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "REFUSED no certificate issued under scheme strict-lab 1",
+        ))
+        .stdout(predicate::str::contains("methods: "))
+        .stdout(predicate::str::contains("penetration test"))
+        .stdout(predicate::str::contains("assessment-max-age-days: "))
+        .stdout(predicate::str::contains("evidence: "));
+    smm(s.path())
+        .args(["validate", "strict.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Scheme strict-lab 1 for certificate and declaration",
+        ));
+    std::fs::write(s.file("bad.yaml"), "smm: 1\nkind: Scheme\nid: x\nversion: '1'\ntitle: t\nattestations: [certificate]\nrequirements:\n  validity-max-months: 0\n").expect("write");
+    smm(s.path())
+        .args(["validate", "bad.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml:8"));
+    s.issue(&[]).success();
+    let statement = s.statement();
+    assert_eq!(statement["predicate"]["scheme"]["id"], "smm-baseline");
+    assert_eq!(statement["predicate"]["reassess_by"], "2027-11-01");
+    assert_eq!(
+        statement["predicate"]["assessments"][0]["methods"][1],
+        "vulnerability-analysis"
+    );
+    assert_eq!(
+        statement["predicate"]["assessments"][0]["assessors"][0],
+        "A. Assessor"
+    );
 }

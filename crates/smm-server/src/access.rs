@@ -30,6 +30,7 @@ fn describe(action: Action) -> &'static str {
         Action::WriteAssessment => "write assessments",
         Action::UploadEvidence => "upload evidence",
         Action::IssueCertificate => "issue certificates",
+        Action::IssueDeclaration => "sign supplier's declarations",
         Action::RevokeCertificate => "revoke certificates",
         Action::ReadAudit => "read the audit log",
         Action::ManageMembers => "manage members",

@@ -22,8 +22,10 @@ pub enum Action {
     WriteAssessment,
     /// Upload evidence.
     UploadEvidence,
-    /// Issue certificates with the server's key.
+    /// Issue certificates (a certification body's owners and assessors, through a grant).
     IssueCertificate,
+    /// Sign supplier's declarations (the owning organization's owners and assessors).
+    IssueDeclaration,
     /// Revoke certificates.
     RevokeCertificate,
     /// Read the organization's audit log.
@@ -38,13 +40,14 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order of the matrix.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Read,
         Action::CreateSystem,
         Action::WriteTarget,
         Action::WriteAssessment,
         Action::UploadEvidence,
         Action::IssueCertificate,
+        Action::IssueDeclaration,
         Action::RevokeCertificate,
         Action::ReadAudit,
         Action::ManageMembers,
@@ -60,7 +63,11 @@ pub fn allowed(role: Role, action: Action) -> bool {
         Role::Owner => true,
         Role::Assessor => matches!(
             action,
-            Read | WriteAssessment | UploadEvidence | IssueCertificate | RevokeCertificate
+            Read | WriteAssessment
+                | UploadEvidence
+                | IssueCertificate
+                | IssueDeclaration
+                | RevokeCertificate
         ),
         Role::Editor => matches!(
             action,

@@ -22,6 +22,8 @@ pub struct AppState {
     pub signing_key: Arc<SigningKey>,
     /// The issuer name written into certificates.
     pub issuer: Arc<str>,
+    /// The certification scheme attestations are issued under.
+    pub scheme: Arc<smm_core::scheme::Scheme>,
     /// Whether session cookies carry `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
     /// Reverse proxies believed about the client address they forward (`X-Forwarded-For`).
@@ -38,6 +40,13 @@ pub fn unix_now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// Today (UTC).
+pub fn today_date() -> smm_core::document::Date {
+    let days = unix_now().div_euclid(86_400);
+    smm_core::document::Date::parse(&smm_core::calendar::date_of_day(days))
+        .unwrap_or_else(|| unreachable!("the clock is within years 0-9999"))
 }
 
 /// Today, as `YYYY-MM-DD` (UTC).

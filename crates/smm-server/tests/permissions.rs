@@ -523,14 +523,25 @@ impl World {
                     .certificate(self.certificate)
                     .await
                     .expect("certificate");
+                let (record, _) = app
+                    .store()
+                    .certificate(self.certificate)
+                    .await
+                    .expect("certificate");
                 let fresh = app
                     .store()
                     .store_certificate(
                         "test",
-                        self.client,
-                        SystemId(system),
-                        &format!("PERM-{n}"),
-                        &envelope,
+                        &smm_store::NewAttestation {
+                            organization: self.client,
+                            system: SystemId(system),
+                            kind: &record.kind,
+                            issuer: record.issuer.expect("an issuer"),
+                            keyid: record.keyid.as_deref().unwrap_or_default(),
+                            serial: &format!("PERM-{n}"),
+                            envelope: &envelope,
+                            profile: "{}",
+                        },
                     )
                     .await
                     .expect("certificate");

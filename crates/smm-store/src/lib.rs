@@ -31,7 +31,7 @@ pub use version_levels::{VersionLevels, VersionToFill};
 pub use access::{DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemInfo, SystemKind};
 pub use audit::{AuditEntry, AuditReport, ChainCheck};
 pub use auth::{Role, TokenGrant, UserId};
-pub use certificates::CertificateRecord;
+pub use certificates::{CertificateRecord, NewAttestation};
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use store::{

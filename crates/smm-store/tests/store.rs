@@ -699,15 +699,47 @@ async fn sessions_expire_and_login_failures_count(store: &Arc<Store>) {
 
 async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
     let (org, system) = organization_with_system(store, "a", "Vendor", "GW").await;
+    let lab = store
+        .create_organization("admin", "Lab")
+        .await
+        .expect("lab");
+    let new = |serial: &'static str| smm_store::NewAttestation {
+        organization: org,
+        system,
+        kind: "certificate",
+        issuer: lab,
+        keyid: "k1",
+        serial,
+        envelope: "{\"envelope\": true}",
+        profile: "{\"practices\": []}",
+    };
     let record = store
-        .store_certificate("lab", org, system, "SMM-1", "{\"envelope\": true}")
+        .store_certificate("lab", &new("SMM-1"))
         .await
         .expect("store");
     assert_eq!(record.serial, "SMM-1");
+    assert_eq!(record.issuer, Some(lab));
     let (again, envelope) = store.certificate(record.id).await.expect("get");
     assert_eq!(envelope, "{\"envelope\": true}");
     assert_eq!(again.revoked, None);
-    assert!(store.revocations().await.expect("list").is_empty());
+    assert_eq!(again.kind, "certificate");
+    assert_eq!(again.keyid.as_deref(), Some("k1"));
+    // A serial names one attestation.
+    assert!(store.store_certificate("lab", &new("SMM-1")).await.is_err());
+    let (by_serial, _, profile) = store
+        .attestation_by_serial("SMM-1")
+        .await
+        .expect("query")
+        .expect("found");
+    assert_eq!(by_serial.id, record.id);
+    assert_eq!(profile.as_deref(), Some("{\"practices\": []}"));
+    assert!(store
+        .attestation_by_serial("nope")
+        .await
+        .expect("query")
+        .is_none());
+    assert!(store.revocations_by(lab).await.expect("list").is_empty());
+    assert_eq!(store.revocation_count(lab).await.expect("count"), 0);
     let revoked = store
         .revoke_certificate("lab", record.id, "withdrawn")
         .await
@@ -720,7 +752,9 @@ async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
         store.revoke_certificate("lab", record.id, "again").await,
         Err(StoreError::Exists(_))
     ));
-    assert_eq!(store.revocations().await.expect("list")[0].0, "SMM-1");
+    assert_eq!(store.revocations_by(lab).await.expect("list")[0].0, "SMM-1");
+    assert_eq!(store.revocation_count(lab).await.expect("count"), 1);
+    assert!(store.revocations_by(org).await.expect("list").is_empty());
     assert_eq!(
         store
             .certificates(system, smm_store::Page::new(0, 10))

@@ -3,27 +3,172 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use smm_cert::certificate::{issue, IssueRequest, Scope};
+use smm_cert::certificate::{issue, IssueRequest, IssuerName, Scope};
+use smm_cert::issuers::{IssuerEntry, KeyStatus, PublishedKey};
 use smm_cert::revocation::{revoke, Revocation};
-use smm_cert::{keys, verify, CertError, Envelope, VerifyInput};
+use smm_cert::verify::covers;
+use smm_cert::{keys, verify, CertError, Envelope, IssuersDocument, Trust, VerifyInput};
 use smm_core::document::Date;
+use smm_core::scheme::{parse_scheme, AttestationKind, Scheme};
 use smm_core::{content_digest, parse_assessment, parse_target, Catalog};
 
-use crate::cli::{CertAction, KeyAction};
+use crate::cli::{CertAction, IssueArgs, KeyAction};
 use crate::clock::today;
 use crate::failure::{Failure, Problem};
 use crate::input::{load_assessment, load_target, read_source};
 use crate::output::{self, styled, HEADER, MET, UNDER};
 use crate::write::{write_atomically, write_secret};
-use smm_core::calendar::three_years_after;
 
 /// Runs `smm key ...` (no catalog needed).
 pub fn key(action: &KeyAction) -> Result<(), Failure> {
-    let KeyAction::New {
-        output,
-        encrypt,
-        passphrase_file,
-    } = action;
+    match action {
+        KeyAction::New {
+            output,
+            encrypt,
+            passphrase_file,
+        } => new_key(output, *encrypt, passphrase_file.as_deref()),
+        KeyAction::Publish {
+            issuers,
+            key,
+            id,
+            name,
+            certification_body,
+            from,
+        } => {
+            let from = match from {
+                Some(d) => checked_date(d, "--from")?.to_string(),
+                None => today(),
+            };
+            let source = read_source(key)?;
+            let public = keys::read_public(&source.text).map_err(|e| cert_problem(key, e))?;
+            let keyid = keys::key_id(&public).map_err(|e| cert_problem(key, e))?;
+            let pem = keys::public_pem(&public).map_err(|e| cert_problem(key, e))?;
+            update_issuers(issuers, |doc| {
+                if doc.key(&keyid).is_some() {
+                    return Err(format!("key {keyid} is already published"));
+                }
+                if id.trim().is_empty() || name.trim().is_empty() {
+                    return Err("give the issuer an --id and a --name".to_string());
+                }
+                let published = PublishedKey {
+                    keyid: keyid.clone(),
+                    public_key: pem.clone(),
+                    valid_from: from.clone(),
+                    valid_until: None,
+                    status: KeyStatus::Active,
+                    revoked_from: None,
+                    revocation_reason: None,
+                };
+                match doc.issuers.iter_mut().find(|i| i.id == *id) {
+                    Some(issuer) => {
+                        if issuer.name != *name {
+                            return Err(format!(
+                                "issuer `{id}` is published as `{}`, not `{name}`",
+                                issuer.name
+                            ));
+                        }
+                        issuer.certification_body |= *certification_body;
+                        issuer.keys.insert(0, published);
+                    }
+                    None => doc.issuers.push(IssuerEntry {
+                        id: id.clone(),
+                        name: name.clone(),
+                        certification_body: *certification_body,
+                        keys: vec![published],
+                    }),
+                }
+                Ok(format!(
+                    "published key {keyid} of {name} ({id}) from {from}"
+                ))
+            })
+        }
+        KeyAction::Retire {
+            issuers,
+            keyid,
+            date,
+        } => {
+            let date = match date {
+                Some(d) => checked_date(d, "--date")?.to_string(),
+                None => today(),
+            };
+            update_issuers(issuers, |doc| {
+                let key = published_key(doc, keyid)?;
+                if key.status != KeyStatus::Active {
+                    return Err(format!("key {keyid} is already {}", key.status.as_str()));
+                }
+                if date < key.valid_from {
+                    return Err(format!("key {keyid} only signs from {}", key.valid_from));
+                }
+                key.status = KeyStatus::Retired;
+                key.valid_until = Some(date.clone());
+                Ok(format!("retired key {keyid}: its last day is {date}"))
+            })
+        }
+        KeyAction::Revoke {
+            issuers,
+            keyid,
+            from,
+            reason,
+        } => {
+            let from = checked_date(from, "--from")?.to_string();
+            if reason.trim().is_empty() {
+                return Err(Problem::file(issuers, "a key revocation needs a --reason").into());
+            }
+            update_issuers(issuers, |doc| {
+                let key = published_key(doc, keyid)?;
+                if key.status == KeyStatus::Revoked {
+                    return Err(format!("key {keyid} is already revoked"));
+                }
+                key.status = KeyStatus::Revoked;
+                key.revoked_from = Some(from.clone());
+                key.revocation_reason = Some(reason.trim().to_string());
+                Ok(format!(
+                    "revoked key {keyid}: nothing it signed from {from} on is trusted"
+                ))
+            })
+        }
+    }
+}
+
+fn published_key<'a>(
+    doc: &'a mut IssuersDocument,
+    keyid: &str,
+) -> Result<&'a mut PublishedKey, String> {
+    doc.issuers
+        .iter_mut()
+        .flat_map(|i| i.keys.iter_mut())
+        .find(|k| k.keyid == keyid)
+        .ok_or_else(|| format!("no key {keyid} in the document"))
+}
+
+/// Reads the issuers document (or starts one), changes it, and writes it back atomically.
+fn update_issuers(
+    path: &Path,
+    change: impl FnOnce(&mut IssuersDocument) -> Result<String, String>,
+) -> Result<(), Failure> {
+    let mut doc = if path.exists() {
+        let source = read_source(path)?;
+        IssuersDocument::from_json(&source.text).map_err(|e| cert_problem(path, e))?
+    } else {
+        IssuersDocument {
+            document_type: smm_cert::issuers::ISSUERS_TYPE.to_string(),
+            published: today(),
+            issuers: Vec::new(),
+        }
+    };
+    let done = change(&mut doc).map_err(|e| Problem::file(path, e))?;
+    doc.published = today();
+    write_atomically(path, &(doc.to_json() + "\n"))?;
+    output::print(&format!(
+        "{} {done} in {}\n",
+        styled(MET, "ok"),
+        path.display()
+    ));
+    Ok(())
+}
+
+fn new_key(output: &Path, encrypt: bool, passphrase_file: Option<&Path>) -> Result<(), Failure> {
+    let encrypt = &encrypt;
     let private = with_extension(output, "key");
     let public = with_extension(output, "pub");
     if private.exists() {
@@ -34,7 +179,7 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
         .into());
     }
     let passphrase = if *encrypt {
-        Some(passphrase(passphrase_file.as_deref(), true, &private)?)
+        Some(passphrase(passphrase_file, true, &private)?)
     } else {
         None
     };
@@ -59,50 +204,11 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
 /// Runs `smm cert ...`.
 pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
     match action {
-        CertAction::Issue {
-            target,
-            assessments,
-            key,
-            issuer,
-            product,
-            versions,
-            product_line,
-            date,
-            valid_until,
-            passphrase_file,
-            output,
-        } => {
-            let issued = match date {
-                Some(d) => checked_date(d, "--date")?,
-                None => today(),
-            };
-            let valid_until = match valid_until {
-                Some(d) => checked_date(d, "--valid-until")?,
-                None => three_years_after(&issued),
-            };
-            let scope = match (product, product_line) {
-                (Some(name), _) => Scope::Products {
-                    name: name.clone(),
-                    versions: versions.clone(),
-                },
-                (None, Some(line)) => Scope::Line { name: line.clone() },
-                (None, None) => unreachable_scope()?,
-            };
-            issue_command(
-                catalog,
-                target,
-                assessments,
-                key,
-                issuer,
-                scope,
-                issued,
-                valid_until,
-                passphrase_file.as_deref(),
-                output,
-            )
-        }
+        CertAction::Issue { args } => issue_command(catalog, args, AttestationKind::Certificate),
+        CertAction::Declare { args } => issue_command(catalog, args, AttestationKind::Declaration),
         CertAction::Verify {
             cert,
+            issuers,
             issuer,
             target,
             assessments,
@@ -111,7 +217,8 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
             json,
         } => verify_command(
             cert,
-            issuer,
+            issuers.as_deref(),
+            issuer.as_deref(),
             target.as_deref(),
             assessments,
             revoked.as_deref(),
@@ -136,86 +243,153 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
     }
 }
 
-fn unreachable_scope() -> Result<Scope, Failure> {
-    Err(Problem::file(
-        Path::new("smm cert issue"),
-        "give --product NAME --version V, or --product-line NAME",
-    )
-    .into())
+/// The scheme named with --scheme, or the built-in one.
+fn load_scheme(path: Option<&Path>) -> Result<Scheme, Failure> {
+    match path {
+        None => Ok(Scheme::builtin()),
+        Some(path) => {
+            let source = read_source(path)?;
+            parse_scheme(&source.text)
+                .map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
+        }
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `NAME@VERSION` (split at the last `@`, so a name may contain one).
+fn product_version(text: &str) -> Result<(String, String), Failure> {
+    match text.rsplit_once('@') {
+        Some((name, version)) if !name.trim().is_empty() && !version.trim().is_empty() => {
+            Ok((name.trim().to_string(), version.trim().to_string()))
+        }
+        _ => Err(Problem::file(
+            Path::new("--covers"),
+            format!("`{text}` is not NAME@VERSION (for example \"GW-7 central gateway@firmware 4.2.1\")"),
+        )
+        .into()),
+    }
+}
+
 fn issue_command(
     catalog: &Catalog,
-    target_path: &Path,
-    assessment_paths: &[PathBuf],
-    key_path: &Path,
-    issuer: &str,
-    scope: Scope,
-    issued: String,
-    valid_until: String,
-    passphrase_file: Option<&Path>,
-    output_path: &Path,
+    args: &IssueArgs,
+    kind: AttestationKind,
 ) -> Result<(), Failure> {
-    let target = load_target(catalog, target_path)?;
-    let assessments = assessment_paths
+    let scheme = load_scheme(args.scheme.as_deref())?;
+    let issued = match &args.date {
+        Some(d) => checked_date(d, "--date")?,
+        None => checked_date(&today(), "today")?,
+    };
+    let valid_until = match &args.valid_until {
+        Some(d) => checked_date(d, "--valid-until")?,
+        None => default_validity(&scheme, issued),
+    };
+    let scope = match (&args.product, &args.product_line) {
+        (Some(name), _) => Scope::Products {
+            name: name.clone(),
+            versions: args.versions.clone(),
+        },
+        (None, Some(line)) => Scope::Line {
+            name: line.clone(),
+            members: args
+                .covers
+                .iter()
+                .map(|c| product_version(c))
+                .collect::<Result<_, _>>()?,
+        },
+        (None, None) => {
+            return Err(Problem::file(
+                Path::new("smm cert"),
+                "give --product NAME --version V, or --product-line NAME --covers NAME@VERSION",
+            )
+            .into())
+        }
+    };
+    let target = load_target(catalog, &args.target)?;
+    let assessments = args
+        .assessments
         .iter()
         .map(|p| load_assessment(catalog, p))
         .collect::<Result<Vec<_>, _>>()?;
-    let key = read_key(key_path, passphrase_file)?;
+    let key = read_key(&args.key, args.passphrase_file.as_deref())?;
     let request = IssueRequest {
+        kind,
+        scheme: &scheme,
         catalog,
         target: (&target.document, &target.resolved),
         assessments: assessments
             .iter()
             .map(|a| (&a.document, &a.current))
             .collect(),
-        issuer: issuer.to_string(),
+        issuer: IssuerName {
+            name: args.issuer.clone(),
+            id: args.issuer_id.clone(),
+        },
         scope,
         issued,
         valid_until,
     };
+    let output_path = args.output.as_path();
     match issue(&request, &key) {
         Ok((envelope, statement)) => {
             let text = serde_json::to_string_pretty(&envelope).unwrap_or_default() + "\n";
             write_atomically(output_path, &text)?;
             let c = &statement.predicate;
-            let products: Vec<String> = c
-                .covers
-                .products
-                .iter()
-                .map(|p| format!("{} {}", p.name, p.version))
-                .collect();
             output::print(&format!(
-                "{} wrote {}: certificate {}\n  covers   {}{}\n  target   {} {} (sha256 {})\n  valid    {} until {}\n",
+                "{} wrote {}: {} {}\n  issuer   {} (key {})\n  covers   {}\n  target   {} {} (sha256 {})\n  scheme   {} {}\n  valid    {} until {}{}\n",
                 styled(MET, "ok"),
                 output_path.display(),
+                c.kind.label(),
                 c.serial,
-                c.covers.product_line.as_ref().map(|l| format!("product line {l}, assessed: ")).unwrap_or_default(),
-                products.join(", "),
+                c.issuer.name,
+                c.issuer.keyid,
+                covers(c),
                 c.target.name,
                 c.target.version.as_deref().unwrap_or(""),
                 c.target.sha256,
+                c.scheme.id,
+                c.scheme.version,
                 c.issued,
-                c.valid_until
+                c.valid_until,
+                c.reassess_by.as_ref().map(|d| format!(", reassessment due by {d}")).unwrap_or_default()
             ));
             Ok(())
         }
         Err(CertError::Refused(reasons)) => {
-            let mut out = format!("{} no certificate issued:\n", styled(UNDER, "REFUSED"));
+            let mut out = format!(
+                "{} no {} issued under scheme {} {}:\n",
+                styled(UNDER, "REFUSED"),
+                kind.as_str(),
+                scheme.id.value,
+                scheme.version
+            );
             for r in reasons {
                 out.push_str(&format!("  - {r}\n"));
             }
             output::print(&out);
             Err(Failure::CheckFailed)
         }
-        Err(e) => Err(cert_problem(key_path, e).into()),
+        Err(e) => Err(cert_problem(&args.key, e).into()),
     }
 }
 
+/// The longest validity the scheme allows, or three years less a day.
+fn default_validity(scheme: &Scheme, issued: Date) -> Date {
+    let months = scheme
+        .requirements
+        .validity_max_months
+        .as_ref()
+        .map_or(36, |m| m.value);
+    issued
+        .plus_months(months)
+        .and_then(|d| d.plus_days(-1))
+        .unwrap_or(issued)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn verify_command(
     cert_path: &Path,
-    issuer_path: &Path,
+    issuers_path: Option<&Path>,
+    issuer_path: Option<&Path>,
     target: Option<&Path>,
     assessments: &[PathBuf],
     revoked: Option<&Path>,
@@ -223,11 +397,33 @@ fn verify_command(
     json: bool,
 ) -> Result<(), Failure> {
     let envelope = read_envelope(cert_path)?;
-    let issuer_source = read_source(issuer_path)?;
-    let issuer =
-        keys::read_public(&issuer_source.text).map_err(|e| cert_problem(issuer_path, e))?;
+    let (issuers, key) = match (issuers_path, issuer_path) {
+        (Some(path), _) => {
+            let source = read_source(path)?;
+            let doc =
+                IssuersDocument::from_json(&source.text).map_err(|e| cert_problem(path, e))?;
+            (Some(doc), None)
+        }
+        (None, Some(path)) => {
+            let source = read_source(path)?;
+            let key = keys::read_public(&source.text).map_err(|e| cert_problem(path, e))?;
+            (None, Some(key))
+        }
+        (None, None) => {
+            return Err(Problem::file(
+                cert_path,
+                "give --issuers FILE (the issuers document) or --issuer FILE (a public key)",
+            )
+            .into())
+        }
+    };
+    let trust = match (&issuers, &key) {
+        (Some(doc), _) => Trust::Issuers(doc),
+        (None, Some(key)) => Trust::Key(key),
+        (None, None) => unreachable!("one of the two was read above"),
+    };
     let at = match at {
-        Some(d) => checked_date(d, "--at")?,
+        Some(d) => checked_date(d, "--at")?.to_string(),
         None => today(),
     };
     let target_digest = match target {
@@ -249,28 +445,34 @@ fn verify_command(
     let revocations = revoked.map(read_envelope).transpose()?;
     let report = verify(&VerifyInput {
         envelope: &envelope,
-        issuer: &issuer,
+        trust,
         at: &at,
         target: target_digest.as_deref(),
         assessments: assessment_digests,
         revocations: revocations.as_ref(),
     });
+    let kind = report.kind();
     if json {
         output::print_tagged_json(
             "Verification",
             &serde_json::json!({
+                "kind": kind.map(|k| k.as_str()),
                 "valid": report.passed(),
                 "reason": report.reason(),
                 "at": at,
                 "checks": report.checks.iter().map(|c| serde_json::json!({"ok": c.ok, "check": c.what})).collect::<Vec<_>>(),
-                "certificate": report.certificate,
+                "attestation": report.certificate,
             }),
         );
     } else {
-        let mut out = format!(
-            "{}\n",
-            styled(HEADER, &format!("Certificate {}", cert_path.display()))
-        );
+        let title = match kind {
+            Some(k) => format!("{} — {}", k.label(), cert_path.display()),
+            None => format!(
+                "Attestation {} (kind unknown until the signature holds)",
+                cert_path.display()
+            ),
+        };
+        let mut out = format!("{}\n", styled(HEADER, &title));
         for c in &report.checks {
             let mark = if c.ok {
                 styled(MET, "  ok  ")
@@ -279,11 +481,13 @@ fn verify_command(
             };
             out.push_str(&format!("{mark} {}\n", c.what));
         }
+        let what = match kind {
+            Some(AttestationKind::Declaration) => "supplier's declaration (not a certificate)",
+            Some(AttestationKind::Certificate) => "certificate",
+            None => "attestation",
+        };
         match report.reason() {
-            None => out.push_str(&format!(
-                "{} the certificate is valid\n",
-                styled(MET, "VALID:")
-            )),
+            None => out.push_str(&format!("{} the {what} is valid\n", styled(MET, "VALID:"))),
             Some(reason) => out.push_str(&format!("{} {reason}\n", styled(UNDER, "INVALID:"))),
         }
         output::print(&out);
@@ -309,9 +513,10 @@ fn revoke_command(
     let key = read_key(key_path, passphrase_file)?;
     let envelope = read_envelope(cert_path)?;
     // Only a certificate this key signed can be revoked with it.
+    let verifying = key.verifying_key();
     let report = verify(&VerifyInput {
         envelope: &envelope,
-        issuer: &key.verifying_key(),
+        trust: Trust::Key(&verifying),
         at: "0000-01-01",
         target: None,
         assessments: Vec::new(),
@@ -333,7 +538,7 @@ fn revoke_command(
         None
     };
     let date = match date {
-        Some(d) => checked_date(d, "--date")?,
+        Some(d) => checked_date(d, "--date")?.to_string(),
         None => today(),
     };
     let (list, contents) = revoke(
@@ -426,8 +631,8 @@ fn with_extension(base: &Path, extension: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn checked_date(text: &str, option: &str) -> Result<String, Failure> {
-    Date::parse(text).map(|d| d.to_string()).ok_or_else(|| {
+fn checked_date(text: &str, option: &str) -> Result<Date, Failure> {
+    Date::parse(text).ok_or_else(|| {
         Problem::file(
             Path::new(option),
             format!("`{text}` is not a date: expected YYYY-MM-DD"),

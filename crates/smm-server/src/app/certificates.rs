@@ -2,36 +2,155 @@
 //! they name and no finding is open), listing, fetching and revoking them, the signed
 //! revocation list, and verifying a certificate for anyone, signed in or not.
 
-use smm_cert::certificate::{issue as sign, IssueRequest, Scope};
+use smm_cert::certificate::{issue as sign, IssueRequest, IssuerName, Scope};
 use smm_cert::revocation::{revoke as sign_revocation, Revocation};
-use smm_cert::{keys, verify as check, Envelope, Report as VerifyReport, VerifyInput};
-use smm_core::calendar::three_years_after;
+use smm_cert::{keys, verify as check, Envelope, Report as VerifyReport, Trust, VerifyInput};
 use smm_core::document::Date;
+use smm_core::scheme::{AttestationKind, Scheme};
 use smm_core::{content_digest, parse_assessment, parse_target};
-use smm_store::{CertificateRecord, DocumentId, DocumentKind, Page};
+use smm_store::{
+    CertificateRecord, DocumentId, DocumentKind, NewAttestation, OrganizationId, Page, Role,
+    SystemInfo,
+};
 
 use crate::access;
 use crate::app::documents;
 use crate::app::organizations::field_error;
 use crate::auth::Caller;
-use crate::authz::Action;
-use crate::problem::{document_problem, Problem};
-use crate::state::{today, AppState};
+use crate::authz::{allowed, Action};
+use crate::problem::{document_problem, FieldError, Problem};
+use crate::state::{today, today_date, AppState};
 
-/// What to certify.
-#[derive(Clone, Debug, Default)]
+/// What to attest.
+#[derive(Clone, Debug)]
 pub struct Certify {
+    /// A certification body's certificate, or the owner's own declaration.
+    pub kind: AttestationKind,
     /// Assessment document ids of the system (one per product version).
     pub assessments: Vec<i64>,
     /// The target profile's document id (by default the one the first assessment names).
     pub target: Option<i64>,
-    /// Certify a product line by its representative products' assessments.
+    /// Attest a product line by its representative products' assessments.
     pub product_line: Option<String>,
-    /// The last day of validity (by default three years after today).
+    /// For a product line: every product and version it covers.
+    pub covers: Vec<(String, String)>,
+    /// The last day of validity (by default the longest the scheme allows).
     pub valid_until: Option<Date>,
+    /// For a certificate: which of the caller's certification bodies issues it (needed only
+    /// when the caller belongs to several that were granted the system).
+    pub issuer: Option<i64>,
 }
 
-/// Issues a certificate for a system with the server's key: the stored record and the signed
+/// Who will sign: the organization and its name as the statement carries it.
+struct Signer {
+    organization: OrganizationId,
+    name: String,
+}
+
+/// Who may attest what, in one place for every door:
+/// - a declaration is the owner's: a member of the owning organization whose role allows it;
+/// - a certificate is a third party's: a certification body the owner granted the system as
+///   assessor, acting through one of its owners or assessors who is not a member of the owner.
+///
+/// Refused with every reason, each saying what would be allowed instead.
+async fn signer(
+    state: &AppState,
+    caller: &Caller,
+    system: &SystemInfo,
+    kind: AttestationKind,
+    wanted: Option<i64>,
+) -> Result<Signer, Problem> {
+    let owner_name = state.store.organization_name(system.organization).await?;
+    let member_of_owner = caller.role_in(system.organization);
+    if kind == AttestationKind::Declaration {
+        return match member_of_owner {
+            Some(role) if allowed(role, Action::IssueDeclaration) => Ok(Signer {
+                organization: system.organization,
+                name: owner_name,
+            }),
+            _ => Err(Problem::forbidden(format!(
+                "a supplier's declaration is {owner_name}'s own statement: only its owners and \
+                 assessors sign one"
+            ))),
+        };
+    }
+    let mut reasons = Vec::new();
+    if member_of_owner.is_some() {
+        reasons.push(format!(
+            "you are a member of {owner_name}, which owns this system: a certificate is an \
+             independent body's attestation, never the owner's; sign a supplier's declaration \
+             instead (kind: declaration)"
+        ));
+    }
+    let mut bodies = Vec::new();
+    for (org, role) in caller.organizations() {
+        if org == system.organization || wanted.is_some_and(|w| w != org.0) {
+            continue;
+        }
+        let Some(grant) = state.store.grant_for(system.id, org).await? else {
+            continue;
+        };
+        let name = state.store.organization_name(org).await?;
+        if grant != Role::Assessor {
+            reasons.push(format!(
+                "{name} was granted this system to read, not to assess and certify"
+            ));
+        } else if !allowed(role, Action::IssueCertificate) {
+            reasons.push(format!(
+                "your role in {name} (`{}`) does not issue certificates: its owners and assessors do",
+                role.as_str()
+            ));
+        } else if !is_certification_body(state, org).await? {
+            reasons.push(format!(
+                "{name} is not a designated certification body (the server's administrator \
+                 designates them: smm admin designate-body)"
+            ));
+        } else {
+            bodies.push(Signer {
+                organization: org,
+                name,
+            });
+        }
+    }
+    if bodies.is_empty() && reasons.iter().all(|r| r.starts_with("you are a member")) {
+        reasons.push(match wanted {
+            Some(w) => format!("organization {w} is not one of yours that was granted this system"),
+            None => format!(
+                "none of your organizations was granted this system by {owner_name} as assessor"
+            ),
+        });
+    }
+    if !reasons.is_empty() || bodies.len() != 1 {
+        if bodies.len() > 1 {
+            reasons.push(
+                "you belong to several certification bodies granted this system: name the \
+                 issuing one (issuer)"
+                    .to_string(),
+            );
+        }
+        let mut problem =
+            Problem::forbidden(format!("no certificate issued: {}", reasons.join("; ")));
+        problem.field = Some("kind".to_string());
+        problem.errors = reasons
+            .into_iter()
+            .map(|detail| FieldError {
+                pointer: "kind".to_string(),
+                detail,
+            })
+            .collect();
+        return Err(problem);
+    }
+    Ok(bodies.remove(0))
+}
+
+/// Whether the organization is a designated certification body.
+async fn is_certification_body(state: &AppState, org: OrganizationId) -> Result<bool, Problem> {
+    // MERGE: replaced by the store's designation when the keys branch lands.
+    let _ = (state, org);
+    Ok(true)
+}
+
+/// Issues a certificate or signs a declaration for a system: the stored record and the signed
 /// envelope's text.
 pub async fn issue(
     state: &AppState,
@@ -39,17 +158,19 @@ pub async fn issue(
     id: i64,
     request: Certify,
 ) -> Result<(CertificateRecord, String), Problem> {
-    let (info, _) = access::system(state, caller, id, Action::IssueCertificate).await?;
+    let (info, _) = access::system(state, caller, id, Action::Read).await?;
+    let signer = signer(state, caller, &info, request.kind, request.issuer).await?;
     if request.assessments.is_empty() {
         return Err(Problem::bad_field(
             "assessments",
             "name at least one assessment of this system",
         ));
     }
-    let issued = today();
+    let scheme = &state.scheme;
+    let issued = today_date();
     let valid_until = match request.valid_until {
-        Some(d) => d.to_string(),
-        None => three_years_after(&issued),
+        Some(d) => d,
+        None => longest_validity(scheme, issued),
     };
     let mut currents = Vec::new();
     for a in &request.assessments {
@@ -69,7 +190,10 @@ pub async fn issue(
     let target =
         documents::target_of(state, info.organization, &currents[0], request.target).await?;
     let scope = match &request.product_line {
-        Some(line) => Scope::Line { name: line.clone() },
+        Some(line) => Scope::Line {
+            name: line.clone(),
+            members: request.covers.clone(),
+        },
         None => Scope::Products {
             name: currents[0].document.product.name.clone(),
             versions: currents
@@ -79,28 +203,74 @@ pub async fn issue(
         },
     };
     let issue_request = IssueRequest {
+        kind: request.kind,
+        scheme,
         catalog: &state.catalog,
         target: (&target.document, &target.resolved),
         assessments: currents.iter().map(|c| (&c.document, &c.current)).collect(),
-        issuer: state.issuer.to_string(),
+        issuer: IssuerName {
+            name: signer.name.clone(),
+            id: Some(format!("org-{}", signer.organization.0)),
+        },
         scope,
         issued,
         valid_until,
     };
-    let (envelope, statement) = sign(&issue_request, &state.signing_key)?;
+    // MERGE: the signer's own key (app::keys::signing_key) when the keys branch lands.
+    let key = state.signing_key.as_ref().clone();
+    let keyid = keys::key_id(&key.verifying_key())?;
+    let (envelope, statement) = sign(&issue_request, &key)?;
     let text = serde_json::to_string_pretty(&envelope)
         .map_err(|e| Problem::internal("certificate as JSON", &e))?;
+    let profile = public_profile(&target.resolved);
     let record = state
         .store
         .store_certificate(
             &caller.actor(),
-            info.organization,
-            info.id,
-            &statement.predicate.serial,
-            &text,
+            &NewAttestation {
+                organization: info.organization,
+                system: info.id,
+                kind: request.kind.as_str(),
+                issuer: signer.organization,
+                keyid: &keyid,
+                serial: &statement.predicate.serial,
+                envelope: &text,
+                profile: &profile,
+            },
         )
         .await?;
     Ok((record, text))
+}
+
+/// The attested profile as anyone may see it: each practice's target level. Limitations and
+/// everything else public are in the signed statement; nothing private is kept here.
+fn public_profile(target: &smm_core::ResolvedTarget) -> String {
+    let practices: Vec<serde_json::Value> = target
+        .practices
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id,
+                "name": p.name,
+                "comprehensiveness": p.level().comprehensiveness.value(),
+                "scope": p.level().scope.token(),
+            })
+        })
+        .collect();
+    serde_json::json!({ "practices": practices }).to_string()
+}
+
+/// The longest validity the scheme allows from `issued`, or three years less a day.
+fn longest_validity(scheme: &Scheme, issued: Date) -> Date {
+    let months = scheme
+        .requirements
+        .validity_max_months
+        .as_ref()
+        .map_or(36, |m| m.value);
+    issued
+        .plus_months(months)
+        .and_then(|d| d.plus_days(-1))
+        .unwrap_or(issued)
 }
 
 /// A system's certificates, a page at a time.
@@ -203,7 +373,7 @@ pub async fn verify(state: &AppState, request: Verify<'_>) -> Result<VerifyRepor
     let verifying = state.signing_key.verifying_key();
     Ok(check(&VerifyInput {
         envelope: request.certificate,
-        issuer: &verifying,
+        trust: Trust::Key(&verifying),
         at: &at,
         target: target.as_deref(),
         assessments,

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 use smm_cert::Envelope;
 use smm_core::document::Date;
+use smm_core::scheme::AttestationKind;
 use smm_store::CertificateRecord;
 
 use crate::app::certificates::{self, Certify, Verify};
@@ -23,18 +24,49 @@ use crate::problem::Problem;
 use crate::routes::{PageQuery, Paged};
 use crate::state::AppState;
 
-/// What to certify.
+/// What to attest.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueCertificate {
+    /// `certificate` (a certification body's, through a grant; the default) or `declaration`
+    /// (the owning organization's own).
+    #[serde(default)]
+    pub kind: KindParam,
     /// Assessment document ids of this system (one per product version).
     pub assessments: Vec<i64>,
     /// The target profile's document id (default: the one the first assessment names).
     pub target: Option<i64>,
-    /// Certify a product line by its representative products' assessments.
+    /// Attest a product line by its representative products' assessments.
     pub product_line: Option<String>,
-    /// Last day of validity, `YYYY-MM-DD` (default: three years after today).
+    /// For a product line: every product and version it covers.
+    #[serde(default)]
+    pub covers: Vec<CoveredProduct>,
+    /// Last day of validity, `YYYY-MM-DD` (default: the longest the scheme allows).
     pub valid_until: Option<String>,
+    /// For a certificate: the issuing certification body's organization id, when the caller
+    /// belongs to several that were granted the system.
+    pub issuer: Option<i64>,
+}
+
+/// Certificate or declaration.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindParam {
+    /// A certification body's attestation.
+    #[default]
+    Certificate,
+    /// The supplier's own statement of conformity.
+    Declaration,
+}
+
+/// A product and version a line covers.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredProduct {
+    /// Product name.
+    pub name: String,
+    /// Version.
+    pub version: String,
 }
 
 /// A certificate the server issued.
@@ -100,10 +132,20 @@ pub async fn issue_certificate(
     ApiJson(request): ApiJson<IssueCertificate>,
 ) -> Result<(StatusCode, Json<CertificateView>), Problem> {
     let request = Certify {
+        kind: match request.kind {
+            KindParam::Certificate => AttestationKind::Certificate,
+            KindParam::Declaration => AttestationKind::Declaration,
+        },
         assessments: request.assessments,
         target: request.target,
         product_line: request.product_line,
+        covers: request
+            .covers
+            .into_iter()
+            .map(|c| (c.name, c.version))
+            .collect(),
         valid_until: valid_date(request.valid_until.as_deref(), "valid_until")?,
+        issuer: request.issuer,
     };
     let (record, envelope) = certificates::issue(&state, &caller, id, request).await?;
     Ok((

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
 
 use smm_core::document::Date;
+use smm_core::scheme::AttestationKind;
 
 use super::{field, secure, Done, PageResult, PageUser};
 use crate::app::certificates::{self, Certify};
@@ -40,11 +41,39 @@ pub async fn issue(
             )
         })?),
     };
+    let kind = match field(&fields, "kind").as_str() {
+        "declaration" => AttestationKind::Declaration,
+        _ => AttestationKind::Certificate,
+    };
+    let mut covers = Vec::new();
+    for line in field(&fields, "covers")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        match line.rsplit_once('@') {
+            Some((n, v)) if !n.trim().is_empty() && !v.trim().is_empty() => {
+                covers.push((n.trim().to_string(), v.trim().to_string()))
+            }
+            _ => {
+                return Err(Problem::bad_field(
+                    "covers",
+                    format!(
+                        "`{line}` is not NAME@VERSION: one covered product and version per line"
+                    ),
+                )
+                .into())
+            }
+        }
+    }
     let request = Certify {
+        kind,
         assessments,
         target: None,
         product_line: Some(field(&fields, "product_line")).filter(|l| !l.is_empty()),
+        covers,
         valid_until,
+        issuer: None,
     };
     let _ = certificates::issue(&state, &user.caller, id, request).await?;
     Ok(Redirect::to(&Done::CertificateIssued.on(&format!("/systems/{id}"))).into_response())
