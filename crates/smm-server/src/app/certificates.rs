@@ -380,3 +380,104 @@ pub async fn verify(state: &AppState, request: Verify<'_>) -> Result<VerifyRepor
         revocations: revocations.as_ref(),
     }))
 }
+
+/// Where an attestation stands today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Within its validity and not revoked.
+    Valid,
+    /// Not valid yet (issued with a later date).
+    NotYetValid,
+    /// Past its last day.
+    Expired,
+    /// Revoked, with why and when.
+    Revoked {
+        /// The reason given.
+        reason: String,
+        /// When (RFC 3339).
+        at: String,
+    },
+    /// Its signature or issuer no longer verifies (a revoked key, for one): the reason.
+    NotTrusted(String),
+}
+
+/// One practice's attested target level.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct AttestedLevel {
+    /// Practice id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Comprehensiveness, 0-4.
+    pub comprehensiveness: u8,
+    /// Scope token.
+    pub scope: String,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredProfile {
+    practices: Vec<AttestedLevel>,
+}
+
+/// What anyone may see of an attestation: the signed statement, where it stands, and the target
+/// level of every practice. No evidence, findings or notes.
+pub struct PublicAttestation {
+    /// The statement, verified.
+    pub statement: smm_cert::Attestation,
+    /// Where it stands today.
+    pub standing: Standing,
+    /// Every practice's attested target level, in catalog order.
+    pub practices: Vec<AttestedLevel>,
+}
+
+/// The public view of the attestation with this serial; not found for an unknown or malformed
+/// serial (serials are 32 hex digits, so nothing else is looked up).
+pub async fn public_attestation(
+    state: &AppState,
+    serial: &str,
+) -> Result<PublicAttestation, Problem> {
+    let hidden = || Problem::not_found(format!("attestation {serial}"));
+    if serial.len() != 32 || !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(hidden());
+    }
+    let (record, envelope, profile) = state
+        .store
+        .attestation_by_serial(&serial.to_ascii_lowercase())
+        .await?
+        .ok_or_else(hidden)?;
+    let envelope: Envelope = serde_json::from_str(&envelope)
+        .map_err(|e| Problem::internal("a stored attestation", &e))?;
+    let report = verify(
+        state,
+        Verify {
+            certificate: &envelope,
+            target: None,
+            assessments: Vec::new(),
+            at: None,
+        },
+    )
+    .await?;
+    let trusted = report.passed();
+    let reason = report.reason().map(str::to_string);
+    let statement = report.certificate.ok_or_else(hidden)?;
+    let today = today();
+    let standing = match (&record.revoked, trusted) {
+        (Some((reason, at)), _) => Standing::Revoked {
+            reason: reason.clone(),
+            at: at.clone(),
+        },
+        (None, true) => Standing::Valid,
+        (None, false) if today < statement.issued => Standing::NotYetValid,
+        (None, false) if today > statement.valid_until => Standing::Expired,
+        (None, false) => Standing::NotTrusted(reason.unwrap_or_default()),
+    };
+    let practices = profile
+        .and_then(|p| serde_json::from_str::<StoredProfile>(&p).ok())
+        .map(|p| p.practices)
+        .unwrap_or_default();
+    Ok(PublicAttestation {
+        statement,
+        standing,
+        practices,
+    })
+}

@@ -2,6 +2,7 @@
 //! JavaScript off. Forms carry the session's CSRF token; templates escape everything they print;
 //! a strict Content-Security-Policy allows nothing but this server's own styles and images.
 
+mod attestation;
 mod certs;
 mod editor;
 mod manage;
@@ -52,6 +53,7 @@ fn pages_only() -> Router<AppState> {
         .route("/documents/{id}/gap", get(pages::gap))
         .route("/documents/{id}/chart.svg", get(pages::chart))
         .route("/verify", get(verify::form).post(verify::check))
+        .route("/attestations/{serial}", get(attestation::show))
         .route("/systems/{id}/drafts", post(wizard::start))
         .route("/orgs", post(manage::create_organization))
         .route("/systems/{id}/grants", post(manage::grant))

@@ -3,8 +3,8 @@
 //! token is needed.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
-use axum::response::Response;
+use axum::extract::{Multipart, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use smm_cert::Envelope;
 
@@ -50,9 +50,26 @@ struct Fields {
     assessment: String,
 }
 
-/// The empty form.
-pub async fn form() -> Response {
-    page(None, None, Fields::default())
+/// What the verification link of a printed attestation carries.
+#[derive(serde::Deserialize)]
+pub struct Lookup {
+    serial: Option<String>,
+}
+
+/// The empty form, or, for the link printed on an attestation (`/verify?serial=…`), its public
+/// page.
+pub async fn form(Query(lookup): Query<Lookup>) -> Response {
+    match lookup.serial.filter(|s| !s.trim().is_empty()) {
+        Some(serial) if serial.len() == 32 && serial.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Redirect::to(&super::attestation::link(&serial.to_ascii_lowercase())).into_response()
+        }
+        Some(_) => page(
+            Some("That is not a serial: a serial is 32 hexadecimal digits.".to_string()),
+            None,
+            Fields::default(),
+        ),
+        None => page(None, None, Fields::default()),
+    }
 }
 
 async fn read(mut multipart: Multipart) -> Result<Fields, String> {

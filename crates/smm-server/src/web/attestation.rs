@@ -1,0 +1,151 @@
+//! The public page of an attestation: what a customer is shown when a vendor hands over a
+//! certificate or a declaration. The kind comes first; then the products, the issuer, where it
+//! stands today, and the profile attested (every practice's target level, the limitations and
+//! what compensates). Nothing private: no evidence, findings or notes. No sign-in.
+
+use askama::Template;
+use axum::extract::State;
+
+use smm_core::scheme::AttestationKind;
+
+use super::{render, Nav, PageResult};
+use crate::app::certificates::{public_attestation, AttestedLevel, Standing};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// A practice row: id, name, level in words.
+struct Row {
+    name: String,
+    level: String,
+}
+
+#[derive(Template)]
+#[template(path = "attestation.html")]
+struct AttestationPage {
+    nav: Option<Nav>,
+    certificate: bool,
+    kind: &'static str,
+    serial: String,
+    issuer: String,
+    product_line: Option<String>,
+    products: Vec<(String, String, bool)>,
+    standing: &'static str,
+    standing_class: &'static str,
+    standing_detail: String,
+    issued: String,
+    valid_until: String,
+    reassess_by: Option<String>,
+    scheme: String,
+    target: String,
+    target_digest: String,
+    assessments: Vec<(String, String, String, String)>,
+    limitations: Vec<(String, String, String, Vec<String>)>,
+    practices: Vec<Row>,
+}
+
+fn level_words(level: &AttestedLevel) -> String {
+    let comprehensiveness = match level.comprehensiveness {
+        0 => "0 None",
+        1 => "1 Minimum",
+        2 => "2 Ad hoc",
+        3 => "3 Consistent",
+        _ => "4 Formalized",
+    };
+    let scope = match level.scope.as_str() {
+        "general" => "General",
+        "industry" => "Industry-specific",
+        _ => "System-specific",
+    };
+    format!("{comprehensiveness}, {scope}")
+}
+
+/// Shows the attestation with this serial (404 for any other).
+pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String>) -> PageResult {
+    let public = public_attestation(&state, &serial).await?;
+    let a = &public.statement;
+    let (standing, standing_class, standing_detail) = match &public.standing {
+        Standing::Valid => ("Valid", "ok", format!("valid until {}", a.valid_until)),
+        Standing::NotYetValid => ("Not valid yet", "warn", format!("from {}", a.issued)),
+        Standing::Expired => ("Expired", "error", format!("expired after {}", a.valid_until)),
+        Standing::Revoked { reason, at } => (
+            "Revoked",
+            "error",
+            format!("revoked on {}: {reason}", at.get(..10).unwrap_or(at)),
+        ),
+        Standing::NotTrusted(why) => ("Not trusted", "error", why.clone()),
+    };
+    let names: std::collections::HashMap<&str, &str> = public
+        .practices
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    Ok(render(&AttestationPage {
+        nav: None,
+        certificate: a.kind == AttestationKind::Certificate,
+        kind: a.kind.label(),
+        serial: a.serial.clone(),
+        issuer: a.issuer.name.clone(),
+        product_line: a.covers.product_line.clone(),
+        products: a
+            .covers
+            .products
+            .iter()
+            .map(|p| (p.name.clone(), p.version.clone(), p.assessed))
+            .collect(),
+        standing,
+        standing_class,
+        standing_detail,
+        issued: a.issued.clone(),
+        valid_until: a.valid_until.clone(),
+        reassess_by: a.reassess_by.clone(),
+        scheme: format!("{} {}", a.scheme.id, a.scheme.version),
+        target: format!(
+            "{} {}",
+            a.target.name,
+            a.target.version.as_deref().unwrap_or("")
+        )
+        .trim()
+        .to_string(),
+        target_digest: a.target.sha256.clone(),
+        assessments: a
+            .assessments
+            .iter()
+            .map(|x| {
+                (
+                    format!("{} {}", x.product, x.version),
+                    x.date.clone(),
+                    x.assessors.join(", "),
+                    x.methods.join(", ").replace('-', " "),
+                )
+            })
+            .collect(),
+        limitations: a
+            .limitations
+            .iter()
+            .map(|l| {
+                (
+                    names
+                        .get(l.practice.as_str())
+                        .map_or(l.practice.clone(), |n| n.to_string()),
+                    l.limited.clone(),
+                    l.because.clone(),
+                    l.compensating.clone(),
+                )
+            })
+            .collect(),
+        practices: public
+            .practices
+            .iter()
+            .map(|p| Row {
+                name: p.name.clone(),
+                level: level_words(p),
+            })
+            .collect(),
+    }))
+}
+
+/// The verification link on a printed certificate (`/verify?serial=…`) leads here.
+pub fn link(serial: &str) -> String {
+    format!("/attestations/{serial}")
+}
+
