@@ -308,12 +308,27 @@ pub async fn revoke(
     id: i64,
     reason: &str,
 ) -> Result<CertificateRecord, Problem> {
-    certificate(state, caller, id, Action::RevokeCertificate).await?;
+    let (record, _) = certificate(state, caller, id, Action::Read).await?;
+    if !may_revoke(caller, &record) {
+        return Err(Problem::forbidden(
+            "only the organization that signed it (its owners and assessors) revokes an attestation",
+        ));
+    }
     state
         .store
         .revoke_certificate(&caller.actor(), id, reason)
         .await
         .map_err(|e| field_error(e, "reason"))
+}
+
+/// Whether the caller may revoke this attestation: an owner or assessor of the organization
+/// that signed it (the certification body for a certificate, the owner for a declaration).
+/// Attestations signed with the server's former single key are the owning organization's.
+pub fn may_revoke(caller: &Caller, record: &CertificateRecord) -> bool {
+    let signer = record.issuer.unwrap_or(record.organization);
+    caller
+        .role_in(signer)
+        .is_some_and(|role| allowed(role, Action::RevokeCertificate))
 }
 
 /// The server's signed revocation list, built from the store (none while nothing is revoked).
@@ -479,5 +494,42 @@ pub async fn public_attestation(
         statement,
         standing,
         practices,
+    })
+}
+
+/// What the caller may attest on a system, by the same rule issuing applies: the organization
+/// that would sign a certificate (if any), whether a declaration may be signed, and why a
+/// certificate may not (to say so on the page instead of offering a form that will fail).
+pub struct MayAttest {
+    /// The certification body that would issue a certificate.
+    pub certificate_as: Option<String>,
+    /// Why a certificate cannot be issued here, when it cannot.
+    pub certificate_refused: Vec<String>,
+    /// Whether a supplier's declaration may be signed (by the owning organization).
+    pub declaration: bool,
+}
+
+/// What the caller may attest on this system.
+pub async fn may_attest(
+    state: &AppState,
+    caller: &Caller,
+    system: &SystemInfo,
+) -> Result<MayAttest, Problem> {
+    let certificate = signer(state, caller, system, AttestationKind::Certificate, None).await;
+    let declaration = signer(state, caller, system, AttestationKind::Declaration, None)
+        .await
+        .is_ok();
+    Ok(match certificate {
+        Ok(s) => MayAttest {
+            certificate_as: Some(s.name),
+            certificate_refused: Vec::new(),
+            declaration,
+        },
+        Err(p) if p.status_code() == axum::http::StatusCode::FORBIDDEN => MayAttest {
+            certificate_as: None,
+            certificate_refused: p.errors.iter().map(|e| e.detail.clone()).collect(),
+            declaration,
+        },
+        Err(p) => return Err(p),
     })
 }

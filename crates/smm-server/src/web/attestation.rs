@@ -66,7 +66,11 @@ pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String
     let (standing, standing_class, standing_detail) = match &public.standing {
         Standing::Valid => ("Valid", "ok", format!("valid until {}", a.valid_until)),
         Standing::NotYetValid => ("Not valid yet", "warn", format!("from {}", a.issued)),
-        Standing::Expired => ("Expired", "error", format!("expired after {}", a.valid_until)),
+        Standing::Expired => (
+            "Expired",
+            "error",
+            format!("expired after {}", a.valid_until),
+        ),
         Standing::Revoked { reason, at } => (
             "Revoked",
             "error",
@@ -148,4 +152,3 @@ pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String
 pub fn link(serial: &str) -> String {
     format!("/attestations/{serial}")
 }
-

@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect};
 use smm_core::document::Date;
 use smm_core::scheme::AttestationKind;
 
-use super::{field, secure, Done, PageResult, PageUser};
+use askama::Template;
+
+use super::{field, render, secure, Done, PageError, PageResult, PageUser};
 use crate::app::certificates::{self, Certify};
 use crate::authz::Action;
 use crate::extract::ApiPath;
@@ -75,8 +77,11 @@ pub async fn issue(
         valid_until,
         issuer: None,
     };
-    let _ = certificates::issue(&state, &user.caller, id, request).await?;
-    Ok(Redirect::to(&Done::CertificateIssued.on(&format!("/systems/{id}"))).into_response())
+    let back = format!("/systems/{id}");
+    match certificates::issue(&state, &user.caller, id, request).await {
+        Ok(_) => Ok(Redirect::to(&Done::CertificateIssued.on(&back)).into_response()),
+        Err(problem) => Err(PageError::back_to(problem, back, "Back to the system")),
+    }
 }
 
 /// Downloads a certificate: the signed envelope, as `cert.json`.
@@ -103,6 +108,45 @@ pub async fn download(
     Ok(response)
 }
 
+#[derive(Template)]
+#[template(path = "revoke.html")]
+struct RevokePage {
+    nav: Option<super::Nav>,
+    id: i64,
+    system: i64,
+    serial: String,
+    certificate: bool,
+    csrf: String,
+}
+
+/// Asks for the reason and a confirmation before revoking: a revocation cannot be undone, and
+/// everyone who verifies the attestation will see the reason.
+pub async fn confirm_revoke(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+) -> PageResult {
+    let (record, _) = certificates::certificate(&state, &user.caller, id, Action::Read).await?;
+    if !certificates::may_revoke(&user.caller, &record) {
+        return Err(PageError::back_to(
+            Problem::forbidden(
+                "only the organization that signed it (its owners and assessors) revokes an attestation",
+            ),
+            format!("/systems/{}", record.system.0),
+            "Back to the system",
+        ));
+    }
+    let org = user.caller.organizations().first().map_or(0, |(o, _)| o.0);
+    Ok(render(&RevokePage {
+        nav: Some(user.nav(&state, org).await),
+        id,
+        system: record.system.0,
+        serial: record.serial,
+        certificate: record.kind == "certificate",
+        csrf: user.csrf.clone(),
+    }))
+}
+
 /// Revokes a certificate, with the reason everyone who verifies it will see.
 pub async fn revoke(
     State(state): State<AppState>,
@@ -111,6 +155,13 @@ pub async fn revoke(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     user.check_csrf(&field(&fields, "csrf"))?;
+    if field(&fields, "confirm") != "yes" {
+        return Err(Problem::bad_field(
+            "confirm",
+            "tick the box to confirm: a revocation cannot be undone",
+        )
+        .into());
+    }
     let record = certificates::revoke(&state, &user.caller, id, &field(&fields, "reason")).await?;
     Ok(
         Redirect::to(&Done::CertificateRevoked.on(&format!("/systems/{}", record.system.0)))

@@ -58,7 +58,7 @@ pub async fn new(
             .flatten(),
     };
     let Some(target_id) = target_id else {
-        return Err(PageError(Problem::new(
+        return Err(PageError::from(Problem::new(
             StatusCode::CONFLICT,
             "set a target profile first: an assessment measures against one",
         )));
@@ -120,7 +120,7 @@ pub async fn edit(
     let (org, info, kind) =
         access::document(&state, &user.caller, id, Action::WriteAssessment).await?;
     if kind != DocumentKind::Assessment {
-        return Err(PageError(Problem::bad_field(
+        return Err(PageError::from(Problem::bad_field(
             "id",
             "this document is a target profile: set targets with the wizard",
         )));
@@ -273,7 +273,7 @@ pub async fn create(
     user.check_csrf(&form.get("csrf"))?;
     let (info, _) = access::system(&state, &user.caller, id, Action::WriteAssessment).await?;
     let Some(target_id) = query.target else {
-        return Err(PageError(Problem::bad_field(
+        return Err(PageError::from(Problem::bad_field(
             "target",
             "which target does this assessment measure against?",
         )));
@@ -318,7 +318,7 @@ pub async fn update(
     let (org, info, kind) =
         access::document(&state, &user.caller, id, Action::WriteAssessment).await?;
     if kind != DocumentKind::Assessment {
-        return Err(PageError(Problem::bad_field(
+        return Err(PageError::from(Problem::bad_field(
             "id",
             "this document is a target profile",
         )));
@@ -373,6 +373,6 @@ pub async fn update(
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
         }
-        Err(e) => Err(PageError(e.into())),
+        Err(e) => Err(PageError(e.into(), None)),
     }
 }

@@ -76,7 +76,10 @@ fn pages_only() -> Router<AppState> {
         .route("/systems/{id}/trend.svg", get(plans::trend_chart))
         .route("/systems/{id}/certificates", post(certs::issue))
         .route("/certificates/{id}/cert.json", get(certs::download))
-        .route("/certificates/{id}/revoke", post(certs::revoke))
+        .route(
+            "/certificates/{id}/revoke",
+            get(certs::confirm_revoke).post(certs::revoke),
+        )
         .merge(
             // Evidence files travel with the editor's form.
             Router::new()
@@ -449,6 +452,10 @@ struct ErrorPage {
     nav: Option<Nav>,
     title: String,
     detail: String,
+    /// Every reason, when the problem lists several.
+    reasons: Vec<String>,
+    /// Where to go from here: (link, words).
+    back: (String, String),
 }
 
 /// What an error page says, kept on its response so that `signed_in_errors` can render it again
@@ -457,27 +464,37 @@ struct ErrorPage {
 struct ShownProblem {
     title: String,
     detail: String,
+    reasons: Vec<String>,
+    back: (String, String),
 }
 
 /// Why a page could not be shown: the problem the API would answer, rendered as the error
-/// page with the same status and words. Page handlers return it with `?`.
-pub struct PageError(pub Problem);
+/// page with the same status and words (and every reason it lists). Page handlers return it
+/// with `?`; [`PageError::back_to`] says where the way back leads.
+pub struct PageError(pub Problem, pub Option<(String, String)>);
+
+impl PageError {
+    /// The error page leads back to `href` (described by `words`) instead of the start.
+    pub fn back_to(problem: Problem, href: String, words: &str) -> PageError {
+        PageError(problem, Some((href, words.to_string())))
+    }
+}
 
 impl From<Problem> for PageError {
     fn from(problem: Problem) -> PageError {
-        PageError(problem)
+        PageError(problem, None)
     }
 }
 
 impl From<smm_store::StoreError> for PageError {
     fn from(e: smm_store::StoreError) -> PageError {
-        PageError(e.into())
+        PageError(e.into(), None)
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        page_error(self.0)
+        page_error_back(self.0, self.1)
     }
 }
 
@@ -486,6 +503,11 @@ pub type PageResult = Result<Response, PageError>;
 
 /// A problem as a page (same status, same words as the API would give).
 pub fn page_error(problem: Problem) -> Response {
+    page_error_back(problem, None)
+}
+
+/// A problem as a page, with its way back.
+fn page_error_back(problem: Problem, back: Option<(String, String)>) -> Response {
     let status = problem.status_code();
     let detail = if status == StatusCode::INTERNAL_SERVER_ERROR {
         if problem.detail != crate::problem::INTERNAL_DETAIL {
@@ -495,16 +517,25 @@ pub fn page_error(problem: Problem) -> Response {
     } else {
         problem.detail.clone()
     };
+    let reasons = if status == StatusCode::INTERNAL_SERVER_ERROR || problem.errors.len() < 2 {
+        Vec::new()
+    } else {
+        problem.errors.iter().map(|e| e.detail.clone()).collect()
+    };
     let page = ErrorPage {
         nav: None,
         title: problem.title.clone(),
         detail,
+        reasons,
+        back: back.unwrap_or_else(|| ("/".to_string(), "Back to the start".to_string())),
     };
     let mut response = render(&page);
     *response.status_mut() = status;
     response.extensions_mut().insert(ShownProblem {
         title: page.title,
         detail: page.detail,
+        reasons: page.reasons,
+        back: page.back,
     });
     response
 }
@@ -536,6 +567,8 @@ async fn signed_in_errors(State(state): State<AppState>, request: Request, next:
         nav: Some(user.nav(&state, org.0).await),
         title: shown.title,
         detail: shown.detail,
+        reasons: shown.reasons,
+        back: shown.back,
     };
     match page.render() {
         Ok(html) => {

@@ -328,11 +328,10 @@ struct SystemPage {
     role: &'static str,
     targets: Vec<NamedDocument>,
     assessments: Vec<NamedDocument>,
-    certificates: Vec<smm_store::CertificateRecord>,
+    certificates: Vec<AttestationRow>,
     can_write_target: bool,
     can_write_assessment: bool,
-    can_issue: bool,
-    can_revoke: bool,
+    attest: crate::app::certificates::MayAttest,
     csrf: String,
     templates: Vec<(String, String)>,
     drafts: Vec<smm_store::Draft>,
@@ -341,6 +340,17 @@ struct SystemPage {
     /// Whether the caller may give and take access.
     can_grant: bool,
     confirmation: Option<String>,
+}
+
+/// An attestation as the system page lists it.
+struct AttestationRow {
+    id: i64,
+    serial: String,
+    certificate: bool,
+    issuer: String,
+    created_at: String,
+    revoked: Option<(String, String)>,
+    can_revoke: bool,
 }
 
 /// A system's page: its targets, assessments and certificates.
@@ -360,7 +370,28 @@ pub async fn system(
     let all = Page::new(0, Page::MAX_LIMIT);
     let targets = named_documents(&state, &info, DocumentKind::TargetProfile).await?;
     let assessments = named_documents(&state, &info, DocumentKind::Assessment).await?;
-    let certificates = state.store.certificates(SystemId(id), all).await?;
+    let mut certificates = Vec::new();
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    for c in state.store.certificates(SystemId(id), all).await? {
+        let signer = c.issuer.unwrap_or(c.organization);
+        let issuer = match names.get(&signer.0) {
+            Some(name) => name.clone(),
+            None => {
+                let name = state.store.organization_name(signer).await?;
+                names.insert(signer.0, name.clone());
+                name
+            }
+        };
+        certificates.push(AttestationRow {
+            can_revoke: crate::app::certificates::may_revoke(&user.caller, &c),
+            id: c.id,
+            serial: c.serial,
+            certificate: c.kind == "certificate",
+            issuer,
+            created_at: c.created_at,
+            revoked: c.revoked,
+        });
+    }
     let owner_name = state.store.organization_name(info.organization).await?;
     let nav_org = user
         .caller
@@ -399,8 +430,7 @@ pub async fn system(
     let page = SystemPage {
         can_write_target,
         can_write_assessment: can(Action::WriteAssessment),
-        can_issue: can(Action::IssueCertificate),
-        can_revoke: can(Action::RevokeCertificate),
+        attest: crate::app::certificates::may_attest(&state, &user.caller, &info).await?,
         csrf: user.csrf.clone(),
         templates,
         drafts,

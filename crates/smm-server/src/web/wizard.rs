@@ -358,7 +358,7 @@ pub async fn start(
         .await
     {
         Ok(draft) => Ok(Redirect::to(&format!("/drafts/{}/background", draft.id)).into_response()),
-        Err(e) => Err(PageError(e.into())),
+        Err(e) => Err(PageError(e.into(), None)),
     }
 }
 
@@ -369,7 +369,9 @@ pub async fn show(
     ApiPath((id, step)): ApiPath<(i64, String)>,
 ) -> PageResult {
     let Some(step) = step_of(&step) else {
-        return Err(PageError(Problem::not_found(format!("step `{step}`"))));
+        return Err(PageError::from(Problem::not_found(format!(
+            "step `{step}`"
+        ))));
     };
     let (draft, info) = draft_for(&state, &user, id).await?;
     let answers = answers_of(&draft);
@@ -732,7 +734,9 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let Some(step) = step_of(&step) else {
-        return Err(PageError(Problem::not_found(format!("step `{step}`"))));
+        return Err(PageError::from(Problem::not_found(format!(
+            "step `{step}`"
+        ))));
     };
     let field = |name: &str| super::field(&fields, name);
     user.check_csrf(&field("csrf"))?;
@@ -769,7 +773,7 @@ pub async fn save(
         {
             Ok(_) => break (draft, info, answers, error, row_errors, next),
             Err(StoreError::Conflict { .. }) if autosave => {
-                return Err(PageError(Problem::new(
+                return Err(PageError::from(Problem::new(
                     StatusCode::CONFLICT,
                     "this draft was saved elsewhere since this page was loaded: \
                      \u{201c}Save and check\u{201d} keeps what this page shows"
@@ -777,7 +781,7 @@ pub async fn save(
                 )));
             }
             Err(StoreError::Conflict { .. }) if attempts < SAVE_ATTEMPTS => attempts += 1,
-            Err(e) => return Err(PageError(e.into())),
+            Err(e) => return Err(PageError(e.into(), None)),
         }
     };
     if error.is_some() {
