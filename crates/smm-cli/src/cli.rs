@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use smm_core::document::Date;
 use smm_core::roadmap::Month;
 
 /// smm: the IoT Security Maturity Model as a tool.
@@ -142,11 +143,19 @@ pub enum Command {
         output: PathBuf,
     },
     /// Write the report: a gap report (with an assessment) or a target profile sheet.
+    ///
+    /// Both open with an identification block: the system, product and version, the target's
+    /// name, version, date and digest, the assessment's date, assessors and methods, the report
+    /// date and this program's version. A target sheet ends with a place for both parties to sign.
     Report {
         /// The target profile.
         target: PathBuf,
         /// The assessment (optional).
         assessment: Option<PathBuf>,
+        /// The report date the identification block gives (default: today). Give it to write
+        /// the same report again byte for byte.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
         /// Output file: .html (self-contained, prints well) or .pdf (typeset in-process).
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
@@ -633,6 +642,10 @@ fn parse_budget(text: &str) -> Result<BudgetArg, String> {
         Ok(amount) => Ok(BudgetArg::Money(amount)),
         Err(_) => Err(bad()),
     }
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date: expected YYYY-MM-DD"))
 }
 
 fn parse_month(text: &str) -> Result<Month, String> {

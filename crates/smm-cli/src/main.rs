@@ -135,8 +135,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report {
             target,
             assessment,
+            date,
             output,
-        } => commands::report::run_report(&catalog, &target, assessment.as_deref(), &output),
+        } => commands::report::run_report(&catalog, &target, assessment.as_deref(), date, &output),
         Command::Export {
             target,
             assessment,

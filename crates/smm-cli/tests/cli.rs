@@ -880,6 +880,45 @@ fn reports_and_exports_are_written() {
 }
 
 #[test]
+fn a_report_names_its_documents_and_the_report_date_given() {
+    let dir = workspace();
+    let html = dir.path().join("report.html");
+    let args = [
+        "report",
+        BOTTLING_TARGET,
+        BOTTLING_ASSESSMENT,
+        "--date",
+        "2031-02-03",
+    ];
+    written(&args, &html).success();
+    let text = std::fs::read_to_string(&html).expect("html");
+    let head = &text[..text.find("<section").expect("a section")];
+    for value in [
+        digest(&root().join(BOTTLING_TARGET)).as_str(),
+        "2031-02-03",
+        "Claire Martin",
+        "Hugo Lefebvre",
+        concat!("smm ", env!("CARGO_PKG_VERSION")),
+    ] {
+        assert!(head.contains(value), "{value} missing from:\n{head}");
+    }
+    let again = dir.path().join("again.html");
+    written(&args, &again).success();
+    assert_eq!(
+        std::fs::read(&html).expect("first"),
+        std::fs::read(&again).expect("second"),
+        "the same documents and date give the same report"
+    );
+    let sheet = dir.path().join("sheet.html");
+    written(&["report", BOTTLING_TARGET], &sheet).success();
+    let text = std::fs::read_to_string(&sheet).expect("sheet");
+    assert!(text.contains("Signature") && text.contains("Background and factors"));
+    written(&["report", BOTTLING_TARGET, "--date", "2031-02-30"], &sheet)
+        .code(2)
+        .stderr(predicate::str::contains("not a date"));
+}
+
+#[test]
 fn a_pdf_report_is_written() {
     let dir = workspace();
     let pdf = dir.path().join("report.pdf");

@@ -5,25 +5,38 @@
 //! this system (the goals). Specialists read on: per domain the chart, the gap table with the
 //! reasons for each target, evidence, findings and recommendations; the appendix quotes the
 //! catalog's meaning of every level used. Without an assessment the same report is a target
-//! profile sheet to agree with a client.
+//! profile sheet to agree with a client: its background and factors, the levels, and a place for
+//! both parties to sign.
+//!
+//! Both open with an identification block (documents and their digests, dates, assessors, the
+//! tool) and show the limitations the target declares, with their compensating measures, beside
+//! the levels.
 
 use askama::Template;
-use smm_core::document::{Assessment, Evidence};
+use smm_core::document::{Assessment, Date, Evidence, TargetProfile};
 use smm_core::gap::{Gap, Status};
 use smm_core::resolve::Source;
 use smm_core::{Catalog, Level, ResolvedTarget};
 
 use crate::chart;
+pub(crate) use crate::findings::FindingRow;
+use crate::identification::{self, FactorRow, Field};
+pub(crate) use crate::limitations::LimitationRow;
 use crate::model::{chart_data, rollup_label, ChartData, Granularity};
 
-/// What the report is about.
+/// What the report is about, and when it is written.
 pub struct ReportInput<'a> {
     /// The catalog both documents were checked against.
     pub catalog: &'a Catalog,
-    /// The resolved target.
+    /// The target as written: its date, authors, background and factors, and its digest.
+    pub profile: &'a TargetProfile,
+    /// The same target, resolved.
     pub target: &'a ResolvedTarget,
     /// The assessment and its gap, for a gap report; `None` for a target profile sheet.
     pub assessment: Option<(&'a Assessment, &'a Gap)>,
+    /// The report date. The caller passes it (today, usually) so that the same documents on the
+    /// same day give the same report.
+    pub date: Date,
 }
 
 pub(crate) struct GoalRow {
@@ -46,18 +59,8 @@ pub(crate) struct PracticeRow {
     pub(crate) rationale: String,
     pub(crate) evidence: Vec<(String, String)>,
     pub(crate) notes: String,
-}
-
-#[derive(Clone)]
-pub(crate) struct FindingRow {
-    pub(crate) id: String,
-    pub(crate) kind: String,
-    pub(crate) severity: String,
-    pub(crate) practice: String,
-    pub(crate) cve: String,
-    pub(crate) title: String,
-    pub(crate) description: String,
-    pub(crate) recommendations: String,
+    /// What the target's limitation on this practice says is limited; empty without one.
+    pub(crate) limited: String,
 }
 
 #[derive(Clone)]
@@ -91,10 +94,15 @@ pub(crate) struct AppendixRow {
 pub(crate) struct ReportPage {
     pub(crate) title: String,
     pub(crate) subtitle: String,
-    pub(crate) system: String,
-    pub(crate) role: String,
     pub(crate) catalog: String,
+    pub(crate) identification: Vec<Field>,
     pub(crate) has_assessment: bool,
+    pub(crate) background: String,
+    pub(crate) factors: Vec<FactorRow>,
+    pub(crate) limitations: Vec<LimitationRow>,
+    /// Who signs the target sheet (empty for a gap report).
+    pub(crate) signatories: Vec<String>,
+    pub(crate) signature_lines: Vec<&'static str>,
     pub(crate) verdict: String,
     pub(crate) total: usize,
     pub(crate) under: usize,
@@ -113,7 +121,7 @@ pub(crate) struct ReportPage {
     pub(crate) appendix: Vec<AppendixRow>,
 }
 
-fn words(text: &str) -> String {
+pub(crate) fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -168,6 +176,7 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
         catalog,
         target,
         assessment,
+        ..
     } = *input;
     let gap = assessment.map(|(_, g)| g);
     let practice_data = chart_data(catalog, target, gap, Granularity::Practice);
@@ -200,35 +209,18 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
                     .and_then(|a| a.notes.as_deref())
                     .map(words)
                     .unwrap_or_default(),
+                limited: target
+                    .limitations
+                    .iter()
+                    .find(|l| l.practice == p.id.as_str())
+                    .map(|l| words(&l.limited))
+                    .unwrap_or_default(),
             }
         })
         .collect();
 
     let findings: Vec<FindingRow> = assessment
-        .map(|(a, _)| {
-            a.findings
-                .iter()
-                .map(|f| FindingRow {
-                    id: f.id.value.clone(),
-                    kind: format!("{:?}", f.kind).to_lowercase(),
-                    severity: format!("{:?}", f.severity).to_lowercase(),
-                    practice: f
-                        .practice
-                        .as_ref()
-                        .map(|p| p.value.clone())
-                        .unwrap_or_default(),
-                    cve: f.cve.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
-                    title: f.title.clone(),
-                    description: f.description.as_deref().map(words).unwrap_or_default(),
-                    recommendations: f
-                        .recommendations
-                        .iter()
-                        .map(|r| r.value.clone())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-                .collect()
-        })
+        .map(|(a, _)| crate::findings::rows(a))
         .unwrap_or_default();
     let recommendations: Vec<RecommendationRow> = assessment
         .map(|(a, _)| {
@@ -397,10 +389,17 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
             Some(g) => format!("Security maturity gap report: {} {}", g.product, g.version),
             None => "Security maturity target profile".to_string(),
         },
-        system: words(&target.system),
-        role: format!("{:?}", target.role).to_lowercase(),
         catalog: target.catalog.clone(),
+        identification: identification::fields(input),
         has_assessment: gap.is_some(),
+        background: identification::background(input),
+        factors: identification::factors(input),
+        limitations: crate::limitations::rows(target, gap),
+        signatories: match gap {
+            Some(_) => Vec::new(),
+            None => identification::signatories(input),
+        },
+        signature_lines: identification::SIGNATURE_LINES.to_vec(),
         verdict,
         total: target.practices.len(),
         under: summary.under,

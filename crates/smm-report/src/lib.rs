@@ -7,7 +7,8 @@
 //!   trend charts; accessible (`<title>`, `<desc>`, real text), printable, colour-blind safe, no
 //!   external resources.
 //! - [`png`]: SVG to PNG in Rust (resvg) with the bundled DejaVu fonts.
-//! - [`html`]: the self-contained HTML report.
+//! - [`html`]: the self-contained HTML report: a gap report, or a target profile sheet. Both open
+//!   with an identification block (documents, digests, assessors, report date, [`TOOL`]).
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
 //! - [`export`]: the gap table as CSV or XLSX.
 //! - [`roadmap`]: the roadmap as Markdown and HTML (with [`chart::timeline`]).
@@ -15,11 +16,15 @@
 
 pub mod chart;
 pub mod export;
+mod findings;
 pub mod html;
+mod identification;
+mod limitations;
 pub mod model;
 pub mod pdf;
 pub mod png;
 pub mod roadmap;
 pub mod svg;
 
+pub use identification::TOOL;
 pub use model::{chart_data, ChartData, ChartItem, Granularity};

@@ -10,61 +10,26 @@ use typst_as_lib::TypstEngine;
 
 use crate::html::{page, PracticeRow, ReportInput, ReportPage};
 
+mod markup;
+
+use markup::{identification, lit, signatures, table, text};
+
 const FONTS: [&[u8]; 2] = [
     include_bytes!("../fonts/DejaVuSans.ttf"),
     include_bytes!("../fonts/DejaVuSans-Bold.ttf"),
 ];
 
-/// A typst string literal: the text, escaped, in code mode.
-fn lit(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Text in markup, as `#"..."`.
-fn text(t: &str) -> String {
-    format!("#{}", lit(t))
-}
-
-/// A table in code mode: a header row and string cells.
-fn table(columns: &[&str], header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = format!("#table(columns: ({}), table.header(", columns.join(", "));
-    out.push_str(
-        &header
-            .iter()
-            .map(|h| format!("[*{}*]", text(h)))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    out.push_str("),\n");
-    for row in rows {
-        out.push_str(&row.iter().map(|c| lit(c)).collect::<Vec<_>>().join(", "));
-        out.push_str(",\n");
-    }
-    out.push_str(")\n");
-    out
-}
-
 fn practice_rows(rows: &[PracticeRow], with_current: bool) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
-            let why = if r.rationale.is_empty() {
+            let mut why = if r.rationale.is_empty() {
                 r.source.clone()
             } else {
                 format!("{}: {}", r.source, r.rationale)
             };
+            if !r.limited.is_empty() {
+                why.push_str(&format!(" (limited: {}; see Limitations)", r.limited));
+            }
             let mut row = vec![format!("{} ({})", r.name, r.id), r.target.clone()];
             if with_current {
                 row.push(r.current.clone());
@@ -97,14 +62,31 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
         text(&p.title)
     ));
     s.push_str(&format!("#text(size: 13pt)[{}]\n\n", text(&p.subtitle)));
-    s.push_str(&format!(
-        "{}\n\n",
-        text(&format!(
-            "System of interest: {}. Stakeholder: {}. Model: {}.",
-            p.system, p.role, p.catalog
-        ))
-    ));
+    s.push_str(&identification(&p.identification));
     s.push_str("#outline(title: \"Contents\", depth: 2)\n\n");
+
+    if !p.has_assessment {
+        s.push_str("= Background and factors\n");
+        if p.background.is_empty() {
+            s.push_str(&format!("{}\n\n", text("The target gives no background.")));
+        } else {
+            s.push_str(&format!("{}\n\n", text(&p.background)));
+        }
+        if p.factors.is_empty() {
+            s.push_str(&format!("{}\n\n", text("The target names no factors.")));
+        } else {
+            let rows: Vec<Vec<String>> = p
+                .factors
+                .iter()
+                .map(|f| vec![f.kind.clone(), f.impact.clone(), f.description.clone()])
+                .collect();
+            s.push_str(&table(
+                &["auto", "auto", "1fr"],
+                &["Factor", "Weight", "Description"],
+                &rows,
+            ));
+        }
+    }
 
     s.push_str("= Summary\n");
     s.push_str(&format!(
@@ -166,6 +148,59 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
         &["Domain", "Goal", "Level", "Roll-up"],
         &goals,
     ));
+
+    if !p.limitations.is_empty() {
+        s.push_str("= Limitations and compensating measures\n");
+        s.push_str(&format!(
+            "{}\n\n",
+            text("Where this product's conditions keep a practice from going further, the target says what is limited, why, and which measures make up for it. Read them with the levels: they are part of what the target asks.")
+        ));
+        let rows: Vec<Vec<String>> = p
+            .limitations
+            .iter()
+            .map(|l| {
+                let mut row = vec![format!("{} ({})", l.practice, l.id), l.target.clone()];
+                if p.has_assessment {
+                    row.push(l.current.clone());
+                }
+                row.push(l.limited.clone());
+                row.push(l.because.clone());
+                row.push(
+                    l.compensating
+                        .iter()
+                        .map(|c| format!("• {c}"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+                row
+            })
+            .collect();
+        let (cols, header): (Vec<&str>, Vec<&str>) = if p.has_assessment {
+            (
+                vec!["2fr", "auto", "auto", "2fr", "2fr", "3fr"],
+                vec![
+                    "Practice",
+                    "Target",
+                    "Current",
+                    "Limited",
+                    "Because",
+                    "Compensating measures",
+                ],
+            )
+        } else {
+            (
+                vec!["2fr", "auto", "2fr", "2fr", "3fr"],
+                vec![
+                    "Practice",
+                    "Target",
+                    "Limited",
+                    "Because",
+                    "Compensating measures",
+                ],
+            )
+        };
+        s.push_str(&table(&cols, &header, &rows));
+    }
 
     for d in &p.domains {
         s.push_str(&format!("= {}\n", text(&d.name)));
@@ -240,18 +275,30 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
                     } else {
                         format!(" ({})", f.cve)
                     };
+                    let status = if f.resolution.is_empty() {
+                        f.standing()
+                    } else {
+                        format!("{}: {}", f.standing(), f.resolution)
+                    };
+                    let recommended = if f.recommendations.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Recommendations: {}.", f.recommendations)
+                    };
                     vec![
                         f.id.clone(),
-                        format!("{}, {}", f.kind, f.severity),
+                        format!("{}\n{}", f.kind, f.severity),
                         f.practice.clone(),
-                        format!("{}{cve}. {}", f.title, f.description),
-                        f.recommendations.clone(),
+                        format!("{}{cve}. {}{recommended}", f.title, f.description),
+                        status,
                     ]
                 })
                 .collect();
+            // Only the short columns are `auto`: an auto column takes the width of its longest
+            // text and would leave the finding and its status a few letters wide.
             s.push_str(&table(
-                &["auto", "auto", "auto", "3fr", "auto"],
-                &["Id", "Kind", "Practice", "Finding", "Recommendations"],
+                &["auto", "auto", "1.6fr", "4fr", "3fr"],
+                &["Id", "Kind", "Practice", "Finding", "Status"],
                 &rows,
             ));
         }
@@ -267,6 +314,15 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
                 &rows,
             ));
         }
+    }
+
+    if !p.signatories.is_empty() {
+        s.push_str("= Approval\n");
+        s.push_str(&format!(
+            "{}\n\n",
+            text("By signing, each party agrees that this target (version and digest as identified above) states the security this system needs.")
+        ));
+        s.push_str(&signatures(&p.signatories, &p.signature_lines));
     }
 
     s.push_str("= Appendix: what the levels mean\n== Comprehensiveness\n");
@@ -315,18 +371,4 @@ pub fn report(input: &ReportInput) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot typeset the report: {e:?}"))?;
     typst_pdf::pdf(&document, &Default::default())
         .map_err(|e| format!("cannot write the PDF: {e:?}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lit;
-
-    #[test]
-    fn user_text_cannot_become_markup() {
-        assert_eq!(
-            lit("a \"quoted\" \\ #eval(x)"),
-            "\"a \\\"quoted\\\" \\\\ #eval(x)\""
-        );
-        assert_eq!(lit("two\nlines"), "\"two\\nlines\"");
-    }
 }

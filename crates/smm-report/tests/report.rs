@@ -1,10 +1,17 @@
-//! The HTML report is self-contained and complete, for a gap and for a target alone.
+//! The HTML report is self-contained and complete, for a gap and for a target alone, and opens
+//! with the identification a certification body files it by.
 
 mod support;
 
-use smm_core::{parse_target, resolve, Catalog};
+use smm_core::document::Date;
+use smm_core::Catalog;
 use smm_report::html::{report, ReportInput};
-use support::{assessed, read, resolved_target, EXAMPLES};
+use support::{assessed, read, target_from, target_of, EXAMPLES};
+
+/// The report date the tests pass in: a day no example uses.
+fn report_date() -> Date {
+    Date::parse("2031-02-03").expect("a date")
+}
 
 fn assert_self_contained(html: &str, what: &str) {
     for forbidden in ["<script", "<link", "<iframe", "<img", "src=", "@import"] {
@@ -32,12 +39,14 @@ fn assert_self_contained(html: &str, what: &str) {
 fn the_gap_report_of_every_example_is_complete_and_self_contained() {
     let catalog = Catalog::builtin();
     for name in EXAMPLES {
-        let resolved = resolved_target(&catalog, name);
+        let (profile, resolved) = target_of(&catalog, name);
         let (assessment, g) = assessed(&catalog, name, &resolved);
         let html = report(&ReportInput {
             catalog: &catalog,
+            profile: &profile,
             target: &resolved,
             assessment: Some((&assessment, &g)),
+            date: report_date(),
         })
         .expect("renders");
         assert_self_contained(&html, name);
@@ -83,11 +92,13 @@ fn the_gap_report_of_every_example_is_complete_and_self_contained() {
 fn a_target_alone_gives_a_target_profile_sheet() {
     let catalog = Catalog::builtin();
     for name in EXAMPLES {
-        let resolved = resolved_target(&catalog, name);
+        let (profile, resolved) = target_of(&catalog, name);
         let html = report(&ReportInput {
             catalog: &catalog,
+            profile: &profile,
             target: &resolved,
             assessment: None,
+            date: report_date(),
         })
         .expect("renders");
         assert_self_contained(&html, name);
@@ -110,12 +121,13 @@ fn text_from_documents_is_escaped() {
         "name: \"<script>alert(1)</script> & co\"",
         1,
     );
-    let target = parse_target(&text).expect("target");
-    let resolved = resolve(&catalog, &target).expect("resolves");
+    let (profile, resolved) = target_from(&catalog, &text);
     let html = report(&ReportInput {
         catalog: &catalog,
+        profile: &profile,
         target: &resolved,
         assessment: None,
+        date: report_date(),
     })
     .expect("renders");
     assert!(!html.contains("<script>alert"), "the name was not escaped");
@@ -130,18 +142,22 @@ fn text_from_documents_is_escaped() {
 fn the_pdf_report_parses_and_contains_every_practice() {
     let catalog = Catalog::builtin();
     let name = "hvac";
-    let resolved = resolved_target(&catalog, name);
+    let (profile, resolved) = target_of(&catalog, name);
     let (assessment, g) = assessed(&catalog, name, &resolved);
     for input in [
         ReportInput {
             catalog: &catalog,
+            profile: &profile,
             target: &resolved,
             assessment: Some((&assessment, &g)),
+            date: report_date(),
         },
         ReportInput {
             catalog: &catalog,
+            profile: &profile,
             target: &resolved,
             assessment: None,
+            date: report_date(),
         },
     ] {
         let pdf = smm_report::pdf::report(&input).expect("typesets");
@@ -159,4 +175,350 @@ fn the_pdf_report_parses_and_contains_every_practice() {
         assert!(text.contains("Contents"), "table of contents");
         assert!(text.contains("1 /"), "page numbers");
     }
+}
+
+/// Text as the HTML report writes it: escaped by the template engine (numeric references).
+fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// The page up to its first section: the title and the identification block.
+fn opening(html: &str) -> &str {
+    &html[..html.find("<section").expect("a section")]
+}
+
+/// The PDF's text on one line, words separated by single spaces.
+fn pdf_text(input: &ReportInput) -> String {
+    let pdf = smm_report::pdf::report(input).expect("typesets");
+    let text = pdf_extract::extract_text_from_mem(&pdf).expect("a PDF parser reads it");
+    flat(&text)
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_gap_report_opens_with_what_was_assessed_against_which_target_by_whom_and_when() {
+    let catalog = Catalog::builtin();
+    let (profile, resolved) = target_of(&catalog, "hvac");
+    let text = read("examples/hvac/assessment.yaml").replacen(
+        "\nassessors:",
+        "\nmethods: [document-review, interviews, penetration-test]\nassessors:",
+        1,
+    );
+    let (assessment, g) = support::assessed_from(&catalog, &text, &resolved);
+    let input = ReportInput {
+        catalog: &catalog,
+        profile: &profile,
+        target: &resolved,
+        assessment: Some((&assessment, &g)),
+        date: report_date(),
+    };
+    let html = report(&input).expect("renders");
+    let head = opening(&html);
+    let digest = smm_core::content_digest(&profile);
+    let version = profile.version.clone().expect("the example is versioned");
+    let mut expected = vec![
+        escaped(&resolved.system),
+        format!(
+            "{} {}",
+            escaped(&assessment.product.name),
+            escaped(&assessment.product.version)
+        ),
+        escaped(&resolved.name),
+        version.clone(),
+        profile.date.to_string(),
+        digest.clone(),
+        assessment.date.to_string(),
+        "document review, interviews, penetration test".to_string(),
+        smm_core::content_digest(&assessment),
+        "2031-02-03".to_string(),
+        smm_report::TOOL.to_string(),
+    ];
+    expected.extend(assessment.assessors.iter().map(|a| escaped(a)));
+    for value in &expected {
+        assert!(
+            head.contains(value.as_str()),
+            "{value} missing from:\n{head}"
+        );
+    }
+    assert!(
+        smm_report::TOOL.ends_with(env!("CARGO_PKG_VERSION")),
+        "the tool's version"
+    );
+
+    let text = pdf_text(&input);
+    let opening = &text[..text.find("Contents").expect("a table of contents")];
+    for value in [
+        digest.as_str(),
+        "2031-02-03",
+        &assessment.date.to_string(),
+        "Priya Raman",
+        "Lena Hoffmann",
+        "document review, interviews, penetration test",
+        &version,
+        smm_report::TOOL,
+    ] {
+        assert!(
+            opening.contains(value),
+            "{value} missing from the PDF's opening: {opening}"
+        );
+    }
+}
+
+#[test]
+fn the_same_documents_on_the_same_day_give_the_same_report() {
+    let catalog = Catalog::builtin();
+    let (profile, resolved) = target_of(&catalog, "bottling-line");
+    let (assessment, g) = assessed(&catalog, "bottling-line", &resolved);
+    let on = |date: &str| {
+        report(&ReportInput {
+            catalog: &catalog,
+            profile: &profile,
+            target: &resolved,
+            assessment: Some((&assessment, &g)),
+            date: Date::parse(date).expect("a date"),
+        })
+        .expect("renders")
+    };
+    assert_eq!(on("2031-02-03"), on("2031-02-03"));
+    let later = on("2031-02-04");
+    assert!(later.contains("2031-02-04") && !later.contains("2031-02-03"));
+}
+
+#[test]
+fn the_target_sheet_shows_background_factors_authors_and_a_place_to_sign() {
+    let catalog = Catalog::builtin();
+    for name in EXAMPLES {
+        let (profile, resolved) = target_of(&catalog, name);
+        let input = ReportInput {
+            catalog: &catalog,
+            profile: &profile,
+            target: &resolved,
+            assessment: None,
+            date: report_date(),
+        };
+        let html = report(&input).expect("renders");
+        let head = opening(&html);
+        for value in [
+            smm_core::content_digest(&profile),
+            profile.date.to_string(),
+            "2031-02-03".to_string(),
+            smm_report::TOOL.to_string(),
+        ]
+        .into_iter()
+        .chain(profile.version.clone())
+        .chain(profile.authors.iter().map(|a| escaped(a)))
+        {
+            assert!(
+                head.contains(&value),
+                "{name}: {value} missing from:\n{head}"
+            );
+        }
+        assert!(!head.contains("Assessors"), "{name}: no assessment here");
+        let background = flat(profile.background.as_deref().expect("a background"));
+        assert!(
+            html.contains(&escaped(&background)),
+            "{name}: the background"
+        );
+        assert!(
+            !profile.factors.is_empty(),
+            "{name}: the example has factors"
+        );
+        for f in &profile.factors {
+            assert!(
+                html.contains(&escaped(&flat(&f.description))),
+                "{name}: factor {}",
+                f.description
+            );
+        }
+        let approval = &html[html.find("id=\"approval\"").expect("an approval section")..];
+        for line in ["Name", "Role", "Date", "Signature"] {
+            assert!(
+                approval.contains(&format!("<dt>{line}</dt>")),
+                "{name}: a line for {line}"
+            );
+        }
+        assert_eq!(
+            approval.matches("class=\"signature\"").count(),
+            2,
+            "{name}: both parties sign"
+        );
+
+        let text = pdf_text(&input);
+        for value in ["Background and factors", "Approval", "Signature"] {
+            assert!(text.contains(value), "{name}: {value} missing from the PDF");
+        }
+        assert!(text.contains(&flat(&profile.factors[0].description)));
+    }
+    let (profile, resolved) = target_of(&catalog, "hvac");
+    let (assessment, g) = assessed(&catalog, "hvac", &resolved);
+    let html = report(&ReportInput {
+        catalog: &catalog,
+        profile: &profile,
+        target: &resolved,
+        assessment: Some((&assessment, &g)),
+        date: report_date(),
+    })
+    .expect("renders");
+    assert!(
+        !html.contains("id=\"approval\""),
+        "a gap report is not signed as a target"
+    );
+}
+
+#[test]
+fn findings_show_their_status_with_the_resolution_and_the_day_it_was_closed() {
+    let catalog = Catalog::builtin();
+    let (profile, resolved) = target_of(&catalog, "ota-gateway");
+    let text = read("examples/ota-gateway/certification/assessment-final.yaml")
+        .replacen(
+            "    status: resolved\n    reason: >-\n      Rotation and end-to-end",
+            "    status: resolved\n    closed: 2026-10-15\n    reason: >-\n      Rotation and end-to-end",
+            1,
+        )
+        .replacen(
+            "    status: accepted\n",
+            "    status: accepted\n    closed: 2026-10-22\n",
+            1,
+        );
+    assert!(text.contains("closed: 2026-10-15") && text.contains("closed: 2026-10-22"));
+    let (assessment, g) = support::assessed_from(&catalog, &text, &resolved);
+    let input = ReportInput {
+        catalog: &catalog,
+        profile: &profile,
+        target: &resolved,
+        assessment: Some((&assessment, &g)),
+        date: report_date(),
+    };
+    let html = report(&input).expect("renders");
+    let findings = &html[html.find("id=\"findings\"").expect("findings")..];
+    assert!(findings.contains("resolved on 2026-10-15"), "{findings}");
+    assert!(findings.contains("accepted on 2026-10-22"), "{findings}");
+    assert!(
+        findings.contains("Rotation and end-to-end revocation rehearsed"),
+        "the resolution is shown"
+    );
+    assert!(
+        findings.contains("Accepted by the GW-7 product security board"),
+        "the reason for accepting is shown"
+    );
+    // A finding closed without a date still says where it stands.
+    let nc1 = &findings[findings.find("<td>NC-1</td>").expect("NC-1")..];
+    let nc1 = &nc1[..nc1.find("</tr>").expect("row end")];
+    assert!(nc1.contains(">resolved<"), "{nc1}");
+
+    let text = pdf_text(&input);
+    for value in [
+        "resolved on 2026-10-15",
+        "accepted on 2026-10-22",
+        "all vehicles rejected a package signed with the revoked key",
+    ] {
+        assert!(text.contains(value), "{value} missing from the PDF");
+    }
+
+    let (initial, g) = support::assessed_from(
+        &catalog,
+        &read("examples/ota-gateway/certification/assessment-initial.yaml"),
+        &resolved,
+    );
+    let html = report(&ReportInput {
+        catalog: &catalog,
+        profile: &profile,
+        target: &resolved,
+        assessment: Some((&initial, &g)),
+        date: report_date(),
+    })
+    .expect("renders");
+    assert!(
+        html.contains("<span class=\"finding-status\">open</span>"),
+        "an open finding says so"
+    );
+}
+
+#[test]
+fn limitations_and_their_compensating_measures_are_shown_with_the_levels() {
+    let catalog = Catalog::builtin();
+    let text = format!(
+        "{}\nlimitations:\n  monitoring:\n    limited: no agent on the controllers\n    because: \
+         the real-time cycle cannot spare the CPU\n    compensating:\n      - passive monitoring \
+         of the building network\n      - a monthly review of the controller logs\n",
+        read("examples/hvac/target.yaml")
+    );
+    let (profile, resolved) = target_from(&catalog, &text);
+    let (assessment, g) = assessed(&catalog, "hvac", &resolved);
+    let monitoring = resolved
+        .practices
+        .iter()
+        .find(|p| p.id.as_str() == "monitoring")
+        .expect("monitoring");
+    let current = g
+        .practices
+        .iter()
+        .find(|p| p.id.as_str() == "monitoring")
+        .expect("assessed")
+        .current;
+    for with_assessment in [false, true] {
+        let input = ReportInput {
+            catalog: &catalog,
+            profile: &profile,
+            target: &resolved,
+            assessment: with_assessment.then_some((&assessment, &g)),
+            date: report_date(),
+        };
+        let html = report(&input).expect("renders");
+        let section = &html[html
+            .find("id=\"limitations\"")
+            .expect("a limitations section")..];
+        let section = &section[..section.find("</section>").expect("its end")];
+        let row = &section[section.find(&monitoring.name).expect("the practice")..];
+        for value in [
+            "no agent on the controllers",
+            "the real-time cycle cannot spare the CPU",
+            "passive monitoring of the building network",
+            "a monthly review of the controller logs",
+        ] {
+            assert!(row.contains(value), "{value} missing from:\n{section}");
+        }
+        assert!(
+            row.contains(&monitoring.level().to_string()),
+            "the target level"
+        );
+        assert_eq!(
+            row.contains(&format!("<td class=\"level\">{current}</td>")),
+            with_assessment,
+            "the current level, in a gap report only"
+        );
+        assert!(
+            html.contains("Limited: no agent on the controllers"),
+            "the practice's own row points at it"
+        );
+
+        let text = pdf_text(&input);
+        for value in [
+            "Limitations and compensating measures",
+            "passive monitoring of the building network",
+            "the real-time cycle cannot spare the CPU",
+        ] {
+            assert!(text.contains(value), "{value} missing from the PDF");
+        }
+    }
+    let (plain, resolved) = target_of(&catalog, "hvac");
+    let html = report(&ReportInput {
+        catalog: &catalog,
+        profile: &plain,
+        target: &resolved,
+        assessment: None,
+        date: report_date(),
+    })
+    .expect("renders");
+    assert!(
+        !html.contains("id=\"limitations\""),
+        "no section without limitations"
+    );
 }

@@ -297,6 +297,17 @@ async fn the_pipeline_runs_on_stored_documents(app: App) {
         .get(&format!("/api/documents/{target}/report"), &owner)
         .await;
     assert!(html.text().contains("<html"));
+    // The sheet opens with the target's digest and today's date as its report date.
+    let written = smm_core::parse_target(&example("bottling-line/target.yaml")).expect("target");
+    let sheet = html.text();
+    let head = &sheet[..sheet.find("<section").expect("a section")];
+    assert!(head.contains(&smm_core::content_digest(&written)), "{head}");
+    assert!(head.contains(&smm_server::state::today()), "{head}");
+    let report = app
+        .get(&format!("/api/documents/{assessment}/report"), &owner)
+        .await
+        .text();
+    assert!(report.contains("Claire Martin") && report.contains("Assessors"));
     let org = app.organization("acme").await.0;
     let portfolio = app
         .get(&format!("/api/organizations/{org}/portfolio"), &owner)

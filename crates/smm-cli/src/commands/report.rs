@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use smm_core::document::Date;
 use smm_core::gap::Gap;
 use smm_core::{gap, Catalog};
 use smm_report::export::ExportInput;
@@ -10,6 +11,7 @@ use smm_report::html::ReportInput;
 use smm_report::{chart, chart_data, png, Granularity};
 
 use crate::cli::{ChartKind, ExportFormat, LevelArg};
+use crate::clock::today;
 use crate::failure::{Failure, Problem};
 use crate::input::{check_pairing, load_assessment, load_target, LoadedAssessment, LoadedTarget};
 use crate::output::{self, styled, MET};
@@ -101,18 +103,30 @@ pub fn write_chart(output: &Path, svg: &str) -> Result<(), Failure> {
     }
 }
 
-/// `smm report TARGET [ASSESSMENT] -o report.html`.
+/// `smm report TARGET [ASSESSMENT] [--date YYYY-MM-DD] -o report.html`.
 pub fn run_report(
     catalog: &Catalog,
     target: &Path,
     assessment: Option<&Path>,
+    date: Option<Date>,
     output: &Path,
 ) -> Result<(), Failure> {
     let inputs = load(catalog, target, assessment)?;
+    let date = match date {
+        Some(d) => d,
+        None => Date::parse(&today()).ok_or_else(|| {
+            Failure::from(Problem::file(
+                Path::new("--date"),
+                "cannot tell today's date from the system clock: give --date YYYY-MM-DD",
+            ))
+        })?,
+    };
     let input = ReportInput {
         catalog,
+        profile: &inputs.target.document,
         target: &inputs.target.resolved,
         assessment: inputs.assessment.as_ref().map(|(a, g)| (&a.document, g)),
+        date,
     };
     match extension(output).as_str() {
         "html" | "htm" => {

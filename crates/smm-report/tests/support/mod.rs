@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use smm_core::document::Assessment;
+use smm_core::document::{Assessment, TargetProfile};
 use smm_core::{
     current_profile, gap, parse_assessment, parse_target, resolve, Catalog, Gap, ProfileView,
     ResolvedTarget,
@@ -39,13 +39,29 @@ pub fn resolved_target(catalog: &Catalog, name: &str) -> ResolvedTarget {
     resolve(catalog, &target).expect("target resolves")
 }
 
-/// The example's assessment, and its gap to `target`.
-pub fn assessed(catalog: &Catalog, name: &str, target: &ResolvedTarget) -> (Assessment, Gap) {
-    let assessment =
-        parse_assessment(&example(name, "assessment.yaml")).expect("assessment parses");
+/// The example's target profile as written, and resolved.
+pub fn target_of(catalog: &Catalog, name: &str) -> (TargetProfile, ResolvedTarget) {
+    target_from(catalog, &example(name, "target.yaml"))
+}
+
+/// A target profile from its text, as written and resolved.
+pub fn target_from(catalog: &Catalog, text: &str) -> (TargetProfile, ResolvedTarget) {
+    let target = parse_target(text).expect("target parses");
+    let resolved = resolve(catalog, &target).expect("target resolves");
+    (target, resolved)
+}
+
+/// An assessment from its text, and its gap to `target`.
+pub fn assessed_from(catalog: &Catalog, text: &str, target: &ResolvedTarget) -> (Assessment, Gap) {
+    let assessment = parse_assessment(text).expect("assessment parses");
     let current = current_profile(catalog, &assessment).expect("assessment checks");
     let gap = gap(target, &current).expect("same catalog");
     (assessment, gap)
+}
+
+/// The example's assessment, and its gap to `target`.
+pub fn assessed(catalog: &Catalog, name: &str, target: &ResolvedTarget) -> (Assessment, Gap) {
+    assessed_from(catalog, &example(name, "assessment.yaml"), target)
 }
 
 /// The chart data of an example: its target, with the gap to its assessment if asked.

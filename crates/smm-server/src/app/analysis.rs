@@ -4,6 +4,7 @@
 //! not compute for the CLI; this module finds the documents, checks the caller may read them,
 //! and pairs each assessment with its target.
 
+use smm_core::document::Date;
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::{Comparison, Gap, ProfileView, Trend, TrendInput};
 use smm_store::{DocumentId, DocumentKind, Page, SystemInfo};
@@ -14,7 +15,7 @@ use crate::auth::Caller;
 use crate::authz::Action;
 use crate::cache::GapCache;
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{today, AppState};
 
 /// An assessment the caller may read, with the target it measures against: the one asked for
 /// (same organization), or else the stored target of its system whose digest it names.
@@ -313,7 +314,7 @@ pub enum ReportFormat {
 }
 
 /// The report of a document: the gap report of an assessment (against the target it names, or
-/// the one asked for), or the profile sheet of a target.
+/// the one asked for), or the profile sheet of a target, dated today.
 pub async fn report(
     state: &AppState,
     caller: &Caller,
@@ -332,12 +333,16 @@ pub async fn report(
             (found.target, Some((found.current, found.gap)))
         }
     };
+    let date = Date::parse(&today())
+        .ok_or_else(|| Problem::internal("report date", &"the clock gives no valid date"))?;
     let catalog = state.catalog.clone();
     tokio::task::spawn_blocking(move || {
         let input = smm_report::html::ReportInput {
             catalog: &catalog,
+            profile: &target.document,
             target: &target.resolved,
             assessment: assessment.as_ref().map(|(a, g)| (&a.document, g)),
+            date,
         };
         match format {
             ReportFormat::Pdf => smm_report::pdf::report(&input),
