@@ -34,11 +34,13 @@ pub enum Action {
     ManageTokens,
     /// Grant other organizations access to a system.
     ManageGrants,
+    /// Create, import, retire and revoke the organization's signing keys.
+    ManageKeys,
 }
 
 impl Action {
     /// Every action, in the order of the matrix.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Read,
         Action::CreateSystem,
         Action::WriteTarget,
@@ -50,6 +52,7 @@ impl Action {
         Action::ManageMembers,
         Action::ManageTokens,
         Action::ManageGrants,
+        Action::ManageKeys,
     ];
 }
 
@@ -100,6 +103,7 @@ mod tests {
                 Action::ManageMembers,
                 Action::ManageTokens,
                 Action::ManageGrants,
+                Action::ManageKeys,
             ] {
                 assert_eq!(
                     allowed(role, action),
@@ -123,6 +127,7 @@ mod tests {
                 assert!(matches!(r, Role::Assessor | Role::Viewer));
                 assert!(!allowed(r, Action::WriteTarget));
                 assert!(!allowed(r, Action::ManageGrants));
+                assert!(!allowed(r, Action::ManageKeys));
             }
         }
         assert_eq!(through_grant(Role::Viewer, Role::Assessor), Role::Viewer);
