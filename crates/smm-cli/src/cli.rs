@@ -252,7 +252,8 @@ pub enum Command {
         #[arg(long)]
         log_json: bool,
     },
-    /// Administration of the server's store: the first owner, more users.
+    /// Administration of the server's store: the first owner, more users, certification bodies
+    /// and the issuers document.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
@@ -373,6 +374,37 @@ pub enum AdminAction {
         /// Read the password from this file (first line).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+    },
+    /// Designate an organization a certification body: it may then issue certificates with its
+    /// own keys. Only the server's administrator can; no organization can designate itself.
+    DesignateBody {
+        /// The organization (it must exist).
+        #[arg(long)]
+        organization: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// End an organization's designation as a certification body: it issues no more
+    /// certificates (what it issued stays as it was).
+    UndesignateBody {
+        /// The organization.
+        #[arg(long)]
+        organization: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Write the issuers document (every organization's public keys, their life, and whether it
+    /// is a certification body; what GET /api/issuers serves) to a file, for offline
+    /// verification.
+    Issuers {
+        /// The file to write (JSON).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
     },
 }
 
