@@ -224,9 +224,9 @@ pub enum Command {
     /// Run the server: the REST API (OpenAPI at /api/openapi.json) over SQLite by default, or
     /// PostgreSQL with --database-url. Stops gracefully on SIGTERM or Ctrl-C.
     ///
-    /// With no options it keeps everything in ./smm-data (smm.db and the certificate signing key
-    /// issuer.key, created on first start) and listens on 127.0.0.1:8080. Create the first user
-    /// with `smm admin create-user`.
+    /// With no options it keeps everything in ./smm-data (smm.db, the certificate signing key
+    /// issuer.key and keys.secret, which seals organizations' signing keys, created on first
+    /// start) and listens on 127.0.0.1:8080. Create the first user with `smm admin create-user`.
     Serve {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
@@ -241,6 +241,12 @@ pub enum Command {
         /// database must share it. Default: DIR/issuer.key.
         #[arg(long, value_name = "FILE")]
         key: Option<PathBuf>,
+        /// The secret organizations' signing keys are sealed under in the database (32 random
+        /// bytes, created with mode 0600 if missing). Servers sharing a database must share it;
+        /// a server whose secret does not open the stored keys refuses to start. Keep it apart
+        /// from database backups. Default: DIR/keys.secret.
+        #[arg(long, value_name = "FILE", env = "SMM_KEYS_SECRET_FILE")]
+        keys_secret: Option<PathBuf>,
         /// The issuer name written into certificates.
         #[arg(long, default_value = "smm server", value_name = "NAME")]
         issuer: String,
@@ -256,7 +262,8 @@ pub enum Command {
         #[arg(long)]
         log_json: bool,
     },
-    /// Administration of the server's store: the first owner, more users.
+    /// Administration of the server's store: the first owner, more users, certification bodies
+    /// and the issuers document.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
@@ -377,6 +384,37 @@ pub enum AdminAction {
         /// Read the password from this file (first line).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+    },
+    /// Designate an organization a certification body: it may then issue certificates with its
+    /// own keys. Only the server's administrator can; no organization can designate itself.
+    DesignateBody {
+        /// The organization (it must exist).
+        #[arg(long)]
+        organization: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// End an organization's designation as a certification body: it issues no more
+    /// certificates (what it issued stays as it was).
+    UndesignateBody {
+        /// The organization.
+        #[arg(long)]
+        organization: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Write the issuers document (every organization's public keys, their life, and whether it
+    /// is a certification body; what GET /api/issuers serves) to a file, for offline
+    /// verification.
+    Issuers {
+        /// The file to write (JSON).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
     },
 }
 

@@ -169,3 +169,105 @@ fn the_first_owner_is_created_and_can_log_in() {
         .assert()
         .success();
 }
+
+/// `smm admin ACTION --organization "Integrator A"` on the database.
+fn admin(url: &str, action: &str, organization: &str) -> assert_cmd::assert::Assert {
+    smm()
+        .args(["admin", action, "--organization", organization])
+        .args(["--database-url", url])
+        .assert()
+}
+
+#[test]
+fn certification_bodies_are_designated_by_the_administrator_and_the_issuers_written() {
+    let dir = workspace();
+    let url = format!("sqlite://{}", dir.path().join("data/smm.db").display());
+    create_user(&url, "claire", "a long enough password").success();
+    admin(&url, "designate-body", "Integrator A")
+        .success()
+        .stdout(predicate::str::contains(
+            "`Integrator A` is now a certification body",
+        ));
+    admin(&url, "designate-body", "Integrator A")
+        .success()
+        .stdout(predicate::str::contains("was already a certification body"));
+    admin(&url, "designate-body", "Nobody")
+        .code(2)
+        .stderr(predicate::str::contains("organization `Nobody` not found"));
+    // A key of the organization, as the server keeps it (its private part sealed: opaque here).
+    let key = smm_cert::keys::generate();
+    let keyid = smm_cert::keys::key_id(&key.verifying_key()).expect("id");
+    let public = smm_cert::keys::public_pem(&key.verifying_key()).expect("pem");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = Store::open(&url).await.expect("store");
+        let org = store
+            .organization_by_name("Integrator A")
+            .await
+            .expect("org")
+            .expect("exists");
+        assert!(
+            store
+                .organization(org)
+                .await
+                .expect("org")
+                .certification_body
+        );
+        store
+            .add_signing_key(
+                "claire",
+                org,
+                &smm_store::NewSigningKey {
+                    keyid: &keyid,
+                    public_key: &public,
+                    sealed_private: b"sealed by the server",
+                    origin: smm_store::KeyOrigin::Created,
+                    valid_from: "2026-12-01",
+                },
+            )
+            .await
+            .expect("key");
+        let actions: Vec<String> = store
+            .audit_entries()
+            .await
+            .expect("log")
+            .into_iter()
+            .filter(|e| e.actor == "admin-cli")
+            .map(|e| e.action)
+            .collect();
+        assert!(actions.contains(&"organization.designate-body".to_string()));
+    });
+    let file = dir.path().join("issuers.json");
+    smm()
+        .args(["admin", "issuers", "--output"])
+        .arg(&file)
+        .args(["--database-url", &url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 issuers, 1 keys"));
+    let text = std::fs::read_to_string(&file).expect("written");
+    let document = smm_cert::issuers::IssuersDocument::from_json(&text).expect("a document");
+    let found = document.key(&keyid).expect("the key is published");
+    assert_eq!(found.issuer.name, "Integrator A");
+    assert!(found.issuer.certification_body);
+    assert_eq!(found.key.status, smm_cert::issuers::KeyStatus::Active);
+    assert!(!text.contains("sealed"), "never the private part");
+    admin(&url, "undesignate-body", "Integrator A")
+        .success()
+        .stdout(predicate::str::contains(
+            "is no longer a certification body",
+        ));
+    smm()
+        .args(["admin", "issuers", "--output"])
+        .arg(&file)
+        .args(["--database-url", &url])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).expect("written");
+    let document = smm_cert::issuers::IssuersDocument::from_json(&text).expect("a document");
+    assert!(!document.issuers[0].certification_body);
+    smm()
+        .args(["audit", "verify", "--database-url", &url])
+        .assert()
+        .success();
+}

@@ -36,6 +36,7 @@ fn describe(action: Action) -> &'static str {
         Action::ManageMembers => "manage members",
         Action::ManageTokens => "create API tokens",
         Action::ManageGrants => "grant access to systems",
+        Action::ManageKeys => "manage the organization's signing keys",
     }
 }
 

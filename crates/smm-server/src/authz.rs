@@ -36,6 +36,8 @@ pub enum Action {
     ManageTokens,
     /// Grant other organizations access to a system.
     ManageGrants,
+    /// Create, import, retire and revoke the organization's signing keys.
+    ManageKeys,
 }
 
 impl Action {
@@ -53,6 +55,7 @@ impl Action {
         Action::ManageMembers,
         Action::ManageTokens,
         Action::ManageGrants,
+        Action::ManageKeys,
     ];
 }
 
@@ -107,6 +110,7 @@ mod tests {
                 Action::ManageMembers,
                 Action::ManageTokens,
                 Action::ManageGrants,
+                Action::ManageKeys,
             ] {
                 assert_eq!(
                     allowed(role, action),
@@ -130,6 +134,7 @@ mod tests {
                 assert!(matches!(r, Role::Assessor | Role::Viewer));
                 assert!(!allowed(r, Action::WriteTarget));
                 assert!(!allowed(r, Action::ManageGrants));
+                assert!(!allowed(r, Action::ManageKeys));
             }
         }
         assert_eq!(through_grant(Role::Viewer, Role::Assessor), Role::Viewer);

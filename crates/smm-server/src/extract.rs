@@ -57,7 +57,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
         let bytes = body(req, state).await?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+        ApiJson::parse(&bytes)
+    }
+}
+
+impl<T: DeserializeOwned> ApiJson<T> {
+    /// Reads a JSON body already taken from the request.
+    pub fn parse(bytes: &[u8]) -> Result<ApiJson<T>, Problem> {
+        serde_json::from_slice(bytes).map(ApiJson).map_err(|e| {
             let mut p = Problem::new(
                 StatusCode::BAD_REQUEST,
                 format!("the JSON body is not what was expected: {e}"),

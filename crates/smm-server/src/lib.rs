@@ -5,6 +5,9 @@
 //! - Callers are people with sessions (HttpOnly cookie plus a CSRF token for every change) or CI
 //!   with API tokens ([`auth`]); every object is resolved to its owner and checked against the
 //!   caller's role there or a grant ([`access`], [`authz`], docs/permissions.md).
+//! - Each organization signs its attestations with its own Ed25519 keys, kept sealed under the
+//!   server's secret ([`keyring`], [`app::keys`]); every issuer's public keys are published in
+//!   one document (`GET /api/issuers`).
 //! - Every error is an RFC 9457 problem ([`problem`]); updates need `If-Match`.
 //! - The OpenAPI 3.1 document is generated from the handlers ([`openapi`]) and served at
 //!   `/api/openapi.json`.
@@ -18,6 +21,7 @@ pub mod authz;
 pub mod cache;
 pub mod client;
 pub mod extract;
+pub mod keyring;
 pub mod openapi;
 pub mod problem;
 pub mod routes;

@@ -30,6 +30,7 @@ use crate::state::AppState;
         (name = "evidence", description = "Evidence files"),
         (name = "analysis", description = "Gap, roadmap, comparison, reports"),
         (name = "certificates", description = "Issue, revoke and verify certificates"),
+        (name = "keys", description = "Organizations' signing keys and the public issuers document"),
     )
 )]
 pub struct ApiDoc;

@@ -26,6 +26,7 @@ use smm_core::Catalog;
 use smm_store::{Store, StoreError};
 
 use crate::cache::GapCache;
+use crate::keyring::{Keyring, KeyringError};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -43,6 +44,9 @@ pub struct Config {
     pub key_file: PathBuf,
     /// The issuer name in certificates.
     pub issuer: String,
+    /// The secret organizations' private signing keys are sealed under (32 bytes; created with
+    /// mode 0600 if missing). Servers sharing a database must share it.
+    pub keys_secret: PathBuf,
     /// Mark cookies `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle).
@@ -65,6 +69,33 @@ pub enum ServeError {
         path: PathBuf,
         /// What is wrong.
         message: String,
+    },
+    /// The keys secret cannot be read or made.
+    #[error("{0}")]
+    Keyring(#[from] crate::keyring::KeyringError),
+    /// The keys secret does not open the signing keys kept in the database.
+    #[error(
+        "{path}: this keys secret does not open signing key {keyid} kept in the database. \
+         Servers sharing a database must share one keys secret: give the file the other servers \
+         use (--keys-secret, SMM_KEYS_SECRET_FILE)"
+    )]
+    WrongKeysSecret {
+        /// The secret file given.
+        path: PathBuf,
+        /// The first key it does not open.
+        keyid: String,
+    },
+    /// There is no keys secret, but the database holds keys sealed under one.
+    #[error(
+        "{path}: no keys secret here, but the database holds {keys} signing key(s) sealed under \
+         one. Servers sharing a database must share one keys secret: give the file the other \
+         servers use (--keys-secret, SMM_KEYS_SECRET_FILE)"
+    )]
+    MissingKeysSecret {
+        /// The secret file expected.
+        path: PathBuf,
+        /// How many keys are sealed.
+        keys: usize,
     },
     /// The address.
     #[error("cannot listen on {address}: {source}")]
@@ -229,6 +260,7 @@ pub fn router(state: AppState) -> Router {
 pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let store = Store::open(&config.database_url).await?;
     let key = load_or_create_key(&config.key_file)?;
+    let keyring = open_keyring(&store, &config.keys_secret).await?;
     let catalog = Catalog::builtin();
     let filled = crate::app::documents::fill_in_levels(&store, &catalog).await?;
     if filled > 0 {
@@ -249,7 +281,32 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         trusted_proxies: config.trusted_proxies.clone().into(),
         gaps: Arc::new(GapCache::default()),
         audit: Arc::default(),
+        keyring: Arc::new(keyring),
+        issuers: Arc::default(),
     })
+}
+
+/// Reads (or creates) the keys secret and checks that it opens every signing key the store
+/// holds: a server given another server's secret refuses to start instead of failing at its
+/// first signature.
+pub async fn open_keyring(store: &Store, path: &Path) -> Result<Keyring, ServeError> {
+    let sealed = store.sealed_signing_keys().await?;
+    // A new secret would open none of them: say so, and leave no useless secret behind.
+    if !sealed.is_empty() && !path.exists() {
+        return Err(ServeError::MissingKeysSecret {
+            path: path.to_path_buf(),
+            keys: sealed.len(),
+        });
+    }
+    let keyring = Keyring::load_or_create(path)?;
+    match keyring.check(&sealed) {
+        Ok(()) => Ok(keyring),
+        Err(KeyringError::Sealed { keyid }) => Err(ServeError::WrongKeysSecret {
+            path: path.to_path_buf(),
+            keyid,
+        }),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Runs the server until `shutdown` completes, then finishes the requests in flight (up to 30

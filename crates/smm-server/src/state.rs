@@ -1,5 +1,6 @@
-//! What every request handler shares: the store, the catalog and the server's signing key.
-//! Nothing else lives in memory, so any number of servers can run against one PostgreSQL.
+//! What every request handler shares: the store, the catalog, the server's signing key and the
+//! secret organizations' keys are sealed under. Nothing else lives in memory but caches that
+//! check the store before they answer, so any number of servers can run against one PostgreSQL.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -32,6 +33,10 @@ pub struct AppState {
     pub gaps: Arc<crate::cache::GapCache>,
     /// The last full check of the audit log's chain, for the audit page.
     pub audit: Arc<crate::audit_watch::AuditWatch>,
+    /// The secret organizations' private signing keys are sealed under.
+    pub keyring: Arc<crate::keyring::Keyring>,
+    /// The published issuers document, kept until the store says the issuers changed.
+    pub issuers: Arc<crate::app::keys::IssuersCache>,
 }
 
 /// Seconds since the Unix epoch.

@@ -603,7 +603,13 @@ async fn refused_documents_never_reach_the_store(app: App) {
 /// nothing.
 #[tokio::test]
 async fn documents_are_checked_against_the_servers_catalog() {
-    let Some(App { mut state, dir, .. }) = App::start(common::Backend::Sqlite).await else {
+    let Some(App {
+        mut state,
+        dir,
+        config,
+        ..
+    }) = App::start(common::Backend::Sqlite).await
+    else {
         panic!("SQLite is always available");
     };
     let edition = std::fs::read_to_string(common::repo().join("catalog/iot-smm-1.2.yaml"))
@@ -614,6 +620,7 @@ async fn documents_are_checked_against_the_servers_catalog() {
         router: smm_server::router(state.clone()),
         state,
         dir,
+        config,
     };
     let owner = app.token("acme", Role::Owner).await;
     let org = app.organization("acme").await;

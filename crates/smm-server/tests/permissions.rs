@@ -33,6 +33,7 @@ enum Action {
     ManageMembers,
     ManageTokens,
     ManageGrants,
+    ManageKeys,
 }
 
 /// The columns of the matrix: the five roles in the owning organization, then what a grantee's
@@ -54,7 +55,7 @@ const N: bool = false;
 
 /// The matrix of docs/permissions.md: each action, its name there, and who may.
 #[rustfmt::skip]
-const MATRIX: [(Action, &str, [bool; 7]); 11] = [
+const MATRIX: [(Action, &str, [bool; 7]); 12] = [
     //                                                    own  ass  edi  vie  aud  a-gr v-gr
     (Action::Read,              "read",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y]),
     (Action::CreateSystem,      "create system or product", [Y,   N,   Y,   N,   N,   N,   N]),
@@ -67,6 +68,7 @@ const MATRIX: [(Action, &str, [bool; 7]); 11] = [
     (Action::ManageMembers,     "manage members",           [Y,   N,   N,   N,   N,   N,   N]),
     (Action::ManageTokens,      "manage API tokens",        [Y,   N,   N,   N,   N,   N,   N]),
     (Action::ManageGrants,      "manage grants",            [Y,   N,   N,   N,   N,   N,   N]),
+    (Action::ManageKeys,        "manage signing keys",      [Y,   N,   N,   N,   N,   N,   N]),
 ];
 
 fn row(action: Action) -> &'static (Action, &'static str, [bool; 7]) {
@@ -151,6 +153,7 @@ const CASES: &[Case] = {
         case("PUT",    "/api/session/password",                   Person,                      GONE),
         case("GET",    "/api/organizations",                      AnyCaller,                   OK),
         case("POST",   "/api/organizations",                      Person,                      CREATED),
+        case("GET",    "/api/organizations/{org}",                InOrg(Read),                 OK),
         case("GET",    "/api/organizations/{org}/members",        InOrg(Read),                 OK),
         case("PUT",    "/api/organizations/{org}/members/{name}", InOrg(ManageMembers),        OK),
         case("GET",    "/api/organizations/{org}/tokens",         InOrg(ManageTokens),         OK),
@@ -160,6 +163,11 @@ const CASES: &[Case] = {
         case("GET",    "/api/organizations/{org}/audit",          InOrg(ReadAudit),            OK),
         case("GET",    "/api/organizations/{org}/systems",        InOrg(Read),                 OK),
         case("POST",   "/api/organizations/{org}/systems",        InOrg(CreateSystem),         CREATED),
+        case("GET",    "/api/organizations/{org}/keys",           InOrg(Read),                 OK),
+        case("POST",   "/api/organizations/{org}/keys",           InOrg(ManageKeys),           CREATED),
+        case("POST",   "/api/organizations/{org}/keys/{keyid}/retire", InOrg(ManageKeys),      OK),
+        case("POST",   "/api/organizations/{org}/keys/{keyid}/revoke", InOrg(ManageKeys),      OK),
+        case("GET",    "/api/issuers",                            Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      OK),
@@ -261,6 +269,29 @@ fn expected(case: &Case, relation: Relation, role: Role) -> StatusCode {
             None => StatusCode::NOT_FOUND,
         },
     }
+}
+
+/// Keeps a new active signing key for an organization, sealed as the server seals them: its id.
+async fn fresh_key(app: &App, org: OrganizationId) -> String {
+    let key = smm_cert::keys::generate();
+    let keyid = smm_cert::keys::key_id(&key.verifying_key()).expect("key id");
+    let public_key = smm_cert::keys::public_pem(&key.verifying_key()).expect("public key");
+    let sealed = app.state.keyring.seal(&key, &keyid).expect("sealed");
+    app.store()
+        .add_signing_key(
+            "test",
+            org,
+            &smm_store::NewSigningKey {
+                keyid: &keyid,
+                public_key: &public_key,
+                sealed_private: &sealed,
+                origin: smm_store::KeyOrigin::Created,
+                valid_from: &smm_server::state::today(),
+            },
+        )
+        .await
+        .expect("key kept");
+    keyid
 }
 
 /// The client's objects, and what the calls that use something up need.
@@ -478,6 +509,19 @@ impl World {
             }
             ("POST", "/api/organizations/{org}/systems") => {
                 request = request.json(json!({"name": format!("system {n}")}));
+            }
+            ("POST", "/api/organizations/{org}/keys") => request = request.json(json!({})),
+            ("POST", "/api/organizations/{org}/keys/{keyid}/retire")
+            | ("POST", "/api/organizations/{org}/keys/{keyid}/revoke") => {
+                // A fresh active key of the client's, sealed as the server seals its own.
+                let keyid = fresh_key(app, self.client).await;
+                request.path = request.path.replace("{keyid}", &keyid);
+                if case.path.ends_with("/revoke") {
+                    request = request.json(json!({
+                        "from": smm_server::state::today(),
+                        "reason": "compromised",
+                    }));
+                }
             }
             ("DELETE", "/api/systems/{id}/grants/{organization}") => {
                 let spare = app.organization("spare").await;

@@ -12,6 +12,9 @@
 //!   behind its back.
 //! - People log in with passwords kept as argon2id hashes; CI uses API tokens scoped to one
 //!   organization and role, kept as hashes and shown once ([`auth`]).
+//! - Organizations' signing keys are kept with their life (active, retired, revoked), their
+//!   private parts only as the server sealed them; the administrator designates certification
+//!   bodies ([`issuers`]).
 //! - Every read and write names the organization it acts for; an object of another organization
 //!   is "not found", never returned.
 #![deny(missing_docs)]
@@ -22,6 +25,7 @@ pub mod auth;
 pub mod certificates;
 pub mod drafts;
 mod evidence;
+pub mod issuers;
 pub mod session;
 mod store;
 pub mod summary;
@@ -34,6 +38,9 @@ pub use auth::{Role, TokenGrant, UserId};
 pub use certificates::{CertificateRecord, NewAttestation};
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
+pub use issuers::{
+    IssuerKeys, KeyLife, KeyOrigin, NewSigningKey, OrganizationInfo, SealedKey, SigningKeyRecord,
+};
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,
 };

@@ -42,7 +42,13 @@ export function mainPages(world) {
     },
     { name: 'roadmap', user: 'owner', path: `/documents/${systems.line.assessment}/roadmap?budget=40000&period=quarter&start=2027-01` },
     { name: 'compare', user: 'owner', path: `/orgs/${acme.id}/compare?left=${systems.line.target}&right=${systems.line.assessment}` },
-    { name: 'members', user: 'owner', path: `/orgs/${acme.id}/members` },
+    {
+      name: 'members',
+      user: 'owner',
+      path: `/orgs/${acme.id}/members`,
+      // A signing key, so the keys' table and its forms are on the page.
+      before: () => world.signingKey(),
+    },
     { name: 'audit', user: 'owner', path: `/orgs/${acme.id}/audit` },
     { name: 'assessment-editor', user: 'owner', path: `/documents/${systems.line.assessment}/edit` },
     {

@@ -39,6 +39,7 @@ export async function makeWorld({ bin, root, dataDir }) {
       json: { assessments: [gateway.assessment] },
     });
     let first;
+    let key;
     return {
       server,
       url: server.url,
@@ -55,6 +56,8 @@ export async function makeWorld({ bin, root, dataDir }) {
       issueCertificate,
       /** One certificate of the gateway, issued the first time it is asked for. */
       certificate: () => (first ??= issueCertificate()),
+      /** One signing key of Acme's, made on the server the first time it is asked for. */
+      signingKey: () => (key ??= acme.api.post(`/api/organizations/${acme.id}/keys`, { json: {} })),
     };
   } catch (e) {
     await server.stop();

@@ -1,4 +1,7 @@
-//! `smm admin create-user`: bootstraps the first owner of a server's store.
+//! `smm admin`: what only the server's administrator does, straight on the store: the first
+//! owner (`create-user`), designating certification bodies (`designate-body`,
+//! `undesignate-body`: never self-service, so not in the API), and writing the issuers document
+//! for offline verification (`issuers`).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -11,16 +14,111 @@ use crate::failure::{Failure, Problem};
 use crate::input::read_source;
 use crate::output::{self, styled, MET};
 
+/// The actor the audit log names for what `smm admin` does.
+const ACTOR: &str = "admin-cli";
+
 /// Runs the command.
 pub fn run(action: &AdminAction) -> Result<(), Failure> {
-    let AdminAction::CreateUser {
-        name,
-        organization,
-        role,
-        database_url,
-        password_file,
-    } = action;
-    let url = database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL);
+    match action {
+        AdminAction::CreateUser {
+            name,
+            organization,
+            role,
+            database_url,
+            password_file,
+        } => create_user(
+            name,
+            organization,
+            *role,
+            database_url.as_deref(),
+            password_file.as_deref(),
+        ),
+        AdminAction::DesignateBody {
+            organization,
+            database_url,
+        } => designate(organization, database_url.as_deref(), true),
+        AdminAction::UndesignateBody {
+            organization,
+            database_url,
+        } => designate(organization, database_url.as_deref(), false),
+        AdminAction::Issuers {
+            output,
+            database_url,
+        } => issuers(output, database_url.as_deref()),
+    }
+}
+
+/// Runs `work` on the store at `url` (the default SQLite file when none is given).
+fn on_store<T>(
+    url: &str,
+    work: impl AsyncFnOnce(&Store) -> Result<T, StoreError>,
+) -> Result<T, Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Problem::file(Path::new(url), format!("cannot start: {e}")))?;
+    runtime
+        .block_on(async {
+            let store = Store::open(url).await?;
+            let out = work(&store).await;
+            store.close().await;
+            out
+        })
+        .map_err(|e| Problem::file(Path::new(url), e.to_string()).into())
+}
+
+fn designate(organization: &str, url: Option<&str>, designated: bool) -> Result<(), Failure> {
+    let url = url.unwrap_or(DEFAULT_DATABASE_URL);
+    let changed = on_store(url, async |store| {
+        let org = store
+            .organization_by_name(organization)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("organization `{organization}`")))?;
+        store.set_certification_body(ACTOR, org, designated).await
+    })?;
+    let ok = styled(MET, "ok");
+    let line = match (designated, changed) {
+        (true, true) => format!(
+            "{ok} `{organization}` is now a certification body in {url}: it may issue certificates\n"
+        ),
+        (false, true) => format!(
+            "{ok} `{organization}` is no longer a certification body in {url}: what it issued stays as it was\n"
+        ),
+        (true, false) => {
+            format!("{ok} `{organization}` was already a certification body: nothing changed\n")
+        }
+        (false, false) => {
+            format!("{ok} `{organization}` was not a certification body: nothing changed\n")
+        }
+    };
+    output::print(&line);
+    Ok(())
+}
+
+fn issuers(output_file: &Path, url: Option<&str>) -> Result<(), Failure> {
+    let url = url.unwrap_or(DEFAULT_DATABASE_URL);
+    let document = on_store(url, async |store| {
+        smm_server::app::keys::read_issuers(store).await
+    })?;
+    crate::write::write_atomically(output_file, &format!("{}\n", document.to_json()))?;
+    let keys: usize = document.issuers.iter().map(|i| i.keys.len()).sum();
+    output::print(&format!(
+        "{} wrote the issuers document to {}: {} issuers, {keys} keys\n",
+        styled(MET, "ok"),
+        output_file.display(),
+        document.issuers.len()
+    ));
+    Ok(())
+}
+
+fn create_user(
+    name: &str,
+    organization: &str,
+    role: RoleArg,
+    database_url: Option<&str>,
+    password_file: Option<&Path>,
+) -> Result<(), Failure> {
+    let url = database_url.unwrap_or(DEFAULT_DATABASE_URL);
     if let Some(file) = url.strip_prefix("sqlite://") {
         // The embedded default: create its folder on first use.
         let file = file.split('?').next().unwrap_or(file);
@@ -33,7 +131,7 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             })?;
         }
     }
-    let password = password(password_file.as_deref())?;
+    let password = password(password_file)?;
     let role = match role {
         RoleArg::Owner => Role::Owner,
         RoleArg::Assessor => Role::Assessor,
@@ -41,23 +139,15 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
         RoleArg::Viewer => Role::Viewer,
         RoleArg::Auditor => Role::Auditor,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Problem::file(Path::new(url), format!("cannot start: {e}")))?;
-    let actor = "admin-cli";
-    let created = runtime
-        .block_on(async {
-            let store = Store::open(url).await?;
-            let org = match store.organization_by_name(organization).await? {
-                Some(org) => org,
-                None => store.create_organization(actor, organization).await?,
-            };
-            let user = store.create_user(actor, name, &password).await?;
-            store.set_membership(actor, user, org, role).await?;
-            Ok::<_, StoreError>((org, user))
-        })
-        .map_err(|e| Problem::file(Path::new(url), e.to_string()))?;
+    let created = on_store(url, async |store| {
+        let org = match store.organization_by_name(organization).await? {
+            Some(org) => org,
+            None => store.create_organization(ACTOR, organization).await?,
+        };
+        let user = store.create_user(ACTOR, name, &password).await?;
+        store.set_membership(ACTOR, user, org, role).await?;
+        Ok((org, user))
+    })?;
     output::print(&format!(
         "{} user `{name}` (id {}) is {} of `{organization}` (id {}) in {url}\n",
         styled(MET, "ok"),

@@ -18,6 +18,8 @@ pub struct Args<'a> {
     pub database_url: Option<&'a str>,
     /// Signing key file.
     pub key: Option<&'a Path>,
+    /// The secret organizations' signing keys are sealed under.
+    pub keys_secret: Option<&'a Path>,
     /// Issuer name.
     pub issuer: &'a str,
     /// Secure cookies.
@@ -58,10 +60,15 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         Some(k) => k.to_path_buf(),
         None => args.data_dir.join("issuer.key"),
     };
+    let keys_secret: PathBuf = match args.keys_secret {
+        Some(k) => k.to_path_buf(),
+        None => args.data_dir.join("keys.secret"),
+    };
     let config = Config {
         listen: args.listen,
         database_url,
         key_file,
+        keys_secret,
         issuer: args.issuer.to_string(),
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),

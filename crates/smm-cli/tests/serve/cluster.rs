@@ -42,6 +42,12 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
     let start = |name: &str| {
         let mut args = serve_args(&dir.path().join(name), &url);
         args.extend(["--key".to_string(), key.clone()]);
+        // And the keys secret that seals organizations' signing keys in the database: the first
+        // to start makes it, the other reads it.
+        args.extend([
+            "--keys-secret".to_string(),
+            dir.path().join("keys.secret").display().to_string(),
+        ]);
         Server::start(&strs(&args), &[])
     };
     let (mut a, mut b) = (start("a"), start("b"));

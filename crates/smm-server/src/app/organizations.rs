@@ -4,7 +4,9 @@
 
 use axum::http::StatusCode;
 
-use smm_store::{AuditEntry, OrganizationId, Page, Role, StoreError, TokenGrant, UserId};
+use smm_store::{
+    AuditEntry, OrganizationId, OrganizationInfo, Page, Role, StoreError, TokenGrant, UserId,
+};
 
 use crate::access::in_organization;
 use crate::auth::{Caller, Principal};
@@ -34,6 +36,16 @@ pub async fn create(
         .set_membership(&actor, id, org, Role::Owner)
         .await?;
     Ok(org)
+}
+
+/// An organization: its name and whether it is a certification body, for its members.
+pub async fn organization(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+) -> Result<OrganizationInfo, Problem> {
+    in_organization(caller, org, Action::Read)?;
+    Ok(state.store.organization(OrganizationId(org)).await?)
 }
 
 /// An organization's name and members (name and role), for anyone in it; whether the caller

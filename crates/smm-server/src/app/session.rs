@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 
 use smm_store::session::Session;
-use smm_store::{OrganizationId, Role, StoreError};
+use smm_store::{OrganizationInfo, Role, StoreError};
 
 use crate::auth::{Caller, Principal};
 use crate::problem::Problem;
@@ -90,14 +90,15 @@ pub async fn caller_of(state: &AppState, session: &Session) -> Result<Caller, Pr
     })
 }
 
-/// The caller's organizations, each with its name and the caller's role there.
+/// The caller's organizations, each with its name, whether it is a certification body, and the
+/// caller's role there.
 pub async fn organizations(
     state: &AppState,
     caller: &Caller,
-) -> Result<Vec<(OrganizationId, String, Role)>, Problem> {
+) -> Result<Vec<(OrganizationInfo, Role)>, Problem> {
     let mut out = Vec::new();
     for (org, role) in caller.organizations() {
-        out.push((org, state.store.organization_name(org).await?, role));
+        out.push((state.store.organization(org).await?, role));
     }
     Ok(out)
 }

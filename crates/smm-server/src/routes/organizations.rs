@@ -34,6 +34,26 @@ pub struct OrganizationView {
     pub id: i64,
     /// Name.
     pub name: String,
+    /// Whether the server's administrator designated it a certification body (`smm admin
+    /// designate-body`; never through the API).
+    pub certification_body: bool,
+}
+
+/// An organization the caller belongs to: its name and whether it is a certification body.
+#[utoipa::path(get, path = "/api/organizations/{org}", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id")),
+    responses((status = 200, body = OrganizationView), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<i64>,
+) -> Result<Json<OrganizationView>, Problem> {
+    let info = organizations::organization(&state, &caller, org).await?;
+    Ok(Json(OrganizationView {
+        id: info.id.0,
+        name: info.name,
+        certification_body: info.certification_body,
+    }))
 }
 
 /// The organizations the caller belongs to.
@@ -47,11 +67,7 @@ pub async fn list(
         crate::app::session::organizations(&state, &caller)
             .await?
             .into_iter()
-            .map(|(org, name, role)| Membership {
-                id: org.0,
-                name,
-                role: role.as_str().to_string(),
-            })
+            .map(|(org, role)| Membership::of(org, role))
             .collect(),
     ))
 }
@@ -72,6 +88,7 @@ pub async fn create(
         Json(OrganizationView {
             id: org.0,
             name: new.name.trim().to_string(),
+            certification_body: false,
         }),
     ))
 }
@@ -324,6 +341,7 @@ pub async fn audit(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
+        .routes(routes!(get))
         .routes(routes!(members))
         .routes(routes!(set_member))
         .routes(routes!(tokens, create_token))

@@ -36,6 +36,21 @@ pub struct Membership {
     pub name: String,
     /// The caller's role there.
     pub role: String,
+    /// Whether the server's administrator designated it a certification body (which may issue
+    /// certificates; every organization may sign its own supplier's declarations).
+    pub certification_body: bool,
+}
+
+impl Membership {
+    /// The organization and the caller's role there.
+    pub fn of(org: smm_store::OrganizationInfo, role: smm_store::Role) -> Membership {
+        Membership {
+            id: org.id.0,
+            name: org.name,
+            role: role.as_str().to_string(),
+            certification_body: org.certification_body,
+        }
+    }
 }
 
 /// The signed-in caller.
@@ -54,11 +69,7 @@ async fn memberships(state: &AppState, caller: &Caller) -> Result<Vec<Membership
     Ok(session::organizations(state, caller)
         .await?
         .into_iter()
-        .map(|(org, name, role)| Membership {
-            id: org.0,
-            name,
-            role: role.as_str().to_string(),
-        })
+        .map(|(org, role)| Membership::of(org, role))
         .collect())
 }
 

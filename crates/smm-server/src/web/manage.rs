@@ -1,5 +1,6 @@
 //! Managing an organization in pages: creating organizations and systems, members and their
-//! roles, API tokens (the secret shown once), and reading the audit log.
+//! roles, API tokens (the secret shown once), the organization's page with its signing keys
+//! (their forms are in `keys`), and reading the audit log.
 
 use askama::Template;
 use axum::extract::{Form, State};
@@ -109,7 +110,11 @@ struct MembersPage {
     csrf: String,
     org_id: i64,
     org_name: String,
+    certification_body: bool,
     manage: bool,
+    manage_keys: bool,
+    keys: Vec<super::keys::KeyRow>,
+    today: String,
     members: Vec<MemberRow>,
     tokens: Vec<TokenRow>,
     roles: Vec<&'static str>,
@@ -127,6 +132,12 @@ async fn members_page(
     confirmation: Option<String>,
 ) -> PageResult {
     let found = organizations::members(state, &user.caller, org).await?;
+    let organization = organizations::organization(state, &user.caller, org).await?;
+    let keys = crate::app::keys::list(state, &user.caller, org).await?;
+    let manage_keys = user
+        .caller
+        .role_in(OrganizationId(org))
+        .is_some_and(|r| crate::authz::allowed(r, Action::ManageKeys));
     let tokens = if found.manage {
         organizations::tokens(state, &user.caller, org).await?
     } else {
@@ -137,7 +148,11 @@ async fn members_page(
         csrf: user.csrf.clone(),
         org_id: org,
         org_name: found.name,
+        certification_body: organization.certification_body,
         manage: found.manage,
+        manage_keys,
+        keys: keys.into_iter().map(super::keys::KeyRow::from).collect(),
+        today: crate::state::today(),
         members: found
             .members
             .into_iter()
@@ -167,7 +182,7 @@ async fn members_page(
 
 /// The members page again with what went wrong, unless the problem is one the page cannot
 /// help with (not found, forbidden, the database).
-async fn members_again(
+pub(super) async fn members_again(
     state: &AppState,
     user: &PageUser,
     org: i64,

@@ -5,6 +5,7 @@
 mod attestation;
 mod certs;
 mod editor;
+mod keys;
 mod manage;
 mod pages;
 mod plans;
@@ -68,6 +69,10 @@ fn pages_only() -> Router<AppState> {
             "/orgs/{org}/tokens/{token}/revoke",
             post(manage::revoke_token),
         )
+        .route("/orgs/{org}/keys", post(keys::create))
+        .route("/orgs/{org}/keys/import", post(keys::import))
+        .route("/orgs/{org}/keys/{keyid}/retire", post(keys::retire))
+        .route("/orgs/{org}/keys/{keyid}/revoke", post(keys::revoke))
         .route("/orgs/{org}/audit", get(manage::audit))
         .route("/orgs/{org}/compare", get(plans::compare_page))
         .route("/orgs/{org}/compare.svg", get(plans::compare_chart))
@@ -249,10 +254,18 @@ pub enum Done {
     CertificateIssued,
     /// A certificate was revoked.
     CertificateRevoked,
+    /// A signing key was created on the server.
+    KeyCreated,
+    /// A signing key was imported.
+    KeyImported,
+    /// A signing key was retired.
+    KeyRetired,
+    /// A signing key was revoked.
+    KeyRevoked,
 }
 
 /// The confirmations without parameters, by their word in the query.
-const PLAIN: [(&str, Done); 8] = [
+const PLAIN: [(&str, Done); 12] = [
     ("organization-created", Done::OrganizationCreated),
     ("system-created", Done::SystemCreated),
     ("member-saved", Done::MemberSaved),
@@ -261,6 +274,10 @@ const PLAIN: [(&str, Done); 8] = [
     ("access-taken", Done::AccessTaken),
     ("certificate-issued", Done::CertificateIssued),
     ("certificate-revoked", Done::CertificateRevoked),
+    ("key-created", Done::KeyCreated),
+    ("key-imported", Done::KeyImported),
+    ("key-retired", Done::KeyRetired),
+    ("key-revoked", Done::KeyRevoked),
 ];
 
 impl Done {
@@ -316,6 +333,21 @@ impl Done {
             }
             Done::CertificateRevoked => {
                 "Certificate revoked: verifying it now fails with your reason.".to_string()
+            }
+            Done::KeyCreated => {
+                "Signing key created: it is active, and the newest active key signs from now on."
+                    .to_string()
+            }
+            Done::KeyImported => {
+                "Signing key imported: it is active, and the newest active key signs from now on."
+                    .to_string()
+            }
+            Done::KeyRetired => {
+                "Signing key retired: it signs no more, and what it signed still verifies."
+                    .to_string()
+            }
+            Done::KeyRevoked => {
+                "Signing key revoked: nothing it signed from that day on is trusted.".to_string()
             }
         }
     }

@@ -221,6 +221,7 @@ struct PortfolioPage {
     nav: Option<Nav>,
     org_id: i64,
     org_name: String,
+    certification_body: bool,
     portfolio: PortfolioView,
     q: String,
     status: String,
@@ -270,9 +271,9 @@ pub async fn portfolio(
         limit: 1000,
     };
     let seen = portfolio::portfolio(&state, &user.caller, org, filter).await?;
-    let org_name = state
+    let organization = state
         .store
-        .organization_name(smm_store::OrganizationId(org))
+        .organization(smm_store::OrganizationId(org))
         .await?;
     let p = seen.portfolio;
     let items = p
@@ -298,7 +299,8 @@ pub async fn portfolio(
     let page = PortfolioPage {
         nav: Some(user.nav(&state, org).await),
         org_id: org,
-        org_name,
+        org_name: organization.name,
+        certification_body: organization.certification_body,
         portfolio: PortfolioView {
             systems: p.systems,
             met: p.met,

@@ -38,6 +38,8 @@ pub struct App {
     pub state: AppState,
     pub router: Router,
     pub dir: tempfile::TempDir,
+    /// How the server was started (a second server on the same database starts from it).
+    pub config: Config,
 }
 
 /// An answer.
@@ -120,6 +122,7 @@ impl App {
             listen: "127.0.0.1:0".parse().expect("address"),
             database_url,
             key_file: dir.path().join("issuer.key"),
+            keys_secret: dir.path().join("keys.secret"),
             issuer: "Test Lab".to_string(),
             secure_cookies: false,
             trusted_proxies: proxies,
@@ -128,7 +131,29 @@ impl App {
             .await
             .expect("server state");
         let router = smm_server::router(state.clone());
-        Some(App { state, router, dir })
+        Some(App {
+            state,
+            router,
+            dir,
+            config,
+        })
+    }
+
+    /// Another server on the same database, started with `config` changed by `change`.
+    pub async fn beside(
+        &self,
+        change: impl FnOnce(&mut Config),
+    ) -> Result<App, smm_server::ServeError> {
+        let mut config = self.config.clone();
+        change(&mut config);
+        let state = smm_server::serve::state(&config).await?;
+        let router = smm_server::router(state.clone());
+        Ok(App {
+            state,
+            router,
+            dir: tempfile::tempdir().expect("temp dir"),
+            config,
+        })
     }
 
     pub fn store(&self) -> &Arc<Store> {
