@@ -42,7 +42,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order of the matrix.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Read,
         Action::CreateSystem,
         Action::WriteTarget,

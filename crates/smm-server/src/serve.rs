@@ -277,6 +277,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         signing_key: Arc::new(key),
         issuer: config.issuer.clone().into(),
         scheme: Arc::new(smm_core::scheme::Scheme::builtin()),
+        revocations: Arc::default(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone().into(),
         gaps: Arc::new(GapCache::default()),

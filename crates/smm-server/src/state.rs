@@ -23,6 +23,8 @@ pub struct AppState {
     pub signing_key: Arc<SigningKey>,
     /// The issuer name written into certificates.
     pub issuer: Arc<str>,
+    /// Each issuer's signed revocation list, as last built.
+    pub revocations: Arc<crate::app::certificates::RevocationCache>,
     /// The certification scheme attestations are issued under.
     pub scheme: Arc<smm_core::scheme::Scheme>,
     /// Whether session cookies carry `Secure` (the server is reached over TLS).

@@ -28,7 +28,9 @@ enum Action {
     WriteAssessment,
     UploadEvidence,
     IssueCertificate,
+    IssueDeclaration,
     RevokeCertificate,
+    RevokeDeclaration,
     ReadAudit,
     ManageMembers,
     ManageTokens,
@@ -55,15 +57,17 @@ const N: bool = false;
 
 /// The matrix of docs/permissions.md: each action, its name there, and who may.
 #[rustfmt::skip]
-const MATRIX: [(Action, &str, [bool; 7]); 12] = [
+const MATRIX: [(Action, &str, [bool; 7]); 14] = [
     //                                                    own  ass  edi  vie  aud  a-gr v-gr
     (Action::Read,              "read",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y]),
     (Action::CreateSystem,      "create system or product", [Y,   N,   Y,   N,   N,   N,   N]),
     (Action::WriteTarget,       "write target profile",     [Y,   N,   Y,   N,   N,   N,   N]),
     (Action::WriteAssessment,   "write assessment",         [Y,   Y,   Y,   N,   N,   Y,   N]),
     (Action::UploadEvidence,    "upload evidence",          [Y,   Y,   Y,   N,   N,   Y,   N]),
-    (Action::IssueCertificate,  "issue certificate",        [Y,   Y,   N,   N,   N,   Y,   N]),
-    (Action::RevokeCertificate, "revoke certificate",       [Y,   Y,   N,   N,   N,   Y,   N]),
+    (Action::IssueCertificate,  "issue certificate",        [N,   N,   N,   N,   N,   Y,   N]),
+    (Action::IssueDeclaration,  "sign declaration",         [Y,   Y,   N,   N,   N,   N,   N]),
+    (Action::RevokeCertificate, "revoke certificate",       [N,   N,   N,   N,   N,   Y,   N]),
+    (Action::RevokeDeclaration, "revoke declaration",       [Y,   Y,   N,   N,   N,   N,   N]),
     (Action::ReadAudit,         "read audit log",           [Y,   N,   N,   N,   Y,   N,   N]),
     (Action::ManageMembers,     "manage members",           [Y,   N,   N,   N,   N,   N,   N]),
     (Action::ManageTokens,      "manage API tokens",        [Y,   N,   N,   N,   N,   N,   N]),
@@ -180,6 +184,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/systems/{id}/evidence/{sha256}",     OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/certificates",          OnSystem(Read),              OK),
         case("POST",   "/api/systems/{id}/certificates",          OnSystem(IssueCertificate),  CREATED),
+        case("POST",   "/api/systems/{id}/certificates",          OnSystem(IssueDeclaration),  CREATED),
         case("GET",    "/api/documents/{id}",                     OnSystem(Read),              OK),
         case("PUT",    "/api/documents/{id}",                     OnSystem(WriteTarget),       OK),
         case("PUT",    "/api/documents/{id}",                     OnSystem(WriteAssessment),   OK),
@@ -188,11 +193,11 @@ const CASES: &[Case] = {
         case("GET",    "/api/documents/{id}/roadmap",             OnSystem(Read),              OK),
         case("GET",    "/api/documents/{id}/report",              OnSystem(Read),              OK),
         case("GET",    "/api/compare",                            OnSystem(Read),              OK),
-        case("GET",    "/api/certificates/revocations",           Public,                      OK),
-        case("GET",    "/api/certificates/issuer.pub",            Public,                      OK),
+        case("GET",    "/api/issuers/{issuer}/revocations",       Public,                      OK),
         case("POST",   "/api/certificates/verify",                Public,                      OK),
         case("GET",    "/api/certificates/{id}",                  OnSystem(Read),              OK),
         case("POST",   "/api/certificates/{id}/revoke",           OnSystem(RevokeCertificate), OK),
+        case("POST",   "/api/certificates/{id}/revoke",           OnSystem(RevokeDeclaration), OK),
     ]
 };
 
@@ -204,6 +209,11 @@ impl Case {
         match self.path {
             "/api/documents/{id}" if self.method == "PUT" => {
                 format!("PUT {} ({})", self.path, self.need.cells().0)
+            }
+            "/api/systems/{id}/certificates" | "/api/certificates/{id}/revoke"
+                if self.method == "POST" =>
+            {
+                format!("POST {} ({})", self.path, self.need.cells().0)
             }
             _ => format!("{} {}", self.method, self.path),
         }
@@ -305,6 +315,8 @@ struct World {
     evidence: Vec<u8>,
     evidence_sha256: String,
     certificate: i64,
+    declaration: i64,
+    lab: OrganizationId,
     envelope: Value,
     person: (String, String),
     next: AtomicU64,
@@ -404,25 +416,6 @@ impl World {
             .as_str()
             .expect("sha256")
             .to_string();
-        let issue = json!({"assessments": [assessment], "target": target});
-        let path = format!("/api/systems/{system}/certificates");
-        let certificate = created(
-            app.post_json(&path, &owner, issue.clone()).await,
-            "certificate",
-        );
-        // One revoked certificate, so the revocation list is never empty (that answers 204).
-        let revoked = id(&created(
-            app.post_json(&path, &owner, issue).await,
-            "certificate",
-        ));
-        let revocation = app
-            .post_json(
-                &format!("/api/certificates/{revoked}/revoke"),
-                &owner,
-                json!({"reason": "superseded"}),
-            )
-            .await;
-        assert_eq!(revocation.status, StatusCode::OK, "{}", revocation.text());
         for (grantee, role) in [("lab", "assessor"), ("insurer", "viewer")] {
             let grant = app
                 .send(
@@ -435,6 +428,42 @@ impl World {
                 .await;
             assert_eq!(grant.status, StatusCode::OK, "{}", grant.text());
         }
+        // The lab is a designated certification body: it issues the certificates, the client
+        // signs its own declarations.
+        let lab = app.organization("lab").await;
+        app.store()
+            .set_certification_body("admin", lab, true)
+            .await
+            .expect("designate");
+        let assessor = app.token("lab", Role::Assessor).await;
+        let path = format!("/api/systems/{system}/certificates");
+        let issue = json!({"assessments": [assessment], "target": target});
+        let certificate = created(
+            app.post_json(&path, &assessor, issue.clone()).await,
+            "certificate",
+        );
+        let declaration = id(&created(
+            app.post_json(
+                &path,
+                &owner,
+                json!({"kind": "declaration", "assessments": [assessment], "target": target}),
+            )
+            .await,
+            "declaration",
+        ));
+        // One revoked certificate, so the lab's revocation list names one.
+        let revoked = id(&created(
+            app.post_json(&path, &assessor, issue).await,
+            "certificate",
+        ));
+        let revocation = app
+            .post_json(
+                &format!("/api/certificates/{revoked}/revoke"),
+                &assessor,
+                json!({"reason": "superseded"}),
+            )
+            .await;
+        assert_eq!(revocation.status, StatusCode::OK, "{}", revocation.text());
         let password = app.user("person", "client", Role::Viewer).await;
         app.user("newcomer", "spare", Role::Viewer).await;
         World {
@@ -447,6 +476,8 @@ impl World {
             evidence,
             evidence_sha256,
             certificate: id(&certificate),
+            declaration,
+            lab,
             envelope: certificate["envelope"].clone(),
             person: ("person".to_string(), password),
             next: AtomicU64::new(1),
@@ -538,7 +569,16 @@ impl World {
                 request.body = Some(("text/plain", self.evidence.clone()));
             }
             ("POST", "/api/systems/{id}/certificates") => {
-                request = request.json(json!({"assessments": [assessment], "target": target}));
+                let kind = if case.need == Need::OnSystem(Action::IssueDeclaration) {
+                    "declaration"
+                } else {
+                    "certificate"
+                };
+                request = request
+                    .json(json!({"kind": kind, "assessments": [assessment], "target": target}));
+            }
+            ("GET", "/api/issuers/{issuer}/revocations") => {
+                request.path = format!("/api/issuers/org-{}/revocations", self.lab.0);
             }
             ("PUT", "/api/documents/{id}") => {
                 let latest = app
@@ -562,16 +602,12 @@ impl World {
                 request = request.json(json!({"certificate": self.envelope}));
             }
             ("POST", "/api/certificates/{id}/revoke") => {
-                let (_, envelope) = app
-                    .store()
-                    .certificate(self.certificate)
-                    .await
-                    .expect("certificate");
-                let (record, _) = app
-                    .store()
-                    .certificate(self.certificate)
-                    .await
-                    .expect("certificate");
+                let model = if case.need == Need::OnSystem(Action::RevokeDeclaration) {
+                    self.declaration
+                } else {
+                    self.certificate
+                };
+                let (record, envelope) = app.store().certificate(model).await.expect("certificate");
                 let fresh = app
                     .store()
                     .store_certificate(
@@ -734,16 +770,24 @@ async fn a_session_changes_nothing_without_its_csrf_token(app: App) {
                 );
             }
         }
-        // With the token (and for reading, without), the owner's session may do everything.
+        // With the token (and for reading, without), the owner's session may do everything
+        // the matrix gives the owner (all but a body's certificates, which no owner issues or
+        // revokes for its own system).
         let headers = if case.changes_state() {
             &with[..]
         } else {
             &without[..]
         };
         let answer = world.send(&app, case, None, headers).await;
+        let want = match case.need {
+            Need::OnSystem(_) | Need::InOrganization(_) => {
+                expected(case, Relation::Own, Role::Owner)
+            }
+            _ => case.ok,
+        };
         assert_eq!(
             answer.status,
-            case.ok,
+            want,
             "{}: {}",
             case.describe(),
             answer.text()
@@ -764,8 +808,9 @@ async fn a_session_changes_nothing_without_its_csrf_token(app: App) {
 async fn a_person_in_two_organizations_may_do_what_either_allows(app: App) {
     let world = World::seed(&app).await;
     // An editor at the client who is also an owner at the lab, which holds an assessor grant:
-    // a target profile as the client's editor, certificates through the lab's grant, and
-    // neither lets her manage the system's grants.
+    // a target profile as the client's editor; no certificate, since she is a member of the
+    // owner and a certificate must be independent; revoking the lab's certificate as the lab's
+    // owner; and neither lets her manage the system's grants.
     let password = app.user("dana", "client", Role::Editor).await;
     app.user("dana", "lab", Role::Owner).await;
     let (cookie, csrf) = sign_in(&app, "dana", &password).await;
@@ -775,7 +820,7 @@ async fn a_person_in_two_organizations_may_do_what_either_allows(app: App) {
         (
             "POST",
             "/api/systems/{id}/certificates",
-            StatusCode::CREATED,
+            StatusCode::FORBIDDEN,
         ),
         ("POST", "/api/certificates/{id}/revoke", StatusCode::OK),
         (

@@ -53,9 +53,12 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
     let (mut a, mut b) = (start("a"), start("b"));
     let http = client();
 
-    let key_a = text(&http, &a, "/api/certificates/issuer.pub").await;
-    let key_b = text(&http, &b, "/api/certificates/issuer.pub").await;
-    assert_eq!(key_a, key_b, "the two servers sign with different keys");
+    let issuers_a = text(&http, &a, "/api/issuers").await;
+    let issuers_b = text(&http, &b, "/api/issuers").await;
+    assert_eq!(
+        issuers_a, issuers_b,
+        "the two servers publish different issuers"
+    );
 
     // A session opened on A is known to B, CSRF token included: B creates a token with it.
     let session = sign_in(&http, &a).await;

@@ -3,8 +3,9 @@
 //! revocation list, and verifying a certificate for anyone, signed in or not.
 
 use smm_cert::certificate::{issue as sign, IssueRequest, IssuerName, Scope};
-use smm_cert::revocation::{revoke as sign_revocation, Revocation};
-use smm_cert::{keys, verify as check, Envelope, Report as VerifyReport, Trust, VerifyInput};
+use smm_cert::revocation::{sign_list, Revocation};
+use smm_cert::verify::Check;
+use smm_cert::{verify as check, Envelope, Report as VerifyReport, Trust, VerifyInput};
 use smm_core::document::Date;
 use smm_core::scheme::{AttestationKind, Scheme};
 use smm_core::{content_digest, parse_assessment, parse_target};
@@ -15,6 +16,7 @@ use smm_store::{
 
 use crate::access;
 use crate::app::documents;
+use crate::app::keys as keys_app;
 use crate::app::organizations::field_error;
 use crate::auth::Caller;
 use crate::authz::{allowed, Action};
@@ -145,9 +147,7 @@ async fn signer(
 
 /// Whether the organization is a designated certification body.
 async fn is_certification_body(state: &AppState, org: OrganizationId) -> Result<bool, Problem> {
-    // MERGE: replaced by the store's designation when the keys branch lands.
-    let _ = (state, org);
-    Ok(true)
+    Ok(state.store.organization(org).await?.certification_body)
 }
 
 /// Issues a certificate or signs a declaration for a system: the stored record and the signed
@@ -216,9 +216,7 @@ pub async fn issue(
         issued,
         valid_until,
     };
-    // MERGE: the signer's own key (app::keys::signing_key) when the keys branch lands.
-    let key = state.signing_key.as_ref().clone();
-    let keyid = keys::key_id(&key.verifying_key())?;
+    let (key, keyid) = keys_app::signing_key(state, signer.organization, &caller.actor()).await?;
     let (envelope, statement) = sign(&issue_request, &key)?;
     let text = serde_json::to_string_pretty(&envelope)
         .map_err(|e| Problem::internal("certificate as JSON", &e))?;
@@ -331,27 +329,59 @@ pub fn may_revoke(caller: &Caller, record: &CertificateRecord) -> bool {
         .is_some_and(|role| allowed(role, Action::RevokeCertificate))
 }
 
-/// The server's signed revocation list, built from the store (none while nothing is revoked).
-pub async fn revocation_list(state: &AppState) -> Result<Option<Envelope>, Problem> {
-    let mut list: Option<Envelope> = None;
-    for (serial, reason, at) in state.store.revocations().await? {
-        let (envelope, _) = sign_revocation(
-            list.as_ref(),
-            &state.signing_key,
-            Revocation {
-                serial,
-                date: at.get(..10).unwrap_or(&at).to_string(),
-                reason,
-            },
-        )?;
-        list = Some(envelope);
-    }
-    Ok(list)
+/// Each issuer's signed revocation list, kept as served: rebuilt (and signed once) only when
+/// the issuer's revocation count moved, so serving it costs one counting query.
+#[derive(Default)]
+pub struct RevocationCache {
+    lists: tokio::sync::Mutex<std::collections::HashMap<i64, (i64, std::sync::Arc<String>)>>,
 }
 
-/// The server's public key as SPKI PEM, to verify its certificates offline.
-pub fn issuer_key(state: &AppState) -> Result<String, Problem> {
-    Ok(keys::public_pem(&state.signing_key.verifying_key())?)
+/// `org-<n>` (as the issuers document names issuers) to the organization.
+pub fn issuer_organization(issuer: &str) -> Option<OrganizationId> {
+    let n = issuer.strip_prefix("org-")?;
+    (!n.is_empty() && n.len() < 19 && n.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| n.parse().ok().map(OrganizationId))
+        .flatten()
+}
+
+/// An issuer's signed revocation list (JSON of the DSSE envelope), signed with its current key;
+/// not found for an issuer that has no keys.
+pub async fn revocation_list(
+    state: &AppState,
+    issuer: &str,
+) -> Result<std::sync::Arc<String>, Problem> {
+    let hidden = || Problem::not_found(format!("issuer {issuer}"));
+    let org = issuer_organization(issuer).ok_or_else(hidden)?;
+    let published = keys_app::published(state).await?;
+    if !published.document.issuers.iter().any(|i| i.id == issuer) {
+        return Err(hidden());
+    }
+    let count = state.store.revocation_count(org).await?;
+    let mut lists = state.revocations.lists.lock().await;
+    if let Some((kept, json)) = lists.get(&org.0) {
+        if *kept == count {
+            return Ok(json.clone());
+        }
+    }
+    let revoked: Vec<Revocation> = state
+        .store
+        .revocations_by(org)
+        .await?
+        .into_iter()
+        .map(|(serial, reason, at)| Revocation {
+            serial,
+            date: at.get(..10).unwrap_or(&at).to_string(),
+            reason,
+        })
+        .collect();
+    let updated = revoked.last().map_or_else(today, |r| r.date.clone());
+    let (key, _) = keys_app::signing_key(state, org, "server").await?;
+    let (envelope, _) = sign_list(&key, &updated, revoked)?;
+    let json = std::sync::Arc::new(
+        serde_json::to_string(&envelope).map_err(|e| Problem::internal("revocation list", &e))?,
+    );
+    lists.insert(org.0, (count, json.clone()));
+    Ok(json)
 }
 
 /// A certificate to verify, with the documents it should bind.
@@ -366,8 +396,9 @@ pub struct Verify<'a> {
     pub at: Option<Date>,
 }
 
-/// Verifies a certificate against the server's key and revocation list, and the documents it
-/// should bind: every check, passed or not.
+/// Verifies an attestation against the issuers document (who holds the key, whether a
+/// certification body, the key's life), the server's record of revocations, and the documents
+/// it should bind: every check, passed or not. Nothing is signed or rebuilt per request.
 pub async fn verify(state: &AppState, request: Verify<'_>) -> Result<VerifyReport, Problem> {
     let at = request.at.map_or_else(today, |d| d.to_string());
     let target = request
@@ -384,16 +415,43 @@ pub async fn verify(state: &AppState, request: Verify<'_>) -> Result<VerifyRepor
             .map_err(|d| document_problem(&d).with_field(&format!("assessments[{i}]")))?;
         assessments.push((format!("assessment {}", i + 1), content_digest(&doc)));
     }
-    let revocations = revocation_list(state).await?;
-    let verifying = state.signing_key.verifying_key();
-    Ok(check(&VerifyInput {
+    let published = keys_app::published(state).await?;
+    let mut report = check(&VerifyInput {
         envelope: request.certificate,
-        trust: Trust::Key(&verifying),
+        trust: Trust::Issuers(&published.document),
         at: &at,
         target: target.as_deref(),
         assessments,
-        revocations: revocations.as_ref(),
-    }))
+        revocations: None,
+    });
+    if let Some(statement) = &report.certificate {
+        let revoked = state
+            .store
+            .attestation_by_serial(&statement.serial)
+            .await?
+            .and_then(|(record, _, _)| record.revoked);
+        report.checks.push(match revoked {
+            Some((reason, when)) if when.get(..10).unwrap_or(&when) <= at.as_str() => Check {
+                ok: false,
+                what: format!(
+                    "revocation: revoked on {}: {reason}",
+                    when.get(..10).unwrap_or(&when)
+                ),
+            },
+            Some((reason, when)) => Check {
+                ok: true,
+                what: format!(
+                    "revocation: revoked from {} ({reason}), still valid on {at}",
+                    when.get(..10).unwrap_or(&when)
+                ),
+            },
+            None => Check {
+                ok: true,
+                what: "revocation: not revoked (this server's record)".to_string(),
+            },
+        });
+    }
+    Ok(report)
 }
 
 /// Where an attestation stands today.

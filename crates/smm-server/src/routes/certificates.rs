@@ -210,27 +210,24 @@ pub async fn revoke_certificate(
     Ok(Json(CertificateView::of(record, None)))
 }
 
-/// The server's revocation list (a DSSE envelope signed with the certificates' key). Public.
-#[utoipa::path(get, path = "/api/certificates/revocations", tag = "certificates",
-    responses((status = 200, description = "The signed list (empty list: 204)"), (status = 204, description = "Nothing revoked")))]
-pub async fn revocations(State(state): State<AppState>) -> Result<Response, Problem> {
-    Ok(match certificates::revocation_list(&state).await? {
-        Some(envelope) => Json(envelope).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
-    })
-}
-
-/// The server's public key (SPKI PEM), to verify its certificates offline. Public.
-#[utoipa::path(get, path = "/api/certificates/issuer.pub", tag = "certificates",
-    responses((status = 200, description = "PEM", content_type = "application/x-pem-file")))]
-pub async fn issuer_key(State(state): State<AppState>) -> Result<Response, Problem> {
-    let pem = certificates::issuer_key(&state)?;
-    let mut r = pem.into_response();
-    r.headers_mut().insert(
+/// An issuer's signed revocation list (a DSSE envelope signed with its current key), as
+/// `smm cert verify --revoked` reads it. Public; `issuer` is its id in the issuers document.
+#[utoipa::path(get, path = "/api/issuers/{issuer}/revocations", tag = "certificates",
+    params(("issuer" = String, Path, description = "The issuer's id in the issuers document, `org-<n>`")),
+    responses((status = 200, description = "The signed list (possibly empty)"), (status = 404, body = Problem)))]
+pub async fn revocations(
+    State(state): State<AppState>,
+    ApiPath(issuer): ApiPath<String>,
+) -> Result<Response, Problem> {
+    let json = certificates::revocation_list(&state, &issuer).await?;
+    let mut response = json.as_ref().clone().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-pem-file"),
+        HeaderValue::from_static("application/json"),
     );
-    Ok(r)
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
 }
 
 /// A certificate to verify, with the documents it should bind.
@@ -318,7 +315,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, issue_certificate))
         .routes(routes!(revocations))
-        .routes(routes!(issuer_key))
         .routes(routes!(verify_certificate))
         .routes(routes!(get))
         .routes(routes!(revoke_certificate))
