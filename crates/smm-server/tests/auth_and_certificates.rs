@@ -314,6 +314,25 @@ async fn ota_gateway(app: &App) -> (String, i64, i64, i64) {
 
 async fn certificates_are_issued_verified_and_revoked(app: App) {
     let (lab, system, initial, last) = ota_gateway(&app).await;
+    // Until the administrator designates the lab, it cannot certify, however it was granted.
+    let early = app
+        .post_json(
+            &format!("/api/systems/{system}/certificates"),
+            &lab,
+            json!({"assessments": [last]}),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::FORBIDDEN, "{}", early.text());
+    assert!(
+        early.text().contains("not a designated certification body"),
+        "{}",
+        early.text()
+    );
+    let lab_org = app.organization("lab").await;
+    app.store()
+        .set_certification_body("admin", lab_org, true)
+        .await
+        .expect("designate");
     // Refused, with every reason, while findings are open.
     let refused = app
         .post_json(
@@ -371,11 +390,23 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
     tampered["payload"] = json!(format!("{flipped}{}", &payload[1..]));
     let bad = verify(tampered).await;
     assert_eq!(bad["passed"], false);
-    // The public key is public, and matches the signature's key id.
-    let key = app
-        .send(Method::GET, "/api/certificates/issuer.pub", None, None, &[])
-        .await;
-    assert!(key.text().starts_with("-----BEGIN PUBLIC KEY-----"));
+    // The issuers document is public, names the lab's key and says the lab is a body; the
+    // statement names the lab and that key.
+    let issuers = app
+        .send(Method::GET, "/api/issuers", None, None, &[])
+        .await
+        .json();
+    let statement = &ok["certificate"];
+    assert_eq!(statement["kind"], "certificate");
+    assert_eq!(statement["issuer"]["name"], "lab");
+    let entry = issuers["issuers"]
+        .as_array()
+        .expect("issuers")
+        .iter()
+        .find(|i| i["name"] == "lab")
+        .expect("the lab is published");
+    assert_eq!(entry["certification_body"], true);
+    assert_eq!(entry["keys"][0]["keyid"], statement["issuer"]["keyid"]);
     // Revoked: the signed list names it, and verification fails from then on.
     let revoked = app
         .post_json(
@@ -397,13 +428,17 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
     let list = app
         .send(
             Method::GET,
-            "/api/certificates/revocations",
+            &format!("/api/issuers/org-{}/revocations", lab_org.0),
             None,
             None,
             &[],
         )
         .await;
     assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(
+        list.json()["payloadType"],
+        "application/vnd.smm.revocations+json"
+    );
     let after = verify(envelope).await;
     assert_eq!(after["passed"], false, "{after}");
     assert!(
