@@ -224,32 +224,25 @@ pub enum Command {
     /// Run the server: the REST API (OpenAPI at /api/openapi.json) over SQLite by default, or
     /// PostgreSQL with --database-url. Stops gracefully on SIGTERM or Ctrl-C.
     ///
-    /// With no options it keeps everything in ./smm-data (smm.db, the certificate signing key
-    /// issuer.key and keys.secret, which seals organizations' signing keys, created on first
-    /// start) and listens on 127.0.0.1:8080. Create the first user with `smm admin create-user`.
+    /// With no options it keeps everything in ./smm-data (smm.db, and keys.secret, which seals
+    /// organizations' signing keys, created on first start) and listens on 127.0.0.1:8080.
+    /// Create the first user with `smm admin create-user`.
     Serve {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
         listen: std::net::SocketAddr,
-        /// Where the SQLite database and the signing key live.
+        /// Where the SQLite database and the keys secret live.
         #[arg(long, default_value = "smm-data", value_name = "DIR")]
         data_dir: PathBuf,
         /// The database instead: sqlite://FILE or postgres://USER@HOST/DB.
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
-        /// The certificate signing key (PKCS#8 PEM; created if missing). Servers sharing a
-        /// database must share it. Default: DIR/issuer.key.
-        #[arg(long, value_name = "FILE")]
-        key: Option<PathBuf>,
         /// The secret organizations' signing keys are sealed under in the database (32 random
         /// bytes, created with mode 0600 if missing). Servers sharing a database must share it;
         /// a server whose secret does not open the stored keys refuses to start. Keep it apart
         /// from database backups. Default: DIR/keys.secret.
         #[arg(long, value_name = "FILE", env = "SMM_KEYS_SECRET_FILE")]
         keys_secret: Option<PathBuf>,
-        /// The issuer name written into certificates.
-        #[arg(long, default_value = "smm server", value_name = "NAME")]
-        issuer: String,
         /// Mark session cookies Secure (set this when users reach the server over HTTPS).
         #[arg(long)]
         secure_cookies: bool,

@@ -112,9 +112,7 @@ async fn seed() -> Seeded {
     let config = Config {
         listen: "127.0.0.1:0".parse().expect("address"),
         database_url: format!("sqlite://{}", dir.path().join("smm.db").display()),
-        key_file: dir.path().join("issuer.key"),
         keys_secret: dir.path().join("keys.secret"),
-        issuer: "Bench".to_string(),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
     };

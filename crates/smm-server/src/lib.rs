@@ -31,5 +31,5 @@ pub mod web;
 
 pub use client::parse_trusted_proxy;
 pub use ipnet::IpNet;
-pub use serve::{load_or_create_key, router, run, Config, ServeError};
+pub use serve::{router, run, Config, ServeError};
 pub use state::AppState;

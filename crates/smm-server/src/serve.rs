@@ -1,7 +1,6 @@
 //! Putting the server together: routes, limits, request ids and logs, and a graceful stop.
 
 use std::future::Future;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +19,6 @@ use tower_http::request_id::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 
-use smm_cert::{keys, SigningKey};
 use smm_core::actions::ActionCatalog;
 use smm_core::Catalog;
 use smm_store::{Store, StoreError};
@@ -40,10 +38,6 @@ pub struct Config {
     pub listen: SocketAddr,
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
-    /// The certificate signing key (PKCS#8 PEM, unencrypted); created if missing.
-    pub key_file: PathBuf,
-    /// The issuer name in certificates.
-    pub issuer: String,
     /// The secret organizations' private signing keys are sealed under (32 bytes; created with
     /// mode 0600 if missing). Servers sharing a database must share it.
     pub keys_secret: PathBuf,
@@ -62,14 +56,6 @@ pub enum ServeError {
     /// The database.
     #[error("{0}")]
     Store(#[from] StoreError),
-    /// The key file.
-    #[error("{path}: {message}")]
-    Key {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
     /// The keys secret cannot be read or made.
     #[error("{0}")]
     Keyring(#[from] crate::keyring::KeyringError),
@@ -105,55 +91,6 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
-}
-
-/// Reads the signing key, or creates one (mode 0600, never overwriting) if the file is absent.
-pub fn load_or_create_key(path: &Path) -> Result<SigningKey, ServeError> {
-    let problem = |message: String| ServeError::Key {
-        path: path.to_path_buf(),
-        message,
-    };
-    match std::fs::read_to_string(path) {
-        Ok(pem) => keys::read_private(&pem, None).map_err(|e| problem(e.to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = keys::generate();
-            let pem = keys::private_pem(&key, None).map_err(|e| problem(e.to_string()))?;
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or_else(|| Path::new("."));
-            std::fs::create_dir_all(dir).map_err(|e| problem(e.to_string()))?;
-            // Written whole to a temporary file (0600), then linked into place, which fails if
-            // the key exists: two servers starting at once never overwrite each other's key, and
-            // nobody reads half a key. The loser reads the winner's.
-            let temp = dir.join(format!(
-                ".issuer-key-{}.tmp",
-                smm_store::session::random_hex().get(..12).unwrap_or("0")
-            ));
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            let written = options.open(&temp).and_then(|mut file| {
-                file.write_all(pem.as_bytes())?;
-                file.sync_all()
-            });
-            let linked = written.and_then(|()| std::fs::hard_link(&temp, path));
-            let _ = std::fs::remove_file(&temp);
-            match linked {
-                Ok(()) => Ok(key),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pem = std::fs::read_to_string(path).map_err(|e| problem(e.to_string()))?;
-                    keys::read_private(&pem, None).map_err(|e| problem(e.to_string()))
-                }
-                Err(e) => Err(problem(e.to_string())),
-            }
-        }
-        Err(e) => Err(problem(e.to_string())),
-    }
 }
 
 /// Request ids: a per-process random prefix and a counter, cheap and unique enough to find one
@@ -259,7 +196,6 @@ pub fn router(state: AppState) -> Router {
 /// The state for a configuration: opens the store (running migrations) and loads the key.
 pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let store = Store::open(&config.database_url).await?;
-    let key = load_or_create_key(&config.key_file)?;
     let keyring = open_keyring(&store, &config.keys_secret).await?;
     let catalog = Catalog::builtin();
     let filled = crate::app::documents::fill_in_levels(&store, &catalog).await?;
@@ -274,8 +210,6 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         store: Arc::new(store),
         catalog: Arc::new(catalog),
         actions: Arc::new(actions),
-        signing_key: Arc::new(key),
-        issuer: config.issuer.clone().into(),
         scheme: Arc::new(smm_core::scheme::Scheme::builtin()),
         revocations: Arc::default(),
         secure_cookies: config.secure_cookies,
@@ -376,41 +310,5 @@ pub fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn servers_starting_together_end_up_with_one_key() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("keys").join("issuer.key");
-        let keys: Vec<SigningKey> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..8)
-                .map(|_| s.spawn(|| load_or_create_key(&path)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("thread").expect("a key"))
-                .collect()
-        });
-        let first = keys[0].verifying_key();
-        assert!(keys.iter().all(|k| k.verifying_key() == first));
-        assert_eq!(
-            load_or_create_key(&path).expect("key").verifying_key(),
-            first
-        );
-        let leftovers = std::fs::read_dir(path.parent().expect("dir"))
-            .expect("list")
-            .count();
-        assert_eq!(leftovers, 1, "no temporary file is left behind");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
-        }
     }
 }

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use smm_cert::SigningKey;
 use smm_core::actions::ActionCatalog;
 use smm_core::Catalog;
 use smm_store::Store;
@@ -19,10 +18,6 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The improvement actions roadmaps are planned from.
     pub actions: Arc<ActionCatalog>,
-    /// The key certificates are signed with.
-    pub signing_key: Arc<SigningKey>,
-    /// The issuer name written into certificates.
-    pub issuer: Arc<str>,
     /// Each issuer's signed revocation list, as last built.
     pub revocations: Arc<crate::app::certificates::RevocationCache>,
     /// The certification scheme attestations are issued under.

@@ -16,12 +16,8 @@ pub struct Args<'a> {
     pub data_dir: &'a Path,
     /// Database URL, instead of the data directory's SQLite file.
     pub database_url: Option<&'a str>,
-    /// Signing key file.
-    pub key: Option<&'a Path>,
     /// The secret organizations' signing keys are sealed under.
     pub keys_secret: Option<&'a Path>,
-    /// Issuer name.
-    pub issuer: &'a str,
     /// Secure cookies.
     pub secure_cookies: bool,
     /// Reverse proxies believed about the client's address.
@@ -56,10 +52,6 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
             format!("sqlite://{}", args.data_dir.join("smm.db").display())
         }
     };
-    let key_file: PathBuf = match args.key {
-        Some(k) => k.to_path_buf(),
-        None => args.data_dir.join("issuer.key"),
-    };
     let keys_secret: PathBuf = match args.keys_secret {
         Some(k) => k.to_path_buf(),
         None => args.data_dir.join("keys.secret"),
@@ -67,9 +59,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let config = Config {
         listen: args.listen,
         database_url,
-        key_file,
         keys_secret,
-        issuer: args.issuer.to_string(),
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),
     };

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::server::{
     assert_stored, assessment, audit_verify, bootstrap, client, count, post_document, serve_args,
-    sign_in, smm, strs, system, token, Acknowledged, Server, OWNER,
+    sign_in, strs, system, token, Acknowledged, Server, OWNER,
 };
 use crate::support::{fresh_postgres_database, workspace};
 
@@ -29,20 +29,9 @@ async fn two_servers_on_one_postgres_database_act_as_one() {
     let started = Instant::now();
     let dir = workspace();
     bootstrap(&url);
-    // Servers sharing a database must share the signing key, so each verifies what the other
-    // signed: provisioned once, before either starts.
-    let key = dir.path().join("issuer");
-    let made = smm()
-        .args(["key", "new", "--output"])
-        .arg(&key)
-        .output()
-        .expect("smm key new");
-    assert!(made.status.success(), "smm key new: {made:?}");
-    let key = key.with_extension("key").display().to_string();
     let start = |name: &str| {
         let mut args = serve_args(&dir.path().join(name), &url);
-        args.extend(["--key".to_string(), key.clone()]);
-        // And the keys secret that seals organizations' signing keys in the database: the first
+        // The keys secret that seals organizations' signing keys in the database: the first
         // to start makes it, the other reads it.
         args.extend([
             "--keys-secret".to_string(),

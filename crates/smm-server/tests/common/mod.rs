@@ -121,9 +121,7 @@ impl App {
         let config = Config {
             listen: "127.0.0.1:0".parse().expect("address"),
             database_url,
-            key_file: dir.path().join("issuer.key"),
             keys_secret: dir.path().join("keys.secret"),
-            issuer: "Test Lab".to_string(),
             secure_cookies: false,
             trusted_proxies: proxies,
         };
