@@ -84,13 +84,13 @@ export default {
     });
 
     let envelope;
-    await t.step('a certificate is issued (through the API) and listed on its system', async () => {
+    await t.step('a supplier\'s declaration is signed (through the API) and listed on its system', async () => {
       ({ envelope } = await world.issueCertificate());
-      assert.ok(envelope?.payload, 'the certificate is a DSSE envelope');
+      assert.ok(envelope?.payload, 'the declaration is a DSSE envelope');
       await visit(page, `/systems/${systems.gateway.id}`);
       await main.getByRole('heading', { name: 'Certificates' }).waitFor();
-      const rows = main.getByRole('row').filter({ hasText: 'valid' });
-      assert.ok(await rows.count() >= 1, 'a valid certificate is listed');
+      const rows = main.getByRole('row').filter({ hasText: 'valid' }).filter({ hasText: 'Supplier\'s declaration' });
+      assert.ok(await rows.count() >= 1, 'a valid declaration is listed as one');
     });
 
     // Anyone may verify: a visitor who never signed in.
@@ -100,6 +100,7 @@ export default {
       await verify(visitor, JSON.stringify(envelope), example(world.root, 'ota-gateway/target.yaml'));
       await visitorMain.getByRole('heading', { name: 'Valid: every check holds' }).waitFor();
       assert.equal(await visitorMain.locator('ul.checks li.failed').count(), 0, 'no failed check');
+      assert.match(await visitorMain.locator('p.kind').innerText(), /^Supplier's declaration/, 'the kind comes first');
     });
 
     await t.step('with one character of its payload changed it is not valid', async () => {

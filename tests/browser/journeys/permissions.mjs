@@ -37,6 +37,7 @@ export default {
         ['create a system', `/api/organizations/${acme.id}/systems`, { data: { name: 'Sneaky' } }],
         ['post a target', `/api/systems/${systems.line.id}/targets`, { data: world.systems.line.targetYaml, headers: { 'content-type': 'application/yaml' } }],
         ['issue a certificate', `/api/systems/${systems.gateway.id}/certificates`, { data: { assessments: [systems.gateway.assessment] } }],
+        ['sign a declaration', `/api/systems/${systems.gateway.id}/certificates`, { data: { kind: 'declaration', assessments: [systems.gateway.assessment] } }],
         ['add a member', `/api/organizations/${acme.id}/members/mallory`, { method: 'PUT', data: { role: 'owner', password: 'mallory-password-1' } }],
       ];
       for (const [what, path, { method = 'POST', data, headers = {} }] of attempts) {

@@ -95,6 +95,8 @@ export default {
       await submit(page, () => main.getByRole('link', { name: 'Assess against the latest target' }).click());
       await main.getByRole('heading', { level: 1, name: 'Assess Gateway X' }).waitFor();
       await main.getByLabel('Version assessed').fill('3.2.0');
+      // The default scheme asks for a vulnerability analysis among the methods.
+      await main.getByLabel('vulnerability analysis').check();
       // Every practice starts not assessed; each is set at exactly its target (the legend says
       // it: "target 2 / industry").
       for (const fieldset of await main.locator('fieldset[id^="practice-"]').all()) {
@@ -133,11 +135,12 @@ export default {
     });
 
     let envelope;
-    await t.step('a certificate issued from the system page', async () => {
+    await t.step('the owner signs a supplier\'s declaration from the system page (never a certificate)', async () => {
       await visit(page, systemPath);
-      await main.getByText('Issue a certificate').click();
+      assert.equal(await main.getByText('Issue a certificate as').count(), 0, 'no certificate is offered to the owner');
+      await main.getByText('Sign a supplier\'s declaration', { exact: true }).click();
       await main.getByRole('checkbox').first().check();
-      const issued = await submit(page, () => main.getByRole('button', { name: 'Issue' }).click());
+      const issued = await submit(page, () => main.getByRole('button', { name: 'Sign the declaration' }).click());
       assert.equal(issued.status(), 200, await page.locator('main').innerText());
       const link = main.locator('a[href^="/certificates/"][href$="/cert.json"]').first();
       const certificate = await page.request.get(await link.getAttribute('href'));

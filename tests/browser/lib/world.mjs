@@ -1,8 +1,9 @@
 // The data every journey starts from: two organizations, their people and their systems.
 //
 // Acme Bottling (owner claire, viewer vera) has a bottling line with a target and an assessment
-// (so a gap), an OTA gateway whose final assessment meets its target (so a certificate can be
-// issued), and a cell with nothing yet. Globex (owner olga) has a system Acme's people must not
+// (so a gap), an OTA gateway whose final assessment meets its target (so Acme can sign a
+// supplier's declaration of it: being its owner, never a certificate), and a cell with nothing
+// yet. Globex (owner olga) has a system Acme's people must not
 // see. Users are made with the CLI; everything else through the API, with an owner's API token.
 
 import { Api, createUser, example, Server } from './server.mjs';
@@ -36,7 +37,7 @@ export async function makeWorld({ bin, root, dataDir }) {
       example(root, 'bottling-line/target.yaml'), example(root, 'bottling-line/assessment.yaml'));
 
     const issueCertificate = () => acme.api.post(`/api/systems/${gateway.id}/certificates`, {
-      json: { assessments: [gateway.assessment] },
+      json: { kind: 'declaration', assessments: [gateway.assessment] },
     });
     let first;
     let key;
@@ -52,9 +53,9 @@ export async function makeWorld({ bin, root, dataDir }) {
       acme: { id: acme.id, name: 'Acme Bottling', api: acme.api },
       globex: { id: globex.id, name: 'Globex', api: globex.api },
       systems: { line, gateway, cell: { id: cell.id, name: 'Packaging cell' }, foreign },
-      /** Issues a new certificate of the gateway's final assessment (the envelope and its record). */
+      /** Signs a new supplier's declaration of the gateway's final assessment (the envelope and its record). */
       issueCertificate,
-      /** One certificate of the gateway, issued the first time it is asked for. */
+      /** One declaration of the gateway, signed the first time it is asked for. */
       certificate: () => (first ??= issueCertificate()),
       /** One signing key of Acme's, made on the server the first time it is asked for. */
       signingKey: () => (key ??= acme.api.post(`/api/organizations/${acme.id}/keys`, { json: {} })),

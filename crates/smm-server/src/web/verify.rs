@@ -16,6 +16,8 @@ use crate::state::AppState;
 const MAX_FIELD_BYTES: usize = 512 * 1024;
 
 struct Outcome {
+    /// What it is, once its signature held: shown before anything else.
+    kind: Option<(&'static str, bool)>,
     passed: bool,
     reason: Option<String>,
     checks: Vec<(bool, String)>,
@@ -140,6 +142,12 @@ pub async fn check(State(state): State<AppState>, multipart: Multipart) -> Respo
     match outcome {
         Ok(report) => {
             let result = Outcome {
+                kind: report.kind().map(|k| {
+                    (
+                        k.label(),
+                        k == smm_core::scheme::AttestationKind::Certificate,
+                    )
+                }),
                 passed: report.passed(),
                 reason: report.reason().map(str::to_string),
                 checks: report.checks.into_iter().map(|c| (c.ok, c.what)).collect(),

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use smm_core::catalog::Catalog;
 use smm_core::document::{
-    AssessmentDraft, AssessmentReference, Date, Evidence, Finding, FindingStatus, Product,
+    AssessmentDraft, AssessmentReference, Date, Evidence, Finding, FindingStatus, Method, Product,
     Recommendation, TargetReference,
 };
 use smm_core::located::Located;
@@ -205,6 +205,10 @@ pub fn decode(
         .collect();
     let mut draft = AssessmentDraft::new(catalog, target, product, assessors, form.get("date"));
     draft.follows = follows;
+    draft.methods = Method::ALL
+        .into_iter()
+        .filter(|m| form.get(&format!("method.{}", m.as_str())) == "yes")
+        .collect();
     for practice in &mut draft.practices {
         let id = practice.id.clone();
         let anchor = format!("practice-{id}");

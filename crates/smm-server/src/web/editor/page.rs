@@ -82,6 +82,8 @@ struct EditorPage {
     product_version: String,
     line: String,
     assessors: String,
+    /// Each method: its token, its words, whether ticked.
+    methods: Vec<(&'static str, &'static str, bool)>,
     date: String,
     practices: Vec<PracticeRow>,
     findings: Vec<FindingRow>,
@@ -277,6 +279,10 @@ pub async fn editor(
         product_version: draft.product.version.clone(),
         line: draft.product.line.clone().unwrap_or_default(),
         assessors: draft.assessors.join("\n"),
+        methods: smm_core::document::Method::ALL
+            .iter()
+            .map(|m| (m.as_str(), m.label(), draft.methods.contains(m)))
+            .collect(),
         date: draft.date.clone(),
         practice_ids: state
             .catalog
