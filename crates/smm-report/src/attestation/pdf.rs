@@ -53,7 +53,7 @@ fn source(p: &Page, size: f64) -> String {
     ));
     // The kind, first and largest, in a frame whose colour and dash tell the two apart.
     s.push_str(&format!(
-        "#block(width: 100%, inset: 8pt, stroke: {})[\n#text(size: 2.1em, weight: \"bold\", fill: {accent})[{}] \\\n#text(size: 1.25em)[{}]\n\n{}\n]\n\n",
+        "#block(width: 100%, inset: 8pt, stroke: {})[\n#text(size: 2.1em, weight: \"bold\", fill: {accent})[{}]\n\n#text(size: 1.25em)[{}]\n\n{}\n]\n\n",
         if p.certificate {
             format!("2.5pt + {accent}")
         } else {
