@@ -49,6 +49,26 @@ pub struct Statement {
     pub predicate: Attestation,
 }
 
+impl Statement {
+    /// The statement inside an envelope this program signed and kept itself (a server's own
+    /// store), read **without checking the signature**, to show what it says. An envelope
+    /// received from anyone else goes through [`crate::verify`] instead.
+    pub fn from_own_envelope(envelope: &Envelope) -> Result<Statement, CertError> {
+        use base64::Engine;
+        if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+            return Err(CertError::Invalid(format!(
+                "payload type is `{}`, expected `{IN_TOTO_PAYLOAD_TYPE}`",
+                envelope.payload_type
+            )));
+        }
+        let payload = base64::engine::general_purpose::STANDARD
+            .decode(envelope.payload.trim())
+            .map_err(|e| CertError::Invalid(format!("the payload is not base64: {e}")))?;
+        serde_json::from_slice(&payload)
+            .map_err(|e| CertError::Invalid(format!("not an smm attestation: {e}")))
+    }
+}
+
 /// An in-toto subject: a name and its digests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subject {

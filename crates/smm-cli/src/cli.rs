@@ -562,6 +562,34 @@ pub enum CertAction {
         #[arg(long)]
         json: bool,
     },
+    /// Render a certificate or declaration as a one-page document to hand over: PDF or HTML by
+    /// the output's extension. The kind first, then products and versions, issuer, serial,
+    /// validity, scheme, target, assessments, limitations, the result per domain, and a
+    /// verification link with its QR code; nothing the signed statement does not say. The
+    /// signature is verified first: an envelope that fails (or an expired attestation) is not
+    /// rendered (exit 1, with the reason).
+    Render {
+        /// The certificate or declaration.
+        cert: PathBuf,
+        /// The issuers document: finds the signing key, its holder and standing.
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "issuer",
+            conflicts_with = "issuer"
+        )]
+        issuers: Option<PathBuf>,
+        /// Or the issuer's public key alone.
+        #[arg(long, value_name = "FILE")]
+        issuer: Option<PathBuf>,
+        /// Where readers verify it: the document links to BASE/verify?serial=SERIAL (for a
+        /// server, its public address, e.g. https://smm.example.org).
+        #[arg(long, value_name = "BASE")]
+        verify_url: String,
+        /// The document to write: FILE.pdf or FILE.html.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Revoke a certificate or declaration: add it to the issuer's signed revocation list
     /// (created if absent).
     Revoke {

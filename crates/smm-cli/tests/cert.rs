@@ -934,3 +934,193 @@ fn a_scheme_of_ones_own_is_enforced_with_every_unmet_requirement() {
         "A. Assessor"
     );
 }
+
+/// A product name that is HTML, typst markup and a QR-link breaker at once.
+const HOSTILE: &str = "<script>alert(1)</script> & #set page(width: 1cm) *x* $y$ ] ?serial=0";
+
+/// `smm cert render CERT` against issuers.json, to `out`.
+fn render(s: &Setup, cert: &str, out: &str) -> assert_cmd::assert::Assert {
+    smm(s.path())
+        .args(["cert", "render", cert, "--issuers", "issuers.json"])
+        .args(["--verify-url", "https://smm.example.org/", "-o", out])
+        .assert()
+}
+
+/// The text of a PDF, its pages, each with whitespace runs made one space.
+fn pdf_pages(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    pdf_extract::extract_text_from_mem_by_pages(&bytes)
+        .expect("a PDF parser reads it")
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn a_certificate_renders_as_a_one_page_document_that_opens_with_its_kind() {
+    let s = Setup::new();
+    s.publish("issuer.pub", "ecb", "Example Certification Body", true);
+    s.issue(&[]).success();
+    let serial = s.statement()["predicate"]["serial"]
+        .as_str()
+        .expect("serial")
+        .to_string();
+    let link = format!("https://smm.example.org/verify?serial={serial}");
+    render(&s, "cert.json", "cert.pdf")
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "wrote cert.pdf (PDF): Certificate (third-party certification) {serial}"
+        )))
+        .stdout(predicate::str::contains(&link));
+    let pages = pdf_pages(&s.file("cert.pdf"));
+    assert_eq!(pages.len(), 1, "one page");
+    let text = &pages[0];
+    assert!(
+        text.starts_with("Certificate third-party certification"),
+        "{text}"
+    );
+    for fact in [
+        serial.as_str(),
+        PRODUCT,
+        "2026.2",
+        "Example Certification Body",
+        "2026-11-01",
+        "2029-10-31",
+        "A. Assessor",
+        "smm-baseline",
+        &link,
+    ] {
+        assert!(text.contains(fact), "{fact} missing from {text}");
+    }
+    render(&s, "cert.json", "cert.html").success();
+    let html = std::fs::read_to_string(s.file("cert.html")).expect("html");
+    let body = &html[html.find("<body>").expect("body")..];
+    let first = body.find("Certificate").expect("kind");
+    assert!(
+        !body[..first].contains("</h1>") && body[..first].contains("<h1>"),
+        "the kind is the first heading"
+    );
+    assert!(html.contains(&format!("<a href=\"{link}\">")));
+    assert!(html.contains(&serial) && html.contains("2029-10-31"));
+    assert!(html.contains("Bottling line BL-2 (plant Lyon)"));
+}
+
+#[test]
+fn a_declaration_renders_as_not_a_certificate() {
+    let s = Setup::new();
+    s.publish("issuer.pub", "vendor", "Bottling Vendor", false);
+    cert_attest(s.path(), "declare", "issuer.key", "Bottling Vendor")
+        .args(["--issuer-id", "vendor", "--product", PRODUCT])
+        .args([
+            "--version",
+            "2026.2",
+            "--date",
+            "2026-11-01",
+            "-o",
+            "cert.json",
+        ])
+        .assert()
+        .success();
+    render(&s, "cert.json", "decl.pdf").success();
+    let pages = pdf_pages(&s.file("decl.pdf"));
+    assert_eq!(pages.len(), 1, "one page");
+    assert!(
+        pages[0]
+            .starts_with("Supplier's declaration self-assessed by the supplier, not a certificate"),
+        "{}",
+        pages[0]
+    );
+    assert!(!pages[0].contains("certifies"));
+    render(&s, "cert.json", "decl.html").success();
+    let html = std::fs::read_to_string(s.file("decl.html")).expect("html");
+    assert!(html.contains(
+        "<title>Supplier&#39;s declaration — self-assessed by the supplier, not a certificate"
+    ));
+}
+
+#[test]
+fn a_hostile_product_name_stays_text_in_the_document() {
+    let s = Setup::new();
+    s.publish("issuer.pub", "ecb", "Example Certification Body", true);
+    let yaml = std::fs::read_to_string(s.file("assessment.yaml")).expect("assessment");
+    std::fs::write(s.file("assessment.yaml"), yaml.replace(PRODUCT, HOSTILE)).expect("write");
+    cert_issue(s.path(), "issuer.key", "Example Certification Body")
+        .args(["--product", HOSTILE, "--version", "2026.2"])
+        .args(["--date", "2026-11-01", "-o", "cert.json"])
+        .assert()
+        .success();
+    render(&s, "cert.json", "cert.html").success();
+    let html = std::fs::read_to_string(s.file("cert.html")).expect("html");
+    assert!(!html.contains("<script>alert"), "markup injected");
+    let at = html.find("&#60;script&#62;").expect("escaped");
+    assert!(
+        html[at..]
+            .starts_with("&#60;script&#62;alert(1)&#60;/script&#62; &#38; #set page(width: 1cm)"),
+        "{}",
+        &html[at..at + 200]
+    );
+    render(&s, "cert.json", "cert.pdf").success();
+    let pages = pdf_pages(&s.file("cert.pdf"));
+    assert_eq!(pages.len(), 1, "a name cannot change the page");
+    assert!(pages[0].contains(HOSTILE), "{}", pages[0]);
+}
+
+#[test]
+fn a_tampered_or_expired_attestation_is_not_rendered() {
+    let s = Setup::new();
+    s.publish("issuer.pub", "ecb", "Example Certification Body", true);
+    s.issue(&[]).success();
+    let mut env = s.envelope();
+    let mut statement = s.statement();
+    statement["predicate"]["valid_until"] = Value::String("2099-12-31".into());
+    env["payload"] = Value::String(STANDARD.encode(serde_json::to_vec(&statement).expect("json")));
+    s.write_envelope(&env);
+    render(&s, "cert.json", "cert.pdf")
+        .code(1)
+        .stdout(predicate::str::contains("REFUSED"))
+        .stdout(predicate::str::contains("signature"));
+    assert!(!s.file("cert.pdf").exists(), "nothing written");
+    // Signed by a key the issuers document does not list.
+    smm(s.path())
+        .args(["key", "new", "-o", "stranger"])
+        .assert()
+        .success();
+    issue_on(&s, "stranger.key", "2026-11-01", "stranger.json");
+    render(&s, "stranger.json", "cert.html")
+        .code(1)
+        .stdout(predicate::str::contains("does not list"));
+    assert!(!s.file("cert.html").exists(), "nothing written");
+    // Expired: a document is not handed over for it.
+    cert_issue(s.path(), "issuer.key", "Example Certification Body")
+        .args([
+            "--product",
+            PRODUCT,
+            "--version",
+            "2026.2",
+            "--date",
+            "2026-11-01",
+        ])
+        .args(["--valid-until", "2026-11-30", "-o", "cert.json"])
+        .assert()
+        .success();
+    render(&s, "cert.json", "cert.pdf")
+        .code(1)
+        .stdout(predicate::str::contains("expired on 2026-11-30"));
+    // Bad input is exit 2.
+    s.issue(&[]).success();
+    smm(s.path())
+        .args(["cert", "render", "cert.json", "--issuers", "issuers.json"])
+        .args([
+            "--verify-url",
+            "https://evil.example/?next=",
+            "-o",
+            "cert.pdf",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no query or fragment"));
+    render(&s, "cert.json", "cert.docx")
+        .code(2)
+        .stderr(predicate::str::contains("FILE.pdf or FILE.html"));
+}

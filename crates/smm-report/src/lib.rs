@@ -12,8 +12,11 @@
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
 //! - [`export`]: the gap table as CSV or XLSX.
 //! - [`roadmap`]: the roadmap as Markdown and HTML (with [`chart::timeline`]).
+//! - [`attestation`]: the one-page certificate or declaration document to hand over (HTML, PDF),
+//!   with its verification link as a QR code.
 #![deny(missing_docs)]
 
+pub mod attestation;
 pub mod chart;
 pub mod export;
 mod findings;

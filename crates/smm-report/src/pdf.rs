@@ -10,11 +10,11 @@ use typst_as_lib::TypstEngine;
 
 use crate::html::{page, PracticeRow, ReportInput, ReportPage};
 
-mod markup;
+pub(crate) mod markup;
 
 use markup::{identification, lit, signatures, table, text};
 
-const FONTS: [&[u8]; 2] = [
+pub(crate) const FONTS: [&[u8]; 2] = [
     include_bytes!("../fonts/DejaVuSans.ttf"),
     include_bytes!("../fonts/DejaVuSans-Bold.ttf"),
 ];

@@ -964,6 +964,8 @@ async fn no_page_answers_garbage_with_a_server_error() {
         format!("/orgs/{org}/audit?after=x"),
         format!("/systems/{system}/certificates"),
         "/certificates/1/cert.json".into(),
+        "/certificates/1/cert.pdf".into(),
+        "/certificates/1/cert.html".into(),
         "/certificates/1/revoke".into(),
         "/orgs".into(),
         format!("/orgs/{org}/systems"),
@@ -1127,4 +1129,139 @@ async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
         .await
         .json();
     assert_eq!(grants.as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_to_hand_over_downloads_for_a_reader_and_not_for_a_stranger() {
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    let owner = app.token("vendor", Role::Owner).await;
+    let org = app.organization("vendor").await.0;
+    let system = app.system(&owner, org, "GW-7").await;
+    app.document(
+        &owner,
+        system,
+        "targets",
+        &example("ota-gateway/target.yaml"),
+    )
+    .await;
+    let last = app
+        .document(
+            &owner,
+            system,
+            "assessments",
+            &example("ota-gateway/certification/assessment-final.yaml"),
+        )
+        .await;
+    let issued = app
+        .post_json(
+            &format!("/api/systems/{system}/certificates"),
+            &owner,
+            json!({"kind": "declaration", "assessments": [last]}),
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
+    let id = issued.json()["id"].as_i64().expect("id");
+    let password = app.user("rita", "vendor", Role::Viewer).await;
+    let (reader, _) = sign_in(&app, "rita", &password, "/").await;
+    let fetch = |cookie: String, path: String, headers: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        async move {
+            let mut all = vec![("cookie", cookie.as_str())];
+            all.extend(headers);
+            app.send(Method::GET, &path, None, None, &all).await
+        }
+    };
+    // The system page links both documents beside the signed file.
+    let page = get_page(&app, &reader, format!("/systems/{system}"))
+        .await
+        .text();
+    assert!(page.contains(&format!("href=\"/certificates/{id}/cert.pdf\"")));
+    assert!(page.contains(&format!("href=\"/certificates/{id}/cert.html\"")));
+    // The PDF: one page, the kind first.
+    let pdf = fetch(
+        reader.clone(),
+        format!("/certificates/{id}/cert.pdf"),
+        vec![("host", "smm.example.org")],
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+    assert_eq!(
+        pdf.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
+    assert!(pdf
+        .header("content-disposition")
+        .unwrap_or_default()
+        .starts_with("attachment; filename=\"cert-"));
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf.body).expect("a PDF");
+    assert_eq!(pages.len(), 1);
+    let text = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.starts_with("Supplier's declaration"), "{text}");
+    assert!(
+        text.contains("http://smm.example.org/verify?serial="),
+        "{text}"
+    );
+    // The HTML: behind a TLS proxy the link is https; the policy allows its inline styles only.
+    let html = fetch(
+        reader.clone(),
+        format!("/certificates/{id}/cert.html"),
+        vec![
+            ("host", "smm.example.org:8443"),
+            ("x-forwarded-proto", "https"),
+        ],
+    )
+    .await;
+    assert_eq!(html.status, StatusCode::OK, "{}", html.text());
+    assert!(html
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("text/html"));
+    assert!(html
+        .header("content-security-policy")
+        .unwrap_or_default()
+        .starts_with("default-src 'none'; style-src 'unsafe-inline'"));
+    assert!(html
+        .text()
+        .contains("href=\"https://smm.example.org:8443/verify?serial="));
+    // A Host that is not a plain host name is refused, not written into the document.
+    let forged = fetch(
+        reader.clone(),
+        format!("/certificates/{id}/cert.html"),
+        vec![("host", "evil.example\"><script>")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(!forged.text().contains("<script>"));
+    // A stranger does not learn that the certificate exists.
+    let password = app.user("sam", "elsewhere", Role::Owner).await;
+    let (stranger, _) = sign_in(&app, "sam", &password, "/").await;
+    for ext in ["pdf", "html"] {
+        let hidden = fetch(
+            stranger.clone(),
+            format!("/certificates/{id}/cert.{ext}"),
+            vec![("host", "smm.example.org")],
+        )
+        .await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{ext}");
+    }
+    // Revoked: no document to hand over, and no link to one.
+    let revoked = app
+        .post_json(
+            &format!("/api/certificates/{id}/revoke"),
+            &owner,
+            json!({"reason": "withdrawn"}),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text());
+    let gone = fetch(
+        reader.clone(),
+        format!("/certificates/{id}/cert.pdf"),
+        vec![("host", "smm.example.org")],
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::CONFLICT);
+    let page = get_page(&app, &reader, format!("/systems/{system}"))
+        .await
+        .text();
+    assert!(!page.contains(&format!("/certificates/{id}/cert.pdf")));
 }

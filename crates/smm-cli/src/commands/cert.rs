@@ -225,6 +225,19 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
             at.as_deref(),
             *json,
         ),
+        CertAction::Render {
+            cert,
+            issuers,
+            issuer,
+            verify_url,
+            output,
+        } => super::cert_render::run(
+            cert,
+            issuers.as_deref(),
+            issuer.as_deref(),
+            verify_url,
+            output,
+        ),
         CertAction::Revoke {
             cert,
             key,
@@ -397,31 +410,8 @@ fn verify_command(
     json: bool,
 ) -> Result<(), Failure> {
     let envelope = read_envelope(cert_path)?;
-    let (issuers, key) = match (issuers_path, issuer_path) {
-        (Some(path), _) => {
-            let source = read_source(path)?;
-            let doc =
-                IssuersDocument::from_json(&source.text).map_err(|e| cert_problem(path, e))?;
-            (Some(doc), None)
-        }
-        (None, Some(path)) => {
-            let source = read_source(path)?;
-            let key = keys::read_public(&source.text).map_err(|e| cert_problem(path, e))?;
-            (None, Some(key))
-        }
-        (None, None) => {
-            return Err(Problem::file(
-                cert_path,
-                "give --issuers FILE (the issuers document) or --issuer FILE (a public key)",
-            )
-            .into())
-        }
-    };
-    let trust = match (&issuers, &key) {
-        (Some(doc), _) => Trust::Issuers(doc),
-        (None, Some(key)) => Trust::Key(key),
-        (None, None) => unreachable!("one of the two was read above"),
-    };
+    let signers = Signers::read(cert_path, issuers_path, issuer_path)?;
+    let trust = signers.trust();
     let at = match at {
         Some(d) => checked_date(d, "--at")?.to_string(),
         None => today(),
@@ -499,6 +489,51 @@ fn verify_command(
     }
 }
 
+/// Who the verifier trusts: the issuers document, or one public key, as read from the file
+/// named by `--issuers` or `--issuer`.
+pub(crate) enum Signers {
+    /// The issuers document.
+    Document(IssuersDocument),
+    /// One public key.
+    Key(ed25519_dalek::VerifyingKey),
+}
+
+impl Signers {
+    /// Reads `--issuers FILE` or, failing that, `--issuer FILE`.
+    pub(crate) fn read(
+        cert_path: &Path,
+        issuers: Option<&Path>,
+        issuer: Option<&Path>,
+    ) -> Result<Signers, Failure> {
+        match (issuers, issuer) {
+            (Some(path), _) => {
+                let source = read_source(path)?;
+                let doc =
+                    IssuersDocument::from_json(&source.text).map_err(|e| cert_problem(path, e))?;
+                Ok(Signers::Document(doc))
+            }
+            (None, Some(path)) => {
+                let source = read_source(path)?;
+                let key = keys::read_public(&source.text).map_err(|e| cert_problem(path, e))?;
+                Ok(Signers::Key(key))
+            }
+            (None, None) => Err(Problem::file(
+                cert_path,
+                "give --issuers FILE (the issuers document) or --issuer FILE (a public key)",
+            )
+            .into()),
+        }
+    }
+
+    /// As verification takes it.
+    pub(crate) fn trust(&self) -> Trust<'_> {
+        match self {
+            Signers::Document(doc) => Trust::Issuers(doc),
+            Signers::Key(key) => Trust::Key(key),
+        }
+    }
+}
+
 fn revoke_command(
     cert_path: &Path,
     key_path: &Path,
@@ -565,7 +600,7 @@ fn revoke_command(
     Ok(())
 }
 
-fn read_envelope(path: &Path) -> Result<Envelope, Failure> {
+pub(crate) fn read_envelope(path: &Path) -> Result<Envelope, Failure> {
     let source = read_source(path)?;
     serde_json::from_str(&source.text).map_err(|e| {
         Problem::file(
@@ -631,7 +666,7 @@ fn with_extension(base: &Path, extension: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn checked_date(text: &str, option: &str) -> Result<Date, Failure> {
+pub(crate) fn checked_date(text: &str, option: &str) -> Result<Date, Failure> {
     Date::parse(text).ok_or_else(|| {
         Problem::file(
             Path::new(option),

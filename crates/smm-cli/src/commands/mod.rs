@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod catalog;
 pub mod cert;
+pub mod cert_render;
 pub mod compare;
 pub mod diff;
 pub mod digest;

@@ -9,7 +9,7 @@ mod bar;
 mod compare;
 mod heatmap;
 mod radar;
-mod style;
+pub(crate) mod style;
 mod timeline;
 mod trend;
 

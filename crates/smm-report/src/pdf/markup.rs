@@ -4,7 +4,7 @@
 use crate::identification::Field;
 
 /// A typst string literal: the text, escaped, in code mode.
-pub(super) fn lit(text: &str) -> String {
+pub(crate) fn lit(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -22,7 +22,7 @@ pub(super) fn lit(text: &str) -> String {
 }
 
 /// Text in markup, as `#"..."`.
-pub(super) fn text(t: &str) -> String {
+pub(crate) fn text(t: &str) -> String {
     format!("#{}", lit(t))
 }
 

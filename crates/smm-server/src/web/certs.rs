@@ -1,8 +1,12 @@
-//! Certificates in pages: issue from a system's assessments, download, revoke.
+//! Certificates in pages: issue from a system's assessments, download (the signed file, or the
+//! one-page document to hand over), revoke.
 
 use axum::extract::{Form, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
+
+use smm_cert::{Envelope, Statement};
+use smm_report::attestation::{self, VerifyBase};
 
 use smm_core::document::Date;
 use smm_core::scheme::AttestationKind;
@@ -14,7 +18,7 @@ use crate::app::certificates::{self, Certify};
 use crate::authz::Action;
 use crate::extract::ApiPath;
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{today, AppState};
 
 /// Issues a certificate from the assessments ticked on the system page.
 pub async fn issue(
@@ -145,6 +149,124 @@ pub async fn confirm_revoke(
         certificate: record.kind == "certificate",
         csrf: user.csrf.clone(),
     }))
+}
+
+/// Downloads a certificate as the one-page PDF to hand over.
+pub async fn document_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+) -> PageResult {
+    document(&state, &user, &headers, id, true).await
+}
+
+/// Downloads a certificate as the one-page HTML document to hand over.
+pub async fn document_html(
+    State(state): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+) -> PageResult {
+    document(&state, &user, &headers, id, false).await
+}
+
+/// Where the document sends its reader to verify: this server, as the request reached it. The
+/// server has no setting for its public address, so the `Host` is taken, but only when it is a
+/// plain host name or address (and port); anything else is refused, never written into a
+/// document. The scheme is https when the server says it is reached over TLS.
+fn verify_base(headers: &HeaderMap, state: &AppState) -> Result<VerifyBase, Problem> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    VerifyBase::from_host(crate::client::is_tls(headers, state), host)
+        .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, e))
+}
+
+/// The document of a certificate the caller may read, rendered from the statement as stored at
+/// issue. None for a revoked or expired one: it would be handed over as current.
+async fn document(
+    state: &AppState,
+    user: &PageUser,
+    headers: &HeaderMap,
+    id: i64,
+    pdf: bool,
+) -> PageResult {
+    let (record, envelope) =
+        certificates::certificate(state, &user.caller, id, Action::Read).await?;
+    let base = verify_base(headers, state)?;
+    let envelope: Envelope =
+        serde_json::from_str(&envelope).map_err(|e| Problem::internal("stored envelope", &e))?;
+    let statement = Statement::from_own_envelope(&envelope)
+        .map_err(|e| Problem::internal("stored statement", &e))?;
+    let rendered = today();
+    if let Some((reason, _)) = &record.revoked {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "{} {} is revoked ({reason}): it has no document to hand over",
+                statement.predicate.kind.as_str(),
+                record.serial
+            ),
+        )
+        .into());
+    }
+    if statement.predicate.valid_until < rendered {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!(
+                "{} {} expired on {}: it has no document to hand over",
+                statement.predicate.kind.as_str(),
+                record.serial,
+                statement.predicate.valid_until
+            ),
+        )
+        .into());
+    }
+    let bytes = tokio::task::spawn_blocking(move || {
+        let input = attestation::Input {
+            attestation: &statement.predicate,
+            verify: &base,
+            rendered: &rendered,
+        };
+        if pdf {
+            attestation::pdf(&input)
+        } else {
+            attestation::html(&input).map(String::into_bytes)
+        }
+    })
+    .await
+    .map_err(|e| Problem::internal("document task", &e))?
+    .map_err(|e| Problem::internal("document", &e))?;
+    let mut response = bytes.into_response();
+    secure(&mut response);
+    let headers = response.headers_mut();
+    let (content_type, extension) = if pdf {
+        ("application/pdf", "pdf")
+    } else {
+        // The document's own styles are inline; it has no script and loads nothing.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; \
+                 base-uri 'none'; form-action 'none'",
+            ),
+        );
+        ("text/html; charset=utf-8", "html")
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"cert-{}.{extension}\"",
+        record.serial
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
 }
 
 /// Revokes a certificate, with the reason everyone who verifies it will see.

@@ -81,6 +81,8 @@ fn pages_only() -> Router<AppState> {
         .route("/systems/{id}/trend.svg", get(plans::trend_chart))
         .route("/systems/{id}/certificates", post(certs::issue))
         .route("/certificates/{id}/cert.json", get(certs::download))
+        .route("/certificates/{id}/cert.pdf", get(certs::document_pdf))
+        .route("/certificates/{id}/cert.html", get(certs::document_html))
         .route(
             "/certificates/{id}/revoke",
             get(certs::confirm_revoke).post(certs::revoke),
