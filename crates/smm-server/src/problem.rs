@@ -234,7 +234,7 @@ impl From<smm_cert::CertError> for Problem {
             smm_cert::CertError::Refused(reasons) => {
                 let mut problem = Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("no certificate issued: {}", reasons.join("; ")),
+                    format!("not issued: {}", reasons.join("; ")),
                 );
                 problem.field = Some("assessments".to_string());
                 problem.errors = reasons

@@ -297,7 +297,7 @@ async fn anyone_verifies_a_certificate_on_the_public_page() {
         .post_json(
             &format!("/api/systems/{system}/certificates"),
             &owner,
-            json!({"assessments": [last]}),
+            json!({"kind": "declaration", "assessments": [last]}),
         )
         .await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
@@ -667,25 +667,37 @@ async fn an_owner_runs_an_organization_from_the_pages() {
         short.contains("class=\"short\"") && short.contains("Falls short"),
         "{short}"
     );
-    // Certificates: refused while findings are open, issued on the final assessment, revoked.
+    // The owner's own attestation is a supplier's declaration: refused while findings are
+    // open, signed on the final assessment, revoked after a confirmation.
     let refused = post(
         format!("/systems/{system}/certificates"),
-        vec![("assessment", assessments[0].to_string())],
+        vec![
+            ("kind", "declaration".into()),
+            ("assessment", assessments[0].to_string()),
+        ],
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().contains("no certificate issued"));
+    assert!(
+        refused.text().contains("no declaration issued"),
+        "{}",
+        refused.text()
+    );
     let issued = post(
         format!("/systems/{system}/certificates"),
-        vec![("assessment", assessments[1].to_string())],
+        vec![
+            ("kind", "declaration".into()),
+            ("assessment", assessments[1].to_string()),
+        ],
     )
     .await;
     assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.text());
     let page = get(format!("/systems/{system}")).await.text();
     let cert_link = page
         .split("href=\"/certificates/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|link| link.ends_with("/cert.json"))
         .expect("certificate link");
     let cert_id: i64 = cert_link
         .split('/')
@@ -701,7 +713,7 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     assert!(download.text().contains("payloadType"));
     let revoked = post(
         format!("/certificates/{cert_id}/revoke"),
-        vec![("reason", "recalled".into())],
+        vec![("reason", "recalled".into()), ("confirm", "yes".into())],
     )
     .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);

@@ -217,7 +217,13 @@ pub async fn issue(
         valid_until,
     };
     let (key, keyid) = keys_app::signing_key(state, signer.organization, &caller.actor()).await?;
-    let (envelope, statement) = sign(&issue_request, &key)?;
+    let (envelope, statement) = sign(&issue_request, &key).map_err(|e| {
+        let mut problem = Problem::from(e);
+        if let Some(reasons) = problem.detail.strip_prefix("not issued: ") {
+            problem.detail = format!("no {} issued: {reasons}", request.kind.as_str());
+        }
+        problem
+    })?;
     let text = serde_json::to_string_pretty(&envelope)
         .map_err(|e| Problem::internal("certificate as JSON", &e))?;
     let profile = public_profile(&target.resolved);

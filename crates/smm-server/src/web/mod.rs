@@ -551,10 +551,16 @@ fn page_error_back(problem: Problem, back: Option<(String, String)>) -> Response
     } else {
         problem.detail.clone()
     };
-    let reasons = if status == StatusCode::INTERNAL_SERVER_ERROR || problem.errors.len() < 2 {
-        Vec::new()
-    } else {
-        problem.errors.iter().map(|e| e.detail.clone()).collect()
+    let reasons: Vec<String> =
+        if status == StatusCode::INTERNAL_SERVER_ERROR || problem.errors.len() < 2 {
+            Vec::new()
+        } else {
+            problem.errors.iter().map(|e| e.detail.clone()).collect()
+        };
+    // With the reasons listed one by one, the detail's lead ("no certificate issued") heads them.
+    let detail = match detail.split_once(": ") {
+        Some((lead, _)) if !reasons.is_empty() => lead.to_string(),
+        _ => detail,
     };
     let page = ErrorPage {
         nav: None,
