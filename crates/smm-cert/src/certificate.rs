@@ -276,6 +276,14 @@ pub enum Scope {
     },
 }
 
+/// A covered product as written on a command line or in a form, `NAME@VERSION` (split at the
+/// last `@`, so a name may contain one); `None` when either part is empty.
+pub fn product_at_version(text: &str) -> Option<(String, String)> {
+    let (name, version) = text.rsplit_once('@')?;
+    let (name, version) = (name.trim(), version.trim());
+    (!name.is_empty() && !version.is_empty()).then(|| (name.to_string(), version.to_string()))
+}
+
 /// Who signs, as the statement will name them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IssuerName {

@@ -270,11 +270,9 @@ fn load_scheme(path: Option<&Path>) -> Result<Scheme, Failure> {
 
 /// `NAME@VERSION` (split at the last `@`, so a name may contain one).
 fn product_version(text: &str) -> Result<(String, String), Failure> {
-    match text.rsplit_once('@') {
-        Some((name, version)) if !name.trim().is_empty() && !version.trim().is_empty() => {
-            Ok((name.trim().to_string(), version.trim().to_string()))
-        }
-        _ => Err(Problem::file(
+    match smm_cert::certificate::product_at_version(text) {
+        Some(pair) => Ok(pair),
+        None => Err(Problem::file(
             Path::new("--covers"),
             format!("`{text}` is not NAME@VERSION (for example \"GW-7 central gateway@firmware 4.2.1\")"),
         )
@@ -294,7 +292,7 @@ fn issue_command(
     };
     let valid_until = match &args.valid_until {
         Some(d) => checked_date(d, "--valid-until")?,
-        None => default_validity(&scheme, issued),
+        None => scheme.longest_validity(issued),
     };
     let scope = match (&args.product, &args.product_line) {
         (Some(name), _) => Scope::Products {
@@ -383,19 +381,6 @@ fn issue_command(
         }
         Err(e) => Err(cert_problem(&args.key, e).into()),
     }
-}
-
-/// The longest validity the scheme allows, or three years less a day.
-fn default_validity(scheme: &Scheme, issued: Date) -> Date {
-    let months = scheme
-        .requirements
-        .validity_max_months
-        .as_ref()
-        .map_or(36, |m| m.value);
-    issued
-        .plus_months(months)
-        .and_then(|d| d.plus_days(-1))
-        .unwrap_or(issued)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -48,10 +48,7 @@ pub fn unmet(scheme: &Scheme, attempt: &Attempt<'_>) -> Vec<Unmet> {
     }
     let r = &scheme.requirements;
     if let Some(months) = &r.validity_max_months {
-        let longest = attempt
-            .issued
-            .plus_months(months.value)
-            .and_then(|d| d.plus_days(-1));
+        let longest = super::last_valid_day(attempt.issued, months.value);
         if longest.is_some_and(|longest| attempt.valid_until > longest) {
             miss(
                 "validity-max-months",

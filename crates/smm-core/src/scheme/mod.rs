@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use check::{reassess_by, unmet, Attempt, Unmet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::document::{Method, Severity};
+use crate::document::{Date, Method, Severity};
 use crate::header::{parse_kind, FormatVersion, Kind};
 use crate::located::Located;
 
@@ -162,6 +162,17 @@ impl Scheme {
         self.attestations.contains(&kind)
     }
 
+    /// The last day an attestation issued on `issued` may run: the scheme's longest validity
+    /// (three years when it sets none), less a day. The default validity of every door.
+    pub fn longest_validity(&self, issued: Date) -> Date {
+        let months = self
+            .requirements
+            .validity_max_months
+            .as_ref()
+            .map_or(36, |m| m.value);
+        last_valid_day(issued, months).unwrap_or(issued)
+    }
+
     /// The reference an attestation carries.
     pub fn reference(&self) -> SchemeRef {
         SchemeRef {
@@ -170,6 +181,11 @@ impl Scheme {
             sha256: crate::content_digest(self),
         }
     }
+}
+
+/// `months` after `issued`, less a day: the last day of a validity of that many months.
+pub(crate) fn last_valid_day(issued: Date, months: u32) -> Option<Date> {
+    issued.plus_months(months).and_then(|d| d.plus_days(-1))
 }
 
 /// Parses a scheme and checks what the types cannot: an id, at least one kind of attestation,

@@ -7,7 +7,7 @@ use smm_cert::revocation::{sign_list, Revocation};
 use smm_cert::verify::Check;
 use smm_cert::{verify as check, Envelope, Report as VerifyReport, Trust, VerifyInput};
 use smm_core::document::Date;
-use smm_core::scheme::{AttestationKind, Scheme};
+use smm_core::scheme::AttestationKind;
 use smm_core::{content_digest, parse_assessment, parse_target};
 use smm_store::{
     CertificateRecord, DocumentId, DocumentKind, NewAttestation, OrganizationId, Page, Role,
@@ -102,7 +102,7 @@ async fn signer(
                 "your role in {name} (`{}`) does not issue certificates: its owners and assessors do",
                 role.as_str()
             ));
-        } else if !is_certification_body(state, org).await? {
+        } else if !state.store.organization(org).await?.certification_body {
             reasons.push(format!(
                 "{name} is not a designated certification body (the server's administrator \
                  designates them: smm admin designate-body)"
@@ -145,11 +145,6 @@ async fn signer(
     Ok(bodies.remove(0))
 }
 
-/// Whether the organization is a designated certification body.
-async fn is_certification_body(state: &AppState, org: OrganizationId) -> Result<bool, Problem> {
-    Ok(state.store.organization(org).await?.certification_body)
-}
-
 /// Issues a certificate or signs a declaration for a system: the stored record and the signed
 /// envelope's text.
 pub async fn issue(
@@ -170,7 +165,7 @@ pub async fn issue(
     let issued = today_date();
     let valid_until = match request.valid_until {
         Some(d) => d,
-        None => longest_validity(scheme, issued),
+        None => scheme.longest_validity(issued),
     };
     let mut currents = Vec::new();
     for a in &request.assessments {
@@ -262,19 +257,6 @@ fn public_profile(target: &smm_core::ResolvedTarget) -> String {
         })
         .collect();
     serde_json::json!({ "practices": practices }).to_string()
-}
-
-/// The longest validity the scheme allows from `issued`, or three years less a day.
-fn longest_validity(scheme: &Scheme, issued: Date) -> Date {
-    let months = scheme
-        .requirements
-        .validity_max_months
-        .as_ref()
-        .map_or(36, |m| m.value);
-    issued
-        .plus_months(months)
-        .and_then(|d| d.plus_days(-1))
-        .unwrap_or(issued)
 }
 
 /// A system's certificates, a page at a time.
@@ -376,7 +358,7 @@ pub async fn revocation_list(
         .into_iter()
         .map(|(serial, reason, at)| Revocation {
             serial,
-            date: at.get(..10).unwrap_or(&at).to_string(),
+            date: day(&at).to_string(),
             reason,
         })
         .collect();
@@ -436,28 +418,35 @@ pub async fn verify(state: &AppState, request: Verify<'_>) -> Result<VerifyRepor
             .attestation_by_serial(&statement.serial)
             .await?
             .and_then(|(record, _, _)| record.revoked);
-        report.checks.push(match revoked {
-            Some((reason, when)) if when.get(..10).unwrap_or(&when) <= at.as_str() => Check {
-                ok: false,
-                what: format!(
-                    "revocation: revoked on {}: {reason}",
-                    when.get(..10).unwrap_or(&when)
-                ),
-            },
-            Some((reason, when)) => Check {
-                ok: true,
-                what: format!(
-                    "revocation: revoked from {} ({reason}), still valid on {at}",
-                    when.get(..10).unwrap_or(&when)
-                ),
-            },
-            None => Check {
-                ok: true,
-                what: "revocation: not revoked (this server's record)".to_string(),
-            },
-        });
+        report.checks.push(revocation_check(revoked, &at));
     }
     Ok(report)
+}
+
+/// The day of an RFC 3339 time (`2026-12-05T10:48:05Z` → `2026-12-05`).
+fn day(when: &str) -> &str {
+    when.get(..10).unwrap_or(when)
+}
+
+/// The revocation check from the server's record (reason and time, if revoked) at `at`.
+fn revocation_check(revoked: Option<(String, String)>, at: &str) -> Check {
+    match revoked {
+        Some((reason, when)) if day(&when) <= at => Check {
+            ok: false,
+            what: format!("revocation: revoked on {}: {reason}", day(&when)),
+        },
+        Some((reason, when)) => Check {
+            ok: true,
+            what: format!(
+                "revocation: revoked from {} ({reason}), still valid on {at}",
+                day(&when)
+            ),
+        },
+        None => Check {
+            ok: true,
+            what: "revocation: not revoked (this server's record)".to_string(),
+        },
+    }
 }
 
 /// Where an attestation stands today.
@@ -509,6 +498,11 @@ pub struct PublicAttestation {
     pub practices: Vec<AttestedLevel>,
 }
 
+/// Whether `text` has the shape of a serial (32 hexadecimal digits): nothing else is looked up.
+pub fn is_serial(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The public view of the attestation with this serial; not found for an unknown or malformed
 /// serial (serials are 32 hex digits, so nothing else is looked up).
 pub async fn public_attestation(
@@ -516,7 +510,7 @@ pub async fn public_attestation(
     serial: &str,
 ) -> Result<PublicAttestation, Problem> {
     let hidden = || Problem::not_found(format!("attestation {serial}"));
-    if serial.len() != 32 || !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_serial(serial) {
         return Err(hidden());
     }
     let (record, envelope, profile) = state
@@ -526,20 +520,22 @@ pub async fn public_attestation(
         .ok_or_else(hidden)?;
     let envelope: Envelope = serde_json::from_str(&envelope)
         .map_err(|e| Problem::internal("a stored attestation", &e))?;
-    let report = verify(
-        state,
-        Verify {
-            certificate: &envelope,
-            target: None,
-            assessments: Vec::new(),
-            at: None,
-        },
-    )
-    .await?;
+    let today = today();
+    let published = keys_app::published(state).await?;
+    let mut report = check(&VerifyInput {
+        envelope: &envelope,
+        trust: Trust::Issuers(&published.document),
+        at: &today,
+        target: None,
+        assessments: Vec::new(),
+        revocations: None,
+    });
+    report
+        .checks
+        .push(revocation_check(record.revoked.clone(), &today));
     let trusted = report.passed();
     let reason = report.reason().map(str::to_string);
     let statement = report.certificate.ok_or_else(hidden)?;
-    let today = today();
     let standing = match (&record.revoked, trusted) {
         (Some((reason, at)), _) => Standing::Revoked {
             reason: reason.clone(),

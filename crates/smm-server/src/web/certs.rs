@@ -57,11 +57,9 @@ pub async fn issue(
         .map(str::trim)
         .filter(|l| !l.is_empty())
     {
-        match line.rsplit_once('@') {
-            Some((n, v)) if !n.trim().is_empty() && !v.trim().is_empty() => {
-                covers.push((n.trim().to_string(), v.trim().to_string()))
-            }
-            _ => {
+        match smm_cert::certificate::product_at_version(line) {
+            Some(pair) => covers.push(pair),
+            None => {
                 return Err(Problem::bad_field(
                     "covers",
                     format!(

@@ -62,7 +62,7 @@ pub struct Lookup {
 /// page.
 pub async fn form(Query(lookup): Query<Lookup>) -> Response {
     match lookup.serial.filter(|s| !s.trim().is_empty()) {
-        Some(serial) if serial.len() == 32 && serial.bytes().all(|b| b.is_ascii_hexdigit()) => {
+        Some(serial) if crate::app::certificates::is_serial(&serial) => {
             Redirect::to(&super::attestation::link(&serial.to_ascii_lowercase())).into_response()
         }
         Some(_) => page(
