@@ -251,6 +251,11 @@ pub enum Command {
         /// counted per client, not for the proxy as a whole. Nobody else's is believed.
         #[arg(long = "trusted-proxy", value_name = "ADDRESS", value_parser = smm_server::parse_trusted_proxy)]
         trusted_proxies: Vec<smm_server::IpNet>,
+        /// A certification scheme (`kind: Scheme`) attestations may be issued under, besides the
+        /// built-in smm-baseline (repeat for several; the first is the default). A file that
+        /// does not validate stops the server with its line and field.
+        #[arg(long = "scheme", value_name = "FILE")]
+        schemes: Vec<PathBuf>,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,

@@ -42,6 +42,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         keys_secret,
         secure_cookies,
         trusted_proxies,
+        schemes,
         log_json,
     } = &cli.command
     {
@@ -52,6 +53,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             keys_secret: keys_secret.as_deref(),
             secure_cookies: *secure_cookies,
             trusted_proxies,
+            schemes,
             log_json: *log_json,
         });
     }

@@ -1124,3 +1124,26 @@ fn a_tampered_or_expired_attestation_is_not_rendered() {
         .code(2)
         .stderr(predicate::str::contains("FILE.pdf or FILE.html"));
 }
+
+#[test]
+fn a_server_given_a_scheme_that_does_not_validate_does_not_start() {
+    let dir = workspace();
+    std::fs::write(
+        dir.path().join("lab.yaml"),
+        "smm: 1\nkind: Scheme\nid: lab\nversion: \"1\"\ntitle: Lab\nattestations: [certificate]\n\
+         requirements:\n  practices-at-target: yes-please\n",
+    )
+    .expect("write");
+    smm(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
+        .args(["--scheme", "lab.yaml"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("lab.yaml:8"))
+        .stderr(predicate::str::contains("practices-at-target"));
+    assert!(
+        !dir.path().join("data/smm.db").exists(),
+        "nothing is created before the schemes are read"
+    );
+}

@@ -23,6 +23,7 @@ use smm_core::actions::ActionCatalog;
 use smm_core::Catalog;
 use smm_store::{Store, StoreError};
 
+use crate::app::schemes::Schemes;
 use crate::cache::GapCache;
 use crate::keyring::{Keyring, KeyringError};
 use crate::problem::Problem;
@@ -45,6 +46,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Certification schemes to issue under besides the built-in one; the first is the default.
+    pub schemes: Vec<smm_core::scheme::Scheme>,
 }
 
 /// Why the server could not start, or stopped other than when asked.
@@ -83,6 +86,9 @@ pub enum ServeError {
         /// How many keys are sealed.
         keys: usize,
     },
+    /// Two schemes share an id.
+    #[error("{0}")]
+    Schemes(#[from] crate::app::schemes::DuplicateScheme),
     /// The address.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -210,7 +216,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         store: Arc::new(store),
         catalog: Arc::new(catalog),
         actions: Arc::new(actions),
-        scheme: Arc::new(smm_core::scheme::Scheme::builtin()),
+        schemes: Arc::new(Schemes::new(config.schemes.clone())?),
         revocations: Arc::default(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone().into(),

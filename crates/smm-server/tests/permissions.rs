@@ -172,6 +172,7 @@ const CASES: &[Case] = {
         case("POST",   "/api/organizations/{org}/keys/{keyid}/retire", InOrg(ManageKeys),      OK),
         case("POST",   "/api/organizations/{org}/keys/{keyid}/revoke", InOrg(ManageKeys),      OK),
         case("GET",    "/api/issuers",                            Public,                      OK),
+        case("GET",    "/api/schemes",                            Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      OK),

@@ -22,6 +22,8 @@ pub struct Args<'a> {
     pub secure_cookies: bool,
     /// Reverse proxies believed about the client's address.
     pub trusted_proxies: &'a [smm_server::IpNet],
+    /// Scheme files, the default first.
+    pub schemes: &'a [PathBuf],
     /// JSON logs.
     pub log_json: bool,
 }
@@ -40,6 +42,12 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     } else {
         logs.try_init()
     };
+    // Read before anything is created: a scheme that does not validate stops the start.
+    let schemes = args
+        .schemes
+        .iter()
+        .map(|path| super::cert::load_scheme(Some(path)))
+        .collect::<Result<Vec<_>, _>>()?;
     let database_url = match args.database_url {
         Some(url) => url.to_string(),
         None => {
@@ -62,6 +70,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         keys_secret,
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),
+        schemes,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

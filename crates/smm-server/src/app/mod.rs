@@ -13,5 +13,6 @@ pub mod evidence;
 pub mod keys;
 pub mod organizations;
 pub mod portfolio;
+pub mod schemes;
 pub mod session;
 pub mod systems;

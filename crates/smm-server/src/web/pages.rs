@@ -334,6 +334,8 @@ struct SystemPage {
     can_write_target: bool,
     can_write_assessment: bool,
     attest: crate::app::certificates::MayAttest,
+    /// The schemes one may attest under (id, title and version), the default first.
+    schemes: Vec<(String, String)>,
     csrf: String,
     templates: Vec<(String, String)>,
     drafts: Vec<smm_store::Draft>,
@@ -433,6 +435,12 @@ pub async fn system(
         can_write_target,
         can_write_assessment: can(Action::WriteAssessment),
         attest: crate::app::certificates::may_attest(&state, &user.caller, &info).await?,
+        schemes: state
+            .schemes
+            .all()
+            .iter()
+            .map(|s| (s.id.value.clone(), format!("{} ({})", s.title, s.version)))
+            .collect(),
         csrf: user.csrf.clone(),
         templates,
         drafts,

@@ -124,6 +124,7 @@ impl App {
             keys_secret: dir.path().join("keys.secret"),
             secure_cookies: false,
             trusted_proxies: proxies,
+            schemes: Vec::new(),
         };
         let state = smm_server::serve::state(&config)
             .await
