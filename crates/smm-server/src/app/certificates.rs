@@ -328,7 +328,7 @@ pub fn may_revoke(caller: &Caller, record: &CertificateRecord) -> bool {
 /// the issuer's revocation count moved, so serving it costs one counting query.
 #[derive(Default)]
 pub struct RevocationCache {
-    lists: tokio::sync::Mutex<std::collections::HashMap<i64, (i64, std::sync::Arc<String>)>>,
+    lists: tokio::sync::Mutex<std::collections::HashMap<i64, (i64, axum::body::Bytes)>>,
 }
 
 /// `org-<n>` (as the issuers document names issuers) to the organization.
@@ -339,12 +339,13 @@ pub fn issuer_organization(issuer: &str) -> Option<OrganizationId> {
         .flatten()
 }
 
-/// An issuer's signed revocation list (JSON of the DSSE envelope), signed with its current key;
+/// An issuer's signed revocation list (JSON of the DSSE envelope), signed with its current key
+/// once per change of the list;
 /// not found for an issuer that has no keys.
 pub async fn revocation_list(
     state: &AppState,
     issuer: &str,
-) -> Result<std::sync::Arc<String>, Problem> {
+) -> Result<axum::body::Bytes, Problem> {
     let hidden = || Problem::not_found(format!("issuer {issuer}"));
     let org = issuer_organization(issuer).ok_or_else(hidden)?;
     let published = keys_app::published(state).await?;
@@ -372,8 +373,9 @@ pub async fn revocation_list(
     let updated = revoked.last().map_or_else(today, |r| r.date.clone());
     let (key, _) = keys_app::signing_key(state, org, "server").await?;
     let (envelope, _) = sign_list(&key, &updated, revoked)?;
-    let json = std::sync::Arc::new(
-        serde_json::to_string(&envelope).map_err(|e| Problem::internal("revocation list", &e))?,
+    // Shared bytes: every answer until the next revocation sends them without a copy.
+    let json = axum::body::Bytes::from(
+        serde_json::to_vec(&envelope).map_err(|e| Problem::internal("revocation list", &e))?,
     );
     lists.insert(org.0, (count, json.clone()));
     Ok(json)

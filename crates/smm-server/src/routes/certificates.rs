@@ -224,7 +224,7 @@ pub async fn revocations(
     ApiPath(issuer): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let json = certificates::revocation_list(&state, &issuer).await?;
-    let mut response = json.as_ref().clone().into_response();
+    let mut response = json.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
