@@ -342,10 +342,7 @@ pub fn issuer_organization(issuer: &str) -> Option<OrganizationId> {
 /// An issuer's signed revocation list (JSON of the DSSE envelope), signed with its current key
 /// once per change of the list;
 /// not found for an issuer that has no keys.
-pub async fn revocation_list(
-    state: &AppState,
-    issuer: &str,
-) -> Result<axum::body::Bytes, Problem> {
+pub async fn revocation_list(state: &AppState, issuer: &str) -> Result<axum::body::Bytes, Problem> {
     let hidden = || Problem::not_found(format!("issuer {issuer}"));
     let org = issuer_organization(issuer).ok_or_else(hidden)?;
     let published = keys_app::published(state).await?;
