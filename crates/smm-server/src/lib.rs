@@ -22,6 +22,7 @@ pub mod cache;
 pub mod client;
 pub mod extract;
 pub mod keyring;
+pub mod logs;
 pub mod openapi;
 pub mod problem;
 pub mod routes;

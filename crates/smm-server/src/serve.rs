@@ -197,6 +197,26 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, ids))
+        .layer(axum::middleware::map_request(drop_odd_request_id))
+}
+
+/// Keeps a request id a proxy in front gave only when it is short and plain (letters, digits,
+/// `.`, `_`, `:`, `-`); any other is dropped, so the server gives its own instead of writing a
+/// client's text into every log line of the request.
+async fn drop_odd_request_id(mut request: Request) -> Request {
+    let plain = |v: &HeaderValue| {
+        let b = v.as_bytes();
+        (1..=64).contains(&b.len())
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b':' | b'-'))
+    };
+    let headers = request.headers_mut();
+    let all_plain = headers.get_all(REQUEST_ID).iter().count() == 1
+        && headers.get(REQUEST_ID).is_some_and(plain);
+    if !all_plain {
+        headers.remove(REQUEST_ID);
+    }
+    request
 }
 
 /// The state for a configuration: opens the store (running migrations) and loads the key.

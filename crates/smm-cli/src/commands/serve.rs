@@ -40,7 +40,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let _ = if args.log_json {
         logs.json().try_init()
     } else {
-        logs.try_init()
+        logs.fmt_fields(smm_server::logs::fields()).try_init()
     };
     // Read before anything is created: a scheme that does not validate stops the start.
     let schemes = args
