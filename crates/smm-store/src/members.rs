@@ -37,15 +37,22 @@ pub struct Invitation {
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
-/// Fails unless the organization still has an owner: run after the change, before commit.
-async fn keeps_an_owner(tx: &mut Tx<'_>, org: OrganizationId) -> Result<(), StoreError> {
+/// How many owners the organization has, as this transaction sees it.
+async fn owners(tx: &mut Tx<'_>, org: OrganizationId) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = 'owner'",
     )
     .bind(org.0)
     .fetch_one(&mut **tx)
     .await?;
-    if row.try_get::<i64, _>(0)? == 0 {
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+/// Fails if the change just made took the organization's last owner away (`before` is the
+/// count from the start of the same transaction). An organization an administrator made
+/// without an owner may still get members.
+async fn keeps_an_owner(tx: &mut Tx<'_>, org: OrganizationId, before: i64) -> Result<(), StoreError> {
+    if before > 0 && owners(tx, org).await? == 0 {
         return Err(StoreError::LastOwner);
     }
     Ok(())
@@ -59,6 +66,7 @@ async fn put_membership(
     org: OrganizationId,
     role: Role,
 ) -> Result<(), StoreError> {
+    let before = owners(tx, org).await?;
     let changed =
         sqlx::query("UPDATE memberships SET role = $1 WHERE user_id = $2 AND organization_id = $3")
             .bind(role.as_str())
@@ -74,7 +82,7 @@ async fn put_membership(
             .execute(&mut **tx)
             .await?;
     }
-    keeps_an_owner(tx, org).await
+    keeps_an_owner(tx, org, before).await
 }
 
 /// The member of an organization with this user name.
@@ -176,12 +184,13 @@ impl Store {
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let user = member_named(&mut tx, org, name).await?;
+        let before = owners(&mut tx, org).await?;
         sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2")
             .bind(user.0)
             .bind(org.0)
             .execute(&mut *tx)
             .await?;
-        keeps_an_owner(&mut tx, org).await?;
+        keeps_an_owner(&mut tx, org, before).await?;
         append_audit(
             &mut tx,
             actor,

@@ -93,8 +93,8 @@ pub async fn pending(
 }
 
 /// Withdraws an invitation before it is answered.
-#[utoipa::path(delete, path = "/api/organizations/{org}/invitations/{id}", tag = "organizations",
-    params(("org" = i64, Path, description = "Organization id"), ("id" = i64, Path, description = "Invitation id")),
+#[utoipa::path(delete, path = "/api/organizations/{org}/invitations/{invitation}", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), ("invitation" = i64, Path, description = "Invitation id")),
     responses((status = 204, description = "Withdrawn"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn withdraw(
     State(state): State<AppState>,
@@ -126,8 +126,8 @@ pub struct Joined {
 }
 
 /// Accepts an invitation addressed to the signed-in person: they become a member with its role.
-#[utoipa::path(post, path = "/api/invitations/{id}/accept", tag = "session",
-    params(("id" = i64, Path, description = "Invitation id")),
+#[utoipa::path(post, path = "/api/invitations/{invitation}/accept", tag = "session",
+    params(("invitation" = i64, Path, description = "Invitation id")),
     responses((status = 200, body = Joined), (status = 403, body = Problem),
         (status = 404, description = "No such invitation for you, or expired", body = Problem)))]
 pub async fn accept(
@@ -143,8 +143,8 @@ pub async fn accept(
 }
 
 /// Declines an invitation addressed to the signed-in person.
-#[utoipa::path(post, path = "/api/invitations/{id}/decline", tag = "session",
-    params(("id" = i64, Path, description = "Invitation id")),
+#[utoipa::path(post, path = "/api/invitations/{invitation}/decline", tag = "session",
+    params(("invitation" = i64, Path, description = "Invitation id")),
     responses((status = 204, description = "Declined"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn decline(
     State(state): State<AppState>,
@@ -229,8 +229,8 @@ pub async fn offers(
 
 /// Accepts a grant offered to this organization: the system joins its list and its members
 /// get access.
-#[utoipa::path(post, path = "/api/organizations/{org}/offers/{id}/accept", tag = "organizations",
-    params(("org" = i64, Path, description = "Organization id"), ("id" = i64, Path, description = "Offer id")),
+#[utoipa::path(post, path = "/api/organizations/{org}/offers/{offer}/accept", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), ("offer" = i64, Path, description = "Offer id")),
     responses((status = 200, body = OfferView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn accept_offer(
     State(state): State<AppState>,
@@ -242,8 +242,8 @@ pub async fn accept_offer(
 }
 
 /// Declines a grant offered to this organization.
-#[utoipa::path(post, path = "/api/organizations/{org}/offers/{id}/decline", tag = "organizations",
-    params(("org" = i64, Path, description = "Organization id"), ("id" = i64, Path, description = "Offer id")),
+#[utoipa::path(post, path = "/api/organizations/{org}/offers/{offer}/decline", tag = "organizations",
+    params(("org" = i64, Path, description = "Organization id"), ("offer" = i64, Path, description = "Offer id")),
     responses((status = 204, description = "Declined"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn decline_offer(
     State(state): State<AppState>,
