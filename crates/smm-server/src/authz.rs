@@ -172,8 +172,16 @@ mod tests {
                 );
             }
         }
-        assert!(!permitted(Credential::Token, Role::Owner, Action::ManageTokens));
-        assert!(permitted(Credential::Token, Role::Owner, Action::ManageKeys));
+        assert!(!permitted(
+            Credential::Token,
+            Role::Owner,
+            Action::ManageTokens
+        ));
+        assert!(permitted(
+            Credential::Token,
+            Role::Owner,
+            Action::ManageKeys
+        ));
     }
 
     #[test]

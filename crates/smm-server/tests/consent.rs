@@ -92,9 +92,15 @@ async fn an_invitation_is_accepted_only_by_the_person_it_names(app: App) {
     // Not a member before accepting.
     assert!(app
         .store()
-        .memberships(app.store().user_by_name("bob").await.unwrap().unwrap())
+        .memberships(
+            app.store()
+                .user_by_name("bob")
+                .await
+                .expect("store")
+                .expect("store")
+        )
         .await
-        .unwrap()
+        .expect("store")
         .is_empty());
 
     let eve = sign_in(&app, "eve").await;
@@ -117,7 +123,12 @@ async fn an_invitation_is_accepted_only_by_the_person_it_names(app: App) {
     }
     // The inviting owner cannot accept it for bob either, nor can a token.
     let owner_answers = claire
-        .call(&app, Method::POST, format!("/api/invitations/{id}/accept"), None)
+        .call(
+            &app,
+            Method::POST,
+            format!("/api/invitations/{id}/accept"),
+            None,
+        )
         .await;
     assert_eq!(owner_answers.status, StatusCode::NOT_FOUND);
     let token = app.token("acme", Role::Owner).await;
@@ -136,12 +147,25 @@ async fn an_invitation_is_accepted_only_by_the_person_it_names(app: App) {
     let waiting = bob.call(&app, Method::GET, "/api/invitations", None).await;
     assert_eq!(waiting.json()[0]["organization_name"], "acme");
     let accepted = bob
-        .call(&app, Method::POST, format!("/api/invitations/{id}/accept"), None)
+        .call(
+            &app,
+            Method::POST,
+            format!("/api/invitations/{id}/accept"),
+            None,
+        )
         .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
-    assert_eq!(accepted.json(), json!({"organization": org, "role": "owner"}));
+    assert_eq!(
+        accepted.json(),
+        json!({"organization": org, "role": "owner"})
+    );
     let again = bob
-        .call(&app, Method::POST, format!("/api/invitations/{id}/accept"), None)
+        .call(
+            &app,
+            Method::POST,
+            format!("/api/invitations/{id}/accept"),
+            None,
+        )
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "used once only");
 }
@@ -173,7 +197,12 @@ async fn a_withdrawn_or_expired_invitation_cannot_be_accepted(app: App) {
     assert_eq!(withdrawn.status, StatusCode::NO_CONTENT);
     let bob = sign_in(&app, "bob").await;
     let late = bob
-        .call(&app, Method::POST, format!("/api/invitations/{id}/accept"), None)
+        .call(
+            &app,
+            Method::POST,
+            format!("/api/invitations/{id}/accept"),
+            None,
+        )
         .await;
     assert_eq!(late.status, StatusCode::NOT_FOUND);
     // Sent eight days ago: lapsed after seven.
@@ -285,11 +314,20 @@ async fn a_pending_grant_gives_no_access_until_the_receiving_owner_accepts(app: 
     let portfolio = app
         .get(&format!("/api/organizations/{lab}/portfolio"), &reader)
         .await;
-    assert!(!portfolio.text().contains("\"line\""), "{}", portfolio.text());
+    assert!(
+        !portfolio.text().contains("\"line\""),
+        "{}",
+        portfolio.text()
+    );
 
     // Only the receiving organization's owner answers: not the offering side, not a token.
     let offers = lena
-        .call(&app, Method::GET, format!("/api/organizations/{lab}/offers"), None)
+        .call(
+            &app,
+            Method::GET,
+            format!("/api/organizations/{lab}/offers"),
+            None,
+        )
         .await;
     let id = offers.json()[0]["id"].as_i64().expect("an offer");
     let from_acme = claire
@@ -313,7 +351,9 @@ async fn a_pending_grant_gives_no_access_until_the_receiving_owner_accepts(app: 
         .await;
     assert_eq!(by_token.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        app.get(&format!("/api/systems/{system}"), &reader).await.status,
+        app.get(&format!("/api/systems/{system}"), &reader)
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let accepted = lena
@@ -326,7 +366,9 @@ async fn a_pending_grant_gives_no_access_until_the_receiving_owner_accepts(app: 
         .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
     assert_eq!(
-        app.get(&format!("/api/systems/{system}"), &reader).await.status,
+        app.get(&format!("/api/systems/{system}"), &reader)
+            .await
+            .status,
         StatusCode::OK
     );
     // Withdrawn by the granting side: gone again.
@@ -340,7 +382,9 @@ async fn a_pending_grant_gives_no_access_until_the_receiving_owner_accepts(app: 
         .await;
     assert_eq!(withdrawn.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.get(&format!("/api/systems/{system}"), &reader).await.status,
+        app.get(&format!("/api/systems/{system}"), &reader)
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 }
@@ -387,7 +431,12 @@ async fn an_owner_token_cannot_invite_mint_tokens_grant_or_demote(app: App) {
                 &[],
             )
             .await;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}: {}", refused.text());
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            refused.text()
+        );
     }
     for path in [
         format!("/api/organizations/{org}/members/claire"),
@@ -401,11 +450,13 @@ async fn an_owner_token_cannot_invite_mint_tokens_grant_or_demote(app: App) {
     let members = app
         .get(&format!("/api/organizations/{org}/members"), &token)
         .await;
-    assert_eq!(
-        members.json(),
-        json!([{"name": "claire", "role": "owner"}])
-    );
-    assert!(app.store().user_by_name("mallory").await.unwrap().is_none());
+    assert_eq!(members.json(), json!([{"name": "claire", "role": "owner"}]));
+    assert!(app
+        .store()
+        .user_by_name("mallory")
+        .await
+        .expect("store")
+        .is_none());
 }
 
 async fn a_token_stops_when_its_maker_loses_the_right_to_make_it(app: App) {
@@ -423,14 +474,18 @@ async fn a_token_stops_when_its_maker_loses_the_right_to_make_it(app: App) {
         )
     };
     for days in [0, 366, -1] {
-        assert_eq!(mint(days).await.status, StatusCode::BAD_REQUEST, "{days} days");
+        assert_eq!(
+            mint(days).await.status,
+            StatusCode::BAD_REQUEST,
+            "{days} days"
+        );
     }
     let made = mint(90).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
     let expires = made.json()["expires_at"].as_i64().expect("expiry");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
+        .expect("store")
         .as_secs() as i64;
     assert!((expires - now - 90 * 86_400).abs() < 60, "{expires}");
     let secret = made.json()["secret"].as_str().expect("secret").to_string();
@@ -447,29 +502,44 @@ async fn a_token_stops_when_its_maker_loses_the_right_to_make_it(app: App) {
         )
         .await;
     assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.text());
-    assert_eq!(app.get(&probe, &secret).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get(&probe, &secret).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // Owner again: it works again (it was never revoked, only its maker's right was checked).
     app.store()
         .set_membership(
             "test",
-            app.store().user_by_name("claire").await.unwrap().unwrap(),
+            app.store()
+                .user_by_name("claire")
+                .await
+                .expect("store")
+                .expect("store"),
             smm_store::OrganizationId(org),
             Role::Owner,
         )
         .await
-        .unwrap();
+        .expect("store");
     assert_eq!(app.get(&probe, &secret).await.status, StatusCode::OK);
     // Account disabled: stops.
-    let claire_id = app.store().user_by_name("claire").await.unwrap().unwrap();
+    let claire_id = app
+        .store()
+        .user_by_name("claire")
+        .await
+        .expect("store")
+        .expect("store");
     app.store()
         .set_user_disabled("admin", claire_id, true)
         .await
-        .unwrap();
-    assert_eq!(app.get(&probe, &secret).await.status, StatusCode::UNAUTHORIZED);
+        .expect("store");
+    assert_eq!(
+        app.get(&probe, &secret).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     app.store()
         .set_user_disabled("admin", claire_id, false)
         .await
-        .unwrap();
+        .expect("store");
     // Removed from the organization: stops.
     let removed = olga
         .call(
@@ -480,7 +550,10 @@ async fn a_token_stops_when_its_maker_loses_the_right_to_make_it(app: App) {
         )
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text());
-    assert_eq!(app.get(&probe, &secret).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get(&probe, &secret).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // An expired token, whoever made it, opens nothing.
     let (_, expired) = app
         .store()
@@ -493,8 +566,11 @@ async fn a_token_stops_when_its_maker_loses_the_right_to_make_it(app: App) {
             None,
         )
         .await
-        .unwrap();
-    assert_eq!(app.get(&probe, &expired).await.status, StatusCode::UNAUTHORIZED);
+        .expect("store");
+    assert_eq!(
+        app.get(&probe, &expired).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn a_removed_member_or_ended_sessions_stop_acting_at_once(app: App) {
@@ -605,7 +681,7 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner(app: App) {
             .store()
             .members(smm_store::OrganizationId(org))
             .await
-            .unwrap()
+            .expect("store")
             .into_iter()
             .filter(|(_, _, r)| *r == Role::Owner)
             .count();
@@ -622,11 +698,16 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner(app: App) {
         );
         // Both owners again for the next round.
         for name in ["ann", "ben"] {
-            let user = app.store().user_by_name(name).await.unwrap().unwrap();
+            let user = app
+                .store()
+                .user_by_name(name)
+                .await
+                .expect("store")
+                .expect("store");
             app.store()
                 .set_membership("test", user, smm_store::OrganizationId(org), Role::Owner)
                 .await
-                .unwrap();
+                .expect("store");
         }
     }
     // And in sequence, the second is refused as the last owner.

@@ -455,7 +455,13 @@ impl World {
         let spare = app.organization("spare").await;
         let offered = app
             .store()
-            .create_system_of_kind("test", spare, "spare system", smm_store::SystemKind::System, None)
+            .create_system_of_kind(
+                "test",
+                spare,
+                "spare system",
+                smm_store::SystemKind::System,
+                None,
+            )
             .await
             .expect("spare system");
         // The lab is a designated certification body: it issues the certificates, the client
@@ -558,12 +564,14 @@ impl World {
                 request = request.json(json!({"role": "viewer"}));
             }
             ("PUT", "/api/organizations/{org}/members/{name}") => {
-                app.user(&format!("member-{n}"), "client", Role::Viewer).await;
+                app.user(&format!("member-{n}"), "client", Role::Viewer)
+                    .await;
                 request = request.json(json!({"role": "viewer"}));
             }
             ("DELETE", "/api/organizations/{org}/members/{name}")
             | ("DELETE", "/api/organizations/{org}/members/{name}/sessions") => {
-                app.user(&format!("member-{n}"), "client", Role::Viewer).await;
+                app.user(&format!("member-{n}"), "client", Role::Viewer)
+                    .await;
             }
             ("POST", "/api/organizations/{org}/invitations") => {
                 request = request.json(json!({"name": format!("invitee-{n}"), "role": "viewer"}));
@@ -571,7 +579,13 @@ impl World {
             ("DELETE", "/api/organizations/{org}/invitations/{invitation}") => {
                 let invitation = app
                     .store()
-                    .invite("test", self.client, &format!("invitee-{n}"), Role::Viewer, now())
+                    .invite(
+                        "test",
+                        self.client,
+                        &format!("invitee-{n}"),
+                        Role::Viewer,
+                        now(),
+                    )
                     .await
                     .expect("invitation");
                 request.path = request
@@ -600,7 +614,8 @@ impl World {
                 request.path = request.path.replace("{offer}", &offer.to_string());
             }
             ("POST", "/api/organizations/{org}/tokens") => {
-                request = request.json(json!({"name": "ci", "role": "viewer", "expires_in_days": 30}));
+                request =
+                    request.json(json!({"name": "ci", "role": "viewer", "expires_in_days": 30}));
             }
             ("DELETE", "/api/organizations/{org}/tokens/{token}") => {
                 let (doomed, _) = app

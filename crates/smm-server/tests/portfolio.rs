@@ -246,14 +246,22 @@ async fn a_granted_system_is_in_the_grantees_portfolio_until_revoked(app: App) {
     // Offered (by a person; tests/consent.rs walks the API): nothing yet, until the lab accepts.
     let offer = app
         .store()
-        .offer_grant("acme-owner", smm_store::SystemId(line), "lab", Role::Assessor)
+        .offer_grant(
+            "acme-owner",
+            smm_store::SystemId(line),
+            "lab",
+            Role::Assessor,
+        )
         .await
         .expect("offer");
     let pending = app
         .get(&format!("/api/organizations/{lab}/portfolio"), &lab_token)
         .await
         .json();
-    assert_eq!((count(&pending, "systems"), count(&pending, "granted")), (1, 0));
+    assert_eq!(
+        (count(&pending, "systems"), count(&pending, "granted")),
+        (1, 0)
+    );
     app.store()
         .answer_offer("lab-owner", smm_store::OrganizationId(lab), offer, true)
         .await

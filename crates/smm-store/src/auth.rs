@@ -173,9 +173,9 @@ impl Store {
         let row = sqlx::query(
             "SELECT id, password_hash FROM users WHERE name = $1 AND disabled_at IS NULL",
         )
-            .bind(name.trim())
-            .fetch_optional(&self.pool)
-            .await?;
+        .bind(name.trim())
+        .fetch_optional(&self.pool)
+        .await?;
         let (id, stored) = match row {
             Some(r) => (Some(r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?),
             None => (None, dummy_hash()),

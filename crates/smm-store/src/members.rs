@@ -51,7 +51,11 @@ async fn owners(tx: &mut Tx<'_>, org: OrganizationId) -> Result<i64, StoreError>
 /// Fails if the change just made took the organization's last owner away (`before` is the
 /// count from the start of the same transaction). An organization an administrator made
 /// without an owner may still get members.
-async fn keeps_an_owner(tx: &mut Tx<'_>, org: OrganizationId, before: i64) -> Result<(), StoreError> {
+async fn keeps_an_owner(
+    tx: &mut Tx<'_>,
+    org: OrganizationId,
+    before: i64,
+) -> Result<(), StoreError> {
     if before > 0 && owners(tx, org).await? == 0 {
         return Err(StoreError::LastOwner);
     }

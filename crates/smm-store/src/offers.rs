@@ -28,7 +28,8 @@ pub struct GrantOffer {
     pub offered_by: String,
 }
 
-const OFFER_COLUMNS: &str = "f.id, f.system_id, s.name, o.name, f.organization_name, f.role, f.offered_by";
+const OFFER_COLUMNS: &str =
+    "f.id, f.system_id, s.name, o.name, f.organization_name, f.role, f.offered_by";
 
 fn offer_from(r: &sqlx::any::AnyRow) -> Result<GrantOffer, StoreError> {
     Ok(GrantOffer {

@@ -49,12 +49,7 @@ pub async fn pending(
 }
 
 /// Withdraws one of the organization's invitations.
-pub async fn withdraw(
-    state: &AppState,
-    caller: &Caller,
-    org: i64,
-    id: i64,
-) -> Result<(), Problem> {
+pub async fn withdraw(state: &AppState, caller: &Caller, org: i64, id: i64) -> Result<(), Problem> {
     in_organization(caller, org, Action::ManageMembers)?;
     Ok(state
         .store

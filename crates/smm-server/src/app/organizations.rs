@@ -126,7 +126,8 @@ pub async fn remove_member(
     org: i64,
     name: &str,
 ) -> Result<(), Problem> {
-    let leaving = matches!(&caller.principal, Principal::User { name: me, .. } if me == name.trim());
+    let leaving =
+        matches!(&caller.principal, Principal::User { name: me, .. } if me == name.trim());
     let action = if leaving {
         Action::Read
     } else {

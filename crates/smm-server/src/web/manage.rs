@@ -374,13 +374,18 @@ pub async fn invite(
     user.check_csrf(&field(&fields, "csrf"))?;
     access::in_organization(&user.caller, org, Action::ManageMembers)?;
     let Ok(role) = field(&fields, "role").parse::<Role>() else {
-        return members_again(&state, &user, org, Problem::bad_field("role", "Choose a role."))
-            .await;
+        return members_again(
+            &state,
+            &user,
+            org,
+            Problem::bad_field("role", "Choose a role."),
+        )
+        .await;
     };
     match invitations::invite(&state, &user.caller, org, &field(&fields, "name"), role).await {
-        Ok(_) => Ok(
-            Redirect::to(&Done::Invited.on(&format!("/orgs/{org}/members"))).into_response(),
-        ),
+        Ok(_) => {
+            Ok(Redirect::to(&Done::Invited.on(&format!("/orgs/{org}/members"))).into_response())
+        }
         Err(problem) => members_again(&state, &user, org, problem).await,
     }
 }
@@ -414,8 +419,7 @@ pub async fn remove_member(
             Ok(Redirect::to(&Done::Left.on("/")).into_response())
         }
         Ok(()) => Ok(
-            Redirect::to(&Done::MemberRemoved.on(&format!("/orgs/{org}/members")))
-                .into_response(),
+            Redirect::to(&Done::MemberRemoved.on(&format!("/orgs/{org}/members"))).into_response(),
         ),
         Err(problem) => members_again(&state, &user, org, problem).await,
     }
@@ -431,8 +435,7 @@ pub async fn end_sessions(
     user.check_csrf(&field(&fields, "csrf"))?;
     match organizations::end_sessions(&state, &user.caller, org, &field(&fields, "name")).await {
         Ok(()) => Ok(
-            Redirect::to(&Done::SessionsEnded.on(&format!("/orgs/{org}/members")))
-                .into_response(),
+            Redirect::to(&Done::SessionsEnded.on(&format!("/orgs/{org}/members"))).into_response(),
         ),
         Err(problem) => members_again(&state, &user, org, problem).await,
     }

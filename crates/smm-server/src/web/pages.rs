@@ -430,12 +430,9 @@ pub async fn system(
             )
         }))
         .collect();
-    let can_grant = user
-        .caller
-        .role_in(info.organization)
-        .is_some_and(|r| {
-            crate::authz::permitted(user.caller.credential(), r, Action::ManageGrants)
-        });
+    let can_grant = user.caller.role_in(info.organization).is_some_and(|r| {
+        crate::authz::permitted(user.caller.credential(), r, Action::ManageGrants)
+    });
     let templates = std::iter::once((String::new(), "the catalog's defaults".to_string()))
         .chain(
             smm_core::document::builtin_templates()
