@@ -62,7 +62,7 @@ async fn seed() -> Seeded {
         .expect("organization");
     let (_, token) = state
         .store
-        .create_api_token("bench", org, Role::Editor, "bench")
+        .create_api_token("bench", org, Role::Editor, "bench", i64::MAX, None)
         .await
         .expect("token");
     let system = state

@@ -132,7 +132,7 @@ async fn seed() -> Seeded {
         .await
         .expect("membership");
     let (_, token) = store
-        .create_api_token("bench", org, Role::Owner, "seed")
+        .create_api_token("bench", org, Role::Owner, "seed", i64::MAX, None)
         .await
         .expect("token");
     let far = 4_102_444_800; // 2100-01-01

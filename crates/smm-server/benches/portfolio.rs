@@ -110,7 +110,7 @@ async fn seed(systems: usize) -> Seeded {
         .expect("organization");
     let (_, token) = state
         .store
-        .create_api_token("bench", org, Role::Viewer, "bench")
+        .create_api_token("bench", org, Role::Viewer, "bench", i64::MAX, None)
         .await
         .expect("token");
 

@@ -180,6 +180,10 @@ impl From<StoreError> for Problem {
             StoreError::Exists(what) => {
                 Problem::new(StatusCode::CONFLICT, format!("{what} already exists"))
             }
+            StoreError::LastOwner => Problem::new(
+                StatusCode::CONFLICT,
+                "the change would leave the organization without an owner: make someone else owner first",
+            ),
             StoreError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 let mut p = Problem::new(

@@ -267,12 +267,20 @@ impl App {
         }
     }
 
-    /// An API token for an organization and role.
+    /// An API token for an organization and role, as an administrator makes it on the store
+    /// (no maker to answer to, no expiry worth the name).
     pub async fn token(&self, org: &str, role: Role) -> String {
         let org = self.organization(org).await;
         let (_, secret) = self
             .store()
-            .create_api_token("test", org, role, &format!("{}-token", role.as_str()))
+            .create_api_token(
+                "test",
+                org,
+                role,
+                &format!("{}-token", role.as_str()),
+                i64::MAX,
+                None,
+            )
             .await
             .expect("token");
         secret
