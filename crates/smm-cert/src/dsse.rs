@@ -3,7 +3,7 @@
 //! a payload of another type.
 
 use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -139,6 +139,7 @@ pub fn verify(envelope: &Envelope, key: &VerifyingKey) -> Result<Vec<u8>, CertEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::STANDARD;
     use crate::keys::generate;
 
     #[test]
