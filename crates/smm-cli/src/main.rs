@@ -43,6 +43,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         secure_cookies,
         trusted_proxies,
         log_json,
+        connections,
     } = &cli.command
     {
         return commands::serve::run(&commands::serve::Args {
@@ -53,6 +54,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             secure_cookies: *secure_cookies,
             trusted_proxies,
             log_json: *log_json,
+            connections: connections.limits(),
         });
     }
     if let Command::Admin { action } = &cli.command {

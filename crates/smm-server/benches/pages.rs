@@ -115,6 +115,7 @@ async fn seed() -> Seeded {
         keys_secret: dir.path().join("keys.secret"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

@@ -78,6 +78,7 @@ async fn seed(revoked: usize) -> Seeded {
         keys_secret: dir.path().join("keys.secret"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

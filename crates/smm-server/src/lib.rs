@@ -20,6 +20,8 @@ pub mod auth;
 pub mod authz;
 pub mod cache;
 pub mod client;
+pub mod connections;
+pub mod database_lock;
 pub mod extract;
 pub mod keyring;
 pub mod openapi;
@@ -31,5 +33,6 @@ pub mod web;
 
 pub use client::parse_trusted_proxy;
 pub use ipnet::IpNet;
+pub use connections::ConnectionLimits;
 pub use serve::{router, run, Config, ServeError};
 pub use state::AppState;

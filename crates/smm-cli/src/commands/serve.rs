@@ -24,6 +24,8 @@ pub struct Args<'a> {
     pub trusted_proxies: &'a [smm_server::IpNet],
     /// JSON logs.
     pub log_json: bool,
+    /// How many connections at once, and how long each may take.
+    pub connections: smm_server::ConnectionLimits,
 }
 
 /// Runs the server until SIGTERM or Ctrl-C.
@@ -43,7 +45,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let database_url = match args.database_url {
         Some(url) => url.to_string(),
         None => {
-            std::fs::create_dir_all(args.data_dir).map_err(|e| {
+            smm_store::create_private_dir(args.data_dir).map_err(|e| {
                 Problem::file(
                     args.data_dir,
                     format!("cannot create the data directory: {e}"),
@@ -62,6 +64,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         keys_secret,
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),
+        connections: args.connections,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
