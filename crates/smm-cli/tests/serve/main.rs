@@ -6,6 +6,7 @@
 //! - `contention`: sign-ins during document writes fail neither.
 //! - `shutdown`: SIGTERM finishes requests in flight, refuses new ones, exits 0.
 //! - `health`: liveness, readiness and request ids.
+//! - `files`: a private data directory and database, and one server per SQLite file.
 //!
 //! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
 //! are skipped with a note, except under `CI=true`, where they fail.
@@ -13,6 +14,7 @@
 mod cluster;
 mod contention;
 mod crash;
+mod files;
 mod health;
 mod server;
 mod shutdown;

@@ -140,13 +140,14 @@ impl Listening {
                 let _ = stopped.await;
             },
         ));
-        tokio::select! {
-            address = address => Ok(Listening {
-                address: address.expect("the server said where it listens"),
+        match address.await {
+            Ok(address) => Ok(Listening {
+                address,
                 stop: Some(stop),
                 task,
             }),
-            ended = &mut task => match ended.expect("the server task") {
+            // It ended without listening: its error says why.
+            Err(_) => match (&mut task).await.expect("the server task") {
                 Err(e) => Err(e),
                 Ok(()) => panic!("the server stopped before it listened"),
             },
