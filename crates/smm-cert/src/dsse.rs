@@ -139,8 +139,8 @@ pub fn verify(envelope: &Envelope, key: &VerifyingKey) -> Result<Vec<u8>, CertEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::engine::general_purpose::STANDARD;
     use crate::keys::generate;
+    use base64::engine::general_purpose::STANDARD;
 
     #[test]
     fn pae_matches_the_dsse_specification_example() {
@@ -203,7 +203,10 @@ mod tests {
         let index = alphabet.find(chars[last]).expect("base64 character");
         chars[last] = alphabet.as_bytes()[index | 1] as char;
         let reason = refused_payload(chars.into_iter().collect());
-        assert!(reason.contains("payload is not canonical base64"), "{reason}");
+        assert!(
+            reason.contains("payload is not canonical base64"),
+            "{reason}"
+        );
     }
 
     #[test]
@@ -214,26 +217,32 @@ mod tests {
             format!("{}=", env.payload),
         ] {
             let reason = refused_payload(spelling);
-            assert!(reason.contains("payload is not canonical base64"), "{reason}");
+            assert!(
+                reason.contains("payload is not canonical base64"),
+                "{reason}"
+            );
         }
     }
 
     #[test]
     fn a_payload_or_signature_with_whitespace_is_refused() {
         let (env, key) = signed();
-        for spelling in [
-            format!("{}\n", env.payload),
-            format!(" {}", env.payload),
-        ] {
+        for spelling in [format!("{}\n", env.payload), format!(" {}", env.payload)] {
             let reason = refused_payload(spelling);
-            assert!(reason.contains("payload is not canonical base64"), "{reason}");
+            assert!(
+                reason.contains("payload is not canonical base64"),
+                "{reason}"
+            );
         }
         let mut sig = env;
         sig.signatures[0].sig.push('\n');
         let reason = verify(&sig, &key.verifying_key())
             .expect_err("a signature with a newline verified")
             .to_string();
-        assert!(reason.contains("signature is not canonical base64"), "{reason}");
+        assert!(
+            reason.contains("signature is not canonical base64"),
+            "{reason}"
+        );
     }
 
     #[test]
@@ -249,7 +258,13 @@ mod tests {
         let reason = verify(&url_safe, &key.verifying_key())
             .expect_err("a URL-safe payload verified")
             .to_string();
-        assert!(reason.contains("payload is not canonical base64"), "{reason}");
-        assert_eq!(verify(&env, &key.verifying_key()).expect("canonical"), bytes);
+        assert!(
+            reason.contains("payload is not canonical base64"),
+            "{reason}"
+        );
+        assert_eq!(
+            verify(&env, &key.verifying_key()).expect("canonical"),
+            bytes
+        );
     }
 }

@@ -304,9 +304,9 @@ pub struct ConnectionArgs {
     /// Connections served at once; one more is closed as soon as it is accepted. Keep it under
     /// the process's open-file limit (ulimit -n).
     #[arg(long, value_name = "N", env = "SMM_MAX_CONNECTIONS",
-          default_value_t = smm_server::connections::DEFAULT_LIMITS.max_connections,
-          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
-    pub max_connections: usize,
+          default_value_t = smm_server::connections::DEFAULT_LIMITS.max_connections as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
     /// Seconds a client has to send a request's head, from a new connection or the first byte
     /// of the request; then the connection is closed.
     #[arg(long, value_name = "SECONDS", env = "SMM_HEADER_TIMEOUT",
@@ -331,7 +331,7 @@ impl ConnectionArgs {
     pub fn limits(&self) -> smm_server::ConnectionLimits {
         use std::time::Duration;
         smm_server::ConnectionLimits {
-            max_connections: self.max_connections,
+            max_connections: self.max_connections as usize,
             header_timeout: Duration::from_secs(self.header_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),
             idle_timeout: Duration::from_secs(self.idle_timeout),

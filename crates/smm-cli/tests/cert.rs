@@ -336,7 +336,10 @@ fn a_certificate_reencoded_non_canonically_is_refused() {
     s.issue(&[]).success();
     let env = s.envelope();
     let payload = env["payload"].as_str().expect("payload").to_string();
-    let sig = env["signatures"][0]["sig"].as_str().expect("sig").to_string();
+    let sig = env["signatures"][0]["sig"]
+        .as_str()
+        .expect("sig")
+        .to_string();
     // A 64-byte signature always ends in `==`, so it always has unused bits.
     let mut respellings = vec![
         ("payload", format!("{payload}\n")),

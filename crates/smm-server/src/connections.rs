@@ -70,6 +70,8 @@ pub async fn serve(
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let mut connections = JoinSet::new();
     let mut stopping = stop.clone();
+    // When the cap was last reported: once a minute is enough to tell the operator.
+    let mut reported: Option<Instant> = None;
     loop {
         tokio::select! {
             () = stopped(&mut stopping) => break,
@@ -89,8 +91,15 @@ pub async fn serve(
                     // Closed now rather than left unaccepted: a connection in the backlog
                     // still costs the kernel, and its client would only wait.
                     Err(_) => {
-                        tracing::debug!(%peer, "closed a connection over the cap");
                         drop(stream);
+                        if reported.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+                            reported = Some(Instant::now());
+                            tracing::warn!(
+                                %peer,
+                                max_connections = limits.max_connections,
+                                "connections over the cap are being closed (reported once a minute)"
+                            );
+                        }
                     }
                 },
                 Err(e) if is_per_connection(&e) => {}
@@ -238,12 +247,14 @@ impl PhaseClock {
         }
     }
 
-    /// Bytes arrived: the first of a request starts the header timeout.
+    /// Bytes arrived: the first of a request starts the header timeout, except on a new
+    /// connection, whose time started when it was accepted (waiting before the first byte buys
+    /// a slow client nothing).
     fn read(&self) {
         self.update(|phase| match *phase {
-            Phase::Waiting { .. } => {
+            Phase::Waiting { since, first } => {
                 *phase = Phase::Head {
-                    since: Instant::now(),
+                    since: if first { since } else { Instant::now() },
                 };
                 true
             }
@@ -254,7 +265,11 @@ impl PhaseClock {
     /// Bytes left: an answer still being sent is not idleness.
     fn wrote(&self) {
         self.update(|phase| {
-            if let Phase::Waiting { since, first: false } = phase {
+            if let Phase::Waiting {
+                since,
+                first: false,
+            } = phase
+            {
                 *since = Instant::now();
             }
             false
@@ -303,7 +318,10 @@ impl PhaseClock {
             Phase::Waiting { since, first: true } | Phase::Head { since } => {
                 since + limits.header_timeout
             }
-            Phase::Waiting { since, first: false } => since + limits.idle_timeout,
+            Phase::Waiting {
+                since,
+                first: false,
+            } => since + limits.idle_timeout,
             Phase::Answering { body_by } => body_by.unwrap_or(far),
         }
     }

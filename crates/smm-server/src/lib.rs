@@ -32,7 +32,7 @@ pub mod state;
 pub mod web;
 
 pub use client::parse_trusted_proxy;
-pub use ipnet::IpNet;
 pub use connections::ConnectionLimits;
+pub use ipnet::IpNet;
 pub use serve::{router, run, Config, ServeError};
 pub use state::AppState;

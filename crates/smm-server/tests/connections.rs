@@ -141,9 +141,7 @@ async fn connections_over_the_cap_are_closed_at_once_and_health_answers_when_slo
 
 /// `count` health checks at once, each on its own connection.
 async fn futures_statuses(address: SocketAddr, count: usize) -> Vec<u16> {
-    let checks: Vec<_> = (0..count)
-        .map(|_| tokio::spawn(health(address)))
-        .collect();
+    let checks: Vec<_> = (0..count).map(|_| tokio::spawn(health(address))).collect();
     let mut statuses = Vec::new();
     for check in checks {
         statuses.push(check.await.expect("health check"));

@@ -26,7 +26,13 @@ async fn the_database_and_the_files_sqlite_keeps_beside_it_are_private() {
         .expect("the server starts");
     // The migrations have written, so SQLite keeps its write-ahead log and shared-memory index
     // open beside the database while the server runs.
-    for name in ["smm.db", "smm.db-wal", "smm.db-shm", "smm.db.lock", "keys.secret"] {
+    for name in [
+        "smm.db",
+        "smm.db-wal",
+        "smm.db-shm",
+        "smm.db.lock",
+        "keys.secret",
+    ] {
         assert_eq!(
             mode(&dir.path().join(name)),
             0o600,

@@ -26,8 +26,18 @@ async fn a_new_data_directory_and_everything_in_it_are_private_to_the_server_use
         .expect("GET /api/health");
     assert_eq!(health.status(), 200);
     assert_eq!(mode(&data), 0o700, "the data directory is open to others");
-    for name in ["smm.db", "smm.db-wal", "smm.db-shm", "smm.db.lock", "keys.secret"] {
-        assert_eq!(mode(&data.join(name)), 0o600, "{name} is readable by others");
+    for name in [
+        "smm.db",
+        "smm.db-wal",
+        "smm.db-shm",
+        "smm.db.lock",
+        "keys.secret",
+    ] {
+        assert_eq!(
+            mode(&data.join(name)),
+            0o600,
+            "{name} is readable by others"
+        );
     }
     server.stop().await;
 }
@@ -50,7 +60,10 @@ async fn a_second_server_on_the_same_sqlite_file_is_refused_but_cli_commands_are
         said.contains(&format!("another smm server (process {})", first.pid())),
         "{said}"
     );
-    assert!(said.contains(&data.join("smm.db").display().to_string()), "{said}");
+    assert!(
+        said.contains(&data.join("smm.db").display().to_string()),
+        "{said}"
+    );
 
     // A short-lived command on the same database is not a server: it works beside the first.
     let audit = smm()
