@@ -7,6 +7,7 @@
 //! - `shutdown`: SIGTERM finishes requests in flight, refuses new ones, exits 0.
 //! - `health`: liveness, readiness and request ids.
 //! - `files`: a private data directory and database, and one server per SQLite file.
+//! - `limits`: the connection limits, from flags and environment.
 //!
 //! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
 //! are skipped with a note, except under `CI=true`, where they fail.
@@ -16,6 +17,7 @@ mod contention;
 mod crash;
 mod files;
 mod health;
+mod limits;
 mod server;
 mod shutdown;
 #[path = "../support/mod.rs"]
