@@ -44,6 +44,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         trusted_proxies,
         schemes,
         log_json,
+        connections,
     } = &cli.command
     {
         return commands::serve::run(&commands::serve::Args {
@@ -55,6 +56,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             trusted_proxies,
             schemes,
             log_json: *log_json,
+            connections: connections.limits(),
         });
     }
     if let Command::Admin { action } = &cli.command {

@@ -317,6 +317,56 @@ fn any_changed_byte_of_payload_or_signature_fails() {
     s.verify(&[]).success();
 }
 
+/// `text` with one of the unused bits of its last data character set: it decodes to the same
+/// bytes under a lenient decoder, but is not the canonical spelling.
+fn with_unused_bit_set(text: &str) -> String {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut chars: Vec<char> = text.chars().collect();
+    let padding = chars.iter().rev().take_while(|c| **c == '=').count();
+    assert!(padding > 0, "no unused bits in `{text}`");
+    let last = chars.len() - padding - 1;
+    let index = ALPHABET.find(chars[last]).expect("a base64 character");
+    chars[last] = ALPHABET.as_bytes()[index | 1] as char;
+    chars.into_iter().collect()
+}
+
+#[test]
+fn a_certificate_reencoded_non_canonically_is_refused() {
+    let s = Setup::new();
+    s.issue(&[]).success();
+    let env = s.envelope();
+    let payload = env["payload"].as_str().expect("payload").to_string();
+    let sig = env["signatures"][0]["sig"]
+        .as_str()
+        .expect("sig")
+        .to_string();
+    // A 64-byte signature always ends in `==`, so it always has unused bits.
+    let mut respellings = vec![
+        ("payload", format!("{payload}\n")),
+        ("payload", format!(" {payload}")),
+        ("signature", with_unused_bit_set(&sig)),
+        ("signature", sig.trim_end_matches('=').to_string()),
+    ];
+    if payload.ends_with('=') {
+        respellings.push(("payload", with_unused_bit_set(&payload)));
+    }
+    for (field, spelling) in respellings {
+        let mut e = env.clone();
+        match field {
+            "payload" => e["payload"] = Value::String(spelling.clone()),
+            _ => e["signatures"][0]["sig"] = Value::String(spelling.clone()),
+        }
+        s.write_envelope(&e);
+        s.verify(&[])
+            .code(1)
+            .stdout(predicate::str::contains(format!(
+                "{field} is not canonical base64"
+            )));
+    }
+    s.write_envelope(&env);
+    s.verify(&[]).success();
+}
+
 #[test]
 fn a_wrong_key_an_expired_or_a_revoked_certificate_fails() {
     let s = Setup::new();

@@ -53,6 +53,7 @@ async fn seed() -> Seeded {
         secure_cookies: false,
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let org = state

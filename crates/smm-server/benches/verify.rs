@@ -79,6 +79,7 @@ async fn seed(revoked: usize) -> Seeded {
         secure_cookies: false,
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

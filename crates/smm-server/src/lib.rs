@@ -20,6 +20,8 @@ pub mod auth;
 pub mod authz;
 pub mod cache;
 pub mod client;
+pub mod connections;
+pub mod database_lock;
 pub mod extract;
 pub mod keyring;
 pub mod logs;
@@ -31,6 +33,7 @@ pub mod state;
 pub mod web;
 
 pub use client::parse_trusted_proxy;
+pub use connections::ConnectionLimits;
 pub use ipnet::IpNet;
 pub use serve::{router, run, Config, ServeError};
 pub use state::AppState;

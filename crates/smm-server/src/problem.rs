@@ -195,6 +195,7 @@ impl From<StoreError> for Problem {
             }
             StoreError::Database(e) => Problem::internal("database", &e),
             StoreError::Migration(e) => Problem::internal("database schema", &e),
+            StoreError::File { source, .. } => Problem::internal("database file", &source),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod auth;
 pub mod certificates;
 pub mod drafts;
 mod evidence;
+mod files;
 pub mod issuers;
 pub mod members;
 pub mod offers;
@@ -40,6 +41,7 @@ pub use auth::{Role, TokenGrant, UserId, MAX_TOKEN_DAYS};
 pub use certificates::{CertificateRecord, NewAttestation};
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
+pub use files::{create_private_dir, sqlite_file};
 pub use issuers::{
     IssuerKeys, KeyLife, KeyOrigin, NewSigningKey, OrganizationInfo, SealedKey, SigningKeyRecord,
 };
@@ -84,6 +86,14 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database file could not be created.
+    #[error("{}: cannot create the database file: {source}", path.display())]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl From<sqlx::Error> for StoreError {
