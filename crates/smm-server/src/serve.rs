@@ -192,8 +192,18 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(CatchPanicLayer::custom(panic_problem))
+        // Nothing is kept by a browser or a proxy unless its route says it may be (the public
+        // catalog, styles, the issuers document): answers hold documents, tokens, CSRF tokens.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            strict_transport,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -227,6 +237,25 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, ids))
         .layer(axum::middleware::map_request(drop_odd_request_id))
+}
+
+/// Tells browsers to come back only over HTTPS, when the server knows it is reached over it
+/// (`--secure-cookies`, or a proxy's `X-Forwarded-Proto: https`). Over plain HTTP browsers
+/// ignore the header, so it is not sent.
+async fn strict_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let tls = crate::client::is_tls(request.headers(), &state);
+    let mut response = next.run(request).await;
+    if tls {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Keeps a request id a proxy in front gave only when it is short and plain (letters, digits,

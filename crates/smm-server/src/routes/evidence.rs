@@ -96,7 +96,8 @@ pub async fn download(
     );
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
+        // Its name never changes, but who may read it does: nothing keeps a copy.
+        HeaderValue::from_static("no-store"),
     );
     Ok(response)
 }
