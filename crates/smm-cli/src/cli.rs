@@ -447,6 +447,26 @@ pub enum AdminAction {
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Disable an account: it can no longer sign in, its sessions end at once, and the API
+    /// tokens it made stop working. Nothing it wrote is removed.
+    DisableUser {
+        /// The user's login name.
+        #[arg(long)]
+        name: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Enable a disabled account again (its old sessions stay ended; its tokens work again while
+    /// it still has the right to make them).
+    EnableUser {
+        /// The user's login name.
+        #[arg(long)]
+        name: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// Write the issuers document (every organization's public keys, their life, and whether it
     /// is a certification body; what GET /api/issuers serves) to a file, for offline
     /// verification.

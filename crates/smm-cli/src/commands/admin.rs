@@ -45,7 +45,34 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             output,
             database_url,
         } => issuers(output, database_url.as_deref()),
+        AdminAction::DisableUser { name, database_url } => {
+            disable(name, database_url.as_deref(), true)
+        }
+        AdminAction::EnableUser { name, database_url } => {
+            disable(name, database_url.as_deref(), false)
+        }
     }
+}
+
+/// Disables (or enables again) an account by name.
+fn disable(name: &str, url: Option<&str>, disabled: bool) -> Result<(), Failure> {
+    let url = url.unwrap_or(DEFAULT_DATABASE_URL);
+    on_store(url, async |store| {
+        let user = store
+            .user_by_name(name)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user `{name}`")))?;
+        store.set_user_disabled(ACTOR, user, disabled).await
+    })?;
+    let ok = styled(MET, "ok");
+    output::print(&if disabled {
+        format!(
+            "{ok} `{name}` is disabled in {url}: no sign-in, its sessions ended, its tokens stopped\n"
+        )
+    } else {
+        format!("{ok} `{name}` may sign in again in {url}\n")
+    });
+    Ok(())
 }
 
 /// Runs `work` on the store at `url` (the default SQLite file when none is given).

@@ -12,6 +12,7 @@
 //! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
 //! are skipped with a note, except under `CI=true`, where they fail.
 
+mod accounts;
 mod cluster;
 mod contention;
 mod crash;
