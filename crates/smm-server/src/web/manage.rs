@@ -1,24 +1,22 @@
 //! Managing an organization in pages: creating organizations and systems, members and their
 //! roles, invitations (sent here, answered on `/invitations`), removing members and ending
-//! their sessions, grants offered to the organization, API tokens (the secret shown once), the
-//! organization's page with its signing keys (their forms are in `keys`), and the audit log.
+//! their sessions, grants offered to the organization, API tokens (the secret shown once), and
+//! the organization's page with its signing keys (their forms are in `keys`).
 
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
 
-use smm_store::{OrganizationId, Page, Role, SystemKind};
+use smm_store::{OrganizationId, Role, SystemKind};
 
 use super::{field, render, Confirmation, Done, Nav, PageResult, PageUser};
 use crate::access;
 use crate::app::{invitations, organizations, systems};
-use crate::audit_watch::ChainStatus;
 use crate::authz::Action;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::ApiPath;
 use crate::problem::Problem;
-use crate::state::{unix_now, AppState};
+use crate::state::AppState;
 
 /// Creates an organization; its creator is its owner.
 pub async fn create_organization(
@@ -122,7 +120,7 @@ struct OfferRow {
 }
 
 /// A Unix time as the day it falls on.
-fn day_of(unix: i64) -> String {
+pub(super) fn day_of(unix: i64) -> String {
     let (y, m, d) = smm_core::calendar::civil_from_days(unix.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }
@@ -462,143 +460,4 @@ pub async fn answer_offer(
         Done::OfferDeclined
     };
     Ok(Redirect::to(&done.on(&format!("/orgs/{org}/members"))).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "invitations.html")]
-struct InvitationsPage {
-    nav: Option<Nav>,
-    csrf: String,
-    invitations: Vec<(i64, String, String, String, String)>,
-    confirmation: Option<String>,
-}
-
-/// The invitations waiting for the signed-in person, to accept or decline.
-pub async fn invitations(
-    State(state): State<AppState>,
-    user: PageUser,
-    Confirmation(confirmation): Confirmation,
-) -> PageResult {
-    let waiting = invitations::mine(&state, &user.caller).await?;
-    let first = user
-        .caller
-        .organizations()
-        .first()
-        .map_or(0, |(org, _)| org.0);
-    Ok(render(&InvitationsPage {
-        nav: Some(user.nav(&state, first).await),
-        csrf: user.csrf.clone(),
-        invitations: waiting
-            .into_iter()
-            .map(|i| {
-                (
-                    i.id,
-                    i.organization_name,
-                    i.role.as_str().to_string(),
-                    i.invited_by,
-                    day_of(i.expires_at),
-                )
-            })
-            .collect(),
-        confirmation,
-    }))
-}
-
-/// Accepts or declines an invitation (`answer` is `accept` or `decline`).
-pub async fn answer_invitation(
-    State(state): State<AppState>,
-    user: PageUser,
-    ApiPath(id): ApiPath<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> PageResult {
-    user.check_csrf(&field(&fields, "csrf"))?;
-    let accept = match field(&fields, "answer").as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(Problem::bad_field("answer", "accept or decline").into()),
-    };
-    let (org, _) = invitations::answer(&state, &user.caller, id, accept).await?;
-    let to = if accept {
-        Done::InvitationAccepted.on(&format!("/orgs/{}", org.0))
-    } else {
-        Done::InvitationDeclined.on("/invitations")
-    };
-    Ok(Redirect::to(&to).into_response())
-}
-
-struct AuditRow {
-    /// The entry's content no longer matches its hash.
-    altered: bool,
-    seq: i64,
-    at: String,
-    actor: String,
-    action: String,
-    object: String,
-    hash: String,
-}
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    nav: Option<Nav>,
-    org_id: i64,
-    org_name: String,
-    rows: Vec<AuditRow>,
-    next: Option<i64>,
-    chain: Option<ChainStatus>,
-    /// Seconds since `chain` was checked.
-    checked_ago: i64,
-}
-
-/// Which page of the log.
-#[derive(Deserialize)]
-pub struct AuditQuery {
-    after: Option<i64>,
-}
-
-/// The organization's audit log, a page at a time, and whether the whole chain holds.
-pub async fn audit(
-    State(state): State<AppState>,
-    user: PageUser,
-    ApiPath(org): ApiPath<i64>,
-    ApiQuery(query): ApiQuery<AuditQuery>,
-) -> PageResult {
-    let page = Page::new(query.after.unwrap_or(0), 100);
-    let entries = organizations::audit(&state, &user.caller, org, page).await?;
-    let org_name = state.store.organization_name(OrganizationId(org)).await?;
-    // Each shown entry is checked now; the whole chain at most once a minute, or at once when
-    // this page holds an altered entry.
-    let altered: Vec<bool> = entries
-        .iter()
-        .map(|e| e.expected_hash() != e.hash)
-        .collect();
-    let chain = state
-        .audit
-        .status(&state.store, altered.contains(&true))
-        .await;
-    let checked_ago = chain.map_or(0, |c| (unix_now() - c.checked_at).max(0));
-    let next = (entries.len() as i64 >= page.limit)
-        .then(|| entries.last().map(|e| e.seq))
-        .flatten();
-    Ok(render(&AuditPage {
-        nav: Some(user.nav(&state, org).await),
-        org_id: org,
-        org_name,
-        rows: entries
-            .into_iter()
-            .zip(altered)
-            .map(|(e, altered)| AuditRow {
-                altered,
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor,
-                action: e.action,
-                object: e.object,
-                hash: e.hash[..16].to_string(),
-            })
-            .collect(),
-        next,
-        chain,
-        checked_ago,
-    }))
 }

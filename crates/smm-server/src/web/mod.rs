@@ -3,8 +3,10 @@
 //! a strict Content-Security-Policy allows nothing but this server's own styles and images.
 
 mod attestation;
+mod audit;
 mod certs;
 mod editor;
+mod invitations;
 mod keys;
 mod manage;
 mod pages;
@@ -73,8 +75,8 @@ fn pages_only() -> Router<AppState> {
         .route("/orgs/{org}/members/remove", post(manage::remove_member))
         .route("/orgs/{org}/members/sessions", post(manage::end_sessions))
         .route("/orgs/{org}/offers/{id}", post(manage::answer_offer))
-        .route("/invitations", get(manage::invitations))
-        .route("/invitations/{id}", post(manage::answer_invitation))
+        .route("/invitations", get(invitations::invitations))
+        .route("/invitations/{id}", post(invitations::answer))
         .route(
             "/orgs/{org}/tokens/{token}/revoke",
             post(manage::revoke_token),
@@ -83,7 +85,7 @@ fn pages_only() -> Router<AppState> {
         .route("/orgs/{org}/keys/import", post(keys::import))
         .route("/orgs/{org}/keys/{keyid}/retire", post(keys::retire))
         .route("/orgs/{org}/keys/{keyid}/revoke", post(keys::revoke))
-        .route("/orgs/{org}/audit", get(manage::audit))
+        .route("/orgs/{org}/audit", get(audit::audit))
         .route("/orgs/{org}/compare", get(plans::compare_page))
         .route("/orgs/{org}/compare.svg", get(plans::compare_chart))
         .route("/documents/{id}/roadmap", get(plans::roadmap))
