@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::current::current_profile;
 use crate::diagnostic::Diagnostics;
 use crate::digest::content_digest;
-use crate::document::{parse_assessment, parse_target};
+use crate::document::{parse_assessment, parse_target, Assessment};
 use crate::header::{read_kind, Kind};
 use crate::level::{summary, Level};
 use crate::resolve::resolve;
@@ -108,6 +108,27 @@ impl CheckedDocument {
         })
     }
 
+    /// An assessment built as typed values (the web editor's form), checked against `catalog`
+    /// and written out once: the same checks and the same digest as if its text had been
+    /// submitted, without parsing the text it was just written to.
+    pub fn assessment(
+        catalog: &Catalog,
+        assessment: &Assessment,
+    ) -> Result<CheckedDocument, CheckError> {
+        let current = current_profile(catalog, assessment).map_err(CheckError::Invalid)?;
+        let text = assessment
+            .to_yaml()
+            .map_err(|d| CheckError::Invalid(d.into()))?;
+        let levels: Vec<Level> = current.practices.iter().map(|p| p.level).collect();
+        Ok(CheckedDocument {
+            kind: CheckedKind::Assessment,
+            summary: summary::encode(&levels),
+            digest: content_digest(assessment),
+            text,
+            named_target: Some(assessment.target.sha256.value.clone()),
+        })
+    }
+
     /// Its kind.
     pub fn kind(&self) -> CheckedKind {
         self.kind
@@ -174,6 +195,42 @@ mod tests {
         let current = current_profile(&catalog, &assessment).expect("checks");
         let achieved: Vec<Level> = current.practices.iter().map(|p| p.level).collect();
         assert_eq!(summary::decode(checked.summary()), Some(achieved));
+    }
+
+    #[test]
+    fn a_typed_assessment_is_checked_as_its_text_would_be() {
+        let catalog = catalog();
+        for text in [
+            ASSESSMENT,
+            include_str!("../../../examples/ota-gateway/certification/assessment-final.yaml"),
+            include_str!("../../../examples/hvac/assessment.yaml"),
+        ] {
+            let from_text = CheckedDocument::check(&catalog, CheckedKind::Assessment, text)
+                .expect("the example checks");
+            let mut assessment = parse_assessment(text).expect("parses");
+            // Text a form may carry: quotes, colons, a leading dash, a line break, non-ASCII.
+            assessment.product.name = "\"GW-7\": - north / Zürich\nline 2 #1".to_string();
+            let typed = CheckedDocument::assessment(&catalog, &assessment).expect("checks");
+            let again = CheckedDocument::check(&catalog, CheckedKind::Assessment, typed.text())
+                .expect("its text checks");
+            // What is stored beside the text is what the text says.
+            assert_eq!(typed.digest(), again.digest());
+            assert_eq!(typed.summary(), again.summary());
+            assert_eq!(typed.named_target(), again.named_target());
+            assert_eq!(typed.summary(), from_text.summary());
+            assert_ne!(
+                typed.digest(),
+                from_text.digest(),
+                "the product name changed"
+            );
+        }
+        // An incomplete one is refused with the same problems as its text.
+        let mut broken = parse_assessment(ASSESSMENT).expect("parses");
+        broken.practices.0.clear();
+        assert!(matches!(
+            CheckedDocument::assessment(&catalog, &broken),
+            Err(CheckError::Invalid(_))
+        ));
     }
 
     #[test]

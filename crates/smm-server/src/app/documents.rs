@@ -177,9 +177,21 @@ pub async fn create(
     text: impl Into<String>,
 ) -> Result<StoredDocument, Problem> {
     let checked = check(state, kind, text)?;
+    create_checked(state, actor, org, system, &checked).await
+}
+
+/// Stores a document already checked against the server's catalog (the editor's typed
+/// assessment): nothing is parsed again.
+pub async fn create_checked(
+    state: &AppState,
+    actor: &str,
+    org: OrganizationId,
+    system: SystemId,
+    checked: &CheckedDocument,
+) -> Result<StoredDocument, Problem> {
     Ok(state
         .store
-        .create_document(actor, org, system, &checked)
+        .create_document(actor, org, system, checked)
         .await?)
 }
 
@@ -220,9 +232,21 @@ pub async fn update(
     text: impl Into<String>,
 ) -> Result<StoredDocument, UpdateError> {
     let checked = check(state, kind, text).map_err(UpdateError::Refused)?;
+    update_checked(state, actor, org, id, if_version, &checked).await
+}
+
+/// Stores a new version already checked against the server's catalog, as [`update`] does.
+pub async fn update_checked(
+    state: &AppState,
+    actor: &str,
+    org: OrganizationId,
+    id: DocumentId,
+    if_version: i64,
+    checked: &CheckedDocument,
+) -> Result<StoredDocument, UpdateError> {
     match state
         .store
-        .update_document(actor, org, id, if_version, &checked)
+        .update_document(actor, org, id, if_version, checked)
         .await
     {
         Ok(stored) => Ok(stored),

@@ -19,9 +19,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use smm_core::catalog::Catalog;
-use smm_core::content_digest;
 use smm_core::document::{AssessmentDraft, Incomplete, Product, TargetReference};
 use smm_core::located::Located;
+use smm_core::{content_digest, CheckError, CheckedDocument};
 use smm_store::{DocumentId, DocumentKind, SystemInfo};
 
 use self::form::FieldProblem;
@@ -139,7 +139,7 @@ struct Refusal {
 }
 
 /// The draft as the YAML to store, or why it cannot be saved yet.
-fn check(catalog: &Catalog, draft: &AssessmentDraft) -> Result<String, Refusal> {
+fn check(catalog: &Catalog, draft: &AssessmentDraft) -> Result<CheckedDocument, Refusal> {
     let mut refusal = Refusal {
         problems: Vec::new(),
         practices: HashMap::new(),
@@ -171,21 +171,23 @@ fn check(catalog: &Catalog, draft: &AssessmentDraft) -> Result<String, Refusal> 
             return Err(refusal);
         }
     };
-    let diagnostics = smm_core::current_profile(catalog, &assessment)
-        .err()
-        .map(|d| d.0)
-        .unwrap_or_default();
-    refusal.problems.extend(
-        diagnostics
-            .iter()
-            .map(|d| FieldProblem::new("", d.to_string())),
-    );
-    if !refusal.problems.is_empty() {
-        return Err(refusal);
-    }
-    assessment.to_yaml().map_err(|d| Refusal {
-        problems: vec![FieldProblem::new("", d.to_string())],
-        practices: HashMap::new(),
+    // Checked as typed values and written out once: the store gets the text with its digest
+    // and levels, and nothing parses it again.
+    CheckedDocument::assessment(catalog, &assessment).map_err(|e| {
+        let diagnostics = match e {
+            CheckError::Invalid(d) => d.0,
+            other => vec![smm_core::Diagnostic::new(
+                Default::default(),
+                "",
+                other.to_string(),
+            )],
+        };
+        refusal.problems.extend(
+            diagnostics
+                .iter()
+                .map(|d| FieldProblem::new("", d.to_string())),
+        );
+        refusal
     })
 }
 
@@ -244,12 +246,12 @@ async fn refuse(
     r
 }
 
-/// The draft's text when it may be saved: no problem while decoding, and complete.
+/// The draft, checked, when it may be saved: no problem while decoding, and complete.
 fn ready(
     catalog: &Catalog,
     draft: &AssessmentDraft,
     problems: &[FieldProblem],
-) -> Result<String, Refusal> {
+) -> Result<CheckedDocument, Refusal> {
     let checked = check(catalog, draft);
     match checked {
         Ok(text) if problems.is_empty() => Ok(text),
@@ -282,8 +284,8 @@ pub async fn create(
     let action = format!("/systems/{id}/assessments/new?target={target_id}");
     let reference = target_reference(&target);
     let (draft, problems) = decode(&state, &user, &info, &form, reference, None).await?;
-    let text = match ready(&state.catalog, &draft, &problems) {
-        Ok(text) => text,
+    let checked = match ready(&state.catalog, &draft, &problems) {
+        Ok(checked) => checked,
         Err(refusal) => {
             return Ok(refuse(
                 &state, &user, &info, &target, &draft, action, 0, problems, refusal,
@@ -291,13 +293,12 @@ pub async fn create(
             .await);
         }
     };
-    let stored = documents::create(
+    let stored = documents::create_checked(
         &state,
         &user.caller.actor(),
         info.organization,
         info.id,
-        DocumentKind::Assessment,
-        text,
+        &checked,
     )
     .await?;
     let done = Done::AssessmentSaved {
@@ -334,8 +335,8 @@ pub async fn update(
         current.document.follows.clone(),
     );
     let (draft, problems) = decode(&state, &user, &info, &form, reference, follows).await?;
-    let text = match ready(&state.catalog, &draft, &problems) {
-        Ok(text) => text,
+    let checked = match ready(&state.catalog, &draft, &problems) {
+        Ok(checked) => checked,
         Err(refusal) => {
             return Ok(refuse(
                 &state, &user, &info, &target, &draft, action, version, problems, refusal,
@@ -343,14 +344,13 @@ pub async fn update(
             .await);
         }
     };
-    let saved = documents::update(
+    let saved = documents::update_checked(
         &state,
         &user.caller.actor(),
         org,
         DocumentId(id),
-        DocumentKind::Assessment,
         version,
-        text,
+        &checked,
     )
     .await;
     match saved {
