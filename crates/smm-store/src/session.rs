@@ -2,8 +2,9 @@
 //! servers share them.
 //!
 //! A session id is 32 random bytes, given to the browser once (in a cookie) and stored only as
-//! its SHA-256; each session has its own CSRF token. Failed logins are counted per user name and
-//! per remote address over a window, so guessing is slow for one account and for one source.
+//! its SHA-256; each session has its own CSRF token. Login attempts are reserved per user name
+//! and per remote address before the password is checked, over a window, so guessing is slow
+//! for one account and for one source even when the guesses come all at once.
 
 use rand_core::{OsRng, RngCore};
 use serde::Serialize;
@@ -23,6 +24,15 @@ pub struct Session {
     pub csrf_token: String,
     /// When it ends, in seconds since the Unix epoch.
     pub expires_at: i64,
+}
+
+/// Login attempts counted in the current window, the one being reserved included.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoginAttempts {
+    /// For the user name.
+    pub by_name: i64,
+    /// From the address.
+    pub by_address: i64,
 }
 
 /// 32 random bytes as 64 hex digits.
@@ -120,54 +130,89 @@ impl Store {
         row.map(|r| Ok(UserId(r.try_get(0)?))).transpose()
     }
 
-    /// Records a failed login at `now` (Unix seconds).
-    pub async fn record_login_failure(
+    /// Reserves a login attempt for a user name from an address at `now` (Unix seconds), before
+    /// the password is checked: one atomic statement adds it to the name's and the address's
+    /// counters (a counter whose window began `window` seconds ago or earlier starts again at
+    /// one) and returns both counts, this attempt included. Concurrent attempts each see a
+    /// different count, so no more of them than the limit can go on to a check.
+    pub async fn reserve_login_attempt(
         &self,
         user_name: &str,
         remote: &str,
         now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_failures (user_name, remote, at) VALUES ($1, $2, $3)")
-            .bind(user_name.trim())
-            .bind(remote)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        window: i64,
+    ) -> Result<LoginAttempts, StoreError> {
+        let rows = sqlx::query(
+            "INSERT INTO login_attempts (scope, subject, window_start, attempts) \
+             VALUES ('name', $1, $3, 1), ('address', $2, $3, 1) \
+             ON CONFLICT (scope, subject) DO UPDATE SET \
+               attempts = CASE WHEN login_attempts.window_start <= $4 THEN 1 \
+                               ELSE login_attempts.attempts + 1 END, \
+               window_start = CASE WHEN login_attempts.window_start <= $4 \
+                                   THEN excluded.window_start \
+                                   ELSE login_attempts.window_start END \
+             RETURNING scope, attempts",
+        )
+        .bind(user_name.trim())
+        .bind(remote)
+        .bind(now)
+        .bind(now - window)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = LoginAttempts::default();
+        for row in rows {
+            let attempts: i64 = row.try_get(1)?;
+            match row.try_get::<String, _>(0)?.as_str() {
+                "name" => counts.by_name = attempts,
+                _ => counts.by_address = attempts,
+            }
+        }
+        Ok(counts)
     }
 
-    /// Failed logins since `since` (Unix seconds): for this user name, and from this address.
-    pub async fn login_failures(
+    /// Gives back a reservation that led to no check (a limit was already reached), so refused
+    /// attempts do not count against the name or address a second time.
+    pub async fn release_login_attempt(
         &self,
         user_name: &str,
         remote: &str,
-        since: i64,
-    ) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND at > $2), \
-                    (SELECT COUNT(*) FROM login_failures WHERE remote = $3 AND at > $4)",
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE login_attempts SET attempts = attempts - 1 \
+             WHERE attempts > 0 AND ((scope = 'name' AND subject = $1) \
+                                     OR (scope = 'address' AND subject = $2))",
         )
         .bind(user_name.trim())
-        .bind(since)
         .bind(remote)
-        .bind(since)
-        .fetch_one(&self.pool)
+        .execute(&self.pool)
         .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
+        Ok(())
     }
 
-    /// Forgets a user name's failed logins (after a successful one) and every failure older
-    /// than `before`.
-    pub async fn clear_login_failures(
+    /// After a right password: the name's count starts again, the address's reservation is
+    /// given back (a success is no guess), and counters whose window began at or before
+    /// `before` are dropped.
+    pub async fn login_succeeded(
         &self,
         user_name: &str,
+        remote: &str,
         before: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE user_name = $1 OR at <= $2")
-            .bind(user_name.trim())
-            .bind(before)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "DELETE FROM login_attempts \
+             WHERE (scope = 'name' AND subject = $1) OR window_start <= $2",
+        )
+        .bind(user_name.trim())
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(
+            "UPDATE login_attempts SET attempts = attempts - 1 \
+             WHERE attempts > 0 AND scope = 'address' AND subject = $1",
+        )
+        .bind(remote)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -130,7 +130,8 @@ pub async fn members(
 pub struct RoleChange {
     /// owner, assessor, editor, viewer or auditor.
     pub role: String,
-    /// For a user who does not exist yet: creates them with this password (12+ characters).
+    /// For a user who does not exist yet: creates them with this password (12+ characters, hard
+    /// to guess: see `PUT /api/session/password`).
     pub password: Option<String>,
 }
 

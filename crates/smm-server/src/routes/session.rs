@@ -158,17 +158,22 @@ pub async fn logout(
 pub struct PasswordChange {
     /// The current password.
     pub current: String,
-    /// The new one (12+ characters).
+    /// The new one: 12+ characters and hard to guess (common passwords, words, repeats,
+    /// sequences and the user's name are refused, with the reason).
     pub new: String,
 }
 
 /// Changes the signed-in user's password; every other session of theirs ends.
 #[utoipa::path(put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
     responses((status = 204, description = "Changed; signed out everywhere"),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+        (status = 400, description = "The new password is too short or too easy to guess", body = Problem),
+        (status = 401, body = Problem),
+        (status = 403, description = "Wrong current password, missing CSRF token or a cross-site request", body = Problem),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
+    connect: RemoteAddr,
     headers: HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, Problem> {
@@ -178,6 +183,7 @@ pub async fn change_password(
         &change.current,
         &change.new,
         cookie_value(&headers, SESSION_COOKIE),
+        &remote(&connect),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
