@@ -207,7 +207,10 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let (id, stored) = match row {
-            Some(r) => (Some(r.try_get::<i64, _>(0)?), Some(r.try_get::<String, _>(1)?)),
+            Some(r) => (
+                Some(r.try_get::<i64, _>(0)?),
+                Some(r.try_get::<String, _>(1)?),
+            ),
             None => (None, None),
         };
         // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
@@ -501,7 +504,10 @@ mod tests {
         ] {
             let reason = password_weakness("claire", weak)
                 .unwrap_or_else(|| panic!("`{weak}` was accepted"));
-            assert!(reason.starts_with("the password is too easy to guess: "), "{reason}");
+            assert!(
+                reason.starts_with("the password is too easy to guess: "),
+                "{reason}"
+            );
             assert!(reason.len() > "the password is too easy to guess: ".len());
         }
         let short = password_weakness("claire", "x7#Qp").expect("too short");

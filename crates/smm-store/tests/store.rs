@@ -288,11 +288,15 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
     ));
     // Long enough but trivial to guess: refused, with zxcvbn's reason.
     match store.create_user("admin", "bob", "aaaaaaaaaaaa").await {
-        Err(StoreError::Invalid(reason)) => assert!(reason.contains("too easy to guess"), "{reason}"),
+        Err(StoreError::Invalid(reason)) => {
+            assert!(reason.contains("too easy to guess"), "{reason}")
+        }
         other => panic!("a trivial password was not refused: {other:?}"),
     }
     assert!(matches!(
-        store.set_password("claire", user, "password1234", None).await,
+        store
+            .set_password("claire", user, "password1234", None)
+            .await,
         Err(StoreError::Invalid(_))
     ));
     assert_eq!(

@@ -1,0 +1,284 @@
+//! Signing in against a determined attacker: guesses sent all at once get no more password
+//! checks than the limits, an unknown name costs what a wrong password costs, changing a
+//! password is throttled like a login, weak passwords are refused at every door, the `next` of
+//! the sign-in page stays on the site, and cookie requests from another site are refused.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::json;
+use smm_server::app::session::{sign_in, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_NAME};
+use smm_store::Role;
+use tower::ServiceExt;
+
+use common::{hidden, Answer, App, Backend};
+
+/// Sends every login at once (each on its own task) and counts the answers: how many were
+/// checked and found wrong (401), and how many were refused unchecked (429).
+async fn logins_at_once(app: &App, logins: Vec<(String, String)>) -> (usize, usize) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (name, password) in logins {
+        let router = app.router.clone();
+        let body = json!({"name": name, "password": password}).to_string();
+        tasks.spawn(async move {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri("/api/session")
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .expect("request");
+            router.oneshot(request).await.expect("infallible").status()
+        });
+    }
+    let (mut wrong, mut throttled) = (0, 0);
+    while let Some(status) = tasks.join_next().await {
+        match status.expect("task") {
+            StatusCode::UNAUTHORIZED => wrong += 1,
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("a wrong password was answered {other}"),
+        }
+    }
+    (wrong, throttled)
+}
+
+async fn guesses_at_once_for_one_name_get_no_more_checks_than_its_limit(app: App) {
+    app.user("yusuf", "acme", Role::Viewer).await;
+    let guesses = (0..40)
+        .map(|i| ("yusuf".to_string(), format!("guess number {i}")))
+        .collect();
+    let (wrong, throttled) = logins_at_once(&app, guesses).await;
+    assert_eq!(wrong + throttled, 40);
+    assert!(
+        wrong <= usize::try_from(MAX_FAILURES_PER_NAME).expect("limit"),
+        "{wrong} passwords were checked for one name, the limit is {MAX_FAILURES_PER_NAME}"
+    );
+}
+
+async fn guesses_at_once_from_one_address_get_no_more_checks_than_its_limit(app: App) {
+    let guesses = (0..50)
+        .map(|i| (format!("name-{i}"), "a guessed password".to_string()))
+        .collect();
+    let (wrong, throttled) = logins_at_once(&app, guesses).await;
+    assert_eq!(wrong + throttled, 50);
+    assert!(
+        wrong <= usize::try_from(MAX_FAILURES_PER_ADDRESS).expect("limit"),
+        "{wrong} passwords were checked from one address, the limit is {MAX_FAILURES_PER_ADDRESS}"
+    );
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+/// Timing must not tell whether a name exists. Samples alternate between the two cases (so a
+/// burst of load on a shared machine hits both alike) and medians are compared, which a few
+/// slow outliers do not move; before the fix an unknown name cost a hash and a check, about
+/// half as much again as a wrong password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_name_takes_as_long_as_a_wrong_password() {
+    const SAMPLES: usize = 30;
+    let app = App::start(Backend::Sqlite).await.expect("app");
+    // One known user per sample, and one address per attempt: the throttle stays out of it.
+    for i in 0..=SAMPLES {
+        app.user(&format!("known-{i}"), "acme", Role::Viewer).await;
+    }
+    let attempt = |name: String, address: String| {
+        let state = app.state.clone();
+        async move {
+            let started = Instant::now();
+            let refused = sign_in(&state, &name, "not the right password", &address)
+                .await
+                .expect_err("a wrong login");
+            let took = started.elapsed();
+            assert_eq!(refused.status, 401, "{}", refused.detail);
+            took
+        }
+    };
+    // Warm up both paths (the stand-in hash for unknown names is made on first use).
+    attempt("nobody-warm".into(), "192.0.2.255".into()).await;
+    attempt(format!("known-{SAMPLES}"), "198.51.100.255".into()).await;
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for i in 0..SAMPLES {
+        let unknown_attempt = attempt(format!("nobody-{i}"), format!("192.0.2.{i}"));
+        let wrong_attempt = attempt(format!("known-{i}"), format!("198.51.100.{i}"));
+        if i % 2 == 0 {
+            unknown.push(unknown_attempt.await);
+            wrong.push(wrong_attempt.await);
+        } else {
+            wrong.push(wrong_attempt.await);
+            unknown.push(unknown_attempt.await);
+        }
+    }
+    let (unknown, wrong) = (median(unknown), median(wrong));
+    let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
+    assert!(
+        (1.0 / 1.2..=1.2).contains(&ratio),
+        "median for an unknown name {unknown:?}, for a wrong password {wrong:?}: ratio {ratio:.2}"
+    );
+}
+
+async fn login(app: &App, name: &str, password: &str) -> Answer {
+    app.send(
+        Method::POST,
+        "/api/session",
+        None,
+        Some((
+            "application/json",
+            json!({"name": name, "password": password})
+                .to_string()
+                .into_bytes(),
+        )),
+        &[],
+    )
+    .await
+}
+
+/// The cookie pair and CSRF token of a login through the API.
+fn session_of(answer: &Answer) -> (String, String) {
+    let cookie = common::cookie_pair(answer, "smm_session");
+    let csrf = answer.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    (cookie, csrf)
+}
+
+async fn change_password(
+    app: &App,
+    (cookie, csrf): &(String, String),
+    current: &str,
+    new: &str,
+) -> Answer {
+    app.send(
+        Method::PUT,
+        "/api/session/password",
+        None,
+        Some((
+            "application/json",
+            json!({"current": current, "new": new})
+                .to_string()
+                .into_bytes(),
+        )),
+        &[("cookie", cookie), ("x-csrf-token", csrf)],
+    )
+    .await
+}
+
+async fn changing_a_password_is_throttled_like_a_login(app: App) {
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let signed_in = login(&app, "claire", &password).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    let session = session_of(&signed_in);
+    // A stolen session guessing the current password gets as many tries as a login would.
+    for i in 0..MAX_FAILURES_PER_NAME {
+        let wrong = change_password(
+            &app,
+            &session,
+            &format!("guess {i}"),
+            "granite orbit willow",
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.text());
+    }
+    let throttled = change_password(&app, &session, &password, "granite orbit willow").await;
+    assert_eq!(
+        throttled.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        throttled.text()
+    );
+    assert!(throttled.header("retry-after").is_some());
+    // The same counter as signing in: the name is throttled there too.
+    assert_eq!(
+        login(&app, "claire", &password).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+async fn weak_passwords_are_refused_with_a_reason_at_every_door(app: App) {
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let owner = app.token("acme", Role::Owner).await;
+    let org = app.organization("acme").await.0;
+    // The API's new member.
+    let weak_member = app
+        .send(
+            Method::PUT,
+            &format!("/api/organizations/{org}/members/nadia"),
+            Some(&owner),
+            Some((
+                "application/json",
+                json!({"role": "viewer", "password": "aaaaaaaaaaaa"})
+                    .to_string()
+                    .into_bytes(),
+            )),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        weak_member.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        weak_member.text()
+    );
+    assert_eq!(weak_member.json()["field"], "password");
+    let detail = weak_member.json()["detail"]
+        .as_str()
+        .expect("detail")
+        .to_string();
+    assert!(detail.contains("too easy to guess"), "{detail}");
+    assert_eq!(
+        app.store().user_by_name("nadia").await.expect("lookup"),
+        None
+    );
+    // The API's password change.
+    let session = session_of(&login(&app, "claire", &password).await);
+    let weak_change = change_password(&app, &session, &password, "password1234").await;
+    assert_eq!(
+        weak_change.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        weak_change.text()
+    );
+    assert_eq!(weak_change.json()["field"], "new");
+    assert!(weak_change.text().contains("too easy to guess"));
+    assert_eq!(
+        login(&app, "claire", &password).await.status,
+        StatusCode::OK
+    );
+    // The members page.
+    let (cookie, _) = app.sign_in("claire", &password, "/").await;
+    let page = app.page(&cookie, &format!("/orgs/{org}/members")).await;
+    let fields: Vec<(String, String)> = [
+        ("csrf", hidden(&page.text(), "csrf")),
+        ("name", "nadia".to_string()),
+        ("role", "viewer".to_string()),
+        ("password", "qwertyuiop123".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let refused = app
+        .post_form(&cookie, &format!("/orgs/{org}/members"), &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.text().contains("too easy to guess"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        app.store().user_by_name("nadia").await.expect("lookup"),
+        None
+    );
+}
+
+on_both! {
+    guesses_for_one_name => guesses_at_once_for_one_name_get_no_more_checks_than_its_limit;
+    guesses_from_one_address => guesses_at_once_from_one_address_get_no_more_checks_than_its_limit;
+    password_change_throttled => changing_a_password_is_throttled_like_a_login;
+    weak_passwords => weak_passwords_are_refused_with_a_reason_at_every_door;
+}
