@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(crate::origin::same_origin))
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_problem))
         .layer(SetResponseHeaderLayer::if_not_present(

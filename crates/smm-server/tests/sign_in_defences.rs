@@ -276,9 +276,281 @@ async fn weak_passwords_are_refused_with_a_reason_at_every_door(app: App) {
     );
 }
 
+/// A `next` that would leave the site, or that cannot go in a header: each as the browser's
+/// query or form decodes it.
+const BAD_NEXTS: [&str; 11] = [
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r/evil.example",
+    "/\r\nSet-Cookie: a=b",
+    "//evil.example",
+    "/\\evil.example",
+    "\\/evil.example",
+    "https://evil.example/",
+    "evil.example",
+    "/ /evil.example",
+    "",
+];
+
+async fn a_next_that_leaves_the_site_falls_back_to_the_home_page(app: App) {
+    let password = app.user("claire", "acme", Role::Owner).await;
+    // As the issue found them, written into the link.
+    for query in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d/evil.example",
+        "%2F%2Fevil.example",
+    ] {
+        let page = app
+            .send(
+                Method::GET,
+                &format!("/login?next={query}"),
+                None,
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{query}");
+        assert_eq!(hidden(&page.text(), "next"), "/", "{query}");
+    }
+    for next in BAD_NEXTS {
+        // The form keeps only a safe `next` (each one percent-encoded in the link).
+        let encoded = smm_server::web::urlencode(next).replace('/', "%2F");
+        let page = app
+            .send(
+                Method::GET,
+                &format!("/login?next={encoded}"),
+                None,
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{next:?}");
+        assert_eq!(hidden(&page.text(), "next"), "/", "{next:?}");
+        // Signing in with it posted goes home, never elsewhere and never to a server error.
+        let login_page = app.send(Method::GET, "/login", None, None, &[]).await;
+        let fields: Vec<(String, String)> = [
+            ("csrf", hidden(&login_page.text(), "csrf")),
+            ("next", next.to_string()),
+            ("name", "claire".to_string()),
+            ("password", password.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let signed_in = app
+            .send(
+                Method::POST,
+                "/login",
+                None,
+                Some((
+                    "application/x-www-form-urlencoded",
+                    common::form_body(&fields),
+                )),
+                &[("cookie", &common::cookie_pair(&login_page, "smm_login"))],
+            )
+            .await;
+        assert_eq!(
+            signed_in.status,
+            StatusCode::SEE_OTHER,
+            "{next:?}: {}",
+            signed_in.text()
+        );
+        assert_eq!(
+            signed_in.header("location").as_deref(),
+            Some("/"),
+            "{next:?}"
+        );
+    }
+    // A path of the site is followed, query and all.
+    let (_, answer) = app
+        .sign_in("claire", &password, "/orgs/1?tab=members")
+        .await;
+    assert_eq!(
+        answer.header("location").as_deref(),
+        Some("/orgs/1?tab=members")
+    );
+    // A page asked for while signed out sends to sign in with only a safe `next`.
+    let away = app
+        .send(Method::GET, "//evil.example/", None, None, &[])
+        .await;
+    assert_ne!(away.status, StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(location) = away.header("location") {
+        assert!(!location.contains("evil"), "{location}");
+    }
+}
+
+fn login_body(name: &str, password: &str) -> Vec<u8> {
+    json!({"name": name, "password": password})
+        .to_string()
+        .into_bytes()
+}
+
+async fn signing_in_through_the_api_needs_json_from_this_site(app: App) {
+    let password = app.user("claire", "acme", Role::Owner).await;
+    // A form or `text/plain` post is what another site's page can send: refused.
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
+        let plain = app
+            .send(
+                Method::POST,
+                "/api/session",
+                None,
+                Some((content_type, login_body("claire", &password))),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            plain.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type}"
+        );
+        assert_eq!(plain.json()["field"], "Content-Type");
+        assert!(plain.header("set-cookie").is_none());
+    }
+    let json_type = Some(("application/json", login_body("claire", &password)));
+    let foreign = app
+        .send(
+            Method::POST,
+            "/api/session",
+            None,
+            json_type.clone(),
+            &[("host", "smm.test"), ("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        foreign.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
+    assert!(foreign.json()["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("another site")));
+    assert!(foreign.header("set-cookie").is_none());
+    let cross = app
+        .send(
+            Method::POST,
+            "/api/session",
+            None,
+            json_type.clone(),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    let same = app
+        .send(
+            Method::POST,
+            "/api/session",
+            None,
+            json_type,
+            &[
+                ("host", "smm.test:8080"),
+                ("origin", "http://smm.test:8080"),
+            ],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text());
+}
+
+async fn a_page_form_posted_from_another_site_is_refused(app: App) {
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let (cookie, _) = app.sign_in("claire", &password, "/").await;
+    let org = app.organization("acme").await.0;
+    let page = app.page(&cookie, &format!("/orgs/{org}")).await;
+    let fields: Vec<(String, String)> = vec![
+        ("csrf".to_string(), hidden(&page.text(), "csrf")),
+        ("name".to_string(), "Forged Org".to_string()),
+    ];
+    let post = |origin: &'static str| {
+        let (app, cookie, body) = (&app, cookie.clone(), common::form_body(&fields));
+        async move {
+            app.send(
+                Method::POST,
+                "/orgs",
+                None,
+                Some(("application/x-www-form-urlencoded", body)),
+                &[
+                    ("cookie", &cookie),
+                    ("host", "smm.test"),
+                    ("origin", origin),
+                ],
+            )
+            .await
+        }
+    };
+    // The right CSRF token is not enough from another site (one leaked would be).
+    let foreign = post("https://evil.example").await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN, "{}", foreign.text());
+    assert_eq!(foreign.json()["field"], "Origin");
+    assert_eq!(
+        app.store()
+            .organization_by_name("Forged Org")
+            .await
+            .expect("lookup"),
+        None
+    );
+    // The sign-in form too.
+    let login_page = app.send(Method::GET, "/login", None, None, &[]).await;
+    let forged_login = app
+        .send(
+            Method::POST,
+            "/login",
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                common::form_body(&[
+                    ("csrf".into(), hidden(&login_page.text(), "csrf")),
+                    ("name".into(), "claire".into()),
+                    ("password".into(), password.clone()),
+                ]),
+            )),
+            &[
+                ("cookie", &common::cookie_pair(&login_page, "smm_login")),
+                ("origin", "https://evil.example"),
+                ("host", "smm.test"),
+            ],
+        )
+        .await;
+    assert_eq!(forged_login.status, StatusCode::FORBIDDEN);
+    // From the site's own page it works.
+    let same = post("http://smm.test").await;
+    assert_eq!(same.status, StatusCode::SEE_OTHER, "{}", same.text());
+    assert!(app
+        .store()
+        .organization_by_name("Forged Org")
+        .await
+        .expect("lookup")
+        .is_some());
+    // An API token is no browser session: where the request says it comes from does not matter.
+    let owner = app.token("acme", Role::Owner).await;
+    let with_token = app
+        .send(
+            Method::POST,
+            &format!("/api/organizations/{org}/systems"),
+            Some(&owner),
+            Some((
+                "application/json",
+                json!({"name": "GW-9"}).to_string().into_bytes(),
+            )),
+            &[
+                ("origin", "https://elsewhere.example"),
+                ("host", "smm.test"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        with_token.status,
+        StatusCode::CREATED,
+        "{}",
+        with_token.text()
+    );
+}
+
 on_both! {
     guesses_for_one_name => guesses_at_once_for_one_name_get_no_more_checks_than_its_limit;
     guesses_from_one_address => guesses_at_once_from_one_address_get_no_more_checks_than_its_limit;
     password_change_throttled => changing_a_password_is_throttled_like_a_login;
     weak_passwords => weak_passwords_are_refused_with_a_reason_at_every_door;
+    next_stays_on_the_site => a_next_that_leaves_the_site_falls_back_to_the_home_page;
+    api_sign_in_needs_json_from_this_site => signing_in_through_the_api_needs_json_from_this_site;
+    cross_site_form_refused => a_page_form_posted_from_another_site_is_refused;
 }
