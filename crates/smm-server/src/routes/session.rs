@@ -1,5 +1,6 @@
-//! Signing in and out. Failed logins are throttled per user name and per address; the answer
-//! to a wrong name and to a wrong password is the same, and takes as long.
+//! Signing in and out. Password checks are throttled per user name and per address; the answer
+//! to a wrong name and to a wrong password is the same, and takes as long. A sign-in must be
+//! JSON and come from this site ([`crate::origin`]), so no other site can sign a visitor in.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -78,7 +79,9 @@ async fn memberships(state: &AppState, caller: &Caller) -> Result<Vec<Membership
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionView),
         (status = 401, description = "Wrong name or password", body = Problem),
-        (status = 429, description = "Too many failed logins; see Retry-After", body = Problem)))]
+        (status = 403, description = "Sent from another site's page (Origin or Sec-Fetch-Site)", body = Problem),
+        (status = 415, description = "The body is not sent as application/json", body = Problem),
+        (status = 429, description = "Too many password checks for the name or address; see Retry-After", body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     connect: RemoteAddr,
