@@ -3,8 +3,8 @@
 //! The CSRF token already ties a session's changes to pages the server rendered; this is a
 //! second, independent lock that also covers the sign-in doors, where there is no session yet
 //! (a forged sign-in would put the visitor in an account of the attacker's choosing). Browsers
-//! say where a request comes from in `Origin`, or failing that `Sec-Fetch-Site`, and no page
-//! can forge either. The site's own origin is the request's `Host`: a reverse proxy in front of
+//! say where a request comes from in `Origin`, or failing that (no `Origin`, or `null`) in
+//! `Sec-Fetch-Site`, and no page can forge either. The site's own origin is the request's `Host`: a reverse proxy in front of
 //! the server must pass `Host` through unchanged.
 //!
 //! Requests with neither header (older clients, curl with a cookie) go on to the CSRF token
@@ -67,8 +67,13 @@ pub fn check(
         )
         .with_field("Origin"))
     };
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
+    // `Origin: null` says nothing either way: browsers send it for their own site's forms too
+    // when the page's Referrer-Policy is `no-referrer`, as ours is. `Sec-Fetch-Site` decides.
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("?"))
+        .filter(|v| *v != "null");
+    if let Some(origin) = origin {
         return match host {
             Some(host) if same_authority(origin, host) => Ok(()),
             _ => refused(format!("Origin `{origin}`")),
@@ -86,7 +91,7 @@ pub fn check(
 }
 
 /// Whether an `Origin` (`scheme://host[:port]`) names the same host and port as `Host`, the
-/// scheme's default port being the same as none. `null` and anything unparsable are not.
+/// scheme's default port being the same as none. Anything unparsable does not.
 fn same_authority(origin: &str, host: &str) -> bool {
     let Some((scheme, authority)) = origin.split_once("://") else {
         return false;
@@ -125,6 +130,7 @@ mod tests {
         assert!(!same_authority("https://smm.test:8443", "smm.test"));
         assert!(!same_authority("https://evil.example", "smm.test"));
         assert!(!same_authority("null", "smm.test"));
+        assert!(!same_authority("http://", "smm.test"));
         assert!(!same_authority("ftp://smm.test", "smm.test"));
         assert!(!same_authority("http://smm.test@evil.example", "smm.test"));
     }
@@ -150,5 +156,19 @@ mod tests {
         let same = [("sec-fetch-site", "same-origin"), ("cookie", "a=b")];
         assert!(check(&post, "/orgs", &headers(&same), host).is_ok());
         assert!(check(&post, "/orgs", &headers(&[("cookie", "a=b")]), host).is_ok());
+        // `Origin: null` (a `no-referrer` page's own form, or a sandboxed one): Sec-Fetch-Site
+        // tells which.
+        let null_same = [
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin"),
+            ("cookie", "a=b"),
+        ];
+        assert!(check(&post, "/orgs", &headers(&null_same), host).is_ok());
+        let null_cross = [
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site"),
+            ("cookie", "a=b"),
+        ];
+        assert!(check(&post, "/orgs", &headers(&null_cross), host).is_err());
     }
 }

@@ -406,7 +406,7 @@ async fn a_page_form_posted_from_another_site_is_refused(app: App) {
         ("csrf".to_string(), hidden(&page.text(), "csrf")),
         ("name".to_string(), "Forged Org".to_string()),
     ];
-    let post = |origin: &'static str| {
+    let post_from = |origin: &'static str, fetch_site: &'static str| {
         let (app, cookie, body) = (&app, cookie.clone(), common::form_body(&fields));
         async move {
             app.send(
@@ -418,15 +418,26 @@ async fn a_page_form_posted_from_another_site_is_refused(app: App) {
                     ("cookie", &cookie),
                     ("host", "smm.test"),
                     ("origin", origin),
+                    ("sec-fetch-site", fetch_site),
                 ],
             )
             .await
         }
     };
+    let post = |origin: &'static str| post_from(origin, "same-origin");
     // The right CSRF token is not enough from another site (one leaked would be).
     let foreign = post("https://evil.example").await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN, "{}", foreign.text());
     assert_eq!(foreign.json()["field"], "Origin");
+    // A sandboxed or data: page sends `Origin: null`; where it comes from is then in
+    // Sec-Fetch-Site.
+    let sandboxed = post_from("null", "cross-site").await;
+    assert_eq!(
+        sandboxed.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        sandboxed.text()
+    );
     assert_eq!(
         app.store()
             .organization_by_name("Forged Org")
@@ -457,7 +468,8 @@ async fn a_page_form_posted_from_another_site_is_refused(app: App) {
         )
         .await;
     assert_eq!(forged_login.status, StatusCode::FORBIDDEN);
-    // From the site's own page it works.
+    // From the site's own page it works, also when its no-referrer policy makes the browser
+    // send `Origin: null`.
     let same = post("http://smm.test").await;
     assert_eq!(same.status, StatusCode::SEE_OTHER, "{}", same.text());
     assert!(app
@@ -466,6 +478,13 @@ async fn a_page_form_posted_from_another_site_is_refused(app: App) {
         .await
         .expect("lookup")
         .is_some());
+    let own_null = post_from("null", "same-origin").await;
+    assert_ne!(
+        own_null.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        own_null.text()
+    );
     // An API token is no browser session: where the request says it comes from does not matter.
     let owner = app.token("acme", Role::Owner).await;
     let with_token = app
