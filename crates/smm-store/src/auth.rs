@@ -514,6 +514,33 @@ mod tests {
         assert!(short.contains("at least 12 characters"), "{short}");
     }
 
+    /// A flood of logins must queue for the hashing pool, not run all at once: each argon2 job
+    /// takes 19 MiB, and 50 at once took the server past 1 GB.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn password_hashing_runs_at_most_one_job_per_core() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use std::sync::Arc;
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut jobs = Vec::new();
+        for _ in 0..16 {
+            let (running, most) = (running.clone(), most.clone());
+            jobs.push(tokio::spawn(on_hashing_pool(move || {
+                most.fetch_max(running.fetch_add(1, SeqCst) + 1, SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                running.fetch_sub(1, SeqCst);
+            })));
+        }
+        for job in jobs {
+            job.await.expect("task").expect("job");
+        }
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let most = most.load(SeqCst);
+        assert!(
+            (1..=cores).contains(&most),
+            "{most} jobs ran at once on {cores} cores"
+        );
+    }
+
     #[test]
     fn long_unusual_passwords_are_accepted() {
         for strong in [

@@ -131,10 +131,10 @@ impl Store {
     }
 
     /// Reserves a login attempt for a user name from an address at `now` (Unix seconds), before
-    /// the password is checked: one atomic statement adds it to the name's and the address's
-    /// counters (a counter whose window began `window` seconds ago or earlier starts again at
-    /// one) and returns both counts, this attempt included. Concurrent attempts each see a
-    /// different count, so no more of them than the limit can go on to a check.
+    /// the password is checked: adds it to the name's and the address's counters (a counter
+    /// whose window began `window` seconds ago or earlier starts again at one) and returns both
+    /// counts, this attempt included. Each counter is one atomic statement, so concurrent
+    /// attempts each see a different count and no more of them than the limit go on to a check.
     pub async fn reserve_login_attempt(
         &self,
         user_name: &str,
@@ -142,32 +142,55 @@ impl Store {
         now: i64,
         window: i64,
     ) -> Result<LoginAttempts, StoreError> {
-        let rows = sqlx::query(
+        Ok(LoginAttempts {
+            by_name: self
+                .count_attempt("name", user_name.trim(), now, window)
+                .await?,
+            by_address: self.count_attempt("address", remote, now, window).await?,
+        })
+    }
+
+    /// Adds one to a counter in a single `INSERT … ON CONFLICT DO UPDATE … RETURNING`. One row
+    /// per statement: a statement that held one row while waiting for another could deadlock
+    /// with another login on PostgreSQL.
+    async fn count_attempt(
+        &self,
+        scope: &str,
+        subject: &str,
+        now: i64,
+        window: i64,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
             "INSERT INTO login_attempts (scope, subject, window_start, attempts) \
-             VALUES ('name', $1, $3, 1), ('address', $2, $3, 1) \
+             VALUES ($1, $2, $3, 1) \
              ON CONFLICT (scope, subject) DO UPDATE SET \
                attempts = CASE WHEN login_attempts.window_start <= $4 THEN 1 \
                                ELSE login_attempts.attempts + 1 END, \
                window_start = CASE WHEN login_attempts.window_start <= $4 \
                                    THEN excluded.window_start \
                                    ELSE login_attempts.window_start END \
-             RETURNING scope, attempts",
+             RETURNING attempts",
         )
-        .bind(user_name.trim())
-        .bind(remote)
+        .bind(scope)
+        .bind(subject)
         .bind(now)
         .bind(now - window)
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        let mut counts = LoginAttempts::default();
-        for row in rows {
-            let attempts: i64 = row.try_get(1)?;
-            match row.try_get::<String, _>(0)?.as_str() {
-                "name" => counts.by_name = attempts,
-                _ => counts.by_address = attempts,
-            }
-        }
-        Ok(counts)
+        Ok(row.try_get(0)?)
+    }
+
+    /// Takes one off a counter (not below zero).
+    async fn uncount_attempt(&self, scope: &str, subject: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE login_attempts SET attempts = attempts - 1 \
+             WHERE scope = $1 AND subject = $2 AND attempts > 0",
+        )
+        .bind(scope)
+        .bind(subject)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Gives back a reservation that led to no check (a limit was already reached), so refused
@@ -177,16 +200,8 @@ impl Store {
         user_name: &str,
         remote: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE login_attempts SET attempts = attempts - 1 \
-             WHERE attempts > 0 AND ((scope = 'name' AND subject = $1) \
-                                     OR (scope = 'address' AND subject = $2))",
-        )
-        .bind(user_name.trim())
-        .bind(remote)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.uncount_attempt("name", user_name.trim()).await?;
+        self.uncount_attempt("address", remote).await
     }
 
     /// After a right password: the name's count starts again, the address's reservation is
@@ -198,21 +213,15 @@ impl Store {
         remote: &str,
         before: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "DELETE FROM login_attempts \
-             WHERE (scope = 'name' AND subject = $1) OR window_start <= $2",
-        )
-        .bind(user_name.trim())
-        .bind(before)
-        .execute(&self.pool)
-        .await?;
-        sqlx::query(
-            "UPDATE login_attempts SET attempts = attempts - 1 \
-             WHERE attempts > 0 AND scope = 'address' AND subject = $1",
-        )
-        .bind(remote)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("DELETE FROM login_attempts WHERE scope = 'name' AND subject = $1")
+            .bind(user_name.trim())
+            .execute(&self.pool)
+            .await?;
+        self.uncount_attempt("address", remote).await?;
+        sqlx::query("DELETE FROM login_attempts WHERE window_start <= $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
