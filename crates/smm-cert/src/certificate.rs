@@ -54,16 +54,13 @@ impl Statement {
     /// store), read **without checking the signature**, to show what it says. An envelope
     /// received from anyone else goes through [`crate::verify`] instead.
     pub fn from_own_envelope(envelope: &Envelope) -> Result<Statement, CertError> {
-        use base64::Engine;
         if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
             return Err(CertError::Invalid(format!(
                 "payload type is `{}`, expected `{IN_TOTO_PAYLOAD_TYPE}`",
                 envelope.payload_type
             )));
         }
-        let payload = base64::engine::general_purpose::STANDARD
-            .decode(envelope.payload.trim())
-            .map_err(|e| CertError::Invalid(format!("the payload is not base64: {e}")))?;
+        let payload = crate::dsse::decode_canonical("payload", &envelope.payload)?;
         serde_json::from_slice(&payload)
             .map_err(|e| CertError::Invalid(format!("not an smm attestation: {e}")))
     }

@@ -251,9 +251,16 @@ pub enum Command {
         /// counted per client, not for the proxy as a whole. Nobody else's is believed.
         #[arg(long = "trusted-proxy", value_name = "ADDRESS", value_parser = smm_server::parse_trusted_proxy)]
         trusted_proxies: Vec<smm_server::IpNet>,
+        /// A certification scheme (`kind: Scheme`) attestations may be issued under, besides the
+        /// built-in smm-baseline (repeat for several; the first is the default). A file that
+        /// does not validate stops the server with its line and field.
+        #[arg(long = "scheme", value_name = "FILE")]
+        schemes: Vec<PathBuf>,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
+        #[command(flatten)]
+        connections: ConnectionArgs,
     },
     /// Administration of the server's store: the first owner, more users, certification bodies
     /// and the issuers document.
@@ -293,6 +300,48 @@ pub enum Command {
         /// The document.
         file: PathBuf,
     },
+}
+
+/// How many connections `smm serve` takes at once and how long each may take (see
+/// docs/server.md, "Connections").
+#[derive(Debug, clap::Args)]
+pub struct ConnectionArgs {
+    /// Connections served at once; one more is closed as soon as it is accepted. Keep it under
+    /// the process's open-file limit (ulimit -n).
+    #[arg(long, value_name = "N", env = "SMM_MAX_CONNECTIONS",
+          default_value_t = smm_server::connections::DEFAULT_LIMITS.max_connections as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's head, from a new connection or the first byte
+    /// of the request; then the connection is closed.
+    #[arg(long, value_name = "SECONDS", env = "SMM_HEADER_TIMEOUT",
+          default_value_t = smm_server::connections::DEFAULT_LIMITS.header_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request's body, from the end of its head (uploads of
+    /// large evidence over slow links may need more).
+    #[arg(long, value_name = "SECONDS", env = "SMM_BODY_TIMEOUT",
+          default_value_t = smm_server::connections::DEFAULT_LIMITS.body_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, value_name = "SECONDS", env = "SMM_IDLE_TIMEOUT",
+          default_value_t = smm_server::connections::DEFAULT_LIMITS.idle_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+}
+
+impl ConnectionArgs {
+    /// The server's limits.
+    pub fn limits(&self) -> smm_server::ConnectionLimits {
+        use std::time::Duration;
+        smm_server::ConnectionLimits {
+            max_connections: self.max_connections as usize,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+        }
+    }
 }
 
 /// What to do with targets.

@@ -42,7 +42,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         keys_secret,
         secure_cookies,
         trusted_proxies,
+        schemes,
         log_json,
+        connections,
     } = &cli.command
     {
         return commands::serve::run(&commands::serve::Args {
@@ -52,7 +54,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             keys_secret: keys_secret.as_deref(),
             secure_cookies: *secure_cookies,
             trusted_proxies,
+            schemes,
             log_json: *log_json,
+            connections: connections.limits(),
         });
     }
     if let Command::Admin { action } = &cli.command {

@@ -317,6 +317,56 @@ fn any_changed_byte_of_payload_or_signature_fails() {
     s.verify(&[]).success();
 }
 
+/// `text` with one of the unused bits of its last data character set: it decodes to the same
+/// bytes under a lenient decoder, but is not the canonical spelling.
+fn with_unused_bit_set(text: &str) -> String {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut chars: Vec<char> = text.chars().collect();
+    let padding = chars.iter().rev().take_while(|c| **c == '=').count();
+    assert!(padding > 0, "no unused bits in `{text}`");
+    let last = chars.len() - padding - 1;
+    let index = ALPHABET.find(chars[last]).expect("a base64 character");
+    chars[last] = ALPHABET.as_bytes()[index | 1] as char;
+    chars.into_iter().collect()
+}
+
+#[test]
+fn a_certificate_reencoded_non_canonically_is_refused() {
+    let s = Setup::new();
+    s.issue(&[]).success();
+    let env = s.envelope();
+    let payload = env["payload"].as_str().expect("payload").to_string();
+    let sig = env["signatures"][0]["sig"]
+        .as_str()
+        .expect("sig")
+        .to_string();
+    // A 64-byte signature always ends in `==`, so it always has unused bits.
+    let mut respellings = vec![
+        ("payload", format!("{payload}\n")),
+        ("payload", format!(" {payload}")),
+        ("signature", with_unused_bit_set(&sig)),
+        ("signature", sig.trim_end_matches('=').to_string()),
+    ];
+    if payload.ends_with('=') {
+        respellings.push(("payload", with_unused_bit_set(&payload)));
+    }
+    for (field, spelling) in respellings {
+        let mut e = env.clone();
+        match field {
+            "payload" => e["payload"] = Value::String(spelling.clone()),
+            _ => e["signatures"][0]["sig"] = Value::String(spelling.clone()),
+        }
+        s.write_envelope(&e);
+        s.verify(&[])
+            .code(1)
+            .stdout(predicate::str::contains(format!(
+                "{field} is not canonical base64"
+            )));
+    }
+    s.write_envelope(&env);
+    s.verify(&[]).success();
+}
+
 #[test]
 fn a_wrong_key_an_expired_or_a_revoked_certificate_fails() {
     let s = Setup::new();
@@ -1123,4 +1173,27 @@ fn a_tampered_or_expired_attestation_is_not_rendered() {
     render(&s, "cert.json", "cert.docx")
         .code(2)
         .stderr(predicate::str::contains("FILE.pdf or FILE.html"));
+}
+
+#[test]
+fn a_server_given_a_scheme_that_does_not_validate_does_not_start() {
+    let dir = workspace();
+    std::fs::write(
+        dir.path().join("lab.yaml"),
+        "smm: 1\nkind: Scheme\nid: lab\nversion: \"1\"\ntitle: Lab\nattestations: [certificate]\n\
+         requirements:\n  practices-at-target: yes-please\n",
+    )
+    .expect("write");
+    smm(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
+        .args(["--scheme", "lab.yaml"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("lab.yaml:8"))
+        .stderr(predicate::str::contains("practices-at-target"));
+    assert!(
+        !dir.path().join("data/smm.db").exists(),
+        "nothing is created before the schemes are read"
+    );
 }

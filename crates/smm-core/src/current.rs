@@ -287,6 +287,24 @@ fn check_findings(catalog: &Catalog, assessment: &Assessment, problems: &mut Dia
                     .with_help("set `status: resolved` or `status: accepted`, or remove `closed`"),
                 );
             }
+            // An assessment states how things stood on its date: a later closure is news for
+            // the next assessment, not a fact this one can attest.
+            if closed.value > assessment.date {
+                problems.push(
+                    Diagnostic::new(
+                        closed.at,
+                        format!("{field}.closed"),
+                        format!(
+                            "closed on {}, after this assessment's date ({})",
+                            closed.value, assessment.date
+                        ),
+                    )
+                    .with_help(
+                        "record the closure in a new assessment (or a new version of this one \
+                         with a later `date`)",
+                    ),
+                );
+            }
         }
         if finding.status == FindingStatus::Accepted && !has_reason {
             problems.push(Diagnostic::new(

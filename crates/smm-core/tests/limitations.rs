@@ -112,3 +112,41 @@ fn methods_and_closing_dates_are_read_and_an_open_finding_has_none() {
         "{problem}"
     );
 }
+
+#[test]
+fn a_finding_closed_after_the_assessment_date_is_refused_at_its_line() {
+    let base = example("ota-gateway", "assessment.yaml");
+    let date = base
+        .lines()
+        .find_map(|l| l.strip_prefix("date: "))
+        .expect("the example has a date")
+        .trim()
+        .to_string();
+    let head = base.split("\nfindings:").next().unwrap_or(&base);
+    let finding = |closed: &str| {
+        format!(
+            "{head}\nfindings:\n  - id: NC-9\n    kind: nonconformity\n    severity: low\n    \
+             title: t\n    status: resolved\n    closed: {closed}\n"
+        )
+    };
+    // Closed on the assessment's own date: a fact it can state.
+    let same_day = parse_assessment(&finding(&date)).expect("parses");
+    current_profile(&CATALOG, &same_day).expect("closed on the day is fine");
+    // Closed a day later: refused, pointing at the line and saying why.
+    let later = smm_core::document::Date::parse(&date)
+        .and_then(|d| d.plus_days(1))
+        .expect("date")
+        .to_string();
+    let text = finding(&later);
+    let line = text.lines().count();
+    let doc = parse_assessment(&text).expect("parses");
+    let problem = current_profile(&CATALOG, &doc)
+        .expect_err("closed after the date")
+        .to_string();
+    assert!(problem.contains("findings[0].closed"), "{problem}");
+    assert!(
+        problem.contains(&format!("after this assessment's date ({date})")),
+        "{problem}"
+    );
+    assert!(problem.contains(&line.to_string()), "{problem}");
+}

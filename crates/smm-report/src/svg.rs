@@ -1,10 +1,13 @@
 //! Small helpers for writing SVG by hand: escaping and number formatting.
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values. Characters XML cannot carry at all (control
+/// characters, even escaped) become U+FFFD, visibly, so a stray byte in a document cannot make
+/// a chart unreadable to every SVG parser.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if unprintable(c) => out.push(char::REPLACEMENT_CHARACTER),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -14,6 +17,12 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether a character cannot be shown in a report: a control character other than a line break
+/// or a tab, or a noncharacter XML forbids. The PDF and SVG writers show U+FFFD in its place.
+pub fn unprintable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
 /// A coordinate with at most two decimals and no trailing zeros, so output is stable and small.

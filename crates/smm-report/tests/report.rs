@@ -139,6 +139,32 @@ fn text_from_documents_is_escaped() {
 }
 
 #[test]
+fn control_characters_in_a_document_do_not_break_the_pdf() {
+    let catalog = Catalog::builtin();
+    let text = read("examples/bottling-line/target.yaml").replacen(
+        "name: Smart beverage bottling line",
+        "name: \"Line\\0 \\a\\e[31m\\x7f\\x85 BL-2\\b\\f\\v\\u200e end\"",
+        1,
+    );
+    let (profile, resolved) = target_from(&catalog, &text);
+    assert!(
+        profile.name.value.chars().any(|c| c == '\0'),
+        "the name carries a NUL: {:?}",
+        profile.name
+    );
+    let input = ReportInput {
+        catalog: &catalog,
+        profile: &profile,
+        target: &resolved,
+        assessment: None,
+        date: report_date(),
+    };
+    let text = flat(&pdf_text(&input));
+    assert!(text.contains("Line"), "{text}");
+    assert!(text.contains("BL-2"), "{text}");
+}
+
+#[test]
 fn the_pdf_report_parses_and_contains_every_practice() {
     let catalog = Catalog::builtin();
     let name = "hvac";

@@ -52,6 +52,8 @@ async fn seed() -> Seeded {
         keys_secret: dir.path().join("keys.secret"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let org = state
@@ -61,7 +63,7 @@ async fn seed() -> Seeded {
         .expect("organization");
     let (_, token) = state
         .store
-        .create_api_token("bench", org, Role::Editor, "bench")
+        .create_api_token("bench", org, Role::Editor, "bench", i64::MAX, None)
         .await
         .expect("token");
     let system = state

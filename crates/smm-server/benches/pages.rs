@@ -115,6 +115,8 @@ async fn seed() -> Seeded {
         keys_secret: dir.path().join("keys.secret"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;
@@ -131,7 +133,7 @@ async fn seed() -> Seeded {
         .await
         .expect("membership");
     let (_, token) = store
-        .create_api_token("bench", org, Role::Owner, "seed")
+        .create_api_token("bench", org, Role::Owner, "seed", i64::MAX, None)
         .await
         .expect("token");
     let far = 4_102_444_800; // 2100-01-01

@@ -100,6 +100,8 @@ async fn seed(systems: usize) -> Seeded {
         keys_secret: dir.path().join("keys.secret"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let org = state
@@ -109,7 +111,7 @@ async fn seed(systems: usize) -> Seeded {
         .expect("organization");
     let (_, token) = state
         .store
-        .create_api_token("bench", org, Role::Viewer, "bench")
+        .create_api_token("bench", org, Role::Viewer, "bench", i64::MAX, None)
         .await
         .expect("token");
 

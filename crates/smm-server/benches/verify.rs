@@ -78,6 +78,8 @@ async fn seed(revoked: usize) -> Seeded {
         keys_secret: dir.path().join("keys.secret"),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;
@@ -94,11 +96,11 @@ async fn seed(revoked: usize) -> Seeded {
         .await
         .expect("designate");
     let (_, owner) = store
-        .create_api_token("bench", vendor, Role::Owner, "owner")
+        .create_api_token("bench", vendor, Role::Owner, "owner", i64::MAX, None)
         .await
         .expect("token");
     let (_, assessor) = store
-        .create_api_token("bench", lab, Role::Assessor, "lab")
+        .create_api_token("bench", lab, Role::Assessor, "lab", i64::MAX, None)
         .await
         .expect("token");
     let router = smm_server::router(state.clone());
@@ -133,14 +135,12 @@ async fn seed(revoked: usize) -> Seeded {
     .await["id"]
         .as_i64()
         .expect("assessment");
-    send(
-        &router,
-        "PUT",
-        &format!("/api/systems/{system}/grants/Lab"),
-        &owner,
-        ("application/json", json!({"role": "assessor"}).to_string()),
-    )
-    .await;
+    // Granting and accepting are a person's decisions (tokens may not): the bench's seed is
+    // an administrator's, straight on the store.
+    store
+        .grant("bench", smm_store::SystemId(system), lab, Role::Assessor)
+        .await
+        .expect("grant");
     let issued = send(
         &router,
         "POST",

@@ -5,9 +5,23 @@
 use smm_store::{DocumentId, DocumentKind, OrganizationId, Role, SystemId, SystemInfo};
 
 use crate::auth::Caller;
-use crate::authz::{allowed, stronger, through_grant, Action};
+use crate::authz::{allowed, permitted, stronger, through_grant, Action, Credential};
 use crate::problem::Problem;
 use crate::state::AppState;
+
+/// Fails with 403 unless the role allows the action to this caller (see `authz::permitted`).
+pub fn require_of(caller: &Caller, role: Role, action: Action) -> Result<(), Problem> {
+    if permitted(caller.credential(), role, action) {
+        Ok(())
+    } else if caller.credential() == Credential::Token && allowed(role, action) {
+        Err(Problem::forbidden(format!(
+            "an API token may not {}, whatever its role: sign in as an owner",
+            describe(action)
+        )))
+    } else {
+        require(role, action)
+    }
+}
 
 /// Fails with 403 unless the role allows the action.
 pub fn require(role: Role, action: Action) -> Result<(), Problem> {
@@ -33,9 +47,9 @@ fn describe(action: Action) -> &'static str {
         Action::IssueDeclaration => "sign supplier's declarations",
         Action::RevokeCertificate => "revoke certificates",
         Action::ReadAudit => "read the audit log",
-        Action::ManageMembers => "manage members",
-        Action::ManageTokens => "create API tokens",
-        Action::ManageGrants => "grant access to systems",
+        Action::ManageMembers => "manage members or invitations",
+        Action::ManageTokens => "manage API tokens",
+        Action::ManageGrants => "offer, withdraw or accept grants of access to systems",
         Action::ManageKeys => "manage the organization's signing keys",
     }
 }
@@ -45,7 +59,7 @@ pub fn in_organization(caller: &Caller, org: i64, action: Action) -> Result<Role
     let role = caller
         .role_in(OrganizationId(org))
         .ok_or_else(|| Problem::not_found(format!("organization {org}")))?;
-    require(role, action)?;
+    require_of(caller, role, action)?;
     Ok(role)
 }
 
@@ -112,7 +126,7 @@ pub async fn system(
         .reduce(stronger)
         .or_else(|| roles.iter().copied().reduce(stronger))
         .ok_or_else(|| Problem::not_found(format!("system {id}")))?;
-    require(role, action)?;
+    require_of(caller, role, action)?;
     Ok((info, role))
 }
 

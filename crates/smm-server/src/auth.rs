@@ -65,6 +65,14 @@ impl Caller {
         }
     }
 
+    /// How the caller proved who it is.
+    pub fn credential(&self) -> crate::authz::Credential {
+        match &self.principal {
+            Principal::User { .. } => crate::authz::Credential::Session,
+            Principal::Token(_) => crate::authz::Credential::Token,
+        }
+    }
+
     /// The user, if the caller is a person.
     pub fn user(&self) -> Option<UserId> {
         match &self.principal {
@@ -116,7 +124,7 @@ impl FromRequestParts<AppState> for Caller {
                 .ok_or_else(|| Problem::unauthorized().with_field("Authorization"))?;
             let grant = state
                 .store
-                .check_api_token(secret)
+                .check_api_token(secret, unix_now())
                 .await?
                 .ok_or_else(|| Problem::unauthorized().with_field("Authorization"))?;
             return Ok(Caller {
@@ -142,7 +150,7 @@ impl FromRequestParts<AppState> for Caller {
                 .with_field("X-CSRF-Token"));
             }
         }
-        let memberships = state.store.memberships(session.user).await?;
+        let memberships = state.store.session_memberships(&session).await?;
         Ok(Caller {
             principal: Principal::User {
                 id: session.user,

@@ -3,6 +3,10 @@
 //! A caller acts in an organization with a role (a membership, or an API token's role). On a
 //! system of another organization it acts only through a grant: members who assess (owners and
 //! assessors of the grantee) get the grant's role there; everyone else of the grantee reads.
+//!
+//! Who may change who acts for an organization is a person's decision: an API token, whatever
+//! its role, never manages members, invitations, tokens or grants ([`permitted`]), so a leaked
+//! token cannot make itself permanent or let anyone else in.
 
 use serde::Serialize;
 use smm_store::Role;
@@ -30,11 +34,12 @@ pub enum Action {
     RevokeCertificate,
     /// Read the organization's audit log.
     ReadAudit,
-    /// Add members and change their roles.
+    /// Invite, remove and change members, end their sessions.
     ManageMembers,
-    /// Create API tokens.
+    /// Create, list and revoke API tokens.
     ManageTokens,
-    /// Grant other organizations access to a system.
+    /// Offer other organizations access to a system, withdraw it, and accept or decline what
+    /// is offered to this organization.
     ManageGrants,
     /// Create, import, retire and revoke the organization's signing keys.
     ManageKeys,
@@ -59,7 +64,33 @@ impl Action {
     ];
 }
 
-/// Whether a role may do an action in its own organization.
+impl Action {
+    /// Whether only a signed-in person may do it: what decides who acts for the organization.
+    pub fn people_only(self) -> bool {
+        matches!(
+            self,
+            Action::ManageMembers | Action::ManageTokens | Action::ManageGrants
+        )
+    }
+}
+
+/// How a caller proved who it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A signed-in person's session.
+    Session,
+    /// An API token.
+    Token,
+}
+
+/// The permission rule: whether a caller holding this credential may do the action with this
+/// role. Everything else asks this.
+pub fn permitted(credential: Credential, role: Role, action: Action) -> bool {
+    allowed(role, action) && !(credential == Credential::Token && action.people_only())
+}
+
+/// Whether a role may do an action in its own organization (before asking how the caller
+/// signed in: see [`permitted`]).
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
@@ -124,6 +155,33 @@ mod tests {
             );
             assert!(allowed(role, Action::Read));
         }
+    }
+
+    #[test]
+    fn a_token_never_manages_who_acts_whatever_its_role() {
+        for role in Role::ALL {
+            for action in Action::ALL {
+                assert_eq!(
+                    permitted(Credential::Token, role, action),
+                    allowed(role, action) && !action.people_only(),
+                    "{role:?} {action:?}"
+                );
+                assert_eq!(
+                    permitted(Credential::Session, role, action),
+                    allowed(role, action)
+                );
+            }
+        }
+        assert!(!permitted(
+            Credential::Token,
+            Role::Owner,
+            Action::ManageTokens
+        ));
+        assert!(permitted(
+            Credential::Token,
+            Role::Owner,
+            Action::ManageKeys
+        ));
     }
 
     #[test]

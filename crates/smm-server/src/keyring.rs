@@ -77,7 +77,7 @@ impl Keyring {
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                     .unwrap_or_else(|| Path::new("."));
-                std::fs::create_dir_all(dir).map_err(|e| problem(e.to_string()))?;
+                smm_store::create_private_dir(dir).map_err(|e| problem(e.to_string()))?;
                 // Written whole to a temporary file (0600), then linked into place, which fails
                 // if the secret exists: servers starting together never overwrite each other's
                 // secret, and the loser reads the winner's.

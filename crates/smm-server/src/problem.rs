@@ -180,6 +180,10 @@ impl From<StoreError> for Problem {
             StoreError::Exists(what) => {
                 Problem::new(StatusCode::CONFLICT, format!("{what} already exists"))
             }
+            StoreError::LastOwner => Problem::new(
+                StatusCode::CONFLICT,
+                "the change would leave the organization without an owner: make someone else owner first",
+            ),
             StoreError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 let mut p = Problem::new(
@@ -191,6 +195,7 @@ impl From<StoreError> for Problem {
             }
             StoreError::Database(e) => Problem::internal("database", &e),
             StoreError::Migration(e) => Problem::internal("database schema", &e),
+            StoreError::File { source, .. } => Problem::internal("database file", &source),
         }
     }
 }
@@ -253,10 +258,30 @@ impl From<smm_cert::CertError> for Problem {
     }
 }
 
-/// A 422 for a document the core refused, with every located problem.
+/// The most problems of one document an answer lists.
+pub const MAX_LISTED_PROBLEMS: usize = 50;
+
+/// A 422 for a document the core refused, with its located problems (the first
+/// [`MAX_LISTED_PROBLEMS`], and how many more there are).
 pub fn document_problem(diagnostics: &Diagnostics) -> Problem {
-    let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, diagnostics.to_string());
-    problem.errors = diagnostics
+    // A hostile document can hold tens of thousands of mistakes: the first ones, in source order,
+    // are what a person fixes first, and the answer stays small.
+    let listed = Diagnostics(
+        diagnostics
+            .0
+            .iter()
+            .take(MAX_LISTED_PROBLEMS)
+            .cloned()
+            .collect(),
+    );
+    let more = diagnostics.0.len().saturating_sub(MAX_LISTED_PROBLEMS);
+    let detail = if more == 0 {
+        listed.to_string()
+    } else {
+        format!("{listed}\n… and {more} more problems: fix these first and send it again")
+    };
+    let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail);
+    problem.errors = listed
         .0
         .iter()
         .map(|d| FieldError {

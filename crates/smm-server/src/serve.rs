@@ -23,7 +23,10 @@ use smm_core::actions::ActionCatalog;
 use smm_core::Catalog;
 use smm_store::{Store, StoreError};
 
+use crate::app::schemes::Schemes;
 use crate::cache::GapCache;
+use crate::connections::ConnectionLimits;
+use crate::database_lock::DatabaseLock;
 use crate::keyring::{Keyring, KeyringError};
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -45,6 +48,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the login throttle).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Certification schemes to issue under besides the built-in one; the first is the default.
+    pub schemes: Vec<smm_core::scheme::Scheme>,
+    /// How many connections at once, and how long each may take.
+    pub connections: ConnectionLimits,
 }
 
 /// Why the server could not start, or stopped other than when asked.
@@ -82,6 +89,34 @@ pub enum ServeError {
         path: PathBuf,
         /// How many keys are sealed.
         keys: usize,
+    },
+    /// Two schemes share an id.
+    #[error("{0}")]
+    Schemes(#[from] crate::app::schemes::DuplicateScheme),
+    /// Another server already serves this SQLite database.
+    #[error(
+        "another smm server{} is already serving the SQLite database {} (it holds the lock \
+         on {}). Stop it first, or give this server its own --data-dir or --database-url: \
+         servers can share a PostgreSQL database, never an SQLite file",
+        pid.map(|pid| format!(" (process {pid})")).unwrap_or_default(),
+        database.display(),
+        lock.display()
+    )]
+    AlreadyServed {
+        /// The database file.
+        database: PathBuf,
+        /// The lock file beside it.
+        lock: PathBuf,
+        /// The other server's process id, if it wrote it in time.
+        pid: Option<u32>,
+    },
+    /// The lock file cannot be made or locked.
+    #[error("{}: cannot take the server lock of the database: {source}", path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
     },
     /// The address.
     #[error("cannot listen on {address}: {source}")]
@@ -192,6 +227,26 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, ids))
+        .layer(axum::middleware::map_request(drop_odd_request_id))
+}
+
+/// Keeps a request id a proxy in front gave only when it is short and plain (letters, digits,
+/// `.`, `_`, `:`, `-`); any other is dropped, so the server gives its own instead of writing a
+/// client's text into every log line of the request.
+async fn drop_odd_request_id(mut request: Request) -> Request {
+    let plain = |v: &HeaderValue| {
+        let b = v.as_bytes();
+        (1..=64).contains(&b.len())
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b':' | b'-'))
+    };
+    let headers = request.headers_mut();
+    let all_plain = headers.get_all(REQUEST_ID).iter().count() == 1
+        && headers.get(REQUEST_ID).is_some_and(plain);
+    if !all_plain {
+        headers.remove(REQUEST_ID);
+    }
+    request
 }
 
 /// The state for a configuration: opens the store (running migrations) and loads the key.
@@ -211,7 +266,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         store: Arc::new(store),
         catalog: Arc::new(catalog),
         actions: Arc::new(actions),
-        scheme: Arc::new(smm_core::scheme::Scheme::builtin()),
+        schemes: Arc::new(Schemes::new(config.schemes.clone())?),
         revocations: Arc::default(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone().into(),
@@ -247,11 +302,18 @@ pub async fn open_keyring(store: &Store, path: &Path) -> Result<Keyring, ServeEr
 
 /// Runs the server until `shutdown` completes, then finishes the requests in flight (up to 30
 /// seconds) and closes the database. `ready` is told the address once listening.
+///
+/// On an SQLite database the server first takes the file's server lock ([`DatabaseLock`]), held
+/// until it returns: a second server on the same file refuses to start.
 pub async fn run(
     config: Config,
     ready: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let _lock = match smm_store::sqlite_file(&config.database_url) {
+        Some(database) => Some(DatabaseLock::acquire(&database)?),
+        None => None,
+    };
     let state = state(&config).await?;
     let store = state.store.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -266,30 +328,31 @@ pub async fn run(
     })?;
     ready(address);
     tracing::info!(%address, database = %redact(&config.database_url), "listening");
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let graceful = async move {
-        shutdown.await;
-        tracing::info!("stopping: finishing requests in flight");
-        let _ = stopping_tx.send(());
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
-    let server = tokio::spawn(async move { server.await });
-    // Requests in flight get 30 seconds once the stop is asked for.
-    let mut server = server;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut server = tokio::spawn(crate::connections::serve(
+        listener,
+        router(state),
+        config.connections,
+        stopped,
+    ));
     let outcome = tokio::select! {
-        result = &mut server => match result {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServeError::Failed(e.to_string())),
-            Err(e) => Err(ServeError::Failed(format!("the server task failed: {e}"))),
-        },
-        () = async {
-            let _ = stopping_rx.await;
-            tokio::time::sleep(Duration::from_secs(30)).await;
-        } => {
-            tracing::warn!("requests still running after 30 s: stopping anyway");
-            server.abort();
-            Ok(())
+        ended = &mut server => Err(ServeError::Failed(match ended {
+            Ok(()) => "the server stopped accepting connections".to_string(),
+            Err(e) => format!("the server task failed: {e}"),
+        })),
+        () = shutdown => {
+            tracing::info!("stopping: finishing requests in flight");
+            let _ = stop.send(true);
+            // Requests in flight get 30 seconds once the stop is asked for.
+            match tokio::time::timeout(Duration::from_secs(30), &mut server).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(ServeError::Failed(format!("the server task failed: {e}"))),
+                Err(_) => {
+                    tracing::warn!("requests still running after 30 s: stopping anyway");
+                    server.abort();
+                    Ok(())
+                }
+            }
         }
     };
     store.close().await;

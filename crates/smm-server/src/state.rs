@@ -20,8 +20,8 @@ pub struct AppState {
     pub actions: Arc<ActionCatalog>,
     /// Each issuer's signed revocation list, as last built.
     pub revocations: Arc<crate::app::certificates::RevocationCache>,
-    /// The certification scheme attestations are issued under.
-    pub scheme: Arc<smm_core::scheme::Scheme>,
+    /// The certification schemes attestations are issued under.
+    pub schemes: Arc<crate::app::schemes::Schemes>,
     /// Whether session cookies carry `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
     /// Reverse proxies believed about the client address they forward (`X-Forwarded-For`).

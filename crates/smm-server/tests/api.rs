@@ -679,3 +679,44 @@ on_both! {
     gap_cache_per_system => cached_gaps_belong_to_their_system;
     evidence_per_system => evidence_belongs_to_the_system_it_was_uploaded_to;
 }
+
+/// A document with tens of thousands of mistakes gets the first of them and a count, not an
+/// answer many times its own size.
+#[tokio::test]
+async fn a_document_full_of_mistakes_gets_a_short_answer() {
+    let app = App::start(common::Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let (owner, system, _, _) = bottling_line(&app).await;
+    let head = example("bottling-line/target.yaml");
+    let head = head.split("\npractices:").next().expect("a target");
+    let mut text = format!("{head}\npractices:\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("  threat-modelin-{i}: {{rationale: x}}\n"));
+    }
+    assert!(text.len() > 1_000_000, "{}", text.len());
+    let answer = app
+        .post_yaml(&format!("/api/systems/{system}/targets"), &owner, &text)
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    let body = answer.text();
+    assert!(body.len() < 64 * 1024, "{} bytes", body.len());
+    let problem = answer.json();
+    let errors = problem["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), smm_server::problem::MAX_LISTED_PROBLEMS);
+    let detail = problem["detail"].as_str().expect("detail");
+    assert!(detail.contains("threat-modelin-0"), "{detail}");
+    assert!(
+        detail.contains(&format!(
+            "and {} more problems",
+            30_000 - smm_server::problem::MAX_LISTED_PROBLEMS
+        )),
+        "{}",
+        &detail[detail.len().saturating_sub(300)..]
+    );
+}

@@ -190,48 +190,62 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
 }
 
 async fn api_tokens_are_shown_once_and_can_be_revoked(app: App) {
-    let owner = app.token("acme", Role::Owner).await;
+    // Tokens are made, listed and revoked by a signed-in owner: never by a token.
+    let password = app.user("claire", "acme", Role::Owner).await;
+    let owner_token = app.token("acme", Role::Owner).await;
     let org = app.organization("acme").await.0;
-    let made = app
-        .post_json(
-            &format!("/api/organizations/{org}/tokens"),
-            &owner,
-            json!({"name": "ci", "role": "assessor"}),
-        )
-        .await;
-    assert_eq!(made.status, StatusCode::CREATED);
+    let signed_in = login(&app, "claire", &password).await;
+    let cookie = session_cookie(&signed_in);
+    let csrf = signed_in.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    let as_claire = |method: Method, path: String, body: Option<serde_json::Value>| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
+        async move {
+            app.send(
+                method,
+                &path,
+                None,
+                body.map(|b| ("application/json", b.to_string().into_bytes())),
+                &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+            )
+            .await
+        }
+    };
+    let tokens = format!("/api/organizations/{org}/tokens");
+    let made = as_claire(
+        Method::POST,
+        tokens.clone(),
+        Some(json!({"name": "ci", "role": "assessor", "expires_in_days": 30})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
     let made = made.json();
     let secret = made["secret"].as_str().expect("secret").to_string();
     assert!(secret.starts_with("smm_"));
-    let listed = app
-        .get(&format!("/api/organizations/{org}/tokens"), &owner)
-        .await
-        .text();
+    let listed = as_claire(Method::GET, tokens.clone(), None).await.text();
     assert!(!listed.contains(&secret), "a listing never shows secrets");
     assert!(listed.contains("\"ci\""));
     assert_eq!(
         app.get("/api/session", &secret).await.json()["user"],
         "token:ci"
     );
-    // A token cannot create organizations, nor give itself more.
-    let escalate = app
-        .post_json(
-            &format!("/api/organizations/{org}/tokens"),
-            &secret,
-            json!({"name": "more", "role": "owner"}),
-        )
-        .await;
-    assert_eq!(escalate.status, StatusCode::FORBIDDEN);
+    // A token cannot create organizations, nor give itself more, nor even list tokens,
+    // whatever its role.
+    for token in [&secret, &owner_token] {
+        let escalate = app
+            .post_json(
+                &tokens,
+                token,
+                json!({"name": "more", "role": "owner", "expires_in_days": 30}),
+            )
+            .await;
+        assert_eq!(escalate.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&tokens, token).await.status, StatusCode::FORBIDDEN);
+    }
     let id = made["id"].as_i64().expect("id");
-    let revoked = app
-        .send(
-            Method::DELETE,
-            &format!("/api/organizations/{org}/tokens/{id}"),
-            Some(&owner),
-            None,
-            &[],
-        )
-        .await;
+    let revoked = as_claire(Method::DELETE, format!("{tokens}/{id}"), None).await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
     assert_eq!(
         app.get("/api/session", &secret).await.status,
@@ -263,29 +277,19 @@ async fn ota_gateway(app: &App) -> (String, i64, i64, i64) {
         .await;
     assert_eq!(target.status, StatusCode::CREATED, "{}", target.text());
     // The lab assesses and certifies through a grant.
+    // (Offering and accepting grants are people's: tests/consent.rs. Here they are in place.)
     let lab = app.token("lab", Role::Assessor).await;
-    let granted = app
-        .send(
-            Method::PUT,
-            &format!("/api/systems/{system}/grants/lab"),
-            Some(&owner),
-            Some(("application/json", br#"{"role": "assessor"}"#.to_vec())),
-            &[],
-        )
-        .await;
-    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text());
+    let lab_org = app.organization("lab").await;
+    app.store()
+        .grant("test", smm_store::SystemId(system), lab_org, Role::Assessor)
+        .await
+        .expect("grant");
     // A second lab is granted too: the owner sees both grants, each lab only its own.
-    app.organization("other lab").await;
-    let second = app
-        .send(
-            Method::PUT,
-            &format!("/api/systems/{system}/grants/other%20lab"),
-            Some(&owner),
-            Some(("application/json", br#"{"role": "viewer"}"#.to_vec())),
-            &[],
-        )
-        .await;
-    assert_eq!(second.status, StatusCode::OK, "{}", second.text());
+    let other = app.organization("other lab").await;
+    app.store()
+        .grant("test", smm_store::SystemId(system), other, Role::Viewer)
+        .await
+        .expect("grant");
     let names = |answer: Answer| -> Vec<String> {
         let list = answer.json();
         list.as_array()
@@ -472,15 +476,21 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
     let owner_password = app.user("claire", "acme", Role::Owner).await;
     let owner = app.token("acme", Role::Owner).await;
     let org = app.organization("acme").await.0;
-    let put = |name: &'static str, body: serde_json::Value, token: String| {
-        let app = &app;
+    let signed_in = login(&app, "claire", &owner_password).await;
+    let cookie = session_cookie(&signed_in);
+    let csrf = signed_in.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    let put = |name: &'static str, body: serde_json::Value, _: String| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
         async move {
             app.send(
                 Method::PUT,
                 &format!("/api/organizations/{org}/members/{name}"),
-                Some(&token),
+                None,
                 Some(("application/json", body.to_string().into_bytes())),
-                &[],
+                &[("cookie", &cookie), ("x-csrf-token", &csrf)],
             )
             .await
         }
@@ -525,12 +535,6 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
         .iter()
         .any(|m| m["name"] == "nadia" && m["role"] == "assessor"));
     // The last owner cannot demote themself.
-    let signed_in = login(&app, "claire", &owner_password).await;
-    let cookie = session_cookie(&signed_in);
-    let csrf = signed_in.json()["csrf_token"]
-        .as_str()
-        .expect("csrf")
-        .to_string();
     let demote = app
         .send(
             Method::PUT,

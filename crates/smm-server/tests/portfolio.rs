@@ -6,7 +6,6 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
 use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
 use smm_store::Role;
 
@@ -244,19 +243,29 @@ async fn a_granted_system_is_in_the_grantees_portfolio_until_revoked(app: App) {
         .find(&format!("<a href=\"/systems/{line}\">"))
         .is_none());
 
-    let granted = app
-        .send(
-            Method::PUT,
-            &format!("/api/systems/{line}/grants/lab"),
-            Some(&owner),
-            Some((
-                "application/json",
-                json!({"role": "assessor"}).to_string().into_bytes(),
-            )),
-            &[],
+    // Offered (by a person; tests/consent.rs walks the API): nothing yet, until the lab accepts.
+    let offer = app
+        .store()
+        .offer_grant(
+            "acme-owner",
+            smm_store::SystemId(line),
+            "lab",
+            Role::Assessor,
         )
-        .await;
-    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text());
+        .await
+        .expect("offer");
+    let pending = app
+        .get(&format!("/api/organizations/{lab}/portfolio"), &lab_token)
+        .await
+        .json();
+    assert_eq!(
+        (count(&pending, "systems"), count(&pending, "granted")),
+        (1, 0)
+    );
+    app.store()
+        .answer_offer("lab-owner", smm_store::OrganizationId(lab), offer, true)
+        .await
+        .expect("accepted");
     let after = app
         .get(&format!("/api/organizations/{lab}/portfolio"), &lab_token)
         .await
@@ -296,16 +305,10 @@ async fn a_granted_system_is_in_the_grantees_portfolio_until_revoked(app: App) {
     assert_eq!(row_counts(row), counts_of_the_files());
     assert!(html.contains("1 of them shared with us by other organizations"));
 
-    let revoked = app
-        .send(
-            Method::DELETE,
-            &format!("/api/systems/{line}/grants/lab"),
-            Some(&owner),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text());
+    app.store()
+        .withdraw_grant("acme-owner", smm_store::SystemId(line), "lab")
+        .await
+        .expect("withdrawn");
     let gone = app
         .get(&format!("/api/organizations/{lab}/portfolio"), &lab_token)
         .await

@@ -736,7 +736,11 @@ async fn an_owner_runs_an_organization_from_the_pages() {
     assert!(members.contains("nadia") && members.contains("assessor"));
     let token_page = post(
         format!("/orgs/{org}/tokens"),
-        vec![("name", "ci".into()), ("role", "editor".into())],
+        vec![
+            ("name", "ci".into()),
+            ("role", "editor".into()),
+            ("days", "90".into()),
+        ],
     )
     .await
     .text();
@@ -1042,7 +1046,8 @@ async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
     let app = App::start(Backend::Sqlite).await.expect("app");
     let password = app.user("olga", "vendor", Role::Owner).await;
     let editor_password = app.user("ed", "vendor", Role::Editor).await;
-    app.organization("lab").await;
+    let lab_password = app.user("lena", "lab", Role::Owner).await;
+    let lab = app.organization("lab").await.0;
     let owner = app.token("vendor", Role::Owner).await;
     let org = app.organization("vendor").await.0;
     let system = app
@@ -1085,18 +1090,49 @@ async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
     assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.text());
     let landing = given.header("location").expect("redirect");
     let confirmed = get_page(&app, &cookie, landing).await.text();
-    assert!(confirmed.contains("Access given."), "{confirmed}");
+    assert!(confirmed.contains("Access offered"), "{confirmed}");
     let grants = app
         .get(&format!("/api/systems/{system}/grants"), &owner)
         .await
         .json();
     assert_eq!(grants[0]["organization"], "lab");
     assert_eq!(grants[0]["role"], "assessor");
+    assert_eq!(grants[0]["status"], "pending");
+    let page = get_page(&app, &cookie, format!("/systems/{system}"))
+        .await
+        .text();
+    assert!(page.contains("Withdraw the offer"), "{page}");
+    // The lab's owner accepts it on the lab's members page.
+    let (lena, _) = sign_in(&app, "lena", &lab_password, "/").await;
+    let members = get_page(&app, &lena, format!("/orgs/{lab}/members"))
+        .await
+        .text();
+    assert!(members.contains("Accept Gateway"), "{members}");
+    let offer = members
+        .split(&format!("action=\"/orgs/{lab}/offers/"))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the offer's form")
+        .to_string();
+    let accepted = post_form(
+        &app,
+        &lena,
+        &hidden(&members, "csrf"),
+        format!("/orgs/{lab}/offers/{offer}"),
+        vec![("answer", "accept".into())],
+    )
+    .await;
+    assert_eq!(
+        accepted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        accepted.text()
+    );
     let page = get_page(&app, &cookie, format!("/systems/{system}"))
         .await
         .text();
     assert!(page.contains("Take access away"), "{page}");
-    // An unknown organization is named in the answer; nothing is granted.
+    // An unknown organization gets the same answer as a known one: nothing tells them apart.
     let unknown = post_form(
         &app,
         &cookie,
@@ -1105,8 +1141,16 @@ async fn an_owner_gives_and_takes_access_in_pages_and_only_an_owner_can() {
         vec![("organization", "nobody".into()), ("role", "viewer".into())],
     )
     .await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert!(unknown.text().contains("nobody"));
+    assert_eq!(unknown.status, StatusCode::SEE_OTHER);
+    let withdrawn = post_form(
+        &app,
+        &cookie,
+        &csrf,
+        format!("/systems/{system}/grants/revoke"),
+        vec![("organization", "nobody".into())],
+    )
+    .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
     // An editor sees who has access but cannot change it, through the page or by posting.
     let (editor, _) = sign_in(&app, "ed", &editor_password, "/").await;
     let seen = get_page(&app, &editor, format!("/systems/{system}"))

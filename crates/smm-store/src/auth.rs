@@ -82,7 +82,13 @@ pub struct TokenGrant {
     pub organization: OrganizationId,
     /// With this role.
     pub role: Role,
+    /// When it stops working, in Unix seconds.
+    pub expires_at: i64,
 }
+
+/// The longest an API token may live, in days: a token is a password that never changes, so
+/// it must not outlive the reason it was made for long.
+pub const MAX_TOKEN_DAYS: i64 = 365;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -156,6 +162,16 @@ async fn checked_hash(user_name: &str, password: &str) -> Result<String, StoreEr
     on_hashing_pool(move || hash_password(&password)).await?
 }
 
+fn token_from(r: &sqlx::any::AnyRow) -> Result<TokenGrant, StoreError> {
+    Ok(TokenGrant {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        organization: OrganizationId(r.try_get(2)?),
+        role: r.try_get::<String, _>(3)?.parse()?,
+        expires_at: r.try_get(4)?,
+    })
+}
+
 fn token_hash(secret: &str) -> String {
     smm_core::digest::sha256_hex(secret.as_bytes())
 }
@@ -202,10 +218,13 @@ impl Store {
         name: &str,
         password: &str,
     ) -> Result<Option<UserId>, StoreError> {
-        let row = sqlx::query("SELECT id, password_hash FROM users WHERE name = $1")
-            .bind(name.trim())
-            .fetch_optional(&self.pool)
-            .await?;
+        // A disabled account is checked like an unknown name: same work, no answer.
+        let row = sqlx::query(
+            "SELECT id, password_hash FROM users WHERE name = $1 AND disabled_at IS NULL",
+        )
+        .bind(name.trim())
+        .fetch_optional(&self.pool)
+        .await?;
         let (id, stored) = match row {
             Some(r) => (
                 Some(r.try_get::<i64, _>(0)?),
@@ -231,43 +250,6 @@ impl Store {
         Ok(id.filter(|_| ok).map(UserId))
     }
 
-    /// Gives a user a role in an organization (replacing any role it had there).
-    pub async fn set_membership(
-        &self,
-        actor: &str,
-        user: UserId,
-        org: OrganizationId,
-        role: Role,
-    ) -> Result<(), StoreError> {
-        let _guard = self.writes.lock().await;
-        let mut tx = self.begin_write().await?;
-        require_row(&mut tx, "users", user.0, "user").await?;
-        require_row(&mut tx, "organizations", org.0, "organization").await?;
-        sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2")
-            .bind(user.0)
-            .bind(org.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO memberships (user_id, organization_id, role) VALUES ($1, $2, $3)")
-            .bind(user.0)
-            .bind(org.0)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await?;
-        append_audit(
-            &mut tx,
-            actor,
-            Some(org),
-            &format!("membership.set.{}", role.as_str()),
-            &format!("organization/{}/user/{}", org.0, user.0),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The organizations a user belongs to, with the role in each.
     pub async fn memberships(
         &self,
@@ -287,14 +269,18 @@ impl Store {
             .collect()
     }
 
-    /// Creates an API token for one organization and role; returns it once (only its hash is
-    /// kept).
+    /// Creates an API token for one organization and role, working until `expires_at` (Unix
+    /// seconds); returns it once (only its hash is kept). `creator` is the person who made it:
+    /// the token works only while they are an owner of the organization with an account in
+    /// use. A token an administrator made directly on the store has none.
     pub async fn create_api_token(
         &self,
         actor: &str,
         org: OrganizationId,
         role: Role,
         name: &str,
+        expires_at: i64,
+        creator: Option<UserId>,
     ) -> Result<(TokenGrant, String), StoreError> {
         let name = non_empty(name, "token name")?;
         let mut bytes = [0u8; 32];
@@ -307,8 +293,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         require_row(&mut tx, "organizations", org.0, "organization").await?;
         let row = sqlx::query(
-            "INSERT INTO api_tokens (organization_id, role, name, token_hash, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO api_tokens (organization_id, role, name, token_hash, created_by, created_at, expires_at, creator_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(org.0)
         .bind(role.as_str())
@@ -316,6 +302,8 @@ impl Store {
         .bind(token_hash(&secret))
         .bind(actor)
         .bind(now())
+        .bind(expires_at)
+        .bind(creator.map(|u| u.0))
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
@@ -336,6 +324,7 @@ impl Store {
                 name: name.to_string(),
                 organization: org,
                 role,
+                expires_at,
             },
             secret,
         ))
@@ -353,23 +342,28 @@ impl Store {
         row.map(|r| Ok(OrganizationId(r.try_get(0)?))).transpose()
     }
 
-    /// What a presented API token grants, if it is one of ours.
-    pub async fn check_api_token(&self, secret: &str) -> Result<Option<TokenGrant>, StoreError> {
+    /// What a presented API token grants at `now` (Unix seconds), if it is one of ours, has
+    /// not expired, and its maker may still make it: still an owner of the organization, with
+    /// an account that is not disabled. Checked at every use, so a demotion, a removal or a
+    /// disabled account ends the token at once, on every server.
+    pub async fn check_api_token(
+        &self,
+        secret: &str,
+        now: i64,
+    ) -> Result<Option<TokenGrant>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, organization_id, role FROM api_tokens WHERE token_hash = $1",
+            "SELECT t.id, t.name, t.organization_id, t.role, t.expires_at FROM api_tokens t \
+             WHERE t.token_hash = $1 AND t.expires_at > $2 \
+               AND (t.creator_id IS NULL OR EXISTS (SELECT 1 FROM memberships m \
+                    JOIN users u ON u.id = m.user_id \
+                    WHERE m.user_id = t.creator_id AND m.organization_id = t.organization_id \
+                      AND m.role = 'owner' AND u.disabled_at IS NULL))",
         )
         .bind(token_hash(secret.trim()))
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(TokenGrant {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                organization: OrganizationId(r.try_get(2)?),
-                role: r.try_get::<String, _>(3)?.parse()?,
-            })
-        })
-        .transpose()
+        row.map(|r| token_from(&r)).transpose()
     }
 
     /// The members of an organization: id, name and role, by name.
@@ -398,21 +392,12 @@ impl Store {
     /// The API tokens of an organization (never their secrets).
     pub async fn api_tokens(&self, org: OrganizationId) -> Result<Vec<TokenGrant>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, organization_id, role FROM api_tokens WHERE organization_id = $1 ORDER BY id",
+            "SELECT id, name, organization_id, role, expires_at FROM api_tokens WHERE organization_id = $1 ORDER BY id",
         )
         .bind(org.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TokenGrant {
-                    id: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    organization: OrganizationId(r.try_get(2)?),
-                    role: r.try_get::<String, _>(3)?.parse()?,
-                })
-            })
-            .collect()
+        rows.iter().map(token_from).collect()
     }
 
     /// Revokes an API token of an organization: it stops working at once.

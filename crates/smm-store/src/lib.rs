@@ -25,7 +25,10 @@ pub mod auth;
 pub mod certificates;
 pub mod drafts;
 mod evidence;
+mod files;
 pub mod issuers;
+pub mod members;
+pub mod offers;
 pub mod session;
 mod store;
 pub mod summary;
@@ -34,13 +37,16 @@ pub use version_levels::{VersionLevels, VersionToFill};
 
 pub use access::{DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemInfo, SystemKind};
 pub use audit::{AuditEntry, AuditReport, ChainCheck};
-pub use auth::{Role, TokenGrant, UserId};
+pub use auth::{Role, TokenGrant, UserId, MAX_TOKEN_DAYS};
 pub use certificates::{CertificateRecord, NewAttestation};
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
+pub use files::{create_private_dir, sqlite_file};
 pub use issuers::{
     IssuerKeys, KeyLife, KeyOrigin, NewSigningKey, OrganizationInfo, SealedKey, SigningKeyRecord,
 };
+pub use members::{Invitation, INVITATION_SECONDS};
+pub use offers::GrantOffer;
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,
 };
@@ -66,6 +72,11 @@ pub enum StoreError {
     /// A name already taken.
     #[error("{0} already exists")]
     Exists(String),
+    /// The change would leave an organization without an owner, so nobody could manage it.
+    #[error(
+        "the change would leave the organization without an owner: make someone else owner first"
+    )]
+    LastOwner,
     /// The database could not be reached, or was too busy to answer: worth trying again.
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
@@ -75,6 +86,14 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database file could not be created.
+    #[error("{}: cannot create the database file: {source}", path.display())]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl From<sqlx::Error> for StoreError {

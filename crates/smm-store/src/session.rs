@@ -24,6 +24,9 @@ pub struct Session {
     pub csrf_token: String,
     /// When it ends, in seconds since the Unix epoch.
     pub expires_at: i64,
+    /// When it was opened (as the store writes moments): an owner who ends a member's
+    /// sessions in an organization ends those opened until then.
+    pub created_at: String,
 }
 
 /// Login attempts counted in the current window, the one being reserved included.
@@ -57,13 +60,14 @@ impl Store {
     ) -> Result<(String, Session), StoreError> {
         let secret = random_hex();
         let csrf = random_hex();
+        let created_at = now();
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id_hash(&secret))
         .bind(user.0)
         .bind(&csrf)
-        .bind(now())
+        .bind(&created_at)
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
@@ -75,16 +79,18 @@ impl Store {
                 name,
                 csrf_token: csrf,
                 expires_at,
+                created_at,
             },
         ))
     }
 
-    /// The session for a cookie's secret, if it exists and has not expired at `now` (Unix
-    /// seconds).
+    /// The session for a cookie's secret, if it exists, has not expired at `now` (Unix
+    /// seconds) and its account is not disabled.
     pub async fn session(&self, secret: &str, now: i64) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query(
-            "SELECT s.user_id, u.name, s.csrf_token, s.expires_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
+            "SELECT s.user_id, u.name, s.csrf_token, s.expires_at, s.created_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(id_hash(secret))
         .bind(now)
@@ -96,6 +102,7 @@ impl Store {
                 name: r.try_get(1)?,
                 csrf_token: r.try_get(2)?,
                 expires_at: r.try_get(3)?,
+                created_at: r.try_get(4)?,
             })
         })
         .transpose()

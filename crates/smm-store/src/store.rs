@@ -137,8 +137,15 @@ impl Store {
             )));
         };
         let url = match backend {
-            // Create the file if needed; WAL lets readers work while a write commits.
-            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            // Create the file if needed, private to this user (see `create_private_file`);
+            // WAL lets readers work while a write commits.
+            Backend::Sqlite if !url.contains('?') => {
+                if let Some(path) = crate::files::sqlite_file(url) {
+                    crate::files::create_private_file(&path)
+                        .map_err(|source| StoreError::File { path, source })?;
+                }
+                format!("{url}?mode=rwc")
+            }
             _ => url.to_string(),
         };
         let pool = AnyPoolOptions::new()

@@ -347,17 +347,17 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
     );
 
     let (grant, secret) = store
-        .create_api_token("claire", org, Role::Editor, "CI pipeline")
+        .create_api_token("claire", org, Role::Editor, "CI pipeline", i64::MAX, None)
         .await
         .expect("token");
     assert!(secret.starts_with("smm_") && secret.len() == 68);
     assert_eq!(
-        store.check_api_token(&secret).await.expect("check"),
+        store.check_api_token(&secret, 0).await.expect("check"),
         Some(grant.clone())
     );
     assert_eq!(grant.organization, org);
     assert_eq!(
-        store.check_api_token("smm_0000").await.expect("check"),
+        store.check_api_token("smm_0000", 0).await.expect("check"),
         None
     );
     let rows = sqlx::query("SELECT token_hash FROM api_tokens")

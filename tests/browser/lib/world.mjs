@@ -4,7 +4,8 @@
 // (so a gap), an OTA gateway whose final assessment meets its target (so Acme can sign a
 // supplier's declaration of it: being its owner, never a certificate), and a cell with nothing
 // yet. Globex (owner olga) has a system Acme's people must not
-// see. Users are made with the CLI; everything else through the API, with an owner's API token.
+// see. Users are made with the CLI, or as new accounts by claire's session; everything else
+// through the API, with an owner's API token (which may not manage members or tokens).
 
 import { Api, createUser, example, Server } from './server.mjs';
 
@@ -22,7 +23,7 @@ export async function makeWorld({ bin, root, dataDir }) {
   try {
     const acme = await organization(server.url, 'claire');
     const globex = await organization(server.url, 'olga');
-    await acme.api.put(`/api/organizations/${acme.id}/members/vera`, {
+    await acme.session.put(`/api/organizations/${acme.id}/members/vera`, {
       json: { role: 'viewer', password: PASSWORDS.vera },
     });
 
@@ -71,9 +72,9 @@ async function organization(url, name) {
   const session = await Api.signIn(url, name, PASSWORDS[name]);
   const id = session.organizations[0].id;
   const token = await session.api.post(`/api/organizations/${id}/tokens`, {
-    json: { name: `browser-tests-${name}`, role: 'owner' },
+    json: { name: `browser-tests-${name}`, role: 'owner', expires_in_days: 1 },
   });
-  return { id, api: new Api(url, { authorization: `Bearer ${token.secret}` }) };
+  return { id, session: session.api, api: new Api(url, { authorization: `Bearer ${token.secret}` }) };
 }
 
 async function systemWithDocuments(api, org, system, targetYaml, assessmentYaml) {

@@ -126,7 +126,7 @@ fn create_user(
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            smm_store::create_private_dir(dir).map_err(|e| {
                 Problem::file(dir, format!("cannot create the data directory: {e}"))
             })?;
         }

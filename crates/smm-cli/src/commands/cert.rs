@@ -257,7 +257,7 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
 }
 
 /// The scheme named with --scheme, or the built-in one.
-fn load_scheme(path: Option<&Path>) -> Result<Scheme, Failure> {
+pub(crate) fn load_scheme(path: Option<&Path>) -> Result<Scheme, Failure> {
     match path {
         None => Ok(Scheme::builtin()),
         Some(path) => {

@@ -22,8 +22,12 @@ pub struct Args<'a> {
     pub secure_cookies: bool,
     /// Reverse proxies believed about the client's address.
     pub trusted_proxies: &'a [smm_server::IpNet],
+    /// Scheme files, the default first.
+    pub schemes: &'a [PathBuf],
     /// JSON logs.
     pub log_json: bool,
+    /// How many connections at once, and how long each may take.
+    pub connections: smm_server::ConnectionLimits,
 }
 
 /// Runs the server until SIGTERM or Ctrl-C.
@@ -38,12 +42,18 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let _ = if args.log_json {
         logs.json().try_init()
     } else {
-        logs.try_init()
+        logs.fmt_fields(smm_server::logs::fields()).try_init()
     };
+    // Read before anything is created: a scheme that does not validate stops the start.
+    let schemes = args
+        .schemes
+        .iter()
+        .map(|path| super::cert::load_scheme(Some(path)))
+        .collect::<Result<Vec<_>, _>>()?;
     let database_url = match args.database_url {
         Some(url) => url.to_string(),
         None => {
-            std::fs::create_dir_all(args.data_dir).map_err(|e| {
+            smm_store::create_private_dir(args.data_dir).map_err(|e| {
                 Problem::file(
                     args.data_dir,
                     format!("cannot create the data directory: {e}"),
@@ -62,20 +72,28 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         keys_secret,
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),
+        schemes,
+        connections: args.connections,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Problem::file(args.data_dir, format!("cannot start: {e}")))?;
     runtime
-        .block_on(run_server(
-            config.clone(),
-            |address| {
-                // Tests and scripts read this line to find the port.
-                println!("smm serve: listening on http://{address}");
-            },
-            stop_signal(),
-        ))
+        .block_on(async {
+            // Listening for the signals before the server says it listens: a SIGTERM sent as
+            // soon as it does still stops it gracefully, instead of killing it.
+            let stop = stop_signal();
+            run_server(
+                config.clone(),
+                |address| {
+                    // Tests and scripts read this line to find the port.
+                    println!("smm serve: listening on http://{address}");
+                },
+                stop,
+            )
+            .await
+        })
         .map_err(|e| {
             let place = config
                 .database_url
@@ -86,26 +104,33 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         })
 }
 
-/// Completes on SIGTERM or Ctrl-C.
-async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
+/// Completes on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when the
+/// future is first polled; called within the runtime.
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    async fn received(signal: Option<Signal>) {
+        match signal {
+            Some(mut signal) => {
+                signal.recv().await;
             }
-        };
-        tokio::select! {
-            () = ctrl_c => {},
-            () = term => {},
+            None => std::future::pending::<()>().await,
         }
     }
-    #[cfg(not(unix))]
-    ctrl_c.await;
+    let term = signal(SignalKind::terminate()).ok();
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    async move {
+        tokio::select! {
+            () = received(term) => {},
+            () = received(interrupt) => {},
+        }
+    }
+}
+
+/// Completes on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -82,6 +82,54 @@ async fn health_and_readiness_answer_and_every_answer_has_its_own_request_id() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_can_write_a_line_or_a_field_into_the_log() {
+    let (_dir, data, url) = sqlite_data();
+    bootstrap(&url);
+    let mut server = Server::start(&strs(&serve_args(&data, &url)), &[]);
+    let http = client();
+
+    // A name with a line break and a forged line after it.
+    let forged = "INFO smm_server: admin signed in user=root";
+    let response = http
+        .post(server.url("/api/session"))
+        .json(&json!({ "name": format!("eve\n{forged}"), "password": "not-the-password" }))
+        .send()
+        .await
+        .expect("POST /api/session");
+    assert_eq!(response.status(), 401);
+    server
+        .log_lines(1, |l| l.contains("failed login"), Duration::from_secs(5))
+        .await;
+    let log = server.log();
+    assert!(
+        !log.lines()
+            .any(|l| l.starts_with(forged) || l.trim_start().starts_with("INFO smm_server: admin")),
+        "a forged line in the log:\n{log}"
+    );
+    assert!(
+        log.contains("eve\\nINFO"),
+        "the name, escaped, on one line:\n{log}"
+    );
+
+    // A request id that carries more fields is replaced by the server's own.
+    let odd = "x method=DELETE path=/api/organizations/1";
+    let response = http
+        .get(server.url("/api/no-such-thing"))
+        .header("x-request-id", odd)
+        .send()
+        .await
+        .expect("GET");
+    let id = request_id(&response);
+    assert_ne!(id, odd);
+    assert!(!id.contains(' '), "{id}");
+    let lines = server
+        .log_lines(1, |l| l.contains(&id), Duration::from_secs(5))
+        .await;
+    assert!(!lines[0].contains("method=DELETE"), "{}", lines[0]);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_follows_the_postgres_database_down_and_back_up() {
     let Some((name, url)) = fresh_postgres_database().await else {
         return;
@@ -100,6 +148,18 @@ async fn readiness_follows_the_postgres_database_down_and_back_up() {
     let (ready, kind) = status(&http, &server, "/api/ready").await;
     assert_eq!(ready, 503, "ready while the database is gone");
     assert_eq!(kind, "application/problem+json");
+    let body = http
+        .get(server.url("/api/ready"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !body.contains(&name) && !body.contains("postgres") && !body.contains("error returned"),
+        "the public readiness answer tells the database's insides: {body}"
+    );
     assert_eq!(
         status(&http, &server, "/api/health").await.0,
         200,

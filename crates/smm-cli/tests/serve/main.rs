@@ -6,6 +6,8 @@
 //! - `contention`: sign-ins during document writes fail neither.
 //! - `shutdown`: SIGTERM finishes requests in flight, refuses new ones, exits 0.
 //! - `health`: liveness, readiness and request ids.
+//! - `files`: a private data directory and database, and one server per SQLite file.
+//! - `limits`: the connection limits, from flags and environment.
 //!
 //! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
 //! are skipped with a note, except under `CI=true`, where they fail.
@@ -13,7 +15,9 @@
 mod cluster;
 mod contention;
 mod crash;
+mod files;
 mod health;
+mod limits;
 mod server;
 mod shutdown;
 #[path = "../support/mod.rs"]

@@ -318,7 +318,7 @@ pub async fn token(
         )))
         .header("cookie", &session.cookie)
         .header("x-csrf-token", &session.csrf)
-        .json(&json!({ "name": format!("{role}-writer"), "role": role }))
+        .json(&json!({ "name": format!("{role}-writer"), "role": role, "expires_in_days": 1 }))
         .send()
         .await
         .expect("POST tokens");

@@ -14,6 +14,7 @@ pub(crate) fn lit(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => {}
             '\t' => out.push_str("\\t"),
+            c if crate::svg::unprintable(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }

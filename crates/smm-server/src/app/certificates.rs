@@ -41,6 +41,8 @@ pub struct Certify {
     /// For a certificate: which of the caller's certification bodies issues it (needed only
     /// when the caller belongs to several that were granted the system).
     pub issuer: Option<i64>,
+    /// The scheme's id (by default the server's default scheme).
+    pub scheme: Option<String>,
 }
 
 /// Who will sign: the organization and its name as the statement carries it.
@@ -161,7 +163,7 @@ pub async fn issue(
             "name at least one assessment of this system",
         ));
     }
-    let scheme = &state.scheme;
+    let scheme = state.schemes.named(request.scheme.as_deref())?;
     let issued = today_date();
     let valid_until = match request.valid_until {
         Some(d) => d,
@@ -215,7 +217,12 @@ pub async fn issue(
     let (envelope, statement) = sign(&issue_request, &key).map_err(|e| {
         let mut problem = Problem::from(e);
         if let Some(reasons) = problem.detail.strip_prefix("not issued: ") {
-            problem.detail = format!("no {} issued: {reasons}", request.kind.as_str());
+            problem.detail = format!(
+                "no {} issued under scheme {} {}: {reasons}",
+                request.kind.as_str(),
+                scheme.id.value,
+                scheme.version
+            );
         }
         problem
     })?;
@@ -321,7 +328,7 @@ pub fn may_revoke(caller: &Caller, record: &CertificateRecord) -> bool {
 /// the issuer's revocation count moved, so serving it costs one counting query.
 #[derive(Default)]
 pub struct RevocationCache {
-    lists: tokio::sync::Mutex<std::collections::HashMap<i64, (i64, std::sync::Arc<String>)>>,
+    lists: tokio::sync::Mutex<std::collections::HashMap<i64, (i64, axum::body::Bytes)>>,
 }
 
 /// `org-<n>` (as the issuers document names issuers) to the organization.
@@ -332,12 +339,10 @@ pub fn issuer_organization(issuer: &str) -> Option<OrganizationId> {
         .flatten()
 }
 
-/// An issuer's signed revocation list (JSON of the DSSE envelope), signed with its current key;
+/// An issuer's signed revocation list (JSON of the DSSE envelope), signed with its current key
+/// once per change of the list;
 /// not found for an issuer that has no keys.
-pub async fn revocation_list(
-    state: &AppState,
-    issuer: &str,
-) -> Result<std::sync::Arc<String>, Problem> {
+pub async fn revocation_list(state: &AppState, issuer: &str) -> Result<axum::body::Bytes, Problem> {
     let hidden = || Problem::not_found(format!("issuer {issuer}"));
     let org = issuer_organization(issuer).ok_or_else(hidden)?;
     let published = keys_app::published(state).await?;
@@ -365,8 +370,9 @@ pub async fn revocation_list(
     let updated = revoked.last().map_or_else(today, |r| r.date.clone());
     let (key, _) = keys_app::signing_key(state, org, "server").await?;
     let (envelope, _) = sign_list(&key, &updated, revoked)?;
-    let json = std::sync::Arc::new(
-        serde_json::to_string(&envelope).map_err(|e| Problem::internal("revocation list", &e))?,
+    // Shared bytes: every answer until the next revocation sends them without a copy.
+    let json = axum::body::Bytes::from(
+        serde_json::to_vec(&envelope).map_err(|e| Problem::internal("revocation list", &e))?,
     );
     lists.insert(org.0, (count, json.clone()));
     Ok(json)
@@ -518,7 +524,30 @@ pub async fn public_attestation(
         .attestation_by_serial(&serial.to_ascii_lowercase())
         .await?
         .ok_or_else(hidden)?;
-    let envelope: Envelope = serde_json::from_str(&envelope)
+    let (statement, standing) = standing(state, &record, &envelope).await?;
+    let practices = profile
+        .and_then(|p| serde_json::from_str::<StoredProfile>(&p).ok())
+        .map(|p| p.practices)
+        .unwrap_or_default();
+    Ok(PublicAttestation {
+        statement,
+        standing,
+        practices,
+    })
+}
+
+/// Where a stored attestation stands today, checked as a verifier would: its signature against
+/// the published issuers document (holder, kind, key life), its validity and this server's
+/// revocation record; refused with the reason when its signature or issuer does not verify
+/// (a revoked key, for one), since nothing of it can then be believed. Everything
+/// shown or handed over from a stored attestation goes through here, so nothing is trusted
+/// because it is in the database.
+pub async fn standing(
+    state: &AppState,
+    record: &CertificateRecord,
+    envelope: &str,
+) -> Result<(smm_cert::Attestation, Standing), Problem> {
+    let envelope: Envelope = serde_json::from_str(envelope)
         .map_err(|e| Problem::internal("a stored attestation", &e))?;
     let today = today();
     let published = keys_app::published(state).await?;
@@ -535,7 +564,17 @@ pub async fn public_attestation(
         .push(revocation_check(record.revoked.clone(), &today));
     let trusted = report.passed();
     let reason = report.reason().map(str::to_string);
-    let statement = report.certificate.ok_or_else(hidden)?;
+    let Some(statement) = report.certificate else {
+        // Nothing of an untrusted payload is shown: only that it does not verify, and why.
+        return Err(Problem::new(
+            axum::http::StatusCode::CONFLICT,
+            format!(
+                "attestation {} does not verify: {}",
+                record.serial,
+                reason.unwrap_or_default()
+            ),
+        ));
+    };
     let standing = match (&record.revoked, trusted) {
         (Some((reason, at)), _) => Standing::Revoked {
             reason: reason.clone(),
@@ -546,15 +585,7 @@ pub async fn public_attestation(
         (None, false) if today > statement.valid_until => Standing::Expired,
         (None, false) => Standing::NotTrusted(reason.unwrap_or_default()),
     };
-    let practices = profile
-        .and_then(|p| serde_json::from_str::<StoredProfile>(&p).ok())
-        .map(|p| p.practices)
-        .unwrap_or_default();
-    Ok(PublicAttestation {
-        statement,
-        standing,
-        practices,
-    })
+    Ok((statement, standing))
 }
 
 /// What the caller may attest on a system, by the same rule issuing applies: the organization

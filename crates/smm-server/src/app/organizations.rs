@@ -1,18 +1,21 @@
 //! Organizations and who acts in them: creating one (its creator owns it), members and their
-//! roles (an organization never loses its last owner), API tokens (the secret shown once), and
-//! the organization's part of the audit log.
+//! roles (an organization never loses its last owner: the store checks it inside the change's
+//! own transaction), removing members and ending their sessions, API tokens (the secret shown
+//! once, with an expiry, working only while their maker is an owner), and the organization's
+//! part of the audit log. People join through invitations they accept (`invitations`).
 
 use axum::http::StatusCode;
 
 use smm_store::{
-    AuditEntry, OrganizationId, OrganizationInfo, Page, Role, StoreError, TokenGrant, UserId,
+    AuditEntry, OrganizationId, OrganizationInfo, Page, Role, StoreError, TokenGrant,
+    MAX_TOKEN_DAYS,
 };
 
 use crate::access::in_organization;
 use crate::auth::{Caller, Principal};
-use crate::authz::{allowed, Action};
+use crate::authz::{permitted, Action};
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{unix_now, AppState};
 
 /// Creates an organization; the signed-in person becomes its owner (an API token cannot).
 pub async fn create(
@@ -72,13 +75,14 @@ pub async fn members(state: &AppState, caller: &Caller, org: i64) -> Result<Memb
             .into_iter()
             .map(|(_, name, role)| (name, role))
             .collect(),
-        manage: allowed(role, Action::ManageMembers),
+        manage: permitted(caller.credential(), role, Action::ManageMembers),
     })
 }
 
-/// Adds a person to the organization, creating them when a first password is given and the
-/// name is new, or changes their role. A password for someone who exists is refused (their
-/// password is theirs), and the last owner cannot step down.
+/// Changes a member's role or, when a first password is given, creates a brand-new account
+/// with that name as a member. Someone who already has an account joins only by accepting an
+/// invitation, so a role without a password is for members only; a password for a name that
+/// is taken is refused (their password is theirs). The organization keeps an owner.
 pub async fn set_member(
     state: &AppState,
     caller: &Caller,
@@ -88,66 +92,118 @@ pub async fn set_member(
     password: Option<&str>,
 ) -> Result<(), Problem> {
     in_organization(caller, org, Action::ManageMembers)?;
+    let id = OrganizationId(org);
     let name = name.trim();
-    let user: UserId = match (state.store.user_by_name(name).await?, password) {
-        (Some(_), Some(_)) => {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                format!(
-                    "user `{name}` already exists: give only the role (their password is theirs)"
-                ),
-            )
-            .with_field("password"))
-        }
-        (Some(user), None) => user,
-        (None, Some(password)) => state
-            .store
-            .create_user(&caller.actor(), name, password)
-            .await
-            .map_err(|e| field_error(e, "password"))?,
-        (None, None) => {
-            return Err(Problem::not_found(format!(
-                "user `{name}` (give a first password to create them)"
-            ))
-            .with_field("name"))
+    let actor = caller.actor();
+    let result = match password {
+        None => state.store.change_role(&actor, id, name, role).await,
+        Some(password) => {
+            let user = state
+                .store
+                .create_user(&actor, name, password)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Exists(_) => Problem::new(
+                        StatusCode::CONFLICT,
+                        format!(
+                            "the user name `{name}` is taken: invite the person instead (their password is theirs)"
+                        ),
+                    )
+                    .with_field("name"),
+                    other => field_error(other, "password"),
+                })?;
+            state.store.set_membership(&actor, user, id, role).await
         }
     };
-    if caller.user() == Some(user) && role != Role::Owner {
-        let owners = state
-            .store
-            .members(OrganizationId(org))
-            .await?
-            .iter()
-            .filter(|(_, _, r)| *r == Role::Owner)
-            .count();
-        if owners <= 1 {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "you are the organization's last owner: make someone else owner first",
-            )
-            .with_field("role"));
-        }
-    }
-    state
-        .store
-        .set_membership(&caller.actor(), user, OrganizationId(org), role)
-        .await?;
-    Ok(())
+    result.map_err(|e| member_error(e, name))
 }
 
-/// Creates an API token for the organization: the grant and its secret, which is never shown
-/// again.
+/// Removes a member, or lets a member leave: anyone may remove themselves, only an owner (in
+/// person) others. The organization keeps an owner. Their sessions stop acting here at once.
+pub async fn remove_member(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+    name: &str,
+) -> Result<(), Problem> {
+    let leaving =
+        matches!(&caller.principal, Principal::User { name: me, .. } if me == name.trim());
+    let action = if leaving {
+        Action::Read
+    } else {
+        Action::ManageMembers
+    };
+    in_organization(caller, org, action)?;
+    state
+        .store
+        .remove_member(&caller.actor(), OrganizationId(org), name)
+        .await
+        .map_err(|e| member_error(e, name.trim()))
+}
+
+/// Ends a member's sessions in this organization: whatever they opened until now no longer acts
+/// here (they sign in again to come back, if they are still a member).
+pub async fn end_sessions(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+    name: &str,
+) -> Result<(), Problem> {
+    in_organization(caller, org, Action::ManageMembers)?;
+    state
+        .store
+        .end_member_sessions(&caller.actor(), OrganizationId(org), name)
+        .await
+        .map_err(|e| member_error(e, name.trim()))
+}
+
+/// A store refusal of a change to a member, said in the words of the members' page.
+fn member_error(e: StoreError, name: &str) -> Problem {
+    match e {
+        StoreError::LastOwner => Problem::new(
+            StatusCode::CONFLICT,
+            "that would leave the organization without an owner: make someone else owner first",
+        )
+        .with_field("role"),
+        StoreError::NotFound(_) => Problem::not_found(format!(
+            "no member named `{name}`: to add someone, invite them"
+        ))
+        .with_field("name"),
+        other => other.into(),
+    }
+}
+
+/// The lifetime of a token when none is asked for, in days.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
+/// Creates an API token for the organization, working for `days` (1 to [`MAX_TOKEN_DAYS`]):
+/// the grant and its secret, which is never shown again. Only a signed-in owner may, and the
+/// token works only while that person stays an owner here.
 pub async fn create_token(
     state: &AppState,
     caller: &Caller,
     org: i64,
     name: &str,
     role: Role,
+    days: i64,
 ) -> Result<(TokenGrant, String), Problem> {
     in_organization(caller, org, Action::ManageTokens)?;
+    if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+        return Err(Problem::bad_field(
+            "expires_in_days",
+            format!("a token lives from 1 to {MAX_TOKEN_DAYS} days"),
+        ));
+    }
     state
         .store
-        .create_api_token(&caller.actor(), OrganizationId(org), role, name)
+        .create_api_token(
+            &caller.actor(),
+            OrganizationId(org),
+            role,
+            name,
+            unix_now() + days * 86_400,
+            caller.user(),
+        )
         .await
         .map_err(|e| field_error(e, "name"))
 }

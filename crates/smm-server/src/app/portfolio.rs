@@ -8,7 +8,6 @@
 //! gap. Both doors (`GET /api/organizations/{org}/portfolio` and the page `/orgs/{org}`) call
 //! [`portfolio`] and only render what it returns.
 
-use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -197,7 +196,7 @@ pub async fn portfolio(
     // Thousands of systems take milliseconds to count: off the request threads.
     let portfolio = tokio::task::spawn_blocking(move || roll_up(&catalog, &rows, &filter))
         .await
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        .map_err(|e| Problem::internal("portfolio", &e))?;
     Ok(Seen { role, portfolio })
 }
 

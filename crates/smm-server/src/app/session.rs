@@ -102,7 +102,7 @@ pub async fn caller_of(state: &AppState, session: &Session) -> Result<Caller, Pr
         principal: Principal::User {
             id: session.user,
             name: session.name.clone(),
-            memberships: state.store.memberships(session.user).await?,
+            memberships: state.store.session_memberships(session).await?,
         },
     })
 }

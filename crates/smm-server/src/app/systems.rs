@@ -1,10 +1,12 @@
 //! Systems and products, and the grants that open one to another organization (an assessor
-//! lab, a client). Grants are made by the owning organization's owners only, never through a
-//! grant; someone who reaches a system through a grant sees only their own organizations'
-//! grants.
+//! lab, a client). A grant is offered by the owning organization's owners only, never through a
+//! grant, and gives nothing until an owner of the receiving organization accepts it; offering
+//! answers the same whether or not the name is an organization's. Someone who reaches a system
+//! through a grant sees only their own organizations' grants.
 
 use smm_store::{
-    DocumentInfo, DocumentKind, Grant, OrganizationId, Page, Role, SystemId, SystemInfo, SystemKind,
+    DocumentInfo, DocumentKind, Grant, GrantOffer, OrganizationId, Page, Role, SystemInfo,
+    SystemKind,
 };
 
 use crate::access::{self, in_organization};
@@ -100,43 +102,57 @@ pub async fn grants(state: &AppState, caller: &Caller, id: i64) -> Result<Vec<Gr
         .collect())
 }
 
+/// The offers of a system still waiting for an answer, for members of its owner (empty for
+/// anyone who reaches it through a grant).
+pub async fn offers(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<Vec<GrantOffer>, Problem> {
+    let (info, _) = access::system(state, caller, id, Action::Read).await?;
+    if caller.role_in(info.organization).is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(state.store.offers_of_system(info.id).await?)
+}
+
 /// The system, if the caller may manage its grants.
 async fn owned_system(state: &AppState, caller: &Caller, id: i64) -> Result<SystemInfo, Problem> {
     let (info, _) = access::system(state, caller, id, Action::Read).await?;
-    match caller.role_in(info.organization) {
-        Some(role) => access::require(role, Action::ManageGrants)?,
-        None => access::require(Role::Viewer, Action::ManageGrants)?,
-    }
+    let role = caller.role_in(info.organization).unwrap_or(Role::Viewer);
+    access::require_of(caller, role, Action::ManageGrants)?;
     Ok(info)
 }
 
-/// Gives another organization (by name) access to a system as `assessor` or `viewer`, or
-/// changes what it has.
+/// Offers another organization (by name) access to a system as `assessor` or `viewer`: a
+/// pending grant, in force once that organization's owner accepts it. The answer is the same
+/// whether or not an organization has the name.
 pub async fn grant(
     state: &AppState,
     caller: &Caller,
     id: i64,
     organization: &str,
     role: Role,
-) -> Result<SystemId, Problem> {
+) -> Result<i64, Problem> {
     let info = owned_system(state, caller, id).await?;
-    let grantee = state
-        .store
-        .organization_by_name(organization.trim())
-        .await?
-        .ok_or_else(|| {
-            Problem::not_found(format!("organization `{}`", organization.trim()))
-                .with_field("organization")
-        })?;
+    if !matches!(role, Role::Assessor | Role::Viewer) {
+        return Err(Problem::bad_field(
+            "role",
+            format!(
+                "a grant gives `assessor` or `viewer`, not `{}`",
+                role.as_str()
+            ),
+        ));
+    }
     state
         .store
-        .grant(&caller.actor(), info.id, grantee, role)
+        .offer_grant(&caller.actor(), info.id, organization.trim(), role)
         .await
-        .map_err(|e| field_error(e, "role"))?;
-    Ok(info.id)
+        .map_err(|e| field_error(e, "organization"))
 }
 
-/// Takes an organization's access to a system away.
+/// Withdraws what the system's owner gave an organization (by name): the offer, the grant, or
+/// both.
 pub async fn revoke_grant(
     state: &AppState,
     caller: &Caller,
@@ -144,14 +160,35 @@ pub async fn revoke_grant(
     organization: &str,
 ) -> Result<(), Problem> {
     let info = owned_system(state, caller, id).await?;
-    let grantee = state
-        .store
-        .organization_by_name(organization.trim())
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("organization `{}`", organization.trim())))?;
     Ok(state
         .store
-        .revoke_grant(&caller.actor(), info.id, grantee)
+        .withdraw_grant(&caller.actor(), info.id, organization)
+        .await?)
+}
+
+/// The grants offered to an organization and waiting for its answer.
+pub async fn offered_to(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+) -> Result<Vec<GrantOffer>, Problem> {
+    in_organization(caller, org, Action::ManageGrants)?;
+    Ok(state.store.offers_to(OrganizationId(org)).await?)
+}
+
+/// Accepts (the system joins the organization's list, its members get access) or declines a
+/// grant offered to the organization. Offers to other organizations are "not found".
+pub async fn answer_offer(
+    state: &AppState,
+    caller: &Caller,
+    org: i64,
+    offer: i64,
+    accept: bool,
+) -> Result<GrantOffer, Problem> {
+    in_organization(caller, org, Action::ManageGrants)?;
+    Ok(state
+        .store
+        .answer_offer(&caller.actor(), OrganizationId(org), offer, accept)
         .await?)
 }
 

@@ -46,6 +46,9 @@ pub struct IssueCertificate {
     /// For a certificate: the issuing certification body's organization id, when the caller
     /// belongs to several that were granted the system.
     pub issuer: Option<i64>,
+    /// The id of the scheme to issue under (default: the server's default scheme, the first of
+    /// `GET /api/schemes`).
+    pub scheme: Option<String>,
 }
 
 /// Certificate or declaration.
@@ -146,6 +149,7 @@ pub async fn issue_certificate(
             .collect(),
         valid_until: valid_date(request.valid_until.as_deref(), "valid_until")?,
         issuer: request.issuer,
+        scheme: request.scheme,
     };
     let (record, envelope) = certificates::issue(&state, &caller, id, request).await?;
     Ok((
@@ -220,7 +224,7 @@ pub async fn revocations(
     ApiPath(issuer): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let json = certificates::revocation_list(&state, &issuer).await?;
-    let mut response = json.as_ref().clone().into_response();
+    let mut response = json.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -310,6 +314,47 @@ pub async fn verify_certificate(
     }))
 }
 
+/// A certification scheme this server issues under.
+#[derive(Serialize, ToSchema)]
+pub struct SchemeView {
+    /// Its id, as attestations and `IssueCertificate.scheme` name it.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Content digest of the scheme document, as attestations carry it.
+    pub sha256: String,
+    /// Whether attestations are issued under it when none is named.
+    pub default: bool,
+    /// The scheme document (`kind: Scheme`) as JSON: what an attestation under it requires.
+    #[schema(value_type = Object)]
+    pub document: serde_json::Value,
+}
+
+/// The certification schemes this server issues under, the default first. Public: a reader of
+/// an attestation can see what it required.
+#[utoipa::path(get, path = "/api/schemes", tag = "certificates",
+    responses((status = 200, body = Vec<SchemeView>)))]
+pub async fn schemes(State(state): State<AppState>) -> Result<Json<Vec<SchemeView>>, Problem> {
+    let default = state.schemes.default_scheme().id.value.clone();
+    state
+        .schemes
+        .all()
+        .iter()
+        .map(|scheme| {
+            let reference = scheme.reference();
+            Ok(SchemeView {
+                default: reference.id == default,
+                id: reference.id,
+                version: reference.version,
+                sha256: reference.sha256,
+                document: serde_json::to_value(scheme)
+                    .map_err(|e| Problem::internal("scheme as JSON", &e))?,
+            })
+        })
+        .collect::<Result<Vec<_>, Problem>>()
+        .map(Json)
+}
+
 /// The certificate routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -318,4 +363,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_certificate))
         .routes(routes!(get))
         .routes(routes!(revoke_certificate))
+        .routes(routes!(schemes))
 }

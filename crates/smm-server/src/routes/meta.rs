@@ -34,9 +34,11 @@ pub async fn health() -> Json<Health> {
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn ready(State(state): State<AppState>) -> Result<Json<Health>, Problem> {
     state.store.ping().await.map_err(|e| {
+        // Public: the reason (addresses, user names, driver text) goes to the log only.
+        tracing::error!(error = %e, "not ready: the database does not answer");
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("the database does not answer: {e}"),
+            "the database does not answer",
         )
     })?;
     Ok(Json(Health {

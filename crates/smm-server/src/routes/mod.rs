@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod certificates;
 pub mod documents;
 pub mod evidence;
+pub mod invitations;
 pub mod keys;
 pub mod meta;
 pub mod organizations;
@@ -23,6 +24,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(meta::router())
         .merge(session::router())
         .merge(organizations::router())
+        .merge(invitations::router())
         .merge(keys::router())
         .merge(systems::router())
         .merge(documents::router())

@@ -124,28 +124,32 @@ pub async fn members(
     ))
 }
 
-/// A role to give, and for a new user their first password.
+/// A role to give a member, or for a brand-new account its first password.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     /// owner, assessor, editor, viewer or auditor.
     pub role: String,
-    /// For a user who does not exist yet: creates them with this password (12+ characters, hard
-    /// to guess: see `PUT /api/session/password`).
+    /// Creates a new account with this name and password (12+ characters and hard to guess:
+    /// see `PUT /api/session/password`) as a member. A name that is taken is refused: someone
+    /// with an account joins by accepting an invitation.
     pub password: Option<String>,
 }
 
-fn parse_role(text: &str, field: &str) -> Result<Role, Problem> {
+pub(crate) fn parse_role(text: &str, field: &str) -> Result<Role, Problem> {
     text.parse::<Role>()
         .map_err(|e| Problem::bad_field(field, e.to_string()))
 }
 
-/// Adds a user to the organization (creating them when a password is given and the name is
-/// new), or changes their role.
+/// Changes a member's role, or creates a brand-new account as a member when a password is
+/// given. People who already have an account join only by accepting an invitation. The
+/// organization always keeps an owner. API tokens may not.
 #[utoipa::path(put, path = "/api/organizations/{org}/members/{name}", tag = "organizations",
     params(("org" = i64, Path, description = "Organization id"), ("name" = String, Path, description = "User name")),
     request_body = RoleChange,
-    responses((status = 200, body = Member), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Member), (status = 403, body = Problem),
+        (status = 404, description = "No member of that name (invite them)", body = Problem),
+        (status = 409, description = "Name taken, or the last owner would go", body = Problem)))]
 pub async fn set_member(
     State(state): State<AppState>,
     caller: Caller,
@@ -176,6 +180,8 @@ pub struct NewToken {
     pub name: String,
     /// The role it acts with.
     pub role: String,
+    /// How many days it works: 1 to 365 (pages suggest 90).
+    pub expires_in_days: i64,
 }
 
 /// An API token (its secret only once, when created).
@@ -187,12 +193,16 @@ pub struct TokenView {
     pub name: String,
     /// Role.
     pub role: String,
+    /// When it stops working, in Unix seconds.
+    pub expires_at: i64,
     /// The secret: shown only in the answer that creates the token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
-/// Creates an API token for the organization. The secret is in this answer only.
+/// Creates an API token for the organization, working for the days asked (at most 365) and only
+/// while its maker stays an owner with an account in use. The secret is in this answer only.
+/// Only a signed-in owner may: API tokens never make tokens.
 #[utoipa::path(post, path = "/api/organizations/{org}/tokens", tag = "organizations",
     params(("org" = i64, Path, description = "Organization id")),
     request_body = NewToken,
@@ -205,13 +215,15 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<TokenView>), Problem> {
     let role = parse_role(&new.role, "role")?;
     let (grant, secret) =
-        organizations::create_token(&state, &caller, org, &new.name, role).await?;
+        organizations::create_token(&state, &caller, org, &new.name, role, new.expires_in_days)
+            .await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenView {
             id: grant.id,
             name: grant.name,
             role: role.as_str().to_string(),
+            expires_at: grant.expires_at,
             secret: Some(secret),
         }),
     ))
@@ -234,6 +246,7 @@ pub async fn tokens(
                 id: t.id,
                 name: t.name,
                 role: t.role.as_str().to_string(),
+                expires_at: t.expires_at,
                 secret: None,
             })
             .collect(),

@@ -160,13 +160,15 @@ pub struct GrantView {
     pub organization: String,
     /// `assessor` or `viewer`.
     pub role: String,
-    /// Who granted it.
+    /// Who granted (offered) it.
     pub granted_by: String,
+    /// `accepted` (in force) or `pending` (offered, waiting for the organization's owners).
+    pub status: String,
 }
 
-/// The organizations given access to a system. Members of the owning organization see every
-/// grant; someone who reaches the system through a grant sees only their own organizations'
-/// grants (a client's other assessors are the client's business).
+/// The organizations given access to a system, and those offered it. Members of the owning
+/// organization see every grant and offer; someone who reaches the system through a grant sees
+/// only their own organizations' grants (a client's other assessors are the client's business).
 #[utoipa::path(get, path = "/api/systems/{id}/grants", tag = "systems",
     params(("id" = i64, Path, description = "System id")),
     responses((status = 200, body = Vec<GrantView>), (status = 404, body = Problem)))]
@@ -176,6 +178,7 @@ pub async fn grants(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<GrantView>>, Problem> {
     let grants = systems::grants(&state, &caller, id).await?;
+    let offers = systems::offers(&state, &caller, id).await?;
     Ok(Json(
         grants
             .into_iter()
@@ -183,7 +186,14 @@ pub async fn grants(
                 organization: g.organization_name,
                 role: g.role.as_str().to_string(),
                 granted_by: g.granted_by,
+                status: "accepted".to_string(),
             })
+            .chain(offers.into_iter().map(|o| GrantView {
+                organization: o.organization_name,
+                role: o.role.as_str().to_string(),
+                granted_by: o.offered_by,
+                status: "pending".to_string(),
+            }))
             .collect(),
     ))
 }
@@ -196,30 +206,36 @@ pub struct GrantChange {
     pub role: String,
 }
 
-/// Gives another organization (by name) access to a system.
+/// Offers another organization (by name) access to a system: the grant is pending, and gives
+/// nothing, until an owner of that organization accepts it. The answer is the same whether or
+/// not an organization has that name. API tokens may not.
 #[utoipa::path(put, path = "/api/systems/{id}/grants/{organization}", tag = "systems",
     params(("id" = i64, Path, description = "System id"), ("organization" = String, Path, description = "Grantee organization name")),
     request_body = GrantChange,
-    responses((status = 200, body = GrantView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 202, description = "Offered, waiting for acceptance", body = GrantView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_grant(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath((id, organization)): ApiPath<(i64, String)>,
     ApiJson(change): ApiJson<GrantChange>,
-) -> Result<Json<GrantView>, Problem> {
+) -> Result<(StatusCode, Json<GrantView>), Problem> {
     let role: Role = change
         .role
         .parse()
         .map_err(|e: smm_store::StoreError| Problem::bad_field("role", e.to_string()))?;
     systems::grant(&state, &caller, id, &organization, role).await?;
-    Ok(Json(GrantView {
-        organization,
-        role: role.as_str().to_string(),
-        granted_by: caller.actor(),
-    }))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(GrantView {
+            organization: organization.trim().to_string(),
+            role: role.as_str().to_string(),
+            granted_by: caller.actor(),
+            status: "pending".to_string(),
+        }),
+    ))
 }
 
-/// Takes an organization's access to a system away.
+/// Takes an organization's access to a system away, or withdraws the offer of it.
 #[utoipa::path(delete, path = "/api/systems/{id}/grants/{organization}", tag = "systems",
     params(("id" = i64, Path, description = "System id"), ("organization" = String, Path, description = "Grantee organization name")),
     responses((status = 204, description = "Revoked"), (status = 403, body = Problem), (status = 404, body = Problem)))]

@@ -5,7 +5,6 @@ use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 
-use smm_cert::{Envelope, Statement};
 use smm_report::attestation::{self, VerifyBase};
 
 use smm_core::document::Date;
@@ -14,7 +13,7 @@ use smm_core::scheme::AttestationKind;
 use askama::Template;
 
 use super::{field, render, secure, Done, PageError, PageResult, PageUser};
-use crate::app::certificates::{self, Certify};
+use crate::app::certificates::{self, Certify, Standing};
 use crate::authz::Action;
 use crate::extract::ApiPath;
 use crate::problem::Problem;
@@ -78,6 +77,7 @@ pub async fn issue(
         covers,
         valid_until,
         issuer: None,
+        scheme: Some(field(&fields, "scheme")).filter(|s| !s.is_empty()),
     };
     let back = format!("/systems/{id}");
     match certificates::issue(&state, &user.caller, id, request).await {
@@ -194,37 +194,28 @@ async fn document(
     let (record, envelope) =
         certificates::certificate(state, &user.caller, id, Action::Read).await?;
     let base = verify_base(headers, state)?;
-    let envelope: Envelope =
-        serde_json::from_str(&envelope).map_err(|e| Problem::internal("stored envelope", &e))?;
-    let statement = Statement::from_own_envelope(&envelope)
-        .map_err(|e| Problem::internal("stored statement", &e))?;
+    // Verified as anyone would verify it before it is handed over as a valid attestation.
+    let (statement, standing) = certificates::standing(state, &record, &envelope).await?;
+    let kind = statement.kind.as_str();
+    let serial = &record.serial;
+    let refused = match standing {
+        Standing::Valid => None,
+        Standing::Revoked { reason, .. } => Some(format!("is revoked ({reason})")),
+        Standing::Expired => Some(format!("expired on {}", statement.valid_until)),
+        Standing::NotYetValid => Some(format!("is not valid before {}", statement.issued)),
+        Standing::NotTrusted(reason) => Some(format!("does not verify ({reason})")),
+    };
+    if let Some(why) = refused {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            format!("{kind} {serial} {why}: it has no document to hand over"),
+        )
+        .into());
+    }
     let rendered = today();
-    if let Some((reason, _)) = &record.revoked {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            format!(
-                "{} {} is revoked ({reason}): it has no document to hand over",
-                statement.predicate.kind.as_str(),
-                record.serial
-            ),
-        )
-        .into());
-    }
-    if statement.predicate.valid_until < rendered {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            format!(
-                "{} {} expired on {}: it has no document to hand over",
-                statement.predicate.kind.as_str(),
-                record.serial,
-                statement.predicate.valid_until
-            ),
-        )
-        .into());
-    }
     let bytes = tokio::task::spawn_blocking(move || {
         let input = attestation::Input {
-            attestation: &statement.predicate,
+            attestation: &statement,
             verify: &base,
             rendered: &rendered,
         };

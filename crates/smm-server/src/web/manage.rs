@@ -1,6 +1,7 @@
 //! Managing an organization in pages: creating organizations and systems, members and their
-//! roles, API tokens (the secret shown once), the organization's page with its signing keys
-//! (their forms are in `keys`), and reading the audit log.
+//! roles, invitations (sent here, answered on `/invitations`), removing members and ending
+//! their sessions, grants offered to the organization, API tokens (the secret shown once), the
+//! organization's page with its signing keys (their forms are in `keys`), and the audit log.
 
 use askama::Template;
 use axum::extract::{Form, State};
@@ -12,7 +13,7 @@ use smm_store::{OrganizationId, Page, Role, SystemKind};
 
 use super::{field, render, Confirmation, Done, Nav, PageResult, PageUser};
 use crate::access;
-use crate::app::{organizations, systems};
+use crate::app::{invitations, organizations, systems};
 use crate::audit_watch::ChainStatus;
 use crate::authz::Action;
 use crate::extract::{ApiPath, ApiQuery};
@@ -101,6 +102,29 @@ struct TokenRow {
     id: i64,
     name: String,
     role: String,
+    /// The day it stops working.
+    expires: String,
+}
+
+struct InvitationRow {
+    id: i64,
+    name: String,
+    role: String,
+    expires: String,
+}
+
+struct OfferRow {
+    id: i64,
+    system_name: String,
+    owner: String,
+    role: String,
+    offered_by: String,
+}
+
+/// A Unix time as the day it falls on.
+fn day_of(unix: i64) -> String {
+    let (y, m, d) = smm_core::calendar::civil_from_days(unix.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[derive(Template)]
@@ -117,6 +141,12 @@ struct MembersPage {
     today: String,
     members: Vec<MemberRow>,
     tokens: Vec<TokenRow>,
+    invitations: Vec<InvitationRow>,
+    offers: Vec<OfferRow>,
+    /// The signed-in person's name, for the button that lets them leave.
+    me: String,
+    default_token_days: i64,
+    max_token_days: i64,
     roles: Vec<&'static str>,
     secret: Option<(String, String)>,
     error: Option<String>,
@@ -138,10 +168,14 @@ async fn members_page(
         .caller
         .role_in(OrganizationId(org))
         .is_some_and(|r| crate::authz::allowed(r, Action::ManageKeys));
-    let tokens = if found.manage {
-        organizations::tokens(state, &user.caller, org).await?
+    let (tokens, pending, offers) = if found.manage {
+        (
+            organizations::tokens(state, &user.caller, org).await?,
+            invitations::pending(state, &user.caller, org).await?,
+            systems::offered_to(state, &user.caller, org).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new(), Vec::new())
     };
     let mut response = render(&MembersPage {
         nav: Some(user.nav(state, org).await),
@@ -167,8 +201,31 @@ async fn members_page(
                 id: t.id,
                 name: t.name,
                 role: t.role.as_str().to_string(),
+                expires: day_of(t.expires_at),
             })
             .collect(),
+        invitations: pending
+            .into_iter()
+            .map(|i| InvitationRow {
+                id: i.id,
+                name: i.user_name,
+                role: i.role.as_str().to_string(),
+                expires: day_of(i.expires_at),
+            })
+            .collect(),
+        offers: offers
+            .into_iter()
+            .map(|o| OfferRow {
+                id: o.id,
+                system_name: o.system_name,
+                owner: o.owner_name,
+                role: o.role.as_str().to_string(),
+                offered_by: o.offered_by,
+            })
+            .collect(),
+        me: user.caller.actor(),
+        default_token_days: organizations::DEFAULT_TOKEN_DAYS,
+        max_token_days: smm_store::MAX_TOKEN_DAYS,
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         secret,
         error: error.clone(),
@@ -268,8 +325,25 @@ pub async fn create_token(
         )
         .await;
     };
-    match organizations::create_token(&state, &user.caller, org, &field(&fields, "name"), role)
-        .await
+    let days = field(&fields, "days");
+    let Ok(days) = days.parse::<i64>() else {
+        return members_again(
+            &state,
+            &user,
+            org,
+            Problem::bad_field("days", "give the token's lifetime in days, from 1 to 365"),
+        )
+        .await;
+    };
+    match organizations::create_token(
+        &state,
+        &user.caller,
+        org,
+        &field(&fields, "name"),
+        role,
+        days,
+    )
+    .await
     {
         Ok((grant, secret)) => {
             members_page(&state, &user, org, Some((grant.name, secret)), None, None).await
@@ -288,6 +362,168 @@ pub async fn revoke_token(
     user.check_csrf(&field(&fields, "csrf"))?;
     organizations::revoke_token(&state, &user.caller, org, token).await?;
     Ok(Redirect::to(&Done::TokenRevoked.on(&format!("/orgs/{org}/members"))).into_response())
+}
+
+/// Invites a user name into the organization.
+pub async fn invite(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(org): ApiPath<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    access::in_organization(&user.caller, org, Action::ManageMembers)?;
+    let Ok(role) = field(&fields, "role").parse::<Role>() else {
+        return members_again(
+            &state,
+            &user,
+            org,
+            Problem::bad_field("role", "Choose a role."),
+        )
+        .await;
+    };
+    match invitations::invite(&state, &user.caller, org, &field(&fields, "name"), role).await {
+        Ok(_) => {
+            Ok(Redirect::to(&Done::Invited.on(&format!("/orgs/{org}/members"))).into_response())
+        }
+        Err(problem) => members_again(&state, &user, org, problem).await,
+    }
+}
+
+/// Withdraws an invitation.
+pub async fn withdraw_invitation(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath((org, id)): ApiPath<(i64, i64)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    invitations::withdraw(&state, &user.caller, org, id).await?;
+    Ok(
+        Redirect::to(&Done::InvitationWithdrawn.on(&format!("/orgs/{org}/members")))
+            .into_response(),
+    )
+}
+
+/// Removes a member, or lets the signed-in person leave.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(org): ApiPath<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    let name = field(&fields, "name");
+    match organizations::remove_member(&state, &user.caller, org, &name).await {
+        Ok(()) if name == user.caller.actor() => {
+            Ok(Redirect::to(&Done::Left.on("/")).into_response())
+        }
+        Ok(()) => Ok(
+            Redirect::to(&Done::MemberRemoved.on(&format!("/orgs/{org}/members"))).into_response(),
+        ),
+        Err(problem) => members_again(&state, &user, org, problem).await,
+    }
+}
+
+/// Ends a member's sessions in the organization.
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(org): ApiPath<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    match organizations::end_sessions(&state, &user.caller, org, &field(&fields, "name")).await {
+        Ok(()) => Ok(
+            Redirect::to(&Done::SessionsEnded.on(&format!("/orgs/{org}/members"))).into_response(),
+        ),
+        Err(problem) => members_again(&state, &user, org, problem).await,
+    }
+}
+
+/// Accepts or declines a grant offered to the organization (`answer` is `accept` or
+/// `decline`).
+pub async fn answer_offer(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath((org, id)): ApiPath<(i64, i64)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    let accept = match field(&fields, "answer").as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(Problem::bad_field("answer", "accept or decline").into()),
+    };
+    systems::answer_offer(&state, &user.caller, org, id, accept).await?;
+    let done = if accept {
+        Done::OfferAccepted
+    } else {
+        Done::OfferDeclined
+    };
+    Ok(Redirect::to(&done.on(&format!("/orgs/{org}/members"))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "invitations.html")]
+struct InvitationsPage {
+    nav: Option<Nav>,
+    csrf: String,
+    invitations: Vec<(i64, String, String, String, String)>,
+    confirmation: Option<String>,
+}
+
+/// The invitations waiting for the signed-in person, to accept or decline.
+pub async fn invitations(
+    State(state): State<AppState>,
+    user: PageUser,
+    Confirmation(confirmation): Confirmation,
+) -> PageResult {
+    let waiting = invitations::mine(&state, &user.caller).await?;
+    let first = user
+        .caller
+        .organizations()
+        .first()
+        .map_or(0, |(org, _)| org.0);
+    Ok(render(&InvitationsPage {
+        nav: Some(user.nav(&state, first).await),
+        csrf: user.csrf.clone(),
+        invitations: waiting
+            .into_iter()
+            .map(|i| {
+                (
+                    i.id,
+                    i.organization_name,
+                    i.role.as_str().to_string(),
+                    i.invited_by,
+                    day_of(i.expires_at),
+                )
+            })
+            .collect(),
+        confirmation,
+    }))
+}
+
+/// Accepts or declines an invitation (`answer` is `accept` or `decline`).
+pub async fn answer_invitation(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    user.check_csrf(&field(&fields, "csrf"))?;
+    let accept = match field(&fields, "answer").as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(Problem::bad_field("answer", "accept or decline").into()),
+    };
+    let (org, _) = invitations::answer(&state, &user.caller, id, accept).await?;
+    let to = if accept {
+        Done::InvitationAccepted.on(&format!("/orgs/{}", org.0))
+    } else {
+        Done::InvitationDeclined.on("/invitations")
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 struct AuditRow {

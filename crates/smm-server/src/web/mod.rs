@@ -65,6 +65,16 @@ fn pages_only() -> Router<AppState> {
             get(manage::members).post(manage::set_member),
         )
         .route("/orgs/{org}/tokens", post(manage::create_token))
+        .route("/orgs/{org}/invitations", post(manage::invite))
+        .route(
+            "/orgs/{org}/invitations/{id}/withdraw",
+            post(manage::withdraw_invitation),
+        )
+        .route("/orgs/{org}/members/remove", post(manage::remove_member))
+        .route("/orgs/{org}/members/sessions", post(manage::end_sessions))
+        .route("/orgs/{org}/offers/{id}", post(manage::answer_offer))
+        .route("/invitations", get(manage::invitations))
+        .route("/invitations/{id}", post(manage::answer_invitation))
         .route(
             "/orgs/{org}/tokens/{token}/revoke",
             post(manage::revoke_token),
@@ -262,8 +272,26 @@ pub enum Done {
     MemberSaved,
     /// An API token was revoked.
     TokenRevoked,
-    /// Another organization was given access.
+    /// Another organization was offered access (pending its acceptance).
     AccessGiven,
+    /// Someone was invited.
+    Invited,
+    /// An invitation was withdrawn.
+    InvitationWithdrawn,
+    /// The signed-in person accepted an invitation.
+    InvitationAccepted,
+    /// The signed-in person declined an invitation.
+    InvitationDeclined,
+    /// A member was removed.
+    MemberRemoved,
+    /// The signed-in person left an organization.
+    Left,
+    /// A member's sessions were ended.
+    SessionsEnded,
+    /// A grant offered to this organization was accepted.
+    OfferAccepted,
+    /// A grant offered to this organization was declined.
+    OfferDeclined,
     /// An organization's access was taken away.
     AccessTaken,
     /// A certificate was issued.
@@ -281,7 +309,16 @@ pub enum Done {
 }
 
 /// The confirmations without parameters, by their word in the query.
-const PLAIN: [(&str, Done); 12] = [
+const PLAIN: [(&str, Done); 21] = [
+    ("invited", Done::Invited),
+    ("invitation-withdrawn", Done::InvitationWithdrawn),
+    ("invitation-accepted", Done::InvitationAccepted),
+    ("invitation-declined", Done::InvitationDeclined),
+    ("member-removed", Done::MemberRemoved),
+    ("left", Done::Left),
+    ("sessions-ended", Done::SessionsEnded),
+    ("offer-accepted", Done::OfferAccepted),
+    ("offer-declined", Done::OfferDeclined),
     ("organization-created", Done::OrganizationCreated),
     ("system-created", Done::SystemCreated),
     ("member-saved", Done::MemberSaved),
@@ -341,7 +378,24 @@ impl Done {
             Done::SystemCreated => "Created.".to_string(),
             Done::MemberSaved => "Member saved.".to_string(),
             Done::TokenRevoked => "Token revoked: it no longer opens anything.".to_string(),
-            Done::AccessGiven => "Access given.".to_string(),
+            Done::AccessGiven => {
+                "Access offered: it takes effect when an owner of that organization accepts it."
+                    .to_string()
+            }
+            Done::Invited => {
+                "Invitation sent: the person becomes a member when they accept it (within 7 days)."
+                    .to_string()
+            }
+            Done::InvitationWithdrawn => "Invitation withdrawn.".to_string(),
+            Done::InvitationAccepted => "Invitation accepted: welcome.".to_string(),
+            Done::InvitationDeclined => "Invitation declined.".to_string(),
+            Done::MemberRemoved => "Member removed: their sessions no longer act here.".to_string(),
+            Done::Left => "You left the organization.".to_string(),
+            Done::SessionsEnded => {
+                "Sessions ended: the member must sign in again to act here.".to_string()
+            }
+            Done::OfferAccepted => "Access accepted: the system is now in your list.".to_string(),
+            Done::OfferDeclined => "Offer declined.".to_string(),
             Done::AccessTaken => "Access taken away.".to_string(),
             Done::CertificateIssued => {
                 "Certificate issued: download it below, or verify it on the public page."

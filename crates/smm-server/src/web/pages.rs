@@ -20,7 +20,6 @@ use crate::auth::{constant_time_eq, cookie_header, cookie_value, SESSION_COOKIE}
 use crate::authz::Action;
 use crate::client::{is_tls, remote};
 use crate::extract::{ApiPath, ApiQuery, RemoteAddr};
-use crate::problem::Problem;
 use crate::state::{unix_now, AppState};
 
 /// The cookie that ties the sign-in form to the browser that loaded it (there is no session to
@@ -32,15 +31,18 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
     let Some(secret) = cookie_value(&headers, SESSION_COOKIE) else {
         return Redirect::to("/login").into_response();
     };
-    match state.store.session(secret, unix_now()).await {
-        Ok(Some(session)) => match state.store.memberships(session.user).await {
-            Ok(m) if !m.is_empty() => Redirect::to(&format!("/orgs/{}", m[0].0 .0)).into_response(),
-            Ok(_) => page_error(Problem::forbidden(
-                "you belong to no organization yet: ask an owner to add you",
-            )),
-            Err(e) => page_error(e.into()),
-        },
-        _ => Redirect::to("/login").into_response(),
+    let now = unix_now();
+    let Ok(Some(session)) = state.store.session(secret, now).await else {
+        return Redirect::to("/login").into_response();
+    };
+    // Invitations waiting for an answer come first: the person decides before working.
+    let waiting = state.store.invitations_for(&session.name, now).await;
+    match (waiting, state.store.session_memberships(&session).await) {
+        (Ok(w), Ok(m)) if w.is_empty() && !m.is_empty() => {
+            Redirect::to(&format!("/orgs/{}", m[0].0 .0)).into_response()
+        }
+        (Ok(_), Ok(_)) => Redirect::to("/invitations").into_response(),
+        (Err(e), _) | (_, Err(e)) => page_error(e.into()),
     }
 }
 
@@ -334,11 +336,13 @@ struct SystemPage {
     can_write_target: bool,
     can_write_assessment: bool,
     attest: crate::app::certificates::MayAttest,
+    /// The schemes one may attest under (id, title and version), the default first.
+    schemes: Vec<(String, String)>,
     csrf: String,
     templates: Vec<(String, String)>,
     drafts: Vec<smm_store::Draft>,
     /// Organizations given access: name, role, who granted it.
-    grants: Vec<(String, String, String)>,
+    grants: Vec<(String, String, String, bool)>,
     /// Whether the caller may give and take access.
     can_grant: bool,
     confirmation: Option<String>,
@@ -407,6 +411,7 @@ pub async fn system(
     } else {
         Vec::new()
     };
+    let offers = crate::app::systems::offers(&state, &user.caller, id).await?;
     let grants = crate::app::systems::grants(&state, &user.caller, id)
         .await?
         .into_iter()
@@ -415,13 +420,21 @@ pub async fn system(
                 g.organization_name,
                 g.role.as_str().to_string(),
                 g.granted_by,
+                false,
             )
         })
+        .chain(offers.into_iter().map(|o| {
+            (
+                o.organization_name,
+                o.role.as_str().to_string(),
+                o.offered_by,
+                true,
+            )
+        }))
         .collect();
-    let can_grant = user
-        .caller
-        .role_in(info.organization)
-        .is_some_and(|r| crate::authz::allowed(r, Action::ManageGrants));
+    let can_grant = user.caller.role_in(info.organization).is_some_and(|r| {
+        crate::authz::permitted(user.caller.credential(), r, Action::ManageGrants)
+    });
     let templates = std::iter::once((String::new(), "the catalog's defaults".to_string()))
         .chain(
             smm_core::document::builtin_templates()
@@ -433,6 +446,12 @@ pub async fn system(
         can_write_target,
         can_write_assessment: can(Action::WriteAssessment),
         attest: crate::app::certificates::may_attest(&state, &user.caller, &info).await?,
+        schemes: state
+            .schemes
+            .all()
+            .iter()
+            .map(|s| (s.id.value.clone(), format!("{} ({})", s.title, s.version)))
+            .collect(),
         csrf: user.csrf.clone(),
         templates,
         drafts,

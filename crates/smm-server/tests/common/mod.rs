@@ -104,6 +104,72 @@ pub async fn fresh_postgres_database() -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
+/// A configuration for a server on a new SQLite database in `dir`, listening on a free loopback
+/// port.
+pub fn sqlite_config(dir: &std::path::Path) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: format!("sqlite://{}", dir.join("smm.db").display()),
+        keys_secret: dir.join("keys.secret"),
+        secure_cookies: false,
+        trusted_proxies: Vec::new(),
+        schemes: Vec::new(),
+        connections: smm_server::ConnectionLimits::default(),
+    }
+}
+
+/// The real server, run by `smm_server::run` in this process and listening on loopback, for
+/// what only exists with sockets: connections, their limits and timeouts, the server lock.
+pub struct Listening {
+    /// Where it listens.
+    pub address: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), smm_server::ServeError>>,
+}
+
+impl Listening {
+    /// Runs a server with `config` and waits until it listens; its error if it does not start.
+    pub async fn run(config: Config) -> Result<Listening, smm_server::ServeError> {
+        let (listening, address) = tokio::sync::oneshot::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let mut task = tokio::spawn(smm_server::run(
+            config,
+            move |address| {
+                let _ = listening.send(address);
+            },
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        match address.await {
+            Ok(address) => Ok(Listening {
+                address,
+                stop: Some(stop),
+                task,
+            }),
+            // It ended without listening: its error says why.
+            Err(_) => match (&mut task).await.expect("the server task") {
+                Err(e) => Err(e),
+                Ok(()) => panic!("the server stopped before it listened"),
+            },
+        }
+    }
+
+    /// Asks the server to stop, as SIGTERM does, and waits for it to finish.
+    pub async fn stop(mut self) -> Result<(), smm_server::ServeError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.expect("the server task")
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 impl App {
     /// A server on a fresh database; `None` when PostgreSQL is asked for but not available
     /// outside CI.
@@ -124,6 +190,8 @@ impl App {
             keys_secret: dir.path().join("keys.secret"),
             secure_cookies: false,
             trusted_proxies: proxies,
+            schemes: Vec::new(),
+            connections: smm_server::ConnectionLimits::default(),
         };
         let state = smm_server::serve::state(&config)
             .await
@@ -266,12 +334,20 @@ impl App {
         }
     }
 
-    /// An API token for an organization and role.
+    /// An API token for an organization and role, as an administrator makes it on the store
+    /// (no maker to answer to, no expiry worth the name).
     pub async fn token(&self, org: &str, role: Role) -> String {
         let org = self.organization(org).await;
         let (_, secret) = self
             .store()
-            .create_api_token("test", org, role, &format!("{}-token", role.as_str()))
+            .create_api_token(
+                "test",
+                org,
+                role,
+                &format!("{}-token", role.as_str()),
+                i64::MAX,
+                None,
+            )
             .await
             .expect("token");
         secret
