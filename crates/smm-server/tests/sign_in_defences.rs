@@ -147,21 +147,21 @@ async fn changing_a_password_is_throttled_like_a_login(app: App) {
 
 async fn weak_passwords_are_refused_with_a_reason_at_every_door(app: App) {
     let password = app.user("claire", "acme", Role::Owner).await;
-    let owner = app.token("acme", Role::Owner).await;
     let org = app.organization("acme").await.0;
-    // The API's new member.
+    let session = session_of(&login(&app, "claire", &password).await);
+    // The API's new member (owners add people from a session).
     let weak_member = app
         .send(
             Method::PUT,
             &format!("/api/organizations/{org}/members/nadia"),
-            Some(&owner),
+            None,
             Some((
                 "application/json",
                 json!({"role": "viewer", "password": "aaaaaaaaaaaa"})
                     .to_string()
                     .into_bytes(),
             )),
-            &[],
+            &[("cookie", &session.0), ("x-csrf-token", &session.1)],
         )
         .await;
     assert_eq!(
@@ -181,7 +181,6 @@ async fn weak_passwords_are_refused_with_a_reason_at_every_door(app: App) {
         None
     );
     // The API's password change.
-    let session = session_of(&login(&app, "claire", &password).await);
     let weak_change = change_password(&app, &session, &password, "password1234").await;
     assert_eq!(
         weak_change.status,
