@@ -142,6 +142,10 @@ fn the_first_owner_is_created_and_can_log_in() {
     create_user(&url, "bob", "short")
         .code(2)
         .stderr(predicate::str::contains("at least 12 characters"));
+    // Long enough but trivial: refused with the reason, by the same rule as the server's doors.
+    create_user(&url, "bob", "aaaaaaaaaaaa")
+        .code(2)
+        .stderr(predicate::str::contains("too easy to guess"));
     create_user(&url, "claire", "another long password")
         .code(2)
         .stderr(predicate::str::contains("already exists"));

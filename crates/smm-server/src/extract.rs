@@ -50,15 +50,39 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiQuer
     }
 }
 
-/// A JSON body.
+/// A JSON body, sent as `application/json`.
+///
+/// The media type is required, not only the syntax: a page on another site can make a browser
+/// post `text/plain` anywhere without asking, but sending `application/json` across origins
+/// needs the server's consent (a CORS preflight, which this server never grants). So no other
+/// site can sign a visitor in to an account of its choosing, or use their session.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        if !is_json(req.headers()) {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as JSON, with Content-Type: application/json",
+            )
+            .with_field("Content-Type"));
+        }
         let bytes = body(req, state).await?;
         ApiJson::parse(&bytes)
     }
+}
+
+/// Whether the request says its body is JSON (`application/json`, or a `+json` type).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| {
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        })
 }
 
 impl<T: DeserializeOwned> ApiJson<T> {

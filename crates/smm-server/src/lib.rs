@@ -8,6 +8,8 @@
 //! - Each organization signs its attestations with its own Ed25519 keys, kept sealed under the
 //!   server's secret ([`keyring`], [`app::keys`]); every issuer's public keys are published in
 //!   one document (`GET /api/issuers`).
+//! - A state-changing request made with a cookie, or to a sign-in door, must come from this
+//!   site's own pages (`Origin`/`Sec-Fetch-Site` against `Host`, [`origin`]).
 //! - Every error is an RFC 9457 problem ([`problem`]); updates need `If-Match`.
 //! - The OpenAPI 3.1 document is generated from the handlers ([`openapi`]) and served at
 //!   `/api/openapi.json`.
@@ -26,6 +28,7 @@ pub mod extract;
 pub mod keyring;
 pub mod logs;
 pub mod openapi;
+pub mod origin;
 pub mod problem;
 pub mod routes;
 pub mod serve;

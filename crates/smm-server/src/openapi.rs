@@ -17,7 +17,10 @@ use crate::state::AppState;
         title = "smm",
         description = "IoT Security Maturity Model: organizations, systems, target profiles, \
                        assessments, evidence, gap, roadmap, comparison, reports, certificates \
-                       and the audit log. Errors are RFC 9457 problem details.",
+                       and the audit log. Errors are RFC 9457 problem details. JSON bodies \
+                       need Content-Type: application/json (else 415); a change made with a \
+                       session cookie, and a sign-in, is refused with 403 when Origin (or \
+                       Sec-Fetch-Site) names another site.",
         license(name = "Apache-2.0")
     ),
     modifiers(&Security),

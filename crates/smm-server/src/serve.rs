@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(crate::origin::same_origin))
         .with_state(state.clone())
         .layer(CatchPanicLayer::custom(panic_problem))
         // Nothing is kept by a browser or a proxy unless its route says it may be (the public

@@ -3,12 +3,14 @@
 //! argon2id hashes, tokens as SHA-256 (they are long random strings, so a fast hash is enough).
 
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand_core::{OsRng, RngCore};
 use serde::Serialize;
 use sqlx::Row;
+use tokio::sync::Semaphore;
 
 use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{OrganizationId, Store, StoreError};
@@ -91,11 +93,57 @@ pub const MAX_TOKEN_DAYS: i64 = 365;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// A hash to verify against when the user does not exist, so a login for an unknown name takes as
-/// long as one with a wrong password (no user enumeration by timing).
-fn dummy_hash() -> String {
-    hash_password("not a real password, only for timing").unwrap_or_default()
+/// The lowest zxcvbn score accepted (3: more than 10^10 guesses, per zxcvbn's own advice).
+const MIN_PASSWORD_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// Why a new password for `user_name` is refused, or `None` when it is acceptable: at least
+/// [`MIN_PASSWORD_CHARS`] characters and hard to guess as zxcvbn estimates it (common
+/// passwords, words, repeats, sequences, keyboard walks, dates and the user's own name all
+/// count as easy). Every door that sets a password goes through [`Store::create_user`] or
+/// [`Store::set_password`], which ask this, so the rule is the same everywhere.
+pub fn password_weakness(user_name: &str, password: &str) -> Option<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Some(format!(
+            "the password must have at least {MIN_PASSWORD_CHARS} characters"
+        ));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[user_name.trim()]);
+    if estimate.score() >= MIN_PASSWORD_SCORE {
+        return None;
+    }
+    let advice = estimate
+        .feedback()
+        .map(|f| f.to_string().trim().to_string())
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "Add another word or two.".to_string());
+    Some(format!("the password is too easy to guess: {advice}"))
 }
+
+/// At most one password hash at a time per core. Each argon2id hash or check takes 19 MiB and
+/// tens of milliseconds of CPU: unbounded, a flood of logins takes the server's memory (50 at
+/// once took it past 1 GB) and starves every other request; bounded, they wait their turn.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+/// Runs argon2 work on the blocking pool, within [`HASHING`]'s bound.
+async fn on_hashing_pool<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, StoreError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Invalid(format!("password hashing is closed: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("password hashing failed: {e}")))
+}
+
+/// A hash to verify against when the user does not exist, so a login for an unknown name does
+/// the same work as one with a wrong password (one argon2id check with the same parameters) and
+/// takes as long: names cannot be told apart by timing. Made once, on first use.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("not a real password, only for timing").unwrap_or_default());
 
 fn hash_password(password: &str) -> Result<String, StoreError> {
     let salt = SaltString::generate(&mut OsRng);
@@ -103,6 +151,15 @@ fn hash_password(password: &str) -> Result<String, StoreError> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))
+}
+
+/// Refuses a weak password, then hashes it on the bounded pool.
+async fn checked_hash(user_name: &str, password: &str) -> Result<String, StoreError> {
+    if let Some(reason) = password_weakness(user_name, password) {
+        return Err(StoreError::Invalid(reason));
+    }
+    let password = password.to_string();
+    on_hashing_pool(move || hash_password(&password)).await?
 }
 
 fn token_from(r: &sqlx::any::AnyRow) -> Result<TokenGrant, StoreError> {
@@ -120,7 +177,7 @@ fn token_hash(secret: &str) -> String {
 }
 
 impl Store {
-    /// Creates a user with a password (at least [`MIN_PASSWORD_CHARS`] characters).
+    /// Creates a user with a password that [`password_weakness`] accepts.
     pub async fn create_user(
         &self,
         actor: &str,
@@ -128,15 +185,7 @@ impl Store {
         password: &str,
     ) -> Result<UserId, StoreError> {
         let name = non_empty(name, "user name")?;
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(StoreError::Invalid(format!(
-                "the password must have at least {MIN_PASSWORD_CHARS} characters"
-            )));
-        }
-        let password = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))??;
+        let hash = checked_hash(name, password).await?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         name_free(&mut tx, "users", name, None, "user").await?;
@@ -177,13 +226,17 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let (id, stored) = match row {
-            Some(r) => (Some(r.try_get::<i64, _>(0)?), r.try_get::<String, _>(1)?),
-            None => (None, dummy_hash()),
+            Some(r) => (
+                Some(r.try_get::<i64, _>(0)?),
+                Some(r.try_get::<String, _>(1)?),
+            ),
+            None => (None, None),
         };
         // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&stored)
+        let ok = on_hashing_pool(move || {
+            let stored = stored.as_deref().unwrap_or(DUMMY_HASH.as_str());
+            PasswordHash::new(stored)
                 .map(|parsed| {
                     Argon2::default()
                         .verify_password(password.as_bytes(), &parsed)
@@ -193,8 +246,7 @@ impl Store {
                     StoreError::Invalid(format!("stored password hash is unreadable: {e}"))
                 })
         })
-        .await
-        .map_err(|e| StoreError::Invalid(format!("password check failed: {e}")))??;
+        .await??;
         Ok(id.filter(|_| ok).map(UserId))
     }
 
@@ -389,15 +441,8 @@ impl Store {
         password: &str,
         keep: Option<&str>,
     ) -> Result<(), StoreError> {
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(StoreError::Invalid(format!(
-                "the password must have at least {MIN_PASSWORD_CHARS} characters"
-            )));
-        }
-        let password = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))??;
+        let name = self.user_name(user).await?;
+        let hash = checked_hash(&name, password).await?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         require_row(&mut tx, "users", user.0, "user").await?;
@@ -424,5 +469,71 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_simple_or_personal_passwords_are_refused_with_a_reason() {
+        for weak in [
+            "aaaaaaaaaaaa",
+            "password1234",
+            "qwertyuiop123",
+            "123456789012",
+            "abcdefghijkl",
+            "Password2024!",
+            "claire-claire-claire",
+        ] {
+            let reason = password_weakness("claire", weak)
+                .unwrap_or_else(|| panic!("`{weak}` was accepted"));
+            assert!(
+                reason.starts_with("the password is too easy to guess: "),
+                "{reason}"
+            );
+            assert!(reason.len() > "the password is too easy to guess: ".len());
+        }
+        let short = password_weakness("claire", "x7#Qp").expect("too short");
+        assert!(short.contains("at least 12 characters"), "{short}");
+    }
+
+    /// A flood of logins must queue for the hashing pool, not run all at once: each argon2 job
+    /// takes 19 MiB, and 50 at once took the server past 1 GB.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn password_hashing_runs_at_most_one_job_per_core() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use std::sync::Arc;
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut jobs = Vec::new();
+        for _ in 0..16 {
+            let (running, most) = (running.clone(), most.clone());
+            jobs.push(tokio::spawn(on_hashing_pool(move || {
+                most.fetch_max(running.fetch_add(1, SeqCst) + 1, SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                running.fetch_sub(1, SeqCst);
+            })));
+        }
+        for job in jobs {
+            job.await.expect("task").expect("job");
+        }
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let most = most.load(SeqCst);
+        assert!(
+            (1..=cores).contains(&most),
+            "{most} jobs ran at once on {cores} cores"
+        );
+    }
+
+    #[test]
+    fn long_unusual_passwords_are_accepted() {
+        for strong in [
+            "velvet compass under harbor lights",
+            "tG7#vQ2!mZ9@xL4p",
+            "orchid-lantern-basalt-meridian",
+        ] {
+            assert_eq!(password_weakness("claire", strong), None, "{strong}");
+        }
     }
 }

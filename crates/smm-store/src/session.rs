@@ -2,8 +2,9 @@
 //! servers share them.
 //!
 //! A session id is 32 random bytes, given to the browser once (in a cookie) and stored only as
-//! its SHA-256; each session has its own CSRF token. Failed logins are counted per user name and
-//! per remote address over a window, so guessing is slow for one account and for one source.
+//! its SHA-256; each session has its own CSRF token. Login attempts are reserved per user name
+//! and per remote address before the password is checked, over a window, so guessing is slow
+//! for one account and for one source even when the guesses come all at once.
 
 use rand_core::{OsRng, RngCore};
 use serde::Serialize;
@@ -26,6 +27,15 @@ pub struct Session {
     /// When it was opened (as the store writes moments): an owner who ends a member's
     /// sessions in an organization ends those opened until then.
     pub created_at: String,
+}
+
+/// Login attempts counted in the current window, the one being reserved included.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoginAttempts {
+    /// For the user name.
+    pub by_name: i64,
+    /// From the address.
+    pub by_address: i64,
 }
 
 /// 32 random bytes as 64 hex digits.
@@ -127,51 +137,95 @@ impl Store {
         row.map(|r| Ok(UserId(r.try_get(0)?))).transpose()
     }
 
-    /// Records a failed login at `now` (Unix seconds).
-    pub async fn record_login_failure(
+    /// Reserves a login attempt for a user name from an address at `now` (Unix seconds), before
+    /// the password is checked: adds it to the name's and the address's counters (a counter
+    /// whose window began `window` seconds ago or earlier starts again at one) and returns both
+    /// counts, this attempt included. Each counter is one atomic statement, so concurrent
+    /// attempts each see a different count and no more of them than the limit go on to a check.
+    pub async fn reserve_login_attempt(
         &self,
         user_name: &str,
         remote: &str,
         now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_failures (user_name, remote, at) VALUES ($1, $2, $3)")
-            .bind(user_name.trim())
-            .bind(remote)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        window: i64,
+    ) -> Result<LoginAttempts, StoreError> {
+        Ok(LoginAttempts {
+            by_name: self
+                .count_attempt("name", user_name.trim(), now, window)
+                .await?,
+            by_address: self.count_attempt("address", remote, now, window).await?,
+        })
+    }
+
+    /// Adds one to a counter in a single `INSERT … ON CONFLICT DO UPDATE … RETURNING`. One row
+    /// per statement: a statement that held one row while waiting for another could deadlock
+    /// with another login on PostgreSQL.
+    async fn count_attempt(
+        &self,
+        scope: &str,
+        subject: &str,
+        now: i64,
+        window: i64,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO login_attempts (scope, subject, window_start, attempts) \
+             VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (scope, subject) DO UPDATE SET \
+               attempts = CASE WHEN login_attempts.window_start <= $4 THEN 1 \
+                               ELSE login_attempts.attempts + 1 END, \
+               window_start = CASE WHEN login_attempts.window_start <= $4 \
+                                   THEN excluded.window_start \
+                                   ELSE login_attempts.window_start END \
+             RETURNING attempts",
+        )
+        .bind(scope)
+        .bind(subject)
+        .bind(now)
+        .bind(now - window)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Takes one off a counter (not below zero).
+    async fn uncount_attempt(&self, scope: &str, subject: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE login_attempts SET attempts = attempts - 1 \
+             WHERE scope = $1 AND subject = $2 AND attempts > 0",
+        )
+        .bind(scope)
+        .bind(subject)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// Failed logins since `since` (Unix seconds): for this user name, and from this address.
-    pub async fn login_failures(
+    /// Gives back a reservation that led to no check (a limit was already reached), so refused
+    /// attempts do not count against the name or address a second time.
+    pub async fn release_login_attempt(
         &self,
         user_name: &str,
         remote: &str,
-        since: i64,
-    ) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM login_failures WHERE user_name = $1 AND at > $2), \
-                    (SELECT COUNT(*) FROM login_failures WHERE remote = $3 AND at > $4)",
-        )
-        .bind(user_name.trim())
-        .bind(since)
-        .bind(remote)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
+    ) -> Result<(), StoreError> {
+        self.uncount_attempt("name", user_name.trim()).await?;
+        self.uncount_attempt("address", remote).await
     }
 
-    /// Forgets a user name's failed logins (after a successful one) and every failure older
-    /// than `before`.
-    pub async fn clear_login_failures(
+    /// After a right password: the name's count starts again, the address's reservation is
+    /// given back (a success is no guess), and counters whose window began at or before
+    /// `before` are dropped.
+    pub async fn login_succeeded(
         &self,
         user_name: &str,
+        remote: &str,
         before: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE user_name = $1 OR at <= $2")
+        sqlx::query("DELETE FROM login_attempts WHERE scope = 'name' AND subject = $1")
             .bind(user_name.trim())
+            .execute(&self.pool)
+            .await?;
+        self.uncount_attempt("address", remote).await?;
+        sqlx::query("DELETE FROM login_attempts WHERE window_start <= $1")
             .bind(before)
             .execute(&self.pool)
             .await?;

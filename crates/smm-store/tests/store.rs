@@ -273,12 +273,12 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
         .await
         .expect("org");
     let user = store
-        .create_user("admin", "claire", "correct horse battery")
+        .create_user("admin", "claire", "correct horse battery tundra")
         .await
         .expect("user");
     assert!(matches!(
         store
-            .create_user("admin", "claire", "another long password")
+            .create_user("admin", "claire", "another quite long passphrase")
             .await,
         Err(StoreError::Exists(_))
     ));
@@ -286,23 +286,36 @@ async fn users_roles_and_tokens_keep_only_hashes(store: &Arc<Store>) {
         store.create_user("admin", "bob", "short").await,
         Err(StoreError::Invalid(_))
     ));
+    // Long enough but trivial to guess: refused, with zxcvbn's reason.
+    match store.create_user("admin", "bob", "aaaaaaaaaaaa").await {
+        Err(StoreError::Invalid(reason)) => {
+            assert!(reason.contains("too easy to guess"), "{reason}")
+        }
+        other => panic!("a trivial password was not refused: {other:?}"),
+    }
+    assert!(matches!(
+        store
+            .set_password("claire", user, "password1234", None)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
     assert_eq!(
         store
-            .check_password("claire", "correct horse battery")
+            .check_password("claire", "correct horse battery tundra")
             .await
             .expect("check"),
         Some(user)
     );
     assert_eq!(
         store
-            .check_password("claire", "wrong horse battery")
+            .check_password("claire", "wrong horse battery tundra")
             .await
             .expect("check"),
         None
     );
     assert_eq!(
         store
-            .check_password("nobody", "correct horse battery")
+            .check_password("nobody", "correct horse battery tundra")
             .await
             .expect("check"),
         None
@@ -631,9 +644,9 @@ async fn grants_products_and_listings(store: &Arc<Store>) {
     assert!(store.verify_audit().await.expect("verify").intact());
 }
 
-async fn sessions_expire_and_login_failures_count(store: &Arc<Store>) {
+async fn sessions_expire_and_login_attempts_count(store: &Arc<Store>) {
     let user = store
-        .create_user("admin", "nadia", "a long enough password")
+        .create_user("admin", "nadia", "velvet compass under harbor lights")
         .await
         .expect("user");
     let (secret, session) = store.create_session(user, 2_000).await.expect("session");
@@ -670,31 +683,59 @@ async fn sessions_expire_and_login_failures_count(store: &Arc<Store>) {
         .await
         .expect("lookup")
         .is_none());
-    for at in [100, 200, 300] {
-        store
-            .record_login_failure("nadia", "10.0.0.1", at)
-            .await
-            .expect("record");
-    }
+    // Attempts count per name and per address within a window that starts with the first.
+    let reserve = |name: &'static str, remote: &'static str, at: i64| {
+        let store = store.clone();
+        async move {
+            let counts = store
+                .reserve_login_attempt(name, remote, at, 100)
+                .await
+                .expect("reserve");
+            (counts.by_name, counts.by_address)
+        }
+    };
+    assert_eq!(reserve("nadia", "10.0.0.1", 100).await, (1, 1));
+    assert_eq!(reserve("nadia", "10.0.0.1", 150).await, (2, 2));
+    assert_eq!(reserve("other", "10.0.0.1", 160).await, (1, 3));
+    // A refused attempt gives its reservation back.
     store
-        .record_login_failure("other", "10.0.0.1", 300)
+        .release_login_attempt("nadia", "10.0.0.1")
         .await
-        .expect("record");
-    assert_eq!(
-        store
-            .login_failures("nadia", "10.0.0.1", 150)
-            .await
-            .expect("count"),
-        (2, 3)
-    );
-    store.clear_login_failures("nadia", 0).await.expect("clear");
-    assert_eq!(
-        store
-            .login_failures("nadia", "10.0.0.9", 0)
-            .await
-            .expect("count"),
-        (0, 0)
-    );
+        .expect("release");
+    assert_eq!(reserve("nadia", "10.0.0.9", 170).await, (2, 1));
+    // A success resets the name and gives back the address's reservation.
+    store
+        .login_succeeded("nadia", "10.0.0.1", 0)
+        .await
+        .expect("success");
+    assert_eq!(reserve("nadia", "10.0.0.1", 180).await, (1, 2));
+    // Once its window has passed, a counter starts again at one; a younger one goes on.
+    assert_eq!(reserve("other", "10.0.0.1", 200).await, (2, 1));
+}
+
+/// Concurrent reservations each get their own count: a check-then-record throttle let many
+/// guesses read the same count under the limit.
+async fn concurrent_login_attempts_each_get_their_own_count(store: &Arc<Store>) {
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .reserve_login_attempt("target", "203.0.113.9", 1_000, 900)
+                .await
+                .expect("reserve")
+        }));
+    }
+    let (mut by_name, mut by_address) = (Vec::new(), Vec::new());
+    for task in tasks {
+        let counts = task.await.expect("task");
+        by_name.push(counts.by_name);
+        by_address.push(counts.by_address);
+    }
+    by_name.sort_unstable();
+    by_address.sort_unstable();
+    assert_eq!(by_name, (1..=40).collect::<Vec<i64>>());
+    assert_eq!(by_address, (1..=40).collect::<Vec<i64>>());
 }
 
 async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
@@ -770,8 +811,12 @@ on_both!(
     grants_products_and_listings
 );
 on_both!(
-    sessions_and_login_failures_on_both,
-    sessions_expire_and_login_failures_count
+    sessions_and_login_attempts_on_both,
+    sessions_expire_and_login_attempts_count
+);
+on_both!(
+    concurrent_login_attempts_on_both,
+    concurrent_login_attempts_each_get_their_own_count
 );
 on_both!(certificates_on_both, certificates_are_kept_and_revoked_once);
 

@@ -200,7 +200,7 @@ fn password(file: Option<&Path>) -> Result<String, Failure> {
         )
         .into());
     }
-    inquire::Password::new("Password (at least 12 characters):")
+    inquire::Password::new("Password (at least 12 characters, hard to guess):")
         .prompt()
         .map_err(|e| {
             Problem::file(

@@ -1,10 +1,11 @@
-//! Signing in and out, and a person's own password. Failed logins are throttled per user name
-//! and per address; a wrong name and a wrong password get the same answer and take as long.
+//! Signing in and out, and a person's own password. Password checks are throttled per user name
+//! and per address, the attempt reserved before the check; a wrong name and a wrong password get
+//! the same answer and take as long.
 
 use axum::http::StatusCode;
 
 use smm_store::session::Session;
-use smm_store::{OrganizationInfo, Role, StoreError};
+use smm_store::{OrganizationInfo, Role, StoreError, UserId};
 
 use crate::auth::{Caller, Principal};
 use crate::problem::Problem;
@@ -12,11 +13,11 @@ use crate::state::{unix_now, AppState};
 
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
-/// The window failed logins are counted over.
+/// The window login attempts are counted over.
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
-/// Failed logins allowed per user name in the window.
+/// Password checks allowed per user name in the window (a success starts the count again).
 pub const MAX_FAILURES_PER_NAME: i64 = 5;
-/// Failed logins allowed per address in the window.
+/// Password checks allowed per address in the window (successes are not counted).
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
 /// Checks a login (throttled per name and per address) and opens a session: the cookie's
@@ -27,12 +28,36 @@ pub async fn sign_in(
     password: &str,
     address: &str,
 ) -> Result<(String, smm_store::session::Session), Problem> {
-    let now = unix_now();
-    let (by_name, by_address) = state
+    let Some(user) = throttled_check(state, name, password, address).await? else {
+        tracing::warn!(user = %name, %address, "failed login");
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong user name or password",
+        ));
+    };
+    Ok(state
         .store
-        .login_failures(name, address, now - FAILURE_WINDOW_SECONDS)
+        .create_session(user, unix_now() + SESSION_SECONDS)
+        .await?)
+}
+
+/// Checks a name's password under the throttle: the attempt is reserved first, in one atomic
+/// step per counter, and only an attempt within both limits goes on to the (argon2) check, so
+/// concurrent guesses cannot all slip under the limit. An unknown name costs exactly what a
+/// wrong password costs. Signing in and changing one's password both come here.
+async fn throttled_check(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> Result<Option<UserId>, Problem> {
+    let now = unix_now();
+    let counts = state
+        .store
+        .reserve_login_attempt(name, address, now, FAILURE_WINDOW_SECONDS)
         .await?;
-    if by_name >= MAX_FAILURES_PER_NAME || by_address >= MAX_FAILURES_PER_ADDRESS {
+    if counts.by_name > MAX_FAILURES_PER_NAME || counts.by_address > MAX_FAILURES_PER_ADDRESS {
+        state.store.release_login_attempt(name, address).await?;
         let mut p = Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too many failed logins: wait before trying again",
@@ -40,22 +65,14 @@ pub async fn sign_in(
         p.retry_after = Some(u64::try_from(FAILURE_WINDOW_SECONDS).unwrap_or(900));
         return Err(p);
     }
-    let Some(user) = state.store.check_password(name, password).await? else {
-        state.store.record_login_failure(name, address, now).await?;
-        tracing::warn!(user = %name, %address, "failed login");
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong user name or password",
-        ));
-    };
-    state
-        .store
-        .clear_login_failures(name, now - FAILURE_WINDOW_SECONDS)
-        .await?;
-    Ok(state
-        .store
-        .create_session(user, now + SESSION_SECONDS)
-        .await?)
+    let user = state.store.check_password(name, password).await?;
+    if user.is_some() {
+        state
+            .store
+            .login_succeeded(name, address, now - FAILURE_WINDOW_SECONDS)
+            .await?;
+    }
+    Ok(user)
 }
 
 /// Ends a session (signing out); an unknown or ended one is no error.
@@ -103,19 +120,22 @@ pub async fn organizations(
     Ok(out)
 }
 
-/// Changes the signed-in person's password after checking the current one; every other
-/// session of theirs ends (`keep` is the session making the change).
+/// Changes the signed-in person's password after checking the current one, under the same
+/// throttle as signing in (a stolen session must not become a way to guess the password); the
+/// new one must pass [`smm_store::auth::password_weakness`]. Every other session of theirs
+/// ends (`keep` is the session making the change).
 pub async fn change_password(
     state: &AppState,
     caller: &Caller,
     current: &str,
     new: &str,
     keep: Option<&str>,
+    address: &str,
 ) -> Result<(), Problem> {
     let Principal::User { id, name, .. } = &caller.principal else {
         return Err(Problem::forbidden("an API token has no password"));
     };
-    if state.store.check_password(name, current).await? != Some(*id) {
+    if throttled_check(state, name, current, address).await? != Some(*id) {
         return Err(Problem::forbidden("the current password is wrong").with_field("current"));
     }
     state

@@ -130,8 +130,9 @@ pub async fn members(
 pub struct RoleChange {
     /// owner, assessor, editor, viewer or auditor.
     pub role: String,
-    /// Creates a new account with this name and password (12+ characters) as a member. A name
-    /// that is taken is refused: someone with an account joins by accepting an invitation.
+    /// Creates a new account with this name and password (12+ characters and hard to guess:
+    /// see `PUT /api/session/password`) as a member. A name that is taken is refused: someone
+    /// with an account joins by accepting an invitation.
     pub password: Option<String>,
 }
 

@@ -1,5 +1,6 @@
-//! Signing in and out. Failed logins are throttled per user name and per address; the answer
-//! to a wrong name and to a wrong password is the same, and takes as long.
+//! Signing in and out. Password checks are throttled per user name and per address; the answer
+//! to a wrong name and to a wrong password is the same, and takes as long. A sign-in must be
+//! JSON and come from this site ([`crate::origin`]), so no other site can sign a visitor in.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -78,7 +79,9 @@ async fn memberships(state: &AppState, caller: &Caller) -> Result<Vec<Membership
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionView),
         (status = 401, description = "Wrong name or password", body = Problem),
-        (status = 429, description = "Too many failed logins; see Retry-After", body = Problem)))]
+        (status = 403, description = "Sent from another site's page (Origin or Sec-Fetch-Site)", body = Problem),
+        (status = 415, description = "The body is not sent as application/json", body = Problem),
+        (status = 429, description = "Too many password checks for the name or address; see Retry-After", body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     connect: RemoteAddr,
@@ -158,17 +161,22 @@ pub async fn logout(
 pub struct PasswordChange {
     /// The current password.
     pub current: String,
-    /// The new one (12+ characters).
+    /// The new one: 12+ characters and hard to guess (common passwords, words, repeats,
+    /// sequences and the user's name are refused, with the reason).
     pub new: String,
 }
 
 /// Changes the signed-in user's password; every other session of theirs ends.
 #[utoipa::path(put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
     responses((status = 204, description = "Changed; signed out everywhere"),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+        (status = 400, description = "The new password is too short or too easy to guess", body = Problem),
+        (status = 401, body = Problem),
+        (status = 403, description = "Wrong current password, missing CSRF token or a cross-site request", body = Problem),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
+    connect: RemoteAddr,
     headers: HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, Problem> {
@@ -178,6 +186,7 @@ pub async fn change_password(
         &change.current,
         &change.new,
         cookie_value(&headers, SESSION_COOKIE),
+        &remote(&connect),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

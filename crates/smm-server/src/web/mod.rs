@@ -216,14 +216,28 @@ pub struct SignIn(String);
 
 impl IntoResponse for SignIn {
     fn into_response(self) -> Response {
-        let next = self.0;
-        let target = if next.starts_with('/') && !next.starts_with("//") {
-            format!("/login?next={}", urlencode(&next))
-        } else {
-            "/login".to_string()
+        let target = match same_site_path(&self.0) {
+            Some(next) => format!("/login?next={}", urlencode(next)),
+            None => "/login".to_string(),
         };
         Redirect::to(&target).into_response()
     }
+}
+
+/// `next` if it is a path on this site that is safe to redirect to, else `None`: one `/` then
+/// anything but a second `/` or a `\` (both make browsers read `//host`, another site), only
+/// printable ASCII without spaces (browsers drop tabs and newlines from a URL, so `/\t/evil`
+/// would become `//evil`; a newline cannot go in a `Location` header at all), and it parses as
+/// a path with no scheme or host. Every `next` the server follows passes through here.
+pub fn same_site_path(next: &str) -> Option<&str> {
+    let mut chars = next.chars();
+    let safe = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && next
+            .parse::<axum::http::Uri>()
+            .is_ok_and(|uri| uri.scheme().is_none() && uri.authority().is_none());
+    safe.then_some(next)
 }
 
 /// The value a submitted form gave `name`, trimmed (the first if repeated), or "" when absent.

@@ -62,11 +62,11 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
+/// Where to go after signing in: `next` if it is a safe path on this site, else home.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    next.and_then(super::same_site_path)
+        .unwrap_or("/")
+        .to_string()
 }
 
 fn login_page(
