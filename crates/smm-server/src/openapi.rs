@@ -1,7 +1,12 @@
 //! The OpenAPI 3.1 document, generated from the same declarations that route the requests
 //! ([`crate::routes::api`]), so no endpoint can be served undocumented or documented unserved.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use std::sync::OnceLock;
@@ -62,11 +67,144 @@ impl Modify for Security {
     }
 }
 
+/// The operations anyone may call: every other one needs an API token or a session, and says so.
+///
+/// `tests/openapi.rs` holds this list to the handlers: an operation here must never answer 401,
+/// and one missing from it must answer 401 to a request without credentials.
+pub const PUBLIC_OPERATIONS: &[(&str, &str)] = &[
+    ("get", "/api/health"),
+    ("get", "/api/ready"),
+    ("post", "/api/session"),
+    ("get", "/api/schemes"),
+    ("get", "/api/issuers"),
+    ("get", "/api/issuers/{issuer}/revocations"),
+    ("post", "/api/certificates/verify"),
+];
+
+/// The answers every handler can give without saying so in its own annotation, because the
+/// shared layers give them: the extractors of [`crate::extract`] and [`crate::auth`], and the
+/// body limit. Declared here once, from what each operation takes, so the document lists every
+/// status a client can meet; and every problem is declared as `application/problem+json`, the
+/// type [`Problem`](crate::problem::Problem) is sent with.
+struct CommonResponses;
+
+/// The media type of every error answer (RFC 9457).
+const PROBLEM_JSON: &str = "application/problem+json";
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, operation) in operations(item) {
+                let public = PUBLIC_OPERATIONS.contains(&(method, path.as_str()));
+                declare_common_responses(operation, method, public);
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        problems_as_problem_json(response);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The operations of a path, with their methods in lower case.
+fn operations(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
+    [
+        ("get", item.get.as_mut()),
+        ("put", item.put.as_mut()),
+        ("post", item.post.as_mut()),
+        ("delete", item.delete.as_mut()),
+        ("patch", item.patch.as_mut()),
+        ("head", item.head.as_mut()),
+        ("options", item.options.as_mut()),
+        ("trace", item.trace.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.map(|o| (method, o)))
+    .collect()
+}
+
+fn declare_common_responses(operation: &mut Operation, method: &str, public: bool) {
+    let takes = |place: ParameterIn| {
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == place)
+    };
+    let (in_path, in_query) = (takes(ParameterIn::Path), takes(ParameterIn::Query));
+    let has_body = operation.request_body.is_some();
+    let changes_state = !matches!(method, "get" | "head" | "options");
+    let mut add = |status: &str, description: &str| {
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::T(problem_response(description)));
+    };
+    if in_query {
+        add("400", "A query parameter is malformed or unknown");
+    }
+    if has_body {
+        add("400", "The body is malformed");
+        add("413", "The body is larger than this operation accepts");
+    }
+    if in_path {
+        add("404", "No such object, or not the caller's to see");
+    }
+    if !public {
+        add(
+            "401",
+            "No credentials, or an unknown, expired or revoked token or session",
+        );
+        if changes_state {
+            add(
+                "403",
+                "Not the caller's to do, or a session request without its X-CSRF-Token",
+            );
+        }
+        operation.security = Some(vec![
+            SecurityRequirement::new("token", Vec::<String>::new()),
+            SecurityRequirement::new("session", Vec::<String>::new()),
+        ]);
+    }
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// A response declared with `body = Problem` is sent as `application/problem+json`, not the
+/// `application/json` utoipa assumes.
+fn problems_as_problem_json(response: &mut Response) {
+    let is_problem = |content: &utoipa::openapi::Content| matches!(&content.schema, Some(RefOr::Ref(r)) if r.ref_location == "#/components/schemas/Problem");
+    if let Some(content) = response.content.shift_remove("application/json") {
+        if is_problem(&content) {
+            response.content.insert(PROBLEM_JSON.to_string(), content);
+        } else {
+            response
+                .content
+                .insert("application/json".to_string(), content);
+        }
+    }
+}
+
 /// The API's routes and their description, from one declaration.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::routes::api())
-        .split_for_parts()
+        .split_for_parts();
+    // After the merge: the paths come from the routers, not from `ApiDoc`'s own modifiers.
+    CommonResponses.modify(&mut openapi);
+    (router, openapi)
 }
 
 /// The document as JSON (built once per process).

@@ -41,6 +41,21 @@ impl ToSchema for Problem {
     fn name() -> std::borrow::Cow<'static, str> {
         "Problem".into()
     }
+
+    // The schema refers to `FieldError`: without it in the document's components the reference
+    // dangles, and clients (and the fuzz run) cannot check the `errors` of a 422.
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            FieldError::name().into(),
+            <FieldError as utoipa::PartialSchema>::schema(),
+        ));
+        <ProblemDetails as ToSchema>::schemas(schemas);
+    }
 }
 
 /// The fields of a problem.

@@ -130,3 +130,182 @@ async fn racing_creations_of_one_name_end_in_conflicts_not_server_errors() {
         "the others are told the name is taken: {answers:?}"
     );
 }
+
+/// Every operation of the document, as (method, path, operation).
+fn operations(doc: &Value) -> Vec<(Method, String, Value)> {
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut all = Vec::new();
+    for (path, item) in paths {
+        for method in methods(item) {
+            let operation = item[method.as_str().to_lowercase()].clone();
+            all.push((method, path.clone(), operation));
+        }
+    }
+    all
+}
+
+fn documented_statuses(operation: &Value) -> Vec<String> {
+    operation["responses"]
+        .as_object()
+        .map(|r| r.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Each `$ref` in `value`, anywhere.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => references(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_problem_is_declared_as_problem_json_and_every_reference_resolves() {
+    // Clients and the fuzz run (scripts/fuzz-api) check answers against the document: a problem
+    // declared as `application/json`, or a schema that names a missing one, fails every check.
+    let doc: Value = serde_json::from_str(&smm_server::openapi::document()).expect("OpenAPI JSON");
+    let mut refs = Vec::new();
+    references(&doc, &mut refs);
+    for r in &refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a reference outside the schemas: {r}"));
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "{r} does not resolve"
+        );
+    }
+    assert!(refs.iter().any(|r| r.ends_with("/FieldError")), "{refs:?}");
+    for (method, path, operation) in operations(&doc) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            for (media_type, content) in response["content"].as_object().into_iter().flatten() {
+                let problem = content["schema"]["$ref"] == "#/components/schemas/Problem";
+                assert_eq!(
+                    problem,
+                    media_type == "application/problem+json",
+                    "{method} {path} {status}: a problem is sent as application/problem+json, \
+                     and only a problem: {media_type}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_says_whether_it_needs_credentials_and_refuses_401_without_them() {
+    let app = App::start(Backend::Sqlite).await.expect("server");
+    let doc: Value = serde_json::from_str(&smm_server::openapi::document()).expect("OpenAPI JSON");
+    let schemes = &doc["components"]["securitySchemes"];
+    let mut public = Vec::new();
+    for (method, path, operation) in operations(&doc) {
+        let body = operation
+            .get("requestBody")
+            .map(|_| ("application/json", b"{}".to_vec()));
+        let answer = app
+            .send(method.clone(), &concrete(&path), None, body, &[])
+            .await;
+        match operation["security"].as_array() {
+            Some(requirements) => {
+                assert_eq!(
+                    answer.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} declares credentials but answered without them: {}",
+                    answer.text()
+                );
+                assert!(
+                    documented_statuses(&operation).contains(&"401".to_string()),
+                    "{method} {path} can answer 401 but does not say so"
+                );
+                for requirement in requirements {
+                    for scheme in requirement.as_object().expect("requirement").keys() {
+                        assert!(schemes.get(scheme).is_some(), "no scheme {scheme}");
+                    }
+                }
+            }
+            None => {
+                assert_ne!(
+                    answer.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} needs credentials but does not declare them"
+                );
+                public.push(format!("{method} {path}"));
+            }
+        }
+    }
+    // The public ones are the few that are public by design.
+    public.sort();
+    assert_eq!(
+        public,
+        [
+            "GET /api/health",
+            "GET /api/issuers",
+            "GET /api/issuers/{issuer}/revocations",
+            "GET /api/ready",
+            "GET /api/schemes",
+            "POST /api/certificates/verify",
+            "POST /api/session",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn what_the_shared_extractors_refuse_is_answered_with_a_documented_status() {
+    // An unknown query parameter, a malformed body, an id that is not a number: each operation
+    // refuses them before its own logic, and the document must list the status it gives.
+    let app = App::start(Backend::Sqlite).await.expect("server");
+    let token = app.token("Acme", smm_store::Role::Owner).await;
+    let doc: Value = serde_json::from_str(&smm_server::openapi::document()).expect("OpenAPI JSON");
+    for (method, path, operation) in operations(&doc) {
+        let documented = documented_statuses(&operation);
+        let takes_query = operation["parameters"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["in"] == "query"));
+        let json_body = operation["requestBody"]["content"]
+            .get("application/json")
+            .is_some();
+        let mut requests = vec![(concrete(&path), None)];
+        if takes_query {
+            requests.push((format!("{}?unknown=1", concrete(&path)), None));
+        }
+        if json_body {
+            requests.push((concrete(&path), Some(b"{\"name\": ".to_vec())));
+        }
+        if path.contains('{') {
+            let odd = concrete(&path).replace("/1", "/99999999999999999999");
+            requests.push((odd, None));
+        }
+        for (uri, body) in requests {
+            let sent = body.clone().map(|b| ("application/json", b));
+            let answer = app
+                .send(method.clone(), &uri, Some(&token), sent, &[])
+                .await;
+            let status = answer.status.as_u16().to_string();
+            assert!(
+                documented.contains(&status),
+                "{method} {uri} answered {status}, the document lists {documented:?}: {}",
+                answer.text()
+            );
+            let media_type = answer
+                .header("content-type")
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let declared = &operation["responses"][&status]["content"];
+            assert!(
+                declared.get(&media_type).is_some()
+                    || (declared.is_null() && answer.body.is_empty()),
+                "{method} {uri} {status} sent {media_type}, the document declares {declared}"
+            );
+        }
+    }
+}

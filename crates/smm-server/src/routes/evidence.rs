@@ -32,11 +32,18 @@ pub struct EvidenceView {
     pub href: String,
 }
 
+/// Any bytes, in the OpenAPI document: the evidence types are files, described by their media
+/// type, not by a JSON schema (which would make text that looks like JSON a wrong body).
+type Bytes = serde_json::Value;
+
 /// Uploads an evidence file (PDF, PNG, JPEG or UTF-8 text, at most 25 MiB), with its type in
 /// `Content-Type`; the type is checked against the content.
 #[utoipa::path(post, path = "/api/systems/{id}/evidence", tag = "evidence",
     params(("id" = i64, Path, description = "System id")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file; Content-Type names its type"),
+    request_body(description = "The file, any bytes; Content-Type names its type, which is checked against them", content(
+        (Bytes = "application/pdf"), (Bytes = "image/png"), (Bytes = "image/jpeg"),
+        (Bytes = "text/plain"), (Bytes = "text/markdown"), (Bytes = "text/csv"),
+        (Bytes = "application/json"), (Bytes = "application/yaml"))),
     responses((status = 201, body = EvidenceView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn upload(
@@ -68,7 +75,11 @@ pub async fn upload(
 /// Downloads an evidence file.
 #[utoipa::path(get, path = "/api/systems/{id}/evidence/{sha256}", tag = "evidence",
     params(("id" = i64, Path, description = "System id"), ("sha256" = String, Path, description = "The file's SHA-256")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The file, with the type it was uploaded with", content(
+        (Bytes = "application/pdf"), (Bytes = "image/png"), (Bytes = "image/jpeg"),
+        (Bytes = "text/plain"), (Bytes = "text/markdown"), (Bytes = "text/csv"),
+        (Bytes = "application/json"), (Bytes = "application/yaml"))),
+        (status = 404, body = Problem)))]
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
