@@ -134,6 +134,10 @@ fn declare_common_responses(operation: &mut Operation, method: &str, public: boo
     };
     let (in_path, in_query) = (takes(ParameterIn::Path), takes(ParameterIn::Query));
     let has_body = operation.request_body.is_some();
+    let json_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|b| b.content.contains_key("application/json"));
     let changes_state = !matches!(method, "get" | "head" | "options");
     let mut add = |status: &str, description: &str| {
         operation
@@ -148,6 +152,12 @@ fn declare_common_responses(operation: &mut Operation, method: &str, public: boo
     if has_body {
         add("400", "The body is malformed");
         add("413", "The body is larger than this operation accepts");
+    }
+    if json_body {
+        add(
+            "415",
+            "The body is not labelled as JSON (Content-Type: application/json)",
+        );
     }
     if in_path {
         add("404", "No such object, or not the caller's to see");
