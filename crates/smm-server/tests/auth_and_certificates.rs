@@ -512,28 +512,69 @@ async fn owners_add_members_and_keep_an_owner(app: App) {
         owner.clone(),
     )
     .await;
-    assert_eq!(made.status, StatusCode::OK, "{}", made.text());
-    assert_eq!(
-        login(&app, "nadia", "a long enough password").await.status,
-        StatusCode::OK
-    );
-    // Nobody resets someone else's password this way.
-    let reset = put(
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text());
+    let signed_in = login(&app, "nadia", "a long enough password").await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    // Nobody resets someone else's password this way, and the answer does not tell that the
+    // name was taken: it is the same as for a new account.
+    let again = put(
         "nadia",
-        json!({"role": "viewer", "password": "another long password"}),
+        json!({"role": "assessor", "password": "another long password"}),
         owner.clone(),
     )
     .await;
-    assert_eq!(reset.status, StatusCode::CONFLICT);
+    assert_eq!(again.status, made.status);
+    assert_eq!(again.text(), made.text());
+    assert_eq!(
+        login(&app, "nadia", "another long password").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let is_member = |members: serde_json::Value| {
+        members
+            .as_array()
+            .expect("members")
+            .iter()
+            .any(|m| m["name"] == "nadia" && m["role"] == "assessor")
+    };
+    // Not a member before she accepts.
     let members = app
         .get(&format!("/api/organizations/{org}/members"), &owner)
         .await
         .json();
-    assert!(members
-        .as_array()
-        .expect("members")
-        .iter()
-        .any(|m| m["name"] == "nadia" && m["role"] == "assessor"));
+    assert!(!is_member(members));
+    let nadia = session_cookie(&signed_in);
+    let nadia_csrf = signed_in.json()["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_string();
+    let waiting = app
+        .send(
+            Method::GET,
+            "/api/invitations",
+            None,
+            None,
+            &[("cookie", &nadia)],
+        )
+        .await
+        .json();
+    let invitation = waiting[0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{waiting}"));
+    let accepted = app
+        .send(
+            Method::POST,
+            &format!("/api/invitations/{invitation}/accept"),
+            None,
+            None,
+            &[("cookie", &nadia), ("x-csrf-token", &nadia_csrf)],
+        )
+        .await;
+    assert!(accepted.status.is_success(), "{}", accepted.text());
+    let members = app
+        .get(&format!("/api/organizations/{org}/members"), &owner)
+        .await
+        .json();
+    assert!(is_member(members));
     // The last owner cannot demote themself.
     let demote = app
         .send(

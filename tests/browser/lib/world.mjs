@@ -4,7 +4,7 @@
 // (so a gap), an OTA gateway whose final assessment meets its target (so Acme can sign a
 // supplier's declaration of it: being its owner, never a certificate), and a cell with nothing
 // yet. Globex (owner olga) has a system Acme's people must not
-// see. Users are made with the CLI, or as new accounts by claire's session; everything else
+// see. Users are made with the CLI, or as new accounts claire's session invites; everything else
 // through the API, with an owner's API token (which may not manage members or tokens).
 
 import { Api, createUser, example, Server } from './server.mjs';
@@ -23,9 +23,14 @@ export async function makeWorld({ bin, root, dataDir }) {
   try {
     const acme = await organization(server.url, 'claire');
     const globex = await organization(server.url, 'olga');
+    // A new account is invited (202, as for a name that is taken); vera joins by accepting.
     await acme.session.put(`/api/organizations/${acme.id}/members/vera`, {
       json: { role: 'viewer', password: PASSWORDS.vera },
+      expect: 202,
     });
+    const vera = await Api.signIn(server.url, 'vera', PASSWORDS.vera);
+    const [invitation] = await vera.api.get('/api/invitations');
+    await vera.api.post(`/api/invitations/${invitation.id}/accept`);
 
     const line = await systemWithDocuments(acme.api, acme.id, { name: 'Bottling line 3' },
       example(root, 'bottling-line/target.yaml'), example(root, 'bottling-line/assessment.yaml'));

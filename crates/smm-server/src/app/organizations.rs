@@ -79,10 +79,22 @@ pub async fn members(state: &AppState, caller: &Caller, org: i64) -> Result<Memb
     })
 }
 
-/// Changes a member's role or, when a first password is given, creates a brand-new account
-/// with that name as a member. Someone who already has an account joins only by accepting an
-/// invitation, so a role without a password is for members only; a password for a name that
-/// is taken is refused (their password is theirs). The organization keeps an owner.
+/// What setting a member did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberChange {
+    /// A member's role changed.
+    RoleChanged,
+    /// An invitation waits for the name: a brand-new account made with the given password, or
+    /// someone who already had one (their password stays theirs). The answer is the same either
+    /// way, so nobody learns which names exist.
+    Invited,
+}
+
+/// Changes a member's role or, when a first password is given, makes sure an account of that
+/// name exists and invites it. Nobody joins without accepting: a new account accepts at its
+/// first sign-in, an existing one whenever its holder chooses. Creating and finding an account
+/// cost the same (the password is hashed and checked for strength first in both cases), and
+/// the answers are identical. The organization keeps an owner.
 pub async fn set_member(
     state: &AppState,
     caller: &Caller,
@@ -90,32 +102,29 @@ pub async fn set_member(
     name: &str,
     role: Role,
     password: Option<&str>,
-) -> Result<(), Problem> {
+) -> Result<MemberChange, Problem> {
     in_organization(caller, org, Action::ManageMembers)?;
     let id = OrganizationId(org);
     let name = name.trim();
     let actor = caller.actor();
-    let result = match password {
-        None => state.store.change_role(&actor, id, name, role).await,
-        Some(password) => {
-            let user = state
+    match password {
+        None => {
+            state
                 .store
-                .create_user(&actor, name, password)
+                .change_role(&actor, id, name, role)
                 .await
-                .map_err(|e| match e {
-                    StoreError::Exists(_) => Problem::new(
-                        StatusCode::CONFLICT,
-                        format!(
-                            "the user name `{name}` is taken: invite the person instead (their password is theirs)"
-                        ),
-                    )
-                    .with_field("name"),
-                    other => field_error(other, "password"),
-                })?;
-            state.store.set_membership(&actor, user, id, role).await
+                .map_err(|e| member_error(e, name))?;
+            Ok(MemberChange::RoleChanged)
         }
-    };
-    result.map_err(|e| member_error(e, name))
+        Some(password) => {
+            match state.store.create_user(&actor, name, password).await {
+                Ok(_) | Err(StoreError::Exists(_)) => {}
+                Err(other) => return Err(field_error(other, "password")),
+            }
+            crate::app::invitations::invite(state, caller, org, name, role).await?;
+            Ok(MemberChange::Invited)
+        }
+    }
 }
 
 /// Removes a member, or lets a member leave: anyone may remove themselves, only an owner (in

@@ -130,9 +130,10 @@ pub async fn members(
 pub struct RoleChange {
     /// owner, assessor, editor, viewer or auditor.
     pub role: String,
-    /// Creates a new account with this name and password (12+ characters and hard to guess:
-    /// see `PUT /api/session/password`) as a member. A name that is taken is refused: someone
-    /// with an account joins by accepting an invitation.
+    /// Makes sure an account of this name exists (creating it with this password, 12+
+    /// characters and hard to guess: see `PUT /api/session/password`) and invites it: the
+    /// person joins by accepting, at first sign-in for a new account. The answer (202) is the
+    /// same whether the name was taken or not; a taken name keeps its own password.
     pub password: Option<String>,
 }
 
@@ -141,35 +142,45 @@ pub(crate) fn parse_role(text: &str, field: &str) -> Result<Role, Problem> {
         .map_err(|e| Problem::bad_field(field, e.to_string()))
 }
 
-/// Changes a member's role, or creates a brand-new account as a member when a password is
-/// given. People who already have an account join only by accepting an invitation. The
+/// Changes a member's role (200), or with a password makes sure the account exists and invites
+/// it (202, the same answer for a new and a taken name). Nobody joins without accepting. The
 /// organization always keeps an owner. API tokens may not.
 #[utoipa::path(put, path = "/api/organizations/{org}/members/{name}", tag = "organizations",
     params(("org" = i64, Path, description = "Organization id"), ("name" = String, Path, description = "User name")),
     request_body = RoleChange,
-    responses((status = 200, body = Member), (status = 403, body = Problem),
+    responses((status = 200, description = "The member's role changed", body = Member),
+        (status = 202, description = "An invitation waits for the name (a new account, or one that existed)", body = Member),
+        (status = 403, body = Problem),
         (status = 404, description = "No member of that name (invite them)", body = Problem),
-        (status = 409, description = "Name taken, or the last owner would go", body = Problem)))]
+        (status = 409, description = "The last owner would go", body = Problem),
+        (status = 422, description = "The password is too short or too easy to guess", body = Problem)))]
 pub async fn set_member(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath((org, name)): ApiPath<(i64, String)>,
-    ApiJson(change): ApiJson<RoleChange>,
-) -> Result<Json<Member>, Problem> {
-    let role = parse_role(&change.role, "role")?;
-    organizations::set_member(
+    ApiJson(request): ApiJson<RoleChange>,
+) -> Result<(StatusCode, Json<Member>), Problem> {
+    let role = parse_role(&request.role, "role")?;
+    let change = organizations::set_member(
         &state,
         &caller,
         org,
         &name,
         role,
-        change.password.as_deref(),
+        request.password.as_deref(),
     )
     .await?;
-    Ok(Json(Member {
-        name,
-        role: role.as_str().to_string(),
-    }))
+    let status = match change {
+        organizations::MemberChange::RoleChanged => StatusCode::OK,
+        organizations::MemberChange::Invited => StatusCode::ACCEPTED,
+    };
+    Ok((
+        status,
+        Json(Member {
+            name,
+            role: role.as_str().to_string(),
+        }),
+    ))
 }
 
 /// A new API token.

@@ -264,7 +264,7 @@ pub async fn members(
     members_page(&state, &user, org, None, None, confirmation).await
 }
 
-/// Adds a member (creating the user when a password is given) or changes a role.
+/// Changes a role, or with a first password makes sure the account exists and invites it.
 pub async fn set_member(
     State(state): State<AppState>,
     user: PageUser,
@@ -296,9 +296,13 @@ pub async fn set_member(
     )
     .await
     {
-        Ok(()) => Ok(
-            Redirect::to(&Done::MemberSaved.on(&format!("/orgs/{org}/members"))).into_response(),
-        ),
+        Ok(change) => {
+            let done = match change {
+                organizations::MemberChange::RoleChanged => Done::MemberSaved,
+                organizations::MemberChange::Invited => Done::Invited,
+            };
+            Ok(Redirect::to(&done.on(&format!("/orgs/{org}/members"))).into_response())
+        }
         Err(problem) => members_again(&state, &user, org, problem).await,
     }
 }
