@@ -12,29 +12,6 @@ use smm_store::Role;
 
 use common::{example, hidden, App, Backend};
 
-/// A vendor with the OTA gateway's target and final assessment: (owner token, system, assessment).
-async fn vendor(app: &App) -> (String, i64, i64) {
-    let owner = app.token("vendor", Role::Owner).await;
-    let org = app.organization("vendor").await.0;
-    let system = app.system(&owner, org, "GW-7").await;
-    app.document(
-        &owner,
-        system,
-        "targets",
-        &example("ota-gateway/target.yaml"),
-    )
-    .await;
-    let assessment = app
-        .document(
-            &owner,
-            system,
-            "assessments",
-            &example("ota-gateway/certification/assessment-final.yaml"),
-        )
-        .await;
-    (owner, system, assessment)
-}
-
 async fn verify(app: &App, envelope: &Value) -> Value {
     let body = json!({ "certificate": envelope });
     app.send(
@@ -51,7 +28,7 @@ async fn verify(app: &App, envelope: &Value) -> Value {
 #[tokio::test]
 async fn a_vendor_cannot_certify_itself_and_its_declaration_never_passes_for_a_certificate() {
     let app = App::start(Backend::Sqlite).await.expect("server");
-    let (owner, system, assessment) = vendor(&app).await;
+    let (owner, system, assessment) = app.vendor().await;
     let path = format!("/api/systems/{system}/certificates");
 
     // Asked for a certificate of its own product: refused, with the reason and the way out.
@@ -186,7 +163,7 @@ async fn a_vendor_cannot_certify_itself_and_its_declaration_never_passes_for_a_c
 async fn through_the_pages_the_owner_is_offered_the_declaration_and_refused_the_certificate() {
     let app = App::start(Backend::Sqlite).await.expect("server");
     let password = app.user("vera", "vendor", Role::Owner).await;
-    let (_, system, assessment) = vendor(&app).await;
+    let (_, system, assessment) = app.vendor().await;
     let (cookie, _) = app.sign_in("vera", &password, "/").await;
     let page = app.page(&cookie, &format!("/systems/{system}")).await;
     let html = unescaped(&page.text());

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use smm_core::scheme::{parse_scheme, Scheme};
 use smm_store::Role;
 
-use common::{example, App, Backend};
+use common::{App, Backend};
 
 /// A scheme from YAML text, as `smm serve --scheme` loads it.
 fn scheme(yaml: &str) -> Scheme {
@@ -23,29 +23,6 @@ attestations: [declaration]\nrequirements:\n  practices-at-target: true\n  metho
 /// Lets anything at target through, for half a year.
 const SHORT: &str = "smm: 1\nkind: Scheme\nid: short-run\nversion: \"1\"\ntitle: Short run\n\
 attestations: [certificate, declaration]\nrequirements:\n  practices-at-target: true\n  validity-max-months: 6\n";
-
-/// A vendor with the OTA gateway's target and final assessment: (owner token, system, assessment).
-async fn vendor(app: &App) -> (String, i64, i64) {
-    let owner = app.token("vendor", Role::Owner).await;
-    let org = app.organization("vendor").await.0;
-    let system = app.system(&owner, org, "GW-7").await;
-    app.document(
-        &owner,
-        system,
-        "targets",
-        &example("ota-gateway/target.yaml"),
-    )
-    .await;
-    let assessment = app
-        .document(
-            &owner,
-            system,
-            "assessments",
-            &example("ota-gateway/certification/assessment-final.yaml"),
-        )
-        .await;
-    (owner, system, assessment)
-}
 
 fn declaration(assessment: i64, scheme: Option<&str>) -> Value {
     match scheme {
@@ -61,7 +38,7 @@ async fn the_server_issues_under_the_schemes_it_was_given_and_refuses_with_every
         .beside(|c| c.schemes = vec![scheme(STRICT), scheme(SHORT)])
         .await
         .expect("server with schemes");
-    let (owner, system, assessment) = vendor(&app).await;
+    let (owner, system, assessment) = app.vendor().await;
     let path = format!("/api/systems/{system}/certificates");
 
     // Anyone may read the schemes, the default (the first given) first, the built-in one last.
@@ -162,7 +139,7 @@ async fn two_schemes_with_one_id_stop_the_server() {
 #[tokio::test]
 async fn a_document_is_handed_over_only_for_an_attestation_that_verifies_today() {
     let app = App::start(Backend::Sqlite).await.expect("server");
-    let (owner, system, assessment) = vendor(&app).await;
+    let (owner, system, assessment) = app.vendor().await;
     app.user("ada", "vendor", Role::Owner).await;
     let cookie = app.session_of("ada").await;
     let signed = app

@@ -222,6 +222,29 @@ impl App {
         })
     }
 
+    /// A vendor with the OTA gateway's target and final assessment: (owner token, system, assessment).
+    pub async fn vendor(&self) -> (String, i64, i64) {
+        let owner = self.token("vendor", Role::Owner).await;
+        let org = self.organization("vendor").await.0;
+        let system = self.system(&owner, org, "GW-7").await;
+        self.document(
+            &owner,
+            system,
+            "targets",
+            &example("ota-gateway/target.yaml"),
+        )
+        .await;
+        let assessment = self
+            .document(
+                &owner,
+                system,
+                "assessments",
+                &example("ota-gateway/certification/assessment-final.yaml"),
+            )
+            .await;
+        (owner, system, assessment)
+    }
+
     pub fn store(&self) -> &Arc<Store> {
         &self.state.store
     }
