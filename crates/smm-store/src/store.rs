@@ -13,7 +13,7 @@ use smm_core::{CheckedDocument, CheckedKind};
 
 use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
 use crate::evidence::EvidenceType;
-use crate::version_levels::{self, VersionLevels};
+use crate::version_levels::VersionLevels;
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -249,28 +249,26 @@ impl Store {
         let levels = VersionLevels::of(document);
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        let owned = sqlx::query("SELECT id FROM systems WHERE id = $1 AND organization_id = $2")
-            .bind(system.0)
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if owned.is_none() {
-            return Err(StoreError::NotFound(format!("system {}", system.0)));
-        }
         let created = now();
+        // The system's ownership is checked by the insert itself (no row when the system is not
+        // the organization's): one round trip to the database less inside the write lock.
         let row = sqlx::query(
-            "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
+             SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT) \
+             WHERE EXISTS (SELECT 1 FROM systems WHERE id = $6 AND organization_id = $7) RETURNING id",
         )
         .bind(org.0)
         .bind(system.0)
         .bind(kind.as_str())
         .bind(&created)
         .bind(document.summary())
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(system.0)
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("system {}", system.0)))?;
         let id: i64 = row.try_get(0)?;
-        insert_version(&mut tx, id, 1, sha256, body, actor, &created).await?;
-        version_levels::record(&mut *tx, id, 1, &levels).await?;
+        insert_version(&mut tx, id, 1, (sha256, body), &levels, actor, &created).await?;
         append_audit(
             &mut tx,
             actor,
@@ -338,8 +336,7 @@ impl Store {
         }
         let created = now();
         let version = current + 1;
-        insert_version(&mut tx, id.0, version, sha256, body, actor, &created).await?;
-        version_levels::record(&mut *tx, id.0, version, &levels).await?;
+        insert_version(&mut tx, id.0, version, (sha256, body), &levels, actor, &created).await?;
         sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
             .bind(document.summary())
             .bind(id.0)
@@ -624,14 +621,14 @@ async fn insert_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
     version: i64,
-    sha256: &str,
-    body: &str,
+    (sha256, body): (&str, &str),
+    levels: &VersionLevels,
     author: &str,
     created: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at, summary, target_sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id)
     .bind(version)
@@ -639,6 +636,8 @@ async fn insert_version(
     .bind(body)
     .bind(author)
     .bind(created)
+    .bind(levels.summary.as_deref())
+    .bind(levels.target_sha256.as_deref())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -90,7 +90,7 @@ impl Store {
 }
 
 /// Records a version's derived data.
-pub(crate) async fn record<'c, E>(
+async fn record<'c, E>(
     executor: E,
     document: i64,
     version: i64,
