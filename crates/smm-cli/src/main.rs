@@ -17,6 +17,12 @@ use clap::Parser;
 use cli::{Cli, Command, TargetAction, TemplateAction};
 use failure::{exit_code, Failure};
 
+/// mimalloc instead of the system allocator: parsing a document allocates many small values, and
+/// a server create spent about a quarter of its CPU in glibc's malloc and free (see
+/// docs/performance.md, "Creates").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = run(cli);

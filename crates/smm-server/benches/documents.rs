@@ -33,6 +33,10 @@ use smm_server::app::documents;
 use smm_server::{AppState, Config};
 use smm_store::{DocumentKind, OrganizationId, Role, SystemId};
 
+/// The allocator the `smm` binary uses, so the numbers are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
 
 struct Seeded {

@@ -336,7 +336,16 @@ impl Store {
         }
         let created = now();
         let version = current + 1;
-        insert_version(&mut tx, id.0, version, (sha256, body), &levels, actor, &created).await?;
+        insert_version(
+            &mut tx,
+            id.0,
+            version,
+            (sha256, body),
+            &levels,
+            actor,
+            &created,
+        )
+        .await?;
         sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
             .bind(document.summary())
             .bind(id.0)
