@@ -18,6 +18,7 @@ pub mod dsse;
 pub mod issuers;
 pub mod keys;
 pub mod revocation;
+pub mod tlog;
 pub mod verify;
 
 pub use certificate::{issue, Attestation, IssueRequest, IssuerName, Scope, Statement};
