@@ -210,6 +210,7 @@ impl From<StoreError> for Problem {
             }
             StoreError::Database(e) => Problem::internal("database", &e),
             StoreError::Migration(e) => Problem::internal("database schema", &e),
+            StoreError::Corrupt(what) => Problem::internal("stored data", &what),
             StoreError::File { source, .. } => Problem::internal("database file", &source),
         }
     }

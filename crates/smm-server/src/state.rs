@@ -51,6 +51,19 @@ pub fn today_date() -> smm_core::document::Date {
         .unwrap_or_else(|| unreachable!("the clock is within years 0-9999"))
 }
 
+/// Now, as an RFC 3339 timestamp to the second (UTC).
+pub fn now_rfc3339() -> String {
+    let secs = unix_now();
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = smm_core::calendar::civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Today, as `YYYY-MM-DD` (UTC).
 pub fn today() -> String {
     let (y, m, d) = smm_core::calendar::civil_from_days(unix_now().div_euclid(86_400));

@@ -104,6 +104,14 @@ async fn a_vendor_cannot_certify_itself_and_its_declaration_never_passes_for_a_c
 
     // The public page says what it is before anything else, and shows nothing private.
     let serial = checked["certificate"]["serial"].as_str().expect("serial");
+    // It went into the transparency log with its signing, as the envelope its holder has.
+    let logged = app.store().log_entries_for(serial).await.expect("log");
+    let held: smm_cert::Envelope = serde_json::from_value(envelope.clone()).expect("envelope");
+    assert_eq!(logged.len(), 1);
+    assert_eq!(
+        logged[0].data,
+        smm_cert::tlog::LogEntry::Attestation { envelope: held }.to_text()
+    );
     let page = app
         .send(
             Method::GET,
@@ -259,6 +267,16 @@ async fn through_the_pages_the_owner_is_offered_the_declaration_and_refused_the_
         public.contains("Revoked") && public.contains("withdrawn"),
         "{public}"
     );
+    // The revocation is in the transparency log after the attestation, with its reason.
+    let logged = app.store().log_entries_for(serial).await.expect("log");
+    assert_eq!(
+        logged.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        ["attestation", "revocation"]
+    );
+    let revocation: Value = serde_json::from_str(&logged[1].data).expect("json");
+    assert_eq!(revocation["type"], "revocation");
+    assert_eq!(revocation["reason"], "withdrawn");
+    assert_eq!(revocation["serial"], serial.as_str());
 }
 
 /// Page text with the apostrophe as written (templates escape it).

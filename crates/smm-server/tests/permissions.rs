@@ -709,6 +709,7 @@ impl World {
                             serial: &format!("PERM-{n}"),
                             envelope: &envelope,
                             profile: "{}",
+                            log_entry: "{}",
                         },
                     )
                     .await

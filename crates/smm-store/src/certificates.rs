@@ -55,6 +55,8 @@ pub struct NewAttestation<'a> {
     pub envelope: &'a str,
     /// The attested profile as the public may see it (JSON).
     pub profile: &'a str,
+    /// Its entry in the transparency log (see [`crate::tlog`]), appended with it.
+    pub log_entry: &'a str,
 }
 
 fn record_from(r: &sqlx::any::AnyRow) -> Result<CertificateRecord, StoreError> {
@@ -109,6 +111,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
+        crate::tlog::append(
+            &mut tx,
+            &crate::NewLogEntry {
+                kind: "attestation",
+                serial: new.serial,
+                data: new.log_entry,
+            },
+        )
+        .await?;
         let action = if new.kind == "declaration" {
             "declaration.sign"
         } else {
@@ -240,12 +251,14 @@ impl Store {
             .collect()
     }
 
-    /// Revokes a certificate (once).
+    /// Revokes a certificate (once), appending `log_entry` (the revocation's entry in the
+    /// transparency log) in the same transaction.
     pub async fn revoke_certificate(
         &self,
         actor: &str,
         id: i64,
         reason: &str,
+        log_entry: &str,
     ) -> Result<CertificateRecord, StoreError> {
         let reason = crate::store::non_empty(reason, "reason")?;
         let (record, _) = self.certificate(id).await?;
@@ -264,6 +277,15 @@ impl Store {
         .bind(actor)
         .bind(now())
         .execute(&mut *tx)
+        .await?;
+        crate::tlog::append(
+            &mut tx,
+            &crate::NewLogEntry {
+                kind: "revocation",
+                serial: &record.serial,
+                data: log_entry,
+            },
+        )
         .await?;
         append_audit(
             &mut tx,

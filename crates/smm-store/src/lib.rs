@@ -32,6 +32,7 @@ pub mod offers;
 pub mod session;
 mod store;
 pub mod summary;
+pub mod tlog;
 mod version_levels;
 pub use version_levels::{VersionLevels, VersionToFill};
 
@@ -50,6 +51,7 @@ pub use offers::GrantOffer;
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,
 };
+pub use tlog::{NewLogEntry, StoredLogEntry};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +85,9 @@ pub enum StoreError {
     /// The database failed otherwise.
     #[error("database: {0}")]
     Database(sqlx::Error),
+    /// Stored data is not as the store wrote it (a damaged or altered database).
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),

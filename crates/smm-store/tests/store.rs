@@ -753,6 +753,7 @@ async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
         serial,
         envelope: "{\"envelope\": true}",
         profile: "{\"practices\": []}",
+        log_entry: serial,
     };
     let record = store
         .store_certificate("lab", &new("SMM-1"))
@@ -782,7 +783,7 @@ async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
     assert!(store.revocations_by(lab).await.expect("list").is_empty());
     assert_eq!(store.revocation_count(lab).await.expect("count"), 0);
     let revoked = store
-        .revoke_certificate("lab", record.id, "withdrawn")
+        .revoke_certificate("lab", record.id, "withdrawn", "revoked SMM-1")
         .await
         .expect("revoke");
     assert_eq!(
@@ -790,7 +791,9 @@ async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
         Some("withdrawn")
     );
     assert!(matches!(
-        store.revoke_certificate("lab", record.id, "again").await,
+        store
+            .revoke_certificate("lab", record.id, "again", "again")
+            .await,
         Err(StoreError::Exists(_))
     ));
     assert_eq!(store.revocations_by(lab).await.expect("list")[0].0, "SMM-1");
@@ -1043,3 +1046,154 @@ async fn versions_stored_without_their_levels_can_be_filled_in() {
         .expect("list");
     assert!(rest.is_empty());
 }
+
+/// The transparency log: each attestation and revocation is appended once, in its own
+/// transaction, concurrently or not; the stored hashes give the root and proofs of the entries
+/// as recomputed from their data alone; and stored log rows cannot be changed.
+async fn the_transparency_log_sequences_every_attestation_and_revocation_once(store: &Arc<Store>) {
+    use smm_cert::tlog::merkle::{
+        consistency_nodes, consistency_proof, inclusion_nodes, inclusion_proof, leaf_hash,
+        verify_consistency, verify_inclusion,
+    };
+    use smm_cert::tlog::Levels;
+
+    let (org, system) = organization_with_system(store, "a", "Vendor", "GW").await;
+    let lab = store
+        .create_organization("admin", "Lab")
+        .await
+        .expect("lab");
+    assert_eq!(store.log_size().await.expect("size"), 0);
+    let mut tasks = Vec::new();
+    for n in 0..23 {
+        let store = Arc::clone(store);
+        tasks.push(tokio::spawn(async move {
+            let serial = format!("TL-{n}");
+            let entry = format!("{{\"attestation\":\"{serial}\"}}");
+            store
+                .store_certificate(
+                    "lab",
+                    &smm_store::NewAttestation {
+                        organization: org,
+                        system,
+                        kind: "certificate",
+                        issuer: lab,
+                        keyid: "k1",
+                        serial: &serial,
+                        envelope: "{}",
+                        profile: "{}",
+                        log_entry: &entry,
+                    },
+                )
+                .await
+                .expect("store")
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.expect("task").id);
+    }
+    store
+        .revoke_certificate("lab", ids[4], "key lost", "{\"revoked\":\"TL-4\"}")
+        .await
+        .expect("revoke");
+    // A refused revocation (the second) appends nothing.
+    assert!(store
+        .revoke_certificate("lab", ids[4], "again", "{\"revoked\":\"again\"}")
+        .await
+        .is_err());
+    let size = store.log_size().await.expect("size");
+    assert_eq!(size, 24);
+    let entries = store.log_entries(0, 100).await.expect("entries");
+    assert_eq!(
+        entries.iter().map(|e| e.index).collect::<Vec<_>>(),
+        (0..24).collect::<Vec<_>>()
+    );
+    let mut serials: Vec<&str> = entries[..23].iter().map(|e| e.serial.as_str()).collect();
+    serials.sort_unstable();
+    serials.dedup();
+    assert_eq!(serials.len(), 23, "each attestation once");
+    assert_eq!(entries[23].kind, "revocation");
+    let about = store.log_entries_for("TL-4").await.expect("for serial");
+    assert_eq!(
+        about.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        ["attestation", "revocation"]
+    );
+
+    // Rebuilt from the entries' data alone, the tree has the same root and proofs.
+    let mut rebuilt = Levels::new();
+    for e in &entries {
+        rebuilt.push(leaf_hash(e.data.as_bytes()));
+    }
+    for (index, size) in [(0, 24), (5, 24), (23, 24), (16, 17), (3, 5)] {
+        let stored = store
+            .log_hashes(&inclusion_nodes(index, size).expect("ids"))
+            .await
+            .expect("hashes");
+        let proof = inclusion_proof(&stored, index, size).expect("proof");
+        assert_eq!(
+            proof,
+            inclusion_proof(&rebuilt, index, size).expect("rebuilt")
+        );
+        let root = rebuilt.root(size).expect("root");
+        let leaf = leaf_hash(entries[index as usize].data.as_bytes());
+        verify_inclusion(&leaf, index, size, &proof, &root).expect("verifies");
+    }
+    let stored = store
+        .log_hashes(&consistency_nodes(7, 24).expect("ids"))
+        .await
+        .expect("hashes");
+    let proof = consistency_proof(&stored, 7, 24).expect("proof");
+    verify_consistency(
+        7,
+        24,
+        &rebuilt.root(7).expect("old"),
+        &rebuilt.root(24).expect("new"),
+        &proof,
+    )
+    .expect("consistent");
+
+    // Checkpoints: one per size, the first kept.
+    assert_eq!(store.latest_checkpoint().await.expect("latest"), None);
+    assert_eq!(
+        store.put_checkpoint(24, "first\n").await.expect("put"),
+        "first\n"
+    );
+    assert_eq!(
+        store.put_checkpoint(24, "second\n").await.expect("put"),
+        "first\n"
+    );
+    assert_eq!(
+        store.latest_checkpoint().await.expect("latest"),
+        Some((24, "first\n".to_string()))
+    );
+    // The log's key: the first kept for its origin.
+    let kept = store
+        .put_log_key("smm.example/log", "aa", b"sealed-1")
+        .await
+        .expect("key");
+    let again = store
+        .put_log_key("smm.example/log", "bb", b"sealed-2")
+        .await
+        .expect("key");
+    assert_eq!(kept, again);
+    assert_eq!(kept, ("aa".to_string(), b"sealed-1".to_vec()));
+
+    // Nothing in the log can be changed or removed, even with SQL.
+    for sql in [
+        "UPDATE tlog_entries SET data = 'rewritten' WHERE idx = 3",
+        "DELETE FROM tlog_entries WHERE idx = 23",
+        "UPDATE tlog_hashes SET hash = 'ff' WHERE level = 0 AND idx = 0",
+        "DELETE FROM tlog_hashes WHERE level = 0 AND idx = 23",
+        "DELETE FROM tlog_checkpoints WHERE size = 24",
+    ] {
+        assert!(
+            sqlx::query(sql).execute(store.pool()).await.is_err(),
+            "{sql} was allowed"
+        );
+    }
+}
+
+on_both!(
+    transparency_log,
+    the_transparency_log_sequences_every_attestation_and_revocation_once
+);

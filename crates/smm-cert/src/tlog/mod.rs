@@ -5,12 +5,15 @@
 //! - [`merkle`]: hashing, roots, inclusion and consistency proofs, made and checked.
 //! - [`note`]: signed notes, the log's signatures and witnesses' cosignatures.
 //! - [`checkpoint`]: the checkpoint text and its signing.
+//! - [`entry`]: what an entry records (an attestation or a revocation) and its bytes.
 
 pub mod checkpoint;
+pub mod entry;
 pub mod merkle;
 pub mod note;
 
 pub use checkpoint::Checkpoint;
+pub use entry::LogEntry;
 pub use merkle::{Hash, HashSource, Levels, NodeId};
 pub use note::{Note, NoteVerifier};
 

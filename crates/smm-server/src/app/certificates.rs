@@ -4,6 +4,7 @@
 
 use smm_cert::certificate::{issue as sign, IssueRequest, IssuerName, Scope};
 use smm_cert::revocation::{sign_list, Revocation};
+use smm_cert::tlog::LogEntry;
 use smm_cert::verify::Check;
 use smm_cert::{verify as check, Envelope, Report as VerifyReport, Trust, VerifyInput};
 use smm_core::document::Date;
@@ -229,6 +230,10 @@ pub async fn issue(
     let text = serde_json::to_string_pretty(&envelope)
         .map_err(|e| Problem::internal("certificate as JSON", &e))?;
     let profile = public_profile(&target.resolved);
+    let log_entry = LogEntry::Attestation {
+        envelope: envelope.clone(),
+    }
+    .to_text();
     let record = state
         .store
         .store_certificate(
@@ -242,6 +247,7 @@ pub async fn issue(
                 serial: &statement.predicate.serial,
                 envelope: &text,
                 profile: &profile,
+                log_entry: &log_entry,
             },
         )
         .await?;
@@ -307,9 +313,17 @@ pub async fn revoke(
             "only the organization that signed it (its owners and assessors) revokes an attestation",
         ));
     }
+    let signer = record.issuer.unwrap_or(record.organization);
+    let log_entry = LogEntry::Revocation {
+        serial: record.serial.clone(),
+        issuer: format!("org-{}", signer.0),
+        reason: reason.trim().to_string(),
+        revoked_at: crate::state::now_rfc3339(),
+    }
+    .to_text();
     state
         .store
-        .revoke_certificate(&caller.actor(), id, reason)
+        .revoke_certificate(&caller.actor(), id, reason, &log_entry)
         .await
         .map_err(|e| field_error(e, "reason"))
 }
