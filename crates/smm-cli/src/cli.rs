@@ -256,6 +256,11 @@ pub enum Command {
         /// does not validate stops the server with its line and field.
         #[arg(long = "scheme", value_name = "FILE")]
         schemes: Vec<PathBuf>,
+        /// The transparency log's name, the first line of its checkpoints: by convention the
+        /// server's address and a path, without the scheme (e.g. smm.example.com/log). Default:
+        /// the log this database already keeps, or a new one with a generated name.
+        #[arg(long, value_name = "ORIGIN", env = "SMM_LOG_ORIGIN")]
+        log_origin: Option<String>,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,

@@ -49,6 +49,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         secure_cookies,
         trusted_proxies,
         schemes,
+        log_origin,
         log_json,
         connections,
     } = &cli.command
@@ -61,6 +62,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             secure_cookies: *secure_cookies,
             trusted_proxies,
             schemes,
+            log_origin: log_origin.as_deref(),
             log_json: *log_json,
             connections: connections.limits(),
         });

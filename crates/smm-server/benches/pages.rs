@@ -117,6 +117,7 @@ async fn seed() -> Seeded {
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
+        log_origin: None,
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

@@ -80,6 +80,7 @@ async fn seed(revoked: usize) -> Seeded {
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
+        log_origin: None,
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

@@ -39,6 +39,7 @@ use crate::state::AppState;
         (name = "analysis", description = "Gap, roadmap, comparison, reports"),
         (name = "certificates", description = "Issue, revoke and verify certificates"),
         (name = "keys", description = "Organizations' signing keys and the public issuers document"),
+        (name = "transparency", description = "The public transparency log of attestations and revocations: checkpoints, entries, proofs"),
     )
 )]
 pub struct ApiDoc;
@@ -79,6 +80,12 @@ pub const PUBLIC_OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/issuers"),
     ("get", "/api/issuers/{issuer}/revocations"),
     ("post", "/api/certificates/verify"),
+    ("get", "/api/log"),
+    ("get", "/api/log/checkpoint"),
+    ("get", "/api/log/entries"),
+    ("get", "/api/log/proofs/inclusion"),
+    ("get", "/api/log/proofs/consistency"),
+    ("get", "/api/log/attestations/{serial}"),
 ];
 
 /// The answers every handler can give without saying so in its own annotation, because the

@@ -52,6 +52,10 @@ pub struct Config {
     pub schemes: Vec<smm_core::scheme::Scheme>,
     /// How many connections at once, and how long each may take.
     pub connections: ConnectionLimits,
+    /// The transparency log's name (its origin, by convention a URL without its scheme, e.g.
+    /// `smm.example.com/log`); when not given, the log already kept in the database, or a new
+    /// one with a generated name.
+    pub log_origin: Option<String>,
 }
 
 /// Why the server could not start, or stopped other than when asked.
@@ -291,6 +295,8 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         );
     }
     let actions = ActionCatalog::builtin(&catalog);
+    let log =
+        crate::app::transparency::open(&store, &keyring, config.log_origin.as_deref()).await?;
     Ok(AppState {
         store: Arc::new(store),
         catalog: Arc::new(catalog),
@@ -303,6 +309,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         audit: Arc::default(),
         keyring: Arc::new(keyring),
         issuers: Arc::default(),
+        log: Arc::new(log),
     })
 }
 

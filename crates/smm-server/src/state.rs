@@ -34,6 +34,8 @@ pub struct AppState {
     pub keyring: Arc<crate::keyring::Keyring>,
     /// The published issuers document, kept until the store says the issuers changed.
     pub issuers: Arc<crate::app::keys::IssuersCache>,
+    /// The transparency log: its key, origin and latest checkpoint.
+    pub log: Arc<crate::app::transparency::TransparencyLog>,
 }
 
 /// Seconds since the Unix epoch.

@@ -253,6 +253,14 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt(format!("checkpoint {size} vanished")))
     }
 
+    /// The origin of the first log kept in this database, if any.
+    pub async fn first_log_origin(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT origin FROM tlog_keys ORDER BY created_at, origin LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
     /// The log's key for an origin, as kept: its public key (hex) and its sealed private key.
     pub async fn log_key(&self, origin: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
         let row = sqlx::query("SELECT public_key, sealed FROM tlog_keys WHERE origin = $1")

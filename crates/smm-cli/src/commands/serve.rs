@@ -24,6 +24,8 @@ pub struct Args<'a> {
     pub trusted_proxies: &'a [smm_server::IpNet],
     /// Scheme files, the default first.
     pub schemes: &'a [PathBuf],
+    /// The transparency log's origin.
+    pub log_origin: Option<&'a str>,
     /// JSON logs.
     pub log_json: bool,
     /// How many connections at once, and how long each may take.
@@ -74,6 +76,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         trusted_proxies: args.trusted_proxies.to_vec(),
         schemes,
         connections: args.connections,
+        log_origin: args.log_origin.map(str::to_string),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

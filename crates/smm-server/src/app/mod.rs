@@ -17,3 +17,4 @@ pub mod portfolio;
 pub mod schemes;
 pub mod session;
 pub mod systems;
+pub mod transparency;

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod organizations;
 pub mod session;
 pub mod systems;
+pub mod transparency;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -31,6 +32,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(evidence::router())
         .merge(analysis::router())
         .merge(certificates::router())
+        .merge(transparency::router())
 }
 
 /// Which page of a list: items after an id, at most `limit` of them.

@@ -115,6 +115,7 @@ pub fn sqlite_config(dir: &std::path::Path) -> Config {
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
+        log_origin: None,
     }
 }
 
@@ -179,6 +180,11 @@ impl App {
 
     /// A server started with `--trusted-proxy` for each of `proxies`.
     pub async fn start_behind(backend: Backend, proxies: Vec<smm_server::IpNet>) -> Option<App> {
+        App::start_with(backend, |config| config.trusted_proxies = proxies).await
+    }
+
+    /// A server on a fresh database, started with the default configuration changed by `change`.
+    pub async fn start_with(backend: Backend, change: impl FnOnce(&mut Config)) -> Option<App> {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("smm.db").display()),
@@ -189,10 +195,13 @@ impl App {
             database_url,
             keys_secret: dir.path().join("keys.secret"),
             secure_cookies: false,
-            trusted_proxies: proxies,
+            trusted_proxies: Vec::new(),
             schemes: Vec::new(),
             connections: smm_server::ConnectionLimits::default(),
+            log_origin: None,
         };
+        let mut config = config;
+        change(&mut config);
         let state = smm_server::serve::state(&config)
             .await
             .expect("server state");
