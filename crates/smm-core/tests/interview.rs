@@ -46,23 +46,23 @@ fn unanswered_goals_take_the_catalog_default_option() {
 
 #[test]
 fn factors_raise_suggestions_and_say_so_in_the_rationale() {
-    let text = format!("{HEAD}factors:\n  - {{kind: continuity, impact: high, description: the plant must keep running}}\n");
+    let text = format!("{HEAD}factors:\n  - {{kind: regulation, impact: high, description: audited sector rules}}\n");
     let built =
         build_profile(&CATALOG, None, &parse_answers(&text).expect("answers")).expect("builds");
     let moved = built
         .moves
         .iter()
-        .find(|m| m.target == MoveTarget::Practice("remediation-recovery".into()))
-        .expect("recovery moved");
+        .find(|m| m.target == MoveTarget::Practice("compliance".into()))
+        .expect("compliance moved");
     assert!(moved.to.comprehensiveness > moved.from.comprehensiveness);
     let resolved = resolve(&CATALOG, &built.profile).expect("valid");
-    let rr = resolved.practice("remediation-recovery").expect("practice");
+    let rr = resolved.practice("compliance").expect("practice");
     assert_eq!(rr.level(), moved.to);
     assert_eq!(rr.source, Source::PracticeOverride);
     assert!(
         rr.rationale
             .as_deref()
-            .is_some_and(|r| r.contains("continuity factor (high)")),
+            .is_some_and(|r| r.contains("regulation factor (high)")),
         "{:?}",
         rr.rationale
     );
@@ -70,7 +70,7 @@ fn factors_raise_suggestions_and_say_so_in_the_rationale() {
 
 #[test]
 fn remaining_inherit_declines_the_suggestions() {
-    let text = format!("{HEAD}remaining: inherit\nfactors:\n  - {{kind: continuity, impact: high, description: d}}\n");
+    let text = format!("{HEAD}remaining: inherit\nfactors:\n  - {{kind: regulation, impact: high, description: d}}\n");
     let built =
         build_profile(&CATALOG, None, &parse_answers(&text).expect("answers")).expect("builds");
     assert!(built.profile.practices.is_empty() && built.profile.subdomains.is_empty());
