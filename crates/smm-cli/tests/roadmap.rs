@@ -245,7 +245,10 @@ fn a_prerequisite_the_target_declined_is_left_out_and_every_rendering_says_why()
         .stdout
         .clone();
     let out = String::from_utf8_lossy(&out);
-    assert!(out.contains("Not added: prerequisites the target declined"), "{out}");
+    assert!(
+        out.contains("Not added: prerequisites the target declined"),
+        "{out}"
+    );
     assert!(
         out.contains("vulnerability-assessment/c2")
             && out.contains("patch-management/c3 would need it first")
@@ -266,7 +269,10 @@ fn a_prerequisite_the_target_declined_is_left_out_and_every_rendering_says_why()
     assert_eq!(json["declined"][0]["action"], "vulnerability-assessment/c2");
     for (name, needle) in [
         ("plan.md", "## Not added: prerequisites the target declined"),
-        ("plan.html", "<h2>Not added: prerequisites the target declined</h2>"),
+        (
+            "plan.html",
+            "<h2>Not added: prerequisites the target declined</h2>",
+        ),
     ] {
         let path = dir.path().join(name);
         smm()
@@ -279,6 +285,9 @@ fn a_prerequisite_the_target_declined_is_left_out_and_every_rendering_says_why()
             .success();
         let text = std::fs::read_to_string(&path).expect("written");
         assert!(text.contains(needle), "{name}: {text}");
-        assert!(text.contains("patching-needs-vulnerability-assessment"), "{name}");
+        assert!(
+            text.contains("patching-needs-vulnerability-assessment"),
+            "{name}"
+        );
     }
 }

@@ -110,7 +110,10 @@ fn the_interview_suggestions_reproduce_every_published_value() {
     let hvac = resolved_target("hvac");
     for id in HVAC_REST {
         let p = hvac.practice(id).unwrap_or_else(|| panic!("{id}"));
-        assert!(p.comprehensiveness <= C::Minimum, "hvac: {id} is not at minimum");
+        assert!(
+            p.comprehensiveness <= C::Minimum,
+            "hvac: {id} is not at minimum"
+        );
     }
 }
 

@@ -161,3 +161,113 @@ fn every_template_gives_a_valid_consistent_profile() {
         }
     }
 }
+
+/// The goal option of `domain` with this id.
+fn option(domain: &str, id: &str) -> smm_core::catalog::GoalOption {
+    CATALOG
+        .domain(domain)
+        .and_then(|d| d.goals.iter().find(|o| o.id.value == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("{domain}: {id}"))
+}
+
+#[test]
+fn scope_is_chosen_beside_a_goal_option_so_4_industry_needs_no_typing() {
+    use smm_core::interview::{goal_option_scope, goal_pick, set_entry, GoalAnswer, GoalPick};
+    use smm_core::level::{Comprehensiveness, Level, Scope};
+    let mut answers = parse_answers(HEAD).expect("answers");
+    // Every level-4 option is usually System scope; a regulated sector wants Industry.
+    let formalized = option("hardening", "measured-response");
+    assert_eq!(formalized.comprehensiveness, Comprehensiveness::Formalized);
+    set_entry(
+        &mut answers.goals,
+        "hardening",
+        GoalAnswer::option(&formalized, Some(Scope::Industry)),
+    );
+    // The HVAC system's goals: an option's depth with a scope of its own.
+    set_entry(
+        &mut answers.goals,
+        "governance",
+        GoalAnswer::option(&option("governance", "sector-norms"), Some(Scope::General)),
+    );
+    // Keeping the option's usual scope writes no scope.
+    let usual = GoalAnswer::option(
+        &option("enablement", "known-use-cases"),
+        Some(Scope::General),
+    );
+    assert!(usual.scope.is_none());
+    set_entry(&mut answers.goals, "enablement", usual);
+
+    assert_eq!(
+        goal_pick(&answers, "hardening"),
+        GoalPick::Option("measured-response".into())
+    );
+    assert_eq!(
+        goal_option_scope(&answers, "hardening"),
+        Some(Scope::Industry)
+    );
+    assert_eq!(goal_option_scope(&answers, "enablement"), None);
+    let built = build_profile(&CATALOG, None, &answers).expect("builds");
+    let t = resolve(&CATALOG, &built.profile).expect("valid");
+    let level = |d: &str| t.domain(d).expect("domain").level;
+    assert_eq!(
+        level("hardening"),
+        Level::new(Comprehensiveness::Formalized, Scope::Industry)
+    );
+    assert_eq!(
+        level("governance"),
+        Level::new(Comprehensiveness::AdHoc, Scope::General)
+    );
+    assert_eq!(
+        level("enablement"),
+        Level::new(Comprehensiveness::AdHoc, Scope::General)
+    );
+    // The option's statement is kept.
+    let (_, goal) = built
+        .profile
+        .goals
+        .iter()
+        .find(|(k, _)| k.value == "hardening")
+        .expect("goal");
+    assert_eq!(goal.statement, formalized.statement.trim());
+}
+
+#[test]
+fn a_practice_set_to_level_0_takes_no_scope() {
+    use smm_core::interview::{suggest_decision, Decision, DecisionKind};
+    use smm_core::level::{Comprehensiveness, Level, Scope};
+    let answers = parse_answers(&format!(
+        "{HEAD}goals:\n  enablement: {{option: system-trust-boundaries}}\n"
+    ))
+    .expect("answers");
+    let s = suggest_decision(
+        &CATALOG,
+        None,
+        &answers,
+        DecisionKind::Practice,
+        "data-policy",
+    )
+    .expect("suggested");
+    assert_eq!(s.inherited.scope, Scope::System);
+    let d = s.set(
+        Level::new(Comprehensiveness::None, Scope::General),
+        "no data worth protecting",
+    );
+    assert_eq!(
+        d.comprehensiveness.as_ref().map(|c| c.value),
+        Some(Comprehensiveness::None)
+    );
+    assert!(d.scope.is_none(), "{d:?}");
+    let d = Decision::levels(
+        Some(Comprehensiveness::None),
+        Some(Scope::Industry),
+        "not required",
+    );
+    assert!(d.scope.is_none());
+    let d = Decision::levels(
+        Some(Comprehensiveness::Minimum),
+        Some(Scope::Industry),
+        "why",
+    );
+    assert_eq!(d.scope.map(|s| s.value), Some(Scope::Industry));
+}

@@ -443,7 +443,10 @@ fn the_hvac_plan_adds_no_program_inventory_or_system_threat_model_it_does_not_ne
         "threat-modeling/industry",
         "threat-modeling/system",
     ] {
-        assert!(!ids.contains(&unwanted.to_string()), "{unwanted} in {ids:?}");
+        assert!(
+            !ids.contains(&unwanted.to_string()),
+            "{unwanted} in {ids:?}"
+        );
     }
     // Only what the target asks for: no prerequisite at all.
     assert!(r.actions.iter().all(|a| !a.prerequisite), "{ids:?}");
@@ -484,7 +487,10 @@ fn a_prerequisite_whose_rule_the_target_accepted_is_left_out_and_the_plan_says_w
     assert_eq!(d.rule, "patching-needs-vulnerability-assessment");
     assert_eq!(d.reason, "the vendor's advisories tell us what to patch");
     assert_eq!(
-        d.needed_by.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        d.needed_by
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         ["patch-management/c3"]
     );
     let pulled_amount = pulled

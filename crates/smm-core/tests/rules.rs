@@ -241,7 +241,9 @@ fn a_profile_that_accepts_a_retired_rule_still_loads_and_the_rule_is_gone() {
         PLAIN,
         &[&scope("remediation-recovery", "system")],
         &[],
-    ) + &format!("accepted-rules:\n  {retired}: {{reason: recovery is tailored to the plant}}\n");
+    ) + &format!(
+        "accepted-rules:\n  {retired}: {{reason: recovery is tailored to the plant}}\n"
+    );
     assert_eq!(findings(&doc), vec![]);
 }
 

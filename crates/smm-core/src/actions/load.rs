@@ -442,7 +442,11 @@ fn expand(
             let d = Diagnostic::new(
                 r.at,
                 format!("{field}.rule"),
-                format!("`{}` is not a consistency rule of {}", r.value, catalog.reference()),
+                format!(
+                    "`{}` is not a consistency rule of {}",
+                    r.value,
+                    catalog.reference()
+                ),
             );
             let ids = catalog.rules().iter().map(|c| c.rule.id.value.as_str());
             problems.push(match nearest(&r.value, ids) {

@@ -132,9 +132,11 @@ pub async fn roadmap(
             page.summary = [Some(s.overview), s.budget, s.result, s.fit]
                 .into_iter()
                 .flatten()
-                .chain(s.declined.iter().map(|d| {
-                    format!("{}: {d}", smm_report::roadmap::DECLINED_HEADING)
-                }))
+                .chain(
+                    s.declined
+                        .iter()
+                        .map(|d| format!("{}: {d}", smm_report::roadmap::DECLINED_HEADING)),
+                )
                 .collect();
             page.actions = roadmap
                 .actions
