@@ -698,6 +698,13 @@ fn explain_covers_practices_levels_and_rules() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean `monitoring`?"));
+    // A retired rule is explained as retired, with the reason, not refused.
+    smm()
+        .args(["explain", "system-scope-needs-system-threat-model"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retired consistency rule"))
+        .stdout(predicate::str::contains("HVAC example"));
 }
 
 #[test]
@@ -1279,5 +1286,9 @@ fn validate_accepts_the_compare_and_trend_examples() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("2 accepted warnings"));
+        // The owner's requirements accept two rules; one of them is retired
+        // (system-scope-needs-system-threat-model): the file still loads, and only the live
+        // rule is reported.
+        .stdout(predicate::str::contains("1 accepted warning"))
+        .stdout(predicate::str::contains("system-scope-needs-system-threat-model").not());
 }
