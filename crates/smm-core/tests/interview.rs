@@ -271,3 +271,37 @@ fn a_practice_set_to_level_0_takes_no_scope() {
     );
     assert_eq!(d.scope.map(|s| s.value), Some(Scope::Industry));
 }
+
+#[test]
+fn every_built_in_factor_floor_says_where_it_comes_from() {
+    let mut floors = 0;
+    for guide in &CATALOG.factors {
+        for a in &guide.adjustments {
+            floors += 1;
+            assert!(
+                a.source.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "a {:?} floor ({}) cites no source",
+                guide.kind,
+                a.reason.trim()
+            );
+        }
+    }
+    assert!(floors > 0);
+    // The docs list every floor with its source.
+    let docs = support::read("docs/target-setting.md");
+    assert_eq!(
+        docs.lines()
+            .filter(|l| l.starts_with("| ") && l.matches(" | ").count() == 4)
+            .filter(|l| !l.starts_with("| factor |"))
+            .filter(|l| CATALOG.factors.iter().any(|g| l.starts_with(&format!(
+                "| {} |",
+                serde_json::to_value(g.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ))))
+            .count(),
+        floors,
+        "docs/target-setting.md lists every floor once"
+    );
+}
