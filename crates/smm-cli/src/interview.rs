@@ -13,12 +13,11 @@ use inquire::{Select, Text};
 use smm_core::catalog::Catalog;
 use smm_core::document::{Date, Factor, Template};
 use smm_core::interview::{
-    build_profile, decision_pick, factors_in_effect, goal_pick, preview, remove_entry, set_entry,
-    suggest_decision, suggest_goal, suggested_role, Answers, Decision, DecisionKind, DecisionPick,
-    GoalAnswer, GoalPick, Remaining, Step, Take,
+    build_profile, decision_pick, factors_in_effect, goal_option_scope, goal_pick, preview,
+    remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers, Decision,
+    DecisionKind, DecisionPick, GoalAnswer, GoalPick, Remaining, Step, Take,
 };
 use smm_core::level::{Comprehensiveness, Level, Scope};
-use smm_core::located::Located;
 
 use crate::commands::target::{describe_moves, finish};
 use crate::commands::template;
@@ -343,7 +342,7 @@ fn goals(
         let mut options = vec![format!("[keep] the suggestion ({suggested})")];
         for o in &domain.goals {
             options.push(format!(
-                "[{}] {} ({}/{})  ? {}",
+                "[{}] {} ({}, usually {}; scope asked next)  ? {}",
                 o.id.value,
                 o.statement.split_whitespace().collect::<Vec<_>>().join(" "),
                 o.comprehensiveness,
@@ -380,12 +379,17 @@ fn goals(
                     .trim_start_matches('[')
                     .split(']')
                     .next()
-                    .unwrap_or_default()
-                    .to_string();
-                GoalAnswer {
-                    option: Some(Located::new(option_id)),
-                    ..GoalAnswer::default()
-                }
+                    .unwrap_or_default();
+                let Some(option) = domain.goals.iter().find(|o| o.id.value == option_id) else {
+                    continue;
+                };
+                // Depth and scope are separate questions: the option's scope is only its usual
+                // one, so 4 / Industry is as easy to choose as 4 / System.
+                let current = goal_option_scope(answers, id)
+                    .filter(|_| goal_pick(answers, id) == GoalPick::Option(option_id.to_string()))
+                    .unwrap_or(option.scope);
+                let scope = answer!(choose_goal_scope(catalog, option, current));
+                GoalAnswer::option(option, Some(scope))
             }
         };
         set_entry(&mut answers.goals, id, answer);
@@ -563,7 +567,44 @@ fn decisions(
     Ok(Nav::Next)
 }
 
-/// Two selects, comprehensiveness then scope, each option showing what the level means.
+/// The scope that goes with a goal option, each choice with what it means; the cursor starts on
+/// `current` (the option's usual scope unless another was chosen before).
+fn choose_goal_scope(
+    catalog: &Catalog,
+    option: &smm_core::catalog::GoalOption,
+    current: Scope,
+) -> Result<Scope, InquireError> {
+    let choices: Vec<String> = Scope::ALL
+        .iter()
+        .map(|s| {
+            let text = catalog
+                .scope_meaning(*s)
+                .map(|m| m.summary.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default();
+            let short: String = text.chars().take(110).collect();
+            format!(
+                "{}{}: {short}",
+                s.token(),
+                if *s == option.scope {
+                    " (the option's usual scope)"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    let picked = Select::new("  Scope of the goal:", choices.clone())
+        .with_starting_cursor(current.rank() as usize)
+        .prompt()?;
+    Ok(choices
+        .iter()
+        .position(|c| *c == picked)
+        .map(|i| Scope::ALL[i])
+        .unwrap_or(current))
+}
+
+/// Two selects, comprehensiveness then scope, each option showing what the level means. A level
+/// of 0 takes no scope, so the scope is not asked then.
 fn choose_level(
     catalog: &Catalog,
     id: &str,
@@ -608,6 +649,9 @@ fn choose_level(
         .position(|o| *o == picked)
         .and_then(|i| Comprehensiveness::from_value(i as u64))
         .unwrap_or(current.comprehensiveness);
+    if !c.takes_scope() {
+        return Ok(Level::new(c, current.scope));
+    }
     let scopes: Vec<String> = Scope::ALL
         .iter()
         .map(|s| {

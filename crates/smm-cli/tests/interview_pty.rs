@@ -208,3 +208,40 @@ fn quitting_saves_a_draft_that_resumes_where_it_stopped() {
         .iter()
         .any(|f| f.description == "a jammed cell is dangerous to clear"));
 }
+
+#[test]
+fn a_goal_option_is_followed_by_its_scope_so_4_industry_is_two_choices() {
+    let dir = support::workspace();
+    let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
+    step_one(&mut s, "Line 4");
+    for kind in FACTORS {
+        answer(&mut s, &format!("[{kind}]"), ENTER);
+    }
+    answer(&mut s, "Goal for Governance", &format!("[keep]{ENTER}"));
+    answer(&mut s, "Goal for Enablement", &format!("[keep]{ENTER}"));
+    answer(
+        &mut s,
+        "Goal for Hardening",
+        &format!("[measured-response]{ENTER}"),
+    );
+    answer(&mut s, "Scope of the goal:", &format!("industry{ENTER}"));
+    s.expect("hardening rolls up to 4 / industry")
+        .expect("the effect is shown");
+    answer(
+        &mut s,
+        "Security Strategy and Governance:",
+        &format!("[accept-rest]{ENTER}"),
+    );
+    s.expect("wrote target.yaml")
+        .expect("the profile is written");
+    s.expect(Eof).expect("smm exits");
+    let t = read_target(&dir.path().join("target.yaml"));
+    let hardening = t.domain("hardening").expect("hardening");
+    assert_eq!(
+        (
+            hardening.level.comprehensiveness.value(),
+            hardening.level.scope.token()
+        ),
+        (4, "industry")
+    );
+}

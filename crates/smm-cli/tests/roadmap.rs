@@ -4,7 +4,7 @@ mod support;
 
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{json_of, smm, workspace};
+use support::{digest, example_copy, json_of, smm, workspace};
 
 const HVAC: [&str; 2] = ["examples/hvac/target.yaml", "examples/hvac/assessment.yaml"];
 
@@ -27,7 +27,7 @@ fn without_a_budget_the_roadmap_lists_priced_actions_in_order() {
         .success()
         .stdout(predicate::str::contains("practices under target"))
         .stdout(predicate::str::contains("monitoring/c3"))
-        .stdout(predicate::str::contains("prerequisite"))
+        .stdout(predicate::str::contains("remediation-recovery/system"))
         .stdout(predicate::str::contains("Give --budget"));
     let json = roadmap_json(&[]);
     assert_eq!(json["kind"], "Roadmap");
@@ -201,4 +201,93 @@ fn bad_budgets_and_months_are_refused_with_exit_2() {
         .stderr(predicate::str::contains(
             "deadline 2027-01 is before the start 2027-06",
         ));
+}
+
+#[test]
+fn a_prerequisite_the_target_declined_is_left_out_and_every_rendering_says_why() {
+    let dir = example_copy("hvac");
+    let target = dir.path().join("target.yaml");
+    let assessment = dir.path().join("assessment.yaml");
+    // Vulnerability assessment is kept at 1 in the target (and is at 1 today), so consistent
+    // patching would pull vulnerability-assessment/c2 in; the target declines it.
+    let mut text = std::fs::read_to_string(&target).expect("target");
+    text.push_str(
+        "  vulnerability-assessment:\n    comprehensiveness: 1\n    rationale: The vendors' advisories are our only source of vulnerabilities.\naccepted-rules:\n  patching-needs-vulnerability-assessment:\n    reason: the vendors' advisories tell us what to patch\n",
+    );
+    std::fs::write(&target, text).expect("write");
+    let old = std::fs::read_to_string(&assessment).expect("assessment");
+    let new_digest = digest(&target);
+    let mut lines: Vec<String> = Vec::new();
+    let mut in_va = false;
+    for line in old.lines() {
+        if line.starts_with("  sha256: ") {
+            lines.push(format!("  sha256: \"{new_digest}\""));
+            continue;
+        }
+        if line.starts_with("  ") && !line.starts_with("   ") {
+            in_va = line == "  vulnerability-assessment:";
+        }
+        if in_va && line == "    comprehensiveness: 3" {
+            lines.push("    comprehensiveness: 1".into());
+            continue;
+        }
+        lines.push(line.to_string());
+    }
+    std::fs::write(&assessment, lines.join("\n") + "\n").expect("write");
+
+    let out = smm()
+        .arg("roadmap")
+        .arg(&target)
+        .arg(&assessment)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(
+        out.contains("Not added: prerequisites the target declined"),
+        "{out}"
+    );
+    assert!(
+        out.contains("vulnerability-assessment/c2")
+            && out.contains("patch-management/c3 would need it first")
+            && out.contains("rule patching-needs-vulnerability-assessment")
+            && out.contains("the vendors' advisories tell us what to patch"),
+        "{out}"
+    );
+    let json = json_of(&[
+        "roadmap",
+        target.to_str().expect("utf-8"),
+        assessment.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    let actions = json["actions"].as_array().expect("actions");
+    assert!(actions
+        .iter()
+        .all(|a| a["id"] != "vulnerability-assessment/c2"));
+    assert_eq!(json["declined"][0]["action"], "vulnerability-assessment/c2");
+    for (name, needle) in [
+        ("plan.md", "## Not added: prerequisites the target declined"),
+        (
+            "plan.html",
+            "<h2>Not added: prerequisites the target declined</h2>",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        smm()
+            .arg("roadmap")
+            .arg(&target)
+            .arg(&assessment)
+            .arg("-o")
+            .arg(&path)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&path).expect("written");
+        assert!(text.contains(needle), "{name}: {text}");
+        assert!(
+            text.contains("patching-needs-vulnerability-assessment"),
+            "{name}"
+        );
+    }
 }

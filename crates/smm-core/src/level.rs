@@ -57,6 +57,12 @@ impl Comprehensiveness {
         Self::ALL.get(usize::try_from(value).ok()?).copied()
     }
 
+    /// Whether a practice at this level has a scope to choose. At 0 nothing is carried out, so
+    /// there is nothing to tailor to a sector or a system; the interview does not ask for one.
+    pub fn takes_scope(self) -> bool {
+        self != Comprehensiveness::None
+    }
+
     /// The canonical name used in messages (`ad-hoc`); display names come from the catalog.
     pub fn token(self) -> &'static str {
         COMPREHENSIVENESS_TOKENS[self as usize][1]

@@ -388,6 +388,10 @@ fn index_acceptances(
     let mut accepted = Vec::new();
     for (key, acceptance) in target.accepted_rules.iter() {
         let field = format!("accepted-rules.{}", key.value);
+        // A profile written before a rule was retired still loads; there is nothing left to accept.
+        if catalog.rule(&key.value).is_none() && catalog.retired_rule(&key.value).is_some() {
+            continue;
+        }
         if catalog.rule(&key.value).is_none() {
             let d = Diagnostic::new(
                 key.at,

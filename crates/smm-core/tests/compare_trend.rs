@@ -15,7 +15,7 @@ use smm_core::{
 };
 use support::CATALOG;
 
-const DIGEST: &str = "3513cd8c68e470c57761c816ea9219e685f07c36604134b4b669d32bd7cc5bc6";
+const DIGEST: &str = "b102bf96266543814dd9dd770d55d52759b00eaf70446eeffe51cff160dbb50e";
 
 fn ids() -> Vec<String> {
     CATALOG.practice_ids().map(str::to_string).collect()

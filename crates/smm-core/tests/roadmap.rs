@@ -67,9 +67,15 @@ fn builtin_actions_cover_every_practice_and_step_with_the_required_dependencies(
     };
     // The four orders the issue names, and the implicit chain inside a practice.
     assert!(needs("data-controls", "c3", "data-policy/c3"));
-    assert!(needs("monitoring", "system", "threat-modeling/system"));
     assert!(needs("detection-response-plan", "c2", "monitoring/c2"));
-    assert!(needs("patch-management", "c3", "asset-change-config/c2"));
+    assert!(needs("patch-management", "c3", "asset-change-config/c1"));
+    assert!(needs("monitoring", "c4", "program-management/c2"));
+    // Calibrated against the model's HVAC example: System scope does not wait for a
+    // system-specific threat model, consistent practices do not wait for a security program,
+    // and minimum data protection controls do not wait for a data policy.
+    assert!(!needs("monitoring", "system", "threat-modeling/system"));
+    assert!(!needs("monitoring", "c3", "program-management/c2"));
+    assert!(!needs("data-controls", "c1", "data-policy/c1"));
     assert!(needs("patch-management", "c3", "patch-management/c2"));
     assert!(needs(
         "patch-management",
@@ -424,4 +430,78 @@ proptest! {
             prop_assert_eq!(s.weight_bound, weight);
         }
     }
+}
+
+#[test]
+fn the_hvac_plan_adds_no_program_inventory_or_system_threat_model_it_does_not_need() {
+    let (target, current, findings) = example("hvac");
+    let r = roadmap(&target, &current, &findings, None);
+    let ids: Vec<String> = r.actions.iter().map(|a| a.id.to_string()).collect();
+    for unwanted in [
+        "program-management/c2",
+        "asset-change-config/c2",
+        "threat-modeling/industry",
+        "threat-modeling/system",
+    ] {
+        assert!(
+            !ids.contains(&unwanted.to_string()),
+            "{unwanted} in {ids:?}"
+        );
+    }
+    // Only what the target asks for: no prerequisite at all.
+    assert!(r.actions.iter().all(|a| !a.prerequisite), "{ids:?}");
+    assert!(ids.contains(&"remediation-recovery/system".to_string()));
+}
+
+#[test]
+fn a_prerequisite_whose_rule_the_target_accepted_is_left_out_and_the_plan_says_why() {
+    let (mut target, mut current, findings) = example("hvac");
+    // Patching goes from 2 to 3; vulnerability assessment is taken back to 1 today, so
+    // patch-management/c3 needs vulnerability-assessment/c2 first.
+    let va = current
+        .practices
+        .iter_mut()
+        .find(|p| p.id.as_str() == "vulnerability-assessment")
+        .expect("practice");
+    va.level = Level::new(Comprehensiveness::Minimum, Scope::General);
+    target
+        .practices
+        .iter_mut()
+        .find(|p| p.id.as_str() == "vulnerability-assessment")
+        .expect("practice")
+        .comprehensiveness = Comprehensiveness::Minimum;
+    let ids = |r: &Roadmap| -> Vec<String> { r.actions.iter().map(|a| a.id.to_string()).collect() };
+    let pulled = roadmap(&target, &current, &findings, None);
+    assert!(ids(&pulled).contains(&"vulnerability-assessment/c2".to_string()));
+    assert!(pulled.declined.is_empty());
+
+    target.accepted_rules.push(smm_core::resolve::AcceptedRule {
+        rule: "patching-needs-vulnerability-assessment".into(),
+        reason: "the vendor's advisories tell us what to patch".into(),
+    });
+    let declined = roadmap(&target, &current, &findings, None);
+    assert!(!ids(&declined).contains(&"vulnerability-assessment/c2".to_string()));
+    assert_eq!(declined.declined.len(), 1);
+    let d = &declined.declined[0];
+    assert_eq!(d.action.to_string(), "vulnerability-assessment/c2");
+    assert_eq!(d.rule, "patching-needs-vulnerability-assessment");
+    assert_eq!(d.reason, "the vendor's advisories tell us what to patch");
+    assert_eq!(
+        d.needed_by
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["patch-management/c3"]
+    );
+    let pulled_amount = pulled
+        .actions
+        .iter()
+        .find(|a| a.id.to_string() == "vulnerability-assessment/c2")
+        .map(|a| a.amount);
+    assert_eq!(Some(d.amount), pulled_amount);
+    assert_eq!(
+        declined.totals.amount + d.amount,
+        pulled.totals.amount,
+        "the declined prerequisite is exactly what the plan saves"
+    );
 }

@@ -6,7 +6,7 @@
 
 use askama::Template;
 use smm_core::actions::Effort;
-use smm_core::roadmap::{BudgetUnit, LeftOutReason, Roadmap, Schedule};
+use smm_core::roadmap::{BudgetUnit, DeclinedPrerequisite, LeftOutReason, Roadmap, Schedule};
 
 use crate::chart;
 
@@ -59,6 +59,26 @@ pub fn left_out_text(roadmap: &Roadmap, schedule: &Schedule, reason: &LeftOutRea
     }
 }
 
+/// A prerequisite the target declined, in words: what was not added, what would have needed
+/// it, and the target's own reason.
+pub fn declined_text(roadmap: &Roadmap, d: &DeclinedPrerequisite) -> String {
+    let needed_by: Vec<String> = d.needed_by.iter().map(ToString::to_string).collect();
+    format!(
+        "{} ({}; {} d, {}) was not added, though {} would need it first: the target accepts \
+         rule {} because {}",
+        d.action,
+        d.title,
+        d.effort,
+        money(d.amount, &roadmap.currency),
+        needed_by.join(", "),
+        d.rule,
+        d.reason.trim_end_matches('.'),
+    ) + "."
+}
+
+/// The heading of the declined prerequisites, the same in every rendering.
+pub const DECLINED_HEADING: &str = "Not added: prerequisites the target declined";
+
 /// The sentences every rendering of a roadmap shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
@@ -74,6 +94,8 @@ pub struct Summary {
     pub result: Option<String>,
     /// What would fit everything, when something is left out.
     pub fit: Option<String>,
+    /// One sentence per prerequisite the target declined (see [`declined_text`]).
+    pub declined: Vec<String>,
 }
 
 /// The shared sentences of `roadmap`.
@@ -110,6 +132,11 @@ pub fn summary(roadmap: &Roadmap) -> Summary {
         budget,
         result,
         fit,
+        declined: roadmap
+            .declined
+            .iter()
+            .map(|d| declined_text(roadmap, d))
+            .collect(),
     }
 }
 
@@ -221,6 +248,13 @@ pub fn markdown(roadmap: &Roadmap) -> String {
         md(&s.subject),
         md(&s.overview)
     );
+    if !s.declined.is_empty() {
+        out.push_str(&format!("## {DECLINED_HEADING}\n\n"));
+        for line in &s.declined {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+        out.push('\n');
+    }
     if let Some(schedule) = &roadmap.schedule {
         out.push_str(&format!(
             "## Schedule\n\n{}\n\n",
@@ -372,6 +406,7 @@ struct PeriodRow {
 #[template(path = "roadmap.html")]
 struct Page {
     summary: Summary,
+    declined_heading: &'static str,
     timeline: String,
     periods: Vec<PeriodRow>,
     left_out: Vec<(String, String)>,
@@ -412,6 +447,7 @@ pub fn html(roadmap: &Roadmap) -> Result<String, String> {
         .unwrap_or_default();
     let page = Page {
         summary: summary(roadmap),
+        declined_heading: DECLINED_HEADING,
         timeline: chart::timeline(roadmap).unwrap_or_default(),
         periods,
         left_out: roadmap

@@ -409,10 +409,26 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
         .collect();
     examples.sort();
     assert!(examples.len() >= 4, "the examples' answers are all here");
+    let mut inputs: Vec<(String, String)> = examples
+        .iter()
+        .map(|p| {
+            (
+                format!("{}", p.display()),
+                std::fs::read_to_string(p).expect("answers"),
+            )
+        })
+        .collect();
+    // Goal options with a scope chosen beside them: 4 / Industry for a regulated sector, and
+    // an option's depth at General scope.
+    inputs.push((
+        "goal options with their own scope".to_string(),
+        "smm: 1\nkind: Answers\nname: Regulated line\nsystem: s\nrole: operator\ndate: 2026-05-01\n\
+         goals:\n  hardening: {option: measured-response, scope: industry}\n  \
+         governance: {option: sector-norms, scope: general}\n  enablement: {option: known-use-cases}\n"
+            .to_string(),
+    ));
     let person = Person::new().await;
-    for path in examples {
-        let what = format!("{}", path.display());
-        let text = std::fs::read_to_string(&path).expect("answers");
+    for (what, text) in inputs {
         let answers = parse_answers(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
         let template = answers.template.as_deref().map(|t| {
             builtin_templates()
@@ -463,8 +479,13 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
                 continue;
             };
             match (&goal.option, &goal.comprehensiveness, &goal.scope) {
-                (Some(option), None, None) if goal.statement.is_none() => {
+                (Some(option), None, scope) if goal.statement.is_none() => {
                     set(&mut fields, &format!("goal.{id}.option"), &option.value);
+                    set(
+                        &mut fields,
+                        &format!("goal.{id}.option-scope"),
+                        scope.as_ref().map(|s| s.value.token()).unwrap_or_default(),
+                    );
                 }
                 (None, Some(c), Some(s)) => {
                     set(&mut fields, &format!("goal.{id}.option"), "custom");

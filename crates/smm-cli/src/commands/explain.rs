@@ -14,6 +14,16 @@ pub fn run(catalog: &Catalog, id: &str, level: Option<u8>) -> Result<(), Failure
     if let Some(rule) = catalog.rule(id) {
         return explain_rule(catalog, rule);
     }
+    if let Some(retired) = catalog.retired_rule(id) {
+        output::print(&format!(
+            "{}  {}\nretired consistency rule: it no longer fires, and profiles that accept it still load\n\n{}\n{}\n",
+            styled(HEADER, id),
+            styled(DIM, "retired"),
+            styled(HEADER, "Why it was retired"),
+            wrap(&retired.why)
+        ));
+        return Ok(());
+    }
     match catalog.find(id) {
         Some(Node::Practice(d, s, p)) => explain_practice(catalog, d, s, p, level),
         Some(Node::Subdomain(d, s)) => {

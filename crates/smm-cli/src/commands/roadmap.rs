@@ -4,7 +4,9 @@ use std::path::Path;
 
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::Catalog;
-use smm_report::roadmap::{in_unit, left_out_text, money, summary, thousands, weight_cell};
+use smm_report::roadmap::{
+    in_unit, left_out_text, money, summary, thousands, weight_cell, DECLINED_HEADING,
+};
 
 use crate::cli::{BudgetArg, PeriodArg};
 use crate::failure::{Failure, Problem};
@@ -149,6 +151,12 @@ fn render(roadmap: &Roadmap) -> String {
         styled(DIM, &s.subject),
         s.overview
     );
+    if !s.declined.is_empty() {
+        out.push_str(&format!("\n{}\n", styled(HEADER, DECLINED_HEADING)));
+        for line in &s.declined {
+            out.push_str(&format!("  - {line}\n"));
+        }
+    }
     if roadmap.actions.is_empty() {
         return out;
     }

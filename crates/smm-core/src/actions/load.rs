@@ -58,6 +58,8 @@ struct DependencyFile {
     action: Located<String>,
     needs: Located<String>,
     why: Located<String>,
+    #[serde(default)]
+    rule: Option<Located<String>>,
 }
 
 /// Parses and checks the actions of `catalog` from YAML or JSON text.
@@ -97,6 +99,7 @@ pub fn parse_actions(catalog: &Catalog, source: &str) -> Result<ActionCatalog, D
             action: d.action.value,
             needs: d.needs.value,
             why: d.why.value.trim().to_string(),
+            rule: d.rule.map(|r| r.value),
         })
         .collect();
     problems.into_result(ActionCatalog {
@@ -306,6 +309,7 @@ fn implicit_needs(actions: &[Action], by_id: &HashMap<ActionId, usize>) -> Vec<V
                     vec![Need {
                         action: i,
                         why: why.to_string(),
+                        rule: None,
                     }]
                 })
                 .unwrap_or_default()
@@ -432,6 +436,25 @@ fn expand(
             "say why the order matters",
         ));
     }
+    let rule = entry.rule.as_ref().map(|r| r.value.clone());
+    if let Some(r) = &entry.rule {
+        if catalog.rule(&r.value).is_none() {
+            let d = Diagnostic::new(
+                r.at,
+                format!("{field}.rule"),
+                format!(
+                    "`{}` is not a consistency rule of {}",
+                    r.value,
+                    catalog.reference()
+                ),
+            );
+            let ids = catalog.rules().iter().map(|c| c.rule.id.value.as_str());
+            problems.push(match nearest(&r.value, ids) {
+                Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                None => d,
+            });
+        }
+    }
     let mut matched = 0;
     for (i, action) in actions.iter().enumerate() {
         let practice_matches = match &from.practice {
@@ -459,11 +482,15 @@ fn expand(
             continue;
         }
         matched += 1;
-        if !needs[i].iter().any(|need| need.action == j) {
-            needs[i].push(Need {
+        match needs[i].iter_mut().find(|need| need.action == j) {
+            // A need stated twice can be declined only when both statements say it may.
+            Some(need) if need.rule != rule => need.rule = None,
+            Some(_) => {}
+            None => needs[i].push(Need {
                 action: j,
                 why: entry.why.value.trim().to_string(),
-            });
+                rule: rule.clone(),
+            }),
         }
     }
     if matched == 0 {

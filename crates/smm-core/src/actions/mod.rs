@@ -87,6 +87,10 @@ pub struct DependencyEntry {
     pub needs: String,
     /// Why the order matters.
     pub why: String,
+    /// The consistency rule that asks the same of a target, if any: a target that accepts it
+    /// declines this dependency, and the roadmap does not pull the needed action in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// An expanded dependency of one action.
@@ -96,6 +100,9 @@ pub struct Need {
     pub action: usize,
     /// Why it must come first.
     pub why: String,
+    /// The consistency rule behind it, if any (see [`DependencyEntry::rule`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl ActionCatalog {

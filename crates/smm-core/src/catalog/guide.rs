@@ -52,6 +52,10 @@ pub struct Adjustment {
     pub at_least: Minimum,
     /// Why, shown next to the moved value.
     pub reason: String,
+    /// Where the floor comes from (a seed of the model, a standard, or our reasoning), so a
+    /// default that pushes a target up can always be traced and challenged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Exactly one of a domain (its goal), a subdomain or a practice.

@@ -31,6 +31,7 @@ pub fn parse_catalog(source: &str) -> Result<Catalog, Diagnostics> {
         domains: file.domains,
         factors: file.factors,
         rules: file.rules,
+        retired_rules: file.retired_rules,
         index: Index::default(),
         compiled_rules: Vec::new(),
     };
@@ -64,6 +65,8 @@ struct CatalogFile {
     factors: Vec<super::FactorGuide>,
     #[serde(default)]
     rules: Vec<crate::rules::Rule>,
+    #[serde(default, rename = "retired-rules")]
+    retired_rules: Vec<super::RetiredRule>,
 }
 
 fn check_meanings(catalog: &Catalog, problems: &mut Diagnostics) {

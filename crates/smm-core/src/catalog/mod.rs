@@ -58,10 +58,24 @@ pub struct Catalog {
     /// Consistency rules evaluated on every resolved target.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<crate::rules::Rule>,
+    /// Rules the catalog once had and dropped. Profiles that still accept one keep loading; the
+    /// acceptance no longer does anything.
+    #[serde(rename = "retired-rules", skip_serializing_if = "Vec::is_empty")]
+    pub retired_rules: Vec<RetiredRule>,
     #[serde(skip)]
     pub(crate) index: Index,
     #[serde(skip)]
     pub(crate) compiled_rules: Vec<crate::rules::CompiledRule>,
+}
+
+/// A rule the catalog no longer has, and why it was dropped.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredRule {
+    /// The id profiles may still accept.
+    pub id: Located<String>,
+    /// Why it was dropped.
+    pub why: String,
 }
 
 /// The general meaning of one comprehensiveness level.
@@ -319,6 +333,11 @@ impl Catalog {
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&crate::rules::CompiledRule> {
         self.compiled_rules.iter().find(|r| r.rule.id.value == id)
+    }
+
+    /// A retired rule by id.
+    pub fn retired_rule(&self, id: &str) -> Option<&RetiredRule> {
+        self.retired_rules.iter().find(|r| r.id.value == id)
     }
 
     /// The general meaning of a comprehensiveness level.

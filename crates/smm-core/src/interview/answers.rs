@@ -173,6 +173,41 @@ pub struct Decision {
     pub rationale: Option<Located<String>>,
 }
 
+impl Decision {
+    /// An override that sets `comprehensiveness` and/or `scope` (either may be left to the level
+    /// above) and says why. At level 0 the scope is left out: a practice that is not carried out
+    /// has nothing to tailor.
+    pub fn levels(
+        comprehensiveness: Option<Comprehensiveness>,
+        scope: Option<Scope>,
+        rationale: &str,
+    ) -> Decision {
+        let scope = scope.filter(|_| comprehensiveness.is_none_or(Comprehensiveness::takes_scope));
+        let rationale = rationale.trim();
+        Decision {
+            take: None,
+            comprehensiveness: comprehensiveness.map(Located::new),
+            scope: scope.map(Located::new),
+            rationale: (!rationale.is_empty()).then(|| Located::new(rationale.to_string())),
+        }
+    }
+}
+
+impl GoalAnswer {
+    /// A goal answered with a catalog option, and the scope chosen beside it. The two measures
+    /// are independent: an option states how thoroughly the domain is handled, and its scope is
+    /// only the usual one, so any scope may go with it (4 / Industry, common in regulated sectors,
+    /// as much as 4 / System). The scope is written only when it differs from the option's.
+    pub fn option(option: &crate::catalog::GoalOption, scope: Option<Scope>) -> GoalAnswer {
+        GoalAnswer {
+            option: Some(Located::new(option.id.value.clone())),
+            statement: None,
+            comprehensiveness: None,
+            scope: scope.filter(|s| *s != option.scope).map(Located::new),
+        }
+    }
+}
+
 /// Parses an answers document (or a draft).
 pub fn parse_answers(source: &str) -> Result<Answers, Diagnostics> {
     parse_kind(source, Kind::Answers)

@@ -4,6 +4,7 @@
 use super::answers::{Answers, Decision, Remaining, Take};
 use super::suggest::factors_in_effect;
 use crate::document::{Factor, FactorKind, Template};
+use crate::level::Scope;
 use crate::located::{Entries, Located};
 
 /// Which of steps 4 and 5 a decision belongs to.
@@ -100,16 +101,28 @@ pub enum GoalPick {
     Own,
 }
 
-/// What the answers chose for `domain`'s goal.
+/// What the answers chose for `domain`'s goal. An option with a scope of its own is still that
+/// option: scope is chosen beside it (see [`GoalAnswer::option`](super::GoalAnswer::option)).
 pub fn goal_pick(answers: &Answers, domain: &str) -> GoalPick {
     match entry(&answers.goals, domain) {
         None => GoalPick::Suggestion,
-        Some(a) if a.comprehensiveness.is_some() || a.scope.is_some() => GoalPick::Own,
+        Some(a) if a.comprehensiveness.is_some() => GoalPick::Own,
+        Some(a) if a.scope.is_some() && a.option.is_none() => GoalPick::Own,
         Some(a) => match (&a.option, &a.statement) {
             (Some(option), _) => GoalPick::Option(option.value.clone()),
             (None, Some(_)) => GoalPick::Own,
             (None, None) => GoalPick::Suggestion,
         },
+    }
+}
+
+/// The scope chosen beside a goal option for `domain`, when one differs from the option's own.
+pub fn goal_option_scope(answers: &Answers, domain: &str) -> Option<Scope> {
+    match goal_pick(answers, domain) {
+        GoalPick::Option(_) => {
+            entry(&answers.goals, domain).and_then(|a| a.scope.as_ref().map(|s| s.value))
+        }
+        _ => None,
     }
 }
 

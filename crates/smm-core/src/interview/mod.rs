@@ -25,7 +25,8 @@ mod suggest;
 pub use answers::{parse_answers, Answers, Decision, GoalAnswer, Remaining, Step, Take};
 pub use build::{build_profile, Built};
 pub use edit::{
-    decision_pick, entry, goal_pick, remove_entry, set_entry, DecisionKind, DecisionPick, GoalPick,
+    decision_pick, entry, goal_option_scope, goal_pick, remove_entry, set_entry, DecisionKind,
+    DecisionPick, GoalPick,
 };
 pub use preview::{preview, Preview};
 pub use suggest::{

@@ -198,13 +198,16 @@ impl DecisionSuggestion {
     /// written, so the entry stays an override of exactly what was changed; setting the
     /// suggested level confirms the suggestion with one's own reason.
     pub fn set(&self, level: Level, rationale: &str) -> Decision {
-        Decision {
-            take: None,
-            comprehensiveness: (level.comprehensiveness != self.inherited.comprehensiveness)
-                .then(|| Located::new(level.comprehensiveness)),
-            scope: (level.scope != self.inherited.scope).then(|| Located::new(level.scope)),
-            rationale: Some(Located::new(rationale.trim().to_string())),
-        }
+        let mut d = Decision::levels(
+            (level.comprehensiveness != self.inherited.comprehensiveness)
+                .then_some(level.comprehensiveness),
+            (level.scope != self.inherited.scope && level.comprehensiveness.takes_scope())
+                .then_some(level.scope),
+            rationale,
+        );
+        // Confirming the inherited value keeps its (possibly empty) reason as given.
+        d.rationale = Some(Located::new(rationale.trim().to_string()));
+        d
     }
 }
 

@@ -161,9 +161,33 @@ pub struct Roadmap {
     pub totals: Totals,
     /// Practices under target today.
     pub practices_under: usize,
+    /// Prerequisites left out because the target accepted the rule that asks for them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub declined: Vec<DeclinedPrerequisite>,
     /// The schedule, when a budget was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
+}
+
+/// A prerequisite the plan leaves out because the target declined it: it accepts the
+/// consistency rule that asks for the same thing, with a reason. A target that says "secure
+/// enough, not more" is not handed the work it turned down.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeclinedPrerequisite {
+    /// The action not added.
+    pub action: ActionId,
+    /// Its short title.
+    pub title: String,
+    /// What it would have cost.
+    pub amount: u64,
+    /// Its staff effort.
+    pub effort: Effort,
+    /// Actions of the plan that would have needed it.
+    pub needed_by: Vec<ActionId>,
+    /// The accepted rule.
+    pub rule: String,
+    /// The target's reason for accepting it.
+    pub reason: String,
 }
 
 /// One domain's share of the roadmap.
@@ -341,13 +365,39 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
             target: input.target.catalog.clone(),
         });
     }
-    let selected = select::select(
+    let (selected, declined) = select::select(
         input.catalog,
         input.actions,
         input.target,
         input.current,
         input.findings,
     );
+    let declined = declined
+        .into_iter()
+        .map(|d| {
+            let action = &input.actions.actions[d.action];
+            let price = &input.pricing.prices[d.action];
+            DeclinedPrerequisite {
+                action: action.id.clone(),
+                title: action.title.clone(),
+                amount: price.amount,
+                effort: price.effort,
+                needed_by: d
+                    .needed_by
+                    .iter()
+                    .map(|&i| input.actions.actions[i].id.clone())
+                    .collect(),
+                reason: input
+                    .target
+                    .accepted_rules
+                    .iter()
+                    .find(|a| a.rule == d.rule)
+                    .map(|a| a.reason.clone())
+                    .unwrap_or_default(),
+                rule: d.rule,
+            }
+        })
+        .collect();
     let actions: Vec<PlannedAction> = selected
         .iter()
         .map(|s| {
@@ -419,6 +469,7 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
             .collect(),
         actions,
         practices_under,
+        declined,
         schedule,
     })
 }

@@ -2,7 +2,9 @@
 //!
 //! Every step between a practice's current and target level is one action. Actions it depends on
 //! that the current profile has not done yet are pulled in as prerequisites, even when the target
-//! does not ask for them: the plan must be possible, not just desirable.
+//! does not ask for them: the plan must be possible, not just desirable. The one exception is a
+//! dependency the target has declined: when it accepts the consistency rule that states the
+//! same need, the needed action is not pulled in, and the plan says so ([`Declined`]).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -27,6 +29,17 @@ pub(crate) struct Selected {
     pub prerequisite: bool,
     /// Indices into the selection, not the catalog.
     pub needs: Vec<(usize, String)>,
+}
+
+/// A prerequisite left out because the target accepted the rule that asks for it.
+#[derive(Clone, Debug)]
+pub(crate) struct Declined {
+    /// Index into the action catalog.
+    pub action: usize,
+    /// The actions (indices into the action catalog) that would have needed it.
+    pub needed_by: Vec<usize>,
+    /// The accepted rule.
+    pub rule: String,
 }
 
 /// How many risk points one finding adds to its practice.
@@ -101,7 +114,7 @@ pub(crate) fn select(
     target: &ResolvedTarget,
     current: &CurrentProfile,
     findings: &[Finding],
-) -> Vec<Selected> {
+) -> (Vec<Selected>, Vec<Declined>) {
     let risk = risk(catalog, target, current, findings);
     let level_of = |practice: &str| current.practice(practice).map(|p| p.level);
     // Catalog index -> selection data; BTreeSet keeps catalog order for determinism.
@@ -137,14 +150,35 @@ pub(crate) fn select(
             );
         }
     }
-    // Pull in prerequisites the current profile has not done.
+    // Pull in prerequisites the current profile has not done, except those the target declined.
+    let accepted = |rule: &Option<String>| {
+        rule.as_ref()
+            .filter(|r| target.accepted_rules.iter().any(|a| &&a.rule == r))
+            .cloned()
+    };
+    let mut declined: Vec<Declined> = Vec::new();
     let mut todo: Vec<usize> = chosen.keys().copied().collect();
+    todo.sort_unstable();
     while let Some(index) = todo.pop() {
         for need in actions.needs(index) {
             let needed = &actions.actions[need.action];
             let done = level_of(needed.id.practice.as_str())
                 .is_some_and(|l: Level| needed.id.step.done_at(l));
             if done || chosen.contains_key(&need.action) {
+                continue;
+            }
+            if let Some(rule) = accepted(&need.rule) {
+                match declined
+                    .iter_mut()
+                    .find(|d| d.action == need.action && d.rule == rule)
+                {
+                    Some(d) => d.needed_by.push(index),
+                    None => declined.push(Declined {
+                        action: need.action,
+                        needed_by: vec![index],
+                        rule,
+                    }),
+                }
                 continue;
             }
             chosen.insert(
@@ -166,7 +200,15 @@ pub(crate) fn select(
             todo.push(need.action);
         }
     }
-    order(actions, chosen)
+    // A need declined on one path but required on another is in the plan after all.
+    declined.retain(|d| !chosen.contains_key(&d.action));
+    for d in &mut declined {
+        d.needed_by.retain(|i| chosen.contains_key(i));
+        d.needed_by.sort_unstable();
+        d.needed_by.dedup();
+    }
+    declined.sort_by_key(|d| d.action);
+    (order(actions, chosen), declined)
 }
 
 /// Kahn's algorithm, always taking the available action with the highest effective priority:

@@ -128,9 +128,15 @@ pub async fn roadmap(
         }
         Ok(roadmap) => {
             let s = smm_report::roadmap::summary(&roadmap);
+            // The declined prerequisites are part of what the plan says, as in every rendering.
             page.summary = [Some(s.overview), s.budget, s.result, s.fit]
                 .into_iter()
                 .flatten()
+                .chain(
+                    s.declined
+                        .iter()
+                        .map(|d| format!("{}: {d}", smm_report::roadmap::DECLINED_HEADING)),
+                )
                 .collect();
             page.actions = roadmap
                 .actions

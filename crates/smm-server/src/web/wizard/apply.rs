@@ -76,9 +76,16 @@ pub(super) fn apply(
                         remove_entry(&mut answers.goals, id);
                         continue;
                     }
-                    _ => GoalAnswer {
-                        option: Some(Located::new(choice.clone())),
-                        ..GoalAnswer::default()
+                    // The scope beside an option is its own choice (empty: the option's usual one).
+                    _ => match d.goals.iter().find(|o| o.id.value == choice) {
+                        Some(o) => GoalAnswer::option(
+                            o,
+                            Scope::parse(&field(&format!("goal.{id}.option-scope"))),
+                        ),
+                        None => GoalAnswer {
+                            option: Some(Located::new(choice.clone())),
+                            ..GoalAnswer::default()
+                        },
                     },
                 };
                 if choice == "custom" && answer.statement.is_none() {
@@ -112,18 +119,16 @@ pub(super) fn apply(
                                 "A change needs a reason: say why this level fits.".to_string(),
                             ));
                         }
-                        // An empty level keeps the one above: only what is set is written.
-                        Some(Decision {
-                            take: None,
-                            comprehensiveness: field(&format!("item.{id}.comprehensiveness"))
+                        // An empty level keeps the one above: only what is set is written, and a
+                        // level of 0 takes no scope.
+                        Some(Decision::levels(
+                            field(&format!("item.{id}.comprehensiveness"))
                                 .parse::<u64>()
                                 .ok()
-                                .and_then(Comprehensiveness::from_value)
-                                .map(Located::new),
-                            scope: Scope::parse(&field(&format!("item.{id}.scope")))
-                                .map(Located::new),
-                            rationale: Some(rationale).filter(|r| !r.is_empty()).map(Located::new),
-                        })
+                                .and_then(Comprehensiveness::from_value),
+                            Scope::parse(&field(&format!("item.{id}.scope"))),
+                            &rationale,
+                        ))
                     }
                     _ => None,
                 };

@@ -14,9 +14,10 @@ use smm_core::catalog::Catalog;
 use smm_core::document::Acceptance;
 use smm_core::document::{builtin_templates, Date, Factor, Template as ProfileTemplate};
 use smm_core::interview::{
-    build_profile, decision_pick, entry, factors_in_effect, goal_of, goal_pick, parse_answers,
-    preview, remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers,
-    Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick, Step, Take,
+    build_profile, decision_pick, entry, factors_in_effect, goal_of, goal_option_scope, goal_pick,
+    parse_answers, preview, remove_entry, set_entry, suggest_decision, suggest_goal,
+    suggested_role, Answers, Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick, Step,
+    Take,
 };
 use smm_core::located::Located;
 use smm_core::{resolve, Comprehensiveness, Level, Scope};

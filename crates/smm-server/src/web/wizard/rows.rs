@@ -53,6 +53,19 @@ pub(super) fn level_words(catalog: &Catalog, level: Level) -> String {
     format!("{} {c}, {s}", level.comprehensiveness.value())
 }
 
+/// A goal option's depth in words, with its usual scope: the scope is chosen beside it.
+fn option_words(catalog: &Catalog, option: &smm_core::catalog::GoalOption) -> String {
+    let c = catalog
+        .comprehensiveness_meaning(option.comprehensiveness)
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    let s = catalog
+        .scope_meaning(option.scope)
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    format!("{} {c}, usually {s}", option.comprehensiveness.value())
+}
+
 /// Step 2: one factor of the catalog's list.
 pub struct FactorRow {
     pub(super) kind: String,
@@ -79,6 +92,8 @@ pub struct GoalRow {
     pub(super) suggestion: Option<(String, String)>,
     pub(super) suggested: bool,
     pub(super) options: Vec<GoalChoice>,
+    /// The scope that goes with the option picked; the first choice keeps the option's own.
+    pub(super) option_scope: Vec<Choice>,
     pub(super) custom: bool,
     pub(super) statement: String,
     pub(super) comprehensiveness: Vec<Choice>,
@@ -216,9 +231,24 @@ pub(super) fn goal_rows(
                         id: o.id.value.clone(),
                         statement: o.statement.trim().to_string(),
                         question: o.question.trim().to_string(),
-                        level: level_words(catalog, Level::new(o.comprehensiveness, o.scope)),
+                        level: option_words(catalog, o),
                     })
                     .collect(),
+                option_scope: {
+                    let chosen = goal_option_scope(answers, &id);
+                    let mut choices = vec![Choice {
+                        value: String::new(),
+                        label: "the option's usual scope".to_string(),
+                        selected: chosen.is_none(),
+                    }];
+                    choices.extend(scope_choices(catalog, Scope::General).into_iter().map(
+                        |mut c| {
+                            c.selected = chosen.is_some_and(|s| s.token() == c.value);
+                            c
+                        },
+                    ));
+                    choices
+                },
                 suggested: pick == GoalPick::Suggestion,
                 suggestion: suggestion
                     .as_ref()
