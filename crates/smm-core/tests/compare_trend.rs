@@ -15,7 +15,7 @@ use smm_core::{
 };
 use support::CATALOG;
 
-const DIGEST: &str = "3513cd8c68e470c57761c816ea9219e685f07c36604134b4b669d32bd7cc5bc6";
+const DIGEST: &str = "e84f7e1f88dda22b8be3af0ada55b1acc69fd1c9d0311bfc28e9f9a0bd3ea33f";
 
 fn ids() -> Vec<String> {
     CATALOG.practice_ids().map(str::to_string).collect()
