@@ -273,3 +273,67 @@ pub fn chart_data(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use smm_core::id::{DomainId, PracticeId, SubdomainId};
+    use smm_core::level::Comprehensiveness as C;
+    use smm_core::Source;
+
+    fn any_level() -> impl Strategy<Value = Level> {
+        (0u64..5, 0usize..3)
+            .prop_map(|(c, s)| Level::new(C::from_value(c).unwrap_or(C::None), Scope::ALL[s]))
+    }
+
+    fn practice(i: usize, target: Level, current: Level) -> PracticeGap {
+        PracticeGap {
+            id: PracticeId::new(format!("p{i}")),
+            name: format!("Practice {i}"),
+            domain: DomainId::new("d"),
+            subdomain: SubdomainId::new("s"),
+            target,
+            current,
+            status: Status::of(target, current),
+            comprehensiveness_delta: current.comprehensiveness.value() as i8
+                - target.comprehensiveness.value() as i8,
+            scope_delta: current.scope.rank() as i8 - target.scope.rank() as i8,
+            source: Source::DomainGoal,
+            rationale: None,
+        }
+    }
+
+    proptest! {
+        /// Whatever a group's practices and their targets, the pair a chart draws for it
+        /// compares exactly as the group's status says, and the count names the practices that
+        /// give the status.
+        #[test]
+        fn a_group_draws_a_pair_that_reads_as_its_status(
+            base in any_level(),
+            pairs in proptest::collection::vec((any_level(), any_level()), 1..9),
+        ) {
+            let parts: Vec<PracticeGap> = pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (t, c))| practice(i, *t, *c))
+                .collect();
+            let count = |s: Status| parts.iter().filter(|p| p.status == s).count();
+            let summary = Summary {
+                total: parts.len(),
+                under: count(Status::Under),
+                met: count(Status::Met),
+                over: count(Status::Over),
+            };
+            let rollup = smm_core::rollup::roll_up(base, parts.iter().map(|p| (&p.id, p.target)));
+            let item = group_item("s", "S", "D".into(), &rollup, Some((parts.iter().collect(), summary)));
+            let status = item.status.expect("a status");
+            prop_assert_eq!(status, summary.status());
+            let current = item.current.expect("a current level");
+            prop_assert_eq!(Status::of(item.target, current), status);
+            let words = item.status_words().expect("words");
+            let n = match status { Status::Under => summary.under, Status::Met => summary.met, Status::Over => summary.over };
+            prop_assert_eq!(words, format!("{}, {n} of {}", status.as_str(), parts.len()));
+        }
+    }
+}
