@@ -15,7 +15,7 @@ use smm_core::{
 };
 use support::CATALOG;
 
-const DIGEST: &str = "b102bf96266543814dd9dd770d55d52759b00eaf70446eeffe51cff160dbb50e";
+const DIGEST: &str = "6fdb55274f867c7e7e655e51bb5193829ef3cdf03e90674ce301e3b2e18d83b9";
 
 fn ids() -> Vec<String> {
     CATALOG.practice_ids().map(str::to_string).collect()

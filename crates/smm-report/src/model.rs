@@ -1,7 +1,13 @@
 //! What a chart shows: one item per practice, subdomain or domain, with its target and, when
 //! there is an assessment, its current level and status.
+//!
+//! A subdomain or domain compared with an assessment is drawn as the practice its status comes
+//! from (see [`Deciding`]): a group's status is a statement about its practices, each against its
+//! own target, so a bar pair built from unrelated summaries (the group's base beside its weakest
+//! practice) could stand beside "met" while looking short. The deciding practice's pair always
+//! reads the way the status does.
 
-use smm_core::gap::{Gap, Status};
+use smm_core::gap::{Gap, PracticeGap, Status, Summary};
 use smm_core::{Catalog, Comprehensiveness, Level, ResolvedTarget, Rollup, Scope};
 
 /// Which level of the hierarchy a chart shows.
@@ -26,15 +32,57 @@ pub struct ChartItem {
     pub domain: String,
     /// The subdomain it belongs to (practices only).
     pub subdomain: Option<String>,
-    /// Required level (for groups: the roll-up's base).
+    /// Required level. For a group: the deciding practice's target when there is an assessment,
+    /// else the roll-up's base.
     pub target: Level,
     /// The target as the model writes it: `2/I` for a practice, `2+/I+` for a group roll-up.
     pub target_label: String,
-    /// Achieved level; for groups the weakest practice on each measure (a group is only as
-    /// strong as its weakest part).
+    /// Achieved level. For a group: the deciding practice's current level, so that `target`
+    /// and `current` compare exactly as the group's status says.
     pub current: Option<Level>,
     /// Under, met or over (with an assessment).
     pub status: Option<Status>,
+    /// For a group with an assessment: the practice its bars, spoke or cell show.
+    pub deciding: Option<Deciding>,
+    /// For a group with an assessment: how many of its practices are under, met and over.
+    pub counts: Option<Summary>,
+}
+
+/// The practice whose comparison a group's status repeats: the one furthest below its target;
+/// when none is below, the one furthest above; when all are met, the one with the lowest
+/// target. Its target and current level are what a chart draws for the group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deciding {
+    /// Practice id.
+    pub id: String,
+    /// Practice name.
+    pub name: String,
+}
+
+impl ChartItem {
+    /// The target as drawn: a practice's level, a group's roll-up notation without an
+    /// assessment, and the deciding practice's level with one.
+    pub fn drawn_target_label(&self) -> String {
+        match self.deciding {
+            Some(_) => self.target.to_string(),
+            None => self.target_label.clone(),
+        }
+    }
+
+    /// The status as words: `under`, or for a group `under, 1 of 3` (the practices under
+    /// target; for `over`, those over).
+    pub fn status_words(&self) -> Option<String> {
+        let status = self.status?;
+        let Some(c) = self.counts else {
+            return Some(status.as_str().to_string());
+        };
+        let n = match status {
+            Status::Under => c.under,
+            Status::Met => c.met,
+            Status::Over => c.over,
+        };
+        Some(format!("{}, {n} of {}", status.as_str(), c.total))
+    }
 }
 
 /// Everything a chart needs, in catalog order.
@@ -71,11 +119,63 @@ pub fn rollup_label(rollup: &Rollup) -> String {
     )
 }
 
-fn weakest<'a>(levels: impl Iterator<Item = &'a Level>) -> Option<Level> {
-    let levels: Vec<&Level> = levels.collect();
-    let c = levels.iter().map(|l| l.comprehensiveness).min()?;
-    let s = levels.iter().map(|l| l.scope).min()?;
-    Some(Level::new(c, s))
+/// The practice a group's status comes from (see [`Deciding`]). Ties go to the first in
+/// catalog order, so the choice is stable.
+fn deciding<'a>(parts: &[&'a PracticeGap]) -> Option<&'a PracticeGap> {
+    let delta = |p: &&&PracticeGap| (p.comprehensiveness_delta, p.scope_delta);
+    let first_max = |status: Status| {
+        parts
+            .iter()
+            .filter(|p| p.status == status)
+            .rev()
+            .max_by_key(delta)
+    };
+    parts
+        .iter()
+        .filter(|p| p.status == Status::Under)
+        .min_by_key(delta)
+        .or_else(|| first_max(Status::Over))
+        .or_else(|| {
+            parts
+                .iter()
+                .min_by_key(|p| (p.target.comprehensiveness, p.target.scope))
+        })
+        .copied()
+}
+
+/// A group's item: its roll-up target and, with an assessment, its deciding practice.
+fn group_item(
+    id: &str,
+    name: &str,
+    domain: String,
+    rollup: &Rollup,
+    parts: Option<(Vec<&PracticeGap>, Summary)>,
+) -> ChartItem {
+    let mut item = ChartItem {
+        id: id.to_string(),
+        name: name.to_string(),
+        domain,
+        subdomain: None,
+        target: rollup.base,
+        target_label: rollup_label(rollup),
+        current: None,
+        status: None,
+        deciding: None,
+        counts: None,
+    };
+    if let Some((parts, summary)) = parts {
+        item.status = Some(summary.status());
+        item.counts = Some(summary);
+        if let Some(p) = deciding(&parts) {
+            item.target = p.target;
+            item.current = Some(p.current);
+            item.deciding = Some(Deciding {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+            });
+        }
+    }
+    item
 }
 
 /// The chart data for a target, optionally with its gap.
@@ -109,6 +209,8 @@ pub fn chart_data(
                     target_label: p.level().to_string(),
                     current: g.map(|g| g.current),
                     status: g.map(|g| g.status),
+                    deciding: None,
+                    counts: None,
                 }
             })
             .collect(),
@@ -116,60 +218,30 @@ pub fn chart_data(
             .subdomains
             .iter()
             .map(|s| {
-                let members: Vec<Level> = gap
-                    .map(|g| {
-                        g.practices
-                            .iter()
-                            .filter(|p| p.subdomain == s.id)
-                            .map(|p| p.current)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                ChartItem {
-                    id: s.id.to_string(),
-                    name: s.name.clone(),
-                    domain: domain_name(s.domain.as_str()),
-                    subdomain: None,
-                    target: s.level,
-                    target_label: rollup_label(&s.rollup),
-                    current: weakest(members.iter()),
-                    status: gap.and_then(|g| {
-                        g.subdomains
-                            .iter()
-                            .find(|x| x.id == s.id.as_str())
-                            .map(|x| x.status)
-                    }),
-                }
+                let parts = gap.and_then(|g| {
+                    let summary = g.subdomains.iter().find(|x| x.id == s.id.as_str())?.summary;
+                    let members = g.practices.iter().filter(|p| p.subdomain == s.id);
+                    Some((members.collect(), summary))
+                });
+                group_item(
+                    s.id.as_str(),
+                    &s.name,
+                    domain_name(s.domain.as_str()),
+                    &s.rollup,
+                    parts,
+                )
             })
             .collect(),
         Granularity::Domain => target
             .domains
             .iter()
             .map(|d| {
-                let members: Vec<Level> = gap
-                    .map(|g| {
-                        g.practices
-                            .iter()
-                            .filter(|p| p.domain == d.id)
-                            .map(|p| p.current)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                ChartItem {
-                    id: d.id.to_string(),
-                    name: d.name.clone(),
-                    domain: d.name.clone(),
-                    subdomain: None,
-                    target: d.level,
-                    target_label: rollup_label(&d.rollup),
-                    current: weakest(members.iter()),
-                    status: gap.and_then(|g| {
-                        g.domains
-                            .iter()
-                            .find(|x| x.id == d.id.as_str())
-                            .map(|x| x.status)
-                    }),
-                }
+                let parts = gap.and_then(|g| {
+                    let summary = g.domains.iter().find(|x| x.id == d.id.as_str())?.summary;
+                    let members = g.practices.iter().filter(|p| p.domain == d.id);
+                    Some((members.collect(), summary))
+                });
+                group_item(d.id.as_str(), &d.name, d.name.clone(), &d.rollup, parts)
             })
             .collect(),
     };
@@ -199,5 +271,69 @@ pub fn chart_data(
                     .unwrap_or_else(|| s.token().to_string())
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use smm_core::id::{DomainId, PracticeId, SubdomainId};
+    use smm_core::level::Comprehensiveness as C;
+    use smm_core::Source;
+
+    fn any_level() -> impl Strategy<Value = Level> {
+        (0u64..5, 0usize..3)
+            .prop_map(|(c, s)| Level::new(C::from_value(c).unwrap_or(C::None), Scope::ALL[s]))
+    }
+
+    fn practice(i: usize, target: Level, current: Level) -> PracticeGap {
+        PracticeGap {
+            id: PracticeId::new(format!("p{i}")),
+            name: format!("Practice {i}"),
+            domain: DomainId::new("d"),
+            subdomain: SubdomainId::new("s"),
+            target,
+            current,
+            status: Status::of(target, current),
+            comprehensiveness_delta: current.comprehensiveness.value() as i8
+                - target.comprehensiveness.value() as i8,
+            scope_delta: current.scope.rank() as i8 - target.scope.rank() as i8,
+            source: Source::DomainGoal,
+            rationale: None,
+        }
+    }
+
+    proptest! {
+        /// Whatever a group's practices and their targets, the pair a chart draws for it
+        /// compares exactly as the group's status says, and the count names the practices that
+        /// give the status.
+        #[test]
+        fn a_group_draws_a_pair_that_reads_as_its_status(
+            base in any_level(),
+            pairs in proptest::collection::vec((any_level(), any_level()), 1..9),
+        ) {
+            let parts: Vec<PracticeGap> = pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (t, c))| practice(i, *t, *c))
+                .collect();
+            let count = |s: Status| parts.iter().filter(|p| p.status == s).count();
+            let summary = Summary {
+                total: parts.len(),
+                under: count(Status::Under),
+                met: count(Status::Met),
+                over: count(Status::Over),
+            };
+            let rollup = smm_core::rollup::roll_up(base, parts.iter().map(|p| (&p.id, p.target)));
+            let item = group_item("s", "S", "D".into(), &rollup, Some((parts.iter().collect(), summary)));
+            let status = item.status.expect("a status");
+            prop_assert_eq!(status, summary.status());
+            let current = item.current.expect("a current level");
+            prop_assert_eq!(Status::of(item.target, current), status);
+            let words = item.status_words().expect("words");
+            let n = match status { Status::Under => summary.under, Status::Met => summary.met, Status::Over => summary.over };
+            prop_assert_eq!(words, format!("{}, {n} of {}", status.as_str(), parts.len()));
+        }
     }
 }

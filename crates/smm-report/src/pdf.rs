@@ -372,3 +372,47 @@ pub fn report(input: &ReportInput) -> Result<Vec<u8>, String> {
     typst_pdf::pdf(&document, &Default::default())
         .map_err(|e| format!("cannot write the PDF: {e:?}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smm_core::document::Date;
+    use smm_core::{current_profile, gap, parse_assessment, parse_target, resolve, Catalog};
+
+    fn example(file: &str) -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/bottling-line/");
+        std::fs::read_to_string(format!("{path}{file}")).expect("the example is there")
+    }
+
+    /// The PDF draws the very charts the HTML report does, so what the HTML tests prove about
+    /// them (every row reads as its status) holds for the PDF too.
+    #[test]
+    fn the_pdf_embeds_the_charts_of_the_html_report() {
+        let catalog = Catalog::builtin();
+        let profile = parse_target(&example("target.yaml")).expect("parses");
+        let target = resolve(&catalog, &profile).expect("resolves");
+        let assessment = parse_assessment(&example("assessment.yaml")).expect("parses");
+        let current = current_profile(&catalog, &assessment).expect("checks");
+        let g = gap(&target, &current).expect("same catalog");
+        let input = ReportInput {
+            catalog: &catalog,
+            profile: &profile,
+            target: &target,
+            assessment: Some((&assessment, &g)),
+            date: Date::parse("2031-02-03").expect("a date"),
+        };
+        let html = crate::html::report(&input).expect("renders");
+        let (_, charts) = source(&page(&input));
+        assert!(
+            charts.len() >= 4,
+            "the overview, radar, heat map and domains"
+        );
+        for (name, bytes) in charts {
+            let svg = String::from_utf8(bytes).expect("text");
+            assert!(
+                html.contains(svg.trim()),
+                "{name} is not a chart of the HTML report"
+            );
+        }
+    }
+}

@@ -502,3 +502,50 @@ fn a_trend_of_one_assessment_still_draws() {
     assert_eq!(count_class(&doc, "cell"), 18);
     assert!(!svg.contains("<polyline"), "one point has no line to draw");
 }
+
+/// The issue this answers: a subdomain or domain drawn as its base beside its weakest practice
+/// could show a shorter current bar beside "met", or equal bars beside "under" and "over" (the
+/// README's own bottling-line chart did, in three of nine rows). Every row of every chart, at
+/// every granularity, must now draw a pair that reads as its status.
+#[test]
+fn no_chart_row_draws_a_pair_that_contradicts_its_status() {
+    for name in EXAMPLES {
+        for granularity in GRANULARITIES {
+            let data = chart_data_of(name, true, granularity);
+            for (kind, draw) in KINDS {
+                let (checked, wrong) = support::rows_against_status(&draw(&data));
+                let what = format!("{kind} {name} {granularity:?}");
+                assert_eq!(checked, data.items.len(), "{what}: rows read");
+                assert!(wrong.is_empty(), "{what}:\n{}", wrong.join("\n"));
+            }
+        }
+    }
+}
+
+/// The same for the README's chart as it is committed: the image a reader sees first.
+#[test]
+fn the_readme_chart_draws_no_row_against_its_status() {
+    let svg = support::read("docs/images/bottling-line-gap.svg");
+    let (checked, wrong) = support::rows_against_status(&svg);
+    assert_eq!(checked, 9, "the nine subdomains");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A group's status counts its practices: the status words say how many share it.
+#[test]
+fn a_group_status_says_how_many_of_its_practices_share_it() {
+    let data = chart_data_of("bottling-line", true, Granularity::Subdomain);
+    let svg = chart::bar(&data);
+    for item in &data.items {
+        let counts = item.counts.expect("a group with an assessment has counts");
+        let words = item.status_words().expect("a status");
+        assert!(words.ends_with(&format!(" of {}", counts.total)), "{words}");
+        assert!(svg.contains(&words), "{}: {words} is not drawn", item.id);
+        let deciding = item.deciding.as_ref().expect("a deciding practice");
+        assert!(
+            svg.contains(&deciding.name) || svg.contains(&deciding.id),
+            "{}: the practice its bars show is not named",
+            item.id
+        );
+    }
+}

@@ -547,3 +547,51 @@ fn limitations_and_their_compensating_measures_are_shown_with_the_levels() {
         "no section without limitations"
     );
 }
+
+/// The charts of the HTML report (the overview per subdomain, the radar, the heat map and each
+/// domain's chart) draw no row whose pair of levels contradicts its status, and a group's status
+/// says how many of its practices share it. (The PDF embeds these same charts: see the unit test
+/// `the_pdf_embeds_the_charts_of_the_html_report` in `src/pdf.rs`.)
+#[test]
+fn the_report_charts_draw_no_row_against_its_status() {
+    let catalog = Catalog::builtin();
+    for name in EXAMPLES {
+        let (profile, resolved) = target_of(&catalog, name);
+        let (assessment, g) = assessed(&catalog, name, &resolved);
+        let input = ReportInput {
+            catalog: &catalog,
+            profile: &profile,
+            target: &resolved,
+            assessment: Some((&assessment, &g)),
+            date: report_date(),
+        };
+        let html = report(&input).expect("renders");
+        let mut rows = 0;
+        for (start, _) in html.match_indices("<svg") {
+            let end = start + html[start..].find("</svg>").expect("closed") + "</svg>".len();
+            let (checked, wrong) = support::rows_against_status(&html[start..end]);
+            assert!(wrong.is_empty(), "{name}:\n{}", wrong.join("\n"));
+            rows += checked;
+        }
+        assert!(
+            rows >= 9 + 18,
+            "{name}: the subdomain overview and the practices were read"
+        );
+        let sub = g
+            .subdomains
+            .iter()
+            .find(|s| s.summary.total > 1)
+            .expect("a group");
+        let words = format!(
+            "{}, {} of {}",
+            sub.status.as_str(),
+            match sub.status {
+                smm_core::Status::Under => sub.summary.under,
+                smm_core::Status::Met => sub.summary.met,
+                smm_core::Status::Over => sub.summary.over,
+            },
+            sub.summary.total
+        );
+        assert!(html.contains(&words), "{name}: {words}");
+    }
+}

@@ -177,6 +177,24 @@ async fn a_person_signs_in_and_follows_the_pipeline_in_pages() {
         Some("image/svg+xml")
     );
     roxmltree_check(&chart.text());
+    // Subdomain and domain charts on the page draw each row as its status reads (the same
+    // smm-report code as the CLI and the reports).
+    for level in ["subdomain", "domain"] {
+        for kind in ["bar", "radar", "heatmap"] {
+            let chart = get(format!(
+                "/documents/{assessment}/chart.svg?kind={kind}&level={level}"
+            ))
+            .await
+            .text();
+            let (rows, wrong) = rows_against_status(&chart);
+            assert_eq!(
+                rows,
+                if level == "domain" { 3 } else { 9 },
+                "{kind} {level}"
+            );
+            assert!(wrong.is_empty(), "{kind} {level}:\n{}", wrong.join("\n"));
+        }
+    }
 
     // Another organization's system is not found, in pages as in the API.
     let other = app.token("rival", Role::Owner).await;
@@ -236,6 +254,60 @@ async fn a_person_signs_in_and_follows_the_pipeline_in_pages() {
         get(format!("/orgs/{org}")).await.status,
         StatusCode::SEE_OTHER
     );
+}
+
+/// The text drawn inside `node`, tooltips left out.
+fn drawn_text(node: roxmltree::Node) -> String {
+    node.descendants()
+        .filter(|n| n.is_text() && !n.ancestors().any(|a| a.has_tag_name("title")))
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `2/I` as drawn.
+fn drawn_level(text: &str) -> Option<smm_core::Level> {
+    let (c, s) = text.trim().split_once('/')?;
+    Some(smm_core::Level::new(
+        smm_core::Comprehensiveness::parse(c)?,
+        smm_core::Scope::parse(s)?,
+    ))
+}
+
+/// Rows of a chart (bar: the value labels after the two bars; radar and heat map: the
+/// `target → current` text) whose drawn pair does not compare as the status beside it says.
+/// Returns the rows read and the ones that disagree.
+fn rows_against_status(svg: &str) -> (usize, Vec<String>) {
+    let doc = roxmltree::Document::parse(svg).expect("XML");
+    let (mut rows, mut wrong) = (0, Vec::new());
+    for g in doc.descendants().filter(|n| {
+        n.has_tag_name("g") && matches!(n.attribute("class"), Some("item" | "spoke-label"))
+    }) {
+        let labels: Vec<String> = g
+            .children()
+            .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("bar ")))
+            .filter_map(|bar| bar.next_sibling_element().map(drawn_text))
+            .collect();
+        let text = drawn_text(g);
+        let pair = match labels.as_slice() {
+            [t, c] => drawn_level(t).zip(drawn_level(c)),
+            _ => text.split_once('\u{2192}').and_then(|(a, b)| {
+                drawn_level(a.split_whitespace().last()?)
+                    .zip(drawn_level(b.split_whitespace().next()?))
+            }),
+        };
+        let status = ["under", "met", "over"]
+            .into_iter()
+            .find(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
+        if let (Some((target, current)), Some(status)) = (pair, status) {
+            rows += 1;
+            let drawn = smm_core::Status::of(target, current).as_str();
+            if drawn != status {
+                wrong.push(format!("{target} against {current} beside {status}"));
+            }
+        }
+    }
+    (rows, wrong)
 }
 
 fn roxmltree_check(svg: &str) {

@@ -1,6 +1,10 @@
 //! Grouped horizontal bars, as in the IIC white paper's figures: per item a target bar and, with an
 //! assessment, a current bar below it. Bar length is comprehensiveness (0-4); the cross-hatching is
 //! scope (sparse diagonals General, cross-hatch Industry, dense cross-hatch System).
+//!
+//! A subdomain or domain row with an assessment draws its deciding practice (named under the
+//! row's label, beside the group's roll-up target), so the pair of bars always agrees with the
+//! status beside it; the status adds how many of the group's practices share it.
 
 use smm_core::{Level, Scope};
 
@@ -18,8 +22,14 @@ const UNIT: f64 = 105.0;
 const VALUE_W: f64 = 70.0;
 /// Left edge of the status column.
 const STATUS_X: f64 = PLOT_X + 4.0 * UNIT + VALUE_W;
-/// Width of the status column.
-const STATUS_W: f64 = 100.0;
+/// Width of the status column: a word for a practice, room for `under, 2 of 8` for a group.
+fn status_width(granularity: Granularity) -> f64 {
+    if granularity == Granularity::Practice {
+        100.0
+    } else {
+        130.0
+    }
+}
 /// Item label size and font.
 const LABEL_SIZE: f64 = 12.0;
 const LABEL_FONT: Font = Font {
@@ -34,13 +44,21 @@ struct Rows {
     gap: bool,
 }
 
+/// Size of the line under a group's label that names its roll-up and its deciding practice.
+const NOTE_SIZE: f64 = 10.5;
+
 /// A bar chart: target (and current) comprehensiveness per item, hatched by scope.
 pub fn bar(data: &ChartData) -> String {
     let p = style::prefix("bar", data);
     let gap = data.has_current();
     let rows = if gap {
         Rows {
-            height: 40.0,
+            // A group's row has a third label line, naming its deciding practice.
+            height: if data.granularity == Granularity::Practice {
+                40.0
+            } else {
+                48.0
+            },
             bar: 14.0,
             gap,
         }
@@ -52,7 +70,7 @@ pub fn bar(data: &ChartData) -> String {
         }
     };
     let width = if gap {
-        STATUS_X + STATUS_W + MARGIN
+        STATUS_X + status_width(data.granularity) + MARGIN
     } else {
         STATUS_X + MARGIN
     };
@@ -167,11 +185,15 @@ pub fn bar(data: &ChartData) -> String {
 /// One item: its label, its bars and their values, and its status.
 fn row(p: &str, item: &ChartItem, y: f64, rows: &Rows) -> String {
     let mut tooltip = format!("{} ({}): target {}", item.name, item.id, item.target_label);
+    if let Some(d) = &item.deciding {
+        tooltip.push_str(&format!("; bars show {} ({}):", d.name, d.id));
+        tooltip.push_str(&format!(" target {}", item.target));
+    }
     if let Some(current) = item.current {
         tooltip.push_str(&format!(", current {current}"));
     }
-    if let Some(status) = item.status {
-        tooltip.push_str(&format!(", {}", status.as_str()));
+    if let Some(status) = item.status_words() {
+        tooltip.push_str(&format!(", {status}"));
     }
     let mut out = format!(
         "<g class=\"item\" id=\"{}-item-{}\">\n<title>{}</title>\n",
@@ -182,8 +204,22 @@ fn row(p: &str, item: &ChartItem, y: f64, rows: &Rows) -> String {
 
     let label = style::fit(&item.name, &item.id, LABEL_W, LABEL_FONT, 2);
     let line_h = LABEL_SIZE * 1.2;
-    let first =
-        y + rows.height / 2.0 - (label.len() as f64 - 1.0) * line_h / 2.0 + LABEL_SIZE * 0.36;
+    let note = item.deciding.as_ref().map(|d| {
+        let font = Font {
+            size: NOTE_SIZE,
+            bold: false,
+        };
+        let text = format!("goal {}; bars: {}", item.target_label, d.name);
+        style::fit(
+            &text,
+            &format!("goal {}; bars: {}", item.target_label, d.id),
+            LABEL_W,
+            font,
+            1,
+        )
+    });
+    let block = label.len() as f64 * line_h + note.as_ref().map_or(0.0, |_| NOTE_SIZE * 1.3);
+    let first = y + rows.height / 2.0 - block / 2.0 + line_h / 2.0 + LABEL_SIZE * 0.36;
     out.push_str(&style::lines(
         MARGIN + 8.0,
         first,
@@ -192,6 +228,16 @@ fn row(p: &str, item: &ChartItem, y: f64, rows: &Rows) -> String {
         "",
         &label,
     ));
+    if let Some(note) = note {
+        out.push_str(&style::lines(
+            MARGIN + 8.0,
+            first + (label.len() as f64 - 1.0) * line_h + NOTE_SIZE * 1.35,
+            NOTE_SIZE,
+            "start",
+            &format!("fill=\"{MUTED}\""),
+            &note,
+        ));
+    }
 
     let bars_h = if rows.gap {
         2.0 * rows.bar + 3.0
@@ -203,7 +249,7 @@ fn row(p: &str, item: &ChartItem, y: f64, rows: &Rows) -> String {
         p,
         "target",
         item.target,
-        &item.target_label,
+        &item.drawn_target_label(),
         top,
         rows.bar,
     ));
@@ -226,12 +272,13 @@ fn row(p: &str, item: &ChartItem, y: f64, rows: &Rows) -> String {
             "not assessed",
         ));
     }
-    if let Some(status) = item.status {
+    if let (Some(status), Some(words)) = (item.status, item.status_words()) {
+        let (symbol, colour) = style::status_mark(status);
         out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>\n",
+            "<text class=\"status\" x=\"{}\" y=\"{}\" font-size=\"12\"><tspan fill=\"{colour}\">{symbol}</tspan> {}</text>\n",
             num(STATUS_X),
             num(y + rows.height / 2.0 + 4.5),
-            style::status_text(status)
+            escape(&words)
         ));
     }
     out.push_str("</g>\n");
@@ -286,6 +333,14 @@ fn keys(p: &str, data: &ChartData, gap: bool) -> Vec<Key> {
     if gap {
         keys.push(Key::Break);
         keys.extend(style::status_keys());
+        keys.extend(style::deciding_keys(data));
+        if data.granularity != Granularity::Practice {
+            keys.push(Key::Break);
+            keys.push(Key::Note(format!(
+                "Under each {} its roll-up target (goal) and the practice its bars show.",
+                style::unit(data.granularity, 1)
+            )));
+        }
     }
     keys
 }

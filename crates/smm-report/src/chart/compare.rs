@@ -71,6 +71,8 @@ fn chart_data(catalog: &Catalog, c: &Comparison) -> ChartData {
                 target_label: p.a.to_string(),
                 current: Some(p.b),
                 status: Some(p.status),
+                deciding: None,
+                counts: None,
             })
             .collect(),
         level_names: Comprehensiveness::ALL

@@ -226,6 +226,8 @@ pub fn heatmap(data: &ChartData) -> String {
             "(status compares scope too; cells under target are outlined)".to_string(),
         ));
         keys.push(Key::Break);
+        keys.extend(style::deciding_keys(data));
+        keys.push(Key::Break);
     }
     let scopes: Vec<String> = smm_core::Scope::ALL
         .iter()
@@ -317,12 +319,14 @@ fn cell(p: &str, data: &ChartData, item: &ChartItem, name: &[String], rect: [f64
         (Some(current), status) => {
             let delta = i32::from(current.comprehensiveness.value()) - target_c;
             let index = usize::try_from(delta.clamp(-4, 4) + 4).unwrap_or(4);
-            let note = status.map_or("not compared".to_string(), |s| {
-                format!("{} {}", style::status_mark(s).0, s.as_str())
-            });
+            let note = status
+                .zip(item.status_words())
+                .map_or("not compared".to_string(), |(s, words)| {
+                    format!("{} {words}", style::status_mark(s).0)
+                });
             (
                 DELTA[index],
-                format!("{} \u{2192} {current}", item.target_label),
+                format!("{} \u{2192} {current}", item.drawn_target_label()),
                 note,
             )
         }
@@ -345,6 +349,12 @@ fn cell(p: &str, data: &ChartData, item: &ChartItem, name: &[String], rect: [f64
         format!("stroke=\"{OUTLINE}\" stroke-width=\"0.6\"")
     };
     let mut tooltip = format!("{} ({}): {value}", item.name, item.id);
+    if let Some(d) = &item.deciding {
+        tooltip.push_str(&format!(
+            " (goal {}; the cell shows {})",
+            item.target_label, d.name
+        ));
+    }
     if data.has_current() {
         tooltip.push_str(&format!(", {note}"));
     }

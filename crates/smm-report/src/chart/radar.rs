@@ -43,7 +43,8 @@ enum Side {
 struct Label {
     lines: Vec<String>,
     value: String,
-    status: Option<Status>,
+    /// The status and its words (`under, 1 of 3` for a group).
+    status: Option<(Status, String)>,
     side: Side,
     /// The spoke's direction (cos, sin).
     dir: (f64, f64),
@@ -96,13 +97,14 @@ fn place_labels(data: &ChartData, angle: &dyn Fn(usize) -> f64) -> Vec<Label> {
     for (i, item) in data.items.iter().enumerate() {
         let (cos, sin) = (angle(i).cos(), angle(i).sin());
         let lines = style::fit(&item.name, &item.id, LABEL_W, REGULAR, 3);
-        let mut value = item.target_label.clone();
+        let mut value = item.drawn_target_label();
         if let Some(current) = item.current {
             value.push_str(&format!(" \u{2192} {current}"));
         }
-        let status_w = item
-            .status
-            .map_or(0.0, |s| REGULAR.width(&format!("  {}", s.as_str())) + 12.0);
+        let status = item.status.zip(item.status_words());
+        let status_w = status
+            .as_ref()
+            .map_or(0.0, |(_, w)| REGULAR.width(&format!("  {w}")) + 12.0);
         let width = lines
             .iter()
             .map(|l| REGULAR.width(l))
@@ -122,7 +124,7 @@ fn place_labels(data: &ChartData, angle: &dyn Fn(usize) -> f64) -> Vec<Label> {
         labels.push(Label {
             lines,
             value,
-            status: item.status,
+            status,
             side,
             dir: (cos, sin),
             x: d * cos,
@@ -309,6 +311,12 @@ pub fn radar(data: &ChartData) -> String {
 
     for (item, l) in data.items.iter().zip(&labels) {
         let mut tooltip = format!("{} ({}): target {}", item.name, item.id, item.target_label);
+        if let Some(d) = &item.deciding {
+            tooltip.push_str(&format!(
+                "; spoke shows {} ({}): target {}",
+                d.name, d.id, item.target
+            ));
+        }
         if let Some(c) = item.current {
             tooltip.push_str(&format!(", current {c}"));
         }
@@ -346,9 +354,13 @@ pub fn radar(data: &ChartData) -> String {
             &l.lines,
         ));
         let vy = first + l.lines.len() as f64 * line_h;
-        let status = l
-            .status
-            .map_or(String::new(), |s| format!(" {}", style::status_text(s)));
+        let status = l.status.as_ref().map_or(String::new(), |(s, words)| {
+            let (symbol, colour) = style::status_mark(*s);
+            format!(
+                " <tspan fill=\"{colour}\">{symbol}</tspan> {}",
+                escape(words)
+            )
+        });
         out.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{}\"><tspan font-weight=\"bold\">{}</tspan>{status}</text>\n</g>\n",
             num(x),
@@ -389,6 +401,7 @@ pub fn radar(data: &ChartData) -> String {
     if gap {
         keys.push(Key::Break);
         keys.extend(style::status_keys());
+        keys.extend(style::deciding_keys(data));
     }
     let legend_y = cy + ext[3] + 16.0;
     let (legend, legend_h) = style::legend(MARGIN, legend_y, width - 2.0 * MARGIN, &keys);

@@ -366,6 +366,24 @@ pub fn status_text(status: Status) -> String {
     )
 }
 
+/// For subdomain and domain charts with an assessment, the legend lines that say what a group's
+/// bars, spoke or cell show: its deciding practice, so that the drawing reads as the status does.
+pub fn deciding_keys(data: &ChartData) -> Vec<Key> {
+    if data.granularity == Granularity::Practice || !data.has_current() {
+        return Vec::new();
+    }
+    let unit = unit(data.granularity, 1);
+    [
+        format!("Each {unit} shows its deciding practice: the one furthest below its target,"),
+        "else the one furthest above, else the one with the lowest target, so the drawing"
+            .to_string(),
+        format!("reads as the status does; the status counts the {unit}'s practices sharing it."),
+    ]
+    .into_iter()
+    .flat_map(|line| [Key::Break, Key::Note(line)])
+    .collect()
+}
+
 /// One entry of a legend.
 #[derive(Clone, Debug)]
 pub enum Key {
