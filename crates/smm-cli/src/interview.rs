@@ -11,7 +11,7 @@ use inquire::error::InquireError;
 use inquire::validator::Validation;
 use inquire::{Select, Text};
 use smm_core::catalog::Catalog;
-use smm_core::document::{Date, Factor, Template};
+use smm_core::document::{Date, Factor, StakeholderRole, Template};
 use smm_core::interview::{
     build_profile, decision_pick, factors_in_effect, goal_pick, preview, remove_entry, set_entry,
     suggest_decision, suggest_goal, suggested_role, Answers, Decision, DecisionKind, DecisionPick,
@@ -164,11 +164,9 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
         .with_validator(required)
         .prompt());
     answers.system = Some(system.trim().to_string());
-    let roles = ["vendor", "integrator", "operator", "consumer"];
-    let suggested = suggested_role(template, answers).map(|r| format!("{r:?}").to_lowercase());
-    let start = suggested
-        .as_deref()
-        .and_then(|s| roles.iter().position(|r| *r == s))
+    let roles: Vec<&str> = StakeholderRole::ALL.iter().map(|r| r.as_str()).collect();
+    let start = suggested_role(template, answers)
+        .and_then(|s| StakeholderRole::ALL.iter().position(|r| *r == s))
         .unwrap_or(0);
     let role = answer!(Select::new("Your role toward the system:", roles.to_vec())
         .with_starting_cursor(start)
@@ -176,7 +174,7 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
             "the same system needs different things from a vendor and from its operator"
         )
         .prompt());
-    answers.role = serde_json::from_value(serde_json::Value::String(role.to_string())).ok();
+    answers.role = StakeholderRole::parse(role);
     let authors = answer!(Text::new("Authors (comma-separated, optional):")
         .with_initial_value(&answers.authors.join(", "))
         .prompt());

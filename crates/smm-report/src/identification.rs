@@ -62,12 +62,7 @@ fn none_given(list: &[String]) -> String {
 
 /// The stakeholder's role, as a reader says it.
 pub(crate) fn role_words(role: StakeholderRole) -> &'static str {
-    match role {
-        StakeholderRole::Vendor => "vendor",
-        StakeholderRole::Integrator => "integrator",
-        StakeholderRole::Operator => "operator",
-        StakeholderRole::Consumer => "consumer",
-    }
+    role.words()
 }
 
 /// The identification block, in the order a reader checks it: what, against which target, how,
