@@ -239,3 +239,140 @@ impl Parties {
         (first(|n| &n.0), first(|n| &n.1))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::document::parse_target;
+    use crate::{resolve, Catalog, Diagnostics, ResolvedTarget};
+
+    /// A small target: every domain at 2 / general, with `extra` appended at the top level and
+    /// `goal` added to the hardening goal.
+    fn target(goal: &str, extra: &str) -> String {
+        format!(
+            "smm: 1\nkind: TargetProfile\nname: plant\nversion: \"1.0\"\nsystem: s\nrole: integrator\ndate: 2026-03-01\ncatalog: {{id: iot-smm, version: \"1.2\"}}\ngoals:\n  governance: {{statement: g, comprehensiveness: 2, scope: general}}\n  enablement: {{statement: e, comprehensiveness: 2, scope: general}}\n  hardening:\n    statement: h\n    comprehensiveness: 2\n    scope: general\n{goal}{extra}"
+        )
+    }
+
+    const PARTIES: &str = "stakeholders:\n  us: {role: integrator, name: Plant Integration Ltd}\n  owner: {role: operator}\n  soc: {role: service-provider, name: Night Watch SOC}\n";
+
+    fn resolved(text: &str) -> Result<ResolvedTarget, Diagnostics> {
+        resolve(&Catalog::builtin(), &parse_target(text).expect("parses"))
+    }
+
+    fn problems(text: &str) -> Vec<(u64, String, String)> {
+        resolved(text)
+            .expect_err("refused")
+            .0
+            .iter()
+            .map(|d| (d.at.line, d.field.clone(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn responsibility_flows_down_from_goal_to_subdomain_to_practice() {
+        let text = target(
+            "    responsible: us\n    cost-bearer: owner\n",
+            &format!("{PARTIES}subdomains:\n  situational-awareness:\n    responsible: soc\npractices:\n  monitoring:\n    cost-bearer: soc\n"),
+        );
+        let t = resolved(&text).expect("resolves");
+        let of = |id: &str| {
+            let p = t.practice(id).expect("practice");
+            (p.responsible.as_deref(), p.cost_bearer.as_deref())
+        };
+        // The goal's parties for the domain, the subdomain's for its practices, the practice's own
+        // last; each party on its own.
+        assert_eq!(of("patch-management"), (Some("us"), Some("owner")));
+        assert_eq!(of("information-sharing"), (Some("soc"), Some("owner")));
+        assert_eq!(of("monitoring"), (Some("soc"), Some("soc")));
+        // Nothing named for governance: nobody is made up.
+        assert_eq!(of("program-management"), (None, None));
+        assert_eq!(
+            t.stakeholder("soc").map(|s| s.name.as_str()),
+            Some("Night Watch SOC")
+        );
+        assert_eq!(t.stakeholder("owner").map(|s| s.name.as_str()), Some("owner"));
+    }
+
+    #[test]
+    fn naming_parties_moves_no_level_and_needs_no_rationale() {
+        let text = target(
+            "",
+            &format!("{PARTIES}practices:\n  monitoring:\n    responsible: soc\n"),
+        );
+        let t = resolved(&text).expect("an entry that only names parties needs no rationale");
+        let p = t.practice("monitoring").expect("practice");
+        assert!(!p.confirmed, "naming a party is not a confirmation of the level");
+        assert_eq!(p.source, crate::Source::DomainGoal);
+        // A level without a reason is still refused.
+        let text = target(
+            "",
+            &format!("{PARTIES}practices:\n  monitoring:\n    comprehensiveness: 3\n    responsible: soc\n"),
+        );
+        assert!(problems(&text)
+            .iter()
+            .any(|(_, field, _)| field == "practices.monitoring.rationale"));
+    }
+
+    #[test]
+    fn an_unknown_stakeholder_is_an_error_at_its_line() {
+        let text = target(
+            "    responsible: uss\n",
+            &format!("{PARTIES}practices:\n  monitoring:\n    cost-bearer: nobody\n"),
+        );
+        let found = problems(&text);
+        assert!(
+            found.contains(&(
+                16,
+                "goals.hardening.responsible".into(),
+                "`uss` is not one of this target's stakeholders".into()
+            )),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|(line, field, _)| *line == 23
+            && field == "practices.monitoring.cost-bearer"));
+        let d = resolved(&text).expect_err("refused");
+        let help = d.0.iter().find(|d| d.field == "goals.hardening.responsible");
+        assert_eq!(
+            help.and_then(|d| d.help.as_deref()),
+            Some("did you mean `us`?")
+        );
+    }
+
+    #[test]
+    fn new_stakeholder_roles_parse_and_read_as_words() {
+        let text = target(
+            "",
+            "stakeholders:\n  chips: {role: component-vendor}\n  cloud: {role: platform-vendor}\n  agency: {role: regulator}\n  lab: {role: certification-body}\n",
+        );
+        let t = resolved(&text).expect("resolves");
+        let roles: Vec<&str> = t.stakeholders.iter().map(|s| s.role.words()).collect();
+        assert_eq!(
+            roles,
+            ["component vendor", "platform vendor", "regulator", "certification body"]
+        );
+    }
+
+    #[test]
+    fn deadlines_budgets_and_approvals_are_checked_where_written() {
+        let text = target(
+            "    deadline: 2026-01-31\n    budget: {amount: 60000, currency: euro}\n",
+            "approval:\n  by: \" \"\n  date: 2026-02-01\n  statement: agreed\n",
+        );
+        let found = problems(&text);
+        let fields: Vec<(u64, &str)> = found.iter().map(|(l, f, _)| (*l, f.as_str())).collect();
+        assert!(fields.contains(&(16, "goals.hardening.deadline")), "{found:?}");
+        assert!(fields.contains(&(17, "goals.hardening.budget.currency")), "{found:?}");
+        assert!(fields.contains(&(19, "approval.by")), "{found:?}");
+        assert!(fields.contains(&(20, "approval.date")), "{found:?}");
+
+        let text = target(
+            "    deadline: 2027-06-30\n    budget: {amount: 60000, currency: EUR}\n",
+            "approval:\n  by: Jane Doe, for the owner\n  date: 2026-03-02\n  statement: Agreed as the 2027 service target.\n",
+        );
+        let t = resolved(&text).expect("resolves");
+        let hardening = t.domain("hardening").expect("domain");
+        assert_eq!(hardening.deadline.map(|d| d.to_string()).as_deref(), Some("2027-06-30"));
+        assert_eq!(hardening.budget.as_ref().map(|b| b.amount), Some(60000));
+        assert_eq!(t.approval.as_ref().map(|a| a.by.as_str()), Some("Jane Doe, for the owner"));
+    }
+}

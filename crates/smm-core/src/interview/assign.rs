@@ -91,3 +91,50 @@ fn entry<'p>(
     };
     &mut entries.0[at].1
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::interview::{build_profile, parse_answers};
+    use crate::{resolve, Catalog};
+
+    const ANSWERS: &str = "smm: 1\nkind: Answers\nname: plant\nsystem: s\nrole: integrator\ndate: 2026-05-01\nremaining: inherit\nstakeholders:\n  us: {role: integrator}\n  owner: {role: operator, name: The plant owner}\nresponsibility:\n  hardening: {responsible: us, cost-bearer: owner}\n  incident-response: {responsible: owner}\n  monitoring: {cost-bearer: us}\n";
+
+    #[test]
+    fn step_four_answers_name_who_is_responsible_and_who_pays() {
+        let catalog = Catalog::builtin();
+        let answers = parse_answers(ANSWERS).expect("answers");
+        let built = build_profile(&catalog, None, &answers).expect("builds");
+        let t = resolve(&catalog, &built.profile).expect("resolves");
+        let of = |id: &str| {
+            let p = t.practice(id).expect("practice");
+            (p.responsible.clone(), p.cost_bearer.clone())
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(of("patch-management"), (some("us"), some("owner")));
+        assert_eq!(of("detection-response-plan"), (some("owner"), some("owner")));
+        assert_eq!(of("monitoring"), (some("us"), some("us")));
+        assert_eq!(of("threat-modeling"), (None, None));
+        assert_eq!(t.stakeholders.len(), 2);
+    }
+
+    #[test]
+    fn a_responsibility_for_an_unknown_party_or_part_is_refused_where_written() {
+        let catalog = Catalog::builtin();
+        let text = ANSWERS.replace("cost-bearer: us}", "cost-bearer: them}")
+            + "  nowhere: {responsible: us}\n";
+        let answers = parse_answers(&text).expect("answers");
+        let refused = build_profile(&catalog, None, &answers).expect_err("refused");
+        assert!(refused.0.iter().any(|d| d.field == "responsibility.nowhere" && d.at.line == 15));
+        let text = ANSWERS.replace("cost-bearer: us}", "cost-bearer: them}");
+        let answers = parse_answers(&text).expect("answers");
+        let refused = build_profile(&catalog, None, &answers).expect_err("refused");
+        assert!(
+            refused
+                .0
+                .iter()
+                .any(|d| d.field == "practices.monitoring.cost-bearer"
+                    && d.message.contains("`them`")),
+            "{refused}"
+        );
+    }
+}
