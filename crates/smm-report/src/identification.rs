@@ -98,6 +98,7 @@ pub(crate) fn fields(input: &ReportInput) -> Vec<Field> {
         "Set by",
         format!("the {}", role_words(target.role)),
     ));
+    rows.push(Field::text("Approval", crate::parties::approval(target)));
     match input.assessment {
         Some((assessment, _)) => {
             rows.push(Field::text("Assessment date", assessment.date.to_string()));

@@ -23,6 +23,7 @@ mod findings;
 pub mod html;
 mod identification;
 mod limitations;
+mod parties;
 pub mod model;
 pub mod pdf;
 pub mod png;

@@ -4,7 +4,9 @@ use std::path::Path;
 
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::Catalog;
-use smm_report::roadmap::{in_unit, left_out_text, money, summary, thousands, weight_cell};
+use smm_report::roadmap::{
+    goal_lines, in_unit, left_out_text, money, party_rows, summary, thousands, weight_cell,
+};
 
 use crate::cli::{BudgetArg, PeriodArg};
 use crate::failure::{Failure, Problem};
@@ -152,6 +154,14 @@ fn render(roadmap: &Roadmap) -> String {
     if roadmap.actions.is_empty() {
         return out;
     }
+    let goals = goal_lines(roadmap);
+    if !goals.is_empty() {
+        out.push_str(&format!("\n{}\n", styled(HEADER, "Goal deadlines and budgets")));
+        for line in &goals {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push_str(&parties(roadmap));
     if let Some(schedule) = &roadmap.schedule {
         out.push('\n');
         out.push_str(&format!("{}\n", s.budget.as_deref().unwrap_or("")));
@@ -229,6 +239,26 @@ fn render(roadmap: &Roadmap) -> String {
         roadmap.totals.effort,
         money(roadmap.totals.amount, &roadmap.currency)
     ));
+    out
+}
+
+/// The work by responsible party and by cost bearer, when the target names them.
+fn parties(roadmap: &Roadmap) -> String {
+    let mut out = String::new();
+    for (title, groups) in [
+        ("By responsible party", &roadmap.by_responsible),
+        ("By cost bearer", &roadmap.by_cost_bearer),
+    ] {
+        if groups.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", styled(HEADER, title)));
+        let mut table = Table::new(&["PARTY", "ACTIONS", "DAYS", "AMOUNT", "WHICH"]);
+        for row in party_rows(roadmap, groups) {
+            table.row(row.to_vec());
+        }
+        out.push_str(&table.render());
+    }
     out
 }
 

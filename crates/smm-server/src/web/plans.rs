@@ -228,6 +228,18 @@ struct ComparedRow {
     a: String,
     b: String,
     covered: bool,
+    /// Each side's limitation in one sentence (`limited …, because …; compensated by …`).
+    limits: Vec<String>,
+}
+
+/// A side's limitation in one sentence.
+fn limit_words(side: &str, l: &smm_core::resolve::PracticeLimitation) -> String {
+    format!(
+        "{side}: limited: {}; because: {}; compensated by: {}",
+        l.limited,
+        l.because,
+        l.compensating.join("; ")
+    )
 }
 
 #[derive(Template)]
@@ -297,6 +309,10 @@ pub async fn compare_page(
                 a: format!("{} / {}", p.a.comprehensiveness.value(), p.a.scope.token()),
                 b: format!("{} / {}", p.b.comprehensiveness.value(), p.b.scope.token()),
                 covered: p.covered,
+                limits: [("A", &p.a_limitation), ("B", &p.b_limitation)]
+                    .into_iter()
+                    .filter_map(|(side, l)| l.as_ref().map(|l| limit_words(side, l)))
+                    .collect(),
             })
             .collect();
         page.chart = Some(format!("/orgs/{org}/compare.svg?left={left}&right={right}"));
