@@ -79,17 +79,15 @@ pub fn goal_lines(roadmap: &Roadmap) -> Vec<String> {
                 .as_ref()
                 .and_then(|s| s.deadlines.iter().find(|c| c.domain == d.id));
             let count = d.totals.actions;
-            lines.push(match (check, &roadmap.schedule) {
-                (_, _) if count == 0 => {
-                    format!("{}: due {deadline}; nothing to do.", d.name)
-                }
-                (Some(c), _) if c.met => format!(
+            lines.push(match check {
+                _ if count == 0 => format!("{}: due {deadline}; nothing to do.", d.name),
+                Some(c) if c.met => format!(
                     "{}: due {deadline}; kept: all {count} action{} scheduled by {}.",
                     d.name,
                     plural(count),
                     c.last_period.as_deref().unwrap_or("then")
                 ),
-                (Some(c), _) => match &c.last_period {
+                Some(c) => match &c.last_period {
                     Some(last) => format!(
                         "{}: due {deadline}; NOT kept: {} of {count} action{} cannot be done by {last} within the budget ({}).",
                         d.name,
@@ -103,7 +101,7 @@ pub fn goal_lines(roadmap: &Roadmap) -> Vec<String> {
                         plural(count)
                     ),
                 },
-                (None, _) => format!(
+                None => format!(
                     "{}: due {deadline}; give a budget (--budget) to schedule its {count} action{} against it.",
                     d.name,
                     plural(count)
