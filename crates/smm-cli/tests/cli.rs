@@ -492,8 +492,14 @@ fn examples_validate_against_the_published_schemas() {
     ] {
         assert!(required.contains(&field), "{field} not required");
     }
+    // An override that sets a level needs its rationale; one that only names who is responsible
+    // or who pays does not; an empty one says nothing and is refused.
     let overrides = &schema["$defs"]["Override"];
-    assert_eq!(overrides["required"], serde_json::json!(["rationale"]));
+    assert_eq!(
+        overrides["dependentRequired"],
+        serde_json::json!({"comprehensiveness": ["rationale"], "scope": ["rationale"]})
+    );
+    assert_eq!(overrides["minProperties"], 1);
 }
 
 #[test]

@@ -215,7 +215,9 @@ fn step_four_asks_who_is_responsible_and_who_pays() {
     let catalog = smm_core::Catalog::builtin();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 8");
-    walk_factors(&mut s, ENTER);
+    for kind in FACTORS {
+        answer(&mut s, &format!("[{kind}]"), ENTER);
+    }
     for domain in ["Governance", "Enablement", "Hardening"] {
         answer(&mut s, &format!("Goal for {domain}"), &format!("[keep]{ENTER}"));
     }

@@ -86,6 +86,10 @@ struct RoadmapPage {
     periods: Vec<PeriodRow>,
     left_out: Vec<String>,
     timeline: Option<String>,
+    /// Each goal deadline and budget, and what the plan does about it.
+    goals: Vec<String>,
+    /// The work by responsible party and by cost bearer.
+    parties: Vec<(&'static str, Vec<[String; 5]>)>,
 }
 
 /// The roadmap of an assessment, scheduled when a budget is given.
@@ -109,6 +113,8 @@ pub async fn roadmap(
         periods: Vec::new(),
         left_out: Vec::new(),
         timeline: None,
+        goals: Vec::new(),
+        parties: Vec::new(),
     };
     let planned = match form.request() {
         Ok(request) => analysis::roadmap(&state, &user.caller, id, &request)
@@ -132,6 +138,15 @@ pub async fn roadmap(
                 .into_iter()
                 .flatten()
                 .collect();
+            page.goals = smm_report::roadmap::goal_lines(&roadmap);
+            page.parties = [
+                ("By responsible party", &roadmap.by_responsible),
+                ("By cost bearer", &roadmap.by_cost_bearer),
+            ]
+            .into_iter()
+            .filter(|(_, g)| !g.is_empty())
+            .map(|(title, g)| (title, smm_report::roadmap::party_rows(&roadmap, g)))
+            .collect();
             page.actions = roadmap
                 .actions
                 .iter()
