@@ -14,9 +14,8 @@ use smm_core::catalog::Catalog;
 use smm_core::document::{Date, Factor, Stakeholder, StakeholderRole, Template};
 use smm_core::interview::{
     build_profile, decision_pick, entry, factors_in_effect, goal_pick, preview, remove_entry,
-    set_entry, Assignment,
-    suggest_decision, suggest_goal, suggested_role, Answers, Decision, DecisionKind, DecisionPick,
-    GoalAnswer, GoalPick, Remaining, Step, Take,
+    set_entry, suggest_decision, suggest_goal, suggested_role, Answers, Assignment, Decision,
+    DecisionKind, DecisionPick, GoalAnswer, GoalPick, Remaining, Step, Take,
 };
 use smm_core::level::{Comprehensiveness, Level, Scope};
 use smm_core::located::Located;
@@ -573,7 +572,9 @@ fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Res
         "Name who is responsible and who pays, per domain and subdomain? (optional)"
     )
     .with_default(!answers.stakeholders.is_empty())
-    .with_help_message("a measure one party pays for and another profits from is the one that does not happen")
+    .with_help_message(
+        "a measure one party pays for and another profits from is the one that does not happen"
+    )
     .prompt());
     if !wanted {
         return Ok(Nav::Next);
@@ -585,7 +586,10 @@ fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Res
             .map(|(k, s)| format!("{} ({})", k.value, s.role.value.words()))
             .collect();
         if !known.is_empty() {
-            output::print(&format!("  {}\n", styled(DIM, &format!("Stakeholders: {}", known.join(", ")))));
+            output::print(&format!(
+                "  {}\n",
+                styled(DIM, &format!("Stakeholders: {}", known.join(", ")))
+            ));
         }
         let id = answer!(Text::new("Add a stakeholder: a short id (empty when done):").prompt());
         let id = id.trim().to_string();
@@ -612,7 +616,11 @@ fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Res
     if answers.stakeholders.is_empty() {
         return Ok(Nav::Next);
     }
-    let ids: Vec<String> = answers.stakeholders.iter().map(|(k, _)| k.value.clone()).collect();
+    let ids: Vec<String> = answers
+        .stakeholders
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
     const ABOVE: &str = "(as the level above)";
     let pick = |question: String, current: Option<&Located<String>>| {
         let mut options = vec![ABOVE.to_string()];
@@ -637,8 +645,13 @@ fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Res
         }))
         .collect();
     for (id, name) in items {
-        let now = entry(&answers.responsibility, &id).cloned().unwrap_or_default();
-        let responsible = answer!(pick(format!("{name}: responsible"), now.responsible.as_ref()));
+        let now = entry(&answers.responsibility, &id)
+            .cloned()
+            .unwrap_or_default();
+        let responsible = answer!(pick(
+            format!("{name}: responsible"),
+            now.responsible.as_ref()
+        ));
         let cost_bearer = answer!(pick(format!("{name}: pays"), now.cost_bearer.as_ref()));
         if responsible.is_none() && cost_bearer.is_none() {
             remove_entry(&mut answers.responsibility, &id);

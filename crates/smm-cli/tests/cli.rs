@@ -1300,7 +1300,10 @@ fn compare_lists_the_limitations_either_side_declares() {
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Limitations and compensating measures"), "{text}");
+    assert!(
+        text.contains("Limitations and compensating measures"),
+        "{text}"
+    );
     assert!(
         text.contains(
             "patch-management (B): limited: no patches while a batch runs; because: stopping the filler spoils the batch; compensated by: the line network is isolated between maintenance windows"
@@ -1315,7 +1318,10 @@ fn compare_lists_the_limitations_either_side_declares() {
         .find(|p| p["id"] == "patch-management")
         .expect("row")
         .clone();
-    assert_eq!(row["a_limitation"]["limited"], "no patches while a batch runs");
+    assert_eq!(
+        row["a_limitation"]["limited"],
+        "no patches while a batch runs"
+    );
     assert!(row.get("b_limitation").is_none());
     // Without limitations, nothing is listed.
     let plain = String::from_utf8_lossy(

@@ -219,13 +219,21 @@ fn step_four_asks_who_is_responsible_and_who_pays() {
         answer(&mut s, &format!("[{kind}]"), ENTER);
     }
     for domain in ["Governance", "Enablement", "Hardening"] {
-        answer(&mut s, &format!("Goal for {domain}"), &format!("[keep]{ENTER}"));
+        answer(
+            &mut s,
+            &format!("Goal for {domain}"),
+            &format!("[keep]{ENTER}"),
+        );
     }
     for sub in catalog.subdomains() {
         answer(&mut s, &format!("{}:", sub.subdomain.name), ENTER);
     }
     // The optional question, then two stakeholders.
-    answer(&mut s, "Name who is responsible and who pays", &format!("y{ENTER}"));
+    answer(
+        &mut s,
+        "Name who is responsible and who pays",
+        &format!("y{ENTER}"),
+    );
     answer(&mut s, "Add a stakeholder", &format!("us{ENTER}"));
     answer(&mut s, "Its role", &format!("integrator{ENTER}"));
     answer(&mut s, "Its name", &format!("Cell Integration{ENTER}"));
@@ -240,11 +248,19 @@ fn step_four_asks_who_is_responsible_and_who_pays() {
         } else {
             (ENTER.to_string(), ENTER.to_string())
         };
-        answer(&mut s, &format!("{}: responsible", domain.name), &responsible);
+        answer(
+            &mut s,
+            &format!("{}: responsible", domain.name),
+            &responsible,
+        );
         answer(&mut s, &format!("{}: pays", domain.name), &pays);
     }
     for sub in catalog.subdomains() {
-        answer(&mut s, &format!("{}: responsible", sub.subdomain.name), ENTER);
+        answer(
+            &mut s,
+            &format!("{}: responsible", sub.subdomain.name),
+            ENTER,
+        );
         answer(&mut s, &format!("{}: pays", sub.subdomain.name), ENTER);
     }
     answer(&mut s, "Step 5 of 5", "");
@@ -254,7 +270,8 @@ fn step_four_asks_who_is_responsible_and_who_pays() {
         &format!("{}:", first.practice.name),
         &format!("[accept-rest]{ENTER}"),
     );
-    s.expect("wrote target.yaml").expect("the profile is written");
+    s.expect("wrote target.yaml")
+        .expect("the profile is written");
     s.expect(Eof).expect("smm exits");
     let t = read_target(&dir.path().join("target.yaml"));
     let p = t.practice("patch-management").expect("practice");
@@ -262,7 +279,11 @@ fn step_four_asks_who_is_responsible_and_who_pays() {
         (p.responsible.as_deref(), p.cost_bearer.as_deref()),
         (Some("us"), Some("owner"))
     );
-    assert_eq!(t.practice("threat-modeling").and_then(|p| p.responsible.clone()), None);
+    assert_eq!(
+        t.practice("threat-modeling")
+            .and_then(|p| p.responsible.clone()),
+        None
+    );
     assert_eq!(
         t.stakeholder("us").map(|s| s.name.as_str()),
         Some("Cell Integration")

@@ -447,7 +447,11 @@ fn an_approved_target_file_is_never_rewritten_and_its_successor_must_supersede_i
     assert_eq!(std::fs::read_to_string(&approved).expect("read"), before);
     // An edited copy given beside it is refused: it does not supersede the approved version.
     let edited = dir.path().join("edited.yaml");
-    std::fs::write(&edited, before.replace("date: 2026-08-01", "date: 2026-08-02")).expect("write");
+    std::fs::write(
+        &edited,
+        before.replace("date: 2026-08-01", "date: 2026-08-02"),
+    )
+    .expect("write");
     smm()
         .arg("validate")
         .arg(&approved)
@@ -462,7 +466,13 @@ fn an_approved_target_file_is_never_rewritten_and_its_successor_must_supersede_i
         .args(["target", "lower"])
         .arg(&approved)
         .args(["--practice", "data-controls", "--comprehensiveness", "3"])
-        .args(["--date", "2026-09-01", "--reason", "The OEM backend is late.", "-o"])
+        .args([
+            "--date",
+            "2026-09-01",
+            "--reason",
+            "The OEM backend is late.",
+            "-o",
+        ])
         .arg(&next)
         .assert()
         .success();

@@ -232,7 +232,11 @@ fn goal_deadlines_budgets_and_parties_are_said_in_text_markdown_and_html() {
         cmd
     };
     let out = run(&[]).output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     for (name, text) in [
         ("text", stdout.to_string()),
@@ -258,7 +262,10 @@ fn goal_deadlines_budgets_and_parties_are_said_in_text_markdown_and_html() {
             "Enterprise Facilities (operator)",
             "not named",
         ] {
-            assert!(text.contains(needle), "{needle:?} missing from the {name}:\n{text}");
+            assert!(
+                text.contains(needle),
+                "{needle:?} missing from the {name}:\n{text}"
+            );
         }
     }
     let json = json_of(&[
@@ -275,5 +282,8 @@ fn goal_deadlines_budgets_and_parties_are_said_in_text_markdown_and_html() {
     assert_eq!(checks[0]["domain"], "hardening");
     assert_eq!(checks[0]["met"], false);
     let left = json["schedule"]["left_out"].as_array().expect("left out");
-    assert!(left.iter().any(|l| l["reason"]["kind"] == "past-deadline"), "{left:?}");
+    assert!(
+        left.iter().any(|l| l["reason"]["kind"] == "past-deadline"),
+        "{left:?}"
+    );
 }

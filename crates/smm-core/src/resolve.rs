@@ -284,7 +284,11 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
             let confirmed = over.is_some_and(|o| {
                 o.comprehensiveness.is_none() && o.scope.is_none() && o.decides_level()
             });
-            let (responsible, cost_bearer) = parties.of(item.domain.id.as_str(), item.subdomain.id.as_str(), item.practice.id.as_str());
+            let (responsible, cost_bearer) = parties.of(
+                item.domain.id.as_str(),
+                item.subdomain.id.as_str(),
+                item.practice.id.as_str(),
+            );
             ResolvedPractice {
                 confirmed,
                 responsible,
@@ -336,8 +340,7 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
                 deadline: goal_of(target, catalog, domain.id.as_str())
                     .and_then(|g| g.deadline.as_ref())
                     .map(|d| d.value),
-                budget: goal_of(target, catalog, domain.id.as_str())
-                    .and_then(|g| g.budget.clone()),
+                budget: goal_of(target, catalog, domain.id.as_str()).and_then(|g| g.budget.clone()),
             }
         })
         .collect();

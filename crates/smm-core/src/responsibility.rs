@@ -61,36 +61,37 @@ pub(crate) fn check_references(
     stakeholders: &[NamedStakeholder],
     problems: &mut Diagnostics,
 ) {
-    let mut check = |section: &str, key: &Located<String>, part: &str, value: &Option<Located<String>>| {
-        let Some(value) = value else { return };
-        let id = value.value.trim();
-        if stakeholders.iter().any(|s| s.id == id) {
-            return;
-        }
-        let field = format!("{section}.{}.{part}", key.value);
-        let d = Diagnostic::new(
-            value.at,
-            field,
-            format!("`{id}` is not one of this target's stakeholders"),
-        );
-        problems.push(if stakeholders.is_empty() {
-            d.with_help(format!(
+    let mut check =
+        |section: &str, key: &Located<String>, part: &str, value: &Option<Located<String>>| {
+            let Some(value) = value else { return };
+            let id = value.value.trim();
+            if stakeholders.iter().any(|s| s.id == id) {
+                return;
+            }
+            let field = format!("{section}.{}.{part}", key.value);
+            let d = Diagnostic::new(
+                value.at,
+                field,
+                format!("`{id}` is not one of this target's stakeholders"),
+            );
+            problems.push(if stakeholders.is_empty() {
+                d.with_help(format!(
                 "name it under `stakeholders:` first, e.g. `{id}: {{role: operator, name: ...}}`"
             ))
-        } else {
-            match nearest(id, stakeholders.iter().map(|s| s.id.as_str())) {
-                Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                None => d.with_help(format!(
-                    "the stakeholders are: {}",
-                    stakeholders
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-        });
-    };
+            } else {
+                match nearest(id, stakeholders.iter().map(|s| s.id.as_str())) {
+                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                    None => d.with_help(format!(
+                        "the stakeholders are: {}",
+                        stakeholders
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            });
+        };
     for (key, goal) in target.goals.iter() {
         check("goals", key, "responsible", &goal.responsible);
         check("goals", key, "cost-bearer", &goal.cost_bearer);
@@ -290,7 +291,10 @@ mod tests {
             t.stakeholder("soc").map(|s| s.name.as_str()),
             Some("Night Watch SOC")
         );
-        assert_eq!(t.stakeholder("owner").map(|s| s.name.as_str()), Some("owner"));
+        assert_eq!(
+            t.stakeholder("owner").map(|s| s.name.as_str()),
+            Some("owner")
+        );
     }
 
     #[test]
@@ -301,7 +305,10 @@ mod tests {
         );
         let t = resolved(&text).expect("an entry that only names parties needs no rationale");
         let p = t.practice("monitoring").expect("practice");
-        assert!(!p.confirmed, "naming a party is not a confirmation of the level");
+        assert!(
+            !p.confirmed,
+            "naming a party is not a confirmation of the level"
+        );
         assert_eq!(p.source, crate::Source::DomainGoal);
         // A level without a reason is still refused.
         let text = target(
@@ -328,10 +335,13 @@ mod tests {
             )),
             "{found:?}"
         );
-        assert!(found.iter().any(|(line, field, _)| *line == 23
-            && field == "practices.monitoring.cost-bearer"));
+        assert!(found
+            .iter()
+            .any(|(line, field, _)| *line == 23 && field == "practices.monitoring.cost-bearer"));
         let d = resolved(&text).expect_err("refused");
-        let help = d.0.iter().find(|d| d.field == "goals.hardening.responsible");
+        let help =
+            d.0.iter()
+                .find(|d| d.field == "goals.hardening.responsible");
         assert_eq!(
             help.and_then(|d| d.help.as_deref()),
             Some("did you mean `us`?")
@@ -348,7 +358,12 @@ mod tests {
         let roles: Vec<&str> = t.stakeholders.iter().map(|s| s.role.words()).collect();
         assert_eq!(
             roles,
-            ["component vendor", "platform vendor", "regulator", "certification body"]
+            [
+                "component vendor",
+                "platform vendor",
+                "regulator",
+                "certification body"
+            ]
         );
     }
 
@@ -360,8 +375,14 @@ mod tests {
         );
         let found = problems(&text);
         let fields: Vec<(u64, &str)> = found.iter().map(|(l, f, _)| (*l, f.as_str())).collect();
-        assert!(fields.contains(&(16, "goals.hardening.deadline")), "{found:?}");
-        assert!(fields.contains(&(17, "goals.hardening.budget.currency")), "{found:?}");
+        assert!(
+            fields.contains(&(16, "goals.hardening.deadline")),
+            "{found:?}"
+        );
+        assert!(
+            fields.contains(&(17, "goals.hardening.budget.currency")),
+            "{found:?}"
+        );
         assert!(fields.contains(&(19, "approval.by")), "{found:?}");
         assert!(fields.contains(&(20, "approval.date")), "{found:?}");
 
@@ -371,8 +392,14 @@ mod tests {
         );
         let t = resolved(&text).expect("resolves");
         let hardening = t.domain("hardening").expect("domain");
-        assert_eq!(hardening.deadline.map(|d| d.to_string()).as_deref(), Some("2027-06-30"));
+        assert_eq!(
+            hardening.deadline.map(|d| d.to_string()).as_deref(),
+            Some("2027-06-30")
+        );
         assert_eq!(hardening.budget.as_ref().map(|b| b.amount), Some(60000));
-        assert_eq!(t.approval.as_ref().map(|a| a.by.as_str()), Some("Jane Doe, for the owner"));
+        assert_eq!(
+            t.approval.as_ref().map(|a| a.by.as_str()),
+            Some("Jane Doe, for the owner")
+        );
     }
 }

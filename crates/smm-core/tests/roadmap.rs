@@ -456,7 +456,11 @@ fn a_goal_deadline_brings_its_domains_work_forward_or_the_plan_says_it_cannot() 
     };
     // Without a deadline, hardening work spreads over several quarters.
     let free = roadmap(&target, &current, &findings, Some(&budget));
-    assert!(hardening_periods(&free).len() > 1, "{:?}", hardening_periods(&free));
+    assert!(
+        hardening_periods(&free).len() > 1,
+        "{:?}",
+        hardening_periods(&free)
+    );
     // With the hardening goal due on the last day of 2027-Q1, none of its work is planned later;
     // what does not fit is left out against the deadline, and the plan says the goal is missed.
     let set_deadline = |target: &mut ResolvedTarget, day: &str| {
@@ -489,7 +493,11 @@ fn a_goal_deadline_brings_its_domains_work_forward_or_the_plan_says_it_cannot() 
     let none = roadmap(&target, &current, &findings, Some(&budget));
     assert!(hardening_periods(&none).is_empty());
     let s = none.schedule.as_ref().expect("schedule");
-    let check = s.deadlines.iter().find(|c| c.domain.as_str() == "hardening").expect("checked");
+    let check = s
+        .deadlines
+        .iter()
+        .find(|c| c.domain.as_str() == "hardening")
+        .expect("checked");
     assert_eq!(check.last_period, None);
     assert!(past(s) > 0);
     set_deadline(&mut target, "2027-06-30");
@@ -572,5 +580,8 @@ fn a_goal_budget_in_the_costs_currency_says_how_far_the_domain_is_over_it() {
             _ => assert_eq!(d.over_budget, Some(d.totals.amount.saturating_sub(10_000))),
         }
     }
-    assert!(r.domains.iter().any(|d| d.over_budget.is_some_and(|o| o > 0)));
+    assert!(r
+        .domains
+        .iter()
+        .any(|d| d.over_budget.is_some_and(|o| o > 0)));
 }

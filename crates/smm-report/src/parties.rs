@@ -44,7 +44,8 @@ pub(crate) fn stakeholders(target: &ResolvedTarget) -> Vec<StakeholderRow> {
 
 /// The practices by responsible party and by cost bearer; empty when the target names neither.
 pub(crate) fn groups(target: &ResolvedTarget) -> Vec<PartyGroup> {
-    let by = |title: &'static str, pick: fn(&smm_core::resolve::ResolvedPractice) -> Option<&str>| {
+    let by = |title: &'static str,
+              pick: fn(&smm_core::resolve::ResolvedPractice) -> Option<&str>| {
         if target.practices.iter().all(|p| pick(p).is_none()) {
             return None;
         }

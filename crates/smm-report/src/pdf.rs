@@ -352,7 +352,10 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
     if !p.signatories.is_empty() {
         s.push_str("= Approval\n");
         if let Some(approval) = &p.approval {
-            s.push_str(&format!("{}\n\n", text(&format!("This version is {approval}."))));
+            s.push_str(&format!(
+                "{}\n\n",
+                text(&format!("This version is {approval}."))
+            ));
         }
         s.push_str(&format!(
             "{}\n\n",

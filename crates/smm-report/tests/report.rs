@@ -553,7 +553,11 @@ fn limitations_and_their_compensating_measures_are_shown_with_the_levels() {
 fn hvac_with_parties() -> String {
     let text = read("examples/hvac/target.yaml");
     let goals = text.find("\ngoals:\n").expect("goals");
-    let at = goals + text[goals..].find("\n  hardening:\n").expect("the hardening goal") + 14;
+    let at = goals
+        + text[goals..]
+            .find("\n  hardening:\n")
+            .expect("the hardening goal")
+        + 14;
     format!(
         "{}    deadline: 2027-06-30\n    budget: {{amount: 60000, currency: EUR}}\n    responsible: us\n    cost-bearer: owner\n{}stakeholders:\n  us: {{role: integrator, name: Campus HVAC Services}}\n  owner: {{role: operator, name: Enterprise Facilities}}\n  soc: {{role: service-provider, name: Enterprise SOC}}\napproval:\n  by: Ines Duarte, for Enterprise Facilities\n  date: 2026-03-20\n  statement: Agreed as the target of the 2027 service contract.\n",
         &text[..at],
@@ -585,7 +589,9 @@ fn the_target_sheet_says_who_is_responsible_who_pays_by_when_and_who_approved_it
         assert!(section.contains(value), "{value} missing from:\n{section}");
     }
     let row = |party: &str| -> &str {
-        let start = section.find(&format!("<td>{party}")).expect("the party's row");
+        let start = section
+            .find(&format!("<td>{party}"))
+            .expect("the party's row");
         &section[start..start + section[start..].find("</tr>").expect("row end")]
     };
     // The integrator is responsible for hardening's practices, and nothing else.
@@ -595,9 +601,15 @@ fn the_target_sheet_says_who_is_responsible_who_pays_by_when_and_who_approved_it
     assert!(row("not named").contains("Threat Modeling"));
     assert!(row("Enterprise Facilities (operator)").contains("Monitoring"));
     // The goal's deadline and budget, and the approval in the opening and the approval block.
-    assert!(html.contains("due 2027-06-30; budget EUR 60,000"), "the goal's plan");
+    assert!(
+        html.contains("due 2027-06-30; budget EUR 60,000"),
+        "the goal's plan"
+    );
     let approval = "approved by Ines Duarte, for Enterprise Facilities on 2026-03-20: Agreed as the target of the 2027 service contract.";
-    assert!(opening(&html).contains(&escaped(approval)), "identification");
+    assert!(
+        opening(&html).contains(&escaped(approval)),
+        "identification"
+    );
     assert!(html.contains(&format!("This version is {}", escaped(approval))));
     let text = pdf_text(&input);
     for value in [

@@ -170,7 +170,11 @@ async fn approved_targets_are_superseded_never_edited(app: App) {
         .get(&format!("/api/documents/{target}/versions"), &owner)
         .await
         .json();
-    assert_eq!(versions.as_array().map(Vec::len), Some(2), "nothing was stored");
+    assert_eq!(
+        versions.as_array().map(Vec::len),
+        Some(2),
+        "nothing was stored"
+    );
     // A new version that names the approved one's digest supersedes it.
     let digest = smm_core::content_digest(&smm_core::parse_target(&approved).expect("parses"));
     let successor = example("bottling-line/target.yaml")

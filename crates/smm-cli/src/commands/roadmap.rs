@@ -156,7 +156,10 @@ fn render(roadmap: &Roadmap) -> String {
     }
     let goals = goal_lines(roadmap);
     if !goals.is_empty() {
-        out.push_str(&format!("\n{}\n", styled(HEADER, "Goal deadlines and budgets")));
+        out.push_str(&format!(
+            "\n{}\n",
+            styled(HEADER, "Goal deadlines and budgets")
+        ));
         for line in &goals {
             out.push_str(&format!("  {line}\n"));
         }

@@ -111,7 +111,10 @@ mod tests {
         };
         let some = |s: &str| Some(s.to_string());
         assert_eq!(of("patch-management"), (some("us"), some("owner")));
-        assert_eq!(of("detection-response-plan"), (some("owner"), some("owner")));
+        assert_eq!(
+            of("detection-response-plan"),
+            (some("owner"), some("owner"))
+        );
         assert_eq!(of("monitoring"), (some("us"), some("us")));
         assert_eq!(of("threat-modeling"), (None, None));
         assert_eq!(t.stakeholders.len(), 2);
@@ -124,7 +127,10 @@ mod tests {
             + "  nowhere: {responsible: us}\n";
         let answers = parse_answers(&text).expect("answers");
         let refused = build_profile(&catalog, None, &answers).expect_err("refused");
-        assert!(refused.0.iter().any(|d| d.field == "responsibility.nowhere" && d.at.line == 15));
+        assert!(refused
+            .0
+            .iter()
+            .any(|d| d.field == "responsibility.nowhere" && d.at.line == 15));
         let text = ANSWERS.replace("cost-bearer: us}", "cost-bearer: them}");
         let answers = parse_answers(&text).expect("answers");
         let refused = build_profile(&catalog, None, &answers).expect_err("refused");

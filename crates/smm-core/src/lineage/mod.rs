@@ -102,7 +102,10 @@ pub(crate) fn check_record(target: &TargetProfile, problems: &mut Diagnostics) {
 ///
 /// The CLI checks this between versions given to `smm validate`; the server checks it before
 /// storing a new version over an approved one.
-pub fn check_after_approved(approved: &TargetProfile, next: &TargetProfile) -> Result<(), Diagnostics> {
+pub fn check_after_approved(
+    approved: &TargetProfile,
+    next: &TargetProfile,
+) -> Result<(), Diagnostics> {
     let Some(approval) = &approved.approval else {
         return Ok(());
     };

@@ -315,7 +315,10 @@ fn an_approved_version_is_superseded_never_edited() {
         reason: Located::new("reworded".into()),
     });
     assert_eq!(
-        check_after_approved(&old, &wrong).expect_err("wrong digest").0[0].field,
+        check_after_approved(&old, &wrong)
+            .expect_err("wrong digest")
+            .0[0]
+            .field,
         "supersedes.sha256"
     );
     // A new version that names the approved one's digest is accepted.
@@ -339,7 +342,10 @@ fn lowering_an_approved_version_writes_an_unapproved_successor() {
         &request("data-controls", Some(C::Consistent), None),
     )
     .expect("lowers");
-    assert!(new.approval.is_none(), "the old approval does not carry over");
+    assert!(
+        new.approval.is_none(),
+        "the old approval does not carry over"
+    );
     let (old_r, new_r) = (
         resolve(&catalog, &old).expect("resolves"),
         resolve(&catalog, &new).expect("resolves"),

@@ -634,7 +634,9 @@ fn schedule(
 
 /// The deadline of the goal of an action's domain.
 fn goal_deadline(target: &ResolvedTarget, action: &PlannedAction) -> Option<Date> {
-    target.domain(action.domain.as_str()).and_then(|d| d.deadline)
+    target
+        .domain(action.domain.as_str())
+        .and_then(|d| d.deadline)
 }
 
 /// How many periods, from the first, end on or before `deadline` (work must be done by then).
@@ -682,12 +684,10 @@ fn deadline_checks(
             Some(DeadlineCheck {
                 domain: d.id.clone(),
                 deadline,
-                last_period: until
-                    .checked_sub(1)
-                    .map(|q| match periods.get(q) {
-                        Some(p) => p.label.clone(),
-                        None => budget.period.label(budget.period.nth(budget.start, q)),
-                    }),
+                last_period: until.checked_sub(1).map(|q| match periods.get(q) {
+                    Some(p) => p.label.clone(),
+                    None => budget.period.label(budget.period.nth(budget.start, q)),
+                }),
                 met: missed.is_empty(),
                 missed,
             })

@@ -188,8 +188,7 @@ impl Search<'_> {
             }
         }
         // Close the period, but only if nothing available still fits it.
-        let fits =
-            (0..self.p.cost.len()).any(|i| self.p.cost[i] <= room && self.available(i, p));
+        let fits = (0..self.p.cost.len()).any(|i| self.p.cost[i] <= room && self.available(i, p));
         if !fits && p + 1 < self.p.periods {
             self.node(p + 1, self.p.budget, 0, placed);
         }
