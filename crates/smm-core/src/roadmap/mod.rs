@@ -227,7 +227,8 @@ pub struct DeadlineCheck {
     /// The last period that ends by the deadline, if any does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_period: Option<String>,
-    /// The domain's actions that are not scheduled by the deadline (left out).
+    /// The domain's actions the target asks for (prerequisites aside) that are not scheduled by
+    /// the deadline.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missed: Vec<ActionId>,
     /// Whether every action of the domain is scheduled by the deadline.
@@ -678,7 +679,10 @@ fn deadline_checks(
             let missed: Vec<ActionId> = actions
                 .iter()
                 .enumerate()
-                .filter(|(i, a)| a.domain == d.id && period[*i].is_none_or(|q| q >= until))
+                // What the goal asks for; a prerequisite comes with the work that needs it.
+                .filter(|(i, a)| {
+                    a.domain == d.id && !a.prerequisite && period[*i].is_none_or(|q| q >= until)
+                })
                 .map(|(_, a)| a.id.clone())
                 .collect();
             Some(DeadlineCheck {
