@@ -445,11 +445,19 @@ fn an_approved_target_file_is_never_rewritten_and_its_successor_must_supersede_i
             "approved by Dana Okafor, for the OEMs on 2026-08-01: an approved version is never overwritten",
         ));
     smm()
-        .args(["target", "new", "--answers", "examples/ota-gateway/answers.yaml", "-o"])
+        .args([
+            "target",
+            "new",
+            "--answers",
+            "examples/ota-gateway/answers.yaml",
+            "-o",
+        ])
         .arg(&approved)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("an approved version is never overwritten"));
+        .stderr(predicate::str::contains(
+            "an approved version is never overwritten",
+        ));
     assert_eq!(std::fs::read_to_string(&approved).expect("read"), before);
     // An edited copy given beside it is refused: it does not supersede the approved version.
     let edited = dir.path().join("edited.yaml");
