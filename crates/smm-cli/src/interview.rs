@@ -11,13 +11,14 @@ use inquire::error::InquireError;
 use inquire::validator::Validation;
 use inquire::{Select, Text};
 use smm_core::catalog::Catalog;
-use smm_core::document::{Date, Factor, Template};
+use smm_core::document::{Date, Factor, Stakeholder, StakeholderRole, Template};
 use smm_core::interview::{
-    build_profile, decision_pick, factors_in_effect, goal_option_scope, goal_pick, preview,
-    remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers, Decision,
-    DecisionKind, DecisionPick, GoalAnswer, GoalPick, Remaining, Step, Take,
+    build_profile, decision_pick, entry, factors_in_effect, goal_option_scope, goal_pick, preview,
+    remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers, Assignment,
+    Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick, Remaining, Step, Take,
 };
 use smm_core::level::{Comprehensiveness, Level, Scope};
+use smm_core::located::Located;
 
 use crate::commands::target::{describe_moves, finish};
 use crate::commands::template;
@@ -163,11 +164,9 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
         .with_validator(required)
         .prompt());
     answers.system = Some(system.trim().to_string());
-    let roles = ["vendor", "integrator", "operator", "consumer"];
-    let suggested = suggested_role(template, answers).map(|r| format!("{r:?}").to_lowercase());
-    let start = suggested
-        .as_deref()
-        .and_then(|s| roles.iter().position(|r| *r == s))
+    let roles: Vec<&str> = StakeholderRole::ALL.iter().map(|r| r.as_str()).collect();
+    let start = suggested_role(template, answers)
+        .and_then(|s| StakeholderRole::ALL.iter().position(|r| *r == s))
         .unwrap_or(0);
     let role = answer!(Select::new("Your role toward the system:", roles.to_vec())
         .with_starting_cursor(start)
@@ -175,7 +174,7 @@ fn background(answers: &mut Answers, template: Option<&Template>) -> Result<Nav,
             "the same system needs different things from a vendor and from its operator"
         )
         .prompt());
-    answers.role = serde_json::from_value(serde_json::Value::String(role.to_string())).ok();
+    answers.role = StakeholderRole::parse(role);
     let authors = answer!(Text::new("Authors (comma-separated, optional):")
         .with_initial_value(&answers.authors.join(", "))
         .prompt());
@@ -563,6 +562,115 @@ fn decisions(
         set_entry(answers.decisions_mut(kind), &id, decision);
         save(answers, draft)?;
         effect(catalog, answers, template, &domain);
+    }
+    if practices {
+        Ok(Nav::Next)
+    } else {
+        responsibility(catalog, answers, draft)
+    }
+}
+
+/// Step 4's optional question: the stakeholders, then per domain and subdomain who is
+/// responsible and who pays (the model asks who chooses and who pays for each part).
+fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Result<Nav, Failure> {
+    let wanted = answer!(inquire::Confirm::new(
+        "Name who is responsible and who pays, per domain and subdomain? (optional)"
+    )
+    .with_default(!answers.stakeholders.is_empty())
+    .with_help_message(
+        "a measure one party pays for and another profits from is the one that does not happen"
+    )
+    .prompt());
+    if !wanted {
+        return Ok(Nav::Next);
+    }
+    loop {
+        let known: Vec<String> = answers
+            .stakeholders
+            .iter()
+            .map(|(k, s)| format!("{} ({})", k.value, s.role.value.words()))
+            .collect();
+        if !known.is_empty() {
+            output::print(&format!(
+                "  {}\n",
+                styled(DIM, &format!("Stakeholders: {}", known.join(", ")))
+            ));
+        }
+        let id = answer!(Text::new("Add a stakeholder: a short id (empty when done):").prompt());
+        let id = id.trim().to_string();
+        if id.is_empty() {
+            break;
+        }
+        let roles: Vec<&str> = StakeholderRole::ALL.iter().map(|r| r.words()).collect();
+        let role = answer!(Select::new("  Its role:", roles).prompt());
+        let name = answer!(Text::new("  Its name (optional):").prompt());
+        let role = StakeholderRole::ALL
+            .into_iter()
+            .find(|r| r.words() == role)
+            .unwrap_or(StakeholderRole::Operator);
+        set_entry(
+            &mut answers.stakeholders,
+            &id,
+            Stakeholder {
+                role: Located::new(role),
+                name: Some(name.trim().to_string()).filter(|n| !n.is_empty()),
+            },
+        );
+        save(answers, draft)?;
+    }
+    if answers.stakeholders.is_empty() {
+        return Ok(Nav::Next);
+    }
+    let ids: Vec<String> = answers
+        .stakeholders
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
+    const ABOVE: &str = "(as the level above)";
+    let pick = |question: String, current: Option<&Located<String>>| {
+        let mut options = vec![ABOVE.to_string()];
+        options.extend(ids.iter().cloned());
+        let start = current
+            .and_then(|c| options.iter().position(|o| *o == c.value))
+            .unwrap_or(0);
+        Select::new(&question, options)
+            .with_starting_cursor(start)
+            .prompt()
+            .map(|o| (o != ABOVE).then(|| Located::new(o)))
+    };
+    let items: Vec<(String, String)> = catalog
+        .domains
+        .iter()
+        .map(|d| (d.id.as_str().to_string(), d.name.clone()))
+        .chain(catalog.subdomains().map(|s| {
+            (
+                s.subdomain.id.as_str().to_string(),
+                format!("  {}", s.subdomain.name),
+            )
+        }))
+        .collect();
+    for (id, name) in items {
+        let now = entry(&answers.responsibility, &id)
+            .cloned()
+            .unwrap_or_default();
+        let responsible = answer!(pick(
+            format!("{name}: responsible"),
+            now.responsible.as_ref()
+        ));
+        let cost_bearer = answer!(pick(format!("{name}: pays"), now.cost_bearer.as_ref()));
+        if responsible.is_none() && cost_bearer.is_none() {
+            remove_entry(&mut answers.responsibility, &id);
+        } else {
+            set_entry(
+                &mut answers.responsibility,
+                &id,
+                Assignment {
+                    responsible,
+                    cost_bearer,
+                },
+            );
+        }
+        save(answers, draft)?;
     }
     Ok(Nav::Next)
 }

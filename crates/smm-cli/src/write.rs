@@ -15,6 +15,32 @@ pub fn to_yaml<T: Serialize>(header: &str, value: &T) -> String {
     format!("# {header}\n{body}")
 }
 
+/// Refuses to write over an approved target profile: an approved version is never edited,
+/// only superseded by a new version in a file of its own. Whatever else is at `path` (nothing,
+/// another kind of document, text that does not parse) is left to the caller.
+pub fn refuse_approved_target(path: &Path) -> Result<(), Failure> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    let Ok(existing) = smm_core::parse_target(&text) else {
+        return Ok(());
+    };
+    match &existing.approval {
+        Some(approval) => Err(Problem::file(
+            path,
+            format!(
+                "holds version {} of `{}`, approved by {} on {}: an approved version is never overwritten; write to another file (a new version records `supersedes`)",
+                existing.version.as_deref().unwrap_or("(none)"),
+                existing.name.value,
+                approval.by.value,
+                approval.date.value
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
 /// Writes `text` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     write_bytes_atomically(path, text.as_bytes())

@@ -492,8 +492,14 @@ fn examples_validate_against_the_published_schemas() {
     ] {
         assert!(required.contains(&field), "{field} not required");
     }
+    // An override that sets a level needs its rationale; one that only names who is responsible
+    // or who pays does not; an empty one says nothing and is refused.
     let overrides = &schema["$defs"]["Override"];
-    assert_eq!(overrides["required"], serde_json::json!(["rationale"]));
+    assert_eq!(
+        overrides["dependentRequired"],
+        serde_json::json!({"comprehensiveness": ["rationale"], "scope": ["rationale"]})
+    );
+    assert_eq!(overrides["minProperties"], 1);
 }
 
 #[test]
@@ -1291,4 +1297,52 @@ fn validate_accepts_the_compare_and_trend_examples() {
         // rule is reported.
         .stdout(predicate::str::contains("1 accepted warning"))
         .stdout(predicate::str::contains("system-scope-needs-system-threat-model").not());
+}
+
+#[test]
+fn compare_lists_the_limitations_either_side_declares() {
+    let text = support::repository_text(BOTTLING_TARGET)
+        + "limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n";
+    let (_dir, limited) = support::temp_file("limited.yaml", &text);
+    let out = smm()
+        .arg("compare")
+        .arg(OWNER)
+        .arg(&limited)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Limitations and compensating measures"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "patch-management (B): limited: no patches while a batch runs; because: stopping the filler spoils the batch; compensated by: the line network is isolated between maintenance windows"
+        ),
+        "{text}"
+    );
+    let json = json_of(&["compare", limited.to_str().expect("utf-8"), OWNER, "--json"]);
+    let row = json["practices"]
+        .as_array()
+        .expect("practices")
+        .iter()
+        .find(|p| p["id"] == "patch-management")
+        .expect("row")
+        .clone();
+    assert_eq!(
+        row["a_limitation"]["limited"],
+        "no patches while a batch runs"
+    );
+    assert!(row.get("b_limitation").is_none());
+    // Without limitations, nothing is listed.
+    let plain = String::from_utf8_lossy(
+        &smm()
+            .args(["compare", OWNER, BOTTLING_TARGET])
+            .output()
+            .expect("run")
+            .stdout,
+    )
+    .to_string();
+    assert!(!plain.contains("Limitations and compensating measures"));
 }

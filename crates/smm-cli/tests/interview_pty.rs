@@ -245,3 +245,84 @@ fn a_goal_option_is_followed_by_its_scope_so_4_industry_is_two_choices() {
         (4, "industry")
     );
 }
+
+#[test]
+fn step_four_asks_who_is_responsible_and_who_pays() {
+    let dir = support::workspace();
+    let catalog = smm_core::Catalog::builtin();
+    let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
+    step_one(&mut s, "Line 8");
+    for kind in FACTORS {
+        answer(&mut s, &format!("[{kind}]"), ENTER);
+    }
+    for domain in ["Governance", "Enablement", "Hardening"] {
+        answer(
+            &mut s,
+            &format!("Goal for {domain}"),
+            &format!("[keep]{ENTER}"),
+        );
+    }
+    for sub in catalog.subdomains() {
+        answer(&mut s, &format!("{}:", sub.subdomain.name), ENTER);
+    }
+    // The optional question, then two stakeholders.
+    answer(
+        &mut s,
+        "Name who is responsible and who pays",
+        &format!("y{ENTER}"),
+    );
+    answer(&mut s, "Add a stakeholder", &format!("us{ENTER}"));
+    answer(&mut s, "Its role", &format!("integrator{ENTER}"));
+    answer(&mut s, "Its name", &format!("Cell Integration{ENTER}"));
+    answer(&mut s, "Add a stakeholder", &format!("owner{ENTER}"));
+    answer(&mut s, "Its role", &format!("operator{ENTER}"));
+    answer(&mut s, "Its name", ENTER);
+    answer(&mut s, "Add a stakeholder", ENTER);
+    // The hardening domain is ours to do and the owner's to pay; the rest stays unnamed.
+    for domain in catalog.domains.iter() {
+        let (responsible, pays) = if domain.id.as_str() == "hardening" {
+            (format!("us{ENTER}"), format!("owner{ENTER}"))
+        } else {
+            (ENTER.to_string(), ENTER.to_string())
+        };
+        answer(
+            &mut s,
+            &format!("{}: responsible", domain.name),
+            &responsible,
+        );
+        answer(&mut s, &format!("{}: pays", domain.name), &pays);
+    }
+    for sub in catalog.subdomains() {
+        answer(
+            &mut s,
+            &format!("{}: responsible", sub.subdomain.name),
+            ENTER,
+        );
+        answer(&mut s, &format!("{}: pays", sub.subdomain.name), ENTER);
+    }
+    answer(&mut s, "Step 5 of 5", "");
+    let first = catalog.practices().next().expect("a practice");
+    answer(
+        &mut s,
+        &format!("{}:", first.practice.name),
+        &format!("[accept-rest]{ENTER}"),
+    );
+    s.expect("wrote target.yaml")
+        .expect("the profile is written");
+    s.expect(Eof).expect("smm exits");
+    let t = read_target(&dir.path().join("target.yaml"));
+    let p = t.practice("patch-management").expect("practice");
+    assert_eq!(
+        (p.responsible.as_deref(), p.cost_bearer.as_deref()),
+        (Some("us"), Some("owner"))
+    );
+    assert_eq!(
+        t.practice("threat-modeling")
+            .and_then(|p| p.responsible.clone()),
+        None
+    );
+    assert_eq!(
+        t.stakeholder("us").map(|s| s.name.as_str()),
+        Some("Cell Integration")
+    );
+}

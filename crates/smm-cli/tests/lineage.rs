@@ -416,3 +416,86 @@ fn diff_refuses_to_compare_a_target_with_an_assessment() {
         .code(2)
         .stderr(predicate::str::contains("not Catalog documents"));
 }
+
+/// The OTA gateway's target with an approval, as `dir/approved.yaml`.
+fn approved_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("approved.yaml");
+    let text = std::fs::read_to_string(root().join(TARGET)).expect("read");
+    std::fs::write(
+        &path,
+        text + "approval:\n  by: Dana Okafor, for the OEMs\n  date: 2026-08-01\n  statement: Agreed as the profile of the supply contract.\n",
+    )
+    .expect("write");
+    path
+}
+
+#[test]
+fn an_approved_target_file_is_never_rewritten_and_its_successor_must_supersede_it() {
+    let dir = workspace();
+    let approved = approved_copy(dir.path());
+    let before = std::fs::read_to_string(&approved).expect("read");
+    // A command that writes a target refuses to write over the approved one.
+    smm()
+        .args(["target", "lower", TARGET, "--practice", "data-controls"])
+        .args(["--comprehensiveness", "3", "--reason", "r", "-o"])
+        .arg(&approved)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "approved by Dana Okafor, for the OEMs on 2026-08-01: an approved version is never overwritten",
+        ));
+    smm()
+        .args([
+            "target",
+            "new",
+            "--answers",
+            "examples/ota-gateway/answers.yaml",
+            "-o",
+        ])
+        .arg(&approved)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "an approved version is never overwritten",
+        ));
+    assert_eq!(std::fs::read_to_string(&approved).expect("read"), before);
+    // An edited copy given beside it is refused: it does not supersede the approved version.
+    let edited = dir.path().join("edited.yaml");
+    std::fs::write(
+        &edited,
+        before.replace("date: 2026-08-01", "date: 2026-08-02"),
+    )
+    .expect("write");
+    smm()
+        .arg("validate")
+        .arg(&approved)
+        .arg(&edited)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("edited.yaml"))
+        .stderr(predicate::str::contains("is never edited, only superseded"));
+    // Lowering it writes a new, unapproved version that supersedes it, which validates beside it.
+    let next = dir.path().join("next.yaml");
+    smm()
+        .args(["target", "lower"])
+        .arg(&approved)
+        .args(["--practice", "data-controls", "--comprehensiveness", "3"])
+        .args([
+            "--date",
+            "2026-09-01",
+            "--reason",
+            "The OEM backend is late.",
+            "-o",
+        ])
+        .arg(&next)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&next).expect("read");
+    assert!(!written.contains("approval:"), "{written}");
+    smm()
+        .arg("validate")
+        .arg(&approved)
+        .arg(&next)
+        .assert()
+        .success();
+}

@@ -291,3 +291,88 @@ fn a_prerequisite_the_target_declined_is_left_out_and_every_rendering_says_why()
         );
     }
 }
+
+#[test]
+fn goal_deadlines_budgets_and_parties_are_said_in_text_markdown_and_html() {
+    let dir = support::example_copy("hvac");
+    let target = dir.path().join("target.yaml");
+    let assessment = dir.path().join("assessment.yaml");
+    let before = support::digest(&target);
+    let text = std::fs::read_to_string(&target).expect("read");
+    let goals = text.find("\ngoals:\n").expect("goals");
+    let at = goals + text[goals..].find("\n  hardening:\n").expect("hardening") + 14;
+    std::fs::write(
+        &target,
+        format!(
+            "{}    deadline: 2027-03-31\n    budget: {{amount: 50000, currency: EUR}}\n    responsible: us\n    cost-bearer: owner\n{}stakeholders:\n  us: {{role: integrator, name: Campus HVAC Services}}\n  owner: {{role: operator, name: Enterprise Facilities}}\n",
+            &text[..at],
+            &text[at..]
+        ),
+    )
+    .expect("write");
+    support::edit(&assessment, &before, &support::digest(&target));
+    let run = |extra: &[&str]| {
+        let mut cmd = smm();
+        cmd.arg("roadmap")
+            .arg(&target)
+            .arg(&assessment)
+            .args(["--budget", "60000", "--start", "2027-01"])
+            .args(extra);
+        cmd
+    };
+    let out = run(&[]).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (name, text) in [
+        ("text", stdout.to_string()),
+        ("markdown", {
+            let path = dir.path().join("plan.md");
+            run(&["-o"]).arg(&path).assert().success();
+            std::fs::read_to_string(&path).expect("written")
+        }),
+        ("html", {
+            let path = dir.path().join("plan.html");
+            run(&["-o"]).arg(&path).assert().success();
+            std::fs::read_to_string(&path).expect("written")
+        }),
+    ] {
+        for needle in [
+            "Goal deadlines and budgets",
+            "Hardening: due 2027-03-31; NOT kept",
+            "cannot be done by 2027-Q1 within the budget",
+            "Hardening: budget EUR 50,000; its actions cost",
+            "By responsible party",
+            "By cost bearer",
+            "Campus HVAC Services (integrator)",
+            "Enterprise Facilities (operator)",
+            "not named",
+        ] {
+            assert!(
+                text.contains(needle),
+                "{needle:?} missing from the {name}:\n{text}"
+            );
+        }
+    }
+    let json = json_of(&[
+        "roadmap",
+        target.to_str().expect("utf-8"),
+        assessment.to_str().expect("utf-8"),
+        "--budget",
+        "60000",
+        "--start",
+        "2027-01",
+        "--json",
+    ]);
+    let checks = json["schedule"]["deadlines"].as_array().expect("deadlines");
+    assert_eq!(checks[0]["domain"], "hardening");
+    assert_eq!(checks[0]["met"], false);
+    let left = json["schedule"]["left_out"].as_array().expect("left out");
+    assert!(
+        left.iter().any(|l| l["reason"]["kind"] == "past-deadline"),
+        "{left:?}"
+    );
+}

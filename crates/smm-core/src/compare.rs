@@ -90,6 +90,19 @@ pub struct PracticeComparison {
     pub status: Status,
     /// Whether B reaches A on both measures (status met or over).
     pub covered: bool,
+    /// A's limitation on the practice, if A is a target that declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_limitation: Option<crate::resolve::PracticeLimitation>,
+    /// B's limitation on the practice, if B is a target that declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b_limitation: Option<crate::resolve::PracticeLimitation>,
+}
+
+impl PracticeComparison {
+    /// Whether either side declares a limitation on the practice.
+    pub fn limited(&self) -> bool {
+        self.a_limitation.is_some() || self.b_limitation.is_some()
+    }
 }
 
 /// How many practices stand below, equal to and above, on one measure.
@@ -208,17 +221,17 @@ pub fn compare(a: &ProfileView, b: &ProfileView) -> Result<Comparison, CatalogMi
         b: b.label(),
         b_catalog: b.catalog.clone(),
     };
-    let levels: HashMap<&str, Level> = b
+    let levels: HashMap<&str, (Level, Option<&crate::resolve::PracticeLimitation>)> = b
         .practices
         .iter()
-        .map(|p| (p.id.as_str(), p.level))
+        .map(|p| (p.id.as_str(), (p.level, p.limitation.as_ref())))
         .collect();
     if a.catalog != b.catalog || levels.len() != a.practices.len() {
         return Err(mismatch());
     }
     let mut practices = Vec::with_capacity(a.practices.len());
     for p in &a.practices {
-        let Some(&other) = levels.get(p.id.as_str()) else {
+        let Some(&(other, b_limitation)) = levels.get(p.id.as_str()) else {
             return Err(mismatch());
         };
         let status = Status::of(p.level, other);
@@ -233,6 +246,8 @@ pub fn compare(a: &ProfileView, b: &ProfileView) -> Result<Comparison, CatalogMi
             scope: Relation::of(p.level.scope, other.scope),
             status,
             covered: status != Status::Under,
+            a_limitation: p.limitation.clone(),
+            b_limitation: b_limitation.cloned(),
         });
     }
     let domains = a
@@ -307,6 +322,7 @@ mod tests {
                     domain: DomainId::new(*domain),
                     subdomain: SubdomainId::new("s"),
                     level: *level,
+                    limitation: None,
                 })
                 .collect(),
         }

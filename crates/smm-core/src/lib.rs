@@ -42,6 +42,7 @@ pub mod lineage;
 pub mod located;
 pub mod portfolio;
 pub mod resolve;
+pub mod responsibility;
 pub mod roadmap;
 pub mod rollup;
 pub mod rules;

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Node};
 use crate::diagnostic::{nearest, Diagnostic, Diagnostics};
-use crate::document::{Factor, Goal, Override, Priority, StakeholderRole, TargetProfile};
+use crate::document::{
+    Date, Factor, Goal, GoalBudget, Override, Priority, StakeholderRole, TargetProfile,
+};
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::{Comprehensiveness, Level, Scope};
 use crate::located::{Located, Position};
@@ -69,6 +71,12 @@ pub struct ResolvedPractice {
     pub rationale: Option<String>,
     /// Whether the practice has an entry of its own that keeps the default (a confirmation).
     pub confirmed: bool,
+    /// The stakeholder id responsible for it (practice, else subdomain, else domain goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
+    /// The stakeholder id who bears its cost, found the same way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_bearer: Option<String>,
 }
 
 impl ResolvedPractice {
@@ -113,6 +121,12 @@ pub struct ResolvedDomain {
     pub level: Level,
     /// All the domain's practices against the goal.
     pub rollup: Rollup,
+    /// The day by which the goal must be met, if the target sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    /// What is set aside for the domain's work, if the target says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<GoalBudget>,
 }
 
 /// A target with every practice's level decided: what the gap and reports work from.
@@ -144,6 +158,34 @@ pub struct ResolvedTarget {
     /// Limitations and their compensating measures, by practice id, in catalog order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub limitations: Vec<PracticeLimitation>,
+    /// The stakeholders the target names, in the order written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stakeholders: Vec<NamedStakeholder>,
+    /// The approval of this version, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<GivenApproval>,
+}
+
+/// A stakeholder as the target names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NamedStakeholder {
+    /// The id the target uses for it.
+    pub id: String,
+    /// Its role.
+    pub role: StakeholderRole,
+    /// Its name, or the id when the target gives none.
+    pub name: String,
+}
+
+/// An approval, checked: who, when and what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GivenApproval {
+    /// Who approved.
+    pub by: String,
+    /// When.
+    pub date: Date,
+    /// The statement.
+    pub statement: String,
 }
 
 /// A practice's limitation, with the practice named by its id.
@@ -183,6 +225,16 @@ impl ResolvedTarget {
     pub fn domain(&self, id: &str) -> Option<&ResolvedDomain> {
         self.domains.iter().find(|d| d.id.as_str() == id)
     }
+
+    /// The stakeholder with this id.
+    pub fn stakeholder(&self, id: &str) -> Option<&NamedStakeholder> {
+        self.stakeholders.iter().find(|s| s.id == id)
+    }
+
+    /// The limitation declared for this practice, if any.
+    pub fn limitation(&self, practice: &str) -> Option<&PracticeLimitation> {
+        self.limitations.iter().find(|l| l.practice == practice)
+    }
 }
 
 /// Checks a target profile against the catalog and resolves every practice's level.
@@ -196,6 +248,10 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
         index_overrides(catalog, &target.practices, Want::Practice, &mut problems);
     let accepted_rules = index_acceptances(catalog, target, &mut problems);
     let limitations = index_limitations(catalog, target, &mut problems);
+    let stakeholders = crate::responsibility::index_stakeholders(target, &mut problems);
+    crate::responsibility::check_references(target, &stakeholders, &mut problems);
+    crate::responsibility::check_goal_plans(target, &mut problems);
+    let approval = crate::responsibility::check_approval(target, &mut problems);
     crate::lineage::check_record(target, &mut problems);
     if !problems.is_empty() {
         return Err(problems.sorted());
@@ -203,6 +259,7 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
 
     let mut subdomains = Vec::with_capacity(catalog.subdomains().len());
     let mut sub_levels: HashMap<&str, (Level, Sources, Option<String>)> = HashMap::new();
+    let parties = crate::responsibility::Parties::new(catalog, target);
     for item in catalog.subdomains() {
         let goal = goals[item.domain.id.as_str()];
         let (level, sources) = apply(
@@ -224,10 +281,18 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
             let (sub_level, sub_sources, sub_rationale) = &sub_levels[item.subdomain.id.as_str()];
             let over = practice_overrides.get(item.practice.id.as_str()).copied();
             let (level, sources) = apply(*sub_level, *sub_sources, over, Source::PracticeOverride);
-            let confirmed =
-                over.is_some_and(|o| o.comprehensiveness.is_none() && o.scope.is_none());
+            let confirmed = over.is_some_and(|o| {
+                o.comprehensiveness.is_none() && o.scope.is_none() && o.decides_level()
+            });
+            let (responsible, cost_bearer) = parties.of(
+                item.domain.id.as_str(),
+                item.subdomain.id.as_str(),
+                item.practice.id.as_str(),
+            );
             ResolvedPractice {
                 confirmed,
+                responsible,
+                cost_bearer,
                 id: item.practice.id.value.clone(),
                 name: item.practice.name.clone(),
                 domain: item.domain.id.value.clone(),
@@ -272,6 +337,10 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
                     .unwrap_or_default(),
                 level,
                 rollup: roll_up(level, parts.map(|p| (&p.id, p.level()))),
+                deadline: goal_of(target, catalog, domain.id.as_str())
+                    .and_then(|g| g.deadline.as_ref())
+                    .map(|d| d.value),
+                budget: goal_of(target, catalog, domain.id.as_str()).and_then(|g| g.budget.clone()),
             }
         })
         .collect();
@@ -288,6 +357,8 @@ pub fn resolve(catalog: &Catalog, target: &TargetProfile) -> Result<ResolvedTarg
         factors: target.factors.clone(),
         accepted_rules,
         limitations,
+        stakeholders,
+        approval,
     })
 }
 
@@ -607,6 +678,8 @@ fn index_overrides<'t>(
         match &over.rationale {
             Some(r) if !r.value.trim().is_empty() => {}
             Some(r) => problems.push(Diagnostic::new(r.at, format!("{field}.rationale"), "the rationale is empty: say why this differs from (or confirms) the default")),
+            // Naming who is responsible or who pays moves no level, so it needs no reason.
+            None if !over.decides_level() => {}
             None => problems.push(Diagnostic::new(key.at, format!("{field}.rationale"), "an override needs a rationale: say why this differs from (or confirms) the default")),
         }
         if found.insert(id.to_string(), over).is_some() {

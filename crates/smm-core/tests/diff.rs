@@ -296,6 +296,7 @@ fn vary_target(levels: &[(usize, C, S)]) -> TargetProfile {
                 comprehensiveness: Some(Located::new(c)),
                 scope: Some(Located::new(s)),
                 rationale: Some(Located::new("varied".into())),
+                ..Override::default()
             },
         ));
     }

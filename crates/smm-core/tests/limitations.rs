@@ -150,3 +150,46 @@ fn a_finding_closed_after_the_assessment_date_is_refused_at_its_line() {
     );
     assert!(problem.contains(&line.to_string()), "{problem}");
 }
+
+#[test]
+fn compare_carries_each_sides_limitations_beside_the_levels() {
+    let limited = with_limitations(
+        "  monitoring:\n    limited: no agent on the controllers\n    because: the real-time \
+         cycle cannot spare the CPU\n    compensating: [passive monitoring of the building network]\n",
+    );
+    let a = resolve(&CATALOG, &parse_target(&limited).expect("parses")).expect("resolves");
+    let b = resolve(
+        &CATALOG,
+        &parse_target(&example("hvac", "target.yaml")).expect("parses"),
+    )
+    .expect("resolves");
+    let c = smm_core::compare(
+        &smm_core::ProfileView::of_target(&a),
+        &smm_core::ProfileView::of_target(&b),
+    )
+    .expect("same catalog");
+    let monitoring = c
+        .practices
+        .iter()
+        .find(|p| p.id.as_str() == "monitoring")
+        .expect("monitoring");
+    assert!(monitoring.limited());
+    assert_eq!(
+        monitoring.a_limitation.as_ref().map(|l| l.because.as_str()),
+        Some("the real-time cycle cannot spare the CPU")
+    );
+    assert_eq!(monitoring.b_limitation, None);
+    assert_eq!(c.practices.iter().filter(|p| p.limited()).count(), 1);
+    // The other way round, the limitation is B's.
+    let c = smm_core::compare(
+        &smm_core::ProfileView::of_target(&b),
+        &smm_core::ProfileView::of_target(&a),
+    )
+    .expect("same catalog");
+    let monitoring = c
+        .practices
+        .iter()
+        .find(|p| p.id.as_str() == "monitoring")
+        .expect("monitoring");
+    assert!(monitoring.a_limitation.is_none() && monitoring.b_limitation.is_some());
+}

@@ -505,3 +505,163 @@ fn a_prerequisite_whose_rule_the_target_accepted_is_left_out_and_the_plan_says_w
         "the declined prerequisite is exactly what the plan saves"
     );
 }
+
+fn date(text: &str) -> smm_core::document::Date {
+    smm_core::document::Date::parse(text).expect("date")
+}
+
+#[test]
+fn a_goal_deadline_brings_its_domains_work_forward_or_the_plan_says_it_cannot() {
+    let (mut target, current, findings) = example("hvac");
+    let budget = Budget {
+        per_period: 60_000,
+        unit: BudgetUnit::Money,
+        period: PeriodKind::Quarter,
+        start: month("2027-01"),
+        deadline: None,
+    };
+    let hardening_periods = |r: &Roadmap| -> Vec<String> {
+        let s = r.schedule.as_ref().expect("schedule");
+        s.periods
+            .iter()
+            .filter(|p| {
+                p.actions.iter().any(|a| {
+                    r.actions
+                        .iter()
+                        .any(|x| &x.id == a && x.domain.as_str() == "hardening")
+                })
+            })
+            .map(|p| p.label.clone())
+            .collect()
+    };
+    // Without a deadline, hardening work spreads over several quarters.
+    let free = roadmap(&target, &current, &findings, Some(&budget));
+    assert!(
+        hardening_periods(&free).len() > 1,
+        "{:?}",
+        hardening_periods(&free)
+    );
+    // With the hardening goal due on the last day of 2027-Q1, none of its work is planned later;
+    // what does not fit is left out against the deadline, and the plan says the goal is missed.
+    let set_deadline = |target: &mut ResolvedTarget, day: &str| {
+        for d in &mut target.domains {
+            if d.id.as_str() == "hardening" {
+                d.deadline = Some(date(day));
+            }
+        }
+    };
+    set_deadline(&mut target, "2027-03-31");
+    let due = roadmap(&target, &current, &findings, Some(&budget));
+    assert_eq!(hardening_periods(&due), ["2027-Q1"]);
+    let s = due.schedule.as_ref().expect("schedule");
+    let check = s
+        .deadlines
+        .iter()
+        .find(|c| c.domain.as_str() == "hardening")
+        .expect("the deadline is checked");
+    assert_eq!(check.last_period.as_deref(), Some("2027-Q1"));
+    assert!(!check.met);
+    let past = |s: &smm_core::roadmap::Schedule| {
+        s.left_out
+            .iter()
+            .filter(|l| matches!(&l.reason, LeftOutReason::PastDeadline { domain, .. } if domain.as_str() == "hardening"))
+            .count()
+    };
+    assert!(past(s) > 0, "{:?}", s.left_out);
+    // Due a day earlier, no quarter ends in time: no hardening work is planned at all.
+    set_deadline(&mut target, "2027-03-30");
+    let none = roadmap(&target, &current, &findings, Some(&budget));
+    assert!(hardening_periods(&none).is_empty());
+    let s = none.schedule.as_ref().expect("schedule");
+    let check = s
+        .deadlines
+        .iter()
+        .find(|c| c.domain.as_str() == "hardening")
+        .expect("checked");
+    assert_eq!(check.last_period, None);
+    assert!(past(s) > 0);
+    set_deadline(&mut target, "2027-06-30");
+    // A generous budget keeps the deadline: nothing is missed.
+    let rich = Budget {
+        per_period: 1_000_000,
+        ..budget
+    };
+    let kept = roadmap(&target, &current, &findings, Some(&rich));
+    let s = kept.schedule.as_ref().expect("schedule");
+    assert!(s.deadlines.iter().all(|c| c.met), "{:?}", s.deadlines);
+}
+
+#[test]
+fn the_roadmap_groups_its_work_by_responsible_party_and_cost_bearer() {
+    let (mut target, current, findings) = example("hvac");
+    let plain = roadmap(&target, &current, &findings, None);
+    assert!(plain.by_responsible.is_empty(), "nobody named, no grouping");
+    target.stakeholders = vec![
+        smm_core::resolve::NamedStakeholder {
+            id: "us".into(),
+            role: smm_core::document::StakeholderRole::Integrator,
+            name: "HVAC Integration".into(),
+        },
+        smm_core::resolve::NamedStakeholder {
+            id: "owner".into(),
+            role: smm_core::document::StakeholderRole::Operator,
+            name: "Campus owner".into(),
+        },
+    ];
+    for p in &mut target.practices {
+        if p.domain.as_str() == "hardening" {
+            p.responsible = Some("us".into());
+            p.cost_bearer = Some("owner".into());
+        } else if p.domain.as_str() == "governance" {
+            p.cost_bearer = Some("us".into());
+        }
+    }
+    let r = roadmap(&target, &current, &findings, None);
+    let names: Vec<&str> = r.by_responsible.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["HVAC Integration", "not named"]);
+    // The groups share the roadmap out: every action once, the sums adding up.
+    for groups in [&r.by_responsible, &r.by_cost_bearer] {
+        let count: usize = groups.iter().map(|g| g.actions.len()).sum();
+        assert_eq!(count, r.actions.len());
+        let amount: u64 = groups.iter().map(|g| g.totals.amount).sum();
+        assert_eq!(amount, r.totals.amount);
+    }
+    let owner = r
+        .by_cost_bearer
+        .iter()
+        .find(|g| g.party.as_deref() == Some("owner"))
+        .expect("the owner pays for hardening");
+    let hardening = r
+        .domains
+        .iter()
+        .find(|d| d.id.as_str() == "hardening")
+        .expect("domain");
+    assert_eq!(owner.totals, hardening.totals);
+}
+
+#[test]
+fn a_goal_budget_in_the_costs_currency_says_how_far_the_domain_is_over_it() {
+    let (mut target, current, findings) = example("hvac");
+    for d in &mut target.domains {
+        d.budget = Some(smm_core::document::GoalBudget {
+            amount: 10_000,
+            currency: smm_core::located::Located::new(if d.id.as_str() == "enablement" {
+                "USD".into()
+            } else {
+                "EUR".into()
+            }),
+        });
+    }
+    let r = roadmap(&target, &current, &findings, None);
+    for d in &r.domains {
+        match d.id.as_str() {
+            // Another currency is not compared.
+            "enablement" => assert_eq!(d.over_budget, None),
+            _ => assert_eq!(d.over_budget, Some(d.totals.amount.saturating_sub(10_000))),
+        }
+    }
+    assert!(r
+        .domains
+        .iter()
+        .any(|d| d.over_budget.is_some_and(|o| o > 0)));
+}

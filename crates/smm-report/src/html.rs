@@ -42,6 +42,8 @@ pub struct ReportInput<'a> {
 pub(crate) struct GoalRow {
     pub(crate) domain: String,
     pub(crate) statement: String,
+    /// Deadline and budget in words; empty without.
+    pub(crate) plan: String,
     pub(crate) level: String,
     pub(crate) rollup: String,
     pub(crate) meaning: String,
@@ -100,6 +102,10 @@ pub(crate) struct ReportPage {
     pub(crate) background: String,
     pub(crate) factors: Vec<FactorRow>,
     pub(crate) limitations: Vec<LimitationRow>,
+    pub(crate) stakeholders: Vec<crate::parties::StakeholderRow>,
+    pub(crate) parties: Vec<crate::parties::PartyGroup>,
+    /// The approval of the target version in one sentence, when it has one.
+    pub(crate) approval: Option<String>,
     /// Who signs the target sheet (empty for a gap report).
     pub(crate) signatories: Vec<String>,
     pub(crate) signature_lines: Vec<&'static str>,
@@ -341,6 +347,7 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
             GoalRow {
                 domain: d.name.clone(),
                 statement: words(&d.goal),
+                plan: crate::parties::goal_plan(d),
                 level: level_text(catalog, d.level),
                 rollup: rollup_label(&d.rollup),
                 meaning: c,
@@ -395,6 +402,12 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
         background: identification::background(input),
         factors: identification::factors(input),
         limitations: crate::limitations::rows(target, gap),
+        stakeholders: crate::parties::stakeholders(target),
+        parties: crate::parties::groups(target),
+        approval: target
+            .approval
+            .as_ref()
+            .map(|_| crate::parties::approval(target)),
         signatories: match gap {
             Some(_) => Vec::new(),
             None => identification::signatories(input),

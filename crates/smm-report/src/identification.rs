@@ -62,12 +62,7 @@ fn none_given(list: &[String]) -> String {
 
 /// The stakeholder's role, as a reader says it.
 pub(crate) fn role_words(role: StakeholderRole) -> &'static str {
-    match role {
-        StakeholderRole::Vendor => "vendor",
-        StakeholderRole::Integrator => "integrator",
-        StakeholderRole::Operator => "operator",
-        StakeholderRole::Consumer => "consumer",
-    }
+    role.words()
 }
 
 /// The identification block, in the order a reader checks it: what, against which target, how,
@@ -103,6 +98,7 @@ pub(crate) fn fields(input: &ReportInput) -> Vec<Field> {
         "Set by",
         format!("the {}", role_words(target.role)),
     ));
+    rows.push(Field::text("Approval", crate::parties::approval(target)));
     match input.assessment {
         Some((assessment, _)) => {
             rows.push(Field::text("Assessment date", assessment.date.to_string()));

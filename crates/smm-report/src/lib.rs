@@ -24,6 +24,7 @@ pub mod html;
 mod identification;
 mod limitations;
 pub mod model;
+mod parties;
 pub mod pdf;
 pub mod png;
 pub mod roadmap;

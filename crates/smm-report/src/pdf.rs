@@ -137,7 +137,11 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
         .map(|g| {
             vec![
                 g.domain.clone(),
-                format!("{} ({})", g.statement, g.meaning),
+                if g.plan.is_empty() {
+                    format!("{} ({})", g.statement, g.meaning)
+                } else {
+                    format!("{} ({}) {}.", g.statement, g.meaning, g.plan)
+                },
                 g.level.clone(),
                 g.rollup.clone(),
             ]
@@ -200,6 +204,35 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
             )
         };
         s.push_str(&table(&cols, &header, &rows));
+    }
+
+    if !p.stakeholders.is_empty() || !p.parties.is_empty() {
+        s.push_str("= Who is responsible and who pays\n");
+        s.push_str(&format!(
+            "{}\n\n",
+            text("Per practice, the party that decides and does the work, and the party that bears its cost; a subdomain's or goal's choice applies to everything under it unless a practice names another.")
+        ));
+        if !p.stakeholders.is_empty() {
+            let rows: Vec<Vec<String>> = p
+                .stakeholders
+                .iter()
+                .map(|st| vec![st.name.clone(), st.role.clone(), st.id.clone()])
+                .collect();
+            s.push_str(&table(
+                &["2fr", "1fr", "1fr"],
+                &["Stakeholder", "Role", "Id"],
+                &rows,
+            ));
+        }
+        for g in &p.parties {
+            s.push_str(&format!("== {}\n", g.title));
+            let rows: Vec<Vec<String>> = g
+                .rows
+                .iter()
+                .map(|r| vec![r.party.clone(), r.practices.join(", ")])
+                .collect();
+            s.push_str(&table(&["1fr", "3fr"], &["Party", "Practices"], &rows));
+        }
     }
 
     for d in &p.domains {
@@ -318,6 +351,12 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
 
     if !p.signatories.is_empty() {
         s.push_str("= Approval\n");
+        if let Some(approval) = &p.approval {
+            s.push_str(&format!(
+                "{}\n\n",
+                text(&format!("This version is {approval}."))
+            ));
+        }
         s.push_str(&format!(
             "{}\n\n",
             text("By signing, each party agrees that this target (version and digest as identified above) states the security this system needs.")

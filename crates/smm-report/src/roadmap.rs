@@ -6,7 +6,9 @@
 
 use askama::Template;
 use smm_core::actions::Effort;
-use smm_core::roadmap::{BudgetUnit, DeclinedPrerequisite, LeftOutReason, Roadmap, Schedule};
+use smm_core::roadmap::{
+    BudgetUnit, DeclinedPrerequisite, LeftOutReason, PartyTotals, Roadmap, Schedule,
+};
 
 use crate::chart;
 
@@ -52,6 +54,14 @@ pub fn left_out_text(roadmap: &Roadmap, schedule: &Schedule, reason: &LeftOutRea
         LeftOutReason::Unneeded => {
             "a prerequisite of actions that are left out: alone it would close nothing".to_string()
         }
+        LeftOutReason::PastDeadline { domain, deadline } => {
+            let name = roadmap
+                .domains
+                .iter()
+                .find(|d| &d.id == domain)
+                .map_or(domain.as_str(), |d| d.name.as_str());
+            format!("the {name} goal is due {deadline}, and the budget until then went to weightier work")
+        }
         LeftOutReason::NoRoom => match schedule.budget.deadline {
             Some(deadline) => format!("no room left in the budget by {deadline}"),
             None => "no room left in the budget".to_string(),
@@ -78,6 +88,98 @@ pub fn declined_text(roadmap: &Roadmap, d: &DeclinedPrerequisite) -> String {
 
 /// The heading of the declined prerequisites, the same in every rendering.
 pub const DECLINED_HEADING: &str = "Not added: prerequisites the target declined";
+
+/// One line per goal with a deadline or a budget: what the plan does about it. Every rendering
+/// shows these, so a deadline the schedule cannot keep is said in words, not only implied by
+/// what is left out.
+pub fn goal_lines(roadmap: &Roadmap) -> Vec<String> {
+    let mut lines = Vec::new();
+    for d in &roadmap.domains {
+        if let Some(deadline) = d.deadline {
+            let check = roadmap
+                .schedule
+                .as_ref()
+                .and_then(|s| s.deadlines.iter().find(|c| c.domain == d.id));
+            let count = d.totals.actions;
+            lines.push(match check {
+                _ if count == 0 => format!("{}: due {deadline}; nothing to do.", d.name),
+                Some(c) if c.met => format!(
+                    "{}: due {deadline}; kept: all {count} action{} scheduled by {}.",
+                    d.name,
+                    plural(count),
+                    c.last_period.as_deref().unwrap_or("then")
+                ),
+                Some(c) => match &c.last_period {
+                    Some(last) => format!(
+                        "{}: due {deadline}; NOT kept: {} of {count} action{} cannot be done by {last} within the budget ({}).",
+                        d.name,
+                        c.missed.len(),
+                        plural(count),
+                        list(&c.missed)
+                    ),
+                    None => format!(
+                        "{}: due {deadline}; NOT kept: no budget period ends by then, so none of its {count} action{} can be done in time.",
+                        d.name,
+                        plural(count)
+                    ),
+                },
+                None => format!(
+                    "{}: due {deadline}; give a budget (--budget) to schedule its {count} action{} against it.",
+                    d.name,
+                    plural(count)
+                ),
+            });
+        }
+        if let Some(budget) = &d.budget {
+            let set = money(budget.amount, &budget.currency.value);
+            lines.push(match d.over_budget {
+                Some(0) => format!(
+                    "{}: budget {set}; its actions cost {}, within it.",
+                    d.name,
+                    money(d.totals.amount, &roadmap.currency)
+                ),
+                Some(over) => format!(
+                    "{}: budget {set}; its actions cost {}, {} over it.",
+                    d.name,
+                    money(d.totals.amount, &roadmap.currency),
+                    money(over, &roadmap.currency)
+                ),
+                None => format!(
+                    "{}: budget {set}; the costs are in {}, so the two are not compared.",
+                    d.name, roadmap.currency
+                ),
+            });
+        }
+    }
+    lines
+}
+
+/// Action ids, comma-separated.
+fn list(ids: &[smm_core::actions::ActionId]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A party's share, as rows: party (with role), actions, days, amount, the action ids.
+pub fn party_rows(roadmap: &Roadmap, groups: &[PartyTotals]) -> Vec<[String; 5]> {
+    groups
+        .iter()
+        .map(|g| {
+            [
+                match g.role {
+                    Some(role) => format!("{} ({})", g.name, role.words()),
+                    None => g.name.clone(),
+                },
+                g.totals.actions.to_string(),
+                g.totals.effort.to_string(),
+                money(g.totals.amount, &roadmap.currency),
+                list(&g.actions),
+            ]
+        })
+        .collect()
+}
 
 /// The sentences every rendering of a roadmap shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,6 +357,14 @@ pub fn markdown(roadmap: &Roadmap) -> String {
         }
         out.push('\n');
     }
+    let goals = goal_lines(roadmap);
+    if !goals.is_empty() {
+        out.push_str("## Goal deadlines and budgets\n\n");
+        for line in &goals {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+        out.push('\n');
+    }
     if let Some(schedule) = &roadmap.schedule {
         out.push_str(&format!(
             "## Schedule\n\n{}\n\n",
@@ -337,6 +447,27 @@ pub fn markdown(roadmap: &Roadmap) -> String {
                 thousands(d.totals.amount)
             ));
         }
+        for (title, groups) in [
+            ("By responsible party", &roadmap.by_responsible),
+            ("By cost bearer", &roadmap.by_cost_bearer),
+        ] {
+            if groups.is_empty() {
+                continue;
+            }
+            out.push_str(&format!(
+                "\n## {title}\n\n| Party | Actions | Days | Amount | Which |\n|---|---:|---:|---:|---|\n"
+            ));
+            for row in party_rows(roadmap, groups) {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} |\n",
+                    md(&row[0]),
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4]
+                ));
+            }
+        }
         out.push_str("\n## What each action involves\n\n");
         for a in &roadmap.actions {
             out.push_str(&format!(
@@ -412,6 +543,8 @@ struct Page {
     left_out: Vec<(String, String)>,
     actions: Vec<ActionRow>,
     domains: Vec<(String, String, usize, String, String)>,
+    goals: Vec<String>,
+    parties: Vec<(&'static str, Vec<[String; 5]>)>,
 }
 
 /// The roadmap as one self-contained HTML page (inline CSS and SVG, no scripts).
@@ -445,7 +578,17 @@ pub fn html(roadmap: &Roadmap) -> Result<String, String> {
                 .collect()
         })
         .unwrap_or_default();
+    let parties = [
+        ("By responsible party", &roadmap.by_responsible),
+        ("By cost bearer", &roadmap.by_cost_bearer),
+    ]
+    .into_iter()
+    .filter(|(_, g)| !g.is_empty())
+    .map(|(title, g)| (title, party_rows(roadmap, g)))
+    .collect();
     let page = Page {
+        goals: goal_lines(roadmap),
+        parties,
         summary: summary(roadmap),
         declined_heading: DECLINED_HEADING,
         timeline: chart::timeline(roadmap).unwrap_or_default(),

@@ -595,3 +595,89 @@ fn the_report_charts_draw_no_row_against_its_status() {
         assert!(html.contains(&words), "{name}: {words}");
     }
 }
+
+/// The HVAC target with stakeholders, a hardening goal that is the integrator's to do and the
+/// owner's to pay, due on a day with a budget, and an approval.
+fn hvac_with_parties() -> String {
+    let text = read("examples/hvac/target.yaml");
+    let goals = text.find("\ngoals:\n").expect("goals");
+    let at = goals
+        + text[goals..]
+            .find("\n  hardening:\n")
+            .expect("the hardening goal")
+        + 14;
+    format!(
+        "{}    deadline: 2027-06-30\n    budget: {{amount: 60000, currency: EUR}}\n    responsible: us\n    cost-bearer: owner\n{}stakeholders:\n  us: {{role: integrator, name: Campus HVAC Services}}\n  owner: {{role: operator, name: Enterprise Facilities}}\n  soc: {{role: service-provider, name: Enterprise SOC}}\napproval:\n  by: Ines Duarte, for Enterprise Facilities\n  date: 2026-03-20\n  statement: Agreed as the target of the 2027 service contract.\n",
+        &text[..at],
+        &text[at..]
+    )
+}
+
+#[test]
+fn the_target_sheet_says_who_is_responsible_who_pays_by_when_and_who_approved_it() {
+    let catalog = Catalog::builtin();
+    let (profile, resolved) = target_from(&catalog, &hvac_with_parties());
+    let input = ReportInput {
+        catalog: &catalog,
+        profile: &profile,
+        target: &resolved,
+        assessment: None,
+        date: report_date(),
+    };
+    let html = report(&input).expect("renders");
+    let section = &html[html.find("id=\"parties\"").expect("a parties section")..];
+    let section = &section[..section.find("</section>").expect("its end")];
+    for value in [
+        "Campus HVAC Services",
+        "Enterprise SOC",
+        "service provider",
+        "Responsible party",
+        "Cost bearer",
+    ] {
+        assert!(section.contains(value), "{value} missing from:\n{section}");
+    }
+    let row = |party: &str| -> &str {
+        let start = section
+            .find(&format!("<td>{party}"))
+            .expect("the party's row");
+        &section[start..start + section[start..].find("</tr>").expect("row end")]
+    };
+    // The integrator is responsible for hardening's practices, and nothing else.
+    let ours = row("Campus HVAC Services (integrator)");
+    assert!(ours.contains("Patch Management"), "{ours}");
+    assert!(!ours.contains("Threat Modeling"), "{ours}");
+    assert!(row("not named").contains("Threat Modeling"));
+    assert!(row("Enterprise Facilities (operator)").contains("Monitoring"));
+    // The goal's deadline and budget, and the approval in the opening and the approval block.
+    assert!(
+        html.contains("due 2027-06-30; budget EUR 60,000"),
+        "the goal's plan"
+    );
+    let approval = "approved by Ines Duarte, for Enterprise Facilities on 2026-03-20: Agreed as the target of the 2027 service contract.";
+    assert!(
+        opening(&html).contains(&escaped(approval)),
+        "identification"
+    );
+    assert!(html.contains(&format!("This version is {}", escaped(approval))));
+    let text = pdf_text(&input);
+    for value in [
+        "Who is responsible and who pays",
+        "Campus HVAC Services (integrator)",
+        "due 2027-06-30; budget EUR 60,000",
+        "This version is approved by Ines Duarte",
+    ] {
+        assert!(text.contains(value), "{value} missing from the PDF");
+    }
+    // Without any of it, the sheet says the target is not approved and has no parties section.
+    let (plain, resolved) = target_of(&catalog, "hvac");
+    let html = report(&ReportInput {
+        catalog: &catalog,
+        profile: &plain,
+        target: &resolved,
+        assessment: None,
+        date: report_date(),
+    })
+    .expect("renders");
+    assert!(!html.contains("id=\"parties\""));
+    assert!(opening(&html).contains("not approved"));
+}

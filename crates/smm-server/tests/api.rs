@@ -130,6 +130,61 @@ async fn documents_round_trip_with_versions_and_if_match(app: App) {
     assert_eq!(v1["body"], text.as_str());
 }
 
+/// An approved target version is never edited: a new version over it is refused with 409 unless
+/// it records `supersedes` with the approved version's digest, the rule `smm validate` applies
+/// to files.
+async fn approved_targets_are_superseded_never_edited(app: App) {
+    let (owner, _, target, _) = bottling_line(&app).await;
+    let put = |if_match: &'static str, body: String| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            app.send(
+                Method::PUT,
+                &format!("/api/documents/{target}"),
+                Some(&owner),
+                Some(("application/yaml", body.into_bytes())),
+                &[("if-match", if_match)],
+            )
+            .await
+        }
+    };
+    // Approving is a new version like any other.
+    let approved = example("bottling-line/target.yaml")
+        + "approval:\n  by: Mara Lindqvist, for the bottling plant\n  date: 2026-03-01\n  statement: Agreed as the target of the 2026 line upgrade.\n";
+    let answer = put("\"1\"", approved.clone()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    // Editing the approved version in place is refused, and says why and what to do.
+    let edited = approved.replace("version: \"1.0\"", "version: \"1.1\"");
+    let refused = put("\"2\"", edited.clone()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+    let problem = refused.json();
+    assert_eq!(problem["field"], "supersedes");
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("approved by Mara Lindqvist"), "{detail}");
+    assert!(detail.contains("stored version 2"), "{detail}");
+    // So is taking the approval away.
+    let unapproved = put("\"2\"", example("bottling-line/target.yaml")).await;
+    assert_eq!(unapproved.status, StatusCode::CONFLICT);
+    let versions = app
+        .get(&format!("/api/documents/{target}/versions"), &owner)
+        .await
+        .json();
+    assert_eq!(
+        versions.as_array().map(Vec::len),
+        Some(2),
+        "nothing was stored"
+    );
+    // A new version that names the approved one's digest supersedes it.
+    let digest = smm_core::content_digest(&smm_core::parse_target(&approved).expect("parses"));
+    let successor = example("bottling-line/target.yaml")
+        .replace("version: \"1.0\"", "version: \"1.1\"")
+        + &format!("supersedes:\n  version: \"1.0\"\n  sha256: {digest}\n  reason: The line gets a second filler.\n");
+    let accepted = put("\"2\"", successor).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
+    assert_eq!(accepted.header("etag").as_deref(), Some("\"3\""));
+}
+
 async fn malformed_documents_get_problem_details_naming_the_field(app: App) {
     let (owner, system, _, _) = bottling_line(&app).await;
     let bad = example("bottling-line/target.yaml")
@@ -672,6 +727,7 @@ async fn documents_are_checked_against_the_servers_catalog() {
 on_both! {
     refused_documents => refused_documents_never_reach_the_store;
     documents_round_trip => documents_round_trip_with_versions_and_if_match;
+    approved_targets => approved_targets_are_superseded_never_edited;
     malformed_input => malformed_documents_get_problem_details_naming_the_field;
     pagination => lists_come_a_page_at_a_time_and_filter;
     pipeline => the_pipeline_runs_on_stored_documents;

@@ -863,6 +863,28 @@ async fn an_owner_runs_an_organization_from_the_pages() {
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A target's limitation is shown on the compare page beside the practice it limits, with
+    // its side.
+    let limited = app
+        .post_yaml(
+            &format!("/api/systems/{system}/targets"),
+            &token,
+            &(example("ota-gateway/target.yaml")
+                + "limitations:\n  monitoring:\n    limited: no agent on the ECU\n    because: the real-time bus has no spare cycles\n    compensating: [gateway-side logging]\n"),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::CREATED, "{}", limited.text());
+    let limited = limited.json()["id"].as_i64().expect("id");
+    let page = get(format!(
+        "/orgs/{org}/compare?left={limited}&right={}",
+        assessments[1]
+    ))
+    .await
+    .text();
+    assert!(
+        page.contains("A: limited: no agent on the ECU; because: the real-time bus has no spare cycles; compensated by: gateway-side logging"),
+        "{page}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

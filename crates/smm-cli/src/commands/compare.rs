@@ -149,6 +149,31 @@ fn counts(c: &RelationCounts) -> String {
     parts.join(", ")
 }
 
+/// The limitations either side declares: a level compared without its limitation says more
+/// than the target promises.
+fn limitations(c: &Comparison) -> String {
+    let mut out = String::new();
+    for p in c.practices.iter().filter(|p| p.limited()) {
+        for (side, limitation) in [("A", &p.a_limitation), ("B", &p.b_limitation)] {
+            let Some(l) = limitation else { continue };
+            if out.is_empty() {
+                out.push_str(&format!(
+                    "\n{}\n",
+                    styled(HEADER, "Limitations and compensating measures")
+                ));
+            }
+            out.push_str(&format!(
+                "  {} ({side}): limited: {}; because: {}; compensated by: {}\n",
+                p.id,
+                l.limited,
+                l.because,
+                l.compensating.join("; ")
+            ));
+        }
+    }
+    out
+}
+
 fn render(c: &Comparison) -> String {
     let mut out = format!(
         "{}  A: {} ({})\n         B: {} ({})\n\n",
@@ -194,6 +219,7 @@ fn render(c: &Comparison) -> String {
         }
     }
     out.push_str(&table.render());
+    out.push_str(&limitations(c));
     out.push_str(&format!(
         "\n{} {}\n",
         styled(HEADER, "Verdict:"),

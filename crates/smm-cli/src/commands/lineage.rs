@@ -10,7 +10,7 @@ use smm_core::{check_rules, content_digest, resolve, Catalog, Diagnostic, Diagno
 use crate::failure::{Failure, Problem};
 use crate::input::{assessment_from, load_target, read_source, LoadedAssessment, LoadedTarget};
 use crate::output::{self, styled, DIM, MET, UNDER};
-use crate::write::{to_yaml, write_atomically};
+use crate::write::{refuse_approved_target, to_yaml, write_atomically};
 
 /// `smm target lower`: a level that cannot be met is lowered in a new version, never silently.
 #[derive(Debug, clap::Args)]
@@ -64,6 +64,7 @@ pub fn run_lower(catalog: &Catalog, args: &LowerArgs) -> Result<(), Failure> {
         )
         .into());
     }
+    refuse_approved_target(&args.output)?;
     let old = load_target(catalog, &args.target)?;
     let request = Lowering {
         practice: &args.practice,

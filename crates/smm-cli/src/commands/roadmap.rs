@@ -5,7 +5,8 @@ use std::path::Path;
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::Catalog;
 use smm_report::roadmap::{
-    in_unit, left_out_text, money, summary, thousands, weight_cell, DECLINED_HEADING,
+    goal_lines, in_unit, left_out_text, money, party_rows, summary, thousands, weight_cell,
+    DECLINED_HEADING,
 };
 
 use crate::cli::{BudgetArg, PeriodArg};
@@ -160,6 +161,17 @@ fn render(roadmap: &Roadmap) -> String {
     if roadmap.actions.is_empty() {
         return out;
     }
+    let goals = goal_lines(roadmap);
+    if !goals.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            styled(HEADER, "Goal deadlines and budgets")
+        ));
+        for line in &goals {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push_str(&parties(roadmap));
     if let Some(schedule) = &roadmap.schedule {
         out.push('\n');
         out.push_str(&format!("{}\n", s.budget.as_deref().unwrap_or("")));
@@ -237,6 +249,26 @@ fn render(roadmap: &Roadmap) -> String {
         roadmap.totals.effort,
         money(roadmap.totals.amount, &roadmap.currency)
     ));
+    out
+}
+
+/// The work by responsible party and by cost bearer, when the target names them.
+fn parties(roadmap: &Roadmap) -> String {
+    let mut out = String::new();
+    for (title, groups) in [
+        ("By responsible party", &roadmap.by_responsible),
+        ("By cost bearer", &roadmap.by_cost_bearer),
+    ] {
+        if groups.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", styled(HEADER, title)));
+        let mut table = Table::new(&["PARTY", "ACTIONS", "DAYS", "AMOUNT", "WHICH"]);
+        for row in party_rows(roadmap, groups) {
+            table.row(row.to_vec());
+        }
+        out.push_str(&table.render());
+    }
     out
 }
 

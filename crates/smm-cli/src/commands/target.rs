@@ -12,7 +12,7 @@ use crate::commands::template;
 use crate::failure::{Failure, Problem};
 use crate::input::read_source;
 use crate::output::{self, styled, DIM, HEADER, MET};
-use crate::write::{to_yaml, write_atomically};
+use crate::write::{refuse_approved_target, to_yaml, write_atomically};
 
 /// What `smm target new` was asked to do.
 pub struct NewOptions {
@@ -33,6 +33,7 @@ pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
             .output
             .as_deref()
             .ok_or_else(|| usage("--answers needs -o FILE for the profile"))?;
+        refuse_approved_target(output)?;
         let (answers, text) = load_answers(path)?;
         let built = build(catalog, options.from.as_deref(), &answers, path, &text)?;
         return finish(catalog, &built, output);
@@ -74,6 +75,7 @@ pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
     if let Some(name) = &answers.template {
         template::load(name)?;
     }
+    refuse_approved_target(&output)?;
     crate::interview::run(catalog, answers, &draft, &output)
 }
 
@@ -188,6 +190,7 @@ pub fn finish(catalog: &Catalog, built: &Built, output: &Path) -> Result<(), Fai
         "Target profile written by `smm target new`; edit freely, then `smm validate` it.",
         &built.profile,
     );
+    refuse_approved_target(output)?;
     write_atomically(output, &text)?;
     let resolved = resolve(catalog, &built.profile).map_err(|d| {
         let text: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::current::CurrentProfile;
 use crate::id::{DomainId, PracticeId, SubdomainId};
 use crate::level::Level;
-use crate::resolve::ResolvedTarget;
+use crate::resolve::{PracticeLimitation, ResolvedTarget};
 
 /// Which kind of document a profile came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -33,6 +33,10 @@ pub struct ProfilePractice {
     pub subdomain: SubdomainId,
     /// The level the profile gives it (required for a target, achieved for an assessment).
     pub level: Level,
+    /// What a target declares it cannot ask of the practice, and what compensates; a compared
+    /// level means something else with a limitation beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limitation: Option<PracticeLimitation>,
 }
 
 /// A domain's id and display name, so results can be grouped and titled.
@@ -87,6 +91,7 @@ impl ProfileView {
                     domain: p.domain.clone(),
                     subdomain: p.subdomain.clone(),
                     level: p.level(),
+                    limitation: target.limitation(p.id.as_str()).cloned(),
                 })
                 .collect(),
         }
@@ -123,6 +128,7 @@ impl ProfileView {
                     domain: p.domain.clone(),
                     subdomain: p.subdomain.clone(),
                     level: p.level,
+                    limitation: None,
                 })
                 .collect(),
         }

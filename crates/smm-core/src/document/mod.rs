@@ -18,8 +18,9 @@ pub use assessment::{
 pub use date::Date;
 pub use draft::{AssessmentDraft, Incomplete, PracticeDraft};
 pub use target::{
-    Acceptance, CatalogReference, Factor, FactorKind, Goal, Impact, Limitation, Override, Priority,
-    StakeholderRole, Supersedes, TargetProfile, TargetProfileKind,
+    Acceptance, Approval, CatalogReference, Factor, FactorKind, Goal, GoalBudget, Impact,
+    Limitation, Override, Priority, Stakeholder, StakeholderRole, Supersedes, TargetProfile,
+    TargetProfileKind,
 };
 pub use template::{builtin_templates, parse_template, Particulars, Template, BUILTIN_TEMPLATES};
 

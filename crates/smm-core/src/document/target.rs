@@ -39,6 +39,10 @@ pub struct TargetProfile {
     pub system: String,
     /// Who sets the target.
     pub role: StakeholderRole,
+    /// The parties with a stake in the system, keyed by a short id the target uses to say who is
+    /// responsible for a practice and who bears its cost (the model's "who chooses, who pays").
+    #[serde(default, skip_serializing_if = "Entries::is_empty")]
+    pub stakeholders: Entries<Stakeholder>,
     /// Who wrote it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
@@ -71,6 +75,48 @@ pub struct TargetProfile {
     /// practice id. A customer reads these with the levels: they are part of what is attested.
     #[serde(default, skip_serializing_if = "Entries::is_empty")]
     pub limitations: Entries<Limitation>,
+    /// Who approved this version, when, and with what statement. An approved version is never
+    /// edited: a change is a new version that records `supersedes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// A party with a stake in the system of interest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stakeholder {
+    /// Its role towards the system.
+    pub role: Located<StakeholderRole>,
+    /// Its name, e.g. the company; the id stands in when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The agreement that makes a version of a target binding.
+///
+/// The approval is part of the content (and so of the digest): what was approved is exactly the
+/// document that carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Who approved it: a person, and whom they speak for.
+    #[schemars(length(min = 1))]
+    pub by: Located<String>,
+    /// When; not before the target's own `date`.
+    pub date: Located<Date>,
+    /// What they approved it as, in their words.
+    #[schemars(length(min = 1))]
+    pub statement: Located<String>,
+}
+
+/// A budget for a domain's work, in a currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalBudget {
+    /// Whole currency units.
+    pub amount: u64,
+    /// ISO 4217 code, e.g. `EUR`; compared with the costs' currency in the roadmap.
+    pub currency: Located<String>,
 }
 
 /// A limitation on one practice: the product's conditions keep it from going further (real-time
@@ -114,8 +160,8 @@ pub struct Acceptance {
     pub reason: Located<String>,
 }
 
-/// Who is setting the target; the same system needs different things from each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// A stakeholder's role towards the system; the same system needs different things from each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StakeholderRole {
     /// Builds and sells the product.
@@ -127,6 +173,69 @@ pub enum StakeholderRole {
     Operator,
     /// Uses the product.
     Consumer,
+    /// Runs, maintains or supports the system for its owner under a contract.
+    ServiceProvider,
+    /// Supplies a component (a chip, a module, a library) that goes into the product.
+    ComponentVendor,
+    /// Supplies the platform the system runs on (a cloud, an operating system, a device
+    /// platform).
+    PlatformVendor,
+    /// Sets or enforces rules the system must follow.
+    Regulator,
+    /// Assesses the system against a scheme and certifies it.
+    CertificationBody,
+}
+
+impl StakeholderRole {
+    /// Every role, in the order they are offered.
+    pub const ALL: [StakeholderRole; 9] = [
+        StakeholderRole::Vendor,
+        StakeholderRole::Integrator,
+        StakeholderRole::Operator,
+        StakeholderRole::Consumer,
+        StakeholderRole::ServiceProvider,
+        StakeholderRole::ComponentVendor,
+        StakeholderRole::PlatformVendor,
+        StakeholderRole::Regulator,
+        StakeholderRole::CertificationBody,
+    ];
+
+    /// The word used in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StakeholderRole::Vendor => "vendor",
+            StakeholderRole::Integrator => "integrator",
+            StakeholderRole::Operator => "operator",
+            StakeholderRole::Consumer => "consumer",
+            StakeholderRole::ServiceProvider => "service-provider",
+            StakeholderRole::ComponentVendor => "component-vendor",
+            StakeholderRole::PlatformVendor => "platform-vendor",
+            StakeholderRole::Regulator => "regulator",
+            StakeholderRole::CertificationBody => "certification-body",
+        }
+    }
+
+    /// The role as a reader says it.
+    pub fn words(self) -> &'static str {
+        match self {
+            StakeholderRole::ServiceProvider => "service provider",
+            StakeholderRole::ComponentVendor => "component vendor",
+            StakeholderRole::PlatformVendor => "platform vendor",
+            StakeholderRole::CertificationBody => "certification body",
+            other => other.as_str(),
+        }
+    }
+
+    /// The role named by its document word (or the alias `owner`).
+    pub fn parse(word: &str) -> Option<StakeholderRole> {
+        let word = word.trim();
+        if word.eq_ignore_ascii_case("owner") {
+            return Some(StakeholderRole::Operator);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(word))
+    }
 }
 
 /// Which catalog a document is written against.
@@ -208,6 +317,24 @@ pub struct Goal {
     /// (the roadmap); `normal` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
+    /// The day by which the domain's practices must reach their levels; the roadmap schedules
+    /// their work no later, or says that it cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Located<Date>>,
+    /// What the business sets aside for the domain's work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<GoalBudget>,
+    /// The stakeholder (an id under `stakeholders`) who decides and does the domain's work, unless a
+    /// subdomain or practice names another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<Located<String>>,
+    /// The stakeholder (an id under `stakeholders`) who bears the cost.
+    #[serde(
+        default,
+        rename = "cost-bearer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_bearer: Option<Located<String>>,
 }
 
 /// A business goal's weight in planning: the roadmap closes gaps of higher-priority domains first.
@@ -261,8 +388,9 @@ impl Priority {
 }
 
 /// A specialist's decision on a subdomain or practice: a new level, or a confirmation of the
-/// default, always with the reason.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// default, always with the reason; and, on its own or beside it, who is responsible and who
+/// pays (which needs no rationale: it does not move a level).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = require_rationale)]
 pub struct Override {
@@ -275,13 +403,39 @@ pub struct Override {
     /// Why: required, so every deviation from the defaults can be explained to the next reader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<Located<String>>,
+    /// The stakeholder (an id under `stakeholders`) who decides and does the work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<Located<String>>,
+    /// The stakeholder (an id under `stakeholders`) who bears the cost.
+    #[serde(
+        default,
+        rename = "cost-bearer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost_bearer: Option<Located<String>>,
 }
 
-/// The schema says what resolution enforces: an override without a rationale is refused.
-/// (In Rust the field is optional so the error can name the override that lacks it.)
+impl Override {
+    /// Whether it says anything about the level (a new level, or a confirmation): only then is
+    /// a rationale required.
+    pub fn decides_level(&self) -> bool {
+        self.comprehensiveness.is_some()
+            || self.scope.is_some()
+            || self.rationale.is_some()
+            || (self.responsible.is_none() && self.cost_bearer.is_none())
+    }
+}
+
+/// The schema says what resolution enforces: an override that sets a level needs a rationale,
+/// and an empty one is refused. (In Rust the field is optional so the error can name the
+/// override that lacks it.)
 fn require_rationale(schema: &mut Schema) {
     if let Some(object) = schema.as_object_mut() {
-        object.insert("required".into(), serde_json::json!(["rationale"]));
+        object.insert(
+            "dependentRequired".into(),
+            serde_json::json!({"comprehensiveness": ["rationale"], "scope": ["rationale"]}),
+        );
+        object.insert("minProperties".into(), serde_json::json!(1));
     }
     if let Some(props) = schema
         .get_mut("properties")

@@ -102,6 +102,8 @@ impl Template {
             practices: self.practices.clone(),
             accepted_rules: Entries::default(),
             limitations: Entries::default(),
+            stakeholders: Entries::default(),
+            approval: None,
         }
     }
 }

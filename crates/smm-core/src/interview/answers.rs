@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostics;
-use crate::document::{Acceptance, Date, Factor, StakeholderRole};
+use crate::document::{Acceptance, Date, Factor, Stakeholder, StakeholderRole};
 use crate::header::{parse_kind, FormatVersion, Kind};
 use crate::level::{Comprehensiveness, Scope};
 use crate::located::{Entries, Located};
@@ -120,6 +120,13 @@ pub struct Answers {
     /// What unanswered subdomains and practices take.
     #[serde(default)]
     pub remaining: Remaining,
+    /// Step 4, optional: the parties with a stake in the system, by a short id.
+    #[serde(default, skip_serializing_if = "Entries::is_empty")]
+    pub stakeholders: Entries<Stakeholder>,
+    /// Step 4, optional: who is responsible and who pays, by domain, subdomain or practice id;
+    /// a domain's answer is the default of everything under it.
+    #[serde(default, skip_serializing_if = "Entries::is_empty")]
+    pub responsibility: Entries<Assignment>,
     /// Rules accepted with a reason.
     #[serde(default, skip_serializing_if = "Entries::is_empty")]
     pub accepted_rules: Entries<Acceptance>,
@@ -206,6 +213,19 @@ impl GoalAnswer {
             scope: scope.filter(|s| *s != option.scope).map(Located::new),
         }
     }
+}
+
+/// Who is responsible for a domain, subdomain or practice, and who bears its cost: stakeholder
+/// ids from [`Answers::stakeholders`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Assignment {
+    /// The responsible stakeholder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<Located<String>>,
+    /// The stakeholder who pays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_bearer: Option<Located<String>>,
 }
 
 /// Parses an answers document (or a draft).

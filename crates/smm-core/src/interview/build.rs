@@ -96,7 +96,11 @@ pub fn build_profile(
         practices: composed.practices,
         accepted_rules: answers.accepted_rules.clone(),
         limitations: crate::located::Entries::default(),
+        stakeholders: answers.stakeholders.clone(),
+        approval: None,
     };
+    let mut profile = profile;
+    super::assign::apply(catalog, &answers.responsibility, &mut profile)?;
     // The result must be a valid profile; resolving it says exactly what is not.
     resolve(catalog, &profile)?;
     Ok(Built {
@@ -199,6 +203,10 @@ pub(super) fn compose(
                 comprehensiveness: Located::new(level.comprehensiveness),
                 scope: Located::new(level.scope),
                 priority: None,
+                deadline: None,
+                budget: None,
+                responsible: None,
+                cost_bearer: None,
             },
         ));
     }
@@ -369,6 +377,7 @@ impl Decider<'_> {
                     comprehensiveness: d.comprehensiveness.clone(),
                     scope: d.scope.clone(),
                     rationale: d.rationale.clone(),
+                    ..Override::default()
                 });
             }
         };
@@ -420,6 +429,7 @@ impl Decider<'_> {
             comprehensiveness: changed_c.then(|| Located::new(raised.comprehensiveness)),
             scope: changed_s.then(|| Located::new(raised.scope)),
             rationale: Some(Located::new(reasons.join(" "))),
+            ..Override::default()
         })
     }
 }

@@ -17,12 +17,15 @@
 //! effect, so answering one question never reorders or drops another.
 
 mod answers;
+mod assign;
 mod build;
 mod edit;
 mod preview;
 mod suggest;
 
-pub use answers::{parse_answers, Answers, Decision, GoalAnswer, Remaining, Step, Take};
+pub use answers::{
+    parse_answers, Answers, Assignment, Decision, GoalAnswer, Remaining, Step, Take,
+};
 pub use build::{build_profile, Built};
 pub use edit::{
     decision_pick, entry, goal_option_scope, goal_pick, remove_entry, set_entry, DecisionKind,

@@ -177,6 +177,8 @@ pub fn lower(
     }
 
     let mut next = target.clone();
+    // The approval was given to the old version; the new one is approved on its own, or not.
+    next.approval = None;
     next.version = Some(new_version.clone());
     next.date = request.date;
     next.supersedes = Some(Supersedes {
@@ -198,11 +200,7 @@ pub fn lower(
     };
     let mut over = match existing {
         Some(i) => next.practices.0.remove(i).1,
-        None => Override {
-            comprehensiveness: None,
-            scope: None,
-            rationale: None,
-        },
+        None => Override::default(),
     };
     over.rationale = Some(Located::new(
         earlier(&over).unwrap_or_else(|| reason.to_string()),

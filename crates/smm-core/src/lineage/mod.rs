@@ -10,6 +10,8 @@
 //!   names the assessment it follows by that assessment's digest;
 //! - [`check_supersedes`]: a target version that lowers any practice records `supersedes` with
 //!   the previous version's digest, a reason and a version of its own;
+//! - [`check_after_approved`]: any change to an approved version is a new version that records
+//!   `supersedes` with the approved version's digest (an approved version is never edited);
 //! - [`lowered`]: which practices a newer target requires at a lower level;
 //! - [`lower()`]: writes that new version for one practice, the way `smm target lower` does.
 
@@ -94,6 +96,46 @@ pub(crate) fn check_record(target: &TargetProfile, problems: &mut Diagnostics) {
     }
 }
 
+/// Checks that `next`, a later text of the target `approved`, supersedes it rather than edits
+/// it: an approved version is never changed in place, so whatever follows it records
+/// `supersedes` with its digest. Does nothing when `approved` carries no approval.
+///
+/// The CLI checks this between versions given to `smm validate`; the server checks it before
+/// storing a new version over an approved one.
+pub fn check_after_approved(
+    approved: &TargetProfile,
+    next: &TargetProfile,
+) -> Result<(), Diagnostics> {
+    let Some(approval) = &approved.approval else {
+        return Ok(());
+    };
+    let digest = content_digest(approved);
+    if next
+        .supersedes
+        .as_ref()
+        .is_some_and(|r| r.sha256.value == digest)
+    {
+        return Ok(());
+    }
+    let version = approved.version.as_deref().unwrap_or("(none)");
+    let (at, field) = match &next.supersedes {
+        Some(record) => (record.sha256.at, "supersedes.sha256"),
+        None => (next.name.at, "supersedes"),
+    };
+    Err(Diagnostic::new(
+        at,
+        field,
+        format!(
+            "version {version} of `{}` was approved by {} on {}: it is never edited, only superseded, and this text does not supersede it",
+            approved.name.value, approval.by.value, approval.date.value
+        ),
+    )
+    .with_help(format!(
+        "write a new version that records `supersedes: {{version: \"{version}\", sha256: {digest}, reason: ...}}`, with a `version` of its own"
+    ))
+    .into())
+}
+
 /// Checks a newer version of a target against the version before it.
 ///
 /// When `next` records `supersedes` naming `previous`'s version, its digest must be
@@ -107,6 +149,7 @@ pub fn check_supersedes(
     next: &TargetProfile,
     next_resolved: &ResolvedTarget,
 ) -> Result<(), Diagnostics> {
+    check_after_approved(previous, next)?;
     let mut problems = Diagnostics::default();
     let digest = content_digest(previous);
     let down = lowered(previous_resolved, next_resolved);

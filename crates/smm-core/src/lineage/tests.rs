@@ -286,3 +286,69 @@ proptest::proptest! {
         }
     }
 }
+
+fn approved(t: &TargetProfile) -> TargetProfile {
+    let mut t = t.clone();
+    t.approval = Some(crate::document::Approval {
+        by: Located::new("Dana Okafor, for the OEMs".into()),
+        date: Located::new(date("2026-06-01")),
+        statement: Located::new("Agreed as the profile of the 2027 supply contract.".into()),
+    });
+    t
+}
+
+#[test]
+fn an_approved_version_is_superseded_never_edited() {
+    let (t, _) = target();
+    let old = approved(&t);
+    // An edit in place (here: a new background) is refused, at `supersedes`.
+    let mut edited = old.clone();
+    edited.background = Some("Reworded.".into());
+    let refused = check_after_approved(&old, &edited).expect_err("an edit is refused");
+    assert_eq!(refused.0[0].field, "supersedes");
+    assert!(refused.0[0].message.contains("approved by Dana Okafor"));
+    // So is a record naming another digest.
+    let mut wrong = edited.clone();
+    wrong.supersedes = Some(crate::document::Supersedes {
+        version: Located::new("1.0".into()),
+        sha256: Located::new("0".repeat(64)),
+        reason: Located::new("reworded".into()),
+    });
+    assert_eq!(
+        check_after_approved(&old, &wrong)
+            .expect_err("wrong digest")
+            .0[0]
+            .field,
+        "supersedes.sha256"
+    );
+    // A new version that names the approved one's digest is accepted.
+    let mut next = wrong;
+    if let Some(r) = next.supersedes.as_mut() {
+        r.sha256 = Located::new(content_digest(&old));
+    }
+    assert!(check_after_approved(&old, &next).is_ok());
+    // An unapproved version may be followed by anything.
+    assert!(check_after_approved(&t, &edited).is_ok());
+}
+
+#[test]
+fn lowering_an_approved_version_writes_an_unapproved_successor() {
+    let (t, _) = target();
+    let old = approved(&t);
+    let catalog = Catalog::builtin();
+    let (new, _) = lower(
+        &catalog,
+        &old,
+        &request("data-controls", Some(C::Consistent), None),
+    )
+    .expect("lowers");
+    assert!(
+        new.approval.is_none(),
+        "the old approval does not carry over"
+    );
+    let (old_r, new_r) = (
+        resolve(&catalog, &old).expect("resolves"),
+        resolve(&catalog, &new).expect("resolves"),
+    );
+    assert!(check_supersedes(&old, &old_r, &new, &new_r).is_ok());
+}

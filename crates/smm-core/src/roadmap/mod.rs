@@ -19,7 +19,7 @@ pub use period::{Month, PeriodKind};
 use crate::actions::{ActionCatalog, ActionId, Effort, Pricing, Step};
 use crate::catalog::Catalog;
 use crate::current::CurrentProfile;
-use crate::document::{Finding, Priority};
+use crate::document::{Date, Finding, GoalBudget, Priority, StakeholderRole};
 use crate::gap::CatalogMismatch;
 use crate::id::{DomainId, PracticeId};
 use crate::level::Level;
@@ -105,6 +105,12 @@ pub struct PlannedAction {
     /// Actions of the roadmap that must come first, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<PlannedNeed>,
+    /// The stakeholder (id) the target makes responsible for the practice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
+    /// The stakeholder (id) who bears the practice's cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_bearer: Option<String>,
 }
 
 /// A dependency between two actions of the roadmap.
@@ -164,6 +170,12 @@ pub struct Roadmap {
     /// Prerequisites left out because the target accepted the rule that asks for them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub declined: Vec<DeclinedPrerequisite>,
+    /// The work grouped by the stakeholder responsible for it (when the target names any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_responsible: Vec<PartyTotals>,
+    /// The work grouped by the stakeholder who bears its cost (when the target names any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_cost_bearer: Vec<PartyTotals>,
     /// The schedule, when a budget was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
@@ -201,6 +213,50 @@ pub struct DomainTotals {
     pub priority: Priority,
     /// Sums over its actions.
     pub totals: Totals,
+    /// The goal's deadline, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    /// The goal's budget, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<GoalBudget>,
+    /// How much the domain's actions cost beyond its budget (when the budget is in the costs'
+    /// currency; 0 when they fit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_budget: Option<u64>,
+}
+
+/// The share of the roadmap of one stakeholder (or of nobody named).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartyTotals {
+    /// The stakeholder's id; `None` for the work the target names nobody for.
+    pub party: Option<String>,
+    /// Its name (or "not named").
+    pub name: String,
+    /// Its role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<StakeholderRole>,
+    /// The actions, in roadmap order.
+    pub actions: Vec<ActionId>,
+    /// Sums over them.
+    pub totals: Totals,
+}
+
+/// Whether a goal's deadline is kept by the schedule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeadlineCheck {
+    /// The domain.
+    pub domain: DomainId,
+    /// The goal's deadline.
+    pub deadline: Date,
+    /// The last period that ends by the deadline, if any does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_period: Option<String>,
+    /// The domain's actions the target asks for (prerequisites aside) that are not scheduled by
+    /// the deadline.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<ActionId>,
+    /// Whether every action of the domain is scheduled by the deadline.
+    pub met: bool,
 }
 
 /// A schedule of the roadmap's actions into budget periods.
@@ -226,6 +282,9 @@ pub struct Schedule {
     /// What would fit everything, when something is left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
+    /// Each goal deadline, and whether the schedule keeps it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<DeadlineCheck>,
 }
 
 /// One budget period.
@@ -270,6 +329,13 @@ pub enum LeftOutReason {
     },
     /// A prerequisite whose dependants are all left out: doing it alone would close nothing.
     Unneeded,
+    /// Its domain's goal deadline comes before the budget allows it (or before work starts).
+    PastDeadline {
+        /// The domain.
+        domain: DomainId,
+        /// The goal's deadline.
+        deadline: Date,
+    },
     /// The budget until the deadline went to weightier actions.
     NoRoom,
 }
@@ -419,6 +485,14 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
                 risk: s.risk,
                 risk_because: s.risk_because.clone(),
                 prerequisite: s.prerequisite,
+                responsible: input
+                    .target
+                    .practice(action.id.practice.as_str())
+                    .and_then(|p| p.responsible.clone()),
+                cost_bearer: input
+                    .target
+                    .practice(action.id.practice.as_str())
+                    .and_then(|p| p.cost_bearer.clone()),
                 needs: s
                     .needs
                     .iter()
@@ -445,7 +519,11 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
         Some(budget) => Some(schedule(input, &actions, &selected, budget)?),
         None => None,
     };
+    let by_responsible = by_party(input.target, &actions, |a| a.responsible.as_deref());
+    let by_cost_bearer = by_party(input.target, &actions, |a| a.cost_bearer.as_deref());
     Ok(Roadmap {
+        by_responsible,
+        by_cost_bearer,
         target: input.target.name.clone(),
         product: input.current.product.clone(),
         version: input.current.version.clone(),
@@ -456,15 +534,22 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
             .catalog
             .domains
             .iter()
-            .map(|d| DomainTotals {
-                id: d.id.value.clone(),
-                name: d.name.clone(),
-                priority: input
-                    .target
-                    .domain(d.id.as_str())
-                    .map(|t| t.priority)
-                    .unwrap_or_default(),
-                totals: Totals::of(actions.iter().filter(|a| a.domain == d.id.value)),
+            .map(|d| {
+                let goal = input.target.domain(d.id.as_str());
+                let totals = Totals::of(actions.iter().filter(|a| a.domain == d.id.value));
+                let budget = goal.and_then(|g| g.budget.clone());
+                DomainTotals {
+                    id: d.id.value.clone(),
+                    name: d.name.clone(),
+                    priority: goal.map(|t| t.priority).unwrap_or_default(),
+                    deadline: goal.and_then(|g| g.deadline),
+                    over_budget: budget
+                        .as_ref()
+                        .filter(|b| b.currency.value == input.pricing.currency)
+                        .map(|b| totals.amount.saturating_sub(b.amount)),
+                    budget,
+                    totals,
+                }
             })
             .collect(),
         actions,
@@ -499,6 +584,13 @@ fn schedule(
             .collect(),
         budget: budget.per_period,
         periods: 0,
+        until: actions
+            .iter()
+            .map(|a| match goal_deadline(input.target, a) {
+                Some(deadline) => periods_by(budget, deadline),
+                None => solve::NO_DEADLINE,
+            })
+            .collect(),
     };
     let placeable = placeable(&problem);
     problem.periods = match budget.deadline {
@@ -511,9 +603,11 @@ fn schedule(
                     deadline,
                 })?
         }
-        // Without a deadline: as few periods as fit everything a period can hold.
+        // Without a deadline: as few periods as fit everything a period can hold (goal
+        // deadlines aside: they limit what goes where, not how long the plan runs).
         None => {
-            let doable = restrict(&problem, &placeable);
+            let mut doable = restrict(&problem, &placeable);
+            doable.until = vec![solve::NO_DEADLINE; doable.cost.len()];
             periods_needed(&doable).unwrap_or(MAX_PERIODS)
         }
     };
@@ -547,10 +641,21 @@ fn schedule(
         .filter(|&i| period[i].is_none())
         .map(|i| LeftOut {
             action: actions[i].id.clone(),
-            reason: left_out_reason(&problem, &placeable, actions, i),
+            reason: left_out_reason(input.target, &problem, &placeable, actions, i),
         })
         .collect();
-    let fit = (!left_out.is_empty()).then(|| fit(&problem, &placeable, budget));
+    let fit = (!left_out.is_empty()).then(|| {
+        // A goal deadline before the first period can be met by no budget: that action is
+        // reported against its deadline, and the fit is for the rest.
+        let mut fitting = problem.clone();
+        for u in &mut fitting.until {
+            if *u == 0 {
+                *u = solve::NO_DEADLINE;
+            }
+        }
+        fit(&fitting, &placeable, budget)
+    });
+    let deadlines = deadline_checks(input, actions, &period, &periods, budget);
     let outcome = outcome(input, actions, &period);
     let practices_under_after = outcome
         .iter()
@@ -575,7 +680,104 @@ fn schedule(
         outcome,
         practices_under_after,
         fit,
+        deadlines,
     })
+}
+
+/// The deadline of the goal of an action's domain.
+fn goal_deadline(target: &ResolvedTarget, action: &PlannedAction) -> Option<Date> {
+    target
+        .domain(action.domain.as_str())
+        .and_then(|d| d.deadline)
+}
+
+/// How many periods, from the first, end on or before `deadline` (work must be done by then).
+fn periods_by(budget: &Budget, deadline: Date) -> usize {
+    let month = Month::of(deadline);
+    // A deadline on the month's last day keeps that month; any earlier day does not.
+    let whole_month = deadline
+        .plus_days(1)
+        .is_none_or(|next| next.month() != deadline.month());
+    let mut count = 0;
+    while count <= MAX_PERIODS {
+        let last = budget
+            .period
+            .last_month(budget.period.nth(budget.start, count));
+        if last > month || (last == month && !whole_month) {
+            break;
+        }
+        count += 1;
+    }
+    count
+}
+
+/// For each goal with a deadline: the last period that ends by it, and what of the domain is
+/// not scheduled by then.
+fn deadline_checks(
+    input: &PlanInput<'_>,
+    actions: &[PlannedAction],
+    period: &[Option<usize>],
+    periods: &[PeriodPlan],
+    budget: &Budget,
+) -> Vec<DeadlineCheck> {
+    input
+        .target
+        .domains
+        .iter()
+        .filter_map(|d| {
+            let deadline = d.deadline?;
+            let until = periods_by(budget, deadline);
+            let missed: Vec<ActionId> = actions
+                .iter()
+                .enumerate()
+                // What the goal asks for; a prerequisite comes with the work that needs it.
+                .filter(|(i, a)| {
+                    a.domain == d.id && !a.prerequisite && period[*i].is_none_or(|q| q >= until)
+                })
+                .map(|(_, a)| a.id.clone())
+                .collect();
+            Some(DeadlineCheck {
+                domain: d.id.clone(),
+                deadline,
+                last_period: until.checked_sub(1).map(|q| match periods.get(q) {
+                    Some(p) => p.label.clone(),
+                    None => budget.period.label(budget.period.nth(budget.start, q)),
+                }),
+                met: missed.is_empty(),
+                missed,
+            })
+        })
+        .collect()
+}
+
+/// The actions grouped by a party (a stakeholder id), in the order the target names its
+/// stakeholders, the work with nobody named last; empty when no action names anyone.
+fn by_party(
+    target: &ResolvedTarget,
+    actions: &[PlannedAction],
+    party: impl Fn(&PlannedAction) -> Option<&str>,
+) -> Vec<PartyTotals> {
+    if actions.iter().all(|a| party(a).is_none()) {
+        return Vec::new();
+    }
+    let group = |id: Option<&str>| {
+        let members: Vec<&PlannedAction> = actions.iter().filter(|a| party(a) == id).collect();
+        let stakeholder = id.and_then(|id| target.stakeholder(id));
+        PartyTotals {
+            party: id.map(str::to_string),
+            name: stakeholder.map_or_else(|| "not named".to_string(), |s| s.name.clone()),
+            role: stakeholder.map(|s| s.role),
+            actions: members.iter().map(|a| a.id.clone()).collect(),
+            totals: Totals::of(members),
+        }
+    };
+    target
+        .stakeholders
+        .iter()
+        .map(|s| group(Some(s.id.as_str())))
+        .chain(std::iter::once(group(None)))
+        .filter(|g| !g.actions.is_empty())
+        .collect()
 }
 
 /// Which items could be placed at all: each fits a period and so does everything it needs.
@@ -608,6 +810,10 @@ fn restrict(problem: &solve::Problem, keep: &[bool]) -> solve::Problem {
             .collect(),
         budget: problem.budget,
         periods: problem.periods,
+        until: (0..keep.len())
+            .filter(|&i| keep[i])
+            .map(|i| problem.until[i])
+            .collect(),
     }
 }
 
@@ -703,6 +909,7 @@ fn fit(problem: &solve::Problem, placeable: &[bool], budget: &Budget) -> Fit {
 }
 
 fn left_out_reason(
+    target: &ResolvedTarget,
     problem: &solve::Problem,
     placeable: &[bool],
     actions: &[PlannedAction],
@@ -722,6 +929,14 @@ fn left_out_reason(
     }
     if problem.weight[i] == 0 {
         return LeftOutReason::Unneeded;
+    }
+    if problem.until[i] < problem.periods {
+        if let Some(deadline) = goal_deadline(target, &actions[i]) {
+            return LeftOutReason::PastDeadline {
+                domain: actions[i].domain.clone(),
+                deadline,
+            };
+        }
     }
     LeftOutReason::NoRoom
 }

@@ -1,8 +1,9 @@
 //! The scheduling problem and its branch-and-bound solver.
 //!
-//! Items have a cost, a weight and prerequisites; periods have equal budgets. An item goes into
-//! at most one period; its prerequisites must be in the same or an earlier period; no period may
-//! exceed its budget. We maximize the total weight of the items placed.
+//! Items have a cost, a weight, prerequisites and possibly a deadline (a goal's: the item must
+//! be placed before a given period); periods have equal budgets. An item goes into at most one
+//! period, before its deadline; its prerequisites must be in the same or an earlier period; no
+//! period may exceed its budget. We maximize the total weight of the items placed.
 //!
 //! The search builds periods one after the other. Within a period, items are added in increasing
 //! index order (indices are a topological order, so every feasible set of items for a period can
@@ -26,7 +27,13 @@ pub(crate) struct Problem {
     pub preds: Vec<Vec<usize>>,
     pub budget: u64,
     pub periods: usize,
+    /// Each item must go into a period before this one (`usize::MAX`: no deadline; 0: none is
+    /// early enough).
+    pub until: Vec<usize>,
 }
+
+/// No deadline.
+pub(crate) const NO_DEADLINE: usize = usize::MAX;
 
 /// A schedule: the period of each item, if placed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +68,7 @@ pub(crate) fn solve(problem: &Problem, node_limit: u64) -> Solution {
     for i in 0..n {
         placeable[i] = problem.cost[i] <= problem.budget
             && problem.periods > 0
+            && problem.until[i] > 0
             && problem.preds[i].iter().all(|&d| placeable[d]);
     }
     let mut by_density: Vec<usize> = (0..n)
@@ -112,8 +120,11 @@ impl Search<'_> {
         self.period[i].is_none()
     }
 
-    fn available(&self, i: usize) -> bool {
+    /// Whether item `i` may go into period `p` now: free, before its deadline, and everything it
+    /// needs already placed.
+    fn available(&self, i: usize, p: usize) -> bool {
         self.is_free(i)
+            && p < self.p.until[i]
             && self.p.preds[i]
                 .iter()
                 .all(|&d| matches!(self.period[d], Some(q) if q != NEVER))
@@ -167,7 +178,7 @@ impl Search<'_> {
         }
         // Add one more item to this period, lowest index first (the priority order).
         for i in from..self.p.cost.len() {
-            if self.p.cost[i] <= room && self.available(i) {
+            if self.p.cost[i] <= room && self.available(i, p) {
                 self.period[i] = Some(p);
                 self.node(p, room - self.p.cost[i], i + 1, placed + self.p.weight[i]);
                 self.period[i] = None;
@@ -177,7 +188,7 @@ impl Search<'_> {
             }
         }
         // Close the period, but only if nothing available still fits it.
-        let fits = (0..self.p.cost.len()).any(|i| self.p.cost[i] <= room && self.available(i));
+        let fits = (0..self.p.cost.len()).any(|i| self.p.cost[i] <= room && self.available(i, p));
         if !fits && p + 1 < self.p.periods {
             self.node(p + 1, self.p.budget, 0, placed);
         }
@@ -254,6 +265,7 @@ mod tests {
             for i in 0..n {
                 if let Some(q) = period[i] {
                     spent[q] += p.cost[i];
+                    ok &= q < p.until[i];
                     ok &= p.preds[i]
                         .iter()
                         .all(|&d| period[d].is_some_and(|r| r <= q));
@@ -288,8 +300,10 @@ mod tests {
                 proptest::collection::vec(1u64..12, n),
                 proptest::collection::vec(0u64..6, n),
                 proptest::collection::vec(proptest::collection::vec(any::<bool>(), n), n),
+                proptest::collection::vec(prop_oneof![Just(NO_DEADLINE), 0usize..=3], n),
             )
-                .prop_map(move |(cost, weight, edges)| Problem {
+                .prop_map(move |(cost, weight, edges, until)| Problem {
+                    until,
                     preds: (0..n)
                         .map(|i| {
                             (0..i)
@@ -332,7 +346,23 @@ mod tests {
             preds: preds.iter().map(|p| p.to_vec()).collect(),
             budget,
             periods,
+            until: vec![NO_DEADLINE; cost.len()],
         }
+    }
+
+    #[test]
+    fn an_item_with_a_deadline_goes_before_it_or_not_at_all() {
+        // Budget 10 a period: both items fit only one a period. Item 0 weighs more, but item 1
+        // must be done in the first period; the optimum does item 1 first, then item 0.
+        let mut p = problem(&[8, 8], &[9, 5], &[&[], &[]], 10, 2);
+        p.until = vec![NO_DEADLINE, 1];
+        let s = solve(&p, 100_000);
+        assert!(s.optimal);
+        assert_eq!(s.period, vec![Some(1), Some(0)]);
+        // A deadline before the first period leaves the item out, and what needs it.
+        let mut p = problem(&[3, 3], &[1, 4], &[&[], &[0]], 10, 2);
+        p.until = vec![0, NO_DEADLINE];
+        assert_eq!(solve(&p, 100_000).period, vec![None, None]);
     }
 
     #[test]

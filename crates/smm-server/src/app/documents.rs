@@ -236,6 +236,11 @@ pub async fn update(
 }
 
 /// Stores a new version already checked against the server's catalog, as [`update`] does.
+///
+/// A target profile whose latest version is approved is never edited: a new version is taken
+/// only when it records `supersedes` with that version's digest (the core's
+/// [`smm_core::lineage::check_after_approved`], the rule `smm validate` applies to files);
+/// anything else is refused as a 409 naming the approval.
 pub async fn update_checked(
     state: &AppState,
     actor: &str,
@@ -244,6 +249,19 @@ pub async fn update_checked(
     if_version: i64,
     checked: &CheckedDocument,
 ) -> Result<StoredDocument, UpdateError> {
+    if checked.kind() == CheckedKind::TargetProfile {
+        let latest = state
+            .store
+            .document(org, id, None)
+            .await
+            .map_err(|e| UpdateError::Refused(e.into()))?;
+        // A stored text that no longer parses cannot be approved; the new one parsed when checked.
+        if let (Ok(approved), Ok(next)) = (parse_target(&latest.body), parse_target(checked.text()))
+        {
+            smm_core::lineage::check_after_approved(&approved, &next)
+                .map_err(|d| UpdateError::Refused(approved_problem(&d, latest.version)))?;
+        }
+    }
     match state
         .store
         .update_document(actor, org, id, if_version, checked)
@@ -255,6 +273,17 @@ pub async fn update_checked(
         }
         Err(e) => Err(UpdateError::Refused(e.into())),
     }
+}
+
+/// 409: the latest version is approved and the new text does not supersede it.
+fn approved_problem(diagnostics: &smm_core::Diagnostics, version: i64) -> Problem {
+    let first = diagnostics.0.first();
+    let detail = first.map_or_else(String::new, |d| match &d.help {
+        Some(help) => format!("{} (stored version {version}); {help}", d.message),
+        None => format!("{} (stored version {version})", d.message),
+    });
+    let field = first.map_or("supersedes", |d| d.field.as_str());
+    Problem::new(StatusCode::CONFLICT, detail).with_field(field)
 }
 
 /// Fills in the levels and named target kept beside each version (what the portfolio rolls up)

@@ -147,12 +147,15 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Problem> {
 }
 
 /// Stores a new version of a document. `If-Match` must name the latest version: otherwise 412
-/// and nothing is written (fetch the latest, merge, and try again).
+/// and nothing is written (fetch the latest, merge, and try again). A target whose latest
+/// version is approved takes only a new version that records `supersedes` with that version's
+/// digest: otherwise 409.
 #[utoipa::path(put, path = "/api/documents/{id}", tag = "documents",
     params(("id" = i64, Path, description = "Document id"),
         ("If-Match" = String, Header, description = "The ETag of the version this change is based on")),
     request_body(content = String, content_type = "application/yaml", description = "The new text"),
     responses((status = 200, body = DocumentView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "The latest version is an approved target, and the new text does not supersede it", body = Problem),
         (status = 412, description = "Changed since", body = Problem), (status = 422, body = Problem),
         (status = 428, description = "If-Match missing", body = Problem)))]
 pub async fn put(

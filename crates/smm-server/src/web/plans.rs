@@ -86,6 +86,10 @@ struct RoadmapPage {
     periods: Vec<PeriodRow>,
     left_out: Vec<String>,
     timeline: Option<String>,
+    /// Each goal deadline and budget, and what the plan does about it.
+    goals: Vec<String>,
+    /// The work by responsible party and by cost bearer.
+    parties: Vec<(&'static str, Vec<[String; 5]>)>,
 }
 
 /// The roadmap of an assessment, scheduled when a budget is given.
@@ -109,6 +113,8 @@ pub async fn roadmap(
         periods: Vec::new(),
         left_out: Vec::new(),
         timeline: None,
+        goals: Vec::new(),
+        parties: Vec::new(),
     };
     let planned = match form.request() {
         Ok(request) => analysis::roadmap(&state, &user.caller, id, &request)
@@ -138,6 +144,15 @@ pub async fn roadmap(
                         .map(|d| format!("{}: {d}", smm_report::roadmap::DECLINED_HEADING)),
                 )
                 .collect();
+            page.goals = smm_report::roadmap::goal_lines(&roadmap);
+            page.parties = [
+                ("By responsible party", &roadmap.by_responsible),
+                ("By cost bearer", &roadmap.by_cost_bearer),
+            ]
+            .into_iter()
+            .filter(|(_, g)| !g.is_empty())
+            .map(|(title, g)| (title, smm_report::roadmap::party_rows(&roadmap, g)))
+            .collect();
             page.actions = roadmap
                 .actions
                 .iter()
@@ -234,6 +249,18 @@ struct ComparedRow {
     a: String,
     b: String,
     covered: bool,
+    /// Each side's limitation in one sentence (`limited …, because …; compensated by …`).
+    limits: Vec<String>,
+}
+
+/// A side's limitation in one sentence.
+fn limit_words(side: &str, l: &smm_core::resolve::PracticeLimitation) -> String {
+    format!(
+        "{side}: limited: {}; because: {}; compensated by: {}",
+        l.limited,
+        l.because,
+        l.compensating.join("; ")
+    )
 }
 
 #[derive(Template)]
@@ -303,6 +330,10 @@ pub async fn compare_page(
                 a: format!("{} / {}", p.a.comprehensiveness.value(), p.a.scope.token()),
                 b: format!("{} / {}", p.b.comprehensiveness.value(), p.b.scope.token()),
                 covered: p.covered,
+                limits: [("A", &p.a_limitation), ("B", &p.b_limitation)]
+                    .into_iter()
+                    .filter_map(|(side, l)| l.as_ref().map(|l| limit_words(side, l)))
+                    .collect(),
             })
             .collect();
         page.chart = Some(format!("/orgs/{org}/compare.svg?left={left}&right={right}"));

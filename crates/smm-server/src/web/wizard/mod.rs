@@ -230,16 +230,12 @@ async fn page(
         name: answers.name.clone().unwrap_or_default(),
         version: answers.version.clone().unwrap_or_default(),
         system: answers.system.clone().unwrap_or_default(),
-        roles: ["vendor", "integrator", "operator", "consumer"]
+        roles: smm_core::document::StakeholderRole::ALL
             .iter()
             .map(|r| Choice {
-                value: (*r).to_string(),
-                label: (*r).to_string(),
-                selected: suggested_role(template.as_ref(), answers)
-                    .as_ref()
-                    .map(token)
-                    .as_deref()
-                    == Some(*r),
+                value: r.as_str().to_string(),
+                label: r.words().to_string(),
+                selected: suggested_role(template.as_ref(), answers) == Some(*r),
             })
             .collect(),
         authors: answers.authors.join("\n"),
