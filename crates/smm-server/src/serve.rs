@@ -318,22 +318,31 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
 /// first signature.
 pub async fn open_keyring(store: &Store, path: &Path) -> Result<Keyring, ServeError> {
     let sealed = store.sealed_signing_keys().await?;
+    let log_keys = store.sealed_log_keys().await?;
     // A new secret would open none of them: say so, and leave no useless secret behind.
-    if !sealed.is_empty() && !path.exists() {
+    if !(sealed.is_empty() && log_keys.is_empty()) && !path.exists() {
         return Err(ServeError::MissingKeysSecret {
             path: path.to_path_buf(),
-            keys: sealed.len(),
+            keys: sealed.len() + log_keys.len(),
         });
     }
     let keyring = Keyring::load_or_create(path)?;
+    let wrong = |keyid: String| ServeError::WrongKeysSecret {
+        path: path.to_path_buf(),
+        keyid,
+    };
     match keyring.check(&sealed) {
-        Ok(()) => Ok(keyring),
-        Err(KeyringError::Sealed { keyid }) => Err(ServeError::WrongKeysSecret {
-            path: path.to_path_buf(),
-            keyid,
-        }),
-        Err(other) => Err(other.into()),
+        Ok(()) => {}
+        Err(KeyringError::Sealed { keyid }) => return Err(wrong(keyid)),
+        Err(other) => return Err(other.into()),
     }
+    // The transparency log's key is sealed the same way (see `app::transparency`).
+    for (keyid, sealed) in &log_keys {
+        if keyring.open(sealed, keyid).is_err() {
+            return Err(wrong(keyid.clone()));
+        }
+    }
+    Ok(keyring)
 }
 
 /// Runs the server until `shutdown` completes, then finishes the requests in flight (up to 30

@@ -614,10 +614,17 @@ async fn the_issuers_document_is_current_on_every_server_and_cheap(app: App) {
 }
 
 async fn a_server_with_another_keys_secret_refuses_to_start(app: App) {
-    // Before any key is kept, any secret opens everything there is.
+    // The transparency log's key is kept from the first start: another secret is refused at
+    // once, before any organization has a key, naming the log's key.
     let elsewhere = app.dir.path().join("elsewhere.secret");
-    let without_keys = app.beside(|c| c.keys_secret = elsewhere.clone()).await;
-    assert!(without_keys.is_ok(), "no key to open yet");
+    std::fs::write(&elsewhere, [9u8; 32]).expect("another secret");
+    let Err(refused) = app.beside(|c| c.keys_secret = elsewhere.clone()).await else {
+        panic!("a server with another secret started beside the log's key");
+    };
+    assert!(
+        refused.to_string().contains("must share one keys secret"),
+        "{refused}"
+    );
     let owner = app.token("Lab", Role::Owner).await;
     let lab = app.organization("Lab").await;
     let key = created(&create_key(&app, &owner, lab, json!({})).await);

@@ -253,6 +253,17 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt(format!("checkpoint {size} vanished")))
     }
 
+    /// Every log key kept (normally one): its key id and sealed private key, so a server checks at
+    /// start that its keys secret opens them.
+    pub async fn sealed_log_keys(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let rows = sqlx::query("SELECT public_key, sealed FROM tlog_keys ORDER BY origin")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
     /// The origin of the first log kept in this database, if any.
     pub async fn first_log_origin(&self) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT origin FROM tlog_keys ORDER BY created_at, origin LIMIT 1")
