@@ -187,6 +187,12 @@ const CASES: &[Case] = {
         case("POST",   "/api/organizations/{org}/keys/{keyid}/revoke", InOrg(ManageKeys),      OK),
         case("GET",    "/api/issuers",                            Public,                      OK),
         case("GET",    "/api/schemes",                            Public,                      OK),
+        case("GET",    "/api/log",                                Public,                      OK),
+        case("GET",    "/api/log/checkpoint",                     Public,                      OK),
+        case("GET",    "/api/log/entries",                        Public,                      OK),
+        case("GET",    "/api/log/proofs/inclusion",               Public,                      OK),
+        case("GET",    "/api/log/proofs/consistency",             Public,                      OK),
+        case("GET",    "/api/log/attestations/{serial}",          Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      ACCEPTED),
@@ -667,6 +673,20 @@ impl World {
             }
             ("GET", "/api/issuers/{issuer}/revocations") => {
                 request.path = format!("/api/issuers/org-{}/revocations", self.lab.0);
+            }
+            ("GET", "/api/log/proofs/inclusion") => {
+                request.path = "/api/log/proofs/inclusion?index=0".to_string();
+            }
+            ("GET", "/api/log/proofs/consistency") => {
+                request.path = "/api/log/proofs/consistency?old=0&new=1".to_string();
+            }
+            ("GET", "/api/log/attestations/{serial}") => {
+                let (record, _) = app
+                    .store()
+                    .certificate(self.certificate)
+                    .await
+                    .expect("certificate");
+                request.path = format!("/api/log/attestations/{}", record.serial);
             }
             ("PUT", "/api/documents/{id}") => {
                 let latest = app

@@ -206,8 +206,10 @@ async fn the_log_holds_every_attestation_and_proves_it(backend: Backend) {
         let (got, text) = public(&app, path).await;
         assert_eq!(got, status, "{path}: {text}");
     }
-    let beyond = public_json(&app, "/api/log/entries?start=99").await;
-    assert_eq!(beyond, json!([]));
+    for start in ["99", "18446744073709551615"] {
+        let beyond = public_json(&app, &format!("/api/log/entries?start={start}")).await;
+        assert_eq!(beyond, json!([]));
+    }
 
     // A second server on the same database keeps the same log: same key, same checkpoint.
     let other = app.beside(|_| {}).await.expect("second server");

@@ -148,6 +148,10 @@ pub async fn entries(
             format!("limit must be 1 to {MAX_ENTRIES}"),
         ));
     }
+    // Past the end there is nothing (and no index the database could not hold is asked for).
+    if start >= state.store.log_size().await? {
+        return Ok(Vec::new());
+    }
     Ok(state.store.log_entries(start, limit).await?)
 }
 
