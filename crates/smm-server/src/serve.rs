@@ -320,7 +320,8 @@ pub async fn open_keyring(store: &Store, path: &Path) -> Result<Keyring, ServeEr
     let sealed = store.sealed_signing_keys().await?;
     let log_keys = store.sealed_log_keys().await?;
     // A new secret would open none of them: say so, and leave no useless secret behind.
-    if !(sealed.is_empty() && log_keys.is_empty()) && !path.exists() {
+    let any_sealed = !sealed.is_empty() || !log_keys.is_empty();
+    if any_sealed && !path.exists() {
         return Err(ServeError::MissingKeysSecret {
             path: path.to_path_buf(),
             keys: sealed.len() + log_keys.len(),
