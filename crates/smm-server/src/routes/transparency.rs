@@ -20,6 +20,17 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 use crate::state::AppState;
 
+/// A count or index from the query: never negative.
+fn natural(value: i64, field: &str) -> Result<u64, Problem> {
+    u64::try_from(value).map_err(|_| {
+        Problem::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("{field} must be 0 or more"),
+        )
+        .with_field(field)
+    })
+}
+
 fn b64(hashes: &[Hash]) -> Vec<String> {
     hashes.iter().map(|h| STANDARD.encode(h)).collect()
 }
@@ -73,9 +84,11 @@ pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, Probl
 #[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// The first entry's index (0 if not given).
-    pub start: Option<u64>,
+    #[param(minimum = 0)]
+    pub start: Option<i64>,
     /// At most this many (1 to 1000; 100 if not given).
-    pub limit: Option<u64>,
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
 }
 
 /// One entry of the log.
@@ -116,7 +129,9 @@ pub async fn entries(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<EntriesQuery>,
 ) -> Result<Json<Vec<EntryView>>, Problem> {
-    let found = log::entries(&state, query.start.unwrap_or(0), query.limit.unwrap_or(100)).await?;
+    let start = natural(query.start.unwrap_or(0), "start")?;
+    let limit = natural(query.limit.unwrap_or(100), "limit")?;
+    let found = log::entries(&state, start, limit).await?;
     Ok(Json(found.into_iter().map(EntryView::from).collect()))
 }
 
@@ -126,9 +141,11 @@ pub async fn entries(
 #[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// The entry's index.
-    pub index: u64,
+    #[param(minimum = 0)]
+    pub index: i64,
     /// The log's size to prove against (the current size if not given).
-    pub size: Option<u64>,
+    #[param(minimum = 0)]
+    pub size: Option<i64>,
 }
 
 /// An inclusion proof (RFC 9162, 2.1.3).
@@ -150,9 +167,11 @@ pub async fn inclusion(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<InclusionQuery>,
 ) -> Result<Json<InclusionView>, Problem> {
-    let (size, proof) = log::inclusion(&state, query.index, query.size).await?;
+    let index = natural(query.index, "index")?;
+    let size = query.size.map(|s| natural(s, "size")).transpose()?;
+    let (size, proof) = log::inclusion(&state, index, size).await?;
     Ok(Json(InclusionView {
-        index: query.index,
+        index,
         size,
         proof: b64(&proof),
     }))
@@ -164,9 +183,11 @@ pub async fn inclusion(
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
     /// The older size.
-    pub old: u64,
+    #[param(minimum = 0)]
+    pub old: i64,
     /// The newer size.
-    pub new: u64,
+    #[param(minimum = 0)]
+    pub new: i64,
 }
 
 /// A consistency proof (RFC 9162, 2.1.4).
@@ -188,10 +209,11 @@ pub async fn consistency(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyView>, Problem> {
-    let proof = log::consistency(&state, query.old, query.new).await?;
+    let (old, new) = (natural(query.old, "old")?, natural(query.new, "new")?);
+    let proof = log::consistency(&state, old, new).await?;
     Ok(Json(ConsistencyView {
-        old: query.old,
-        new: query.new,
+        old,
+        new,
         proof: b64(&proof),
     }))
 }
