@@ -103,7 +103,7 @@ impl NoteVerifier {
 }
 
 /// A key name: not empty, no spaces of any kind, no `+` (which separates the verifier key's parts).
-fn check_name(name: &str) -> Result<(), TlogError> {
+pub fn check_name(name: &str) -> Result<(), TlogError> {
     if name.is_empty() || name.contains('+') || name.chars().any(char::is_whitespace) {
         return Err(TlogError::Invalid(format!(
             "key name {name:?}: it must be non-empty, without spaces or '+'"

@@ -55,38 +55,40 @@ pub async fn open(
     keyring: &Keyring,
     origin: Option<&str>,
 ) -> Result<TransparencyLog, ServeError> {
-    // One database keeps one log, under one name for its whole life: checkpoints under two
-    // names would be two logs with the same entries, and a renamed log breaks every monitor.
-    let kept = store.first_log_origin().await?;
-    let origin = match (origin, kept) {
-        (Some(wanted), Some(kept)) if wanted != kept => {
-            return Err(ServeError::Failed(format!(
-                "this database keeps the transparency log {kept:?}: a log's name cannot change \
-                 (asked for {wanted:?})"
-            )))
-        }
-        (Some(wanted), _) => wanted.to_string(),
-        (None, Some(kept)) => kept,
-        (None, None) => {
-            let id = smm_cert::keys::key_id(&smm_cert::keys::generate().verifying_key())
-                .map_err(|e| ServeError::Failed(e.to_string()))?;
-            format!("smm.invalid/log-{}", &id[..id.len().min(12)])
-        }
-    };
     let invalid = |e: smm_cert::tlog::TlogError| ServeError::Failed(format!("log origin: {e}"));
-    // Checked before anything is kept under it.
-    NoteVerifier::ed25519(&origin, smm_cert::keys::generate().verifying_key()).map_err(invalid)?;
-    let (keyid, sealed) = match store.log_key(&origin).await? {
-        Some(kept) => kept,
-        None => {
-            let key = smm_cert::keys::generate();
-            let keyid = smm_cert::keys::key_id(&key.verifying_key())
-                .map_err(|e| ServeError::Failed(e.to_string()))?;
-            let sealed = keyring.seal(&key, &keyid)?;
-            store.put_log_key(&origin, &keyid, &sealed).await?
-        }
-    };
+    if store.first_log_origin().await?.is_none() {
+        let key = smm_cert::keys::generate();
+        let keyid = smm_cert::keys::key_id(&key.verifying_key())
+            .map_err(|e| ServeError::Failed(e.to_string()))?;
+        // Unnamed, a new log is named after its own key.
+        let name = match origin {
+            Some(o) => o.to_string(),
+            None => format!("smm.invalid/log-{}", &keyid[..keyid.len().min(12)]),
+        };
+        smm_cert::tlog::note::check_name(&name).map_err(invalid)?;
+        store
+            .put_log_key(&name, &keyid, &keyring.seal(&key, &keyid)?)
+            .await?;
+    }
+    // The first log kept is this database's, even against a server that started at the same
+    // moment. It keeps one name for its whole life: checkpoints under two names would be two
+    // logs with the same entries, and a renamed log breaks every monitor.
+    let kept = store
+        .first_log_origin()
+        .await?
+        .ok_or_else(|| ServeError::Failed("the log's key was not kept".into()))?;
+    if let Some(wanted) = origin.filter(|w| *w != kept) {
+        return Err(ServeError::Failed(format!(
+            "this database keeps the transparency log {kept:?}: a log's name cannot change \
+             (asked for {wanted:?})"
+        )));
+    }
+    let (keyid, sealed) = store
+        .log_key(&kept)
+        .await?
+        .ok_or_else(|| ServeError::Failed(format!("the key of log {kept:?} is missing")))?;
     let key = keyring.open(&sealed, &keyid)?;
+    let origin = kept;
     let verifier = NoteVerifier::ed25519(&origin, key.verifying_key()).map_err(invalid)?;
     Ok(TransparencyLog {
         origin,
@@ -175,12 +177,16 @@ pub async fn inclusion(
             format!("entry {index} is not in the log at size {size}"),
         ));
     }
+    Ok((size, audit_path(state, index, size).await?))
+}
+
+/// The audit path of an entry known to be in the log at `size`.
+async fn audit_path(state: &AppState, index: u64, size: u64) -> Result<Vec<Hash>, Problem> {
     let ids =
         merkle::inclusion_nodes(index, size).map_err(|e| bad_request("index", e.to_string()))?;
     let hashes = state.store.log_hashes(&ids).await?;
-    let proof = merkle::inclusion_proof(&hashes, index, size)
-        .map_err(|e| Problem::internal("inclusion proof", &e))?;
-    Ok((size, proof))
+    merkle::inclusion_proof(&hashes, index, size)
+        .map_err(|e| Problem::internal("inclusion proof", &e))
 }
 
 /// The consistency proof between the log at `old` and at `new` entries.
@@ -201,18 +207,33 @@ pub async fn consistency(state: &AppState, old: u64, new: u64) -> Result<Vec<Has
         .map_err(|e| Problem::internal("consistency proof", &e))
 }
 
+/// An attestation's place in the log.
+pub struct LoggedAttestation {
+    /// Its entries: its issue, then any revocation.
+    pub entries: Vec<StoredLogEntry>,
+    /// The index of its issue.
+    pub index: u64,
+    /// The checkpoint the proof leads to.
+    pub checkpoint: SignedCheckpoint,
+    /// The audit path of its issue at the checkpoint's size.
+    pub proof: Vec<Hash>,
+}
+
 /// Where an attestation is in the log: its entries (its issue, any revocation) and the proof
 /// of its issue against the current checkpoint. Not found when the serial never was logged.
-pub async fn attestation(
-    state: &AppState,
-    serial: &str,
-) -> Result<(Vec<StoredLogEntry>, SignedCheckpoint, Vec<Hash>), Problem> {
+pub async fn attestation(state: &AppState, serial: &str) -> Result<LoggedAttestation, Problem> {
     let entries = state.store.log_entries_for(serial).await?;
-    let issued = entries
+    let index = entries
         .iter()
         .find(|e| e.kind == "attestation")
+        .map(|e| e.index)
         .ok_or_else(|| Problem::not_found(format!("attestation {serial} in the log")))?;
     let checkpoint = checkpoint(state).await?;
-    let (_, proof) = inclusion(state, issued.index, Some(checkpoint.size)).await?;
-    Ok((entries, checkpoint, proof))
+    let proof = audit_path(state, index, checkpoint.size).await?;
+    Ok(LoggedAttestation {
+        entries,
+        index,
+        checkpoint,
+        proof,
+    })
 }

@@ -238,19 +238,15 @@ pub async fn attestation(
     State(state): State<AppState>,
     ApiPath(serial): ApiPath<String>,
 ) -> Result<Json<LoggedAttestationView>, Problem> {
-    let (entries, checkpoint, proof) = log::attestation(&state, &serial).await?;
-    let index = entries
-        .iter()
-        .find(|e| e.kind == "attestation")
-        .map_or(0, |e| e.index);
+    let logged = log::attestation(&state, &serial).await?;
     Ok(Json(LoggedAttestationView {
-        entries: entries.into_iter().map(EntryView::from).collect(),
+        entries: logged.entries.into_iter().map(EntryView::from).collect(),
         inclusion: InclusionView {
-            index,
-            size: checkpoint.size,
-            proof: b64(&proof),
+            index: logged.index,
+            size: logged.checkpoint.size,
+            proof: b64(&logged.proof),
         },
-        checkpoint: checkpoint.note.to_string(),
+        checkpoint: logged.checkpoint.note.to_string(),
     }))
 }
 
