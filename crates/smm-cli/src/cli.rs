@@ -261,6 +261,15 @@ pub enum Command {
         /// the log this database already keeps, or a new one with a generated name.
         #[arg(long, value_name = "ORIGIN", env = "SMM_LOG_ORIGIN")]
         log_origin: Option<String>,
+        /// How often, in seconds, to check the audit log and sign a checkpoint of it when it
+        /// grew (0: only when someone asks, e.g. the audit page or /api/log/audit-checkpoint).
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            default_value_t = 600,
+            env = "SMM_AUDIT_CHECKPOINT_EVERY"
+        )]
+        audit_checkpoint_every: u64,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
@@ -505,6 +514,11 @@ pub enum RoleArg {
 pub enum AuditAction {
     /// Check the hash chain of the audit log: exit 0 if intact, 1 naming every entry changed or
     /// removed.
+    ///
+    /// Also compares the log with signed checkpoints of it: those the server kept in the
+    /// database, those given with --checkpoint, and those kept in --state by earlier runs
+    /// (signatures checked with --log-key, or the key pinned in --state); and recomputes the
+    /// digest of every stored document version and evidence file.
     Verify {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
@@ -512,6 +526,18 @@ pub enum AuditAction {
         /// The last head hash you recorded: the log must still contain it at the same place.
         #[arg(long, value_name = "SHA256")]
         head: Option<String>,
+        /// A signed checkpoint of the audit log kept outside the database (from
+        /// GET /api/log/audit-checkpoint); repeatable.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Vec<PathBuf>,
+        /// The key audit checkpoints are signed with, as a C2SP verifier key (the
+        /// `audit_verifier_key` of GET /api/log).
+        #[arg(long, value_name = "KEY")]
+        log_key: Option<String>,
+        /// A directory where verified checkpoints and the key are kept between runs: each run
+        /// checks against all of them, and adds the ones it verified when the log holds.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
 }
 

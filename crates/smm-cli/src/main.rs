@@ -50,6 +50,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         trusted_proxies,
         schemes,
         log_origin,
+        audit_checkpoint_every,
         log_json,
         connections,
     } = &cli.command
@@ -63,6 +64,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             trusted_proxies,
             schemes,
             log_origin: log_origin.as_deref(),
+            audit_checkpoint_every: *audit_checkpoint_every,
             log_json: *log_json,
             connections: connections.limits(),
         });

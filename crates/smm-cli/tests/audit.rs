@@ -6,7 +6,10 @@ mod support;
 use std::path::Path;
 
 use predicates::prelude::*;
-use smm_store::Store;
+use smm_cert::tlog::{Checkpoint, NoteVerifier};
+use smm_cert::SigningKey;
+use smm_store::{AuditEntry, Store};
+use sqlx::Row;
 use support::{smm, workspace, BOTTLING_TARGET_TEXT as TARGET};
 
 /// A database with a few changes, and its URL.
@@ -91,7 +94,8 @@ fn deleted_entries_are_found_in_the_middle_and_at_the_end() {
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let head = text.trim().rsplit(' ').next().expect("head").to_string();
+    let first = text.lines().next().expect("a first line");
+    let head = first.trim().rsplit(' ').next().expect("head").to_string();
     tamper(
         &url,
         &[
@@ -115,6 +119,234 @@ fn deleted_entries_are_found_in_the_middle_and_at_the_end() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("entry 2 is missing"));
+}
+
+/// The name audit checkpoints are signed under in these tests.
+const AUDIT_LOG: &str = "audit.test/log/audit";
+
+/// A checkpoint of the audit log as it is now, signed by `key` (as the server signs one), and
+/// the key's verifier string.
+fn sign_checkpoint(url: &str, key: &SigningKey) -> (String, String) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let report = runtime.block_on(async {
+        let store = Store::open(url).await.expect("store");
+        let report = store.verify_audit().await.expect("read");
+        store.close().await;
+        report
+    });
+    assert!(report.intact(), "{:?}", report.problems);
+    let note = Checkpoint {
+        origin: AUDIT_LOG.to_string(),
+        size: report.entries as u64,
+        root: report.root,
+        extensions: Vec::new(),
+    }
+    .sign(key)
+    .expect("sign")
+    .encode();
+    let verifier = NoteVerifier::ed25519(AUDIT_LOG, key.verifying_key())
+        .expect("verifier")
+        .encode();
+    (note, verifier)
+}
+
+/// Edits entry `seq` and recomputes every hash after it, as an attacker with write access to
+/// the database and the source code would: the chain holds again.
+fn rewrite_log(url: &str, seq: i64) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let entries: Vec<AuditEntry> = runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.expect("connect");
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, \
+             organization_id FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("read the log");
+        pool.close().await;
+        rows.iter()
+            .map(|r| AuditEntry {
+                seq: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                action: r.get(3),
+                object: r.get(4),
+                before_hash: r.get(5),
+                after_hash: r.get(6),
+                prev_hash: r.get(7),
+                hash: r.get(8),
+                organization: r.get(9),
+            })
+            .collect()
+    });
+    let mut statements = vec!["DROP TRIGGER IF EXISTS audit_log_no_update".to_string()];
+    let mut prev = smm_store::audit::GENESIS.to_string();
+    for mut e in entries {
+        if e.seq == seq {
+            e.actor = "mallory".to_string();
+        }
+        e.prev_hash = prev;
+        e.hash = e.expected_hash();
+        prev = e.hash.clone();
+        statements.push(format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.actor, e.prev_hash, e.hash, e.seq
+        ));
+    }
+    let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+    tamper(url, &statements);
+}
+
+fn verify_with(url: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+    smm()
+        .args(["audit", "verify", "--database-url", url])
+        .args(args)
+        .assert()
+}
+
+#[test]
+fn a_checkpoint_kept_elsewhere_finds_a_log_rewritten_whole() {
+    let dir = workspace();
+    let url = database(dir.path());
+    let key = smm_cert::keys::generate();
+    let (note, verifier) = sign_checkpoint(&url, &key);
+    let file = dir.path().join("audit.checkpoint");
+    std::fs::write(&file, &note).expect("write");
+    let file = file.to_str().expect("utf-8");
+    verify_with(&url, &["--checkpoint", file, "--log-key", &verifier])
+        .success()
+        .stdout(predicate::str::contains("audit log intact: 4 entries"))
+        .stdout(predicate::str::contains(
+            "against 1 signed checkpoints (0 kept in the database, 1 given, 0 kept in the state directory)",
+        ))
+        .stdout(predicate::str::contains("2 document versions"));
+    // A checkpoint is only worth its signature.
+    verify_with(&url, &["--checkpoint", file])
+        .code(2)
+        .stderr(predicate::str::contains("--log-key"));
+    rewrite_log(&url, 2);
+    // The chain alone cannot tell.
+    verify_with(&url, &[]).success();
+    verify_with(&url, &["--checkpoint", file, "--log-key", &verifier])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the first 4 entries are not those the checkpoint from",
+        ));
+}
+
+#[test]
+fn a_log_cut_below_a_checkpoint_is_found_and_a_foreign_checkpoint_refused() {
+    let dir = workspace();
+    let url = database(dir.path());
+    let key = smm_cert::keys::generate();
+    let (note, verifier) = sign_checkpoint(&url, &key);
+    let file = dir.path().join("audit.checkpoint");
+    std::fs::write(&file, &note).expect("write");
+    let file = file.to_str().expect("utf-8");
+    // Signed by another key: refused as input, nothing is claimed from it.
+    let (_, other) = sign_checkpoint(&url, &smm_cert::keys::generate());
+    verify_with(&url, &["--checkpoint", file, "--log-key", &other])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not a checkpoint signed by the log's key",
+        ));
+    tamper(
+        &url,
+        &[
+            "DROP TRIGGER audit_log_no_delete",
+            "DELETE FROM audit_log WHERE seq = 4",
+        ],
+    );
+    verify_with(&url, &[]).success();
+    verify_with(&url, &["--checkpoint", file, "--log-key", &verifier])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "signed 4 entries, but the log has 3",
+        ));
+}
+
+#[test]
+fn checkpoints_kept_in_the_database_and_in_a_state_directory_are_checked() {
+    let dir = workspace();
+    let url = database(dir.path());
+    let key = smm_cert::keys::generate();
+    let (note, verifier) = sign_checkpoint(&url, &key);
+    let keep = |note: &str| {
+        format!(
+            "INSERT INTO audit_checkpoints (size, note, created_at) VALUES (4, '{note}', '2026-12-05T00:00:00Z')"
+        )
+    };
+    tamper(&url, &[&keep(&note)]);
+    // Without the key, a kept checkpoint is not evidence of anything, and the output says so.
+    verify_with(&url, &[])
+        .success()
+        .stdout(predicate::str::contains(
+            "not checked: 1 checkpoints kept in the database",
+        ));
+    let state = dir.path().join("state");
+    let state = state.to_str().expect("utf-8");
+    verify_with(&url, &["--log-key", &verifier, "--state", state])
+        .success()
+        .stdout(predicate::str::contains(
+            "(1 kept in the database, 0 given, 0 kept",
+        ));
+    assert!(dir.path().join("state/audit-key").exists());
+    // The second run checks the copy it kept, with the key it pinned.
+    verify_with(&url, &["--state", state])
+        .success()
+        .stdout(predicate::str::contains(
+            "(1 kept in the database, 0 given, 1 kept",
+        ));
+    // Another key for the same state directory is refused.
+    let (_, other) = sign_checkpoint(&url, &smm_cert::keys::generate());
+    verify_with(&url, &["--log-key", &other, "--state", state])
+        .code(2)
+        .stderr(predicate::str::contains("differs from the key kept here"));
+    // The attacker rewrites the log and removes the checkpoint kept beside it: the copy in the
+    // state directory still finds it, and the state is left as it was.
+    rewrite_log(&url, 3);
+    tamper(
+        &url,
+        &[
+            "DROP TRIGGER audit_checkpoints_no_delete",
+            "DELETE FROM audit_checkpoints",
+        ],
+    );
+    verify_with(&url, &["--state", state])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "(0 kept in the database, 0 given, 1 kept",
+        ))
+        .stdout(predicate::str::contains(
+            "the first 4 entries are not those",
+        ))
+        .stdout(predicate::str::contains("unchanged"));
+    // A checkpoint forged into the database (signed by another key) is named.
+    let (forged, _) = sign_checkpoint(&url, &smm_cert::keys::generate());
+    tamper(&url, &[&keep(&forged)]);
+    verify_with(&url, &["--log-key", &verifier])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "checkpoint of size 4 that the log's key did not sign",
+        ));
+}
+
+#[test]
+fn a_document_changed_behind_the_store_no_longer_matches_its_digest() {
+    let dir = workspace();
+    let url = database(dir.path());
+    verify_with(&url, &[]).success();
+    tamper(
+        &url,
+        &["UPDATE document_versions SET body = replace(body, 'Smart beverage', 'Plain beverage') \
+           WHERE version = 2"],
+    );
+    verify_with(&url, &[])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "version 2: its text does not match the digest recorded for it",
+        ));
 }
 
 #[test]

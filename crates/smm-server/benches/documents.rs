@@ -59,6 +59,7 @@ async fn seed() -> Seeded {
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
+        audit_checkpoint_every: None,
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let org = state

@@ -103,6 +103,7 @@ async fn seed(systems: usize) -> Seeded {
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
+        audit_checkpoint_every: None,
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let org = state

@@ -81,6 +81,7 @@ async fn seed(revoked: usize) -> Seeded {
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
+        audit_checkpoint_every: None,
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

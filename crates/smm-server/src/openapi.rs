@@ -82,6 +82,7 @@ pub const PUBLIC_OPERATIONS: &[(&str, &str)] = &[
     ("post", "/api/certificates/verify"),
     ("get", "/api/log"),
     ("get", "/api/log/checkpoint"),
+    ("get", "/api/log/audit-checkpoint"),
     ("get", "/api/log/entries"),
     ("get", "/api/log/proofs/inclusion"),
     ("get", "/api/log/proofs/consistency"),

@@ -56,6 +56,9 @@ pub struct Config {
     /// `smm.example.com/log`); when not given, the log already kept in the database, or a new
     /// one with a generated name.
     pub log_origin: Option<String>,
+    /// How often the audit log is checked and, when it grew, a checkpoint of it signed
+    /// ([`crate::audit_watch`]); `None`: only when someone asks.
+    pub audit_checkpoint_every: Option<Duration>,
 }
 
 /// Why the server could not start, or stopped other than when asked.
@@ -375,6 +378,10 @@ pub async fn run(
     ready(address);
     tracing::info!(%address, database = %redact(&config.database_url), "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let signer = config.audit_checkpoint_every.map(|every| {
+        let (watch, store, log) = (state.audit.clone(), state.store.clone(), state.log.clone());
+        tokio::spawn(async move { watch.keep_signing(&store, &log, every).await })
+    });
     let mut server = tokio::spawn(crate::connections::serve(
         listener,
         router(state),
@@ -401,6 +408,9 @@ pub async fn run(
             }
         }
     };
+    if let Some(signer) = signer {
+        signer.abort();
+    }
     store.close().await;
     match &outcome {
         Ok(()) => tracing::info!("stopped"),

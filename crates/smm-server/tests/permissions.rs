@@ -189,6 +189,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/schemes",                            Public,                      OK),
         case("GET",    "/api/log",                                Public,                      OK),
         case("GET",    "/api/log/checkpoint",                     Public,                      OK),
+        case("GET",    "/api/log/audit-checkpoint",               Public,                      OK),
         case("GET",    "/api/log/entries",                        Public,                      OK),
         case("GET",    "/api/log/proofs/inclusion",               Public,                      OK),
         case("GET",    "/api/log/proofs/consistency",             Public,                      OK),

@@ -2,8 +2,15 @@
 //! the hash of the one before it, so editing or deleting an entry breaks the chain from there on,
 //! and numbering is gap-free, so removing the last entries shows too (up to the last verified
 //! count, which `smm audit verify` prints).
+//!
+//! A chain alone cannot show a log that was rewritten whole (every entry edited and every hash
+//! recomputed) or cut short. Signed checkpoints can: each commits to the Merkle root (RFC 9162)
+//! of the entries' hashes at one size, and [`ChainCheck::against`] compares the log as read with
+//! every checkpoint it is given. A leaf's data is the entry's `hash` as stored, 64 lowercase hex
+//! characters, so anyone can recompute a root from the entries.
 
 use serde::Serialize;
+use smm_cert::tlog::merkle::{leaf_hash, Frontier, Hash};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -73,6 +80,11 @@ pub struct AuditReport {
     pub entries: usize,
     /// The hash of the last entry (to write down and compare next time).
     pub head: String,
+    /// The Merkle root of the entries read (what a checkpoint of this size signs), shown in hex.
+    #[serde(serialize_with = "hex")]
+    pub root: Hash,
+    /// How many checkpoints the log was compared with (each one matched, or is in `problems`).
+    pub checkpoints: usize,
     /// Every break found; empty when the log is intact.
     pub problems: Vec<String>,
 }
@@ -82,6 +94,15 @@ impl AuditReport {
     pub fn intact(&self) -> bool {
         self.problems.is_empty()
     }
+}
+
+/// A hash in lowercase hex, as the rest of the audit log writes hashes.
+pub fn hex_of(hash: &Hash) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex<S: serde::Serializer>(hash: &Hash, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&hex_of(hash))
 }
 
 /// Checks a log read in `seq` order, all at once.
@@ -97,6 +118,23 @@ fn run_check(mut check: ChainCheck, entries: &[AuditEntry]) -> AuditReport {
     check.finish()
 }
 
+/// What a signed checkpoint of the audit log says (its signature already checked by whoever
+/// built it): the first `size` entries have this root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditCheckpoint {
+    /// Entries covered.
+    pub size: u64,
+    /// Their Merkle root.
+    pub root: Hash,
+    /// Where the checkpoint came from, for the report (a file, "the database").
+    pub source: String,
+}
+
+/// The leaf hash of an entry in the audit log's Merkle tree.
+pub fn audit_leaf(entry: &AuditEntry) -> Hash {
+    leaf_hash(entry.hash.as_bytes())
+}
+
 /// Checks a chain one entry at a time, so a long log is read in batches and never held whole.
 #[derive(Debug)]
 pub struct ChainCheck {
@@ -105,6 +143,11 @@ pub struct ChainCheck {
     problems: Vec<String>,
     /// A head recorded earlier that must still be in the log, and whether it was seen.
     recorded_head: Option<(String, bool)>,
+    /// The right edge of the Merkle tree of the entries read so far.
+    frontier: Frontier,
+    /// Checkpoints still to compare, largest size first (the next one is popped).
+    pending: Vec<AuditCheckpoint>,
+    compared: usize,
 }
 
 impl Default for ChainCheck {
@@ -114,6 +157,9 @@ impl Default for ChainCheck {
             prev: GENESIS.to_string(),
             problems: Vec::new(),
             recorded_head: None,
+            frontier: Frontier::new(),
+            pending: Vec::new(),
+            compared: 0,
         }
     }
 }
@@ -126,6 +172,32 @@ impl ChainCheck {
         ChainCheck {
             recorded_head: Some((head.to_string(), false)),
             ..ChainCheck::default()
+        }
+    }
+
+    /// Also compares the log with each of `checkpoints` when the check reaches its size: an
+    /// entry edited, rehashed or removed after a checkpoint was signed changes the root at that
+    /// size, and a log cut below a checkpoint's size falls short of it.
+    pub fn against(mut self, checkpoints: Vec<AuditCheckpoint>) -> Self {
+        self.pending.extend(checkpoints);
+        self.pending.sort_by_key(|c| std::cmp::Reverse(c.size));
+        // Size 0 is compared before any entry is read.
+        self.compare_due();
+        self
+    }
+
+    fn compare_due(&mut self) {
+        let size = self.frontier.size();
+        while self.pending.last().is_some_and(|c| c.size == size) {
+            let Some(c) = self.pending.pop() else { break };
+            self.compared += 1;
+            if c.root != self.frontier.root() {
+                self.problems.push(format!(
+                    "the first {size} entries are not those the checkpoint from {} signed: \
+                     entries were changed, rehashed or removed",
+                    c.source
+                ));
+            }
         }
     }
 
@@ -153,6 +225,8 @@ impl ChainCheck {
             *seen |= *head == e.hash;
         }
         self.prev.clone_from(&e.hash);
+        self.frontier.push(audit_leaf(e));
+        self.compare_due();
     }
 
     /// The report on every entry pushed.
@@ -162,9 +236,18 @@ impl ChainCheck {
                 "the recorded head {head} is no longer in the log: entries were removed or rewritten"
             ));
         }
+        for c in self.pending.iter().rev() {
+            self.compared += 1;
+            self.problems.push(format!(
+                "the checkpoint from {} signed {} entries, but the log has {}: entries were removed",
+                c.source, c.size, self.entries
+            ));
+        }
         AuditReport {
             entries: self.entries,
             head: self.prev,
+            root: self.frontier.root(),
+            checkpoints: self.compared,
             problems: self.problems,
         }
     }
@@ -237,5 +320,61 @@ mod tests {
         assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
         assert!(report.problems[0].contains("no longer in the log"));
         assert!(verify_chain(&good[..3]).intact());
+    }
+
+    /// A checkpoint of the first `size` entries of `log`, as a signer would have made it.
+    fn checkpoint(log: &[AuditEntry], size: usize, source: &str) -> AuditCheckpoint {
+        let mut frontier = Frontier::new();
+        log[..size]
+            .iter()
+            .for_each(|e| frontier.push(audit_leaf(e)));
+        AuditCheckpoint {
+            size: size as u64,
+            root: frontier.root(),
+            source: source.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_log_rewritten_whole_or_cut_short_fails_the_checkpoints_it_passed() {
+        let good = chain(6);
+        let signed = vec![
+            checkpoint(&good, 0, "zero"),
+            checkpoint(&good, 3, "three"),
+            checkpoint(&good, 6, "six"),
+        ];
+        let check = |entries: &[AuditEntry]| {
+            run_check(ChainCheck::default().against(signed.clone()), entries)
+        };
+        let report = check(&good);
+        assert!(report.intact(), "{:?}", report.problems);
+        assert_eq!(report.checkpoints, 3);
+        assert_eq!(report.root, checkpoint(&good, 6, "").root);
+        // Entry 2 edited and every hash from it recomputed: the chain holds, the checkpoints
+        // from size 3 on do not.
+        let mut rewritten = good.clone();
+        rewritten[1].actor = "mallory".to_string();
+        for i in 1..rewritten.len() {
+            rewritten[i].prev_hash = rewritten[i - 1].hash.clone();
+            rewritten[i].hash = rewritten[i].expected_hash();
+        }
+        assert!(verify_chain(&rewritten).intact());
+        let report = check(&rewritten);
+        assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+        assert!(
+            report.problems[0].contains("first 3 entries are not those the checkpoint from three")
+        );
+        assert!(report.problems[1].contains("checkpoint from six"));
+        // The last two entries removed: an intact chain, shorter than a signed size.
+        let report = check(&good[..4]);
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert!(report.problems[0].contains("signed 6 entries, but the log has 4"));
+        // A checkpoint signed over other entries never matches.
+        let other = chain(7);
+        let report = run_check(
+            ChainCheck::default().against(vec![checkpoint(&other[1..], 3, "elsewhere")]),
+            &good,
+        );
+        assert!(!report.intact());
     }
 }

@@ -14,7 +14,7 @@ pub mod note;
 
 pub use checkpoint::Checkpoint;
 pub use entry::LogEntry;
-pub use merkle::{Hash, HashSource, Levels, NodeId};
+pub use merkle::{Frontier, Hash, HashSource, Levels, NodeId};
 pub use note::{Note, NoteVerifier};
 
 /// Why a log operation or check failed.

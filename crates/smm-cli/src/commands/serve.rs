@@ -26,6 +26,8 @@ pub struct Args<'a> {
     pub schemes: &'a [PathBuf],
     /// The transparency log's origin.
     pub log_origin: Option<&'a str>,
+    /// Seconds between checks and checkpoints of the audit log (0: never unasked).
+    pub audit_checkpoint_every: u64,
     /// JSON logs.
     pub log_json: bool,
     /// How many connections at once, and how long each may take.
@@ -77,6 +79,8 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         schemes,
         connections: args.connections,
         log_origin: args.log_origin.map(str::to_string),
+        audit_checkpoint_every: (args.audit_checkpoint_every > 0)
+            .then(|| std::time::Duration::from_secs(args.audit_checkpoint_every)),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -33,6 +33,9 @@ pub struct TransparencyLog {
     key: SigningKey,
     /// What a monitor needs to check its checkpoints, as a C2SP verifier key.
     pub verifier: NoteVerifier,
+    /// The audit log's checkpoints are signed with the same key under a name of their own
+    /// (the origin and `/audit`), so they can never pass for the transparency log's.
+    pub audit_verifier: NoteVerifier,
     /// The latest checkpoint signed or read.
     latest: Mutex<Option<SignedCheckpoint>>,
 }
@@ -90,12 +93,29 @@ pub async fn open(
     let key = keyring.open(&sealed, &keyid)?;
     let origin = kept;
     let verifier = NoteVerifier::ed25519(&origin, key.verifying_key()).map_err(invalid)?;
+    let audit_verifier =
+        NoteVerifier::ed25519(&format!("{origin}/audit"), key.verifying_key()).map_err(invalid)?;
     Ok(TransparencyLog {
         origin,
         key,
         verifier,
+        audit_verifier,
         latest: Mutex::new(None),
     })
+}
+
+impl TransparencyLog {
+    /// A checkpoint of the audit log: its first `size` entries have Merkle root `root`.
+    pub fn sign_audit(&self, size: u64, root: Hash) -> Result<String, smm_cert::tlog::TlogError> {
+        Ok(Checkpoint {
+            origin: self.audit_verifier.name.clone(),
+            size,
+            root,
+            extensions: Vec::new(),
+        }
+        .sign(&self.key)?
+        .encode())
+    }
 }
 
 /// The root of the log at `size`, from the stored subtree hashes.

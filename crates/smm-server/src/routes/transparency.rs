@@ -49,6 +49,9 @@ pub struct LogView {
     pub root: String,
     /// The latest checkpoint, a signed note.
     pub checkpoint: String,
+    /// The key the audit log's checkpoints are signed with (`GET /api/log/audit-checkpoint`):
+    /// the same key under the name `<origin>/audit`, as a verifier key.
+    pub audit_verifier_key: String,
 }
 
 /// The log: its name, its key and its latest checkpoint.
@@ -62,7 +65,35 @@ pub async fn info(State(state): State<AppState>) -> Result<Json<LogView>, Proble
         size: checkpoint.size,
         root: STANDARD.encode(checkpoint.root),
         checkpoint: checkpoint.note.to_string(),
+        audit_verifier_key: state.log.audit_verifier.encode(),
     }))
+}
+
+/// The latest signed checkpoint of the server's audit log (C2SP tlog-checkpoint, origin
+/// `<origin>/audit`): its size and the Merkle root of its entries' hashes. Asking checks the
+/// log (at most once a minute) and signs a new checkpoint when it grew and holds. Keep copies:
+/// `smm audit verify --checkpoint` finds any entry changed or removed before one was signed.
+#[utoipa::path(get, path = "/api/log/audit-checkpoint", tag = "transparency",
+    responses((status = 200, description = "The signed checkpoint", content_type = "text/plain", body = String),
+        (status = 404, description = "No checkpoint was signed: the audit log does not hold", body = Problem)))]
+pub async fn audit_checkpoint(State(state): State<AppState>) -> Result<Response, Problem> {
+    state.audit.status(&state.store, &state.log, false).await;
+    let note = state
+        .store
+        .latest_audit_checkpoint()
+        .await?
+        .ok_or_else(|| {
+            Problem::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "no checkpoint of the audit log was signed: the log does not hold".to_string(),
+            )
+        })?;
+    let mut response = note.note.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    Ok(response)
 }
 
 /// The latest checkpoint as a signed note (C2SP tlog-checkpoint), for tools that read one.
@@ -255,6 +286,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(info))
         .routes(routes!(checkpoint))
+        .routes(routes!(audit_checkpoint))
         .routes(routes!(entries))
         .routes(routes!(inclusion))
         .routes(routes!(consistency))

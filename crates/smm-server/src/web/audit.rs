@@ -60,7 +60,7 @@ pub async fn audit(
         .collect();
     let chain = state
         .audit
-        .status(&state.store, altered.contains(&true))
+        .status(&state.store, &state.log, altered.contains(&true))
         .await;
     let checked_ago = chain.map_or(0, |c| (unix_now() - c.checked_at).max(0));
     let next = (entries.len() as i64 >= page.limit)

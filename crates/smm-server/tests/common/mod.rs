@@ -116,6 +116,7 @@ pub fn sqlite_config(dir: &std::path::Path) -> Config {
         schemes: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
+        audit_checkpoint_every: None,
     }
 }
 
@@ -199,6 +200,7 @@ impl App {
             schemes: Vec::new(),
             connections: smm_server::ConnectionLimits::default(),
             log_origin: None,
+            audit_checkpoint_every: None,
         };
         let mut config = config;
         change(&mut config);
