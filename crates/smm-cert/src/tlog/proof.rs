@@ -206,3 +206,101 @@ pub fn check_log(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsse::{sign, IN_TOTO_PAYLOAD_TYPE};
+    use crate::keys::generate;
+    use crate::tlog::merkle::inclusion_proof;
+    use crate::tlog::Levels;
+
+    /// A log of five entries whose third is `envelope`, its key, and the proof of that entry.
+    fn logged() -> (Envelope, LogProof, NoteVerifier) {
+        let signer = generate();
+        let envelope = sign(IN_TOTO_PAYLOAD_TYPE, b"{\"a\":1}", &signer).expect("sign");
+        let mut levels = Levels::new();
+        for i in 0..5u8 {
+            let entry = if i == 2 {
+                LogEntry::Attestation {
+                    envelope: envelope.clone(),
+                }
+            } else {
+                LogEntry::Revocation {
+                    serial: format!("{i}"),
+                    issuer: "org-1".into(),
+                    reason: "test".into(),
+                    revoked_at: "2026-01-01T00:00:00Z".into(),
+                }
+            };
+            levels.push(entry.leaf_hash());
+        }
+        let log_key = generate();
+        let checkpoint = Checkpoint {
+            origin: "example.org/log".into(),
+            size: 5,
+            root: levels.root(5).expect("root"),
+            extensions: Vec::new(),
+        };
+        let note = checkpoint.sign(&log_key).expect("sign").encode();
+        let proof = LogProof {
+            origin: "example.org/log".into(),
+            index: 2,
+            inclusion: inclusion_proof(&levels, 2, 5).expect("proof"),
+            checkpoint: note,
+        };
+        let verifier =
+            NoteVerifier::ed25519("example.org/log", log_key.verifying_key()).expect("verifier");
+        (envelope, proof, verifier)
+    }
+
+    #[test]
+    fn a_proof_round_trips_and_verifies_offline() {
+        let (envelope, proof, verifier) = logged();
+        let read = LogProof::from_json(&proof.to_json()).expect("read back");
+        assert_eq!(read, proof);
+        let included = read.verify(&envelope, &verifier).expect("verifies");
+        assert_eq!((included.index, included.checkpoint.size), (2, 5));
+    }
+
+    #[test]
+    fn another_envelope_index_key_or_checkpoint_fails() {
+        let (envelope, proof, verifier) = logged();
+        let other = sign(IN_TOTO_PAYLOAD_TYPE, b"{\"a\":2}", &generate()).expect("sign");
+        let err = proof.verify(&other, &verifier).expect_err("not in the log");
+        assert!(err.to_string().contains("not entry 2"), "{err}");
+
+        let mut moved = proof.clone();
+        moved.index = 3;
+        assert!(moved.verify(&envelope, &verifier).is_err());
+
+        let stranger =
+            NoteVerifier::ed25519("example.org/log", generate().verifying_key()).expect("key");
+        let err = proof.verify(&envelope, &stranger).expect_err("another key");
+        assert!(err.to_string().contains("not the log's"), "{err}");
+
+        let mut tampered = proof.clone();
+        tampered.checkpoint = tampered.checkpoint.replacen("\n5\n", "\n4\n", 1);
+        let err = tampered.verify(&envelope, &verifier).expect_err("tampered");
+        assert!(err.to_string().contains("does not verify"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_proof_file_is_refused_with_the_reason() {
+        let (_, proof, _) = logged();
+        let json = proof.to_json();
+        for (from, to, why) in [
+            ("urn:smm:log-proof:v1", "urn:other", "`_type`"),
+            ("\"origin\": \"example.org/log\"", "\"origin\": \"elsewhere\"", "its origin"),
+            ("\"index\": 2", "\"index\": -2", "invalid value"),
+        ] {
+            let err = LogProof::from_json(&json.replacen(from, to, 1)).expect_err(why);
+            assert!(err.to_string().contains(why), "{err}");
+        }
+        let mut short = proof;
+        short.inclusion[0] = [0; 32];
+        let text = short.to_json().replacen("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "AAAA", 1);
+        let err = LogProof::from_json(&text).expect_err("short hash");
+        assert!(err.to_string().contains("inclusion[0]"), "{err}");
+    }
+}
