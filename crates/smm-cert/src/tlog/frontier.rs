@@ -4,7 +4,8 @@
 //! exactly those the new checkpoint commits to, without holding the whole log (the "compact
 //! range" of RFC 9162 monitors and Go's checksum database clients).
 
-use super::merkle::{empty_root, node_hash, Hash};
+use super::checkpoint::Checkpoint;
+use super::merkle::{empty_root, node_hash, verify_consistency, Hash};
 use super::TlogError;
 
 /// The complete subtrees along a tree's right edge.
@@ -68,6 +69,52 @@ impl Frontier {
     }
 }
 
+/// Moves a follower from the checkpoint it kept (`old`, with the frontier it kept for it) to a
+/// new signed checkpoint: the log must only have grown (the consistency proof), and the new
+/// entries' leaf hashes, appended to the old tree, must give exactly the new root. So the entries
+/// a follower reports are the ones every other reader of that checkpoint is shown. Returns the
+/// new frontier to keep.
+pub fn advance(
+    old: &Checkpoint,
+    frontier: &Frontier,
+    new: &Checkpoint,
+    consistency: &[Hash],
+    leaves: &[Hash],
+) -> Result<Frontier, TlogError> {
+    if frontier.size() != old.size || frontier.root() != old.root {
+        return Err(TlogError::Proof(format!(
+            "the tree kept for the checkpoint of size {} does not give its root: the kept state \
+             was altered",
+            old.size
+        )));
+    }
+    if old.origin != new.origin {
+        return Err(TlogError::Proof(format!(
+            "the checkpoint is of log {:?}, not of {:?}",
+            new.origin, old.origin
+        )));
+    }
+    verify_consistency(old.size, new.size, &old.root, &new.root, consistency)?;
+    if leaves.len() as u64 != new.size - old.size {
+        return Err(TlogError::Proof(format!(
+            "the log served {} new entries, but its checkpoint grew by {}",
+            leaves.len(),
+            new.size - old.size
+        )));
+    }
+    let mut next = frontier.clone();
+    for leaf in leaves {
+        next.push(*leaf);
+    }
+    if next.root() != new.root {
+        return Err(TlogError::Proof(format!(
+            "the entries {}..{} the log served are not those its checkpoint of size {} commits to",
+            old.size, new.size, new.size
+        )));
+    }
+    Ok(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,10 +133,63 @@ mod tests {
             let size = u64::from(i) + 1;
             assert_eq!(frontier.size(), size);
             assert_eq!(frontier.hashes().len(), size.count_ones() as usize);
-            assert_eq!(frontier.root(), full.root(size).expect("root"), "size {size}");
+            assert_eq!(
+                frontier.root(),
+                full.root(size).expect("root"),
+                "size {size}"
+            );
             let kept = Frontier::from_parts(size, frontier.hashes().to_vec()).expect("kept");
             assert_eq!(kept, frontier);
         }
+    }
+
+    fn checkpoint(levels: &Levels, size: u64) -> Checkpoint {
+        Checkpoint {
+            origin: "example.org/log".into(),
+            size,
+            root: levels.root(size).expect("root"),
+            extensions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_follower_advances_only_over_the_entries_the_checkpoint_commits_to() {
+        use crate::tlog::merkle::consistency_proof;
+        let leaves: Vec<Hash> = (0..13u8).map(|i| leaf_hash(&[i])).collect();
+        let mut levels = Levels::new();
+        for leaf in &leaves {
+            levels.push(*leaf);
+        }
+        let mut frontier = Frontier::new();
+        for leaf in &leaves[..5] {
+            frontier.push(*leaf);
+        }
+        let (old, new) = (checkpoint(&levels, 5), checkpoint(&levels, 13));
+        let proof = consistency_proof(&levels, 5, 13).expect("proof");
+        let next = advance(&old, &frontier, &new, &proof, &leaves[5..]).expect("advances");
+        assert_eq!(next.root(), new.root);
+
+        // One entry swapped, one left out, or the proof of another history: refused.
+        let mut swapped = leaves[5..].to_vec();
+        swapped.swap(0, 1);
+        assert!(advance(&old, &frontier, &new, &proof, &swapped).is_err());
+        assert!(advance(&old, &frontier, &new, &proof, &leaves[6..]).is_err());
+        let mut forged = new.clone();
+        forged.root[0] ^= 1;
+        assert!(advance(&old, &frontier, &forged, &proof, &leaves[5..]).is_err());
+        // A frontier that is not the kept checkpoint's.
+        let mut altered = frontier.clone();
+        altered.push(leaves[5]);
+        assert!(advance(&old, &altered, &new, &proof, &leaves[5..]).is_err());
+        // From the empty tree, every entry.
+        assert!(advance(
+            &checkpoint(&levels, 0),
+            &Frontier::new(),
+            &new,
+            &[],
+            &leaves
+        )
+        .is_ok());
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod proof;
 
 pub use checkpoint::Checkpoint;
 pub use entry::LogEntry;
-pub use frontier::Frontier;
+pub use frontier::{advance, Frontier};
 pub use merkle::{Hash, HashSource, Levels, NodeId};
 pub use note::{Note, NoteVerifier};
 pub use proof::{LogProof, LOG_PROOF_TYPE};

@@ -291,7 +291,11 @@ mod tests {
         let json = proof.to_json();
         for (from, to, why) in [
             ("urn:smm:log-proof:v1", "urn:other", "`_type`"),
-            ("\"origin\": \"example.org/log\"", "\"origin\": \"elsewhere\"", "its origin"),
+            (
+                "\"origin\": \"example.org/log\"",
+                "\"origin\": \"elsewhere\"",
+                "its origin",
+            ),
             ("\"index\": 2", "\"index\": -2", "invalid value"),
         ] {
             let err = LogProof::from_json(&json.replacen(from, to, 1)).expect_err(why);
@@ -299,7 +303,10 @@ mod tests {
         }
         let mut short = proof;
         short.inclusion[0] = [0; 32];
-        let text = short.to_json().replacen("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "AAAA", 1);
+        let text =
+            short
+                .to_json()
+                .replacen("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "AAAA", 1);
         let err = LogProof::from_json(&text).expect_err("short hash");
         assert!(err.to_string().contains("inclusion[0]"), "{err}");
     }
