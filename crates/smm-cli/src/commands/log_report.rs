@@ -42,9 +42,9 @@ pub struct Reported {
     /// The product line covered, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_line: Option<String>,
-    /// Products and versions covered, `NAME VERSION`.
+    /// Products and versions covered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub products: Vec<String>,
+    pub products: Vec<Product>,
     /// The last day of validity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
@@ -62,6 +62,15 @@ pub struct Reported {
     pub note: Option<String>,
 }
 
+/// A product and version an attestation covers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Product {
+    /// The product's name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
 impl Reported {
     /// Whether the entry is about this vendor and product (each filter, when given, must match;
     /// case does not matter).
@@ -73,12 +82,7 @@ impl Reported {
         });
         let product_ok = product.is_none_or(|p| {
             self.product_line.as_deref().is_some_and(|x| same(x, p))
-                || self.products.iter().any(|x| {
-                    x.rsplit_once(' ')
-                        .map_or(x.as_str(), |(name, _)| name)
-                        .eq_ignore_ascii_case(p.trim())
-                        || same(x, p)
-                })
+                || self.products.iter().any(|x| same(&x.name, p))
         });
         vendor_ok && product_ok
     }
@@ -87,9 +91,14 @@ impl Reported {
     pub fn line(&self) -> String {
         let what = self.attestation.unwrap_or("attestation");
         let serial = self.serial.as_deref().unwrap_or("?");
+        let products: Vec<String> = self
+            .products
+            .iter()
+            .map(|p| format!("{} {}", p.name, p.version))
+            .collect();
         let covers = match &self.product_line {
-            Some(line) => format!("product line {line}: {}", self.products.join(", ")),
-            None => self.products.join(", "),
+            Some(line) => format!("product line {line}: {}", products.join(", ")),
+            None => products.join(", "),
         };
         match self.kind {
             "attestation" => format!(
@@ -150,7 +159,10 @@ fn attestation_of(index: u64, entry: &LogEntry) -> Reported {
                     .covers
                     .products
                     .iter()
-                    .map(|p| format!("{} {}", p.name, p.version))
+                    .map(|p| Product {
+                        name: p.name.clone(),
+                        version: p.version.clone(),
+                    })
                     .collect(),
                 status: Some(if today() < a.issued {
                     "not-yet-valid"
