@@ -28,6 +28,8 @@ struct Vendor {
     http: reqwest::Client,
     token: String,
     system: i64,
+    /// The owner's session cookie, for the pages.
+    cookie: String,
 }
 
 impl Vendor {
@@ -42,6 +44,7 @@ impl Vendor {
             http,
             token,
             system,
+            cookie: session.cookie,
         };
         vendor
             .post("targets", support::repository_text(TARGET))
@@ -578,4 +581,87 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_issued_before_the_log_has_no_proof_and_the_server_says_so() {
+    let (_dir, data, url) = data();
+    let vendor = Vendor::start(&data, &url).await;
+    let (logged, _) = vendor.declare(PRODUCT).await;
+    // An attestation kept from before the server kept a log: a row without a log entry.
+    support::execute(
+        &url,
+        &[
+            "INSERT INTO certificates (organization_id, system_id, serial, sha256, envelope, \
+           issued_by, created_at, kind, issuer_organization_id, keyid, profile) \
+           SELECT organization_id, system_id, '0123456789abcdef0123456789abcdef', 'legacy', \
+           envelope, issued_by, created_at, kind, issuer_organization_id, keyid, profile \
+           FROM certificates",
+        ],
+    )
+    .await;
+    let legacy = vendor
+        .api(
+            "GET",
+            &format!("/api/systems/{}/certificates", vendor.system),
+            None,
+        )
+        .await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .find(|id| *id != logged)
+        .expect("the legacy certificate");
+
+    let with_proof = vendor
+        .api("GET", &format!("/api/certificates/{logged}"), None)
+        .await;
+    assert_eq!(with_proof["log_proof"]["_type"], "urn:smm:log-proof:v1");
+    let without = vendor
+        .api("GET", &format!("/api/certificates/{legacy}"), None)
+        .await;
+    assert!(without["envelope"].is_object());
+    assert!(without.get("log_proof").is_none(), "{without}");
+
+    // The page's download says why there is none; the logged one downloads.
+    let page = |id: i64| {
+        vendor
+            .http
+            .get(
+                vendor
+                    .server
+                    .url(&format!("/certificates/{id}/cert.proof.json")),
+            )
+            .header("cookie", &vendor.cookie)
+            .send()
+    };
+    let response = page(legacy).await.expect("GET");
+    assert_eq!(response.status(), 404);
+    let text = response.text().await.expect("text");
+    assert!(
+        text.contains("issued before this server kept a transparency log"),
+        "{text}"
+    );
+    let response = page(logged).await.expect("GET");
+    assert_eq!(response.status(), 200);
+    assert!(server::content_type(&response).starts_with("application/json"));
+    let proof = response.text().await.expect("text");
+    assert!(proof.contains("urn:smm:log-proof:v1"), "{proof}");
+    let response = vendor
+        .http
+        .get(
+            vendor
+                .server
+                .url("/api/log/attestations/0123456789abcdef0123456789abcdef/proof"),
+        )
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .expect("text")
+        .contains("has no log proof"));
 }
