@@ -559,6 +559,14 @@ async fn cert_verify_checks_the_log_proof_offline_and_says_what_it_checked() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("this attestation is not entry 0"), "{out}");
 
+    // A witness's cosigning key is not the log's key: bad input.
+    let cosigner = NoteVerifier::cosigner(origin, smm_cert::keys::generate().verifying_key())
+        .expect("key")
+        .encode();
+    let (code, _, err) = verify(&["--log-proof", &proof, "--log-key", &cosigner]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a log's key"), "{err}");
+
     // A proof file that is not one: bad input, with the file named.
     let (code, _, err) = verify(&["--log-proof", &cert, "--log-key", &key]);
     assert_eq!(code, 2);

@@ -91,10 +91,7 @@ pub fn read_log_key(text: &str) -> Result<NoteVerifier, Failure> {
             format!("not a log key: {e} (expected the `verifier_key` of GET /api/log)"),
         )
     })?;
-    if verifier
-        != NoteVerifier::ed25519(&verifier.name, verifier.key)
-            .map_err(|e| Problem::file(&origin, e.to_string()))?
-    {
+    if !verifier.is_log_key() {
         return Err(Problem::file(
             &origin,
             "this is a witness's cosigning key (type 0x04), not a log's key (type 0x01)",
