@@ -9,7 +9,7 @@ use smm_cert::tlog::merkle::{
     consistency_nodes, consistency_proof, empty_root, inclusion_nodes, inclusion_proof, leaf_hash,
     node_hash, verify_consistency, verify_inclusion, HashSource,
 };
-use smm_cert::tlog::{Checkpoint, Frontier, Hash, Levels, NodeId, Note, NoteVerifier, TlogError};
+use smm_cert::tlog::{Checkpoint, Hash, Levels, NodeId, Note, NoteVerifier, TlogError};
 
 /// RFC 9162, 2.1.1: the Merkle Tree Hash of a list of entries.
 fn mth(d: &[Vec<u8>]) -> Hash {
@@ -125,18 +125,6 @@ fn roots_and_proofs_equal_the_rfc_definitions_for_every_size_up_to_70() {
             let only = Only(&log, consistency_nodes(m, n).expect("nodes"));
             assert_eq!(consistency_proof(&only, m, n).expect("listed"), proof);
         }
-    }
-}
-
-#[test]
-fn a_frontier_read_leaf_by_leaf_gives_the_rfc_root_at_every_size() {
-    let all = entries(70);
-    let mut frontier = Frontier::new();
-    assert_eq!(frontier.root(), mth(&[]));
-    for (i, e) in all.iter().enumerate() {
-        frontier.push(leaf_hash(e));
-        assert_eq!(frontier.size(), i as u64 + 1);
-        assert_eq!(frontier.root(), mth(&all[..=i]), "root of {}", i + 1);
     }
 }
 

@@ -287,6 +287,13 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Follow a server's transparency log as a monitor (new attestations and revocations, each
+    /// proved to be what the log's signed checkpoint commits to), or witness it (cosign the
+    /// checkpoints proved consistent with the last one cosigned). See docs/transparency.md.
+    Log {
+        #[command(subcommand)]
+        action: LogAction,
+    },
     /// What changed between two assessments, or two versions of a target (exit 0: informational).
     ///
     /// Assessments: levels per practice, evidence added or removed, findings new, gone, resolved,
@@ -655,6 +662,17 @@ pub enum CertAction {
         /// The issuer's signed revocation list.
         #[arg(long, value_name = "FILE")]
         revoked: Option<PathBuf>,
+        /// The log proof kept beside the attestation (`cert.proof.json` from the server, or
+        /// `GET /api/log/attestations/SERIAL/proof`): checked offline against the log's key.
+        #[arg(long, value_name = "FILE", requires = "log_key")]
+        log_proof: Option<PathBuf>,
+        /// The transparency log's key, as a C2SP verifier key (`<origin>+<key id>+<key>`, the
+        /// `verifier_key` of `GET /api/log`), or a file holding one.
+        #[arg(long, value_name = "KEY", env = "SMM_LOG_KEY")]
+        log_key: Option<String>,
+        /// Fail unless a log proof shows the attestation is in the transparency log.
+        #[arg(long)]
+        require_log: bool,
         /// Check validity on this date instead of today.
         #[arg(long, value_name = "YYYY-MM-DD")]
         at: Option<String>,
@@ -864,4 +882,74 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// What to do with a transparency log.
+#[derive(Debug, Subcommand)]
+pub enum LogAction {
+    /// Fetch the log's latest checkpoint, check its signature and that the log only grew since
+    /// the checkpoint kept in the state folder, read the new entries, check they are exactly
+    /// those the checkpoint commits to, report them, and keep the new checkpoint. A log that
+    /// rewrote its history, or any check that fails, is reported with exit 1 and the state is
+    /// left as it was.
+    Follow {
+        #[command(flatten)]
+        log: FollowArgs,
+        /// Report only attestations of this vendor (a supplier's declaration's issuer, name or
+        /// id, case-insensitive) and their revocations.
+        #[arg(long, value_name = "NAME")]
+        vendor: Option<String>,
+        /// Report only attestations covering this product (or product line), and their
+        /// revocations.
+        #[arg(long, value_name = "NAME")]
+        product: Option<String>,
+        /// How to report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: LogFormat,
+    },
+    /// Check the log as `follow` does and, when its new checkpoint is consistent with the last
+    /// one this witness cosigned, add the witness's cosignature (C2SP tlog-cosignature) and
+    /// print the cosigned checkpoint (also kept as STATE/cosigned).
+    Witness {
+        #[command(flatten)]
+        log: FollowArgs,
+        /// The witness's private key (PEM, as `smm key new` writes it).
+        #[arg(long, value_name = "FILE")]
+        witness_key: PathBuf,
+        /// The witness's name, written on its cosignatures (no spaces or `+`).
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Read the witness key's passphrase from this file (first line).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// Also write the cosigned checkpoint here.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Which log to follow, and where the follower keeps what it verified.
+#[derive(Debug, clap::Args)]
+pub struct FollowArgs {
+    /// The server's address, e.g. http://smm.example.org:8080 (its /api/log/... is read).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The folder where the log's key is pinned and the last verified checkpoint is kept
+    /// (created if missing); one per log followed.
+    #[arg(long, value_name = "DIR")]
+    pub state: PathBuf,
+    /// The log's key, as a C2SP verifier key (`verifier_key` of GET /api/log) or a file holding
+    /// one. Needed the first time (it is then pinned in the state folder: get it through a
+    /// channel you trust); afterwards it must be the pinned key.
+    #[arg(long, value_name = "KEY", env = "SMM_LOG_KEY")]
+    pub log_key: Option<String>,
+}
+
+/// How `smm log follow` reports.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    /// Lines for a person.
+    Text,
+    /// A JSON document (`kind: LogFollow`).
+    Json,
 }

@@ -75,6 +75,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Audit { action } = &cli.command {
         return commands::audit::run(action);
     }
+    if let Command::Log { action } = &cli.command {
+        return commands::log::run(action);
+    }
     if let Command::Key { action } = &cli.command {
         return commands::cert::key(action);
     }
@@ -187,6 +190,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Cert { action } => commands::cert::run(&catalog, &action),
         Command::Key { .. }
         | Command::Audit { .. }
+        | Command::Log { .. }
         | Command::Admin { .. }
         | Command::Serve { .. } => Ok(()),
         Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),

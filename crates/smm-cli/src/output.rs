@@ -38,6 +38,14 @@ pub fn print(text: &str) {
     let _ = out.flush();
 }
 
+/// Writes a remark to standard error, leaving standard output to what a pipe should read (a
+/// witness's cosigned checkpoint, for one).
+pub fn note(text: &str) {
+    let mut err = anstream::stderr();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
 /// Writes a value as pretty JSON to standard output.
 pub fn print_json<T: Serialize>(value: &T) {
     // Our output types are plain data; serializing them cannot fail.

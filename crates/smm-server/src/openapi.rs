@@ -87,6 +87,7 @@ pub const PUBLIC_OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/log/proofs/inclusion"),
     ("get", "/api/log/proofs/consistency"),
     ("get", "/api/log/attestations/{serial}"),
+    ("get", "/api/log/attestations/{serial}/proof"),
 ];
 
 /// The answers every handler can give without saying so in its own annotation, because the

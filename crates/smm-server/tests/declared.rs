@@ -250,6 +250,7 @@ async fn every_operation_says_whether_it_needs_credentials_and_refuses_401_witho
             "GET /api/issuers/{issuer}/revocations",
             "GET /api/log",
             "GET /api/log/attestations/{serial}",
+            "GET /api/log/attestations/{serial}/proof",
             "GET /api/log/audit-checkpoint",
             "GET /api/log/checkpoint",
             "GET /api/log/entries",

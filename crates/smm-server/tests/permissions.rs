@@ -194,6 +194,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/log/proofs/inclusion",               Public,                      OK),
         case("GET",    "/api/log/proofs/consistency",             Public,                      OK),
         case("GET",    "/api/log/attestations/{serial}",          Public,                      OK),
+        case("GET",    "/api/log/attestations/{serial}/proof",    Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      ACCEPTED),
@@ -681,13 +682,13 @@ impl World {
             ("GET", "/api/log/proofs/consistency") => {
                 request.path = "/api/log/proofs/consistency?old=0&new=1".to_string();
             }
-            ("GET", "/api/log/attestations/{serial}") => {
+            ("GET", "/api/log/attestations/{serial}" | "/api/log/attestations/{serial}/proof") => {
                 let (record, _) = app
                     .store()
                     .certificate(self.certificate)
                     .await
                     .expect("certificate");
-                request.path = format!("/api/log/attestations/{}", record.serial);
+                request.path = case.path.replace("{serial}", &record.serial);
             }
             ("PUT", "/api/documents/{id}") => {
                 let latest = app

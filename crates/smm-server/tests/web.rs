@@ -1074,6 +1074,7 @@ async fn no_page_answers_garbage_with_a_server_error() {
         format!("/orgs/{org}/audit?after=x"),
         format!("/systems/{system}/certificates"),
         "/certificates/1/cert.json".into(),
+        "/certificates/1/cert.proof.json".into(),
         "/certificates/1/cert.pdf".into(),
         "/certificates/1/cert.html".into(),
         "/certificates/1/revoke".into(),

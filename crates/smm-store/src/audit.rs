@@ -10,7 +10,8 @@
 //! characters, so anyone can recompute a root from the entries.
 
 use serde::Serialize;
-use smm_cert::tlog::merkle::{leaf_hash, Frontier, Hash};
+use smm_cert::tlog::merkle::{leaf_hash, Hash};
+use smm_cert::tlog::Frontier;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -361,52 +361,6 @@ pub fn verify_consistency(
     Ok(())
 }
 
-/// The right edge of a log being read leaf by leaf: the roots of its complete subtrees, largest
-/// first, at most one per height. Enough to give the root at the current size in O(log n) memory,
-/// for a reader that checks a long log (the audit log) against checkpoints without holding it.
-#[derive(Clone, Debug, Default)]
-pub struct Frontier {
-    size: u64,
-    /// (height, hash) of each complete subtree, heights strictly decreasing.
-    subtrees: Vec<(u32, Hash)>,
-}
-
-impl Frontier {
-    /// No leaves yet.
-    pub fn new() -> Frontier {
-        Frontier::default()
-    }
-
-    /// How many leaves were pushed.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// Appends a leaf by its hash, merging equal-height subtrees as a binary counter carries.
-    pub fn push(&mut self, leaf: Hash) {
-        let mut carry = (0u32, leaf);
-        while let Some(&(height, left)) = self.subtrees.last() {
-            if height != carry.0 {
-                break;
-            }
-            self.subtrees.pop();
-            carry = (height + 1, node_hash(&left, &carry.1));
-        }
-        self.subtrees.push(carry);
-        self.size += 1;
-    }
-
-    /// The root of the leaves pushed so far: RFC 9162 splits at the largest power of two, so the
-    /// root folds the complete subtrees from the right.
-    pub fn root(&self) -> Hash {
-        let mut subtrees = self.subtrees.iter().rev();
-        let Some(&(_, last)) = subtrees.next() else {
-            return empty_root();
-        };
-        subtrees.fold(last, |right, (_, left)| node_hash(left, &right))
-    }
-}
-
 /// A whole log's complete subtrees in memory, level by level: for tests, benchmarks and tools
 /// that hold a log they downloaded.
 #[derive(Clone, Debug, Default)]

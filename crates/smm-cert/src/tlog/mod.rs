@@ -6,16 +6,22 @@
 //! - [`note`]: signed notes, the log's signatures and witnesses' cosignatures.
 //! - [`checkpoint`]: the checkpoint text and its signing.
 //! - [`entry`]: what an entry records (an attestation or a revocation) and its bytes.
+//! - [`frontier`]: the right edge of the tree, all a follower keeps to extend it.
+//! - [`proof`]: the log proof a holder keeps beside an attestation, checked offline.
 
 pub mod checkpoint;
 pub mod entry;
+pub mod frontier;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 
 pub use checkpoint::Checkpoint;
 pub use entry::LogEntry;
-pub use merkle::{Frontier, Hash, HashSource, Levels, NodeId};
+pub use frontier::{advance, Frontier};
+pub use merkle::{Hash, HashSource, Levels, NodeId};
 pub use note::{Note, NoteVerifier};
+pub use proof::{LogProof, LOG_PROOF_TYPE};
 
 /// Why a log operation or check failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

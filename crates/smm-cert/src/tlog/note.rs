@@ -52,6 +52,11 @@ impl NoteVerifier {
         })
     }
 
+    /// Whether this verifies a log's own signatures (type 0x01), not a witness's cosignatures.
+    pub fn is_log_key(&self) -> bool {
+        self.kind == ED25519
+    }
+
     /// The four bytes that tie a signature line to this key and type.
     pub fn key_id(&self) -> [u8; 4] {
         key_id(&self.name, self.kind, &self.key)

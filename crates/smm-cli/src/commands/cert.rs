@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use smm_cert::certificate::{issue, IssueRequest, IssuerName, Scope};
 use smm_cert::issuers::{IssuerEntry, KeyStatus, PublishedKey};
 use smm_cert::revocation::{revoke, Revocation};
+use smm_cert::tlog::proof::check_log;
+use smm_cert::tlog::LogProof;
 use smm_cert::verify::covers;
 use smm_cert::{keys, verify, CertError, Envelope, IssuersDocument, Trust, VerifyInput};
 use smm_core::document::Date;
@@ -213,18 +215,26 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
             target,
             assessments,
             revoked,
+            log_proof,
+            log_key,
+            require_log,
             at,
             json,
-        } => verify_command(
-            cert,
-            issuers.as_deref(),
-            issuer.as_deref(),
-            target.as_deref(),
+        } => verify_command(&VerifyArgs {
+            cert_path: cert,
+            issuers_path: issuers.as_deref(),
+            issuer_path: issuer.as_deref(),
+            target: target.as_deref(),
             assessments,
-            revoked.as_deref(),
-            at.as_deref(),
-            *json,
-        ),
+            revoked: revoked.as_deref(),
+            log: LogArgs {
+                proof: log_proof.as_deref(),
+                key: log_key.as_deref(),
+                required: *require_log,
+            },
+            at: at.as_deref(),
+            json: *json,
+        }),
         CertAction::Render {
             cert,
             issuers,
@@ -383,17 +393,38 @@ fn issue_command(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn verify_command(
-    cert_path: &Path,
-    issuers_path: Option<&Path>,
-    issuer_path: Option<&Path>,
-    target: Option<&Path>,
-    assessments: &[PathBuf],
-    revoked: Option<&Path>,
-    at: Option<&str>,
+/// What `smm cert verify` was given.
+struct VerifyArgs<'a> {
+    cert_path: &'a Path,
+    issuers_path: Option<&'a Path>,
+    issuer_path: Option<&'a Path>,
+    target: Option<&'a Path>,
+    assessments: &'a [PathBuf],
+    revoked: Option<&'a Path>,
+    log: LogArgs<'a>,
+    at: Option<&'a str>,
     json: bool,
-) -> Result<(), Failure> {
+}
+
+/// Whether and how to check the attestation is in a transparency log.
+struct LogArgs<'a> {
+    proof: Option<&'a Path>,
+    key: Option<&'a str>,
+    required: bool,
+}
+
+fn verify_command(args: &VerifyArgs<'_>) -> Result<(), Failure> {
+    let VerifyArgs {
+        cert_path,
+        issuers_path,
+        issuer_path,
+        target,
+        assessments,
+        revoked,
+        at,
+        json,
+        ..
+    } = *args;
     let envelope = read_envelope(cert_path)?;
     let signers = Signers::read(cert_path, issuers_path, issuer_path)?;
     let trust = signers.trust();
@@ -418,13 +449,42 @@ fn verify_command(
         assessment_digests.push((path.display().to_string(), content_digest(&doc)));
     }
     let revocations = revoked.map(read_envelope).transpose()?;
-    let report = verify(&VerifyInput {
+    let mut report = verify(&VerifyInput {
         envelope: &envelope,
         trust,
         at: &at,
         target: target_digest.as_deref(),
         assessments: assessment_digests,
         revocations: revocations.as_ref(),
+    });
+    let log_proof = match args.log.proof {
+        Some(path) => {
+            let source = read_source(path)?;
+            let proof = LogProof::from_json(&source.text)
+                .map_err(|e| Problem::file(path, e.to_string()))?;
+            let key = args.log.key.ok_or_else(|| {
+                Problem::file(
+                    path,
+                    "give --log-key: the log's verifier key (`verifier_key` of GET /api/log)",
+                )
+            })?;
+            Some((proof, super::log::read_log_key(key)?))
+        }
+        None => None,
+    };
+    let included = check_log(
+        &mut report,
+        &envelope,
+        log_proof.as_ref().map(|(p, k)| (p, k)),
+        args.log.required,
+    );
+    let log_view = serde_json::json!({
+        "checked": log_proof.is_some(),
+        "required": args.log.required,
+        "in_log": included.is_some(),
+        "origin": included.as_ref().map(|i| i.origin.clone()),
+        "index": included.as_ref().map(|i| i.index),
+        "checkpoint_size": included.as_ref().map(|i| i.checkpoint.size),
     });
     let kind = report.kind();
     if json {
@@ -436,6 +496,7 @@ fn verify_command(
                 "reason": report.reason(),
                 "at": at,
                 "checks": report.checks.iter().map(|c| serde_json::json!({"ok": c.ok, "check": c.what})).collect::<Vec<_>>(),
+                "log": log_view,
                 "attestation": report.certificate,
             }),
         );
@@ -455,6 +516,12 @@ fn verify_command(
                 styled(UNDER, "  FAIL")
             };
             out.push_str(&format!("{mark} {}\n", c.what));
+        }
+        if log_proof.is_none() && !args.log.required {
+            out.push_str(
+                "   --  log: not checked (no --log-proof given): nothing here shows the attestation \
+                 was published in a transparency log\n",
+            );
         }
         let what = match kind {
             Some(AttestationKind::Declaration) => "supplier's declaration (not a certificate)",
@@ -596,7 +663,7 @@ pub(crate) fn read_envelope(path: &Path) -> Result<Envelope, Failure> {
     })
 }
 
-fn read_key(
+pub(crate) fn read_key(
     path: &Path,
     passphrase_file: Option<&Path>,
 ) -> Result<ed25519_dalek::SigningKey, Failure> {

@@ -39,6 +39,7 @@ pub fn process() -> std::process::Command {
         .env_remove("SMM_PASSPHRASE")
         .env_remove("SMM_PASSWORD")
         .env_remove("SMM_DATABASE_URL")
+        .env_remove("SMM_LOG_KEY")
         .env_remove("SMM_MAX_CONNECTIONS")
         .env_remove("SMM_HEADER_TIMEOUT")
         .env_remove("SMM_BODY_TIMEOUT")

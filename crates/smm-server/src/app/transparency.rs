@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use tokio::sync::Mutex;
 
 use smm_cert::tlog::merkle::{self, Hash};
-use smm_cert::tlog::{Checkpoint, NoteVerifier};
+use smm_cert::tlog::{Checkpoint, LogProof, NoteVerifier};
 use smm_cert::SigningKey;
 use smm_store::{Store, StoredLogEntry};
 
@@ -242,18 +242,41 @@ pub struct LoggedAttestation {
 /// Where an attestation is in the log: its entries (its issue, any revocation) and the proof
 /// of its issue against the current checkpoint. Not found when the serial never was logged.
 pub async fn attestation(state: &AppState, serial: &str) -> Result<LoggedAttestation, Problem> {
+    logged(state, serial)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("attestation {serial} in the log")))
+}
+
+/// An attestation's place in the log, or `None` when it is not in it (one issued before the
+/// server kept a log, or an unknown serial).
+async fn logged(state: &AppState, serial: &str) -> Result<Option<LoggedAttestation>, Problem> {
     let entries = state.store.log_entries_for(serial).await?;
-    let index = entries
+    let Some(index) = entries
         .iter()
         .find(|e| e.kind == "attestation")
         .map(|e| e.index)
-        .ok_or_else(|| Problem::not_found(format!("attestation {serial} in the log")))?;
+    else {
+        return Ok(None);
+    };
     let checkpoint = checkpoint(state).await?;
     let proof = audit_path(state, index, checkpoint.size).await?;
-    Ok(LoggedAttestation {
+    Ok(Some(LoggedAttestation {
         entries,
         index,
         checkpoint,
         proof,
-    })
+    }))
+}
+
+/// The log proof a holder keeps beside an attestation (docs/formats.md, "Log proof"): its
+/// index, its inclusion proof and the latest signed checkpoint. `None` for an attestation the log
+/// does not hold: one issued before the server kept a log has no proof, and says so where it is
+/// shown.
+pub async fn log_proof(state: &AppState, serial: &str) -> Result<Option<LogProof>, Problem> {
+    Ok(logged(state, serial).await?.map(|l| LogProof {
+        origin: state.log.origin.clone(),
+        index: l.index,
+        inclusion: l.proof,
+        checkpoint: l.checkpoint.note.to_string(),
+    }))
 }

@@ -96,9 +96,28 @@ pub struct CertificateView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub envelope: Option<serde_json::Value>,
+    /// The log proof to keep beside the envelope (`_type` `urn:smm:log-proof:v1`, see
+    /// docs/formats.md): its index in the transparency log, the inclusion proof and the signed
+    /// checkpoint, as `smm cert verify --log-proof` reads it. Given with the envelope; absent
+    /// for an attestation issued before the server kept a log (it has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub log_proof: Option<serde_json::Value>,
 }
 
 impl CertificateView {
+    /// With the log proof of an attestation whose envelope is shown.
+    async fn with_proof(
+        state: &AppState,
+        r: CertificateRecord,
+        envelope: &str,
+    ) -> Result<CertificateView, Problem> {
+        let proof = crate::app::transparency::log_proof(state, &r.serial).await?;
+        let mut view = CertificateView::of(r, Some(envelope));
+        view.log_proof = proof.and_then(|p| serde_json::from_str(&p.to_json()).ok());
+        Ok(view)
+    }
+
     fn of(r: CertificateRecord, envelope: Option<&str>) -> CertificateView {
         CertificateView {
             id: r.id,
@@ -110,6 +129,7 @@ impl CertificateView {
             revoked: r.revoked.is_some(),
             revocation_reason: r.revoked.map(|(reason, _)| reason),
             envelope: envelope.and_then(|e| serde_json::from_str(e).ok()),
+            log_proof: None,
         }
     }
 }
@@ -154,7 +174,7 @@ pub async fn issue_certificate(
     let (record, envelope) = certificates::issue(&state, &caller, id, request).await?;
     Ok((
         StatusCode::CREATED,
-        Json(CertificateView::of(record, Some(&envelope))),
+        Json(CertificateView::with_proof(&state, record, &envelope).await?),
     ))
 }
 
@@ -177,7 +197,7 @@ pub async fn list(
     Ok(Json(Paged::of(items, page, |c: &CertificateView| c.id)))
 }
 
-/// One certificate, with its envelope.
+/// One certificate, with its envelope and its log proof.
 #[utoipa::path(get, path = "/api/certificates/{id}", tag = "certificates",
     params(("id" = i64, Path, description = "Certificate id")),
     responses((status = 200, body = CertificateView), (status = 404, body = Problem)))]
@@ -187,7 +207,9 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CertificateView>, Problem> {
     let (record, envelope) = certificates::certificate(&state, &caller, id, Action::Read).await?;
-    Ok(Json(CertificateView::of(record, Some(&envelope))))
+    Ok(Json(
+        CertificateView::with_proof(&state, record, &envelope).await?,
+    ))
 }
 
 /// Why a certificate is revoked.

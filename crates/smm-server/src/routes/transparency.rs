@@ -281,6 +281,34 @@ pub async fn attestation(
     }))
 }
 
+/// The log proof of an attestation: the file a holder keeps beside it (`_type`
+/// `urn:smm:log-proof:v1`, see docs/formats.md) for `smm cert verify --log-proof`, proved against
+/// the latest checkpoint. Not found for an attestation issued before the server kept a log.
+#[utoipa::path(get, path = "/api/log/attestations/{serial}/proof", tag = "transparency",
+    params(("serial" = String, Path, description = "The attestation's serial")),
+    responses((status = 200, description = "The log proof (JSON)", content_type = "application/json", body = Object),
+        (status = 404, body = Problem)))]
+pub async fn attestation_proof(
+    State(state): State<AppState>,
+    ApiPath(serial): ApiPath<String>,
+) -> Result<Response, Problem> {
+    let proof = log::log_proof(&state, &serial).await?.ok_or_else(|| {
+        Problem::new(
+            axum::http::StatusCode::NOT_FOUND,
+            format!(
+                "attestation {serial} has no log proof: the log does not hold it (it was issued \
+                 before this server kept a transparency log, or the serial is unknown)"
+            ),
+        )
+    })?;
+    let mut response = (proof.to_json() + "\n").into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
 /// The transparency log's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -291,4 +319,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inclusion))
         .routes(routes!(consistency))
         .routes(routes!(attestation))
+        .routes(routes!(attestation_proof))
 }

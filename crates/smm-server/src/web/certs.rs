@@ -110,6 +110,42 @@ pub async fn download(
     Ok(response)
 }
 
+/// Downloads a certificate's log proof, the file to keep beside `cert.json` (docs/formats.md,
+/// "Log proof"). A certificate issued before the server kept a log has none, and the page says
+/// so rather than offering an empty file.
+pub async fn download_proof(
+    State(state): State<AppState>,
+    user: PageUser,
+    ApiPath(id): ApiPath<i64>,
+) -> PageResult {
+    let (record, _) = certificates::certificate(&state, &user.caller, id, Action::Read).await?;
+    let Some(proof) = crate::app::transparency::log_proof(&state, &record.serial).await? else {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "attestation {} has no log proof: it was issued before this server kept a \
+                 transparency log",
+                record.serial
+            ),
+        )
+        .into());
+    };
+    let mut response = (proof.to_json() + "\n").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"cert-{}.proof.json\"",
+        record.serial
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    secure(&mut response);
+    Ok(response)
+}
+
 #[derive(Template)]
 #[template(path = "revoke.html")]
 struct RevokePage {

@@ -93,6 +93,10 @@ fn pages_only() -> Router<AppState> {
         .route("/systems/{id}/trend.svg", get(plans::trend_chart))
         .route("/systems/{id}/certificates", post(certs::issue))
         .route("/certificates/{id}/cert.json", get(certs::download))
+        .route(
+            "/certificates/{id}/cert.proof.json",
+            get(certs::download_proof),
+        )
         .route("/certificates/{id}/cert.pdf", get(certs::document_pdf))
         .route("/certificates/{id}/cert.html", get(certs::document_html))
         .route(
