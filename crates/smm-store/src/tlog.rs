@@ -110,46 +110,87 @@ pub(crate) async fn append(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     entry: &NewLogEntry<'_>,
 ) -> Result<u64, StoreError> {
+    append_many(tx, std::slice::from_ref(entry)).await
+}
+
+/// Rows per multi-row `INSERT`: well under SQLite's and PostgreSQL's limits on parameters.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Appends entries in order inside a write transaction; returns the first one's index. The
+/// left siblings a new leaf completes are all on the tree's right edge, so they are read once
+/// (one hash per one bit of the size) and the rest is computed here; the rows go in as multi-row
+/// inserts. One entry (an attestation as it is stored) is the same path with a batch of one.
+pub(crate) async fn append_many(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entries: &[NewLogEntry<'_>],
+) -> Result<u64, StoreError> {
     let size: i64 = sqlx::query(SIZE).fetch_one(&mut **tx).await?.try_get(0)?;
-    let index = u64::try_from(size).map_err(|_| StoreError::Corrupt("log size".into()))?;
-    // The left siblings the new leaf completes: one per trailing one bit of its index.
-    let siblings: Vec<NodeId> = (0..64u8)
-        .take_while(|level| (index >> level) & 1 == 1)
+    let first = u64::try_from(size).map_err(|_| StoreError::Corrupt("log size".into()))?;
+    let edge: Vec<NodeId> = (0..64u8)
+        .filter(|level| (first >> level) & 1 == 1)
         .map(|level| NodeId {
             level,
-            index: (index >> level) - 1,
+            index: (first >> level) - 1,
         })
         .collect();
-    let known = read_hashes(&mut **tx, &siblings).await?;
-    let leaf = merkle::leaf_hash(entry.data.as_bytes());
-    let completed = merkle::completed_by(&known, index, leaf)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO tlog_entries (idx, kind, serial, data, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(size)
-    .bind(entry.kind)
-    .bind(entry.serial)
-    .bind(entry.data)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    let values: Vec<String> = (0..completed.len())
-        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
-        .collect();
-    let sql = format!(
-        "INSERT INTO tlog_hashes (level, idx, hash) VALUES {}",
-        values.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for (id, hash) in &completed {
-        query = query
-            .bind(i64::from(id.level))
-            .bind(to_i64(id.index)?)
-            .bind(hex(hash));
+    let mut known = read_hashes(&mut **tx, &edge).await?;
+    let mut hashes: Vec<(NodeId, Hash)> = Vec::with_capacity(entries.len() * 2);
+    for (offset, entry) in entries.iter().enumerate() {
+        let index = first + offset as u64;
+        let leaf = merkle::leaf_hash(entry.data.as_bytes());
+        let completed = merkle::completed_by(&known, index, leaf)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        known.extend(completed.iter().copied());
+        hashes.extend(completed);
     }
-    query.execute(&mut **tx).await?;
-    Ok(index)
+    let created = now();
+    for (chunk_no, chunk) in entries.chunks(ROWS_PER_INSERT).enumerate() {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 5 * i;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO tlog_entries (idx, kind, serial, data, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (i, entry) in chunk.iter().enumerate() {
+            query = query
+                .bind(to_i64(first + (chunk_no * ROWS_PER_INSERT + i) as u64)?)
+                .bind(entry.kind)
+                .bind(entry.serial)
+                .bind(entry.data)
+                .bind(created.clone());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for chunk in hashes.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO tlog_hashes (level, idx, hash) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, hash) in chunk {
+            query = query
+                .bind(i64::from(id.level))
+                .bind(to_i64(id.index)?)
+                .bind(hex(hash));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(first)
 }
 
 fn entry_from(row: &sqlx::any::AnyRow) -> Result<StoredLogEntry, StoreError> {
@@ -164,6 +205,17 @@ fn entry_from(row: &sqlx::any::AnyRow) -> Result<StoredLogEntry, StoreError> {
 }
 
 impl Store {
+    /// Appends entries to the log in one transaction, under the write lock, in order; returns
+    /// the first one's index. For bulk loads (a log restored from its entries, benchmarks):
+    /// attestations append their own entry as they are stored.
+    pub async fn append_log_entries(&self, entries: &[NewLogEntry<'_>]) -> Result<u64, StoreError> {
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let first = append_many(&mut tx, entries).await?;
+        tx.commit().await?;
+        Ok(first)
+    }
+
     /// How many entries the log has.
     pub async fn log_size(&self) -> Result<u64, StoreError> {
         let size: i64 = sqlx::query(SIZE).fetch_one(self.pool()).await?.try_get(0)?;

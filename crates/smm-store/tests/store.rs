@@ -1052,10 +1052,11 @@ async fn versions_stored_without_their_levels_can_be_filled_in() {
 /// as recomputed from their data alone; and stored log rows cannot be changed.
 async fn the_transparency_log_sequences_every_attestation_and_revocation_once(store: &Arc<Store>) {
     use smm_cert::tlog::merkle::{
-        consistency_nodes, consistency_proof, inclusion_nodes, inclusion_proof, leaf_hash,
-        verify_consistency, verify_inclusion,
+        consistency_nodes, consistency_proof, inclusion_nodes, inclusion_proof, leaf_hash, root,
+        root_nodes, verify_consistency, verify_inclusion,
     };
     use smm_cert::tlog::Levels;
+    use smm_store::NewLogEntry;
 
     let (org, system) = organization_with_system(store, "a", "Vendor", "GW").await;
     let lab = store
@@ -1151,6 +1152,47 @@ async fn the_transparency_log_sequences_every_attestation_and_revocation_once(st
         &proof,
     )
     .expect("consistent");
+
+    // Bulk appends (batches of 1, 5 and 40 on top of the 24) hash exactly as single ones: every
+    // root and proof equals the tree rebuilt from all the entries.
+    let mut bulk = Vec::new();
+    for (first, n) in [(24u64, 1usize), (25, 5), (30, 40)] {
+        let data: Vec<String> = (0..n)
+            .map(|i| format!("{{\"bulk\":{}}}", first as usize + i))
+            .collect();
+        let batch: Vec<NewLogEntry> = data
+            .iter()
+            .map(|d| NewLogEntry {
+                kind: "attestation",
+                serial: "bulk",
+                data: d,
+            })
+            .collect();
+        assert_eq!(store.append_log_entries(&batch).await.expect("bulk"), first);
+        bulk.extend(data);
+    }
+    for d in &bulk {
+        rebuilt.push(leaf_hash(d.as_bytes()));
+    }
+    assert_eq!(store.log_size().await.expect("size"), 70);
+    for size in [25, 30, 31, 64, 70] {
+        let stored = store.log_hashes(&root_nodes(size)).await.expect("hashes");
+        assert_eq!(
+            root(&stored, size).expect("root"),
+            rebuilt.root(size).expect("rebuilt")
+        );
+        for index in [0, 23, 24, size - 1] {
+            let stored = store
+                .log_hashes(&inclusion_nodes(index, size).expect("ids"))
+                .await
+                .expect("hashes");
+            assert_eq!(
+                inclusion_proof(&stored, index, size).expect("proof"),
+                inclusion_proof(&rebuilt, index, size).expect("rebuilt"),
+                "proof of {index} in {size}"
+            );
+        }
+    }
 
     // Checkpoints: one per size, the first kept.
     assert_eq!(store.latest_checkpoint().await.expect("latest"), None);
