@@ -33,6 +33,7 @@ pub mod problem;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod tiles;
 pub mod web;
 
 pub use client::parse_trusted_proxy;

@@ -262,6 +262,32 @@ impl Store {
         Ok(found)
     }
 
+    /// The hashes of the complete subtrees at `level` numbered `start` to `start + count - 1`,
+    /// in order, as far as they exist (a tile of the C2SP tlog-tiles layout).
+    pub async fn log_hash_range(
+        &self,
+        level: u8,
+        start: u64,
+        count: u64,
+    ) -> Result<Vec<Hash>, StoreError> {
+        let end = start
+            .checked_add(count)
+            .map(to_i64)
+            .transpose()?
+            .unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT hash FROM tlog_hashes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
+        )
+        .bind(i64::from(level))
+        .bind(to_i64(start)?)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| hash_from_hex(&r.try_get::<String, _>(0)?))
+            .collect()
+    }
+
     /// The latest signed checkpoint: its size and note.
     pub async fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
         let row = sqlx::query("SELECT size, note FROM tlog_checkpoints ORDER BY size DESC LIMIT 1")

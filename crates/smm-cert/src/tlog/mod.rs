@@ -15,6 +15,7 @@ pub mod frontier;
 pub mod merkle;
 pub mod note;
 pub mod proof;
+pub mod tiles;
 
 pub use checkpoint::Checkpoint;
 pub use entry::LogEntry;
