@@ -628,6 +628,32 @@ fn validate_reports_rule_warnings_and_deny_warnings_fails() {
 }
 
 #[test]
+fn an_acceptance_of_a_rule_that_no_longer_fires_is_a_warning_at_its_line() {
+    // The bottling line raises no warning, so accepting one is an acceptance left behind.
+    let text = format!(
+        "{}accepted-rules:\n  controls-follow-policy: {{reason: the plant owner sets the data policy}}\n",
+        repository_text(BOTTLING_TARGET)
+    );
+    let line = text.lines().count();
+    let (_dir, path) = temp_file("t.yaml", &text);
+    smm()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "warning[stale-acceptance]: {}:{line}: accepted-rules.controls-follow-policy: rule `controls-follow-policy` is accepted but no longer fires",
+            path.display()
+        )))
+        .stdout(predicate::str::contains("the acceptance can be removed"));
+    smm()
+        .args(["validate", "--deny-warnings"])
+        .arg(&path)
+        .assert()
+        .code(1);
+}
+
+#[test]
 fn show_json_lists_rule_findings() {
     let v = json_of(&["show", "examples/ota-gateway/target.yaml", "--json"]);
     let rules = v["rules"].as_array().expect("rules");
