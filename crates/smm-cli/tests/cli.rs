@@ -1372,3 +1372,81 @@ fn compare_lists_the_limitations_either_side_declares() {
     .to_string();
     assert!(!plain.contains("Limitations and compensating measures"));
 }
+
+/// A target that names its parties, plans a goal and is approved.
+const PLANNED: &str = "smm: 1\nkind: TargetProfile\nname: planned\nversion: '1.0'\nsystem: s\nrole: integrator\ndate: 2026-05-01\ncatalog: {id: iot-smm, version: '1.2'}\nstakeholders:\n  us: {role: integrator, name: Line Builders}\n  owner: {role: operator, name: Fresh Drinks}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n  enablement: {statement: e, comprehensiveness: 2, scope: general}\n  hardening: {statement: h, comprehensiveness: 2, scope: general, responsible: us, cost-bearer: owner, deadline: 2027-06-30, budget: {amount: 60000, currency: EUR}}\npractices:\n  patch-management: {responsible: owner}\napproval: {by: 'Ana Ruiz, plant manager', date: 2026-05-12, statement: Agreed for the 2027 season}\n";
+
+#[test]
+fn show_names_the_parties_the_goal_plans_and_the_approval() {
+    let (_dir, path) = temp_file("t.yaml", PLANNED);
+    let text = String::from_utf8(smm().arg("show").arg(&path).output().expect("runs").stdout)
+        .expect("utf-8");
+    for expected in [
+        "approved by Ana Ruiz, plant manager on 2026-05-12: Agreed for the 2027 season",
+        "hardening (2/G): h\n    due 2027-06-30; budget EUR 60,000",
+        "Stakeholders\n  us: Line Builders (integrator)\n  owner: Fresh Drinks (operator)",
+        "Responsible party\n  Line Builders (integrator): Vulnerability Assessment (2/G), Monitoring",
+        "Fresh Drinks (operator): Patch Management (2/G)",
+        "Cost bearer\n  Fresh Drinks (operator): Vulnerability Assessment (2/G), Patch Management",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    // Without them, the sections stay away.
+    let plain = String::from_utf8(
+        smm()
+            .args(["show", BOTTLING_TARGET])
+            .output()
+            .expect("runs")
+            .stdout,
+    )
+    .expect("utf-8");
+    assert!(
+        !plain.contains("approved by") && !plain.contains("due 20"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn diff_reports_a_change_of_party_goal_plan_or_approval() {
+    let (_dir, old) = temp_file("old.yaml", PLANNED);
+    let changed = PLANNED
+        .replace(
+            "patch-management: {responsible: owner}",
+            "patch-management: {responsible: us}",
+        )
+        .replace("deadline: 2027-06-30", "deadline: 2027-09-30")
+        .replace("amount: 60000", "amount: 75000")
+        .replace("version: '1.0'", "version: '1.1'");
+    let changed = changed[..changed.find("approval:").expect("approval")].to_string();
+    let (_dir2, new) = temp_file("new.yaml", &changed);
+    let text = String::from_utf8(
+        smm()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .output()
+            .expect("runs")
+            .stdout,
+    )
+    .expect("utf-8");
+    for expected in [
+        "Responsibility\n  patch-management  responsible: owner -> us",
+        "Goal plans\n  hardening  deadline: 2027-06-30 -> 2027-09-30; budget: EUR 60,000 -> EUR 75,000",
+        "Approval\n  old: approved by Ana Ruiz, plant manager on 2026-05-12: Agreed for the 2027 season\n  new: not approved",
+        "no level changed",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let v = json_of(&[
+        "diff",
+        "--json",
+        old.to_str().expect("path"),
+        new.to_str().expect("path"),
+    ]);
+    assert_eq!(
+        v["parties"][0]["responsible"],
+        serde_json::json!({"from": "owner", "to": "us"})
+    );
+    assert_eq!(v["goal_plans"][0]["deadline"]["to"], "2027-09-30");
+    assert_eq!(v["approval"]["to"], Value::Null);
+}

@@ -62,12 +62,18 @@ mod tests {
 
     #[test]
     fn an_acceptance_of_a_rule_that_no_longer_fires_is_named_at_its_line() {
-        let text = TARGET.replace("comprehensiveness: 1, rationale: slow", "comprehensiveness: 3, rationale: monthly");
+        let text = TARGET.replace(
+            "comprehensiveness: 1, rationale: slow",
+            "comprehensiveness: 3, rationale: monthly",
+        );
         let found = stale(&text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].field, "accepted-rules.hardening-needs-patching");
         assert_eq!(found[0].at.line, 15);
         assert!(found[0].message.contains("no longer fires"));
-        assert_eq!(found[0].help.as_deref(), Some("the acceptance can be removed"));
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("the acceptance can be removed")
+        );
     }
 }
