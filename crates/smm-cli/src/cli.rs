@@ -46,8 +46,7 @@ pub enum Command {
         /// Target profiles, assessments or catalogs.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Treat warnings (consistency rules not accepted in the profile, and acceptances of rules
-        /// that no longer fire) as a failed check: exit 1.
+        /// Treat consistency-rule warnings (not accepted in the profile) as a failed check: exit 1.
         #[arg(long)]
         deny_warnings: bool,
     },

@@ -15,7 +15,7 @@ use smm_core::{
 };
 use support::CATALOG;
 
-const DIGEST: &str = "6fdb55274f867c7e7e655e51bb5193829ef3cdf03e90674ce301e3b2e18d83b9";
+const DIGEST: &str = "4e24d2938c8639aa7ec43a4bb9ef5b60622798e5b4959a721655a139dbba8ec7";
 
 fn ids() -> Vec<String> {
     CATALOG.practice_ids().map(str::to_string).collect()
