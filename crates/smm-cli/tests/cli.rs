@@ -1107,7 +1107,7 @@ fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "answers.yaml:7:7: kind: expected a TargetProfile or an Assessment, found kind `Answers`",
+            "answers.yaml:11:7: kind: expected a TargetProfile or an Assessment, found kind `Answers`",
         ));
     let (_dir, path) = temp_file("b.yaml", "smm: 1\nkind: Assessment\nproduct: [unclosed\n");
     smm()
@@ -1343,8 +1343,14 @@ fn validate_accepts_the_compare_and_trend_examples() {
 
 #[test]
 fn compare_lists_the_limitations_either_side_declares() {
-    let text = support::repository_text(BOTTLING_TARGET)
-        + "limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n";
+    // The bottling line's own limitation replaced by one of this test's, or removed.
+    let published = support::repository_text(BOTTLING_TARGET);
+    let (start, end) = (
+        published.find("\nlimitations:\n").expect("the example's limitations") + 1,
+        published.find("\napproval:\n").expect("the example's approval") + 1,
+    );
+    let with = |block: &str| format!("{}{block}{}", &published[..start], &published[end..]);
+    let text = with("limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n");
     let (_dir, limited) = support::temp_file("limited.yaml", &text);
     let out = smm()
         .arg("compare")
@@ -1378,9 +1384,11 @@ fn compare_lists_the_limitations_either_side_declares() {
     );
     assert!(row.get("b_limitation").is_none());
     // Without limitations, nothing is listed.
+    let (_dir2, unlimited) = support::temp_file("unlimited.yaml", &with(""));
     let plain = String::from_utf8_lossy(
         &smm()
-            .args(["compare", OWNER, BOTTLING_TARGET])
+            .args(["compare", OWNER])
+            .arg(&unlimited)
             .output()
             .expect("run")
             .stdout,
@@ -1410,7 +1418,7 @@ fn show_names_the_parties_the_goal_plans_and_the_approval() {
     // Without them, the sections stay away.
     let plain = String::from_utf8(
         smm()
-            .args(["show", BOTTLING_TARGET])
+            .args(["show", "examples/hvac/target.yaml"])
             .output()
             .expect("runs")
             .stdout,
