@@ -1346,8 +1346,14 @@ fn compare_lists_the_limitations_either_side_declares() {
     // The bottling line's own limitation replaced by one of this test's, or removed.
     let published = support::repository_text(BOTTLING_TARGET);
     let (start, end) = (
-        published.find("\nlimitations:\n").expect("the example's limitations") + 1,
-        published.find("\napproval:\n").expect("the example's approval") + 1,
+        published
+            .find("\nlimitations:\n")
+            .expect("the example's limitations")
+            + 1,
+        published
+            .find("\napproval:\n")
+            .expect("the example's approval")
+            + 1,
     );
     let with = |block: &str| format!("{}{block}{}", &published[..start], &published[end..]);
     let text = with("limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n");
