@@ -1204,6 +1204,12 @@ fn a_certificate_records_who_approved_the_profile_and_leaves_it_out_when_no_one_
                        2026-02-20: Agreed as the security target of bottling line BL-2";
     let s = Setup::new();
     s.publish("issuer.pub", "ecb", "Example Certification Body", true);
+    let approved = format!(
+        "{BOTTLING_TARGET_TEXT}approval:\n  by: Marie Lefebvre, plant manager, for the beverage producer\n  \
+         date: 2026-02-20\n  statement: Agreed as the security target of bottling line BL-2.\n"
+    );
+    std::fs::write(s.file("target.yaml"), &approved).expect("write");
+    s.write_assessment("assessment.yaml", "2026.2");
     s.issue(&[])
         .success()
         .stdout(predicate::str::contains(approved_by));
@@ -1213,9 +1219,10 @@ fn a_certificate_records_who_approved_the_profile_and_leaves_it_out_when_no_one_
         "Marie Lefebvre, plant manager, for the beverage producer"
     );
     assert_eq!(approval["date"], "2026-02-20");
-    assert!(approval["statement"]
-        .as_str()
-        .is_some_and(|t| t.starts_with("Agreed as the security target")));
+    assert_eq!(
+        approval["statement"],
+        "Agreed as the security target of bottling line BL-2."
+    );
     s.verify(&[])
         .success()
         .stdout(predicate::str::contains(format!(
@@ -1235,9 +1242,7 @@ fn a_certificate_records_who_approved_the_profile_and_leaves_it_out_when_no_one_
 
     // The same target without its approval: the signed payload has no `approval` at all, as
     // in attestations issued before the field existed.
-    let text = BOTTLING_TARGET_TEXT;
-    let unapproved = &text[..text.find("\napproval:\n").expect("the example's approval") + 1];
-    std::fs::write(s.file("target.yaml"), unapproved).expect("write");
+    std::fs::write(s.file("target.yaml"), BOTTLING_TARGET_TEXT).expect("write");
     s.write_assessment("assessment.yaml", "2026.2");
     s.issue(&[])
         .success()

@@ -1345,16 +1345,16 @@ fn validate_accepts_the_compare_and_trend_examples() {
 fn compare_lists_the_limitations_either_side_declares() {
     // The bottling line's own limitation replaced by one of this test's, or removed.
     let published = support::repository_text(BOTTLING_TARGET);
-    let (start, end) = (
-        published
-            .find("\nlimitations:\n")
-            .expect("the example's limitations")
-            + 1,
-        published
-            .find("\napproval:\n")
-            .expect("the example's approval")
-            + 1,
-    );
+    let start = published
+        .find("\nlimitations:\n")
+        .expect("the example's limitations")
+        + 1;
+    // The limitations run to the next top-level key, or to the end.
+    let end = published[start..]
+        .match_indices('\n')
+        .map(|(i, _)| start + i + 1)
+        .find(|&i| published[i..].starts_with(|c: char| c.is_ascii_lowercase()))
+        .unwrap_or(published.len());
     let with = |block: &str| format!("{}{block}{}", &published[..start], &published[end..]);
     let text = with("limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n");
     let (_dir, limited) = support::temp_file("limited.yaml", &text);

@@ -15,7 +15,7 @@ use smm_core::{
 };
 use support::CATALOG;
 
-const DIGEST: &str = "4e24d2938c8639aa7ec43a4bb9ef5b60622798e5b4959a721655a139dbba8ec7";
+const DIGEST: &str = "eadfa5c57d3e11f1d7d9bf52b65213f3268aa834ba38fa6115f31fc1accb3bc8";
 
 fn ids() -> Vec<String> {
     CATALOG.practice_ids().map(str::to_string).collect()
