@@ -39,7 +39,11 @@ fn raised_target() -> String {
     let at = target.find("\n  enablement:\n").unwrap_or(target.len());
     let (before, after) = target.split_at(at);
     let raised = before.to_string()
-        + &after.replacen("    comprehensiveness: 2\n", "    comprehensiveness: 3\n", 1);
+        + &after.replacen(
+            "    comprehensiveness: 2\n",
+            "    comprehensiveness: 3\n",
+            1,
+        );
     assert_ne!(
         raised, target,
         "the example still has the enablement goal at 2"
