@@ -877,7 +877,11 @@ fn raised_target() -> String {
     let at = TARGET.find("\n  enablement:\n").unwrap_or(TARGET.len());
     let (before, after) = TARGET.split_at(at);
     let raised = before.to_string()
-        + &after.replacen("    comprehensiveness: 2\n", "    comprehensiveness: 3\n", 1);
+        + &after.replacen(
+            "    comprehensiveness: 2\n",
+            "    comprehensiveness: 3\n",
+            1,
+        );
     assert_ne!(
         raised, TARGET,
         "the example still has the enablement goal at 2"
