@@ -650,3 +650,25 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
         assert_same(&web, &cli, &what);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accepted_rule_that_no_longer_fires_is_shown_among_the_warnings() {
+    let person = Person::new().await;
+    let draft = person.start(None).await;
+    // The catalog's default goals keep data controls with the data policy: nothing to accept.
+    let text = "smm: 1\nkind: Answers\nname: n\nsystem: s\nrole: operator\ndate: 2026-05-01\n\
+                accepted-rules:\n  controls-follow-policy: {reason: the owner sets the policy}\n";
+    person
+        .app
+        .store()
+        .save_draft(draft, text, None)
+        .await
+        .expect("draft saved");
+    let page = unescape(&person.get(&format!("/drafts/{draft}/goals")).await);
+    let side = &page[page.find("As it stands").expect("the effects panel")..];
+    assert!(
+        side.contains("rule `controls-follow-policy` is accepted but no longer fires"),
+        "{side}"
+    );
+    assert!(side.contains("the acceptance can be removed"), "{side}");
+}
