@@ -161,6 +161,34 @@ pub struct TargetRef {
     pub date: String,
     /// Content digest.
     pub sha256: String,
+    /// Who approved this version of the target, when and with what statement, if it is approved:
+    /// a customer sees who agreed to the profile the products were attested against. Absent
+    /// (and left out of the payload) for an unapproved target, as in attestations issued before
+    /// the field existed, whose signatures therefore still hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<TargetApproval>,
+}
+
+/// The approval of the attested target version, as the target records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetApproval {
+    /// Who approved.
+    pub by: String,
+    /// When, `YYYY-MM-DD`.
+    pub date: String,
+    /// What they approved it as.
+    pub statement: String,
+}
+
+impl TargetApproval {
+    /// The approval in one sentence, as every door shows it.
+    pub fn words(&self) -> String {
+        format!(
+            "approved by {} on {}: {}",
+            self.by, self.date, self.statement
+        )
+    }
 }
 
 /// An assessment: of what, when, by whom, how, and its digest.
@@ -451,6 +479,11 @@ pub fn issue(
                 version: target.version.clone(),
                 date: target_doc.date.to_string(),
                 sha256: target_digest,
+                approval: target.approval.as_ref().map(|a| TargetApproval {
+                    by: a.by.clone(),
+                    date: a.date.to_string(),
+                    statement: a.statement.clone(),
+                }),
             },
             assessments,
             catalog: CatalogRef {

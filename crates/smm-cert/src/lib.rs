@@ -21,7 +21,9 @@ pub mod revocation;
 pub mod tlog;
 pub mod verify;
 
-pub use certificate::{issue, Attestation, IssueRequest, IssuerName, Scope, Statement};
+pub use certificate::{
+    issue, Attestation, IssueRequest, IssuerName, Scope, Statement, TargetApproval,
+};
 pub use dsse::Envelope;
 /// The key types, so users of this crate need not depend on ed25519-dalek themselves.
 pub use ed25519_dalek::{SigningKey, VerifyingKey};

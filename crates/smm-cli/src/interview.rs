@@ -11,11 +11,11 @@ use inquire::error::InquireError;
 use inquire::validator::Validation;
 use inquire::{Select, Text};
 use smm_core::catalog::Catalog;
-use smm_core::document::{Date, Factor, Stakeholder, StakeholderRole, Template};
+use smm_core::document::{Date, Factor, StakeholderRole, Template};
 use smm_core::interview::{
     build_profile, decision_pick, entry, factors_in_effect, goal_option_scope, goal_pick, preview,
-    remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers, Assignment,
-    Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick, Remaining, Step, Take,
+    remove_entry, set_entry, suggest_decision, suggest_goal, suggested_role, Answers, Decision,
+    DecisionKind, DecisionPick, GoalAnswer, GoalPick, Remaining, Step, Take,
 };
 use smm_core::level::{Comprehensiveness, Level, Scope};
 use smm_core::located::Located;
@@ -608,14 +608,7 @@ fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Res
             .into_iter()
             .find(|r| r.words() == role)
             .unwrap_or(StakeholderRole::Operator);
-        set_entry(
-            &mut answers.stakeholders,
-            &id,
-            Stakeholder {
-                role: Located::new(role),
-                name: Some(name.trim().to_string()).filter(|n| !n.is_empty()),
-            },
-        );
+        answers.set_stakeholder(&id, Some((role, &name)));
         save(answers, draft)?;
     }
     if answers.stakeholders.is_empty() {
@@ -658,18 +651,11 @@ fn responsibility(catalog: &Catalog, answers: &mut Answers, draft: &Path) -> Res
             now.responsible.as_ref()
         ));
         let cost_bearer = answer!(pick(format!("{name}: pays"), now.cost_bearer.as_ref()));
-        if responsible.is_none() && cost_bearer.is_none() {
-            remove_entry(&mut answers.responsibility, &id);
-        } else {
-            set_entry(
-                &mut answers.responsibility,
-                &id,
-                Assignment {
-                    responsible,
-                    cost_bearer,
-                },
-            );
-        }
+        answers.assign(
+            &id,
+            responsible.as_ref().map(|r| r.value.as_str()),
+            cost_bearer.as_ref().map(|c| c.value.as_str()),
+        );
         save(answers, draft)?;
     }
     Ok(Nav::Next)

@@ -200,6 +200,25 @@ pub fn render_findings(path: &std::path::Path, findings: &[smm_core::RuleFinding
     out
 }
 
+/// Accepted rules that no longer fire, each at its line: warnings, not errors.
+pub fn render_stale_acceptances(path: &std::path::Path, stale: &[smm_core::Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in stale {
+        out.push_str(&format!(
+            "{} {}:{}: {}: {}\n",
+            styled(WARN, "warning[stale-acceptance]:"),
+            path.display(),
+            d.at.line,
+            d.field,
+            d.message
+        ));
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+    }
+    out
+}
+
 /// A plain text table: left-aligned columns, a bold header, styles per cell.
 #[derive(Default)]
 pub struct Table {

@@ -1197,3 +1197,63 @@ fn a_server_given_a_scheme_that_does_not_validate_does_not_start() {
         "nothing is created before the schemes are read"
     );
 }
+
+#[test]
+fn a_certificate_records_who_approved_the_profile_and_leaves_it_out_when_no_one_did() {
+    let approved_by = "approved by Marie Lefebvre, plant manager, for the beverage producer on \
+                       2026-02-20: Agreed as the security target of bottling line BL-2";
+    let s = Setup::new();
+    s.publish("issuer.pub", "ecb", "Example Certification Body", true);
+    let approved = format!(
+        "{BOTTLING_TARGET_TEXT}approval:\n  by: Marie Lefebvre, plant manager, for the beverage producer\n  \
+         date: 2026-02-20\n  statement: Agreed as the security target of bottling line BL-2.\n"
+    );
+    std::fs::write(s.file("target.yaml"), &approved).expect("write");
+    s.write_assessment("assessment.yaml", "2026.2");
+    s.issue(&[])
+        .success()
+        .stdout(predicate::str::contains(approved_by));
+    let approval = &s.statement()["predicate"]["target"]["approval"];
+    assert_eq!(
+        approval["by"],
+        "Marie Lefebvre, plant manager, for the beverage producer"
+    );
+    assert_eq!(approval["date"], "2026-02-20");
+    assert_eq!(
+        approval["statement"],
+        "Agreed as the security target of bottling line BL-2."
+    );
+    s.verify(&[])
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "profile Smart beverage bottling line 1.0: {approved_by}"
+        )));
+    render(&s, "cert.json", "cert.html").success();
+    let html = std::fs::read_to_string(s.file("cert.html")).expect("html");
+    assert!(html.contains("Profile approval"), "{html}");
+    assert!(html.contains("Marie Lefebvre, plant manager"));
+    render(&s, "cert.json", "cert.pdf").success();
+    let pages = pdf_pages(&s.file("cert.pdf"));
+    assert!(
+        pages[0].contains("Profile approval") && pages[0].contains("Marie Lefebvre"),
+        "{}",
+        pages[0]
+    );
+
+    // The same target without its approval: the signed payload has no `approval` at all, as
+    // in attestations issued before the field existed.
+    std::fs::write(s.file("target.yaml"), BOTTLING_TARGET_TEXT).expect("write");
+    s.write_assessment("assessment.yaml", "2026.2");
+    s.issue(&[])
+        .success()
+        .stdout(predicate::str::contains("approved by").not());
+    let payload = STANDARD
+        .decode(s.envelope()["payload"].as_str().expect("payload"))
+        .expect("b64");
+    assert!(!String::from_utf8(payload)
+        .expect("utf-8")
+        .contains("approval"));
+    s.verify(&[]).success().stdout(predicate::str::contains(
+        "profile Smart beverage bottling line 1.0: no approval recorded",
+    ));
+}

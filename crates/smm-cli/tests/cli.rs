@@ -628,6 +628,33 @@ fn validate_reports_rule_warnings_and_deny_warnings_fails() {
 }
 
 #[test]
+fn an_acceptance_of_a_rule_that_no_longer_fires_is_a_warning_at_its_line() {
+    // The bottling line raises no warning, so accepting one is an acceptance left behind.
+    let text = format!(
+        "{}accepted-rules:\n  controls-follow-policy: {{reason: the plant owner sets the data policy}}\n",
+        repository_text(BOTTLING_TARGET)
+    );
+    let line = text.lines().count();
+    let (_dir, path) = temp_file("t.yaml", &text);
+    smm()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "warning[stale-acceptance]: {}:{line}: accepted-rules.controls-follow-policy: rule `controls-follow-policy` is accepted but no longer fires",
+            path.display()
+        )))
+        .stdout(predicate::str::contains("the acceptance can be removed"));
+    // Not an error, and not a failed check: the file passed before the rule stopped firing.
+    smm()
+        .args(["validate", "--deny-warnings"])
+        .arg(&path)
+        .assert()
+        .success();
+}
+
+#[test]
 fn show_json_lists_rule_findings() {
     let v = json_of(&["show", "examples/ota-gateway/target.yaml", "--json"]);
     let rules = v["rules"].as_array().expect("rules");
@@ -725,9 +752,21 @@ fn target_new_from_answers_reproduces_every_example() {
             .arg(&out)
             .assert()
             .success();
+        // What is agreed after the interview (goal deadlines and budgets, limitations, the
+        // approval) is added to the example by hand; everything else is the interview's.
+        let read = |path: &Path| {
+            smm_core::parse_target(&std::fs::read_to_string(path).expect("read")).expect("parses")
+        };
+        let mut published = read(&root().join(format!("examples/{name}/target.yaml")));
+        for (_, goal) in published.goals.0.iter_mut() {
+            goal.deadline = None;
+            goal.budget = None;
+        }
+        published.limitations = Default::default();
+        published.approval = None;
         assert_eq!(
-            digest(&out),
-            digest(&root().join(format!("examples/{name}/target.yaml"))),
+            smm_core::content_digest(&read(&out)),
+            smm_core::content_digest(&published),
             "{name}"
         );
     }
@@ -1068,7 +1107,7 @@ fn compare_refuses_other_kinds_and_broken_files_with_their_position() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "answers.yaml:7:7: kind: expected a TargetProfile or an Assessment, found kind `Answers`",
+            "answers.yaml:11:7: kind: expected a TargetProfile or an Assessment, found kind `Answers`",
         ));
     let (_dir, path) = temp_file("b.yaml", "smm: 1\nkind: Assessment\nproduct: [unclosed\n");
     smm()
@@ -1293,16 +1332,31 @@ fn validate_accepts_the_compare_and_trend_examples() {
         .assert()
         .success()
         // The owner's requirements accept two rules; one of them is retired
-        // (system-scope-needs-system-threat-model): the file still loads, and only the live
-        // rule is reported.
+        // (system-scope-needs-system-threat-model): the file still loads, only the live rule is
+        // reported as accepted, and the retired one as an acceptance that can go.
         .stdout(predicate::str::contains("1 accepted warning"))
-        .stdout(predicate::str::contains("system-scope-needs-system-threat-model").not());
+        .stdout(predicate::str::contains("accepted[system-scope-needs-system-threat-model]").not())
+        .stdout(predicate::str::contains(
+            "warning[stale-acceptance]: examples/bottling-line/owner-requirements.yaml:108: accepted-rules.system-scope-needs-system-threat-model: rule `system-scope-needs-system-threat-model` is accepted but the catalog has retired it",
+        ));
 }
 
 #[test]
 fn compare_lists_the_limitations_either_side_declares() {
-    let text = support::repository_text(BOTTLING_TARGET)
-        + "limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n";
+    // The bottling line's own limitation replaced by one of this test's, or removed.
+    let published = support::repository_text(BOTTLING_TARGET);
+    let start = published
+        .find("\nlimitations:\n")
+        .expect("the example's limitations")
+        + 1;
+    // The limitations run to the next top-level key, or to the end.
+    let end = published[start..]
+        .match_indices('\n')
+        .map(|(i, _)| start + i + 1)
+        .find(|&i| published[i..].starts_with(|c: char| c.is_ascii_lowercase()))
+        .unwrap_or(published.len());
+    let with = |block: &str| format!("{}{block}{}", &published[..start], &published[end..]);
+    let text = with("limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n");
     let (_dir, limited) = support::temp_file("limited.yaml", &text);
     let out = smm()
         .arg("compare")
@@ -1336,13 +1390,93 @@ fn compare_lists_the_limitations_either_side_declares() {
     );
     assert!(row.get("b_limitation").is_none());
     // Without limitations, nothing is listed.
+    let (_dir2, unlimited) = support::temp_file("unlimited.yaml", &with(""));
     let plain = String::from_utf8_lossy(
         &smm()
-            .args(["compare", OWNER, BOTTLING_TARGET])
+            .args(["compare", OWNER])
+            .arg(&unlimited)
             .output()
             .expect("run")
             .stdout,
     )
     .to_string();
     assert!(!plain.contains("Limitations and compensating measures"));
+}
+
+/// A target that names its parties, plans a goal and is approved.
+const PLANNED: &str = "smm: 1\nkind: TargetProfile\nname: planned\nversion: '1.0'\nsystem: s\nrole: integrator\ndate: 2026-05-01\ncatalog: {id: iot-smm, version: '1.2'}\nstakeholders:\n  us: {role: integrator, name: Line Builders}\n  owner: {role: operator, name: Fresh Drinks}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n  enablement: {statement: e, comprehensiveness: 2, scope: general}\n  hardening: {statement: h, comprehensiveness: 2, scope: general, responsible: us, cost-bearer: owner, deadline: 2027-06-30, budget: {amount: 60000, currency: EUR}}\npractices:\n  patch-management: {responsible: owner}\napproval: {by: 'Ana Ruiz, plant manager', date: 2026-05-12, statement: Agreed for the 2027 season}\n";
+
+#[test]
+fn show_names_the_parties_the_goal_plans_and_the_approval() {
+    let (_dir, path) = temp_file("t.yaml", PLANNED);
+    let text = String::from_utf8(smm().arg("show").arg(&path).output().expect("runs").stdout)
+        .expect("utf-8");
+    for expected in [
+        "approved by Ana Ruiz, plant manager on 2026-05-12: Agreed for the 2027 season",
+        "hardening (2/G): h\n    due 2027-06-30; budget EUR 60,000",
+        "Stakeholders\n  us: Line Builders (integrator)\n  owner: Fresh Drinks (operator)",
+        "Responsible party\n  Line Builders (integrator): Vulnerability Assessment (2/G), Monitoring",
+        "Fresh Drinks (operator): Patch Management (2/G)",
+        "Cost bearer\n  Fresh Drinks (operator): Vulnerability Assessment (2/G), Patch Management",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    // Without them, the sections stay away.
+    let plain = String::from_utf8(
+        smm()
+            .args(["show", "examples/hvac/target.yaml"])
+            .output()
+            .expect("runs")
+            .stdout,
+    )
+    .expect("utf-8");
+    assert!(
+        !plain.contains("approved by") && !plain.contains("due 20"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn diff_reports_a_change_of_party_goal_plan_or_approval() {
+    let (_dir, old) = temp_file("old.yaml", PLANNED);
+    let changed = PLANNED
+        .replace(
+            "patch-management: {responsible: owner}",
+            "patch-management: {responsible: us}",
+        )
+        .replace("deadline: 2027-06-30", "deadline: 2027-09-30")
+        .replace("amount: 60000", "amount: 75000")
+        .replace("version: '1.0'", "version: '1.1'");
+    let changed = changed[..changed.find("approval:").expect("approval")].to_string();
+    let (_dir2, new) = temp_file("new.yaml", &changed);
+    let text = String::from_utf8(
+        smm()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .output()
+            .expect("runs")
+            .stdout,
+    )
+    .expect("utf-8");
+    for expected in [
+        "Responsibility\n  patch-management  responsible: owner -> us",
+        "Goal plans\n  hardening  deadline: 2027-06-30 -> 2027-09-30; budget: EUR 60,000 -> EUR 75,000",
+        "Approval\n  old: approved by Ana Ruiz, plant manager on 2026-05-12: Agreed for the 2027 season\n  new: not approved",
+        "no level changed",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let v = json_of(&[
+        "diff",
+        "--json",
+        old.to_str().expect("path"),
+        new.to_str().expect("path"),
+    ]);
+    assert_eq!(
+        v["parties"][0]["responsible"],
+        serde_json::json!({"from": "owner", "to": "us"})
+    );
+    assert_eq!(v["goal_plans"][0]["deadline"]["to"], "2027-09-30");
+    assert_eq!(v["approval"]["to"], Value::Null);
 }

@@ -63,5 +63,5 @@ pub use header::Kind;
 pub use level::{Comprehensiveness, Level, Scope};
 pub use resolve::{resolve, ResolvedTarget, Source};
 pub use rollup::Rollup;
-pub use rules::{check_rules, RuleFinding};
+pub use rules::{check_rules, stale_acceptances, RuleFinding};
 pub use trend::{trend, Trend, TrendInput};

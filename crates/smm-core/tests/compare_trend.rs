@@ -15,7 +15,7 @@ use smm_core::{
 };
 use support::CATALOG;
 
-const DIGEST: &str = "6fdb55274f867c7e7e655e51bb5193829ef3cdf03e90674ce301e3b2e18d83b9";
+const DIGEST: &str = "eadfa5c57d3e11f1d7d9bf52b65213f3268aa834ba38fa6115f31fc1accb3bc8";
 
 fn ids() -> Vec<String> {
     CATALOG.practice_ids().map(str::to_string).collect()

@@ -393,3 +393,78 @@ proptest! {
         }
     }
 }
+
+/// The OTA gateway's target with its parties named, a goal planned and the version approved.
+fn planned() -> TargetProfile {
+    let text = TARGET.to_string()
+        + "stakeholders:\n  us: {role: vendor}\n  oem: {role: integrator}\n\
+           approval: {by: Ines Vogt, date: 2026-06-01, statement: Agreed with the OEM}\n";
+    let mut t = parse_target(&text).expect("planned target");
+    let goal = &mut t.goals.0[2].1;
+    goal.responsible = Some(Located::new("us".to_string()));
+    goal.deadline = smm_core::document::Date::parse("2027-03-31").map(Located::new);
+    t
+}
+
+#[test]
+fn a_change_of_party_goal_plan_or_approval_is_a_difference() {
+    let old = planned();
+    assert!(diff_targets(&old, &resolved(&old), &old, &resolved(&old)).is_empty());
+    let mut new = old.clone();
+    let goal = &mut new.goals.0[2].1;
+    goal.deadline = smm_core::document::Date::parse("2027-06-30").map(Located::new);
+    goal.budget = Some(smm_core::document::GoalBudget {
+        amount: 40_000,
+        currency: Located::new("EUR".to_string()),
+    });
+    let patching = &mut new
+        .practices
+        .0
+        .iter_mut()
+        .find(|(k, _)| k.value == "patch-management")
+        .expect("the example overrides patching")
+        .1;
+    patching.responsible = Some(Located::new("oem".to_string()));
+    patching.cost_bearer = Some(Located::new("oem".to_string()));
+    new.approval = None;
+    let d = diff_targets(&old, &resolved(&old), &new, &resolved(&new));
+    assert!(d.levels_unchanged() && !d.is_empty());
+    assert_eq!(d.parties.len(), 1, "{:?}", d.parties);
+    assert_eq!(d.parties[0].id, "patch-management");
+    assert_eq!(
+        d.parties[0].responsible,
+        Some(Change {
+            from: "us".to_string(),
+            to: "oem".to_string()
+        })
+    );
+    assert_eq!(
+        d.parties[0].cost_bearer,
+        Some(Change {
+            from: String::new(),
+            to: "oem".to_string()
+        })
+    );
+    assert_eq!(d.goal_plans.len(), 1);
+    assert_eq!(d.goal_plans[0].id, old.goals.0[2].0.value);
+    let deadline = d.goal_plans[0].deadline.as_ref().expect("deadline moved");
+    assert_eq!(
+        deadline.to.map(|d| d.to_string()).as_deref(),
+        Some("2027-06-30")
+    );
+    let budget = d.goal_plans[0].budget.as_ref().expect("budget given");
+    assert_eq!(
+        (budget.from.as_ref(), budget.to.as_ref().map(|b| b.amount)),
+        (None, Some(40_000))
+    );
+    let approval = d.approval.as_ref().expect("approval withdrawn");
+    assert_eq!(
+        approval.from.as_ref().map(|a| a.by.as_str()),
+        Some("Ines Vogt")
+    );
+    assert!(approval.to.is_none());
+    assert_eq!(
+        diff_targets(&new, &resolved(&new), &old, &resolved(&old)),
+        d.mirror()
+    );
+}

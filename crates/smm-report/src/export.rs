@@ -21,6 +21,10 @@
 //! | `comprehensiveness_source`, `scope_source` | the source of each measure |
 //! | `rationale` | the rationale of the override that decided the level (empty when none) |
 //! | `confirmed` | `true` when the practice has an entry of its own that keeps the default |
+//! | `responsible`, `cost_bearer` | the stakeholder ids answering for the practice and paying for it (from the practice, else its subdomain, else its domain's goal); empty when not named |
+//! | `goal_deadline` | the day by which the practice's domain goal must be met, `YYYY-MM-DD` |
+//! | `goal_budget_amount`, `goal_budget_currency` | what the domain goal sets aside, whole units and ISO 4217 code |
+//! | `approved_by`, `approved_on`, `approval_statement` | the approval of the target version, the same on every row; empty when it is not approved |
 //!
 //! With an assessment, then:
 //!
@@ -51,13 +55,16 @@
 //! - `Subdomains` and `Domains`: one row per group with its target level (the base as numbers
 //!   and names, and the model's roll-up notation such as `2+/I+`), its practices above and below
 //!   the base and, with an assessment, its status and counts of practices under, met and over.
-//!   `Domains` also has the goal statement.
+//!   `Domains` also has the goal statement, its deadline and its budget (`deadline`,
+//!   `budget_amount`, `budget_currency`).
 //! - `Findings`: every finding with all its fields and the ids of its recommendations.
 //! - `Recommendations`: every recommendation, its practice and the findings that cite it.
 //! - `Evidence`: one row per evidence item: practice, kind (`file` or `url`), path or URL,
 //!   SHA-256 and description.
+//! - `Stakeholders`: the parties the target names (`stakeholder_id`, `role`, `name`), when it
+//!   names any; always the last sheet.
 //!
-//! The last three exist only with an assessment. Every sheet has a bold, frozen header row with an
+//! `Findings`, `Recommendations` and `Evidence` exist only with an assessment. Every sheet has a bold, frozen header row with an
 //! autofilter; columns are sized to their content and long text wraps. The workbook's creation
 //! date is the assessment's date (1980-01-01 for a target alone), so the same input always gives
 //! the same bytes.
@@ -88,7 +95,7 @@ pub struct ExportInput<'a> {
 }
 
 /// How many of the practice table's columns describe the target.
-const TARGET_COLUMN_COUNT: usize = 13;
+const TARGET_COLUMN_COUNT: usize = 21;
 
 /// The practice table's header without an assessment: the first columns of [`COLUMNS`].
 pub const TARGET_COLUMNS: [&str; TARGET_COLUMN_COUNT] = [
@@ -105,10 +112,18 @@ pub const TARGET_COLUMNS: [&str; TARGET_COLUMN_COUNT] = [
     "scope_source",
     "rationale",
     "confirmed",
+    "responsible",
+    "cost_bearer",
+    "goal_deadline",
+    "goal_budget_amount",
+    "goal_budget_currency",
+    "approved_by",
+    "approved_on",
+    "approval_statement",
 ];
 
 /// The practice table's header with an assessment (see the [module documentation](self)).
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 30] = [
     "domain_id",
     "domain",
     "subdomain_id",
@@ -122,6 +137,14 @@ pub const COLUMNS: [&str; 22] = [
     "scope_source",
     "rationale",
     "confirmed",
+    "responsible",
+    "cost_bearer",
+    "goal_deadline",
+    "goal_budget_amount",
+    "goal_budget_currency",
+    "approved_by",
+    "approved_on",
+    "approval_statement",
     "current_comprehensiveness",
     "current_scope",
     "status",
@@ -160,8 +183,8 @@ pub fn csv(input: &ExportInput) -> Result<Vec<u8>, String> {
 }
 
 /// Writes a workbook with a sheet per kind: the practice table (`Gap`, or `Target` without an
-/// assessment), `Subdomains`, `Domains` and, with an assessment, `Findings`, `Recommendations`
-/// and `Evidence`.
+/// assessment), `Subdomains`, `Domains`, with an assessment `Findings`, `Recommendations` and
+/// `Evidence`, and `Stakeholders` when the target names any.
 pub fn xlsx(input: &ExportInput) -> Result<Vec<u8>, String> {
     let mut tables = vec![
         practice_table(input)?,
@@ -173,6 +196,9 @@ pub fn xlsx(input: &ExportInput) -> Result<Vec<u8>, String> {
         tables.push(finding_table(input.target, assessment, &links));
         tables.push(recommendation_table(input.target, assessment, &links));
         tables.push(evidence_table(input.target, &links));
+    }
+    if !input.target.stakeholders.is_empty() {
+        tables.push(stakeholder_table(input.target));
     }
 
     let mut workbook = Workbook::new();
@@ -399,7 +425,11 @@ fn practice_gap<'g>(gap: &'g Gap, p: &ResolvedPractice) -> Result<&'g PracticeGa
 }
 
 fn target_cells(target: &ResolvedTarget, p: &ResolvedPractice) -> Vec<Cell> {
-    let domain = target.domain(p.domain.as_str()).map(|d| d.name.clone());
+    let goal = target.domain(p.domain.as_str());
+    let domain = goal.map(|d| d.name.clone());
+    let text = |v: Option<String>| Cell::Text(v.unwrap_or_default());
+    let budget = goal.and_then(|d| d.budget.as_ref());
+    let approval = target.approval.as_ref();
     let subdomain = target
         .subdomain(p.subdomain.as_str())
         .map(|s| s.name.clone());
@@ -417,7 +447,23 @@ fn target_cells(target: &ResolvedTarget, p: &ResolvedPractice) -> Vec<Cell> {
         Cell::text(source_token(p.sources.scope)),
         Cell::Text(p.rationale.clone().unwrap_or_default()),
         Cell::Bool(p.confirmed),
+        text(p.responsible.clone()),
+        text(p.cost_bearer.clone()),
+        text(goal.and_then(|d| d.deadline).map(|d| d.to_string())),
+        budget_amount(budget),
+        text(budget.map(|b| b.currency.value.clone())),
+        text(approval.map(|a| a.by.clone())),
+        text(approval.map(|a| a.date.to_string())),
+        text(approval.map(|a| a.statement.clone())),
     ]
+}
+
+/// A budget's amount as a number, or an empty cell when there is no budget.
+fn budget_amount(budget: Option<&smm_core::document::GoalBudget>) -> Cell {
+    match budget {
+        Some(b) => Cell::Int(i64::try_from(b.amount).unwrap_or(i64::MAX)),
+        None => Cell::text(""),
+    }
 }
 
 fn gap_cells(links: &Links, g: &PracticeGap) -> Vec<Cell> {
@@ -534,7 +580,14 @@ fn subdomain_table(input: &ExportInput) -> Result<Table, String> {
 
 fn domain_table(input: &ExportInput) -> Result<Table, String> {
     let target = input.target;
-    let mut columns = vec!["domain_id", "domain", "goal"];
+    let mut columns = vec![
+        "domain_id",
+        "domain",
+        "goal",
+        "deadline",
+        "budget_amount",
+        "budget_currency",
+    ];
     columns.extend(ROLLUP_COLUMNS);
     if input.assessment.is_some() {
         columns.extend(GROUP_GAP_COLUMNS);
@@ -547,6 +600,14 @@ fn domain_table(input: &ExportInput) -> Result<Table, String> {
             Cell::text(d.id.as_str()),
             Cell::text(d.name.as_str()),
             Cell::text(d.goal.as_str()),
+            Cell::Text(d.deadline.map(|d| d.to_string()).unwrap_or_default()),
+            budget_amount(d.budget.as_ref()),
+            Cell::Text(
+                d.budget
+                    .as_ref()
+                    .map(|b| b.currency.value.clone())
+                    .unwrap_or_default(),
+            ),
         ];
         row.extend(rollup_cells(&d.rollup));
         match input.assessment {
@@ -567,6 +628,25 @@ fn domain_table(input: &ExportInput) -> Result<Table, String> {
         columns,
         rows,
     })
+}
+
+/// The parties the target names, in the order written.
+fn stakeholder_table(target: &ResolvedTarget) -> Table {
+    Table {
+        name: "Stakeholders",
+        columns: vec!["stakeholder_id", "role", "name"],
+        rows: target
+            .stakeholders
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(s.id.as_str()),
+                    Cell::text(s.role.as_str()),
+                    Cell::text(s.name.as_str()),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// The id and display name of a practice reference (empty when there is none).

@@ -12,6 +12,7 @@
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
 //! - [`export`]: the gap table as CSV or XLSX.
 //! - [`roadmap`]: the roadmap as Markdown and HTML (with [`chart::timeline`]).
+//! - [`parties`]: who answers for what and who pays, goal plans and the approval, in words.
 //! - [`attestation`]: the one-page certificate or declaration document to hand over (HTML, PDF),
 //!   with its verification link as a QR code.
 #![deny(missing_docs)]
@@ -24,7 +25,7 @@ pub mod html;
 mod identification;
 mod limitations;
 pub mod model;
-mod parties;
+pub mod parties;
 pub mod pdf;
 pub mod png;
 pub mod roadmap;

@@ -5,32 +5,39 @@
 //! The model wants incentives visible to each party; a reader finds here, per stakeholder, the
 //! practices it must carry out and the ones it pays for.
 
-use smm_core::resolve::ResolvedDomain;
+use smm_core::resolve::{GivenApproval, ResolvedDomain};
 use smm_core::ResolvedTarget;
 
 use crate::roadmap::money;
 
 /// A stakeholder as listed: name, role, the id the target uses.
-pub(crate) struct StakeholderRow {
-    pub(crate) name: String,
-    pub(crate) role: String,
-    pub(crate) id: String,
+pub struct StakeholderRow {
+    /// Its name, or its id when the target gives none.
+    pub name: String,
+    /// Its role in words.
+    pub role: String,
+    /// The id the target uses for it.
+    pub id: String,
 }
 
 /// One party's practices.
-pub(crate) struct PartyRow {
-    pub(crate) party: String,
-    pub(crate) practices: Vec<String>,
+pub struct PartyRow {
+    /// The party, `name (role)`, or `not named`.
+    pub party: String,
+    /// Its practices, `name (level)`, in catalog order.
+    pub practices: Vec<String>,
 }
 
 /// The practices grouped one way.
-pub(crate) struct PartyGroup {
-    pub(crate) title: &'static str,
-    pub(crate) rows: Vec<PartyRow>,
+pub struct PartyGroup {
+    /// `Responsible party` or `Cost bearer`.
+    pub title: &'static str,
+    /// One row per party with practices.
+    pub rows: Vec<PartyRow>,
 }
 
 /// The target's stakeholders, in the order written.
-pub(crate) fn stakeholders(target: &ResolvedTarget) -> Vec<StakeholderRow> {
+pub fn stakeholders(target: &ResolvedTarget) -> Vec<StakeholderRow> {
     target
         .stakeholders
         .iter()
@@ -43,7 +50,7 @@ pub(crate) fn stakeholders(target: &ResolvedTarget) -> Vec<StakeholderRow> {
 }
 
 /// The practices by responsible party and by cost bearer; empty when the target names neither.
-pub(crate) fn groups(target: &ResolvedTarget) -> Vec<PartyGroup> {
+pub fn groups(target: &ResolvedTarget) -> Vec<PartyGroup> {
     let by = |title: &'static str,
               pick: fn(&smm_core::resolve::ResolvedPractice) -> Option<&str>| {
         if target.practices.iter().all(|p| pick(p).is_none()) {
@@ -81,7 +88,7 @@ pub(crate) fn groups(target: &ResolvedTarget) -> Vec<PartyGroup> {
 }
 
 /// A goal's deadline and budget in words (`due 2027-06-30; budget EUR 60,000`); empty without.
-pub(crate) fn goal_plan(domain: &ResolvedDomain) -> String {
+pub fn goal_plan(domain: &ResolvedDomain) -> String {
     let mut parts = Vec::new();
     if let Some(deadline) = domain.deadline {
         parts.push(format!("due {deadline}"));
@@ -96,8 +103,13 @@ pub(crate) fn goal_plan(domain: &ResolvedDomain) -> String {
 }
 
 /// The approval in one sentence, or that there is none.
-pub(crate) fn approval(target: &ResolvedTarget) -> String {
-    match &target.approval {
+pub fn approval(target: &ResolvedTarget) -> String {
+    approval_words(target.approval.as_ref())
+}
+
+/// An approval in one sentence, or that there is none.
+pub fn approval_words(approval: Option<&GivenApproval>) -> String {
+    match approval {
         Some(a) => format!("approved by {} on {}: {}", a.by, a.date, a.statement),
         None => "not approved".to_string(),
     }

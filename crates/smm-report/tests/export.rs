@@ -277,19 +277,18 @@ fn the_target_only_csv_has_no_current_columns() {
 fn the_xlsx_of_every_example_reads_back_like_the_csv() {
     for ex in examples() {
         let book = Workbook::read(export::xlsx(&ex.input()).expect("XLSX"));
-        assert_eq!(
-            book.names,
-            [
-                "Gap",
-                "Subdomains",
-                "Domains",
-                "Findings",
-                "Recommendations",
-                "Evidence"
-            ],
-            "{}",
-            ex.name
-        );
+        let mut sheets = vec![
+            "Gap",
+            "Subdomains",
+            "Domains",
+            "Findings",
+            "Recommendations",
+            "Evidence",
+        ];
+        if !ex.target.stakeholders.is_empty() {
+            sheets.push("Stakeholders");
+        }
+        assert_eq!(book.names, sheets, "{}", ex.name);
         let (header, rows) = book.text("Gap");
         let (csv_header, csv_rows) = read_csv(&export::csv(&ex.input()).expect("CSV"));
         assert_eq!(header, csv_header, "{}", ex.name);
@@ -354,12 +353,11 @@ fn the_xlsx_of_every_example_reads_back_like_the_csv() {
 fn the_target_only_xlsx_has_the_target_sheets() {
     for ex in examples() {
         let book = Workbook::read(export::xlsx(&ex.target_only()).expect("XLSX"));
-        assert_eq!(
-            book.names,
-            ["Target", "Subdomains", "Domains"],
-            "{}",
-            ex.name
-        );
+        let mut sheets = vec!["Target", "Subdomains", "Domains"];
+        if !ex.target.stakeholders.is_empty() {
+            sheets.push("Stakeholders");
+        }
+        assert_eq!(book.names, sheets, "{}", ex.name);
         let (header, rows) = book.text("Target");
         let (csv_header, csv_rows) = read_csv(&export::csv(&ex.target_only()).expect("CSV"));
         assert_eq!(header, csv_header);
@@ -567,4 +565,61 @@ fn csv_cells_a_spreadsheet_would_run_as_formulas_are_prefixed_and_xlsx_keeps_the
         assert_eq!(row[column(&header, "notes")], text, "XLSX keeps {text:?}");
         assert_eq!(book.records("Findings")[0]["title"], text);
     }
+}
+
+/// A target that names its parties, plans its goals and is approved.
+const PLANNED: &str = "smm: 1\nkind: TargetProfile\nname: planned\nsystem: s\nrole: integrator\ndate: 2026-05-01\ncatalog: {id: iot-smm, version: '1.2'}\nstakeholders:\n  us: {role: integrator, name: Line Builders}\n  owner: {role: operator}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general, responsible: us, cost-bearer: owner}\n  enablement: {statement: e, comprehensiveness: 2, scope: general}\n  hardening: {statement: h, comprehensiveness: 2, scope: general, responsible: owner, deadline: 2027-06-30, budget: {amount: 60000, currency: EUR}}\npractices:\n  patch-management: {responsible: us}\napproval: {by: 'Ana Ruiz, plant manager', date: 2026-05-12, statement: 'Agreed for the 2027 season'}\n";
+
+#[test]
+fn the_exports_name_who_answers_and_pays_the_goal_plans_and_the_approval() {
+    let catalog = Catalog::builtin();
+    let profile = parse_target(PLANNED).expect("target");
+    let target = resolve(&catalog, &profile).expect("resolves");
+    let input = ExportInput {
+        catalog: &catalog,
+        target: &target,
+        assessment: None,
+    };
+    let (header, rows) = read_csv(&export::csv(&input).expect("CSV"));
+    let at = |name: &str| column(&header, name);
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r[at("practice_id")] == id)
+            .unwrap_or_else(|| panic!("no row {id}"))
+    };
+    // A goal's party flows down; a practice's own wins; the cost bearer flows down on its own.
+    assert_eq!(row("program-management")[at("responsible")], "us");
+    assert_eq!(row("program-management")[at("cost_bearer")], "owner");
+    assert_eq!(row("patch-management")[at("responsible")], "us");
+    assert_eq!(row("patch-management")[at("cost_bearer")], "");
+    assert_eq!(row("monitoring")[at("responsible")], "owner");
+    assert_eq!(row("monitoring")[at("goal_deadline")], "2027-06-30");
+    assert_eq!(row("monitoring")[at("goal_budget_amount")], "60000");
+    assert_eq!(row("monitoring")[at("goal_budget_currency")], "EUR");
+    assert_eq!(row("program-management")[at("goal_deadline")], "");
+    for r in &rows {
+        assert_eq!(r[at("approved_by")], "Ana Ruiz, plant manager");
+        assert_eq!(r[at("approved_on")], "2026-05-12");
+        assert_eq!(r[at("approval_statement")], "Agreed for the 2027 season");
+    }
+
+    let book = Workbook::read(export::xlsx(&input).expect("XLSX"));
+    assert_eq!(
+        book.names,
+        ["Target", "Subdomains", "Domains", "Stakeholders"]
+    );
+    let domains = book.records("Domains");
+    let hardening = domains
+        .iter()
+        .find(|d| d["domain_id"] == "hardening")
+        .expect("hardening");
+    assert_eq!(hardening["deadline"], "2027-06-30");
+    assert_eq!(hardening["budget_amount"], "60000");
+    assert_eq!(hardening["budget_currency"], "EUR");
+    let stakeholders = book.records("Stakeholders");
+    assert_eq!(stakeholders.len(), 2);
+    assert_eq!(stakeholders[0]["stakeholder_id"], "us");
+    assert_eq!(stakeholders[0]["role"], "integrator");
+    assert_eq!(stakeholders[0]["name"], "Line Builders");
+    assert_eq!(stakeholders[1]["name"], "owner");
 }

@@ -201,7 +201,7 @@ async fn malformed_documents_get_problem_details_naming_the_field(app: App) {
     let problem = answer.json();
     assert_eq!(problem["status"], 422);
     // The place (line:column of the value) and what was expected.
-    assert_eq!(problem["field"], "108:24", "{problem}");
+    assert_eq!(problem["field"], "120:24", "{problem}");
     assert!(problem["detail"]
         .as_str()
         .unwrap_or("")

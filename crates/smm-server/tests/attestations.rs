@@ -2,7 +2,8 @@
 //! assesses its own product cannot get a certificate (through the API or the pages), only a
 //! supplier's declaration, which verifies as one and never as a certificate; a certification
 //! body's certificate is signed with its own key; the public page of an attestation says what
-//! it is first and shows nothing private; revoking asks for a reason and a confirmation.
+//! it is first and shows nothing private, and who approved the profile attested; revoking asks
+//! for a reason and a confirmation.
 
 mod common;
 
@@ -165,6 +166,61 @@ async fn a_vendor_cannot_certify_itself_and_its_declaration_never_passes_for_a_c
         let answer = app.send(Method::GET, probe, None, None, &[]).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{probe}");
     }
+}
+
+#[tokio::test]
+async fn the_public_page_says_who_approved_the_profile_attested() {
+    let app = App::start(Backend::Sqlite).await.expect("server");
+    let owner = app.token("vendor", Role::Owner).await;
+    let org = app.organization("vendor").await.0;
+    let system = app.system(&owner, org, "GW-7").await;
+    // The gateway's target, approved; the assessment names it by its new digest.
+    let published = example("ota-gateway/target.yaml");
+    let approved = format!(
+        "{published}approval: {{by: 'Jonas Weber, head of product security', date: 2026-01-28, \
+         statement: Agreed with the OEMs as the gateway's profile}}\n"
+    );
+    let digest =
+        |text: &str| smm_core::content_digest(&smm_core::parse_target(text).expect("target"));
+    let assessment = example("ota-gateway/certification/assessment-final.yaml")
+        .replace(&digest(&published), &digest(&approved));
+    app.document(&owner, system, "targets", &approved).await;
+    let assessment = app
+        .document(&owner, system, "assessments", &assessment)
+        .await;
+    let declared = app
+        .post_json(
+            &format!("/api/systems/{system}/certificates"),
+            &owner,
+            json!({"kind": "declaration", "assessments": [assessment]}),
+        )
+        .await;
+    assert_eq!(declared.status, StatusCode::CREATED, "{}", declared.text());
+    let checked = verify(&app, &declared.json()["envelope"]).await;
+    assert_eq!(checked["passed"], true, "{checked}");
+    assert_eq!(
+        checked["certificate"]["target"]["approval"]["by"], "Jonas Weber, head of product security",
+        "{checked}"
+    );
+    let serial = checked["certificate"]["serial"].as_str().expect("serial");
+    let page = app
+        .send(
+            Method::GET,
+            &format!("/attestations/{serial}"),
+            None,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = unescaped(&page.text());
+    assert!(
+        html.contains(
+            "Profile approval</dt><dd>approved by Jonas Weber, head of product security on \
+             2026-01-28: Agreed with the OEMs as the gateway's profile"
+        ),
+        "{html}"
+    );
 }
 
 #[tokio::test]

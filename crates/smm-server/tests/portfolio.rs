@@ -35,11 +35,15 @@ fn counts_against(target: &str) -> Counts {
 /// The bottling-line target with the enablement goal raised: a different target, other levels.
 fn raised_target() -> String {
     let target = example("bottling-line/target.yaml");
-    let raised = target.replacen(
-        "    comprehensiveness: 2\n    scope: general\n  hardening:",
-        "    comprehensiveness: 3\n    scope: general\n  hardening:",
-        1,
-    );
+    // The first level after the enablement goal's statement is the goal's own.
+    let at = target.find("\n  enablement:\n").unwrap_or(target.len());
+    let (before, after) = target.split_at(at);
+    let raised = before.to_string()
+        + &after.replacen(
+            "    comprehensiveness: 2\n",
+            "    comprehensiveness: 3\n",
+            1,
+        );
     assert_ne!(
         raised, target,
         "the example still has the enablement goal at 2"

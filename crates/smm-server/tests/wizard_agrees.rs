@@ -307,6 +307,7 @@ fn first_difference(web: &TargetProfile, cli: &TargetProfile) -> String {
     let web = serde_json::to_value(web).expect("json");
     let cli = serde_json::to_value(cli).expect("json");
     let steps = [
+        ("stakeholders", "step 4 (stakeholders)"),
         ("factors", "step 2 (factors)"),
         ("goals", "step 3 (goals)"),
         ("subdomains", "step 4 (subdomains)"),
@@ -427,6 +428,20 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
          governance: {option: sector-norms, scope: general}\n  enablement: {option: known-use-cases}\n"
             .to_string(),
     ));
+    // Step 4's optional question: more stakeholders than the page has empty rows, and parties
+    // named on a domain, a subdomain and a practice, one of them only the cost bearer.
+    inputs.push((
+        "who is responsible and who pays".to_string(),
+        "smm: 1\nkind: Answers\nname: Line\nsystem: s\nrole: integrator\ndate: 2026-05-01\n\
+         stakeholders:\n  us: {role: integrator, name: Line Builders}\n  \
+         owner: {role: operator, name: Fresh Drinks}\n  soc: {role: service-provider}\n  \
+         plc: {role: component-vendor, name: PLC Works}\n  \
+         cert: {role: certification-body, name: Test House}\n\
+         responsibility:\n  hardening: {responsible: us, cost-bearer: owner}\n  \
+         situational-awareness: {responsible: soc}\n  patch-management: {responsible: plc}\n  \
+         governance: {cost-bearer: owner}\n"
+            .to_string(),
+    ));
     let person = Person::new().await;
     for (what, text) in inputs {
         let answers = parse_answers(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -506,6 +521,41 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
         }
         person.submit(draft, "goals", fields, "next", &what).await;
 
+        // Step 4's stakeholders, a few rows at a time as the page offers empty ones; they are
+        // saved before the parties can be chosen among them.
+        let mut pending: Vec<_> = answers.stakeholders.iter().collect();
+        while !pending.is_empty() {
+            let mut fields = person.form(draft, "subdomains").await;
+            let blank: Vec<String> = fields
+                .iter()
+                .filter_map(|(k, v)| {
+                    let index = k.strip_prefix("stakeholder.")?.strip_suffix(".id")?;
+                    v.is_empty().then(|| index.to_string())
+                })
+                .collect();
+            assert!(
+                !blank.is_empty(),
+                "{what}: step 4 offers no row to add a stakeholder"
+            );
+            let now: Vec<_> = pending.drain(..blank.len().min(pending.len())).collect();
+            for (index, (id, stakeholder)) in blank.iter().zip(now) {
+                set(&mut fields, &format!("stakeholder.{index}.id"), &id.value);
+                set(
+                    &mut fields,
+                    &format!("stakeholder.{index}.role"),
+                    stakeholder.role.value.as_str(),
+                );
+                set(
+                    &mut fields,
+                    &format!("stakeholder.{index}.name"),
+                    stakeholder.name.as_deref().unwrap_or_default(),
+                );
+            }
+            person
+                .submit(draft, "subdomains", fields, "save", &what)
+                .await;
+        }
+
         // Steps 4 and 5.
         for (step, entries) in [
             ("subdomains", &answers.subdomains),
@@ -559,6 +609,22 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
                 };
                 set(&mut fields, &format!("item.{id}.take"), take);
             }
+            if step == "subdomains" {
+                for (part, assignment) in answers.responsibility.iter() {
+                    for (name, value) in [
+                        ("responsible", &assignment.responsible),
+                        ("cost-bearer", &assignment.cost_bearer),
+                    ] {
+                        let field = format!("party.{}.{name}", part.value);
+                        assert!(
+                            fields.iter().any(|(k, _)| *k == field),
+                            "{what}: step 4 does not ask for {field}"
+                        );
+                        let value = value.as_ref().map(|v| v.value.as_str());
+                        set(&mut fields, &field, value.unwrap_or_default());
+                    }
+                }
+            }
             person.submit(draft, step, fields, "next", &what).await;
         }
 
@@ -583,4 +649,26 @@ async fn every_examples_answers_entered_in_pages_give_the_terminals_target() {
         let cli = terminal(&answers, template.as_ref(), &what);
         assert_same(&web, &cli, &what);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accepted_rule_that_no_longer_fires_is_shown_among_the_warnings() {
+    let person = Person::new().await;
+    let draft = person.start(None).await;
+    // The catalog's default goals keep data controls with the data policy: nothing to accept.
+    let text = "smm: 1\nkind: Answers\nname: n\nsystem: s\nrole: operator\ndate: 2026-05-01\n\
+                accepted-rules:\n  controls-follow-policy: {reason: the owner sets the policy}\n";
+    person
+        .app
+        .store()
+        .save_draft(draft, text, None)
+        .await
+        .expect("draft saved");
+    let page = unescape(&person.get(&format!("/drafts/{draft}/goals")).await);
+    let side = &page[page.find("As it stands").expect("the effects panel")..];
+    assert!(
+        side.contains("rule `controls-follow-policy` is accepted but no longer fires"),
+        "{side}"
+    );
+    assert!(side.contains("the acceptance can be removed"), "{side}");
 }

@@ -873,11 +873,15 @@ on_both!(
 
 /// The bottling-line target with the enablement goal raised: a newer version with other levels.
 fn raised_target() -> String {
-    let raised = TARGET.replacen(
-        "    comprehensiveness: 2\n    scope: general\n  hardening:",
-        "    comprehensiveness: 3\n    scope: general\n  hardening:",
-        1,
-    );
+    // The first level after the enablement goal's statement is the goal's own.
+    let at = TARGET.find("\n  enablement:\n").unwrap_or(TARGET.len());
+    let (before, after) = TARGET.split_at(at);
+    let raised = before.to_string()
+        + &after.replacen(
+            "    comprehensiveness: 2\n",
+            "    comprehensiveness: 3\n",
+            1,
+        );
     assert_ne!(
         raised, TARGET,
         "the example still has the enablement goal at 2"

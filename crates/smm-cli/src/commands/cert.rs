@@ -356,7 +356,7 @@ fn issue_command(
             write_atomically(output_path, &text)?;
             let c = &statement.predicate;
             output::print(&format!(
-                "{} wrote {}: {} {}\n  issuer   {} (key {})\n  covers   {}\n  target   {} {} (sha256 {})\n  scheme   {} {}\n  valid    {} until {}{}\n",
+                "{} wrote {}: {} {}\n  issuer   {} (key {})\n  covers   {}\n  target   {} {} (sha256 {}){}\n  scheme   {} {}\n  valid    {} until {}{}\n",
                 styled(MET, "ok"),
                 output_path.display(),
                 c.kind.label(),
@@ -367,6 +367,11 @@ fn issue_command(
                 c.target.name,
                 c.target.version.as_deref().unwrap_or(""),
                 c.target.sha256,
+                c.target
+                    .approval
+                    .as_ref()
+                    .map(|a| format!("\n           {}", a.words()))
+                    .unwrap_or_default(),
                 c.scheme.id,
                 c.scheme.version,
                 c.issued,
@@ -528,6 +533,19 @@ fn verify_command(args: &VerifyArgs<'_>) -> Result<(), Failure> {
             Some(AttestationKind::Certificate) => "certificate",
             None => "attestation",
         };
+        // The profile attested, once the signature holds: a customer sees who approved it.
+        if let Some(c) = &report.certificate {
+            out.push_str(&format!(
+                "  profile {} {}: {}\n",
+                c.target.name,
+                c.target.version.as_deref().unwrap_or(""),
+                c.target
+                    .approval
+                    .as_ref()
+                    .map(|a| a.words())
+                    .unwrap_or_else(|| "no approval recorded".to_string())
+            ));
+        }
         match report.reason() {
             None => out.push_str(&format!("{} the {what} is valid\n", styled(MET, "VALID:"))),
             Some(reason) => out.push_str(&format!("{} {reason}\n", styled(UNDER, "INVALID:"))),

@@ -328,7 +328,8 @@ fn render_targets(d: &TargetDiff, old: &Path, new: &Path) -> String {
             out.push_str(&render_item(item));
         }
     }
-    if d.is_empty() {
+    out.push_str(&render_plans(d));
+    if d.levels_unchanged() {
         out.push_str("  no level changed\n");
     }
     let s = &d.summary;
@@ -360,6 +361,78 @@ fn render_item(item: &ItemDiff) -> String {
     if let Some(why) = item.rationale.as_ref().filter(|r| !r.to.is_empty()) {
         let first = why.to.lines().next().unwrap_or_default();
         out.push_str(&format!("    {}\n", styled(DIM, &format!("why: {first}"))));
+    }
+    out
+}
+
+/// Who answers and pays, goal deadlines and budgets, and the approval, where they changed.
+fn render_plans(d: &TargetDiff) -> String {
+    let mut out = String::new();
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "(none)".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let change = |what: &str, c: &smm_core::diff::Change<String>| {
+        format!("{what}: {} -> {}", or_none(&c.from), or_none(&c.to))
+    };
+    if !d.parties.is_empty() {
+        out.push_str(&format!("{}\n", styled(HEADER, "Responsibility")));
+        for p in &d.parties {
+            let parts: Vec<String> = [
+                p.responsible.as_ref().map(|c| change("responsible", c)),
+                p.cost_bearer.as_ref().map(|c| change("pays", c)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            out.push_str(&format!("  {}  {}\n", p.id, parts.join("; ")));
+        }
+    }
+    if !d.goal_plans.is_empty() {
+        out.push_str(&format!("{}\n", styled(HEADER, "Goal plans")));
+        for g in &d.goal_plans {
+            let budget = |b: &Option<smm_core::document::GoalBudget>| {
+                b.as_ref()
+                    .map(|b| smm_report::roadmap::money(b.amount, &b.currency.value))
+                    .unwrap_or_default()
+            };
+            let date =
+                |d: &Option<smm_core::document::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+            let parts: Vec<String> = [
+                g.deadline.as_ref().map(|c| {
+                    let c = smm_core::diff::Change {
+                        from: date(&c.from),
+                        to: date(&c.to),
+                    };
+                    change("deadline", &c)
+                }),
+                g.budget.as_ref().map(|c| {
+                    let c = smm_core::diff::Change {
+                        from: budget(&c.from),
+                        to: budget(&c.to),
+                    };
+                    change("budget", &c)
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            out.push_str(&format!("  {}  {}\n", g.id, parts.join("; ")));
+        }
+    }
+    if let Some(c) = &d.approval {
+        let words = |a: &Option<smm_core::resolve::GivenApproval>| {
+            smm_report::parties::approval_words(a.as_ref())
+        };
+        out.push_str(&format!(
+            "{}\n  old: {}\n  new: {}\n",
+            styled(HEADER, "Approval"),
+            words(&c.from),
+            words(&c.to)
+        ));
     }
     out
 }

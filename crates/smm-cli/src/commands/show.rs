@@ -7,6 +7,8 @@ use smm_core::{check_rules, Catalog, Level, Rollup};
 
 use crate::failure::Failure;
 use crate::input::load_target;
+use smm_report::parties;
+
 use crate::output::{self, styled, Table, DIM, HEADER};
 
 /// Runs the command.
@@ -81,6 +83,9 @@ fn render(t: &ResolvedTarget) -> String {
             &format!("role: {:?}   catalog: {}", t.role, t.catalog).to_lowercase()
         ),
     );
+    if t.approval.is_some() {
+        out.push_str(&format!("{}\n\n", parties::approval(t)));
+    }
     let mut table = Table::new(&["", "ID", "C", "SCOPE", "SOURCE"]);
     for domain in &t.domains {
         let [c, s] = rollup_cells(&domain.rollup);
@@ -155,7 +160,12 @@ fn render(t: &ResolvedTarget) -> String {
     out.push_str(&format!("\n{}\n", styled(HEADER, "Goals")));
     for d in &t.domains {
         out.push_str(&format!("  {} ({}): {}\n", d.id, d.level, d.goal));
+        let plan = parties::goal_plan(d);
+        if !plan.is_empty() {
+            out.push_str(&format!("    {plan}\n"));
+        }
     }
+    out.push_str(&render_parties(t));
     let rationales: Vec<String> = t
         .subdomains
         .iter()
@@ -173,6 +183,27 @@ fn render(t: &ResolvedTarget) -> String {
             styled(HEADER, "Rationales"),
             rationales.join("\n")
         ));
+    }
+    out
+}
+
+/// The stakeholders, then the practices by responsible party and by cost bearer (the model's "who
+/// chooses, who pays"); empty when the target names no one.
+fn render_parties(t: &ResolvedTarget) -> String {
+    let mut out = String::new();
+    let named = parties::stakeholders(t);
+    if named.is_empty() {
+        return out;
+    }
+    out.push_str(&format!("\n{}\n", styled(HEADER, "Stakeholders")));
+    for s in named {
+        out.push_str(&format!("  {}: {} ({})\n", s.id, s.name, s.role));
+    }
+    for group in parties::groups(t) {
+        out.push_str(&format!("\n{}\n", styled(HEADER, group.title)));
+        for row in group.rows {
+            out.push_str(&format!("  {}: {}\n", row.party, row.practices.join(", ")));
+        }
     }
     out
 }

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use smm_core::digest::sha256_hex;
 use smm_core::document::Assessment;
 use smm_core::header::read_kind;
-use smm_core::{check_rules, content_digest, parse_catalog, Catalog, Diagnostic, Kind};
+use smm_core::{
+    check_rules, content_digest, parse_catalog, stale_acceptances, Catalog, Diagnostic, Kind,
+};
 
 use crate::commands::lineage;
 use crate::failure::{Failure, Problem};
@@ -53,6 +55,9 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
             Kind::TargetProfile => target_from(catalog, source).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
+                // Reported, but not counted by --deny-warnings: the file validated before the
+                // rule stopped firing (or was retired), and removing the acceptance is tidying.
+                let stale = stale_acceptances(catalog, &t.document, &findings);
                 warnings += open;
                 let mut line = format!(
                     "TargetProfile `{}`: {} practices resolved, {}",
@@ -62,6 +67,7 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
                 );
                 line.push('\n');
                 line.push_str(&output::render_findings(path, &findings));
+                line.push_str(&output::render_stale_acceptances(path, &stale));
                 targets.push(t);
                 line.trim_end().to_string()
             }),

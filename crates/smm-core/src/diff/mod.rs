@@ -9,7 +9,9 @@
 //! - [`diff_assessments`]: practices (levels, evidence, notes) and findings (new, gone, status
 //!   and severity), with a [`AssessmentSummary`].
 //! - [`diff_targets`]: goals, subdomains and practices whose resolved level moved, lowered ones
-//!   flagged, and whether the newer target records that it supersedes the older one.
+//!   flagged, and whether the newer target records that it supersedes the older one; practices
+//!   whose responsible party or cost bearer changed, goals whose deadline or budget changed, and
+//!   a change of approval.
 //!
 //! Both are symmetric: the diff of B against A is the [`mirror`](AssessmentDiff::mirror) of the
 //! diff of A against B, and a document compared with itself has no changes.
@@ -29,7 +31,10 @@ pub use assessment::{
 };
 pub use evidence::EvidenceItem;
 pub use finding::{FindingChange, FindingDiff};
-pub use target::{diff_targets, ItemDiff, Supersession, TargetDiff, TargetSide, TargetSummary};
+pub use target::{
+    diff_targets, GoalPlanDiff, ItemDiff, PartyDiff, Supersession, TargetDiff, TargetSide,
+    TargetSummary,
+};
 
 /// A value before and after.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

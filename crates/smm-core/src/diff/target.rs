@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::{Change, Direction, LevelChange};
 use crate::digest::content_digest;
-use crate::document::TargetProfile;
+use crate::document::{Date, GoalBudget, TargetProfile};
 use crate::level::Level;
-use crate::resolve::ResolvedTarget;
+use crate::resolve::{GivenApproval, ResolvedTarget};
 
 /// Which target one side of the diff is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -122,6 +122,60 @@ impl ItemDiff {
     }
 }
 
+/// A practice whose responsible party or cost bearer changed: stakeholder ids as resolved (a
+/// goal's or subdomain's flowing down), empty for none. Who answers for a practice and who pays
+/// for it is part of what a target agrees, so a change there is a difference like a level's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartyDiff {
+    /// Practice id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The responsible stakeholder, when it changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<Change<String>>,
+    /// The stakeholder who pays, when it changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_bearer: Option<Change<String>>,
+}
+
+impl PartyDiff {
+    fn mirror(&self) -> PartyDiff {
+        PartyDiff {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            responsible: self.responsible.as_ref().map(Change::mirror),
+            cost_bearer: self.cost_bearer.as_ref().map(Change::mirror),
+        }
+    }
+}
+
+/// A goal whose deadline or budget changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalPlanDiff {
+    /// Domain id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The deadline, when it changed (`null` for none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Change<Option<Date>>>,
+    /// The budget, when it changed (`null` for none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Change<Option<GoalBudget>>>,
+}
+
+impl GoalPlanDiff {
+    fn mirror(&self) -> GoalPlanDiff {
+        GoalPlanDiff {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            deadline: self.deadline.as_ref().map(Change::mirror),
+            budget: self.budget.as_ref().map(Change::mirror),
+        }
+    }
+}
+
 /// The counts behind the summary line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TargetSummary {
@@ -177,14 +231,31 @@ pub struct TargetDiff {
     pub subdomains: Vec<ItemDiff>,
     /// Practices whose resolved level changed, in catalog order.
     pub practices: Vec<ItemDiff>,
+    /// Practices whose responsible party or cost bearer changed, in catalog order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<PartyDiff>,
+    /// Goals whose deadline or budget changed, in catalog order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goal_plans: Vec<GoalPlanDiff>,
+    /// The approval, when it changed (given, withdrawn or another): `null` for none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Change<Option<GivenApproval>>>,
     /// The counts.
     pub summary: TargetSummary,
 }
 
 impl TargetDiff {
     /// Whether no resolved level changed.
-    pub fn is_empty(&self) -> bool {
+    pub fn levels_unchanged(&self) -> bool {
         self.goals.is_empty() && self.subdomains.is_empty() && self.practices.is_empty()
+    }
+
+    /// Whether nothing the diff compares changed: levels, parties, goal plans, approval.
+    pub fn is_empty(&self) -> bool {
+        self.levels_unchanged()
+            && self.parties.is_empty()
+            && self.goal_plans.is_empty()
+            && self.approval.is_none()
     }
 
     /// The diff the other way round: what `diff_targets` returns with the arguments swapped.
@@ -198,6 +269,9 @@ impl TargetDiff {
             goals: flip(&self.goals),
             subdomains: flip(&self.subdomains),
             practices: flip(&self.practices),
+            parties: self.parties.iter().map(PartyDiff::mirror).collect(),
+            goal_plans: self.goal_plans.iter().map(GoalPlanDiff::mirror).collect(),
+            approval: self.approval.as_ref().map(Change::mirror),
             summary: TargetSummary::default(),
         };
         mirrored.summary = TargetSummary::of(&mirrored);
@@ -252,6 +326,38 @@ pub fn diff_targets(
             )
         })
         .collect();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let parties = new
+        .practices
+        .iter()
+        .filter_map(|n| {
+            let o = old.practice(n.id.as_str())?;
+            let responsible = Change::between(text(&o.responsible), text(&n.responsible));
+            let cost_bearer = Change::between(text(&o.cost_bearer), text(&n.cost_bearer));
+            (responsible.is_some() || cost_bearer.is_some()).then(|| PartyDiff {
+                id: n.id.to_string(),
+                name: n.name.clone(),
+                responsible,
+                cost_bearer,
+            })
+        })
+        .collect();
+    let goal_plans = new
+        .domains
+        .iter()
+        .filter_map(|n| {
+            let o = old.domain(n.id.as_str())?;
+            let deadline = Change::between(o.deadline, n.deadline);
+            let budget = Change::between(o.budget.clone(), n.budget.clone());
+            (deadline.is_some() || budget.is_some()).then(|| GoalPlanDiff {
+                id: n.id.to_string(),
+                name: n.name.clone(),
+                deadline,
+                budget,
+            })
+        })
+        .collect();
+    let approval = Change::between(old.approval.clone(), new.approval.clone());
     let old_digest = content_digest(old_document);
     let new_digest = content_digest(new_document);
     let side = |d: &TargetProfile, digest: String| TargetSide {
@@ -268,6 +374,9 @@ pub fn diff_targets(
         goals,
         subdomains,
         practices,
+        parties,
+        goal_plans,
+        approval,
         summary: TargetSummary::default(),
     };
     diff.summary = TargetSummary::of(&diff);

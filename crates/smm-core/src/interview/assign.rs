@@ -5,11 +5,95 @@
 //! rationale when there is none, since naming a party moves no level). Whether each name is one
 //! of the stakeholders is checked when the profile is resolved, at the profile's field.
 
-use super::answers::Assignment;
+use super::answers::{Answers, Assignment};
+use super::edit::{remove_entry, set_entry};
 use crate::catalog::{Catalog, Node};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::document::{Override, TargetProfile};
+use crate::document::{Override, Stakeholder, StakeholderRole, TargetProfile};
 use crate::located::{Entries, Located};
+
+impl Answers {
+    /// Names (or, with `None`, removes) the stakeholder `id`. The id and name are trimmed, and an
+    /// empty name is left out, so the terminal and the pages write the same answer for the same
+    /// typing.
+    pub fn set_stakeholder(&mut self, id: &str, given: Option<(StakeholderRole, &str)>) {
+        let id = id.trim();
+        match given {
+            Some((role, name)) => set_entry(
+                &mut self.stakeholders,
+                id,
+                Stakeholder {
+                    role: Located::new(role),
+                    name: Some(name.trim().to_string()).filter(|n| !n.is_empty()),
+                },
+            ),
+            None => remove_entry(&mut self.stakeholders, id),
+        }
+    }
+
+    /// Says who is responsible for the domain, subdomain or practice `id` and who pays
+    /// (stakeholder ids; `None` for "as the level above"). With neither, the answer is withdrawn
+    /// rather than kept empty, so the level above decides.
+    pub fn assign(&mut self, id: &str, responsible: Option<&str>, cost_bearer: Option<&str>) {
+        let named = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| Located::new(v.to_string()))
+        };
+        let (responsible, cost_bearer) = (named(responsible), named(cost_bearer));
+        if responsible.is_none() && cost_bearer.is_none() {
+            remove_entry(&mut self.responsibility, id);
+        } else {
+            set_entry(
+                &mut self.responsibility,
+                id,
+                Assignment {
+                    responsible,
+                    cost_bearer,
+                },
+            );
+        }
+    }
+}
+
+/// A domain, subdomain or practice that step 4's optional question asks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Its id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// 0 for a domain, 1 for a subdomain, 2 for a practice.
+    pub depth: usize,
+}
+
+/// Everything a responsible party and a cost bearer can be named for, each domain followed by
+/// its subdomains and each subdomain by its practices: where a name flows down from.
+pub fn parts_to_assign(catalog: &Catalog) -> Vec<Part> {
+    let mut out = Vec::new();
+    for domain in &catalog.domains {
+        out.push(Part {
+            id: domain.id.as_str().to_string(),
+            name: domain.name.clone(),
+            depth: 0,
+        });
+        for sub in &domain.subdomains {
+            out.push(Part {
+                id: sub.id.as_str().to_string(),
+                name: sub.name.clone(),
+                depth: 1,
+            });
+            for p in &sub.practices {
+                out.push(Part {
+                    id: p.id.as_str().to_string(),
+                    name: p.name.clone(),
+                    depth: 2,
+                });
+            }
+        }
+    }
+    out
+}
 
 /// Writes each assignment onto the goal or entry it belongs to.
 pub(crate) fn apply(

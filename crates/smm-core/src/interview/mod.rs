@@ -26,6 +26,7 @@ mod suggest;
 pub use answers::{
     parse_answers, Answers, Assignment, Decision, GoalAnswer, Remaining, Step, Take,
 };
+pub use assign::{parts_to_assign, Part};
 pub use build::{build_profile, Built};
 pub use edit::{
     decision_pick, entry, goal_option_scope, goal_pick, remove_entry, set_entry, DecisionKind,

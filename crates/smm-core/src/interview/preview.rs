@@ -4,10 +4,10 @@
 use super::answers::Answers;
 use super::build::build_profile;
 use crate::catalog::Catalog;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::{Date, StakeholderRole, Template};
 use crate::resolve::{resolve, ResolvedTarget};
-use crate::rules::{check_rules, RuleFinding};
+use crate::rules::{check_rules, stale_acceptances, RuleFinding};
 
 /// The target the answers lead to so far, and what the rules say about it.
 #[derive(Clone, Debug)]
@@ -16,6 +16,8 @@ pub struct Preview {
     pub target: ResolvedTarget,
     /// Every rule that fires, accepted or not.
     pub findings: Vec<RuleFinding>,
+    /// Accepted rules that no longer fire: the acceptance can be removed.
+    pub stale: Vec<Diagnostic>,
 }
 
 impl Preview {
@@ -48,5 +50,10 @@ pub fn preview(
     let built = build_profile(catalog, template, &probe)?;
     let target = resolve(catalog, &built.profile)?;
     let findings = check_rules(catalog, &target);
-    Ok(Preview { target, findings })
+    let stale = stale_acceptances(catalog, &built.profile, &findings);
+    Ok(Preview {
+        target,
+        findings,
+        stale,
+    })
 }

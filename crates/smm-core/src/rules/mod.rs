@@ -8,6 +8,7 @@
 
 mod compile;
 mod eval;
+mod stale;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,7 @@ use crate::located::Located;
 
 pub use compile::{compile, CompiledRule};
 pub use eval::check_rules;
+pub use stale::stale_acceptances;
 
 /// A rule as written in the catalog.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -192,6 +192,8 @@ pub(crate) struct Page {
     pub(crate) scheme: String,
     pub(crate) target: String,
     pub(crate) target_date: String,
+    /// Who approved the attested profile version, when the attestation records it.
+    pub(crate) approval: Option<String>,
     pub(crate) catalog: String,
     pub(crate) assessments: Vec<AssessmentRow>,
     pub(crate) limitations: Vec<LimitationRow>,
@@ -290,6 +292,7 @@ pub(crate) fn page(input: &Input<'_>) -> Result<Page, String> {
         scheme,
         target,
         target_date: a.target.date.clone(),
+        approval: a.target.approval.as_ref().map(|x| x.words()),
         catalog: format!("{} {}", a.catalog.id, a.catalog.version),
         assessments: a
             .assessments

@@ -118,6 +118,9 @@ fn source(p: &Page, size: f64) -> String {
         "Target profile",
         &text(&format!("{}, dated {}", p.target, p.target_date)),
     ));
+    if let Some(approval) = &p.approval {
+        facts.push_str(&fact("Profile approval", &text(approval)));
+    }
     facts.push_str(&fact("Catalog", &text(&p.catalog)));
     facts.push_str(&fact("Findings", &text(&p.findings)));
 

@@ -38,6 +38,8 @@ struct AttestationPage {
     scheme: String,
     target: String,
     target_digest: String,
+    /// Who approved the attested profile version, when the attestation records it.
+    approval: Option<String>,
     assessments: Vec<(String, String, String, String)>,
     limitations: Vec<(String, String, String, Vec<String>)>,
     practices: Vec<Row>,
@@ -111,6 +113,7 @@ pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String
         .trim()
         .to_string(),
         target_digest: a.target.sha256.clone(),
+        approval: a.target.approval.as_ref().map(|x| x.words()),
         assessments: a
             .assessments
             .iter()

@@ -141,6 +141,11 @@ pub(super) fn apply(
             if !row_errors.is_empty() {
                 error = Some("Some changes have no reason yet; they are marked below.".to_string());
             }
+            if step == Step::Subdomains {
+                if let Some(e) = super::parties::apply_parties(catalog, fields, answers) {
+                    error.get_or_insert(e);
+                }
+            }
         }
         Step::Done => {
             // Accepting a rule's warning with a reason; an emptied reason withdraws it.

@@ -32,9 +32,11 @@ use crate::problem::Problem;
 use crate::state::{today, AppState};
 
 mod apply;
+mod parties;
 mod rows;
 
 use apply::apply;
+use parties::{PartRow, StakeholderRow};
 use rows::*;
 
 /// The steps, as they appear in URLs.
@@ -116,6 +118,9 @@ struct WizardPage {
     goals: Vec<GoalRow>,
     // Steps 4 and 5.
     decisions: Vec<DecisionRow>,
+    // Step 4, optional: who is responsible and who pays.
+    stakeholder_rows: Vec<StakeholderRow>,
+    parts: Vec<PartRow>,
     // Review.
     review: Vec<ReviewRow>,
     accepted: Vec<AcceptRow>,
@@ -255,6 +260,8 @@ async fn page(
         factors: Vec::new(),
         goals: Vec::new(),
         decisions: Vec::new(),
+        stakeholder_rows: Vec::new(),
+        parts: Vec::new(),
         review: Vec::new(),
         accepted: Vec::new(),
         effects: effects(catalog, answers),
@@ -288,6 +295,10 @@ async fn page(
                 DecisionKind::Subdomain
             };
             view.decisions = decision_rows(catalog, template.as_ref(), answers, kind, row_errors);
+            if step == Step::Subdomains {
+                view.stakeholder_rows = parties::stakeholder_rows(answers);
+                view.parts = parties::part_rows(catalog, answers);
+            }
         }
         Step::Done => match build_profile(catalog, template.as_ref(), answers)
             .map_err(|d| d.to_string())

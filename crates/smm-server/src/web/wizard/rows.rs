@@ -193,6 +193,13 @@ pub(super) fn effects(catalog: &Catalog, answers: &Answers) -> Effects {
             warnings: p
                 .warnings()
                 .map(|f| (f.title.clone(), f.why.clone(), f.fix.clone()))
+                .chain(p.stale.iter().map(|d| {
+                    (
+                        d.message.clone(),
+                        String::new(),
+                        d.help.clone().unwrap_or_default(),
+                    )
+                }))
                 .collect(),
             problems: Vec::new(),
         },
