@@ -732,6 +732,13 @@ impl World {
                             envelope: &envelope,
                             profile: "{}",
                             log_entry: "{}",
+                            register: &smm_store::RegisterFields {
+                                issuer: "Lab".to_string(),
+                                product_line: None,
+                                products: vec![("GW".to_string(), "1".to_string())],
+                                issued: "2026-01-01".to_string(),
+                                valid_until: "2099-12-31".to_string(),
+                            },
                         },
                     )
                     .await

@@ -248,6 +248,7 @@ pub async fn issue(
                 envelope: &text,
                 profile: &profile,
                 log_entry: &log_entry,
+                register: &smm_store::RegisterFields::of(&statement.predicate),
             },
         )
         .await?;
