@@ -195,6 +195,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/log/proofs/consistency",             Public,                      OK),
         case("GET",    "/api/log/attestations/{serial}",          Public,                      OK),
         case("GET",    "/api/log/attestations/{serial}/proof",    Public,                      OK),
+        case("GET",    "/api/register",                           Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      ACCEPTED),
@@ -678,6 +679,9 @@ impl World {
             }
             ("GET", "/api/log/proofs/inclusion") => {
                 request.path = "/api/log/proofs/inclusion?index=0".to_string();
+            }
+            ("GET", "/api/register") => {
+                request.path = "/api/register?vendor=client&kind=certificate&limit=5".to_string();
             }
             ("GET", "/api/log/proofs/consistency") => {
                 request.path = "/api/log/proofs/consistency?old=0&new=1".to_string();

@@ -50,7 +50,8 @@ impl RegisterFields {
 
     /// What a newer attestation with the same key supersedes: the same kind, by the same
     /// issuing organization, for the same product line (or, without a line, the same product).
-    fn subject_key(&self, kind: &str, issuer: OrganizationId, serial: &str) -> String {
+    /// Public so that rows inserted in bulk (the register's benchmark) carry the same key.
+    pub fn subject_key(&self, kind: &str, issuer: OrganizationId, serial: &str) -> String {
         match (&self.product_line, self.products.first()) {
             (Some(line), _) => format!("{kind}|{}|line:{}", issuer.0, fold(line)),
             (None, Some((name, _))) => format!("{kind}|{}|product:{}", issuer.0, fold(name)),
