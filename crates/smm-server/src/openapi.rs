@@ -39,6 +39,7 @@ use crate::state::AppState;
         (name = "analysis", description = "Gap, roadmap, comparison, reports"),
         (name = "certificates", description = "Issue, revoke and verify certificates"),
         (name = "keys", description = "Organizations' signing keys and the public issuers document"),
+        (name = "register", description = "The public register: search attestations by vendor, product, product line and issuer"),
         (name = "transparency", description = "The public transparency log of attestations and revocations: checkpoints, entries, proofs"),
     )
 )]
@@ -88,6 +89,7 @@ pub const PUBLIC_OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/log/proofs/consistency"),
     ("get", "/api/log/attestations/{serial}"),
     ("get", "/api/log/attestations/{serial}/proof"),
+    ("get", "/api/register"),
 ];
 
 /// The answers every handler can give without saying so in its own annotation, because the

@@ -195,6 +195,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/log/proofs/consistency",             Public,                      OK),
         case("GET",    "/api/log/attestations/{serial}",          Public,                      OK),
         case("GET",    "/api/log/attestations/{serial}/proof",    Public,                      OK),
+        case("GET",    "/api/register",                           Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      ACCEPTED),
@@ -679,6 +680,9 @@ impl World {
             ("GET", "/api/log/proofs/inclusion") => {
                 request.path = "/api/log/proofs/inclusion?index=0".to_string();
             }
+            ("GET", "/api/register") => {
+                request.path = "/api/register?vendor=client&kind=certificate&limit=5".to_string();
+            }
             ("GET", "/api/log/proofs/consistency") => {
                 request.path = "/api/log/proofs/consistency?old=0&new=1".to_string();
             }
@@ -732,6 +736,13 @@ impl World {
                             envelope: &envelope,
                             profile: "{}",
                             log_entry: "{}",
+                            register: &smm_store::RegisterFields {
+                                issuer: "Lab".to_string(),
+                                product_line: None,
+                                products: vec![("GW".to_string(), "1".to_string())],
+                                issued: "2026-01-01".to_string(),
+                                valid_until: "2099-12-31".to_string(),
+                            },
                         },
                     )
                     .await

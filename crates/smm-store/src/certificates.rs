@@ -57,6 +57,9 @@ pub struct NewAttestation<'a> {
     pub profile: &'a str,
     /// Its entry in the transparency log (see [`crate::tlog`]), appended with it.
     pub log_entry: &'a str,
+    /// What the public register shows of it (see [`crate::register`]), taken from the signed
+    /// statement and kept with it.
+    pub register: &'a crate::RegisterFields,
 }
 
 fn record_from(r: &sqlx::any::AnyRow) -> Result<CertificateRecord, StoreError> {
@@ -111,6 +114,20 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
+        crate::register::insert(
+            &mut tx,
+            &crate::register::Registered {
+                id,
+                serial: new.serial,
+                kind: new.kind,
+                vendor: new.organization,
+                issuer: new.issuer,
+                created_at: &created,
+                revoked_at: None,
+                fields: new.register,
+            },
+        )
+        .await?;
         crate::tlog::append(
             &mut tx,
             &crate::NewLogEntry {
@@ -269,15 +286,17 @@ impl Store {
         }
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
+        let revoked_at = now();
         sqlx::query(
             "INSERT INTO revocations (certificate_id, reason, revoked_by, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(reason)
         .bind(actor)
-        .bind(now())
+        .bind(&revoked_at)
         .execute(&mut *tx)
         .await?;
+        crate::register::revoke(&mut tx, id, &revoked_at).await?;
         crate::tlog::append(
             &mut tx,
             &crate::NewLogEntry {

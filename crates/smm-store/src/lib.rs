@@ -15,6 +15,8 @@
 //! - Organizations' signing keys are kept with their life (active, retired, revoked), their
 //!   private parts only as the server sealed them; the administrator designates certification
 //!   bodies ([`issuers`]).
+//! - Every attestation is also kept in the public register ([`register`]): its searchable facts
+//!   in columns, filled when it is stored, so a search never opens an envelope.
 //! - Every read and write names the organization it acts for; an object of another organization
 //!   is "not found", never returned.
 #![deny(missing_docs)]
@@ -30,6 +32,7 @@ mod files;
 pub mod issuers;
 pub mod members;
 pub mod offers;
+pub mod register;
 pub mod session;
 mod store;
 pub mod summary;
@@ -50,6 +53,7 @@ pub use issuers::{
 };
 pub use members::{Invitation, INVITATION_SECONDS};
 pub use offers::GrantOffer;
+pub use register::{RegisterEntry, RegisterFields, RegisterQuery, RegisterStatus};
 pub use store::{
     Backend, DocumentId, DocumentKind, OrganizationId, Store, StoredDocument, SystemId, VersionInfo,
 };

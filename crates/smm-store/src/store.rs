@@ -179,11 +179,15 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Store {
+        let store = Store {
             pool,
             backend,
             writes: Mutex::new(()),
-        })
+        };
+        // Attestations stored before the register existed join it once, here; afterwards
+        // each is added in the transaction that stores it, and this finds nothing to do.
+        store.fill_register().await?;
+        Ok(store)
     }
 
     /// Which database this is.

@@ -738,12 +738,24 @@ async fn concurrent_login_attempts_each_get_their_own_count(store: &Arc<Store>) 
     assert_eq!(by_address, (1..=40).collect::<Vec<i64>>());
 }
 
+/// What the register keeps of a stored attestation whose envelope is a stand-in.
+fn register_fields() -> smm_store::RegisterFields {
+    smm_store::RegisterFields {
+        issuer: "Lab".to_string(),
+        product_line: None,
+        products: vec![("GW".to_string(), "1.0".to_string())],
+        issued: "2026-01-01".to_string(),
+        valid_until: "2099-12-31".to_string(),
+    }
+}
+
 async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
     let (org, system) = organization_with_system(store, "a", "Vendor", "GW").await;
     let lab = store
         .create_organization("admin", "Lab")
         .await
         .expect("lab");
+    let fields = register_fields();
     let new = |serial: &'static str| smm_store::NewAttestation {
         organization: org,
         system,
@@ -754,6 +766,7 @@ async fn certificates_are_kept_and_revoked_once(store: &Arc<Store>) {
         envelope: "{\"envelope\": true}",
         profile: "{\"practices\": []}",
         log_entry: serial,
+        register: &fields,
     };
     let record = store
         .store_certificate("lab", &new("SMM-1"))
@@ -1074,6 +1087,7 @@ async fn the_transparency_log_sequences_every_attestation_and_revocation_once(st
         tasks.push(tokio::spawn(async move {
             let serial = format!("TL-{n}");
             let entry = format!("{{\"attestation\":\"{serial}\"}}");
+            let fields = register_fields();
             store
                 .store_certificate(
                     "lab",
@@ -1087,6 +1101,7 @@ async fn the_transparency_log_sequences_every_attestation_and_revocation_once(st
                         envelope: "{}",
                         profile: "{}",
                         log_entry: &entry,
+                        register: &fields,
                     },
                 )
                 .await
@@ -1242,4 +1257,276 @@ async fn the_transparency_log_sequences_every_attestation_and_revocation_once(st
 on_both!(
     transparency_log,
     the_transparency_log_sequences_every_attestation_and_revocation_once
+);
+
+/// The public register: attestations are found by the prefix of their vendor's, issuer's,
+/// line's or product's name, whatever the case, with `%` and `_` as plain characters; newest
+/// first, a page at a time; and each stands by one rule (revoked, expired, not yet valid,
+/// superseded by a newer one of the same kind, issuer and product or line, else valid).
+async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store: &Arc<Store>) {
+    use smm_store::{RegisterFields, RegisterQuery, RegisterStatus};
+
+    let (acme, gateway) = organization_with_system(store, "a", "ACME Sensors", "GW").await;
+    let (other, meter) = organization_with_system(store, "b", "Zeta 100% Metering", "M").await;
+    let lab = store
+        .create_organization("admin", "TÜV Lab")
+        .await
+        .expect("lab");
+    let fields = |product: &str, version: &str, line: Option<&str>, issuer: &str, until: &str| {
+        RegisterFields {
+            issuer: issuer.to_string(),
+            product_line: line.map(str::to_string),
+            products: vec![(product.to_string(), version.to_string())],
+            issued: "2026-01-10".to_string(),
+            valid_until: until.to_string(),
+        }
+    };
+    let store_one = |org, system, kind: &'static str, issuer, serial: &'static str, f| {
+        let store = Arc::clone(store);
+        async move {
+            store
+                .store_certificate(
+                    "t",
+                    &smm_store::NewAttestation {
+                        organization: org,
+                        system,
+                        kind,
+                        issuer,
+                        keyid: "k",
+                        serial,
+                        envelope: "{}",
+                        profile: "{}",
+                        log_entry: serial,
+                        register: &f,
+                    },
+                )
+                .await
+                .expect("store")
+        }
+    };
+    let old = store_one(
+        acme,
+        gateway,
+        "certificate",
+        lab,
+        "S1",
+        fields("Gateway G1", "1.0", None, "TÜV Lab", "2027-12-31"),
+    )
+    .await;
+    let declared = store_one(
+        acme,
+        gateway,
+        "declaration",
+        acme,
+        "S2",
+        fields("Gateway G1", "1.0", None, "ACME Sensors", "2027-12-31"),
+    )
+    .await;
+    let newer = store_one(
+        acme,
+        gateway,
+        "certificate",
+        lab,
+        "S3",
+        fields("gateway g1", "2.0", None, "TÜV Lab", "2028-12-31"),
+    )
+    .await;
+    let expired = store_one(
+        other,
+        meter,
+        "certificate",
+        lab,
+        "S4",
+        fields("Meter_X", "3", Some("Meters"), "TÜV Lab", "2026-06-30"),
+    )
+    .await;
+    let lined = store_one(
+        other,
+        meter,
+        "declaration",
+        other,
+        "S5",
+        fields(
+            "Meter_Y",
+            "1",
+            Some("Meters"),
+            "Zeta 100% Metering",
+            "2027-12-31",
+        ),
+    )
+    .await;
+    let today = "2026-12-06";
+    let search = |query: RegisterQuery| {
+        let store = Arc::clone(store);
+        async move {
+            store
+                .register_search(&RegisterQuery { limit: 50, ..query }, today)
+                .await
+                .expect("search")
+                .into_iter()
+                .map(|e| (e.serial, e.status))
+                .collect::<Vec<_>>()
+        }
+    };
+    use RegisterStatus::*;
+    // Everything, newest first, each with its standing.
+    assert_eq!(
+        search(RegisterQuery::default()).await,
+        [
+            ("S5".to_string(), Valid),
+            ("S4".to_string(), Expired),
+            ("S3".to_string(), Valid),
+            ("S2".to_string(), Valid),
+            ("S1".to_string(), Superseded),
+        ]
+    );
+    let serials = |found: Vec<(String, RegisterStatus)>| {
+        found.into_iter().map(|(s, _)| s).collect::<Vec<_>>()
+    };
+    let by =
+        |vendor: Option<&str>, product: Option<&str>, line: Option<&str>, issuer: Option<&str>| {
+            RegisterQuery {
+                vendor: vendor.map(str::to_string),
+                product: product.map(str::to_string),
+                line: line.map(str::to_string),
+                issuer: issuer.map(str::to_string),
+                ..RegisterQuery::default()
+            }
+        };
+    // Prefixes, in any case, Unicode included.
+    assert_eq!(
+        serials(search(by(Some("acme"), None, None, None)).await),
+        ["S3", "S2", "S1"]
+    );
+    assert_eq!(
+        serials(search(by(None, Some("GATEWAY"), None, None)).await),
+        ["S3", "S2", "S1"]
+    );
+    assert_eq!(
+        serials(search(by(None, None, Some("met"), None)).await),
+        ["S5", "S4"]
+    );
+    assert_eq!(
+        serials(search(by(None, None, None, Some("tüv"))).await),
+        ["S4", "S3", "S1"]
+    );
+    // Not a substring search: a name's middle does not match.
+    assert!(search(by(Some("sensors"), None, None, None))
+        .await
+        .is_empty());
+    // Combined: every filter must hold.
+    assert_eq!(
+        serials(search(by(Some("acme"), Some("gate"), None, Some("tüv"))).await),
+        ["S3", "S1"]
+    );
+    // `%` and `_` are characters, not wildcards.
+    assert!(search(by(Some("%"), None, None, None)).await.is_empty());
+    assert!(search(by(None, Some("_"), None, None)).await.is_empty());
+    assert!(search(by(None, Some("meter%"), None, None))
+        .await
+        .is_empty());
+    assert_eq!(
+        serials(search(by(None, Some("meter_"), None, None)).await),
+        ["S5", "S4"]
+    );
+    assert_eq!(
+        serials(search(by(Some("zeta 100%"), None, None, None)).await),
+        ["S5", "S4"]
+    );
+    // Kind and status filters follow the same rule as the status shown.
+    let kind = |k: &str| RegisterQuery {
+        kind: Some(k.to_string()),
+        ..RegisterQuery::default()
+    };
+    assert_eq!(serials(search(kind("declaration")).await), ["S5", "S2"]);
+    for (status, expected) in [
+        (Valid, vec!["S5", "S3", "S2"]),
+        (Expired, vec!["S4"]),
+        (Superseded, vec!["S1"]),
+        (Revoked, vec![]),
+        (NotYetValid, vec![]),
+    ] {
+        let query = RegisterQuery {
+            status: Some(status),
+            ..RegisterQuery::default()
+        };
+        assert_eq!(serials(search(query).await), expected, "{status:?}");
+    }
+    // Pages: keyset, newest first, no overlap.
+    let page = |before| RegisterQuery {
+        before,
+        limit: 2,
+        ..RegisterQuery::default()
+    };
+    let first = store
+        .register_search(&page(None), today)
+        .await
+        .expect("page");
+    assert_eq!(
+        first.iter().map(|e| e.serial.as_str()).collect::<Vec<_>>(),
+        ["S5", "S4"]
+    );
+    let second = store
+        .register_search(&page(Some(first[1].id)), today)
+        .await
+        .expect("page");
+    assert_eq!(
+        second.iter().map(|e| e.serial.as_str()).collect::<Vec<_>>(),
+        ["S3", "S2"]
+    );
+    assert_eq!(
+        store.register_position("S4").await.expect("position"),
+        Some(first[1].id)
+    );
+    assert_eq!(
+        store.register_position("nope").await.expect("position"),
+        None
+    );
+    // The entry says what supersedes it and carries what the register shows.
+    let entry = store
+        .register_entry("S1", today)
+        .await
+        .expect("entry")
+        .expect("S1");
+    assert_eq!(entry.superseded_by.as_deref(), Some("S3"));
+    assert_eq!(entry.vendor, "ACME Sensors");
+    assert_eq!(
+        entry.products,
+        [("Gateway G1".to_string(), "1.0".to_string())]
+    );
+    // Revoking the newer one brings the older one back: only a standing attestation supersedes.
+    store
+        .revoke_certificate("lab", newer.id, "withdrawn", "{}")
+        .await
+        .expect("revoke");
+    let now = search(RegisterQuery::default()).await;
+    assert!(now.contains(&("S3".to_string(), Revoked)), "{now:?}");
+    assert!(now.contains(&("S1".to_string(), Valid)), "{now:?}");
+    let revoked = store
+        .register_revocations(&by(Some("acme"), None, None, None).with_limit(10), today)
+        .await
+        .expect("revocations");
+    assert_eq!(
+        revoked
+            .iter()
+            .map(|e| e.serial.as_str())
+            .collect::<Vec<_>>(),
+        ["S3"]
+    );
+    assert!(revoked[0].revoked_at.is_some());
+    // A declaration is never superseded by a certificate (nor by another line's attestation).
+    assert_eq!(
+        store
+            .register_entry("S2", today)
+            .await
+            .expect("e")
+            .expect("S2")
+            .status,
+        Valid
+    );
+    let _ = (old, declared, expired, lined);
+}
+on_both!(
+    register_on_both,
+    the_register_finds_attestations_by_name_and_tells_how_each_stands
 );

@@ -40,6 +40,8 @@ export function mainPages(world) {
         return submit(page, () => main.getByRole('button', { name: 'Verify' }).click());
       },
     },
+    // The public register, with the certificate issued above among its results.
+    { name: 'register', user: null, path: '/register', before: () => world.certificate() },
     { name: 'roadmap', user: 'owner', path: `/documents/${systems.line.assessment}/roadmap?budget=40000&period=quarter&start=2027-01` },
     { name: 'compare', user: 'owner', path: `/orgs/${acme.id}/compare?left=${systems.line.target}&right=${systems.line.assessment}` },
     {

@@ -248,6 +248,7 @@ pub async fn issue(
                 envelope: &text,
                 profile: &profile,
                 log_entry: &log_entry,
+                register: &smm_store::RegisterFields::of(&statement.predicate),
             },
         )
         .await?;
@@ -516,6 +517,9 @@ pub struct PublicAttestation {
     pub standing: Standing,
     /// Every practice's attested target level, in catalog order.
     pub practices: Vec<AttestedLevel>,
+    /// What the public register shows of it (its vendor, and its status by the register's
+    /// rule, which alone says whether a newer attestation superseded it).
+    pub register: Option<smm_store::RegisterEntry>,
 }
 
 /// Whether `text` has the shape of a serial (32 hexadecimal digits): nothing else is looked up.
@@ -543,10 +547,12 @@ pub async fn public_attestation(
         .and_then(|p| serde_json::from_str::<StoredProfile>(&p).ok())
         .map(|p| p.practices)
         .unwrap_or_default();
+    let register = state.store.register_entry(&record.serial, &today()).await?;
     Ok(PublicAttestation {
         statement,
         standing,
         practices,
+        register,
     })
 }
 

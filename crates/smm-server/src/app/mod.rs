@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod keys;
 pub mod organizations;
 pub mod portfolio;
+pub mod register;
 pub mod schemes;
 pub mod session;
 pub mod systems;

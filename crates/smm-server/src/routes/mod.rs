@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod keys;
 pub mod meta;
 pub mod organizations;
+pub mod register;
 pub mod session;
 pub mod systems;
 pub mod transparency;
@@ -33,6 +34,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(analysis::router())
         .merge(certificates::router())
         .merge(transparency::router())
+        .merge(register::router())
 }
 
 /// Which page of a list: items after an id, at most `limit` of them.

@@ -9,6 +9,8 @@ use axum::extract::State;
 use smm_core::scheme::AttestationKind;
 
 use super::{render, Nav, PageResult};
+use smm_store::RegisterStatus;
+
 use crate::app::certificates::{public_attestation, AttestedLevel, Standing};
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -32,6 +34,8 @@ struct AttestationPage {
     standing: &'static str,
     standing_class: &'static str,
     standing_detail: String,
+    superseded_by: Option<String>,
+    vendor: Option<String>,
     issued: String,
     valid_until: String,
     reassess_by: Option<String>,
@@ -80,6 +84,27 @@ pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String
         ),
         Standing::NotTrusted(why) => ("Not trusted", "error", why.clone()),
     };
+    // Valid by its signature and dates, and yet replaced: the register's rule says so, the
+    // same for this page, the register and its API.
+    let superseded_by = public
+        .register
+        .as_ref()
+        .filter(|r| r.status == RegisterStatus::Superseded)
+        .and_then(|r| r.superseded_by.clone())
+        .filter(|_| public.standing == Standing::Valid);
+    let (standing, standing_class, standing_detail) = match &superseded_by {
+        Some(newer) => (
+            "Superseded",
+            "warn",
+            format!(
+                "still valid until {}, but the same issuer has since issued a newer {} for                  the same {} (serial {newer})",
+                a.valid_until,
+                a.kind.label().to_lowercase(),
+                if a.covers.product_line.is_some() { "product line" } else { "product" }
+            ),
+        ),
+        None => (standing, standing_class, standing_detail),
+    };
     let names: std::collections::HashMap<&str, &str> = public
         .practices
         .iter()
@@ -101,6 +126,8 @@ pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String
         standing,
         standing_class,
         standing_detail,
+        superseded_by: superseded_by.map(|s| link(&s)),
+        vendor: public.register.as_ref().map(|r| r.vendor.clone()),
         issued: a.issued.clone(),
         valid_until: a.valid_until.clone(),
         reassess_by: a.reassess_by.clone(),
@@ -153,5 +180,5 @@ pub async fn show(State(state): State<AppState>, ApiPath(serial): ApiPath<String
 
 /// The verification link on a printed certificate (`/verify?serial=…`) leads here.
 pub fn link(serial: &str) -> String {
-    format!("/attestations/{serial}")
+    crate::app::register::attestation_href(serial)
 }

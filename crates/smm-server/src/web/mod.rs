@@ -11,6 +11,7 @@ mod keys;
 mod manage;
 mod pages;
 mod plans;
+mod register;
 mod verify;
 mod wizard;
 
@@ -57,6 +58,8 @@ fn pages_only() -> Router<AppState> {
         .route("/documents/{id}/chart.svg", get(pages::chart))
         .route("/verify", get(verify::form).post(verify::check))
         .route("/attestations/{serial}", get(attestation::show))
+        .route("/register", get(register::page))
+        .route("/register/feed.atom", get(register::feed))
         .route("/systems/{id}/drafts", post(wizard::start))
         .route("/orgs", post(manage::create_organization))
         .route("/systems/{id}/grants", post(manage::grant))
