@@ -104,7 +104,7 @@ async fn anyone_finds_an_attestation_and_follows_its_issuance_and_revocation() {
         Some("public, max-age=60")
     );
     let page = found.json();
-    assert_eq!(serials(&page), std::slice::from_ref(&serial));
+    assert_eq!(serials(&page), [serial.as_str()]);
     let item = &page["items"][0];
     assert_eq!(item["kind"], "declaration");
     assert_eq!(item["kind_label"], "Supplier's declaration (self-assessed)");
@@ -179,7 +179,7 @@ async fn anyone_finds_an_attestation_and_follows_its_issuance_and_revocation() {
     assert_eq!(page["items"][0]["status"], "revoked");
     assert!(page["items"][0]["revoked_at"].is_string());
     let status_only = public(&app, "/api/register?status=revoked").await.json();
-    assert_eq!(serials(&status_only), std::slice::from_ref(&serial));
+    assert_eq!(serials(&status_only), [serial.as_str()]);
     assert!(serials(&public(&app, "/api/register?status=valid").await.json()).is_empty());
     let entries = atom_entries(&public(&app, feed_path).await.text());
     assert_eq!(entries.len(), 2, "{entries:?}");
@@ -208,7 +208,7 @@ async fn a_newer_attestation_supersedes_the_older_on_the_register_and_on_its_pag
     assert_eq!(page["items"][1]["status"], "superseded");
     assert_eq!(page["items"][1]["superseded_by"], newer.as_str());
     let superseded = public(&app, "/api/register?status=superseded").await.json();
-    assert_eq!(serials(&superseded), std::slice::from_ref(&older));
+    assert_eq!(serials(&superseded), [older.as_str()]);
 
     // The public page shows the same status, and leads to the newer one.
     let shown = public(&app, &format!("/attestations/{older}")).await.text();

@@ -26,6 +26,7 @@ CREATE TABLE register_entries (
     created_at     TEXT NOT NULL,
     revoked_at     TEXT
 );
+CREATE UNIQUE INDEX register_by_serial ON register_entries (serial);
 CREATE INDEX register_by_vendor ON register_entries (vendor_key, certificate_id);
 CREATE INDEX register_by_issuer ON register_entries (issuer_key, certificate_id);
 CREATE INDEX register_by_line ON register_entries (line_key, certificate_id);
