@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use smm_cert::tlog::Checkpoint;
 use smm_store::{AuditCheckpoint, ChainCheck, Store, StoreError};
 use tokio::sync::Mutex;
 
@@ -92,19 +91,9 @@ impl AuditWatch {
 
 /// One full check against the kept checkpoints; a new checkpoint when it holds and grew.
 async fn check_and_sign(store: &Store, log: &TransparencyLog) -> Result<ChainStatus, StoreError> {
-    let kept = store.audit_checkpoints().await?;
-    let mut forged = 0;
-    let mut signed = Vec::new();
-    for k in &kept {
-        match Checkpoint::open(&k.note, &log.audit_verifier) {
-            Ok((c, _)) if c.size == k.size => signed.push(AuditCheckpoint {
-                size: c.size,
-                root: c.root,
-                source: format!("{} (kept by the server)", k.created_at),
-            }),
-            _ => forged += 1,
-        }
-    }
+    let kept = store.checked_audit_checkpoints(&log.audit_verifier).await?;
+    let forged = kept.unsigned.len();
+    let signed: Vec<AuditCheckpoint> = kept.signed.into_iter().map(|(c, _)| c).collect();
     let mut signed_size = signed.iter().map(|c| c.size).max();
     let report = store
         .check_audit(ChainCheck::default().against(signed))

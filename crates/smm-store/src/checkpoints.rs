@@ -2,10 +2,21 @@
 //! log the server keeps, and the stored texts whose digests the log records (documents and
 //! evidence), read in batches so a check of a large store never holds it whole.
 
+use smm_cert::tlog::{Checkpoint, NoteVerifier};
 use sqlx::Row;
 
+use crate::audit::AuditCheckpoint;
 use crate::store::now;
 use crate::{Store, StoreError};
+
+/// The kept checkpoints of the audit log, split by whether `key` signed them.
+#[derive(Clone, Debug, Default)]
+pub struct SortedAuditCheckpoints {
+    /// Signed by the key, with the note each came from.
+    pub signed: Vec<(AuditCheckpoint, String)>,
+    /// The sizes of those it did not sign (forged or altered).
+    pub unsigned: Vec<u64>,
+}
 
 /// A kept checkpoint of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +81,29 @@ impl Store {
             .audit_checkpoints_where("ORDER BY size DESC LIMIT 1")
             .await?
             .pop())
+    }
+
+    /// Every kept checkpoint of the audit log, its signature checked with `key` (the log's
+    /// verifier under its audit name) and its size checked against the row it was kept in.
+    pub async fn checked_audit_checkpoints(
+        &self,
+        key: &NoteVerifier,
+    ) -> Result<SortedAuditCheckpoints, StoreError> {
+        let mut sorted = SortedAuditCheckpoints::default();
+        for kept in self.audit_checkpoints().await? {
+            match Checkpoint::open(&kept.note, key) {
+                Ok((c, _)) if c.size == kept.size => sorted.signed.push((
+                    AuditCheckpoint {
+                        size: c.size,
+                        root: c.root,
+                        source: format!("{} (kept in the database)", kept.created_at),
+                    },
+                    kept.note,
+                )),
+                _ => sorted.unsigned.push(kept.size),
+            }
+        }
+        Ok(sorted)
     }
 
     /// Every kept checkpoint of the audit log, smallest size first.

@@ -44,7 +44,9 @@ pub use access::{DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemI
 pub use audit::{audit_leaf, hex_of, AuditCheckpoint, AuditEntry, AuditReport, ChainCheck};
 pub use auth::{Role, TokenGrant, UserId, MAX_TOKEN_DAYS};
 pub use certificates::{CertificateRecord, NewAttestation};
-pub use checkpoints::{KeptAuditCheckpoint, RecordedEvidence, RecordedVersion};
+pub use checkpoints::{
+    KeptAuditCheckpoint, RecordedEvidence, RecordedVersion, SortedAuditCheckpoints,
+};
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use files::{create_private_dir, sqlite_file};

@@ -61,9 +61,7 @@ fn hash_from_hex(text: &str) -> Result<Hash, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("log hash {text:?} is not 32 bytes")))
 }
 
-fn hex(hash: &Hash) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::audit::hex_of as hex;
 
 /// Reads the listed complete-subtree hashes.
 async fn read_hashes<'c, E>(
