@@ -30,11 +30,13 @@ pub enum Kind {
     Costs,
     /// A certification scheme: what an attestation requires.
     Scheme,
+    /// A standard's clauses related to the model's practices.
+    Mapping,
 }
 
 impl Kind {
     /// Every kind, for messages.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Catalog,
         Kind::TargetProfile,
         Kind::Assessment,
@@ -43,6 +45,7 @@ impl Kind {
         Kind::Actions,
         Kind::Costs,
         Kind::Scheme,
+        Kind::Mapping,
     ];
 
     /// The name written after `kind:`.
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Actions => "Actions",
             Kind::Costs => "Costs",
             Kind::Scheme => "Scheme",
+            Kind::Mapping => "Mapping",
         }
     }
 

@@ -19,6 +19,8 @@
 //! - [`content_digest`]: the canonical SHA-256 that binds an assessment to its target.
 //! - [`CheckedDocument`]: a submitted text checked once for keeping (kind, resolution, digest,
 //!   level summary), the only form in which a server stores a document.
+//! - [`mapping`]: a standard's clauses related to the practices, and [`mapping::coverage()`]
+//!   of a profile in that standard's terms.
 //! - [`diff`] and [`lineage`]: what changed between two assessments or two targets, and the
 //!   rules for a reassessment that follows an assessment and a target version that supersedes one.
 #![deny(missing_docs)]
@@ -40,6 +42,7 @@ pub mod interview;
 pub mod level;
 pub mod lineage;
 pub mod located;
+pub mod mapping;
 pub mod portfolio;
 pub mod resolve;
 pub mod responsibility;

@@ -20,6 +20,7 @@ pub fn run(path: &Path) -> Result<(), Failure> {
         Document::Template(t) => content_digest(t.as_ref()),
         Document::Answers(a) => content_digest(a.as_ref()),
         Document::Scheme(s) => content_digest(s.as_ref()),
+        Document::Mapping(m) => content_digest(m.as_ref()),
         Document::Planning { content, .. } => content_digest(content),
     };
     output::print(&format!("{digest}  {}\n", path.display()));

@@ -52,6 +52,7 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
             Kind::Actions => validate_actions(catalog, &source),
             Kind::Costs => validate_costs(catalog, &source),
             Kind::Scheme => validate_scheme(&source),
+            Kind::Mapping => validate_mapping(catalog, &source),
             Kind::TargetProfile => target_from(catalog, source).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
@@ -124,6 +125,24 @@ fn validate_scheme(source: &SourceFile) -> Result<String, Failure> {
         scheme.id.value,
         scheme.version,
         kinds.join(" and ")
+    ))
+}
+
+fn validate_mapping(catalog: &Catalog, source: &SourceFile) -> Result<String, Failure> {
+    let path = source.path.as_path();
+    let mapping = smm_core::mapping::parse_mapping(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d))?;
+    let relations: usize = mapping.clauses.iter().map(|c| c.relations.len()).sum();
+    let outside = mapping
+        .clauses
+        .iter()
+        .filter(|c| c.relations.is_empty())
+        .count();
+    Ok(format!(
+        "Mapping {} {}: {} clauses, {relations} relations, {outside} outside the model",
+        mapping.standard.id.value,
+        mapping.standard.version,
+        mapping.clauses.len()
     ))
 }
 

@@ -42,6 +42,8 @@ pub enum Document {
     Answers(Box<crate::interview::Answers>),
     /// `kind: Scheme`.
     Scheme(Box<crate::scheme::Scheme>),
+    /// `kind: Mapping` (read without a catalog: [`crate::mapping::parse_mapping`] checks one).
+    Mapping(Box<crate::mapping::Mapping>),
     /// `kind: Actions` or `kind: Costs`: planning data, checked only against a catalog (see
     /// [`crate::actions`]).
     Planning {
@@ -61,6 +63,9 @@ pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
         Kind::Template => Document::Template(Box::new(parse_template(source)?)),
         Kind::Answers => Document::Answers(Box::new(crate::interview::parse_answers(source)?)),
         Kind::Scheme => Document::Scheme(Box::new(crate::scheme::parse_scheme(source)?)),
+        Kind::Mapping => {
+            Document::Mapping(Box::new(crate::mapping::parse_mapping_unchecked(source)?))
+        }
         kind @ (Kind::Actions | Kind::Costs) => Document::Planning {
             kind,
             content: serde_saphyr::from_str(source)
