@@ -93,6 +93,33 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Read a profile in a standard's terms: per clause of IEC 62443, ETSI EN 303 645, NIST IR
+    /// 8259A/B, NIST CSF 2.0 or the Cyber Resilience Act, whether the target addresses it and
+    /// whether the assessment meets it today (see docs/mappings.md).
+    Map {
+        /// A standard id (`smm map --list`) or a mapping file of your own.
+        #[arg(required_unless_present = "list")]
+        standard: Option<String>,
+        /// A target profile, an assessment, or one of each (none: the mapping alone).
+        #[arg(value_name = "PROFILE")]
+        profiles: Vec<PathBuf>,
+        /// List the standards smm ships mappings for.
+        #[arg(long, conflicts_with_all = ["standard", "check", "output"])]
+        list: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also write the coverage: .csv, .xlsx, .svg or .png (repeatable).
+        #[arg(short, long, value_name = "FILE")]
+        output: Vec<PathBuf>,
+        /// The gate: exit 1 when a clause the model reaches is not addressed (by the
+        /// assessment when one is given, else by the target).
+        #[arg(long)]
+        check: bool,
+        /// With --check, leave clauses the standard only recommends out.
+        #[arg(long, requires = "check")]
+        mandatory: bool,
+    },
     /// Follow assessments of one system over time: the gap at each (by date), and what improved
     /// or regressed between them (see docs/compare-and-trend.md).
     Trend {
@@ -156,6 +183,10 @@ pub enum Command {
         /// the same report again byte for byte.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<Date>,
+        /// Add a section reading the profile in a standard's terms (a standard id, see
+        /// `smm map --list`, or a mapping file); repeatable.
+        #[arg(long, value_name = "STANDARD")]
+        standard: Vec<String>,
         /// Output file: .html (self-contained, prints well) or .pdf (typeset in-process).
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,

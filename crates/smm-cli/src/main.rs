@@ -100,6 +100,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare { a, b, json, output } => {
             commands::compare::run(&catalog, &a, &b, json, output.as_deref())
         }
+        Command::Map {
+            standard,
+            profiles,
+            list,
+            json,
+            output,
+            check,
+            mandatory,
+        } => match standard {
+            Some(standard) if !list => commands::map::run(
+                &catalog,
+                &commands::map::MapRequest {
+                    standard: &standard,
+                    profiles: &profiles,
+                    json,
+                    outputs: &output,
+                    check,
+                    mandatory,
+                },
+            ),
+            _ => commands::map::run_list(&catalog, json),
+        },
         Command::Trend {
             assessments,
             target,
@@ -151,8 +173,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             target,
             assessment,
             date,
+            standard,
             output,
-        } => commands::report::run_report(&catalog, &target, assessment.as_deref(), date, &output),
+        } => commands::report::run_report(
+            &catalog,
+            &target,
+            assessment.as_deref(),
+            date,
+            &standard,
+            &output,
+        ),
         Command::Export {
             target,
             assessment,

@@ -167,7 +167,11 @@ pub fn columns(with_assessment: bool) -> &'static [&'static str] {
 
 /// Writes the practice table as CSV: a header row (see [`columns`]) and one row per practice.
 pub fn csv(input: &ExportInput) -> Result<Vec<u8>, String> {
-    let table = practice_table(input)?;
+    csv_of(&practice_table(input)?)
+}
+
+/// One table as CSV: its header row, then its rows, formula-like text neutralized.
+pub(crate) fn csv_of(table: &Table) -> Result<Vec<u8>, String> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer
         .write_record(&table.columns)
@@ -201,10 +205,15 @@ pub fn xlsx(input: &ExportInput) -> Result<Vec<u8>, String> {
         tables.push(stakeholder_table(input.target));
     }
 
+    workbook_of(&tables, &properties(input))
+}
+
+/// A workbook with one sheet per table.
+pub(crate) fn workbook_of(tables: &[Table], properties: &DocProperties) -> Result<Vec<u8>, String> {
     let mut workbook = Workbook::new();
-    workbook.set_properties(&properties(input));
+    workbook.set_properties(properties);
     let styles = Styles::new();
-    for table in &tables {
+    for table in tables {
         let sheet = workbook.add_worksheet();
         write_sheet(sheet, table, &styles)
             .map_err(|e| format!("cannot write the {} sheet: {e}", table.name))?;
@@ -219,14 +228,14 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// One cell's value, typed so XLSX gets numbers and booleans.
 #[derive(Clone, Debug, PartialEq)]
-enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Int(i64),
     Bool(bool),
 }
 
 impl Cell {
-    fn text(s: impl Into<String>) -> Cell {
+    pub(crate) fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
 
@@ -269,10 +278,10 @@ impl From<usize> for Cell {
 }
 
 /// A sheet's worth of data.
-struct Table {
-    name: &'static str,
-    columns: Vec<&'static str>,
-    rows: Vec<Vec<Cell>>,
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) columns: Vec<&'static str>,
+    pub(crate) rows: Vec<Vec<Cell>>,
 }
 
 /// The token written for a source, as in JSON output.

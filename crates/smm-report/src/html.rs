@@ -15,6 +15,7 @@
 use askama::Template;
 use smm_core::document::{Assessment, Date, Evidence, TargetProfile};
 use smm_core::gap::{Gap, Status};
+use smm_core::mapping::{ClauseStatus, Coverage, CoverageCounts};
 use smm_core::resolve::Source;
 use smm_core::{Catalog, Level, ResolvedTarget};
 
@@ -37,6 +38,8 @@ pub struct ReportInput<'a> {
     /// The report date. The caller passes it (today, usually) so that the same documents on the
     /// same day give the same report.
     pub date: Date,
+    /// Standards to read the profile in (see [`smm_core::mapping`]): a section each.
+    pub standards: &'a [Coverage],
 }
 
 pub(crate) struct GoalRow {
@@ -85,6 +88,81 @@ pub(crate) struct DomainSection {
     pub(crate) recommendations: Vec<RecommendationRow>,
 }
 
+/// One clause of a standard in the report.
+pub(crate) struct ClauseRow {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) obligation: String,
+    /// Against the target: words and a CSS class; empty without.
+    pub(crate) target: (String, String),
+    /// Against the assessment (met today); empty without.
+    pub(crate) today: (String, String),
+    pub(crate) practices: String,
+    pub(crate) outside: String,
+}
+
+/// A standard's section of the report.
+pub(crate) struct StandardSection {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) summary: String,
+    pub(crate) chart: String,
+    pub(crate) has_target: bool,
+    pub(crate) has_today: bool,
+    pub(crate) rows: Vec<ClauseRow>,
+}
+
+fn clause_words(status: Option<ClauseStatus>) -> (String, String) {
+    let class = |s: ClauseStatus| match s {
+        ClauseStatus::Addressed => "met",
+        ClauseStatus::Partial => "partial",
+        ClauseStatus::NotAddressed => "under",
+        ClauseStatus::OutsideModel => "outside",
+    };
+    status.map_or((String::new(), String::new()), |s| {
+        (s.label().to_string(), class(s).to_string())
+    })
+}
+
+fn counts_words(counts: &CoverageCounts) -> String {
+    format!(
+        "{} of {} clauses addressed, {} partly, {} not addressed, {} outside the model",
+        counts.addressed, counts.total, counts.partial, counts.not_addressed, counts.outside_model
+    )
+}
+
+/// The report's section for one standard.
+pub(crate) fn standard_section(c: &Coverage) -> StandardSection {
+    let mut summary = Vec::new();
+    if let Some(t) = &c.planned {
+        summary.push(format!("The target: {}.", counts_words(t)));
+    }
+    if let Some(t) = &c.current {
+        summary.push(format!("Met today: {}.", counts_words(t)));
+    }
+    StandardSection {
+        id: c.standard.clone(),
+        title: format!("{} {}", c.title, c.version),
+        summary: summary.join(" "),
+        chart: chart::coverage(c),
+        has_target: c.planned.is_some(),
+        has_today: c.current.is_some(),
+        rows: c
+            .clauses
+            .iter()
+            .map(|k| ClauseRow {
+                id: k.id.clone(),
+                title: k.title.clone(),
+                obligation: k.obligation.map_or("", |o| o.as_str()).to_string(),
+                target: clause_words(k.planned),
+                today: clause_words(k.current),
+                practices: crate::coverage::practices_text(k),
+                outside: k.outside_model.as_deref().map(words).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
 pub(crate) struct AppendixRow {
     pub(crate) practice: String,
     pub(crate) level: String,
@@ -125,6 +203,7 @@ pub(crate) struct ReportPage {
     pub(crate) scale: Vec<(String, String)>,
     pub(crate) scopes: Vec<(String, String)>,
     pub(crate) appendix: Vec<AppendixRow>,
+    pub(crate) standards: Vec<StandardSection>,
 }
 
 pub(crate) fn words(text: &str) -> String {
@@ -442,6 +521,7 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
             .map(|m| (m.name.clone(), words(&m.summary)))
             .collect(),
         appendix,
+        standards: input.standards.iter().map(standard_section).collect(),
     };
     page
 }

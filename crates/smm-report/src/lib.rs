@@ -19,6 +19,7 @@
 
 pub mod attestation;
 pub mod chart;
+pub mod coverage;
 pub mod export;
 mod findings;
 pub mod html;

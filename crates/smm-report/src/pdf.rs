@@ -294,6 +294,44 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
         }
     }
 
+    for st in &p.standards {
+        s.push_str(&format!("= {}\n", text(&st.title)));
+        s.push_str(&format!("{}\n\n", text(&st.summary)));
+        s.push_str(&chart(&st.chart));
+        let mut cols = vec!["3fr"];
+        let mut header = vec!["Clause"];
+        if st.has_target {
+            cols.push("auto");
+            header.push("Target");
+        }
+        if st.has_today {
+            cols.push("auto");
+            header.push("Today");
+        }
+        cols.push("3fr");
+        header.push("Practices (relationship, minimum level)");
+        let rows: Vec<Vec<String>> = st
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![format!("{} {}", r.id, r.title)];
+                if st.has_target {
+                    row.push(r.target.0.clone());
+                }
+                if st.has_today {
+                    row.push(r.today.0.clone());
+                }
+                let mut practices = r.practices.clone();
+                if !r.outside.is_empty() {
+                    practices.push_str(&format!(" (outside the model: {})", r.outside));
+                }
+                row.push(practices);
+                row
+            })
+            .collect();
+        s.push_str(&table(&cols, &header, &rows));
+    }
+
     if p.has_assessment {
         s.push_str("= Findings and recommendations\n");
         if p.findings.is_empty() {
@@ -434,6 +472,7 @@ mod tests {
         let current = current_profile(&catalog, &assessment).expect("checks");
         let g = gap(&target, &current).expect("same catalog");
         let input = ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &target,

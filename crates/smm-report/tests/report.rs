@@ -42,6 +42,7 @@ fn the_gap_report_of_every_example_is_complete_and_self_contained() {
         let (profile, resolved) = target_of(&catalog, name);
         let (assessment, g) = assessed(&catalog, name, &resolved);
         let html = report(&ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -94,6 +95,7 @@ fn a_target_alone_gives_a_target_profile_sheet() {
     for name in EXAMPLES {
         let (profile, resolved) = target_of(&catalog, name);
         let html = report(&ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -123,6 +125,7 @@ fn text_from_documents_is_escaped() {
     );
     let (profile, resolved) = target_from(&catalog, &text);
     let html = report(&ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -153,6 +156,7 @@ fn control_characters_in_a_document_do_not_break_the_pdf() {
         profile.name
     );
     let input = ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -172,6 +176,7 @@ fn the_pdf_report_parses_and_contains_every_practice() {
     let (assessment, g) = assessed(&catalog, name, &resolved);
     for input in [
         ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -179,6 +184,7 @@ fn the_pdf_report_parses_and_contains_every_practice() {
             date: report_date(),
         },
         ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -239,6 +245,7 @@ fn the_gap_report_opens_with_what_was_assessed_against_which_target_by_whom_and_
     );
     let (assessment, g) = support::assessed_from(&catalog, &text, &resolved);
     let input = ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -304,6 +311,7 @@ fn the_same_documents_on_the_same_day_give_the_same_report() {
     let (assessment, g) = assessed(&catalog, "bottling-line", &resolved);
     let on = |date: &str| {
         report(&ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -323,6 +331,7 @@ fn the_target_sheet_shows_background_factors_authors_and_a_place_to_sign() {
     for name in EXAMPLES {
         let (profile, resolved) = target_of(&catalog, name);
         let input = ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -385,6 +394,7 @@ fn the_target_sheet_shows_background_factors_authors_and_a_place_to_sign() {
     let (profile, resolved) = target_of(&catalog, "hvac");
     let (assessment, g) = assessed(&catalog, "hvac", &resolved);
     let html = report(&ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -415,6 +425,7 @@ fn findings_show_their_status_with_the_resolution_and_the_day_it_was_closed() {
     assert!(text.contains("closed: 2026-11-04") && text.contains("closed: 2026-11-05"));
     let (assessment, g) = support::assessed_from(&catalog, &text, &resolved);
     let input = ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -453,6 +464,7 @@ fn findings_show_their_status_with_the_resolution_and_the_day_it_was_closed() {
         &resolved,
     );
     let html = report(&ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -490,6 +502,7 @@ fn limitations_and_their_compensating_measures_are_shown_with_the_levels() {
         .current;
     for with_assessment in [false, true] {
         let input = ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -535,6 +548,7 @@ fn limitations_and_their_compensating_measures_are_shown_with_the_levels() {
     }
     let (plain, resolved) = target_of(&catalog, "hvac");
     let html = report(&ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &plain,
         target: &resolved,
@@ -559,6 +573,7 @@ fn the_report_charts_draw_no_row_against_its_status() {
         let (profile, resolved) = target_of(&catalog, name);
         let (assessment, g) = assessed(&catalog, name, &resolved);
         let input = ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &profile,
             target: &resolved,
@@ -618,6 +633,7 @@ fn the_target_sheet_says_who_is_responsible_who_pays_by_when_and_who_approved_it
     let catalog = Catalog::builtin();
     let (profile, resolved) = target_from(&catalog, &hvac_with_parties());
     let input = ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &profile,
         target: &resolved,
@@ -671,6 +687,7 @@ fn the_target_sheet_says_who_is_responsible_who_pays_by_when_and_who_approved_it
     // Without any of it, the sheet says the target is not approved and has no parties section.
     let (plain, resolved) = target_of(&catalog, "hvac");
     let html = report(&ReportInput {
+        standards: &[],
         catalog: &catalog,
         profile: &plain,
         target: &resolved,

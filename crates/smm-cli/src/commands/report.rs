@@ -109,9 +109,25 @@ pub fn run_report(
     target: &Path,
     assessment: Option<&Path>,
     date: Option<Date>,
+    standards: &[String],
     output: &Path,
 ) -> Result<(), Failure> {
     let inputs = load(catalog, target, assessment)?;
+    let planned = smm_core::ProfileView::of_target(&inputs.target.resolved);
+    let current = inputs
+        .assessment
+        .as_ref()
+        .map(|(a, _)| smm_core::ProfileView::of_current(catalog, &a.current));
+    let mut coverages = Vec::new();
+    for standard in standards {
+        let mapping = super::map::load_mapping(catalog, standard)?;
+        coverages.push(smm_core::mapping::coverage(
+            catalog,
+            &mapping,
+            Some(&planned),
+            current.as_ref(),
+        ));
+    }
     let date = match date {
         Some(d) => d,
         None => Date::parse(&today()).ok_or_else(|| {
@@ -122,6 +138,7 @@ pub fn run_report(
         })?,
     };
     let input = ReportInput {
+        standards: &coverages,
         catalog,
         profile: &inputs.target.document,
         target: &inputs.target.resolved,

@@ -125,7 +125,8 @@ pub struct CoverageCounts {
 }
 
 impl CoverageCounts {
-    fn count(statuses: impl Iterator<Item = ClauseStatus>) -> CoverageCounts {
+    /// Counts the statuses given (a section's clauses, or the whole standard's).
+    pub fn of(statuses: impl Iterator<Item = ClauseStatus>) -> CoverageCounts {
         let mut c = CoverageCounts::default();
         for s in statuses {
             c.total += 1;
@@ -210,9 +211,9 @@ pub fn coverage(
         .map(|clause| clause_coverage(catalog, clause, &planned_levels, &current_levels))
         .collect();
     let planned_counts =
-        planned.map(|_| CoverageCounts::count(clauses.iter().filter_map(|c| c.planned)));
+        planned.map(|_| CoverageCounts::of(clauses.iter().filter_map(|c| c.planned)));
     let current_counts =
-        current.map(|_| CoverageCounts::count(clauses.iter().filter_map(|c| c.current)));
+        current.map(|_| CoverageCounts::of(clauses.iter().filter_map(|c| c.current)));
     Coverage {
         standard: mapping.standard.id.value.clone(),
         title: mapping.standard.title.clone(),

@@ -184,8 +184,23 @@ impl Relationship {
     }
 }
 
-/// The mappings smm ships, one file per standard (catalog/mappings/).
+/// The mappings smm ships, one file per standard (catalog/mappings/), by standard id: each
+/// file is named after the id it declares (a test checks).
 pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[];
+
+/// The ids of the standards smm ships mappings for, in the order listed.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN_MAPPINGS.iter().map(|(id, _)| *id)
+}
+
+/// The built-in mapping of standard `id`, checked against `catalog` (a catalog other than the
+/// built-in one may not have the practices it names, hence the result).
+pub fn builtin_mapping(catalog: &Catalog, id: &str) -> Option<Result<Mapping, Diagnostics>> {
+    BUILTIN_MAPPINGS
+        .iter()
+        .find(|(known, _)| *known == id)
+        .map(|(_, text)| parse_mapping(catalog, text))
+}
 
 impl Mapping {
     /// Every mapping smm ships, parsed and checked against the built-in catalog.

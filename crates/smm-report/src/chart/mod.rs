@@ -7,6 +7,7 @@
 
 mod bar;
 mod compare;
+mod coverage;
 mod heatmap;
 mod radar;
 pub(crate) mod style;
@@ -15,6 +16,7 @@ mod trend;
 
 pub use bar::bar;
 pub use compare::compare;
+pub use coverage::coverage;
 pub use heatmap::heatmap;
 pub use radar::radar;
 pub use timeline::timeline;

@@ -338,6 +338,7 @@ pub async fn report(
     let catalog = state.catalog.clone();
     tokio::task::spawn_blocking(move || {
         let input = smm_report::html::ReportInput {
+            standards: &[],
             catalog: &catalog,
             profile: &target.document,
             target: &target.resolved,
