@@ -417,6 +417,14 @@ pub enum TargetAction {
         /// Continue a saved draft.
         #[arg(long, value_name = "DRAFT", conflicts_with = "answers")]
         resume: Option<PathBuf>,
+        /// A standard the target must address (an id, see `smm map --list`, or a mapping
+        /// file); repeatable. Practices below the levels its clauses need are raised, never
+        /// lowered, each with the clauses as its rationale.
+        #[arg(long, value_name = "STANDARD")]
+        standard: Vec<String>,
+        /// With --standard, leave the clauses a standard only recommends out.
+        #[arg(long, requires = "standard")]
+        mandatory: bool,
     },
     /// Write the next version of a target with one practice lowered, recording what it
     /// supersedes (the old version's digest and the reason).

@@ -84,6 +84,7 @@ pub fn run(
     mut answers: Answers,
     draft: &Path,
     output: &Path,
+    floors: &crate::commands::target::Floors,
 ) -> Result<(), Failure> {
     let template = answers
         .template
@@ -134,7 +135,7 @@ pub fn run(
         let text: std::sync::Arc<str> = std::sync::Arc::from(String::new());
         Failure::BadInput(Problem::from_diagnostics(draft, &text, d))
     })?;
-    finish(catalog, &built, output)?;
+    finish(catalog, built, output, floors)?;
     // The profile now holds everything the draft did.
     let _ = std::fs::remove_file(draft);
     Ok(())

@@ -141,6 +141,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     answers,
                     from,
                     resume,
+                    standard,
+                    mandatory,
                 },
         } => commands::target::run_new(
             &catalog,
@@ -149,6 +151,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 answers,
                 from,
                 resume,
+                standards: standard,
+                mandatory,
             },
         ),
         Command::Target {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use smm_core::interview::{build_profile, parse_answers, Answers, Built, Move, MoveTarget};
 use smm_core::located::Position;
+use smm_core::mapping::raise_to_standard;
 use smm_core::{check_rules, resolve, Catalog};
 
 use crate::commands::template;
@@ -24,10 +25,78 @@ pub struct NewOptions {
     pub from: Option<String>,
     /// Continue this draft.
     pub resume: Option<PathBuf>,
+    /// Standards the target must address (ids or mapping files): practices below what they
+    /// need are raised, with the clauses as the rationale.
+    pub standards: Vec<String>,
+    /// Leave the standards' recommended clauses out.
+    pub mandatory: bool,
+}
+
+/// The standards a new target must address, loaded before any question is asked.
+pub struct Floors {
+    mappings: Vec<smm_core::mapping::Mapping>,
+    skip: Vec<smm_core::mapping::Obligation>,
+}
+
+impl Floors {
+    fn load(catalog: &Catalog, options: &NewOptions) -> Result<Floors, Failure> {
+        let mut mappings = Vec::new();
+        for standard in &options.standards {
+            mappings.push(super::map::load_mapping(catalog, standard)?);
+        }
+        let skip = if options.mandatory {
+            vec![smm_core::mapping::Obligation::Recommended]
+        } else {
+            Vec::new()
+        };
+        Ok(Floors { mappings, skip })
+    }
+
+    /// Raises the built profile to every standard, saying what each raised.
+    fn apply(
+        &self,
+        catalog: &Catalog,
+        built: &mut Built,
+        output: &Path,
+    ) -> Result<String, Failure> {
+        let mut report = String::new();
+        for mapping in &self.mappings {
+            let (profile, raises) = raise_to_standard(catalog, &built.profile, mapping, &self.skip)
+                .map_err(|d| {
+                    let text: std::sync::Arc<str> = std::sync::Arc::from(String::new());
+                    Failure::BadInput(Problem::from_diagnostics(output, &text, d))
+                })?;
+            built.profile = profile;
+            report.push_str(&format!(
+                "{}\n",
+                styled(
+                    HEADER,
+                    &format!(
+                        "{} {}: {} practice{} raised",
+                        mapping.standard.id.value,
+                        mapping.standard.version,
+                        raises.len(),
+                        if raises.len() == 1 { "" } else { "s" }
+                    )
+                )
+            ));
+            for r in raises {
+                report.push_str(&format!(
+                    "  {} from {} to {} (clauses {})\n",
+                    r.practice,
+                    r.from,
+                    r.to,
+                    r.clauses.join(", ")
+                ));
+            }
+        }
+        Ok(report)
+    }
 }
 
 /// Runs the command.
 pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
+    let floors = Floors::load(catalog, &options)?;
     if let Some(path) = &options.answers {
         let output = options
             .output
@@ -36,7 +105,7 @@ pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
         refuse_approved_target(output)?;
         let (answers, text) = load_answers(path)?;
         let built = build(catalog, options.from.as_deref(), &answers, path, &text)?;
-        return finish(catalog, &built, output);
+        return finish(catalog, built, output, &floors);
     }
     let (answers, draft, output) = match &options.resume {
         Some(draft) => {
@@ -76,7 +145,7 @@ pub fn run_new(catalog: &Catalog, options: NewOptions) -> Result<(), Failure> {
         template::load(name)?;
     }
     refuse_approved_target(&output)?;
-    crate::interview::run(catalog, answers, &draft, &output)
+    crate::interview::run(catalog, answers, &draft, &output, &floors)
 }
 
 fn usage(message: &str) -> Failure {
@@ -185,7 +254,13 @@ pub fn describe_moves(moves: &[Move]) -> String {
 }
 
 /// Writes the profile and reports what the factors moved and what the rules say.
-pub fn finish(catalog: &Catalog, built: &Built, output: &Path) -> Result<(), Failure> {
+pub fn finish(
+    catalog: &Catalog,
+    mut built: Built,
+    output: &Path,
+    floors: &Floors,
+) -> Result<(), Failure> {
+    let raised = floors.apply(catalog, &mut built, output)?;
     let text = to_yaml(
         "Target profile written by `smm target new`; edit freely, then `smm validate` it.",
         &built.profile,
@@ -209,6 +284,7 @@ pub fn finish(catalog: &Catalog, built: &Built, output: &Path) -> Result<(), Fai
             describe_moves(&built.moves)
         ));
     }
+    report.push_str(&raised);
     for d in &resolved.domains {
         report.push_str(&format!(
             "  {}: {} / {}\n",

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use coverage::{
     coverage, ClauseCoverage, ClauseStatus, Coverage, CoverageCounts, RelationCoverage,
 };
-pub use suggest::{suggest, Suggestion};
+pub use suggest::{raise_to_standard, suggest, Raise, Suggestion};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostics;
@@ -186,7 +186,44 @@ impl Relationship {
 
 /// The mappings smm ships, one file per standard (catalog/mappings/), by standard id: each
 /// file is named after the id it declares (a test checks).
-pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[];
+pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[
+    (
+        "iec-62443-4-1",
+        include_str!("../../../../catalog/mappings/iec-62443-4-1.yaml"),
+    ),
+    (
+        "iec-62443-4-2",
+        include_str!("../../../../catalog/mappings/iec-62443-4-2.yaml"),
+    ),
+    (
+        "iec-62443-3-3",
+        include_str!("../../../../catalog/mappings/iec-62443-3-3.yaml"),
+    ),
+    (
+        "iec-62443-2-1",
+        include_str!("../../../../catalog/mappings/iec-62443-2-1.yaml"),
+    ),
+    (
+        "etsi-en-303-645",
+        include_str!("../../../../catalog/mappings/etsi-en-303-645.yaml"),
+    ),
+    (
+        "nist-ir-8259a",
+        include_str!("../../../../catalog/mappings/nist-ir-8259a.yaml"),
+    ),
+    (
+        "nist-ir-8259b",
+        include_str!("../../../../catalog/mappings/nist-ir-8259b.yaml"),
+    ),
+    (
+        "nist-csf-2.0",
+        include_str!("../../../../catalog/mappings/nist-csf-2.0.yaml"),
+    ),
+    (
+        "eu-cra-annex-i",
+        include_str!("../../../../catalog/mappings/eu-cra-annex-i.yaml"),
+    ),
+];
 
 /// The ids of the standards smm ships mappings for, in the order listed.
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {

@@ -8,7 +8,10 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::diagnostic::Diagnostics;
+use crate::document::{Override, TargetProfile};
 use crate::level::Level;
+use crate::located::Located;
 
 use super::{Clause, Mapping, Obligation, Relation};
 
@@ -63,6 +66,83 @@ pub fn suggest(catalog: &Catalog, mapping: &Mapping, skip: &[Obligation]) -> Vec
             })
         })
         .collect()
+}
+
+/// A practice a standard raised in a target.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Raise {
+    /// Practice id.
+    pub practice: String,
+    /// Its level before.
+    pub from: Level,
+    /// Its level now: the suggestion, never lower than before in either measure.
+    pub to: Level,
+    /// The clauses that asked for it.
+    pub clauses: Vec<String>,
+}
+
+/// `target` with every practice below what `mapping` suggests raised to it, as a practice
+/// override whose rationale names the standard and its clauses; levels already high enough are
+/// left alone (a standard is a floor, never a reason to lower a target).
+pub fn raise_to_standard(
+    catalog: &Catalog,
+    target: &TargetProfile,
+    mapping: &Mapping,
+    skip: &[Obligation],
+) -> Result<(TargetProfile, Vec<Raise>), Diagnostics> {
+    let resolved = crate::resolve(catalog, target)?;
+    let mut raised = target.clone();
+    let mut raises = Vec::new();
+    for s in suggest(catalog, mapping, skip) {
+        let Some(p) = resolved
+            .practices
+            .iter()
+            .find(|p| p.id.as_str() == s.practice)
+        else {
+            continue;
+        };
+        let from = p.level();
+        let to = Level::new(
+            from.comprehensiveness.max(s.level.comprehensiveness),
+            from.scope.max(s.level.scope),
+        );
+        if to == from {
+            continue;
+        }
+        let why = format!(
+            "Raised from {from} to {to} to address {} {} clause{} {}.",
+            mapping.standard.title,
+            mapping.standard.version,
+            if s.clauses.len() == 1 { "" } else { "s" },
+            s.clauses.join(", ")
+        );
+        let practices = &mut raised.practices.0;
+        let at = practices
+            .iter()
+            .position(|(key, _)| {
+                catalog
+                    .practice(&key.value)
+                    .is_some_and(|c| c.practice.id.as_str() == s.practice)
+            })
+            .unwrap_or_else(|| {
+                practices.push((Located::new(s.practice.clone()), Override::default()));
+                practices.len() - 1
+            });
+        let entry = &mut practices[at].1;
+        entry.comprehensiveness = Some(Located::new(to.comprehensiveness));
+        entry.scope = Some(Located::new(to.scope));
+        entry.rationale = Some(Located::new(match &entry.rationale {
+            Some(old) if !old.value.trim().is_empty() => format!("{} {why}", old.value.trim()),
+            _ => why,
+        }));
+        raises.push(Raise {
+            practice: s.practice,
+            from,
+            to,
+            clauses: s.clauses,
+        });
+    }
+    Ok((raised, raises))
 }
 
 /// The relations a clause needs met (see the module's documentation).
