@@ -909,6 +909,9 @@ pub enum SchemaKind {
     /// `kind: Scheme`.
     #[value(name = "scheme", alias = "Scheme")]
     Scheme,
+    /// `kind: Mapping`.
+    #[value(name = "mapping", alias = "Mapping")]
+    Mapping,
 }
 
 #[cfg(test)]

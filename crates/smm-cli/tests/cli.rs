@@ -460,6 +460,7 @@ fn committed_schemas_match_the_code() {
         ("target-profile", "schemas/target-profile.schema.json"),
         ("assessment", "schemas/assessment.schema.json"),
         ("scheme", "schemas/scheme.schema.json"),
+        ("mapping", "schemas/mapping.schema.json"),
     ] {
         let out = smm().args(["schema", kind]).output().expect("run");
         assert!(out.status.success());

@@ -76,7 +76,7 @@ pub fn run_list(catalog: &Catalog, json: bool) -> Result<(), Failure> {
                 })
             })
             .collect();
-        output::print_tagged_json("Standards", &list);
+        output::print_tagged_json("Standards", &serde_json::json!({ "standards": list }));
         return Ok(());
     }
     let mut table = Table::new(&["Standard", "Edition", "Clauses", "Title"]);

@@ -274,3 +274,123 @@ pub fn parse_mapping(catalog: &Catalog, source: &str) -> Result<Mapping, Diagnos
 pub fn parse_mapping_unchecked(source: &str) -> Result<Mapping, Diagnostics> {
     parse_kind(source, Kind::Mapping)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::{coverage, raise_to_standard, ClauseStatus};
+    use crate::ProfileView;
+
+    const TARGETS: [&str; 4] = [
+        include_str!("../../../../examples/bottling-line/target.yaml"),
+        include_str!("../../../../examples/home-cameras/target.yaml"),
+        include_str!("../../../../examples/hvac/target.yaml"),
+        include_str!("../../../../examples/ota-gateway/target.yaml"),
+    ];
+
+    #[test]
+    fn every_built_in_mapping_checks_and_is_listed_under_its_own_id() {
+        let catalog = Catalog::builtin();
+        let mappings = Mapping::builtin(&catalog);
+        assert_eq!(mappings.len(), BUILTIN_MAPPINGS.len());
+        for (m, (id, _)) in mappings.iter().zip(BUILTIN_MAPPINGS) {
+            assert_eq!(m.standard.id.value, *id);
+            for c in &m.clauses {
+                // Identifiers and short titles only: a clause's own text never travels.
+                assert!(
+                    c.title.chars().count() <= 80,
+                    "{id} {}: title too long",
+                    c.id.value
+                );
+                for r in &c.relations {
+                    assert!(
+                        r.rationale.value.split_whitespace().count() >= 5,
+                        "{id} {}: say why",
+                        c.id.value
+                    );
+                }
+            }
+        }
+    }
+
+    /// Raising any example's target to any standard addresses every clause that a practice
+    /// covers whole and that lies wholly inside the model, and lowers nothing.
+    #[test]
+    fn a_target_raised_to_a_standard_addresses_what_the_model_can() {
+        let catalog = Catalog::builtin();
+        for text in TARGETS {
+            let target = crate::parse_target(text).expect("parses");
+            let before = crate::resolve(&catalog, &target).expect("resolves");
+            for mapping in Mapping::builtin(&catalog) {
+                let (raised, raises) =
+                    raise_to_standard(&catalog, &target, &mapping, &[]).expect("raises");
+                let after = crate::resolve(&catalog, &raised).expect("resolves");
+                for (b, a) in before.practices.iter().zip(&after.practices) {
+                    assert!(a.comprehensiveness >= b.comprehensiveness && a.scope >= b.scope);
+                }
+                for r in &raises {
+                    assert!(!r.clauses.is_empty());
+                }
+                let c = coverage(
+                    &catalog,
+                    &mapping,
+                    Some(&ProfileView::of_target(&after)),
+                    None,
+                );
+                for k in &c.clauses {
+                    let whole = k.relations.iter().any(|r| r.relationship.covers())
+                        || (k.jointly && !k.relations.is_empty());
+                    if whole && k.outside_model.is_none() {
+                        assert_eq!(
+                            k.planned,
+                            Some(ClauseStatus::Addressed),
+                            "{} {}",
+                            mapping.standard.id.value,
+                            k.id
+                        );
+                    } else if !k.relations.is_empty() {
+                        assert_ne!(
+                            k.planned,
+                            Some(ClauseStatus::NotAddressed),
+                            "{} {}",
+                            mapping.standard.id.value,
+                            k.id
+                        );
+                    }
+                }
+                // Raising again changes nothing: the suggestion is a fixed point.
+                let (_, again) =
+                    raise_to_standard(&catalog, &raised, &mapping, &[]).expect("raises");
+                assert!(again.is_empty(), "{again:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn mistakes_in_a_mapping_point_at_their_line() {
+        let catalog = Catalog::builtin();
+        let text = BUILTIN_MAPPINGS[0].1;
+        let broken = text.replacen(
+            "catalog: {id: iot-smm, version: \"1.2\"}",
+            "catalog: {id: iot-smm, version: \"9\"}",
+            1,
+        );
+        assert_ne!(broken, text, "the fixture names its catalog inline");
+        let problems = parse_mapping(&catalog, &broken)
+            .expect_err("wrong catalog")
+            .to_string();
+        assert!(
+            problems.contains("iot-smm@9") && problems.contains("iot-smm@1.2"),
+            "{problems}"
+        );
+        let broken = format!("{text}\n  - id: extra\n    title: Nothing said\n");
+        let line = broken.lines().count() - 1;
+        let problems = parse_mapping(&catalog, &broken)
+            .expect_err("no relation")
+            .to_string();
+        assert!(
+            problems.contains(&format!("{line}:")) && problems.contains("says nothing about why"),
+            "{problems}"
+        );
+    }
+}
