@@ -287,6 +287,11 @@ pub enum Command {
         /// does not validate stops the server with its line and field.
         #[arg(long = "scheme", value_name = "FILE")]
         schemes: Vec<PathBuf>,
+        /// A mapping of a standard (`kind: Mapping`) profiles can be read in, besides the
+        /// built-in ones (repeat for several; one with a built-in standard's id replaces it). A
+        /// file that does not validate stops the server with its line and field.
+        #[arg(long = "mapping", value_name = "FILE")]
+        mappings: Vec<PathBuf>,
         /// The transparency log's name, the first line of its checkpoints: by convention the
         /// server's address and a path, without the scheme (e.g. smm.example.com/log). Default:
         /// the log this database already keeps, or a new one with a generated name.

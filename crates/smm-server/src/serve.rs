@@ -50,6 +50,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Certification schemes to issue under besides the built-in one; the first is the default.
     pub schemes: Vec<smm_core::scheme::Scheme>,
+    /// Mappings of standards besides (or replacing) the built-in ones.
+    pub mappings: Vec<smm_core::mapping::Mapping>,
     /// How many connections at once, and how long each may take.
     pub connections: ConnectionLimits,
     /// The transparency log's name (its origin, by convention a URL without its scheme, e.g.
@@ -100,6 +102,9 @@ pub enum ServeError {
     /// Two schemes share an id.
     #[error("{0}")]
     Schemes(#[from] crate::app::schemes::DuplicateScheme),
+    /// Two mappings share a standard id.
+    #[error("{0}")]
+    Standards(#[from] crate::app::standards::DuplicateStandard),
     /// Another server already serves this SQLite database.
     #[error(
         "another smm server{} is already serving the SQLite database {} (it holds the lock \
@@ -301,11 +306,13 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let actions = ActionCatalog::builtin(&catalog);
     let log =
         crate::app::transparency::open(&store, &keyring, config.log_origin.as_deref()).await?;
+    let standards = crate::app::standards::Standards::new(&catalog, config.mappings.clone())?;
     Ok(AppState {
         store: Arc::new(store),
         catalog: Arc::new(catalog),
         actions: Arc::new(actions),
         schemes: Arc::new(Schemes::new(config.schemes.clone())?),
+        standards: Arc::new(standards),
         revocations: Arc::default(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone().into(),

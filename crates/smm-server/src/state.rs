@@ -22,6 +22,8 @@ pub struct AppState {
     pub revocations: Arc<crate::app::certificates::RevocationCache>,
     /// The certification schemes attestations are issued under.
     pub schemes: Arc<crate::app::schemes::Schemes>,
+    /// The standards profiles can be read in.
+    pub standards: Arc<crate::app::standards::Standards>,
     /// Whether session cookies carry `Secure` (the server is reached over TLS).
     pub secure_cookies: bool,
     /// Reverse proxies believed about the client address they forward (`X-Forwarded-For`).

@@ -259,6 +259,8 @@ async fn every_operation_says_whether_it_needs_credentials_and_refuses_401_witho
             "GET /api/ready",
             "GET /api/register",
             "GET /api/schemes",
+            "GET /api/standards",
+            "GET /api/standards/{standard}",
             "POST /api/certificates/verify",
             "POST /api/session",
         ]

@@ -196,6 +196,8 @@ const CASES: &[Case] = {
         case("GET",    "/api/log/attestations/{serial}",          Public,                      OK),
         case("GET",    "/api/log/attestations/{serial}/proof",    Public,                      OK),
         case("GET",    "/api/register",                           Public,                      OK),
+        case("GET",    "/api/standards",                          Public,                      OK),
+        case("GET",    "/api/standards/{standard}",               Public,                      OK),
         case("GET",    "/api/systems/{id}",                       OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/grants",                OnSystem(Read),              OK),
         case("PUT",    "/api/systems/{id}/grants/{organization}", OnSystem(ManageGrants),      ACCEPTED),
@@ -216,6 +218,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/documents/{id}/gap",                 OnSystem(Read),              OK),
         case("GET",    "/api/documents/{id}/roadmap",             OnSystem(Read),              OK),
         case("GET",    "/api/documents/{id}/report",              OnSystem(Read),              OK),
+        case("GET",    "/api/documents/{id}/coverage/{standard}", OnSystem(Read),              OK),
         case("GET",    "/api/compare",                            OnSystem(Read),              OK),
         case("GET",    "/api/issuers/{issuer}/revocations",       Public,                      OK),
         case("POST",   "/api/certificates/verify",                Public,                      OK),
@@ -553,7 +556,8 @@ impl World {
                 .replace("{id}", &id.to_string())
                 .replace("{name}", &format!("member-{n}"))
                 .replace("{organization}", "spare")
-                .replace("{sha256}", &self.evidence_sha256),
+                .replace("{sha256}", &self.evidence_sha256)
+                .replace("{standard}", "etsi-en-303-645"),
         );
         match (case.method, case.path) {
             ("POST", "/api/session") => {

@@ -25,9 +25,7 @@ pub fn load_mapping(catalog: &Catalog, standard: &str) -> Result<Mapping, Failur
             .iter()
             .any(|e| standard.ends_with(e));
     if looks_like_file {
-        let source = read_source(path)?;
-        return parse_mapping(catalog, &source.text)
-            .map_err(|d| Problem::from_diagnostics(path, &source.text, d).into());
+        return load_mapping_file(catalog, path);
     }
     match builtin_mapping(catalog, standard) {
         Some(Ok(m)) => Ok(m),
@@ -55,6 +53,13 @@ pub fn load_mapping(catalog: &Catalog, standard: &str) -> Result<Mapping, Failur
             Err(problem.into())
         }
     }
+}
+
+/// Reads a mapping file and checks it against the catalog.
+pub fn load_mapping_file(catalog: &Catalog, path: &Path) -> Result<Mapping, Failure> {
+    let source = read_source(path)?;
+    parse_mapping(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
 }
 
 /// `smm map --list`.

@@ -24,6 +24,8 @@ pub struct Args<'a> {
     pub trusted_proxies: &'a [smm_server::IpNet],
     /// Scheme files, the default first.
     pub schemes: &'a [PathBuf],
+    /// Mapping files of standards.
+    pub mappings: &'a [PathBuf],
     /// The transparency log's origin.
     pub log_origin: Option<&'a str>,
     /// Seconds between checks and checkpoints of the audit log (0: never unasked).
@@ -54,6 +56,12 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         .iter()
         .map(|path| super::cert::load_scheme(Some(path)))
         .collect::<Result<Vec<_>, _>>()?;
+    let catalog = smm_core::Catalog::builtin();
+    let mappings = args
+        .mappings
+        .iter()
+        .map(|path| super::map::load_mapping_file(&catalog, path))
+        .collect::<Result<Vec<_>, _>>()?;
     let database_url = match args.database_url {
         Some(url) => url.to_string(),
         None => {
@@ -77,6 +85,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),
         schemes,
+        mappings,
         connections: args.connections,
         log_origin: args.log_origin.map(str::to_string),
         audit_checkpoint_every: (args.audit_checkpoint_every > 0)

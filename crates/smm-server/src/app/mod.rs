@@ -17,5 +17,6 @@ pub mod portfolio;
 pub mod register;
 pub mod schemes;
 pub mod session;
+pub mod standards;
 pub mod systems;
 pub mod transparency;

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod organizations;
 pub mod register;
 pub mod session;
+pub mod standards;
 pub mod systems;
 pub mod transparency;
 
@@ -35,6 +36,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(certificates::router())
         .merge(transparency::router())
         .merge(register::router())
+        .merge(standards::router())
 }
 
 /// Which page of a list: items after an id, at most `limit` of them.
