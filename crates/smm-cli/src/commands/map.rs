@@ -313,6 +313,8 @@ fn render(c: &Coverage) -> String {
             out.push_str(&format!("  {:<12} {}", k.id, k.title));
             if !needs.is_empty() {
                 out.push_str(&format!(": raise {}", needs.join(", ")));
+            } else if k.outside_model.is_none() {
+                out.push_str(": the practices related reach it only in part, at any level");
             }
             if let Some(o) = &k.outside_model {
                 out.push_str(&format!(

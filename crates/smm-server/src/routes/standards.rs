@@ -93,7 +93,10 @@ pub struct CoverageQuery {
     params(("id" = i64, Path, description = "Target profile or assessment document id"),
         ("standard" = String, Path, description = "Standard id (see GET /api/standards)"),
         CoverageQuery),
-    responses((status = 200, description = "The coverage (as `smm map --json` prints it), or CSV, XLSX or SVG", content_type = "application/json"),
+    responses((status = 200, description = "The coverage (as `smm map --json` prints it), or CSV, XLSX or SVG",
+            content((serde_json::Value = "application/json"), (String = "text/csv"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (String = "image/svg+xml"))),
         (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn coverage(
     State(state): State<AppState>,
