@@ -26,6 +26,7 @@ export function mainPages(world) {
     { name: 'portfolio', user: 'owner', path: `/orgs/${acme.id}` },
     { name: 'system', user: 'owner', path: `/systems/${systems.gateway.id}`, before: () => world.certificate() },
     { name: 'gap', user: 'owner', path: `/documents/${systems.line.assessment}/gap` },
+    { name: 'standards', user: 'owner', path: `/documents/${systems.line.assessment}/standards?standard=iec-62443-3-3` },
     { name: 'verify', user: null, path: '/verify' },
     {
       name: 'verify-valid',
