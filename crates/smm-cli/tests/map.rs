@@ -324,3 +324,55 @@ fn the_report_gets_a_section_per_standard() {
     assert!(text.contains("Met today:"));
     assert!(text.contains("device-identification"));
 }
+
+#[test]
+fn answers_name_their_standards_and_an_unknown_one_is_refused_at_its_line() {
+    let answers =
+        std::fs::read_to_string(support::root().join("examples/home-cameras/answers.yaml"))
+            .expect("answers");
+    let with = format!("{answers}\nstandards: [etsi-en-303-645]\nstandard-clauses: mandatory\n");
+    let (dir, file) = temp_file("answers.yaml", &with);
+    let from_answers = dir.path().join("from-answers.yaml");
+    let from_flag = dir.path().join("from-flag.yaml");
+    smm()
+        .args(["target", "new", "--answers"])
+        .arg(&file)
+        .arg("-o")
+        .arg(&from_answers)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("etsi-en-303-645: "));
+    smm()
+        .args([
+            "target",
+            "new",
+            "--answers",
+            "examples/home-cameras/answers.yaml",
+            "--standard",
+            "etsi-en-303-645",
+            "--mandatory",
+            "-o",
+        ])
+        .arg(&from_flag)
+        .assert()
+        .success();
+    // The same standard named in the answers or on the command line gives the same target.
+    let digest = |p: &std::path::Path| support::digest(p);
+    assert_eq!(digest(&from_answers), digest(&from_flag));
+    let wrong = format!("{answers}\nstandards: [etsi-en-303-64]\n");
+    let (_dir, file) = temp_file("wrong.yaml", &wrong);
+    let line = wrong
+        .lines()
+        .position(|l| l.starts_with("standards:"))
+        .expect("line")
+        + 1;
+    smm()
+        .args(["target", "new", "--answers"])
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.path().join("never.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("wrong.yaml:{line}:")))
+        .stderr(predicate::str::contains("did you mean `etsi-en-303-645`?"));
+}

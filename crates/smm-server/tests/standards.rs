@@ -33,7 +33,9 @@ async fn a_stored_assessment_is_read_in_a_standard_as_the_cli_reads_its_files() 
     let (owner, _system, assessment) = app.vendor().await;
 
     // The list and the mappings are public reference data.
-    let listed = app.send(Method::GET, "/api/standards", None, None, &[]).await;
+    let listed = app
+        .send(Method::GET, "/api/standards", None, None, &[])
+        .await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
     let ids: Vec<String> = listed.json()["standards"]
         .as_array()
@@ -44,7 +46,13 @@ async fn a_stored_assessment_is_read_in_a_standard_as_the_cli_reads_its_files() 
     assert_eq!(ids.len(), smm_core::mapping::BUILTIN_MAPPINGS.len());
     assert!(ids.iter().any(|i| i == "etsi-en-303-645"));
     let mapping = app
-        .send(Method::GET, "/api/standards/eu-cra-annex-i", None, None, &[])
+        .send(
+            Method::GET,
+            "/api/standards/eu-cra-annex-i",
+            None,
+            None,
+            &[],
+        )
         .await;
     assert_eq!(mapping.status, StatusCode::OK);
     assert_eq!(mapping.json()["kind"], "Mapping");
@@ -53,7 +61,11 @@ async fn a_stored_assessment_is_read_in_a_standard_as_the_cli_reads_its_files() 
         .send(Method::GET, "/api/standards/iso-9999", None, None, &[])
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert!(unknown.text().contains("etsi-en-303-645"), "{}", unknown.text());
+    assert!(
+        unknown.text().contains("etsi-en-303-645"),
+        "{}",
+        unknown.text()
+    );
 
     // The API's reading equals the core's on the same documents: one rule, every door.
     for standard in ["etsi-en-303-645", "iec-62443-4-2", "nist-csf-2.0"] {
@@ -75,7 +87,11 @@ async fn a_stored_assessment_is_read_in_a_standard_as_the_cli_reads_its_files() 
     let base = format!("/api/documents/{assessment}/coverage/iec-62443-3-3");
     for (format, media, start) in [
         ("csv", "text/csv; charset=utf-8", &b"standard,version"[..]),
-        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &b"PK"[..]),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &b"PK"[..],
+        ),
         ("svg", "image/svg+xml", &b"<svg"[..]),
     ] {
         let answer = app.get(&format!("{base}?format={format}"), &owner).await;
@@ -94,10 +110,16 @@ async fn another_organization_cannot_tell_a_document_or_a_standard_exists() {
     let (_owner, _system, assessment) = app.vendor().await;
     let stranger = app.token("stranger", Role::Owner).await;
     let known = app
-        .get(&format!("/api/documents/{assessment}/coverage/etsi-en-303-645"), &stranger)
+        .get(
+            &format!("/api/documents/{assessment}/coverage/etsi-en-303-645"),
+            &stranger,
+        )
         .await;
     let unknown_standard = app
-        .get(&format!("/api/documents/{assessment}/coverage/no-such"), &stranger)
+        .get(
+            &format!("/api/documents/{assessment}/coverage/no-such"),
+            &stranger,
+        )
         .await;
     let unknown_document = app
         .get("/api/documents/999999/coverage/etsi-en-303-645", &stranger)
@@ -140,16 +162,25 @@ async fn a_mapping_given_at_start_replaces_the_built_in_one_of_its_id_and_the_pa
         .beside(|c| c.mappings = vec![own])
         .await
         .expect("server with a mapping");
-    let listed = app.send(Method::GET, "/api/standards", None, None, &[]).await.json();
+    let listed = app
+        .send(Method::GET, "/api/standards", None, None, &[])
+        .await
+        .json();
     let standards = listed["standards"].as_array().expect("list");
     assert_eq!(standards[0]["version"], "house-1");
     assert_eq!(
-        standards.iter().filter(|s| s["id"] == "etsi-en-303-645").count(),
+        standards
+            .iter()
+            .filter(|s| s["id"] == "etsi-en-303-645")
+            .count(),
         1
     );
     let (owner, _system, assessment) = app.vendor().await;
     let c = app
-        .get(&format!("/api/documents/{assessment}/coverage/etsi-en-303-645"), &owner)
+        .get(
+            &format!("/api/documents/{assessment}/coverage/etsi-en-303-645"),
+            &owner,
+        )
         .await
         .json();
     assert_eq!(c["clauses"].as_array().map(Vec::len), Some(1));
@@ -170,7 +201,10 @@ async fn a_mapping_given_at_start_replaces_the_built_in_one_of_its_id_and_the_pa
     assert!(html.contains("▼ not addressed"));
     assert!(html.contains("coverage/etsi-en-303-645?format=xlsx"));
     let missing = app
-        .page(&cookie, &format!("/documents/{assessment}/standards?standard=nope"))
+        .page(
+            &cookie,
+            &format!("/documents/{assessment}/standards?standard=nope"),
+        )
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

@@ -9,7 +9,9 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use smm_core::document::{builtin_templates, Template};
-use smm_core::interview::{build_profile, parse_answers, Answers, Decision, Remaining, Take};
+use smm_core::interview::{
+    build_profile, parse_answers, Answers, Decision, Remaining, StandardClauses, Take,
+};
 use smm_core::{content_digest, parse_target, Catalog, TargetProfile};
 use smm_store::Role;
 
@@ -396,6 +398,74 @@ async fn every_template_accepted_as_preselected_gives_the_terminals_target() {
         };
         let cli = terminal(&answers, Some(template), &what);
         assert_same(&web, &cli, &what);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standards_chosen_in_step_one_raise_the_same_practices_through_both_doors() {
+    let person = Person::new().await;
+    let what = "consumer-iot with EN 303 645 and NIST IR 8259A";
+    let chosen = ["etsi-en-303-645", "nist-ir-8259a"];
+    for clauses in [StandardClauses::All, StandardClauses::Mandatory] {
+        let step_one_answers = Answers {
+            name: Some("Cameras".to_string()),
+            system: Some("Home cameras and their cloud".to_string()),
+            authors: vec!["claire".to_string()],
+            date: smm_core::document::Date::parse("2026-03-02"),
+            ..Answers::default()
+        };
+        let draft = person.start(Some("consumer-iot")).await;
+        let mut fields = person.form(draft, "background").await;
+        step_one(&mut fields, &step_one_answers);
+        // The boxes a person ticks, and the choice of clauses.
+        for id in chosen {
+            fields.push(("standard".to_string(), id.to_string()));
+        }
+        set(&mut fields, "standard-clauses", &token(&clauses));
+        person
+            .submit(draft, "background", fields, "next", what)
+            .await;
+        // The page keeps the boxes ticked.
+        let again = person.form(draft, "background").await;
+        let ticked: Vec<&str> = again
+            .iter()
+            .filter(|(k, _)| k == "standard")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(ticked, chosen);
+        for step in ["factors", "goals", "subdomains", "practices"] {
+            let fields = person.form(draft, step).await;
+            person.submit(draft, step, fields, "next", what).await;
+        }
+        let web = person.finish(draft, what).await;
+        let answers = Answers {
+            template: Some("consumer-iot".to_string()),
+            remaining: Remaining::Accept,
+            standards: chosen
+                .iter()
+                .map(|s| smm_core::located::Located::new(s.to_string()))
+                .collect(),
+            standard_clauses: clauses,
+            ..step_one_answers.clone()
+        };
+        let template = builtin_templates()
+            .into_iter()
+            .find(|t| t.id.value == "consumer-iot");
+        let cli = terminal(&answers, template.as_ref(), what);
+        assert_same(&web, &cli, what);
+        // The standards did raise something, said so in the rationale.
+        let plain = terminal(
+            &Answers {
+                template: Some("consumer-iot".to_string()),
+                remaining: Remaining::Accept,
+                ..step_one_answers
+            },
+            template.as_ref(),
+            what,
+        );
+        assert_ne!(content_digest(&plain), content_digest(&web), "{clauses:?}");
+        let text = serde_saphyr::to_string(&web).expect("yaml");
+        assert!(text.contains("to address ETSI EN 303 645"), "{text}");
     }
 }
 

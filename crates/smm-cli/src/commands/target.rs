@@ -67,28 +67,10 @@ impl Floors {
                     Failure::BadInput(Problem::from_diagnostics(output, &text, d))
                 })?;
             built.profile = profile;
-            report.push_str(&format!(
-                "{}\n",
-                styled(
-                    HEADER,
-                    &format!(
-                        "{} {}: {} practice{} raised",
-                        mapping.standard.id.value,
-                        mapping.standard.version,
-                        raises.len(),
-                        if raises.len() == 1 { "" } else { "s" }
-                    )
-                )
+            report.push_str(&describe_raises(
+                &format!("{} {}", mapping.standard.id.value, mapping.standard.version),
+                &raises,
             ));
-            for r in raises {
-                report.push_str(&format!(
-                    "  {} from {} to {} (clauses {})\n",
-                    r.practice,
-                    r.from,
-                    r.to,
-                    r.clauses.join(", ")
-                ));
-            }
         }
         Ok(report)
     }
@@ -230,6 +212,31 @@ fn named_in_answers(failure: Failure, path: &Path, text: &std::sync::Arc<str>) -
     )
 }
 
+/// The practices a standard raised, a line each.
+fn describe_raises(standard: &str, raises: &[smm_core::mapping::Raise]) -> String {
+    let mut out = format!(
+        "{}\n",
+        styled(
+            HEADER,
+            &format!(
+                "{standard}: {} practice{} raised",
+                raises.len(),
+                if raises.len() == 1 { "" } else { "s" }
+            )
+        )
+    );
+    for r in raises {
+        out.push_str(&format!(
+            "  {} from {} to {} (clauses {})\n",
+            r.practice,
+            r.from,
+            r.to,
+            r.clauses.join(", ")
+        ));
+    }
+    out
+}
+
 /// One line per factor move: what it moved, from what to what, and why.
 pub fn describe_moves(moves: &[Move]) -> String {
     let mut out = String::new();
@@ -260,7 +267,11 @@ pub fn finish(
     output: &Path,
     floors: &Floors,
 ) -> Result<(), Failure> {
-    let raised = floors.apply(catalog, &mut built, output)?;
+    let mut raised = String::new();
+    for (standard, raises) in &built.raises {
+        raised.push_str(&describe_raises(standard, raises));
+    }
+    raised.push_str(&floors.apply(catalog, &mut built, output)?);
     let text = to_yaml(
         "Target profile written by `smm target new`; edit freely, then `smm validate` it.",
         &built.profile,

@@ -130,6 +130,38 @@ pub struct Answers {
     /// Rules accepted with a reason.
     #[serde(default, skip_serializing_if = "Entries::is_empty")]
     pub accepted_rules: Entries<Acceptance>,
+    /// Standards the target must address (ids of mappings, see `smm map --list`): practices
+    /// below what their clauses need are raised when the profile is built.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<Located<String>>,
+    /// Which of the standards' clauses count.
+    #[serde(default, skip_serializing_if = "is_all")]
+    pub standard_clauses: StandardClauses,
+}
+
+/// Which clauses of a standard a target must address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StandardClauses {
+    /// Every clause, recommended ones included.
+    #[default]
+    All,
+    /// Mandatory and conditional clauses only.
+    Mandatory,
+}
+
+impl StandardClauses {
+    /// The obligations left out.
+    pub fn skipped(self) -> &'static [crate::mapping::Obligation] {
+        match self {
+            StandardClauses::All => &[],
+            StandardClauses::Mandatory => &[crate::mapping::Obligation::Recommended],
+        }
+    }
+}
+
+fn is_all(c: &StandardClauses) -> bool {
+    *c == StandardClauses::All
 }
 
 /// A goal answer: a catalog option, explicit values, or both (explicit values win).

@@ -21,6 +21,8 @@ pub struct Built {
     pub profile: TargetProfile,
     /// Suggestions raised by factors (including ones the answers then overrode).
     pub moves: Vec<Move>,
+    /// Practices raised to the standards the answers name, per standard id.
+    pub raises: Vec<(String, Vec<crate::mapping::Raise>)>,
 }
 
 /// Builds the target profile that `answers` lead to, starting from `template` if given.
@@ -32,6 +34,24 @@ pub fn build_profile(
     catalog: &Catalog,
     template: Option<&Template>,
     answers: &Answers,
+) -> Result<Built, Diagnostics> {
+    // The built-in mappings are parsed only when the answers name a standard.
+    let standards = if answers.standards.is_empty() {
+        Vec::new()
+    } else {
+        crate::mapping::Mapping::builtin(catalog)
+    };
+    build_profile_with(catalog, template, answers, &standards)
+}
+
+/// [`build_profile`], with the standards the answers name looked up in `standards` (a server
+/// may know mappings besides the built-in ones): after the five steps, every practice below what
+/// a standard's clauses need is raised to it, with the clauses as its rationale.
+pub fn build_profile_with(
+    catalog: &Catalog,
+    template: Option<&Template>,
+    answers: &Answers,
+    standards: &[crate::mapping::Mapping],
 ) -> Result<Built, Diagnostics> {
     let mut problems = Diagnostics::default();
     let start = Position::new(1, 1);
@@ -103,9 +123,38 @@ pub fn build_profile(
     super::assign::apply(catalog, &answers.responsibility, &mut profile)?;
     // The result must be a valid profile; resolving it says exactly what is not.
     resolve(catalog, &profile)?;
+    let mut raises = Vec::new();
+    let mut unknown = Diagnostics::default();
+    for id in &answers.standards {
+        let Some(mapping) = standards.iter().find(|m| m.standard.id.value == id.value) else {
+            let known = standards.iter().map(|m| m.standard.id.value.as_str());
+            let mut d = Diagnostic::new(
+                id.at,
+                "standards",
+                format!("no standard `{}` is mapped", id.value),
+            );
+            if let Some(near) = nearest(&id.value, known) {
+                d = d.with_help(format!("did you mean `{near}`?"));
+            }
+            unknown.push(d);
+            continue;
+        };
+        let (raised, r) = crate::mapping::raise_to_standard(
+            catalog,
+            &profile,
+            mapping,
+            answers.standard_clauses.skipped(),
+        )?;
+        profile = raised;
+        raises.push((id.value.clone(), r));
+    }
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
     Ok(Built {
         profile,
         moves: composed.moves,
+        raises,
     })
 }
 

@@ -24,10 +24,11 @@ mod preview;
 mod suggest;
 
 pub use answers::{
-    parse_answers, Answers, Assignment, Decision, GoalAnswer, Remaining, Step, Take,
+    parse_answers, Answers, Assignment, Decision, GoalAnswer, Remaining, StandardClauses, Step,
+    Take,
 };
 pub use assign::{parts_to_assign, Part};
-pub use build::{build_profile, Built};
+pub use build::{build_profile, build_profile_with, Built};
 pub use edit::{
     decision_pick, entry, goal_option_scope, goal_pick, remove_entry, set_entry, DecisionKind,
     DecisionPick, GoalPick,

@@ -37,6 +37,18 @@ pub(super) fn apply(
                 .unwrap_or_default();
             answers.background = Some(background).filter(|b| !b.trim().is_empty());
             answers.template = template_named(Some(&field("template"))).map(|t| t.id.value);
+            // Checked boxes arrive as repeated `standard` fields; an unknown id is refused when
+            // the target is built, as from an answers file.
+            answers.standards = fields
+                .iter()
+                .filter(|(k, v)| k == "standard" && !v.trim().is_empty())
+                .map(|(_, v)| Located::new(v.trim().to_string()))
+                .collect();
+            answers.standard_clauses = if field("standard-clauses") == "mandatory" {
+                StandardClauses::Mandatory
+            } else {
+                StandardClauses::All
+            };
             let date = field("date");
             answers.date = Date::parse(&date);
             if !date.is_empty() && answers.date.is_none() {

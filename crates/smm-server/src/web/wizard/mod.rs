@@ -14,10 +14,10 @@ use smm_core::catalog::Catalog;
 use smm_core::document::Acceptance;
 use smm_core::document::{builtin_templates, Date, Factor, Template as ProfileTemplate};
 use smm_core::interview::{
-    build_profile, decision_pick, entry, factors_in_effect, goal_of, goal_option_scope, goal_pick,
-    parse_answers, preview, remove_entry, set_entry, suggest_decision, suggest_goal,
-    suggested_role, Answers, Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick, Step,
-    Take,
+    build_profile_with, decision_pick, entry, factors_in_effect, goal_of, goal_option_scope,
+    goal_pick, parse_answers, preview, remove_entry, set_entry, suggest_decision, suggest_goal,
+    suggested_role, Answers, Decision, DecisionKind, DecisionPick, GoalAnswer, GoalPick,
+    StandardClauses, Step, Take,
 };
 use smm_core::located::Located;
 use smm_core::{resolve, Comprehensiveness, Level, Scope};
@@ -112,6 +112,11 @@ struct WizardPage {
     date: String,
     background: String,
     templates: Vec<Choice>,
+    /// The standards the target must address (checkboxes), and which of their clauses count.
+    standards: Vec<Choice>,
+    mandatory_only: bool,
+    /// What the standards raised, a line each (review).
+    raised: Vec<String>,
     // Step 2.
     factors: Vec<FactorRow>,
     // Step 3.
@@ -257,6 +262,21 @@ async fn page(
             value: t.id.value,
         }))
         .collect(),
+        standards: state
+            .standards
+            .all()
+            .iter()
+            .map(|m| Choice {
+                selected: answers
+                    .standards
+                    .iter()
+                    .any(|s| s.value == m.standard.id.value),
+                label: format!("{} ({})", m.standard.title, m.standard.version),
+                value: m.standard.id.value.clone(),
+            })
+            .collect(),
+        mandatory_only: answers.standard_clauses == StandardClauses::Mandatory,
+        raised: Vec::new(),
         factors: Vec::new(),
         goals: Vec::new(),
         decisions: Vec::new(),
@@ -300,29 +320,48 @@ async fn page(
                 view.parts = parties::part_rows(catalog, answers);
             }
         }
-        Step::Done => match build_profile(catalog, template.as_ref(), answers)
-            .map_err(|d| d.to_string())
-            .and_then(|b| resolve(catalog, &b.profile).map_err(|d| d.to_string()))
-        {
-            Ok(resolved) => {
-                view.accepted = accepted_rows(catalog, template.as_ref(), answers);
-                view.review = resolved
-                    .practices
-                    .iter()
-                    .map(|p| ReviewRow {
-                        name: p.name.clone(),
-                        level: level_words(catalog, p.level()),
-                        source: token(&p.source),
-                        rationale: p.rationale.clone().unwrap_or_default(),
-                    })
-                    .collect();
-            }
-            Err(e) => {
-                if view.error.is_none() {
-                    view.error = Some(format!("The target is not complete yet: {e}"));
+        Step::Done => {
+            match build_profile_with(catalog, template.as_ref(), answers, state.standards.all())
+                .map_err(|d| d.to_string())
+                .and_then(|b| {
+                    resolve(catalog, &b.profile)
+                        .map(|r| (b.raises, r))
+                        .map_err(|d| d.to_string())
+                }) {
+                Ok((raises, resolved)) => {
+                    view.raised = raises
+                        .iter()
+                        .flat_map(|(standard, raises)| {
+                            raises.iter().map(move |r| {
+                                format!(
+                                    "{standard}: {} raised from {} to {} (clauses {})",
+                                    r.practice,
+                                    r.from,
+                                    r.to,
+                                    r.clauses.join(", ")
+                                )
+                            })
+                        })
+                        .collect();
+                    view.accepted = accepted_rows(catalog, template.as_ref(), answers);
+                    view.review = resolved
+                        .practices
+                        .iter()
+                        .map(|p| ReviewRow {
+                            name: p.name.clone(),
+                            level: level_words(catalog, p.level()),
+                            source: token(&p.source),
+                            rationale: p.rationale.clone().unwrap_or_default(),
+                        })
+                        .collect();
+                }
+                Err(e) => {
+                    if view.error.is_none() {
+                        view.error = Some(format!("The target is not complete yet: {e}"));
+                    }
                 }
             }
-        },
+        }
         Step::Background => {}
     }
     render(&view)
@@ -420,7 +459,12 @@ pub async fn finish(
     let (draft, info) = draft_for(&state, &user, id).await?;
     let answers = answers_of(&draft);
     let template = template_named(answers.template.as_deref());
-    let built = match build_profile(&state.catalog, template.as_ref(), &answers) {
+    let built = match build_profile_with(
+        &state.catalog,
+        template.as_ref(),
+        &answers,
+        state.standards.all(),
+    ) {
         Ok(b) => b,
         Err(d) => {
             return Ok(page(
