@@ -99,6 +99,22 @@ async fn a_stored_assessment_is_read_in_a_standard_as_the_cli_reads_its_files() 
         assert_eq!(answer.header("content-type").as_deref(), Some(media));
         assert!(answer.body.starts_with(start), "{format}");
     }
+    // The report gets the standard's section; an unknown standard is refused.
+    let report = app
+        .get(
+            &format!("/api/documents/{assessment}/report?format=html&standard=eu-cra-annex-i"),
+            &owner,
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.text().contains("id=\"standard-eu-cra-annex-i\""));
+    let report = app
+        .get(
+            &format!("/api/documents/{assessment}/report?format=html&standard=nope"),
+            &owner,
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::NOT_FOUND);
     let bad = app.get(&format!("{base}?format=docx"), &owner).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("format"));

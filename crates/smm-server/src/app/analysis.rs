@@ -321,8 +321,13 @@ pub async fn report(
     id: i64,
     target: Option<i64>,
     format: ReportFormat,
+    standard: Option<&str>,
 ) -> Result<Vec<u8>, Problem> {
     let (org, _, kind) = access::document(state, caller, id, Action::Read).await?;
+    // After the access check: what a server maps is public, but not whether a document exists.
+    let mapping = standard
+        .map(|s| state.standards.named(s).map(Clone::clone))
+        .transpose()?;
     let (target, assessment) = match kind {
         DocumentKind::TargetProfile => (
             documents::target(state, org, DocumentId(id), None).await?,
@@ -337,8 +342,18 @@ pub async fn report(
         .ok_or_else(|| Problem::internal("report date", &"the clock gives no valid date"))?;
     let catalog = state.catalog.clone();
     tokio::task::spawn_blocking(move || {
+        let coverages: Vec<smm_core::mapping::Coverage> = mapping
+            .iter()
+            .map(|m| {
+                let planned = ProfileView::of_target(&target.resolved);
+                let today = assessment
+                    .as_ref()
+                    .map(|(a, _)| ProfileView::of_current(&catalog, &a.current));
+                smm_core::mapping::coverage(&catalog, m, Some(&planned), today.as_ref())
+            })
+            .collect();
         let input = smm_report::html::ReportInput {
-            standards: &[],
+            standards: &coverages,
             catalog: &catalog,
             profile: &target.document,
             target: &target.resolved,

@@ -164,6 +164,8 @@ pub struct ReportQuery {
     pub format: Option<String>,
     /// For an assessment: the target profile's id (see the gap).
     pub target: Option<i64>,
+    /// A standard to add a section for (see `GET /api/standards`).
+    pub standard: Option<String>,
 }
 
 /// A report to download: the gap report of an assessment, or the profile sheet of a target.
@@ -188,7 +190,15 @@ pub async fn report(
         }
     };
     let pdf = format == ReportFormat::Pdf;
-    let rendered = analysis::report(&state, &caller, id, query.target, format).await?;
+    let rendered = analysis::report(
+        &state,
+        &caller,
+        id,
+        query.target,
+        format,
+        query.standard.as_deref(),
+    )
+    .await?;
     let mut r = rendered.into_response();
     let headers = r.headers_mut();
     headers.insert(
