@@ -326,7 +326,7 @@ pub async fn report(
     let (org, _, kind) = access::document(state, caller, id, Action::Read).await?;
     // After the access check: what a server maps is public, but not whether a document exists.
     let mapping = standard
-        .map(|s| state.standards.named(s).map(Clone::clone))
+        .map(|s| state.standards.named(s).cloned())
         .transpose()?;
     let (target, assessment) = match kind {
         DocumentKind::TargetProfile => (
