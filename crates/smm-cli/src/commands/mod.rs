@@ -14,6 +14,7 @@ pub mod lineage;
 pub mod log;
 pub mod log_fetch;
 pub mod log_report;
+pub mod oscal;
 pub mod report;
 pub mod roadmap;
 pub mod schema;
