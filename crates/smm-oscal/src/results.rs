@@ -191,7 +191,7 @@ fn result(ids: &Ids, assessment: &Assessment, gap: &Gap, date: &str) -> Value {
         let controls: Vec<Value> = assessment
             .practices
             .iter()
-            .map(|(id, _)| json!({ "control-id": one_line(&id.value, "unknown") }))
+            .map(|(id, _)| json!({ "control-id": token(&id.value) }))
             .collect();
         json!([{ "include-controls": controls }])
     };

@@ -260,3 +260,15 @@ fn tempfile_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+#[test]
+fn the_vendored_schema_is_the_one_its_readme_names() {
+    let dir = root().join("tests/oscal/schemas");
+    let bytes = std::fs::read(dir.join("oscal_complete_schema.json")).expect("schema");
+    let digest = smm_core::digest::sha256_hex(&bytes);
+    let readme = read(&dir.join("README.md"));
+    assert!(
+        readme.contains(&format!("`{digest}`")),
+        "the schema's SHA-256 {digest} is not the one tests/oscal/schemas/README.md records"
+    );
+}

@@ -8,7 +8,6 @@
 //! that is not satisfied on a practice becomes a nonconformity. Everything else is listed in the
 //! [`ImportReport`] with its JSON path, so nothing is dropped silently.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use smm_core::document::{
@@ -19,7 +18,13 @@ use smm_core::header::FormatVersion;
 use smm_core::located::{Entries, Located, Position};
 use smm_core::{Catalog, Comprehensiveness, Diagnostic, Diagnostics, Scope};
 
-use crate::shared::{date_of, SMM_NS, VERBATIM};
+use crate::shared::date_of;
+
+mod props;
+#[cfg(test)]
+mod tests;
+
+use props::{any_prop, items, located, parse_word, smm_prop, smm_prop_all, text};
 
 /// An imported assessment and what could not be mapped into it.
 #[derive(Clone, Debug)]
@@ -98,74 +103,6 @@ fn not_assessment_results(root: &Value) -> Diagnostic {
 struct Reader<'c> {
     catalog: &'c Catalog,
     report: ImportReport,
-}
-
-/// A prop in smm's namespace, with its exact text.
-fn smm_props(object: &Value) -> Vec<(String, String)> {
-    let Some(props) = object.get("props").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    props
-        .iter()
-        .filter(|p| p.get("ns").and_then(Value::as_str) == Some(SMM_NS))
-        .filter_map(|p| {
-            let name = p.get("name")?.as_str()?.to_string();
-            let value = if p.get("class").and_then(Value::as_str) == Some(VERBATIM) {
-                p.get("remarks").and_then(Value::as_str).unwrap_or_default()
-            } else {
-                p.get("value")?.as_str()?
-            };
-            Some((name, value.to_string()))
-        })
-        .collect()
-}
-
-fn smm_prop(object: &Value, name: &str) -> Option<String> {
-    smm_props(object)
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v)
-}
-
-fn smm_prop_all(object: &Value, name: &str) -> Vec<String> {
-    smm_props(object)
-        .into_iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, v)| v)
-        .collect()
-}
-
-/// A prop of any namespace by one of `names` (how other tools write what smm calls so).
-fn any_prop(object: &Value, names: &[&str]) -> Option<String> {
-    object.get("props")?.as_array()?.iter().find_map(|p| {
-        let name = p.get("name")?.as_str()?;
-        names
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(name))
-            .then(|| p.get("value")?.as_str().map(str::to_string))
-            .flatten()
-    })
-}
-
-fn text(object: &Value, key: &str) -> Option<String> {
-    object.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn located(value: String) -> Located<String> {
-    Located::new(value)
-}
-
-/// An enum from the word documents use for it.
-fn parse_word<T: DeserializeOwned>(word: &str) -> Option<T> {
-    serde_json::from_value(Value::String(word.to_string())).ok()
-}
-
-fn items<'v>(object: &'v Value, key: &str) -> &'v [Value] {
-    object
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
 }
 
 impl Reader<'_> {
@@ -551,110 +488,4 @@ fn assessors(metadata: &Value) -> Vec<String> {
         })
         .filter_map(|p| smm_prop(p, "assessor").or_else(|| text(p, "name")))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn foreign(observations: &str, findings: &str) -> String {
-        format!(
-            r#"{{"assessment-results": {{"uuid": "u", "metadata": {{"title": "Scan", "version": "7", "last-modified": "2026-02-03T04:05:06Z", "oscal-version": "1.2.1"}},
-              "import-ap": {{"href": "plan.json"}},
-              "results": [{{"uuid": "r", "title": "t", "description": "d", "start": "2026-02-01T00:00:00Z",
-                "observations": [{observations}], "findings": [{findings}]}}]}}}}"#
-        )
-    }
-
-    #[test]
-    fn an_observation_that_names_a_practice_and_its_levels_becomes_an_assessed_practice() {
-        let text = foreign(
-            r#"{"uuid": "o1", "description": "d", "methods": ["TEST"], "collected": "2026-02-01T00:00:00Z",
-                "props": [{"name": "control-id", "value": "threat-modeling"}, {"name": "comprehensiveness", "value": "2"}, {"name": "scope", "value": "industry"}],
-                "relevant-evidence": [{"href": "https://example.org/tara", "description": "TARA"}]}"#,
-            "",
-        );
-        let imported = import_results(&Catalog::builtin(), &text).expect("imports");
-        let (id, practice) = &imported.assessment.practices.0[0];
-        assert_eq!(id.value, "threat-modeling");
-        assert_eq!(practice.comprehensiveness.value, Comprehensiveness::AdHoc);
-        assert_eq!(practice.scope.value, Scope::Industry);
-        assert_eq!(
-            practice.evidence[0].url.as_ref().map(|u| u.value.as_str()),
-            Some("https://example.org/tara")
-        );
-        assert_eq!(imported.assessment.product.name, "Scan");
-        assert_eq!(imported.assessment.date.to_string(), "2026-02-01");
-    }
-
-    #[test]
-    fn unknown_control_ids_and_missing_levels_end_up_in_the_report_with_their_path() {
-        let text = foreign(
-            r#"{"uuid": "o1", "props": [{"name": "control-id", "value": "ac-2"}]},
-               {"uuid": "o2", "props": [{"name": "control-id", "value": "monitoring"}]}"#,
-            r#"{"uuid": "f1", "title": "t", "description": "d", "target": {"type": "objective-id", "target-id": "ac-2_obj", "status": {"state": "not-satisfied"}}},
-               {"uuid": "f2", "title": "Weak logs", "description": "d", "target": {"type": "objective-id", "target-id": "monitoring_obj", "status": {"state": "not-satisfied"}}}"#,
-        );
-        let imported = import_results(&Catalog::builtin(), &text).expect("imports");
-        let paths: Vec<&str> = imported
-            .report
-            .unmapped
-            .iter()
-            .map(|u| u.path.as_str())
-            .collect();
-        assert!(
-            paths.contains(&"$.assessment-results.results[0].observations[0]"),
-            "{paths:?}"
-        );
-        assert!(
-            paths.contains(&"$.assessment-results.results[0].observations[1]"),
-            "{paths:?}"
-        );
-        assert!(
-            paths.contains(&"$.assessment-results.results[0].findings[0]"),
-            "{paths:?}"
-        );
-        assert!(imported.assessment.practices.is_empty());
-        // The finding on a practice of the catalog maps, its assumed severity is reported.
-        let finding = &imported.assessment.findings[0];
-        assert_eq!(
-            finding.practice.as_ref().map(|p| p.value.as_str()),
-            Some("monitoring")
-        );
-        assert_eq!(finding.severity, Severity::Medium);
-        assert!(
-            paths.contains(&"$.assessment-results.results[0].findings[1].props"),
-            "{paths:?}"
-        );
-    }
-
-    #[test]
-    fn other_documents_are_refused_with_what_they_are() {
-        let catalog = Catalog::builtin();
-        let message = |text: &str| match import_results(&catalog, text) {
-            Err(d) => d.0[0].message.clone(),
-            Ok(_) => panic!("accepted {text}"),
-        };
-        assert!(
-            message("smm: 1\nkind: TargetProfile\ncatalog: {id: iot-smm}\n")
-                .contains("smm document")
-        );
-        assert!(message(r#"{"catalog": {"uuid": "x"}}"#).contains("OSCAL catalog"));
-        assert!(message("[1, 2]").contains("not OSCAL"));
-        assert!(message(r#"{"assessment-results": {"results": []}}"#).contains("no result"));
-        assert!(import_results(&catalog, "{ unclosed").is_err());
-    }
-
-    #[test]
-    fn odd_shapes_never_panic() {
-        let catalog = Catalog::builtin();
-        for text in [
-            r#"{"assessment-results": {"results": [{}]}}"#,
-            r#"{"assessment-results": {"results": [{"start": 5, "observations": {"a": 1}, "findings": [1, null, {"target": 3}]}], "metadata": []}}"#,
-            r#"{"assessment-results": {"results": [{"start": "2026-13-45T00:00:00Z"}], "back-matter": {"resources": [{"props": "x"}]}}}"#,
-            r#"{"assessment-results": {"results": [{"start": "2026-01-01", "observations": [{"props": [{"ns": 1, "name": null}]}], "local-definitions": {"tasks": [{}]}}]}}"#,
-        ] {
-            let _ = import_results(&catalog, text);
-        }
-    }
 }
