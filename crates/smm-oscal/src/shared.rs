@@ -31,14 +31,70 @@ pub enum Format {
 
 /// A document as text in `format`, ending with a newline.
 pub fn render(document: &Value, format: Format) -> String {
+    let ordered = Ordered(document);
     match format {
         // A `Value` has string keys and finite numbers only: serializing it cannot fail.
         Format::Json => {
-            let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+            let mut text = serde_json::to_string_pretty(&ordered).unwrap_or_default();
             text.push('\n');
             text
         }
-        Format::Yaml => serde_saphyr::to_string(document).unwrap_or_default(),
+        Format::Yaml => serde_saphyr::to_string(&ordered).unwrap_or_default(),
+    }
+}
+
+/// The keys a reader looks for first, in OSCAL's own order; the rest follow alphabetically,
+/// and the back matter comes last.
+const LEADING_KEYS: [&str; 16] = [
+    "uuid",
+    "id",
+    "param-id",
+    "control-id",
+    "name",
+    "ns",
+    "value",
+    "type",
+    "class",
+    "title",
+    "description",
+    "metadata",
+    "last-modified",
+    "version",
+    "oscal-version",
+    "import-ap",
+];
+
+/// A value written with its keys in [`LEADING_KEYS`] order: the same order on every run and
+/// every machine, and the identifying keys of each object on top, as OSCAL's examples have them.
+struct Ordered<'v>(&'v Value);
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(object) => {
+                let rank = |key: &str| match LEADING_KEYS.iter().position(|k| *k == key) {
+                    Some(i) => (0, i),
+                    None if key == "back-matter" => (2, 0),
+                    None => (1, 0),
+                };
+                let mut keys: Vec<&String> = object.keys().collect();
+                keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+                let mut map = serializer.serialize_map(Some(keys.len()))?;
+                for key in keys {
+                    map.serialize_entry(key, &Ordered(&object[key.as_str()]))?;
+                }
+                map.end()
+            }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&Ordered(item))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(serializer),
+        }
     }
 }
 
@@ -152,6 +208,19 @@ mod tests {
         assert_ne!(a, uuid("finding", &["digest", "threat-modeling"]));
         let parsed = Uuid::parse_str(&a).expect("a UUID");
         assert_eq!(parsed.get_version_num(), 5);
+    }
+
+    #[test]
+    fn identifying_keys_come_first_and_the_back_matter_last() {
+        let document = json!({ "zeta": 1, "back-matter": {}, "alpha": [{ "title": "t", "uuid": "u" }], "uuid": "d" });
+        let text = render(&document, Format::Json);
+        let at = |key: &str| text.find(&format!("\"{key}\"")).expect(key);
+        assert!(
+            at("uuid") < at("alpha") && at("alpha") < at("zeta") && at("zeta") < at("back-matter")
+        );
+        assert!(text.find("\"u\"").expect("inner uuid") < text.find("\"t\"").expect("inner title"));
+        let yaml: Value = serde_saphyr::from_str(&render(&document, Format::Yaml)).expect("YAML");
+        assert_eq!(yaml, document);
     }
 
     #[test]
