@@ -1,6 +1,7 @@
 //! The import's mapping of other tools' results, its report and its refusals.
 
 use super::*;
+use smm_core::document::Severity;
 
 fn foreign(observations: &str, findings: &str) -> String {
     format!(
