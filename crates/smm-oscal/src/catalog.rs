@@ -133,7 +133,7 @@ fn control(catalog: &Catalog, practice: &Practice) -> Value {
         .iter()
         .map(|c| c.value().to_string())
         .collect();
-    let scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.token()).collect();
+    let scopes: Vec<String> = Scope::ALL.iter().map(|s| s.token().to_string()).collect();
     json!({
         "id": id,
         "class": "practice",
@@ -144,17 +144,29 @@ fn control(catalog: &Catalog, practice: &Practice) -> Value {
                 "label": "target comprehensiveness",
                 "usage": "How thoroughly and systematically the practice must be carried out: 0 (none) to 4 (formalized).",
                 "props": [prop("measure", "comprehensiveness")],
-                "select": { "how-many": "one", "choice": levels },
+                "constraints": [allowed(&levels)],
             },
             {
                 "id": crate::catalog::scope_param(id),
                 "label": "target scope",
                 "usage": "How specific to its setting the practice must be: general, industry or system.",
                 "props": [prop("measure", "scope")],
-                "select": { "how-many": "one", "choice": scopes },
+                "constraints": [allowed(&scopes)],
             }
         ],
         "parts": parts,
+    })
+}
+
+/// The allowed values of a parameter, as a constraint rather than a `select`: OSCAL lets a
+/// parameter have a selection or values, not both, so a profile's values would be dropped when
+/// the profile is resolved against a parameter that offers a selection (compliance-trestle does
+/// exactly that). With a constraint the resolved catalog carries the target's levels.
+fn allowed(values: &[String]) -> Value {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    json!({
+        "description": format!("One of: {}.", values.join(", ")),
+        "tests": [{ "expression": format!(". = ({})", quoted.join(", ")) }],
     })
 }
 
@@ -228,12 +240,12 @@ mod tests {
         let practice = &builtin.domains[0].subdomains[0].practices[0];
         assert_eq!(control["id"], practice.id.value.as_str());
         assert_eq!(
-            control["params"][0]["select"]["choice"],
-            json!(["0", "1", "2", "3", "4"])
+            control["params"][0]["constraints"][0]["tests"][0]["expression"],
+            ". = ('0', '1', '2', '3', '4')"
         );
         assert_eq!(
-            control["params"][1]["select"]["choice"],
-            json!(["general", "industry", "system"])
+            control["params"][1]["constraints"][0]["tests"][0]["expression"],
+            ". = ('general', 'industry', 'system')"
         );
         let levels: Vec<&Value> = control["parts"]
             .as_array()
