@@ -119,14 +119,25 @@ pub(crate) fn date_of(timestamp: &str) -> Option<Date> {
     Date::parse(timestamp.get(..10)?)
 }
 
-/// Whether `text` can be a prop value or a single-line OSCAL string as it is.
+/// Whether `text` can be a prop value or a single-line OSCAL string as it is: OSCAL's pattern
+/// `^\S(.*\S)?$` is an ECMAScript one, whose `.` matches no line break and whose `\S` matches
+/// no blank. Erring on the strict side only sends a text to a verbatim prop.
 pub(crate) fn fits_line(text: &str) -> bool {
-    !text.is_empty() && !text.contains('\n') && !text.contains('\r') && text.trim() == text
+    let blank = |c: char| c.is_whitespace() || c == '\u{feff}';
+    let breaks = |c: char| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    match (text.chars().next(), text.chars().last()) {
+        (Some(first), Some(last)) => !blank(first) && !blank(last) && !text.chars().any(breaks),
+        _ => false,
+    }
 }
 
 /// `text` on one line: blanks collapsed, never empty (OSCAL titles and names must have text).
 pub(crate) fn one_line(text: &str, fallback: &str) -> String {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = text
+        .split(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     if line.is_empty() {
         fallback.to_string()
     } else {

@@ -274,3 +274,125 @@ fn the_vendored_schema_is_the_one_its_readme_names() {
         "the schema's SHA-256 {digest} is not the one tests/oscal/schemas/README.md records"
     );
 }
+
+/// The ota-gateway assessment with every optional field the examples leave out filled in:
+/// a reassessment link, a product line, every method, resolved and accepted findings with
+/// reasons and dates, a finding on no practice, evidence with a file and a URL, an assessor
+/// and texts that do not fit a prop value.
+fn every_field() -> (Assessment, smm_core::Gap) {
+    use smm_core::document::{
+        AssessmentReference, Date, Evidence, Finding, FindingKind, FindingStatus, Method,
+        Recommendation, Severity,
+    };
+    use smm_core::located::Located;
+    let catalog = Catalog::builtin();
+    let dir = root().join("examples/ota-gateway");
+    let mut assessment = parse_assessment(&read(&dir.join("assessment.yaml"))).expect("parses");
+    let target = parse_target(&read(&dir.join("target.yaml"))).expect("parses");
+    let current = current_profile(&catalog, &assessment).expect("checks");
+    let gap = gap(&resolved(&catalog, &target), &current).expect("gap");
+    let text = |s: &str| Located::new(s.to_string());
+    assessment.follows = Some(AssessmentReference {
+        path: text("history/2026-01.yaml"),
+        sha256: text(&"ab".repeat(32)),
+    });
+    assessment.product.line = Some("GW gateways".into());
+    assessment.methods = Method::ALL.to_vec();
+    assessment
+        .assessors
+        .push("  an assessor with blanks ".into());
+    assessment.findings[0].status = FindingStatus::Resolved;
+    assessment.findings[0].reason = Some(text("Fixed in 4.2.1."));
+    assessment.findings[0].closed = Some(Located::new(Date::parse("2026-08-01").expect("date")));
+    assessment.findings[1].status = FindingStatus::Accepted;
+    assessment.findings[1].reason = Some(text("Not exploitable:\nno proxy is configured.\n"));
+    assessment.findings.push(Finding {
+        id: text("OBS 7"),
+        kind: FindingKind::Nonconformity,
+        practice: None,
+        severity: Severity::Info,
+        cve: None,
+        title: "two\nlines ".into(),
+        description: None,
+        recommendations: vec![text("R-9")],
+        status: FindingStatus::Open,
+        reason: None,
+        closed: None,
+    });
+    assessment.recommendations.push(Recommendation {
+        id: text("R-9"),
+        practice: None,
+        text: String::new(),
+    });
+    let (_, first) = &mut assessment.practices.0[0];
+    first.evidence.push(Evidence {
+        file: Some(text("evidence/a b.md")),
+        sha256: Some(text(&"cd".repeat(32))),
+        url: Some(text("https://example.org/a")),
+        description: " ".into(),
+    });
+    first.notes = Some("\n indented\n".into());
+    (assessment, gap)
+}
+
+#[test]
+fn every_field_of_an_assessment_survives_the_round_trip() {
+    let catalog = Catalog::builtin();
+    let (assessment, gap) = every_field();
+    let document = smm_oscal::results::assessment_results(&assessment, &gap);
+    let schema: Value = serde_json::from_str(&read(
+        &root().join("tests/oscal/schemas/oscal_complete_schema.json"),
+    ))
+    .expect("the schema is JSON");
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    assert!(validator.is_valid(&document), "the export is valid OSCAL");
+    for format in [Format::Json, Format::Yaml] {
+        let imported =
+            smm_oscal::import_results(&catalog, &render(&document, format)).expect("imports");
+        assert!(imported.report.is_empty(), "{:?}", imported.report);
+        assert_eq!(
+            content_digest(&imported.assessment),
+            content_digest(&assessment),
+            "{format:?}:\n{}",
+            serde_saphyr::to_string(&imported.assessment).unwrap_or_default()
+        );
+    }
+}
+
+/// The schema's validator, compiled once for the property test's many cases.
+fn schema() -> &'static jsonschema::Validator {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: Value = serde_json::from_str(&read(
+            &root().join("tests/oscal/schemas/oscal_complete_schema.json"),
+        ))
+        .expect("the schema is JSON");
+        jsonschema::draft7::new(&schema).expect("the schema compiles")
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever people write in an assessment's texts (several lines, blanks at either end,
+    /// quotes, YAML's special words), the round trip keeps it exactly.
+    #[test]
+    fn any_text_survives_the_round_trip(texts in proptest::collection::vec("(?s).{0,24}", 8)) {
+        let catalog = Catalog::builtin();
+        let (mut assessment, gap) = every_field();
+        assessment.product.name = texts[0].clone();
+        assessment.product.version = texts[1].clone();
+        assessment.assessors[0] = texts[2].clone();
+        assessment.practices.0[1].1.notes = Some(texts[3].clone());
+        assessment.findings[0].title = texts[4].clone();
+        assessment.findings[0].description = Some(texts[5].clone());
+        assessment.findings[1].reason = Some(smm_core::located::Located::new(texts[6].clone()));
+        assessment.recommendations[0].text = texts[7].clone();
+        let document = smm_oscal::results::assessment_results(&assessment, &gap);
+        proptest::prop_assert!(schema().is_valid(&document), "the export is not valid OSCAL");
+        for format in [Format::Json, Format::Yaml] {
+            let imported = smm_oscal::import_results(&catalog, &render(&document, format));
+            let imported = imported.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{format:?}: {e:?}")))?;
+            proptest::prop_assert_eq!(content_digest(&imported.assessment), content_digest(&assessment), "{:?}", format);
+        }
+    }
+}

@@ -61,8 +61,7 @@ pub struct Unmapped {
 
 /// Reads OSCAL assessment results (JSON or YAML) into an assessment, against `catalog`.
 pub fn import_results(catalog: &Catalog, text: &str) -> Result<Imported, Diagnostics> {
-    let root: Value =
-        serde_saphyr::from_str(text).map_err(|e| Diagnostics::from(Diagnostic::from_yaml(&e)))?;
+    let root = parse(text)?;
     let Some(ar) = root.get("assessment-results").and_then(Value::as_object) else {
         return Err(not_assessment_results(&root).into());
     };
@@ -71,6 +70,18 @@ pub fn import_results(catalog: &Catalog, text: &str) -> Result<Imported, Diagnos
         report: ImportReport::default(),
     }
     .read(ar)
+}
+
+/// JSON or YAML. JSON is read as JSON: YAML refuses characters JSON allows in strings (DEL, for
+/// one), and JSON's own errors say more.
+fn parse(text: &str) -> Result<Value, Diagnostics> {
+    if text.trim_start().starts_with(['{', '[']) {
+        return serde_json::from_str(text).map_err(|e| {
+            let at = Position::new(e.line() as u64, e.column() as u64);
+            Diagnostic::new(at, "", format!("not valid JSON: {e}")).into()
+        });
+    }
+    serde_saphyr::from_str(text).map_err(|e| Diagnostic::from_yaml(&e).into())
 }
 
 fn at_start(field: &str, message: impl Into<String>) -> Diagnostic {

@@ -6,7 +6,7 @@ use smm_core::document::{Assessment, Finding, FindingKind, FindingStatus, Recomm
 use smm_core::gap::PracticeGap;
 
 use super::{token, Ids};
-use crate::shared::{fits_line, insert_list, insert_text, one_line, prop, word};
+use crate::shared::{insert_list, insert_text, one_line, prop, word};
 
 pub(super) fn gap_finding(ids: &Ids, assessment: &Assessment, practice: &PracticeGap) -> Value {
     let id = practice.id.as_str();
@@ -96,7 +96,7 @@ pub(super) fn assessment_finding(
     for rec in &finding.recommendations {
         props.push(prop("recommendation", &rec.value));
     }
-    if !fits_line(&finding.title) {
+    if one_line(&finding.title, id) != finding.title {
         props.push(prop("title", &finding.title));
     }
     let mut f = Map::new();

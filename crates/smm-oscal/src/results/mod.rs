@@ -13,9 +13,7 @@ use serde_json::{json, Map, Value};
 use smm_core::document::{Assessment, Evidence, Method};
 use smm_core::{content_digest, Gap};
 
-use crate::shared::{
-    fits_line, insert_list, insert_text, metadata, one_line, prop, timestamp, uuid,
-};
+use crate::shared::{insert_list, insert_text, metadata, one_line, prop, timestamp, uuid};
 
 mod findings;
 #[cfg(test)]
@@ -134,8 +132,10 @@ fn assessors(ids: &Ids, assessment: &Assessment, meta: &mut Map<String, Value>) 
         let mut p = Map::new();
         p.insert("uuid".into(), Value::String(party.clone()));
         p.insert("type".into(), Value::String("person".into()));
-        p.insert("name".into(), Value::String(one_line(name, "(unnamed)")));
-        if !fits_line(name) {
+        let shown = one_line(name, "(unnamed)");
+        let verbatim = shown != *name;
+        p.insert("name".into(), Value::String(shown));
+        if verbatim {
             p.insert("props".into(), json!([prop("assessor", name)]));
         }
         parties.push(Value::Object(p));
