@@ -241,6 +241,12 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// NIST OSCAL: export the catalog, a target, an assessment or a roadmap as OSCAL documents,
+    /// and import OSCAL assessment results as an assessment (see docs/oscal.md).
+    Oscal {
+        #[command(subcommand)]
+        action: OscalAction,
+    },
     /// Make the issuer's Ed25519 key pair for signing certificates.
     Key {
         #[command(subcommand)]
@@ -999,4 +1005,110 @@ pub enum LogFormat {
     Text,
     /// A JSON document (`kind: LogFollow`).
     Json,
+}
+
+/// `smm oscal` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum OscalAction {
+    /// Write an OSCAL document (OSCAL 1.2.1, JSON or YAML).
+    Export {
+        #[command(subcommand)]
+        what: OscalExport,
+    },
+    /// Read OSCAL assessment results (JSON or YAML) as an assessment. What cannot be mapped is
+    /// listed on standard error, each with its JSON path.
+    Import {
+        /// The OSCAL assessment results.
+        results: PathBuf,
+        /// Write the assessment (YAML) here instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Fail (exit 1, nothing written) when anything could not be mapped.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+/// What `smm oscal export` writes.
+#[derive(Debug, Subcommand)]
+pub enum OscalExport {
+    /// The catalog as an OSCAL catalog: practices as controls, levels as parts.
+    Catalog {
+        #[command(flatten)]
+        out: OscalOutput,
+    },
+    /// A target profile as an OSCAL profile: the practices it selects and their target levels.
+    Profile {
+        /// The target profile.
+        target: PathBuf,
+        /// Where the profile finds the OSCAL catalog (default: catalog.json or catalog.yaml).
+        #[arg(long, value_name = "HREF")]
+        catalog_href: Option<String>,
+        #[command(flatten)]
+        out: OscalOutput,
+    },
+    /// An assessment and its gap as OSCAL assessment results.
+    Results {
+        /// The assessment.
+        assessment: PathBuf,
+        /// The target profile it is measured against.
+        #[arg(long, value_name = "FILE")]
+        target: PathBuf,
+        #[command(flatten)]
+        out: OscalOutput,
+    },
+    /// The roadmap as an OSCAL plan of action and milestones (the options of `smm roadmap`).
+    Poam {
+        /// The target profile.
+        target: PathBuf,
+        /// The assessment measured against it.
+        assessment: PathBuf,
+        #[command(flatten)]
+        plan: PlanOptions,
+        #[command(flatten)]
+        out: OscalOutput,
+    },
+}
+
+/// The roadmap's planning options, as `smm roadmap` takes them.
+#[derive(Debug, clap::Args)]
+pub struct PlanOptions {
+    /// Budget per period: an amount in the costs' currency (60000) or person-days (40d).
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_budget)]
+    pub budget: Option<BudgetArg>,
+    /// Length of a budget period.
+    #[arg(long, value_enum, default_value = "quarter", requires = "budget")]
+    pub period: PeriodArg,
+    /// First month of work, YYYY-MM (default: the month after the assessment).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, requires = "budget")]
+    pub start: Option<Month>,
+    /// Last month in which work may be planned, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, requires = "budget")]
+    pub deadline: Option<Month>,
+    /// Your own day rate, cost classes and efforts (a `kind: Costs` file).
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+    /// The actions of a custom catalog (a `kind: Actions` file).
+    #[arg(long, value_name = "FILE")]
+    pub actions: Option<PathBuf>,
+}
+
+/// Where and how an OSCAL export is written.
+#[derive(Debug, clap::Args)]
+pub struct OscalOutput {
+    /// JSON or YAML (default: the output file's extension, else JSON).
+    #[arg(long, value_enum)]
+    pub format: Option<OscalFormat>,
+    /// Write the document here (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The OSCAL serializations smm writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OscalFormat {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, TargetAction, TemplateAction};
+use cli::{Cli, Command, OscalAction, TargetAction, TemplateAction};
 use failure::{exit_code, Failure};
 
 /// mimalloc instead of the system allocator: parsing a document allocates many small values, and
@@ -224,6 +224,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             },
         ),
         Command::Cert { action } => commands::cert::run(&catalog, &action),
+        Command::Oscal {
+            action: OscalAction::Export { what },
+        } => commands::oscal::export(&catalog, &what),
+        Command::Oscal {
+            action:
+                OscalAction::Import {
+                    results,
+                    output,
+                    strict,
+                },
+        } => commands::oscal::import(&catalog, &results, output.as_deref(), strict),
         Command::Key { .. }
         | Command::Audit { .. }
         | Command::Log { .. }

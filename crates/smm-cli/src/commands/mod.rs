@@ -15,6 +15,7 @@ pub mod log;
 pub mod log_fetch;
 pub mod log_report;
 pub mod map;
+pub mod oscal;
 pub mod report;
 pub mod roadmap;
 pub mod schema;

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use smm_core::document::Date;
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::Catalog;
 use smm_report::roadmap::{
@@ -41,6 +42,21 @@ pub struct Args<'a> {
 
 /// Runs the command.
 pub fn run(catalog: &Catalog, args: &Args<'_>) -> Result<(), Failure> {
+    let (roadmap, _) = planned(catalog, args)?;
+    if let Some(path) = args.output {
+        return write(&roadmap, path);
+    }
+    if args.json {
+        output::print_tagged_json("Roadmap", &roadmap);
+    } else {
+        output::print(&render(&roadmap));
+    }
+    Ok(())
+}
+
+/// The roadmap the arguments ask for, with the date of the assessment it starts from (`smm
+/// roadmap` shows it; `smm oscal export poam` writes it as a plan of action and milestones).
+pub fn planned(catalog: &Catalog, args: &Args<'_>) -> Result<(Roadmap, Date), Failure> {
     let target = load_target(catalog, args.target)?;
     let assessment = load_assessment(catalog, args.assessment)?;
     check_pairing(&target, &assessment)?;
@@ -81,15 +97,7 @@ pub fn run(catalog: &Catalog, args: &Args<'_>) -> Result<(), Failure> {
         // Catalog and action mismatches were checked on load, so this is a deadline problem.
         Failure::from(Problem::file(args.assessment, format!("cannot plan: {e}")))
     })?;
-    if let Some(path) = args.output {
-        return write(&roadmap, path);
-    }
-    if args.json {
-        output::print_tagged_json("Roadmap", &roadmap);
-    } else {
-        output::print(&render(&roadmap));
-    }
-    Ok(())
+    Ok((roadmap, assessment.document.date))
 }
 
 fn write(roadmap: &Roadmap, path: &Path) -> Result<(), Failure> {

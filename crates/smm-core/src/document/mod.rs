@@ -12,8 +12,8 @@ mod template;
 mod title;
 
 pub use assessment::{
-    AssessedPractice, Assessment, AssessmentReference, Evidence, Finding, FindingKind,
-    FindingStatus, Method, Product, Recommendation, Severity, TargetReference,
+    AssessedPractice, Assessment, AssessmentKind, AssessmentReference, Evidence, Finding,
+    FindingKind, FindingStatus, Method, Product, Recommendation, Severity, TargetReference,
 };
 pub use date::Date;
 pub use draft::{AssessmentDraft, Incomplete, PracticeDraft};
