@@ -40,6 +40,7 @@ use crate::state::AppState;
         (name = "certificates", description = "Issue, revoke and verify certificates"),
         (name = "keys", description = "Organizations' signing keys and the public issuers document"),
         (name = "register", description = "The public register: search attestations by vendor, product, product line and issuer"),
+        (name = "oscal", description = "NIST OSCAL: the catalog, and a stored target, assessment or roadmap as OSCAL"),
         (name = "standards", description = "Standards mapped to the model's practices, and a stored profile read in a standard's terms"),
         (name = "transparency", description = "The public transparency log of attestations and revocations: checkpoints, entries, proofs"),
     )
@@ -93,6 +94,7 @@ pub const PUBLIC_OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/register"),
     ("get", "/api/standards"),
     ("get", "/api/standards/{standard}"),
+    ("get", "/api/oscal/catalog"),
 ];
 
 /// The answers every handler can give without saying so in its own annotation, because the

@@ -256,6 +256,7 @@ async fn every_operation_says_whether_it_needs_credentials_and_refuses_401_witho
             "GET /api/log/entries",
             "GET /api/log/proofs/consistency",
             "GET /api/log/proofs/inclusion",
+            "GET /api/oscal/catalog",
             "GET /api/ready",
             "GET /api/register",
             "GET /api/schemes",

@@ -191,6 +191,8 @@ pub struct RoadmapOf {
     pub system: SystemInfo,
     /// The roadmap.
     pub roadmap: Roadmap,
+    /// The day of the assessment it was planned from.
+    pub assessed: Date,
 }
 
 /// Plans the roadmap of an assessment against its target.
@@ -227,6 +229,7 @@ pub async fn roadmap(
     Ok(RoadmapOf {
         system,
         roadmap: plan(&input, budget.as_ref())?,
+        assessed: current.document.date,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod invitations;
 pub mod keys;
 pub mod organizations;
+pub mod oscal;
 pub mod portfolio;
 pub mod register;
 pub mod schemes;

@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod keys;
 pub mod meta;
 pub mod organizations;
+pub mod oscal;
 pub mod register;
 pub mod session;
 pub mod standards;
@@ -37,6 +38,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(transparency::router())
         .merge(register::router())
         .merge(standards::router())
+        .merge(oscal::router())
 }
 
 /// Which page of a list: items after an id, at most `limit` of them.
