@@ -107,8 +107,12 @@ fn check_currency(currency: &Located<String>, problems: &mut Diagnostics) {
     let upper = currency.value.to_ascii_uppercase();
     if is_currency(&upper) {
         d = d.with_help(format!("did you mean `{upper}`?"));
-    } else if let Some(near) = nearest(&upper, currencies()) {
-        d = d.with_help(format!("did you mean `{near}`?"));
+    } else {
+        // `nearest` compares in lower case.
+        let known: Vec<String> = currencies().map(str::to_ascii_lowercase).collect();
+        if let Some(near) = nearest(&upper, known.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{}`?", near.to_ascii_uppercase()));
+        }
     }
     problems.push(d);
 }

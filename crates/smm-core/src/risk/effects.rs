@@ -92,10 +92,7 @@ impl RiskEffects {
             catalog: catalog.reference(),
             title: String::new(),
             calibration: String::new(),
-            effects: entries
-                .into_iter()
-                .map(|(p, s, e)| ((p, s), e))
-                .collect(),
+            effects: entries.into_iter().map(|(p, s, e)| ((p, s), e)).collect(),
         }
     }
 }
@@ -148,11 +145,7 @@ pub fn parse_risk_effects(catalog: &Catalog, source: &str) -> Result<RiskEffects
                     .insert((PracticeId::new(&practice.value), step), effect.clone())
                     .is_some()
             {
-                problems.push(Diagnostic::new(
-                    key.at,
-                    field,
-                    "this step is listed twice",
-                ));
+                problems.push(Diagnostic::new(key.at, field, "this step is listed twice"));
             }
         }
     }

@@ -35,12 +35,10 @@ pub use effects::{
 pub use estimate::{Confidence, Effect, Estimate, Factor, Reduction, StepEffect};
 pub use model::{RiskError, RiskModel};
 pub use profile::ProfileLevels;
-pub use result::{
-    grid, ExceedancePoint, LossDistribution, RiskResult, ScenarioRisk, StepValue,
-};
+pub use result::{grid, ExceedancePoint, LossDistribution, RiskResult, ScenarioRisk, StepValue};
 pub use scenarios::{
-    parse_risk_scenarios, parse_risk_scenarios_unchecked, Basis, RiskScenarios,
-    RiskScenariosKind, Scenario, SimulationSettings,
+    parse_risk_scenarios, parse_risk_scenarios_unchecked, Basis, RiskScenarios, RiskScenariosKind,
+    Scenario, SimulationSettings,
 };
 
 use crate::actions::ActionId;

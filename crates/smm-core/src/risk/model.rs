@@ -84,7 +84,9 @@ impl RiskModel {
         let baseline = match (scenarios.basis, assessed) {
             (Basis::Inherent, _) => None,
             (Basis::Assessed, Some(levels)) => Some(levels),
-            (Basis::Assessed, None) => return Err(RiskError::NeedsAssessment(scenarios.system.clone())),
+            (Basis::Assessed, None) => {
+                return Err(RiskError::NeedsAssessment(scenarios.system.clone()))
+            }
         };
         let mut slots: Vec<(PracticeId, Step)> = Vec::new();
         let mut slot_of = HashMap::new();
@@ -200,7 +202,11 @@ fn compile_effect(slot: usize, effect: &StepEffect, on: Effect) -> Vec<CompiledE
 }
 
 fn compile_scenario(s: &Scenario, effect_set: usize) -> CompiledScenario {
-    let vulnerability = match (&s.vulnerability, &s.threat_capability, &s.resistance_strength) {
+    let vulnerability = match (
+        &s.vulnerability,
+        &s.threat_capability,
+        &s.resistance_strength,
+    ) {
         (Some(v), _, _) => Vulnerability::Direct(Pert::of(v)),
         (None, Some(c), Some(r)) => Vulnerability::Strength {
             capability: Pert::of(c),

@@ -47,7 +47,11 @@ fn stream(seed: u64, stream: u64, year: u64) -> Pcg64Mcg {
 }
 
 /// Simulates `options.iterations` years of `profile`.
-pub(crate) fn run(model: &RiskModel, profile: &ProfileLevels, options: &SimulationOptions) -> Losses {
+pub(crate) fn run(
+    model: &RiskModel,
+    profile: &ProfileLevels,
+    options: &SimulationOptions,
+) -> Losses {
     let years = options.iterations.max(1);
     let seed = options.seed;
     let applied = model.applied(profile);

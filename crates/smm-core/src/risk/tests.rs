@@ -1,0 +1,592 @@
+//! The simulation against closed forms, its invariants, and the risk files' diagnostics.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::actions::Step;
+use crate::id::PracticeId;
+use crate::level::{Comprehensiveness, Level, Scope};
+use crate::located::{Entries, Located};
+use crate::{current_profile, parse_assessment, parse_target, resolve, Catalog, ProfileView};
+
+const BOTTLING: &str = include_str!("../../../../examples/bottling-line/risk.yaml");
+const HVAC: &str = include_str!("../../../../examples/hvac/risk.yaml");
+const BOTTLING_ASSESSMENT: &str =
+    include_str!("../../../../examples/bottling-line/assessment.yaml");
+const BOTTLING_TARGET: &str = include_str!("../../../../examples/bottling-line/target.yaml");
+const HVAC_ASSESSMENT: &str = include_str!("../../../../examples/hvac/assessment.yaml");
+
+fn options(iterations: u32) -> SimulationOptions {
+    SimulationOptions {
+        iterations,
+        seed: 7,
+    }
+}
+
+fn scenario(id: &str, tef: Estimate, vulnerability: Estimate, primary: Estimate) -> Scenario {
+    Scenario {
+        id: Located::new(id.to_string()),
+        title: id.to_string(),
+        asset: "the line".to_string(),
+        threat_community: "anyone".to_string(),
+        effect: Effect::Availability,
+        threat_event_frequency: tef,
+        vulnerability: Some(vulnerability),
+        threat_capability: None,
+        resistance_strength: None,
+        primary_loss: primary,
+        secondary_loss_event_frequency: None,
+        secondary_loss: None,
+        rationale: None,
+        effects: Entries::default(),
+    }
+}
+
+fn document(scenarios: Vec<Scenario>) -> RiskScenarios {
+    RiskScenarios {
+        smm: crate::header::FormatVersion,
+        kind: RiskScenariosKind::RiskScenarios,
+        system: "test system".to_string(),
+        currency: Located::new("EUR".to_string()),
+        basis: Basis::Inherent,
+        sources: None,
+        simulation: None,
+        scenarios,
+    }
+}
+
+fn no_effects() -> RiskEffects {
+    RiskEffects::from_entries(&Catalog::builtin(), [])
+}
+
+fn nothing() -> ProfileLevels {
+    ProfileLevels::new("nothing", [])
+}
+
+fn level(c: u64, s: Scope) -> Level {
+    Level::new(Comprehensiveness::from_value(c).expect("0-4"), s)
+}
+
+fn cut(factor: Factor, r: Reduction) -> StepEffect {
+    let mut e = StepEffect {
+        threat_event_frequency: None,
+        vulnerability: None,
+        primary_loss: None,
+        secondary_loss_event_frequency: None,
+        secondary_loss: None,
+        applies_to: Vec::new(),
+        rationale: Located::new("test".to_string()),
+    };
+    match factor {
+        Factor::ThreatEventFrequency => e.threat_event_frequency = Some(r),
+        Factor::Vulnerability => e.vulnerability = Some(r),
+        Factor::PrimaryLoss => e.primary_loss = Some(r),
+        Factor::SecondaryLossEventFrequency => e.secondary_loss_event_frequency = Some(r),
+        Factor::SecondaryLoss => e.secondary_loss = Some(r),
+    }
+    e
+}
+
+fn model(effects: &RiskEffects, doc: &RiskScenarios) -> RiskModel {
+    RiskModel::new(effects, doc, None).expect("inherent basis needs no assessment")
+}
+
+#[test]
+fn the_builtin_effects_and_the_examples_load() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    assert!(effects
+        .effect("patch-management", Step::Reach(Comprehensiveness::AdHoc))
+        .is_some());
+    assert!(effects
+        .effect(
+            "program-management",
+            Step::Reach(Comprehensiveness::Minimum)
+        )
+        .is_none());
+    for (text, assessment) in [(BOTTLING, BOTTLING_ASSESSMENT), (HVAC, HVAC_ASSESSMENT)] {
+        let doc = parse_risk_scenarios(&catalog, text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(doc.basis, Basis::Assessed);
+        assert!(doc.scenarios.len() >= 4);
+        let current = current_profile(&catalog, &parse_assessment(assessment).expect("parses"))
+            .expect("checks");
+        let current = ProfileLevels::of_view(&ProfileView::of_current(&catalog, &current));
+        let m = RiskModel::new(&effects, &doc, Some(&current)).expect("compiles");
+        let result = simulate(&m, &current, &options(2_000));
+        assert!(result.annual_loss.mean > 0.0);
+        assert!(result.annual_loss.p10 <= result.annual_loss.p50);
+        assert!(result.annual_loss.p95 <= result.annual_loss.p99);
+        assert!(matches!(
+            crate::parse_document(text),
+            Ok(crate::Document::RiskScenarios(_))
+        ));
+    }
+}
+
+#[test]
+fn the_bottling_line_target_lowers_every_figure_of_the_assessed_line() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let doc = parse_risk_scenarios(&catalog, BOTTLING).expect("parses");
+    let current = current_profile(&catalog, &parse_assessment(BOTTLING_ASSESSMENT).expect("a"))
+        .expect("checks");
+    let current = ProfileLevels::of_view(&ProfileView::of_current(&catalog, &current));
+    let target = resolve(&catalog, &parse_target(BOTTLING_TARGET).expect("t")).expect("resolves");
+    let target = ProfileLevels::of_view(&ProfileView::of_target(&target));
+    let m = RiskModel::new(&effects, &doc, Some(&current)).expect("compiles");
+    let results = simulate_all(&m, &[current, target], &options(5_000));
+    let (before, after) = (&results[0].annual_loss, &results[1].annual_loss);
+    assert!(after.mean < before.mean, "{after:?} vs {before:?}");
+    assert!(after.p95 <= before.p95 && after.p99 <= before.p99);
+}
+
+#[test]
+fn an_assessed_basis_needs_the_assessment() {
+    let mut doc = document(vec![scenario(
+        "a",
+        Estimate::exactly(1.0),
+        Estimate::exactly(0.5),
+        Estimate::exactly(100.0),
+    )]);
+    doc.basis = Basis::Assessed;
+    assert!(matches!(
+        RiskModel::new(&no_effects(), &doc, None),
+        Err(RiskError::NeedsAssessment(_))
+    ));
+}
+
+#[test]
+fn with_every_range_a_single_value_each_year_is_a_whole_number_of_events() {
+    // TEF 4 a year, vulnerability 0.5: loss events are Poisson with mean 2. Each costs exactly
+    // 1000 plus, always (probability 1), a secondary loss of exactly 250.
+    let mut s = scenario(
+        "exact",
+        Estimate::exactly(4.0),
+        Estimate::exactly(0.5),
+        Estimate::exactly(1000.0),
+    );
+    s.secondary_loss_event_frequency = Some(Estimate::exactly(1.0));
+    s.secondary_loss = Some(Estimate::exactly(250.0));
+    let m = model(&no_effects(), &document(vec![s]));
+    let r = simulate(&m, &nothing(), &options(20_000));
+    for loss in r.annual_losses() {
+        let events = loss / 1250.0;
+        assert_eq!(events, events.round(), "{loss}");
+    }
+    // Poisson: mean 2, P(0) = e^-2.
+    let mean_events = r.annual_loss.mean / 1250.0;
+    assert!((mean_events - 2.0).abs() < 4.0 * r.annual_loss.standard_error / 1250.0 + 1e-9);
+    assert!((1.0 - r.probability_of_loss - (-2.0f64).exp()).abs() < 0.01);
+    assert!((r.scenarios[0].loss_events - 2.0).abs() < 0.05);
+}
+
+#[test]
+fn the_mean_annual_loss_is_the_compound_poisson_mean() {
+    // E[loss] = E[TEF] E[V] (E[PL] + E[SLEF] E[SL]), each factor drawn independently.
+    let tef = Estimate::new(1.0, 3.0, 8.0, Confidence::Medium);
+    let v = Estimate::new(0.1, 0.3, 0.6, Confidence::Low);
+    let pl = Estimate::new(10_000.0, 40_000.0, 200_000.0, Confidence::High);
+    let slef = Estimate::new(0.0, 0.2, 0.5, Confidence::Medium);
+    let sl = Estimate::new(5_000.0, 20_000.0, 100_000.0, Confidence::Medium);
+    let expected = tef.mean() * v.mean() * (pl.mean() + slef.mean() * sl.mean());
+    let mut s = scenario("compound", tef, v, pl);
+    s.secondary_loss_event_frequency = Some(slef);
+    s.secondary_loss = Some(sl);
+    let m = model(&no_effects(), &document(vec![s]));
+    let r = simulate(&m, &nothing(), &options(200_000));
+    let error = (r.annual_loss.mean - expected).abs();
+    assert!(
+        error < 4.0 * r.annual_loss.standard_error,
+        "mean {} expected {expected} (se {})",
+        r.annual_loss.mean,
+        r.annual_loss.standard_error
+    );
+}
+
+#[test]
+fn vulnerability_is_the_share_of_attackers_stronger_than_the_defence() {
+    // Threat capability symmetric around 50, resistance exactly 50: half the threat events
+    // become loss events; TEF exactly 2, so one loss event a year on average.
+    let mut s = scenario(
+        "strength",
+        Estimate::exactly(2.0),
+        Estimate::exactly(0.0),
+        Estimate::exactly(100.0),
+    );
+    s.vulnerability = None;
+    s.threat_capability = Some(Estimate::new(0.0, 50.0, 100.0, Confidence::Medium));
+    s.resistance_strength = Some(Estimate::exactly(50.0));
+    let m = model(&no_effects(), &document(vec![s]));
+    let r = simulate(&m, &nothing(), &options(50_000));
+    assert!(
+        (r.scenarios[0].loss_events - 1.0).abs() < 0.03,
+        "{}",
+        r.scenarios[0].loss_events
+    );
+}
+
+#[test]
+fn a_certain_cut_of_half_the_primary_loss_halves_every_year() {
+    let catalog = Catalog::builtin();
+    let step = Step::Reach(Comprehensiveness::Minimum);
+    let effects = RiskEffects::from_entries(
+        &catalog,
+        [(
+            PracticeId::new("remediation-recovery"),
+            step,
+            cut(Factor::PrimaryLoss, Reduction::new(0.5, 0.5, 0.5)),
+        )],
+    );
+    let doc = document(vec![scenario(
+        "halved",
+        Estimate::new(0.5, 1.0, 3.0, Confidence::Medium),
+        Estimate::new(0.2, 0.5, 0.9, Confidence::Medium),
+        Estimate::new(100.0, 1000.0, 5000.0, Confidence::Medium),
+    )]);
+    let m = model(&effects, &doc);
+    let before = simulate(&m, &nothing(), &options(5_000));
+    let with = nothing().with_step(&PracticeId::new("remediation-recovery"), step);
+    let after = simulate(&m, &with, &options(5_000));
+    for (b, a) in before.annual_losses().iter().zip(after.annual_losses()) {
+        assert!((a - b / 2.0).abs() <= 1e-9 * b.max(1.0), "{b} {a}");
+    }
+}
+
+#[test]
+fn an_assessed_basis_reproduces_the_estimates_at_the_assessment_and_raises_them_below_it() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let s = scenario(
+        "assessed",
+        Estimate::new(0.5, 2.0, 5.0, Confidence::Medium),
+        Estimate::new(0.1, 0.3, 0.6, Confidence::Medium),
+        Estimate::new(1000.0, 5000.0, 20000.0, Confidence::Medium),
+    );
+    let plain = simulate(
+        &model(&no_effects(), &document(vec![s.clone()])),
+        &nothing(),
+        &options(3_000),
+    );
+    let mut doc = document(vec![s]);
+    doc.basis = Basis::Assessed;
+    let assessed = ProfileLevels::new(
+        "assessed",
+        [
+            (
+                PracticeId::new("patch-management"),
+                level(2, Scope::General),
+            ),
+            (PracticeId::new("identities"), level(1, Scope::General)),
+        ],
+    );
+    let m = RiskModel::new(&effects, &doc, Some(&assessed)).expect("compiles");
+    let same = simulate(&m, &assessed, &options(3_000));
+    assert_eq!(same.annual_losses(), plain.annual_losses());
+    let below = simulate(&m, &nothing(), &options(3_000));
+    assert!(below.annual_loss.mean > same.annual_loss.mean);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_figures_and_another_seed_others() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let doc = parse_risk_scenarios(&catalog, HVAC).expect("parses");
+    let profile = ProfileLevels::new(
+        "p",
+        [(PracticeId::new("monitoring"), level(2, Scope::General))],
+    );
+    let m = RiskModel::new(&effects, &doc, Some(&profile)).expect("compiles");
+    let a = simulate(&m, &profile, &options(3_000));
+    let b = simulate(&m, &profile, &options(3_000));
+    assert_eq!(a, b);
+    assert_eq!(a.annual_losses(), b.annual_losses());
+    let other = simulate(
+        &m,
+        &profile,
+        &SimulationOptions {
+            iterations: 3_000,
+            seed: 8,
+        },
+    );
+    assert_ne!(a.annual_loss.mean, other.annual_loss.mean);
+    // Pinned: a change here means the same seed no longer gives the same figures.
+    assert_eq!(
+        format!(
+            "{:.6}",
+            simulate(
+                &model(
+                    &no_effects(),
+                    &document(vec![scenario(
+                        "pinned",
+                        Estimate::new(0.5, 1.0, 2.0, Confidence::Medium),
+                        Estimate::exactly(1.0),
+                        Estimate::exactly(1.0),
+                    )])
+                ),
+                &nothing(),
+                &options(1_000)
+            )
+            .annual_loss
+            .mean
+        ),
+        PINNED_MEAN
+    );
+}
+
+/// The mean event count of the pinned run above (seed 7, 1,000 years).
+const PINNED_MEAN: &str = "1.078000";
+
+#[test]
+fn a_step_already_taken_buys_nothing_and_a_new_one_never_costs() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let doc = parse_risk_scenarios(&catalog, BOTTLING).expect("parses");
+    let profile = ProfileLevels::new(
+        "p",
+        [(
+            PracticeId::new("patch-management"),
+            level(2, Scope::General),
+        )],
+    );
+    let m = RiskModel::new(&effects, &doc, Some(&profile)).expect("compiles");
+    let taken = ActionId::new(
+        PracticeId::new("patch-management"),
+        Step::Reach(Comprehensiveness::AdHoc),
+    );
+    let next = ActionId::new(
+        PracticeId::new("patch-management"),
+        Step::Reach(Comprehensiveness::Consistent),
+    );
+    let values = step_values(&m, &profile, &[taken, next], &options(3_000));
+    assert_eq!(values[0].reduction, LossDistribution::default());
+    assert!(values[1].reduction.mean > 0.0);
+    assert!(values[1].reduction.p10 >= 0.0);
+    assert!(values[1].after.mean < values[1].before.mean);
+}
+
+#[test]
+fn the_exceedance_curve_starts_at_the_chance_of_any_loss_and_falls() {
+    let doc = document(vec![scenario(
+        "curve",
+        Estimate::new(0.2, 1.0, 3.0, Confidence::Medium),
+        Estimate::new(0.1, 0.4, 0.8, Confidence::Medium),
+        Estimate::new(100.0, 2000.0, 50_000.0, Confidence::Low),
+    )]);
+    let r = simulate(&model(&no_effects(), &doc), &nothing(), &options(5_000));
+    assert_eq!(r.exceedance[0].loss, 0.0);
+    assert_eq!(r.exceedance[0].probability, r.probability_of_loss);
+    assert!(r
+        .exceedance
+        .windows(2)
+        .all(|w| w[1].loss > w[0].loss && w[1].probability <= w[0].probability));
+    assert!((r.exceedance_at(r.annual_loss.p95) - 0.05).abs() < 0.01);
+}
+
+fn estimate() -> impl Strategy<Value = Estimate> {
+    (0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64, 0..3u8).prop_map(|(a, b, c, k)| {
+        let mut v = [a, b, c];
+        v.sort_by(f64::total_cmp);
+        let confidence = [Confidence::Low, Confidence::Medium, Confidence::High][k as usize];
+        Estimate::new(v[0], v[1], v[2], confidence)
+    })
+}
+
+fn scaled(e: Estimate, factor: f64) -> Estimate {
+    Estimate::new(
+        e.min.value * factor,
+        e.likely.value * factor,
+        e.max.value * factor,
+        e.confidence,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A stronger practice never raises the loss: not in any simulated year, so not in the mean
+    /// nor in any percentile.
+    #[test]
+    fn a_stronger_practice_never_raises_the_loss(
+        tef in estimate(),
+        v in estimate(),
+        pl in estimate(),
+        slef in estimate(),
+        sl in estimate(),
+        practice in 0..18usize,
+        from_c in 0..4u64,
+        from_s in 0..3usize,
+        up_c in 0..3u64,
+        up_s in 0..3usize,
+        basis in 0..5usize,
+    ) {
+        let catalog = Catalog::builtin();
+        let effects = RiskEffects::builtin(&catalog);
+        let mut s = scenario("p", scaled(tef, 6.0), v, scaled(pl, 10_000.0));
+        s.secondary_loss_event_frequency = Some(slef);
+        s.secondary_loss = Some(scaled(sl, 50_000.0));
+        let mut t = s.clone();
+        t.id = Located::new("q".to_string());
+        t.effect = Effect::Confidentiality;
+        let mut doc = document(vec![s, t]);
+        let ids: Vec<PracticeId> = catalog.practices().map(|p| p.practice.id.value.clone()).collect();
+        let id = ids[practice].clone();
+        let weaker = level(from_c, Scope::ALL[from_s]);
+        let stronger = level((from_c + up_c).min(4), Scope::ALL[(from_s + up_s).min(2)]);
+        let others = ids.iter().enumerate().map(|(i, p)| (p.clone(), level((i % 3) as u64, Scope::General)));
+        let mut before = ProfileLevels::new("before", others.clone());
+        before.set(id.clone(), weaker);
+        let mut after = ProfileLevels::new("after", others);
+        after.set(id.clone(), stronger);
+        // The assessed basis is one of the profiles, or neither (a third one), or inherent.
+        let assessed = match basis {
+            0 => None,
+            1 => Some(before.clone()),
+            2 => Some(after.clone()),
+            _ => Some(ProfileLevels::new("assessed", ids.iter().map(|p| (p.clone(), level(2, Scope::Industry))))),
+        };
+        if assessed.is_some() {
+            doc.basis = Basis::Assessed;
+        }
+        let m = RiskModel::new(&effects, &doc, assessed.as_ref()).expect("compiles");
+        let o = options(1_500);
+        let b = simulate(&m, &before, &o);
+        let a = simulate(&m, &after, &o);
+        let (bl, al) = (b.annual_loss, a.annual_loss);
+        let slack = 1e-9 * bl.p99.max(1.0);
+        prop_assert!(al.mean <= bl.mean + slack);
+        prop_assert!(al.p10 <= bl.p10 + slack && al.p50 <= bl.p50 + slack);
+        prop_assert!(al.p90 <= bl.p90 + slack && al.p95 <= bl.p95 + slack);
+        prop_assert!(al.p99 <= bl.p99 + slack);
+    }
+}
+
+/// Parses `text` with the built-in catalog and returns the rendered diagnostics.
+fn problems(text: &str) -> String {
+    parse_risk_scenarios(&Catalog::builtin(), text)
+        .expect_err("refused")
+        .to_string()
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("in the text")
+        + 1
+}
+
+#[test]
+fn ranges_out_of_order_and_out_of_bounds_point_at_their_line() {
+    let text = BOTTLING.replace(
+        "vulnerability: { min: 0.03, likely: 0.12, max: 0.35, confidence: low }",
+        "vulnerability: { min: 0.03, likely: 0.12, max: 1.35, confidence: low }",
+    );
+    let found = problems(&text);
+    let line = line_of(&text, "max: 1.35");
+    assert!(found.contains(&format!("{line}:")), "{found}");
+    assert!(
+        found.contains("scenarios[0].vulnerability.max") && found.contains("probability"),
+        "{found}"
+    );
+
+    let text = BOTTLING.replace(
+        "primary-loss: { min: 100000, likely: 300000, max: 900000",
+        "primary-loss: { min: 100000, likely: 30000, max: 900000",
+    );
+    let found = problems(&text);
+    assert!(
+        found.contains(&format!("{}:", line_of(&text, "likely: 30000,"))),
+        "{found}"
+    );
+    assert!(found.contains("min <= likely <= max"), "{found}");
+
+    let text = BOTTLING.replace(
+        "threat-event-frequency: { min: 0.5, likely: 2, max: 6",
+        "threat-event-frequency: { min: -0.5, likely: 2, max: 6",
+    );
+    assert!(problems(&text).contains("at least 0"));
+}
+
+#[test]
+fn document_level_mistakes_are_named() {
+    let text = BOTTLING.replace("currency: EUR", "currency: EURO");
+    let found = problems(&text);
+    assert!(
+        found.contains(&format!("{}:", line_of(&text, "currency: EURO"))),
+        "{found}"
+    );
+    assert!(
+        found.contains("ISO 4217") && found.contains("did you mean `EUR`"),
+        "{found}"
+    );
+
+    let text = BOTTLING.replace("- id: recipe-leak", "- id: tampered-recipe");
+    let found = problems(&text);
+    assert!(found.contains("defined twice"), "{found}");
+
+    let text = BOTTLING.replace(
+        "    secondary-loss: { min: 50000, likely: 250000",
+        "    # gone: { min: 50000, likely: 250000",
+    );
+    assert!(problems(&text).contains("only half of the secondary loss"));
+
+    let text = BOTTLING.replace(
+        "    threat-capability: { min: 30",
+        "    vulnerability: { min: 0.1, likely: 0.2, max: 0.3, confidence: low }\n    threat-capability: { min: 30",
+    );
+    assert!(problems(&text).contains("either `vulnerability` or both"));
+
+    let text = BOTTLING.replace("iterations: 100000", "iterations: 10");
+    assert!(problems(&text).contains("simulation.iterations"));
+}
+
+#[test]
+fn overrides_name_real_practices_and_steps() {
+    let text = BOTTLING.replace(
+        "      third-party-services:\n        c3:",
+        "      third-party-service:\n        c3:",
+    );
+    let found = problems(&text);
+    assert!(
+        found.contains(&format!("{}:", line_of(&text, "third-party-service:"))),
+        "{found}"
+    );
+    assert!(
+        found.contains("did you mean `third-party-services`"),
+        "{found}"
+    );
+    // Without the catalog the practice id is not checked, the rest is.
+    assert!(parse_risk_scenarios_unchecked(&text).is_ok());
+
+    let text = BOTTLING.replace(
+        "      third-party-services:\n        c3:",
+        "      third-party-services:\n        c5:",
+    );
+    assert!(problems(&text).contains("unknown step `c5`"));
+
+    let text = BOTTLING.replace(
+        "threat-event-frequency: { min: 0.15, likely: 0.3, max: 0.5 }",
+        "threat-event-frequency: { min: 0.15, likely: 0.3, max: 1.0 }",
+    );
+    assert!(problems(&text).contains("no single step removes a factor entirely"));
+}
+
+#[test]
+fn the_effects_file_is_checked_against_the_catalog() {
+    let catalog = Catalog::builtin();
+    let text = BUILTIN_RISK_EFFECTS_YAML.replace("  patch-management:\n", "  patch-managment:\n");
+    let found = parse_risk_effects(&catalog, &text)
+        .expect_err("unknown")
+        .to_string();
+    assert!(found.contains("did you mean `patch-management`"), "{found}");
+    let text = BUILTIN_RISK_EFFECTS_YAML.replacen(
+        "      secondary-loss: { min: 0.0, likely: 0.1, max: 0.2 }\n      rationale",
+        "      rationale",
+        1,
+    );
+    let found = parse_risk_effects(&catalog, &text)
+        .expect_err("empty")
+        .to_string();
+    assert!(found.contains("names no factor"), "{found}");
+    let text = BUILTIN_RISK_EFFECTS_YAML.replace("kind: RiskEffects", "kind: Actions");
+    assert!(parse_risk_effects(&catalog, &text).is_err());
+}
