@@ -28,6 +28,8 @@ pub struct RiskModel {
     /// The effects each scenario uses: one set per kind of effect (confidentiality, ...) for
     /// scenarios that keep the table's effects, one per scenario with overrides.
     pub(crate) effect_sets: Vec<Vec<CompiledEffect>>,
+    /// Every distinct reduction, with the slot whose random numbers draw it.
+    pub(crate) reductions: Vec<(usize, Pert)>,
     /// Per slot: whether the profile the estimates describe has taken the step.
     pub(crate) baseline: Vec<bool>,
 }
@@ -53,12 +55,88 @@ pub(crate) enum Vulnerability {
     Strength { capability: Pert, resistance: Pert },
 }
 
-/// One factor reduction of one practice step.
+/// One factor reduction of one practice step, as a scenario uses it.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledEffect {
     pub slot: usize,
     pub factor: Factor,
-    pub reduction: Pert,
+    /// Index in [`RiskModel::reductions`]: the table's reductions are shared by every scenario
+    /// that uses them, so each is drawn once a year however many scenarios it acts on.
+    pub reduction: usize,
+}
+
+/// The reductions one effect set applies for one profile, as indices into
+/// [`RiskModel::reductions`], per factor: a compact layout for the simulation's inner loop.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AppliedSet {
+    /// Steps taken beyond the baseline: multiply the factor by what each leaves.
+    pub lower: Vec<(Factor, usize)>,
+    /// Baseline steps not taken: divide the factor by what each leaves.
+    pub raise: Vec<(Factor, usize)>,
+}
+
+impl AppliedSet {
+    /// Every reduction it uses.
+    pub fn reductions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lower.iter().chain(&self.raise).map(|&(_, r)| r)
+    }
+}
+
+/// Numbers the practice steps and the distinct reductions while a model is compiled.
+#[derive(Default)]
+struct Registry {
+    slots: Vec<(PracticeId, Step)>,
+    slot_of: HashMap<(PracticeId, Step), usize>,
+    reductions: Vec<(usize, Pert)>,
+    shared: HashMap<(usize, Factor), usize>,
+}
+
+impl Registry {
+    fn slot(&mut self, practice: &PracticeId, step: Step) -> usize {
+        let next = self.slots.len();
+        let slot = *self.slot_of.entry((practice.clone(), step)).or_insert(next);
+        if slot == next {
+            self.slots.push((practice.clone(), step));
+        }
+        slot
+    }
+
+    /// The effects of one step on scenarios with effect `on`; `shared` for the table's entries,
+    /// which many scenarios use, and not for a scenario's own overrides.
+    fn effects(
+        &mut self,
+        practice: &PracticeId,
+        step: Step,
+        effect: &StepEffect,
+        on: Effect,
+        shared: bool,
+    ) -> Vec<CompiledEffect> {
+        if !effect.applies(on) {
+            return Vec::new();
+        }
+        let slot = self.slot(practice, step);
+        effect
+            .reductions()
+            .map(|(factor, r)| {
+                let known = shared
+                    .then(|| self.shared.get(&(slot, factor)).copied())
+                    .flatten();
+                let reduction = known.unwrap_or_else(|| {
+                    self.reductions.push((slot, Pert::of(&r.as_estimate())));
+                    let index = self.reductions.len() - 1;
+                    if shared {
+                        self.shared.insert((slot, factor), index);
+                    }
+                    index
+                });
+                CompiledEffect {
+                    slot,
+                    factor,
+                    reduction,
+                }
+            })
+            .collect()
+    }
 }
 
 /// Why a model cannot be built.
@@ -88,14 +166,7 @@ impl RiskModel {
                 return Err(RiskError::NeedsAssessment(scenarios.system.clone()))
             }
         };
-        let mut slots: Vec<(PracticeId, Step)> = Vec::new();
-        let mut slot_of = HashMap::new();
-        let mut slot = |practice: &PracticeId, step: Step| -> usize {
-            *slot_of.entry((practice.clone(), step)).or_insert_with(|| {
-                slots.push((practice.clone(), step));
-                slots.len() - 1
-            })
-        };
+        let mut registry = Registry::default();
         let mut table: Vec<(PracticeId, Step, &StepEffect)> =
             effects.iter().map(|(p, s, e)| (p.clone(), s, e)).collect();
         // A stable slot order, whatever the table's, so a seed means the same everywhere.
@@ -124,11 +195,11 @@ impl RiskModel {
                     let mut set: Vec<CompiledEffect> = Vec::new();
                     for (p, st, e) in &table {
                         if !overrides.iter().any(|(op, os, _)| op == p && os == st) {
-                            set.extend(compile_effect(slot(p, *st), e, s.effect));
+                            set.extend(registry.effects(p, *st, e, s.effect, true));
                         }
                     }
                     for (p, st, e) in &overrides {
-                        set.extend(compile_effect(slot(p, *st), e, s.effect));
+                        set.extend(registry.effects(p, *st, e, s.effect, false));
                     }
                     effect_sets.push(set);
                     if overrides.is_empty() {
@@ -139,6 +210,9 @@ impl RiskModel {
             };
             compiled.push(compile_scenario(s, effect_set));
         }
+        let Registry {
+            slots, reductions, ..
+        } = registry;
         let baseline = slots
             .iter()
             .map(|(p, st)| baseline.is_some_and(|b| b.has_taken(p.as_str(), *st)))
@@ -149,6 +223,7 @@ impl RiskModel {
             options: SimulationOptions::of(scenarios),
             scenarios: compiled,
             slots,
+            reductions,
             effect_sets,
             baseline,
         })
@@ -166,10 +241,10 @@ impl RiskModel {
         &self.slots
     }
 
-    /// For each effect set, the effects whose state differs between `profile` and the baseline:
-    /// `false` for a step `profile` has taken and the baseline has not (the factor falls),
-    /// `true` for one the baseline has and `profile` lacks (the factor rises back).
-    pub(crate) fn applied(&self, profile: &ProfileLevels) -> Vec<Vec<(&CompiledEffect, bool)>> {
+    /// For each effect set, the reductions whose step `profile` and the baseline disagree on,
+    /// factor by factor: those `profile` has taken and the baseline has not (the factor falls),
+    /// and those the baseline has and `profile` lacks (the factor rises back).
+    pub(crate) fn applied(&self, profile: &ProfileLevels) -> Vec<AppliedSet> {
         let taken: Vec<bool> = self
             .slots
             .iter()
@@ -178,27 +253,22 @@ impl RiskModel {
         self.effect_sets
             .iter()
             .map(|set| {
-                set.iter()
+                let mut applied = AppliedSet::default();
+                for e in set
+                    .iter()
                     .filter(|e| taken[e.slot] != self.baseline[e.slot])
-                    .map(|e| (e, self.baseline[e.slot]))
-                    .collect()
+                {
+                    let side = if self.baseline[e.slot] {
+                        &mut applied.raise
+                    } else {
+                        &mut applied.lower
+                    };
+                    side.push((e.factor, e.reduction));
+                }
+                applied
             })
             .collect()
     }
-}
-
-fn compile_effect(slot: usize, effect: &StepEffect, on: Effect) -> Vec<CompiledEffect> {
-    if !effect.applies(on) {
-        return Vec::new();
-    }
-    effect
-        .reductions()
-        .map(|(factor, r)| CompiledEffect {
-            slot,
-            factor,
-            reduction: Pert::of(&r.as_estimate()),
-        })
-        .collect()
 }
 
 fn compile_scenario(s: &Scenario, effect_set: usize) -> CompiledScenario {

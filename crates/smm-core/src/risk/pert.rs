@@ -9,12 +9,19 @@
 //! what the profiles change (common random numbers), and a smaller factor is never sampled
 //! larger.
 
+/// Bits of a uniform draw: a draw is an integer below `2^53`, the probability `bits / 2^53`
+/// (exactly how `rand` turns a 64-bit number into an `f64` in `[0, 1)`).
+pub const UNIFORM_BITS: u32 = 53;
+/// Bits that pick the interval of the quantile table.
+const QUANTILE_BITS: u32 = 9;
+/// Bits that pick the interval of a tail table.
+const TAIL_BITS: u32 = 6;
 /// Points of the quantile table (the table has one more).
-const QUANTILE_POINTS: usize = 512;
+const QUANTILE_POINTS: usize = 1 << QUANTILE_BITS;
 /// Points of each tail table, which subdivide the first and the last interval of the quantile
 /// table: the quantile function is steepest there, and a straight line across the whole
 /// interval would put too much weight on the extremes.
-const TAIL_POINTS: usize = 64;
+const TAIL_POINTS: usize = 1 << TAIL_BITS;
 /// Intervals of the cumulative distribution table on `[0, 1]`.
 const CDF_POINTS: usize = 1024;
 
@@ -24,12 +31,13 @@ pub struct Pert {
     min: f64,
     width: f64,
     mean: f64,
-    /// `Q(k / QUANTILE_POINTS)` on the unit interval; empty when the range is a single value.
-    quantiles: Vec<f64>,
+    /// `Q(k / QUANTILE_POINTS)` on the unit interval (all 0 when the range is a single value).
+    /// Fixed sizes let the index arithmetic prove itself in bounds.
+    quantiles: Box<[f64; QUANTILE_POINTS + 1]>,
     /// `Q(k / (QUANTILE_POINTS x TAIL_POINTS))`: the first interval, finer.
-    lower_tail: Vec<f64>,
+    lower_tail: Box<[f64; TAIL_POINTS + 1]>,
     /// `Q(1 - (TAIL_POINTS - k) / (QUANTILE_POINTS x TAIL_POINTS))`: the last interval, finer.
-    upper_tail: Vec<f64>,
+    upper_tail: Box<[f64; TAIL_POINTS + 1]>,
     /// `F(j / CDF_POINTS)` on the unit interval; empty when the range is a single value.
     cdf: Vec<f64>,
 }
@@ -46,9 +54,9 @@ impl Pert {
                 min,
                 width: 0.0,
                 mean: min,
-                quantiles: Vec::new(),
-                lower_tail: Vec::new(),
-                upper_tail: Vec::new(),
+                quantiles: Box::new([0.0; QUANTILE_POINTS + 1]),
+                lower_tail: Box::new([0.0; TAIL_POINTS + 1]),
+                upper_tail: Box::new([0.0; TAIL_POINTS + 1]),
                 cdf: Vec::new(),
             };
         }
@@ -68,9 +76,9 @@ impl Pert {
             min,
             width,
             mean,
-            quantiles,
-            lower_tail,
-            upper_tail,
+            quantiles: fixed(quantiles),
+            lower_tail: fixed(lower_tail),
+            upper_tail: fixed(upper_tail),
             cdf,
         }
     }
@@ -91,21 +99,33 @@ impl Pert {
     }
 
     /// The value at probability `u` in `[0, 1)`: `P(X <= quantile(u)) = u`.
-    #[inline]
     pub fn quantile(&self, u: f64) -> f64 {
-        if self.quantiles.is_empty() {
-            return self.min;
-        }
-        let t = u * QUANTILE_POINTS as f64;
-        let q = if t < 1.0 {
-            interpolate(&self.lower_tail, t * TAIL_POINTS as f64)
-        } else if t >= (QUANTILE_POINTS - 1) as f64 {
-            interpolate(
-                &self.upper_tail,
-                (t - (QUANTILE_POINTS - 1) as f64) * TAIL_POINTS as f64,
-            )
+        let scale = (1u64 << UNIFORM_BITS) as f64;
+        let bits = (u.clamp(0.0, 1.0) * scale) as u64;
+        self.sample(bits.min((1 << UNIFORM_BITS) - 1))
+    }
+
+    /// The value at probability `bits / 2^53`, for `bits` below `2^53`: the simulation's form
+    /// of [`Pert::quantile`], on the integer the random generator gives, so that picking the
+    /// table interval is a shift and a mask rather than a float conversion.
+    #[inline]
+    pub fn sample(&self, bits: u64) -> f64 {
+        const INNER: u32 = UNIFORM_BITS - QUANTILE_BITS;
+        const TAIL: u32 = INNER - TAIL_BITS;
+        let i = (bits >> INNER) as usize & (QUANTILE_POINTS - 1);
+        let rest = bits & ((1 << INNER) - 1);
+        let q = if i == 0 || i == QUANTILE_POINTS - 1 {
+            let table = if i == 0 {
+                &self.lower_tail
+            } else {
+                &self.upper_tail
+            };
+            let j = (rest >> TAIL) as usize & (TAIL_POINTS - 1);
+            let f = (rest & ((1 << TAIL) - 1)) as f64 / (1u64 << TAIL) as f64;
+            table[j] + f * (table[j + 1] - table[j])
         } else {
-            interpolate(&self.quantiles, t)
+            let f = rest as f64 / (1u64 << INNER) as f64;
+            self.quantiles[i] + f * (self.quantiles[i + 1] - self.quantiles[i])
         };
         self.min + q * self.width
     }
@@ -123,13 +143,14 @@ impl Pert {
     }
 }
 
-/// The table's value at fractional index `t` (in `[0, len - 1)`), by linear interpolation.
-#[inline]
-fn interpolate(table: &[f64], t: f64) -> f64 {
-    // `t` is below the last index; the `min` guards rounding.
-    let i = (t as usize).min(table.len() - 2);
-    let f = t - i as f64;
-    table[i] + f * (table[i + 1] - table[i])
+/// A table of the expected length as a fixed-size array (`invert` returns one value per
+/// probability asked for, so the lengths match).
+fn fixed<const N: usize>(values: Vec<f64>) -> Box<[f64; N]> {
+    let mut table = Box::new([0.0; N]);
+    for (slot, value) in table.iter_mut().zip(values) {
+        *slot = value;
+    }
+    table
 }
 
 /// The Beta(`alpha`, `beta`) cumulative distribution on a regular grid of `[0, 1]`, integrated

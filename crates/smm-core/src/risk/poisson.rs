@@ -13,7 +13,8 @@ pub const EXACT_LIMIT: f64 = 500.0;
 /// The Poisson(`lambda`) count whose cumulative probability first reaches `u` (in `[0, 1)`).
 #[inline]
 pub fn count(lambda: f64, u: f64) -> u32 {
-    if lambda <= 0.0 {
+    // `1 - lambda <= exp(-lambda) = P(0)`: most years of a rare event end here without `exp`.
+    if lambda <= 0.0 || u < 1.0 - lambda {
         return 0;
     }
     if lambda > EXACT_LIMIT {

@@ -32,7 +32,13 @@ impl LossDistribution {
         if values.is_empty() {
             return LossDistribution::default();
         }
-        values.sort_unstable_by(f64::total_cmp);
+        // Losses are never negative, and the bit patterns of non-negative floats sort as
+        // integers do: a cheaper comparison than `total_cmp` on 100,000 values.
+        if values.iter().all(|v| v.is_sign_positive()) {
+            values.sort_unstable_by_key(|v| v.to_bits());
+        } else {
+            values.sort_unstable_by(f64::total_cmp);
+        }
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let variance = if values.len() > 1 {
