@@ -19,6 +19,11 @@ pub const ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=10_000_000;
 /// divide by when a profile falls below the assessed one.
 pub const MAX_REDUCTION: f64 = 0.95;
 
+/// The most threat events a year a scenario may estimate. Every loss event is simulated on its
+/// own, so the bound keeps a run finite; a scenario with more events than this is better
+/// described at a coarser grain anyway.
+pub const MAX_FREQUENCY: f64 = 10_000.0;
+
 /// What an estimated quantity measures, which bounds its values.
 #[derive(Clone, Copy)]
 enum Measure {
@@ -35,7 +40,11 @@ enum Measure {
 impl Measure {
     fn bounds(self) -> (f64, f64, &'static str) {
         match self {
-            Measure::Frequency => (0.0, f64::INFINITY, "a frequency per year of at least 0"),
+            Measure::Frequency => (
+                0.0,
+                MAX_FREQUENCY,
+                "a frequency from 0 to 10,000 a year (model a more frequent threat at a coarser grain, e.g. campaigns rather than emails)",
+            ),
             Measure::Probability => (0.0, 1.0, "a probability from 0 to 1"),
             Measure::Percentile => (0.0, 100.0, "a percentile from 0 to 100"),
             Measure::Money => (0.0, f64::INFINITY, "an amount of at least 0"),

@@ -503,7 +503,7 @@ fn ranges_out_of_order_and_out_of_bounds_point_at_their_line() {
         "threat-event-frequency: { min: 0.5, likely: 2, max: 6",
         "threat-event-frequency: { min: -0.5, likely: 2, max: 6",
     );
-    assert!(problems(&text).contains("at least 0"));
+    assert!(problems(&text).contains("from 0 to 10,000 a year"));
 }
 
 #[test]
