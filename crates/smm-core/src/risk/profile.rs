@@ -1,6 +1,6 @@
 //! The levels a simulation runs on: a current profile, a target, or a step of a roadmap.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -14,7 +14,7 @@ use crate::level::{Comprehensiveness, Level, Scope};
 pub struct ProfileLevels {
     /// What the figures are for: `current`, `target`, `after step 3`.
     pub name: String,
-    levels: HashMap<PracticeId, Level>,
+    levels: BTreeMap<PracticeId, Level>,
 }
 
 impl ProfileLevels {
