@@ -410,3 +410,70 @@ fn the_worked_example_of_docs_risk_md_comes_out() {
     assert!(pairs.clone().all(|(a, b)| a <= b));
     assert!(pairs.clone().any(|(a, b)| a < b));
 }
+
+#[test]
+fn recovery_shortens_an_outage_but_does_not_unleak_a_recipe() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let outage = scenario(
+        "outage",
+        Estimate::new(0.5, 1.0, 3.0, Confidence::Medium),
+        Estimate::new(0.2, 0.4, 0.8, Confidence::Medium),
+        Estimate::new(1000.0, 5000.0, 20_000.0, Confidence::Medium),
+    );
+    let mut leak = outage.clone();
+    leak.id = Located::new("leak".to_string());
+    leak.effect = Effect::Confidentiality;
+    let m = model(&effects, &document(vec![outage, leak]));
+    let recovery = ProfileLevels::new(
+        "recovery",
+        [(
+            PracticeId::new("remediation-recovery"),
+            level(3, Scope::General),
+        )],
+    );
+    let before = simulate(&m, &nothing(), &options(3_000));
+    let after = simulate(&m, &recovery, &options(3_000));
+    assert!(after.scenarios[0].mean < before.scenarios[0].mean);
+    assert_eq!(after.scenarios[1].mean, before.scenarios[1].mean);
+}
+
+#[test]
+fn a_scenario_override_replaces_the_catalog_entry_for_that_scenario_only() {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let plain = scenario(
+        "plain",
+        Estimate::new(0.5, 1.0, 3.0, Confidence::Medium),
+        Estimate::new(0.2, 0.4, 0.8, Confidence::Medium),
+        Estimate::new(1000.0, 5000.0, 20_000.0, Confidence::Medium),
+    );
+    let mut overridden = plain.clone();
+    overridden.id = Located::new("overridden".to_string());
+    // An entry without factors: the step does nothing in this scenario.
+    let nothing_here = StepEffect {
+        threat_event_frequency: None,
+        vulnerability: None,
+        primary_loss: None,
+        secondary_loss_event_frequency: None,
+        secondary_loss: None,
+        applies_to: Vec::new(),
+        rationale: Located::new("this device is never patched".to_string()),
+    };
+    overridden.effects = Entries(vec![(
+        Located::new("patch-management".to_string()),
+        Entries(vec![(Located::new("c1".to_string()), nothing_here)]),
+    )]);
+    let m = model(&effects, &document(vec![plain, overridden]));
+    let patched = ProfileLevels::new(
+        "patched",
+        [(
+            PracticeId::new("patch-management"),
+            level(1, Scope::General),
+        )],
+    );
+    let before = simulate(&m, &nothing(), &options(3_000));
+    let after = simulate(&m, &patched, &options(3_000));
+    assert!(after.scenarios[0].mean < before.scenarios[0].mean);
+    assert_eq!(after.scenarios[1].mean, before.scenarios[1].mean);
+}
