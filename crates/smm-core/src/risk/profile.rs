@@ -64,6 +64,24 @@ impl ProfileLevels {
         level.comprehensiveness > Comprehensiveness::None && step.done_at(level)
     }
 
+    /// These levels raised to `target` wherever it asks more, measure by measure, and kept where
+    /// they are already above it: what a roadmap from this profile to `target` reaches. A
+    /// target below the assessment on some practice does not take that protection away, so
+    /// "what the plan buys" is this profile, not `target` alone.
+    pub fn raised_to(&self, target: &ProfileLevels) -> ProfileLevels {
+        let mut raised = self.clone();
+        for (practice, wanted) in &target.levels {
+            let level = raised
+                .levels
+                .entry(practice.clone())
+                .or_insert(Level::new(Comprehensiveness::None, Scope::General));
+            level.comprehensiveness = level.comprehensiveness.max(wanted.comprehensiveness);
+            level.scope = level.scope.max(wanted.scope);
+        }
+        raised.name = target.name.clone();
+        raised
+    }
+
     /// The profile with `step` of `practice` taken: comprehensiveness raised to the step's level,
     /// or the scope widened (to at least 1 / minimum, since a scope needs a practice). Steps
     /// below it that the new level implies are taken too.
