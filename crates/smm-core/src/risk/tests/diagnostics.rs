@@ -42,8 +42,8 @@ fn ranges_out_of_order_and_out_of_bounds_point_at_their_line() {
     assert!(found.contains("min <= likely <= max"), "{found}");
 
     let text = BOTTLING.replace(
-        "threat-event-frequency: { min: 0.5, likely: 2, max: 6",
-        "threat-event-frequency: { min: -0.5, likely: 2, max: 6",
+        "threat-event-frequency: { min: 0.3, likely: 1, max: 4",
+        "threat-event-frequency: { min: -0.3, likely: 1, max: 4",
     );
     assert!(problems(&text).contains("from 0 to 10,000 a year"));
 }
