@@ -32,11 +32,15 @@ pub enum Kind {
     Scheme,
     /// A standard's clauses related to the model's practices.
     Mapping,
+    /// A system's loss scenarios with their Open FAIR factors.
+    RiskScenarios,
+    /// What each practice step does to the Open FAIR factors (companion of a catalog).
+    RiskEffects,
 }
 
 impl Kind {
     /// Every kind, for messages.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Catalog,
         Kind::TargetProfile,
         Kind::Assessment,
@@ -46,6 +50,8 @@ impl Kind {
         Kind::Costs,
         Kind::Scheme,
         Kind::Mapping,
+        Kind::RiskScenarios,
+        Kind::RiskEffects,
     ];
 
     /// The name written after `kind:`.
@@ -60,6 +66,8 @@ impl Kind {
             Kind::Costs => "Costs",
             Kind::Scheme => "Scheme",
             Kind::Mapping => "Mapping",
+            Kind::RiskScenarios => "RiskScenarios",
+            Kind::RiskEffects => "RiskEffects",
         }
     }
 

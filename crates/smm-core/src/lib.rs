@@ -23,6 +23,8 @@
 //!   of a profile in that standard's terms.
 //! - [`diff`] and [`lineage`]: what changed between two assessments or two targets, and the
 //!   rules for a reassessment that follows an assessment and a target version that supersedes one.
+//! - [`risk`]: Open FAIR loss scenarios, what practice levels do to their factors, and a seeded
+//!   Monte Carlo simulation of the annual loss of a profile (current, target, roadmap steps).
 #![deny(missing_docs)]
 
 pub mod actions;
@@ -46,6 +48,7 @@ pub mod mapping;
 pub mod portfolio;
 pub mod resolve;
 pub mod responsibility;
+pub mod risk;
 pub mod roadmap;
 pub mod rollup;
 pub mod rules;

@@ -4,7 +4,7 @@ mod support;
 
 use proptest::prelude::*;
 use smm_core::{
-    current_profile, parse_assessment, parse_catalog, parse_document, parse_target, resolve,
+    current_profile, parse_assessment, parse_catalog, parse_document, parse_target, resolve, risk,
     Catalog,
 };
 use support::CATALOG;
@@ -19,6 +19,13 @@ fn feed(catalog: &Catalog, text: &str) {
     if let Ok(assessment) = parse_assessment(text) {
         let _ = current_profile(catalog, &assessment);
     }
+}
+
+/// The risk files' parsers (kept out of `feed`: the mangled target and assessment would only
+/// make them fail at the header, at the cost of a full parse each).
+fn feed_risk(catalog: &Catalog, text: &str) {
+    let _ = risk::parse_risk_effects(catalog, text);
+    let _ = risk::parse_risk_scenarios(catalog, text);
 }
 
 /// YAML built from the documents' own vocabulary, so the fuzzing reaches past the header.
@@ -78,6 +85,14 @@ fn yaml_value(depth: u32) -> BoxedStrategy<String> {
         Just("recommendations"),
         Just("severity"),
         Just("cve"),
+        Just("scenarios"),
+        Just("currency"),
+        Just("threat-event-frequency"),
+        Just("vulnerability"),
+        Just("primary-loss"),
+        Just("min"),
+        Just("likely"),
+        Just("max"),
         Just("<<"),
     ];
     let inner = yaml_value(depth - 1);
@@ -101,6 +116,7 @@ fn document() -> impl Strategy<Value = String> {
             Just("TargetProfile"),
             Just("Assessment"),
             Just("Catalog"),
+            Just("RiskScenarios"),
             Just("Other")
         ],
         proptest::collection::vec(
@@ -143,13 +159,16 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let catalog = &*CATALOG;
-        feed(catalog, &String::from_utf8_lossy(&bytes));
+        let text = String::from_utf8_lossy(&bytes);
+        feed(catalog, &text);
+        feed_risk(catalog, &text);
     }
 
     #[test]
     fn arbitrary_yaml_documents_never_panic(text in document()) {
         let catalog = &*CATALOG;
         feed(catalog, &text);
+        feed_risk(catalog, &text);
     }
 
     #[test]
@@ -163,6 +182,25 @@ proptest! {
             let mut text = source.to_string();
             text.insert_str(at, &insert);
             feed(catalog, &text);
+        }
+    }
+}
+
+proptest! {
+    // Fewer cases: each parses two long files twice.
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn mangled_risk_files_never_panic(cut in 0usize..9000, insert in "[\\[\\]{}:,&*!|>'\"#\\n -]{0,4}") {
+        let catalog = &*CATALOG;
+        for source in [
+            include_str!("../../../examples/bottling-line/risk.yaml"),
+            smm_core::risk::BUILTIN_RISK_EFFECTS_YAML,
+        ] {
+            let at = source.char_indices().map(|(i, _)| i).nth(cut % source.chars().count().max(1)).unwrap_or(0);
+            let mut text = source.to_string();
+            text.insert_str(at, &insert);
+            feed_risk(catalog, &text);
         }
     }
 }

@@ -44,7 +44,10 @@ pub enum Document {
     Scheme(Box<crate::scheme::Scheme>),
     /// `kind: Mapping` (read without a catalog: [`crate::mapping::parse_mapping`] checks one).
     Mapping(Box<crate::mapping::Mapping>),
-    /// `kind: Actions` or `kind: Costs`: planning data, checked only against a catalog (see
+    /// `kind: RiskScenarios` (read without a catalog:
+    /// [`crate::risk::parse_risk_scenarios`] checks the practice ids of its overrides).
+    RiskScenarios(Box<crate::risk::RiskScenarios>),
+    /// `kind: Actions`, `kind: Costs` or `kind: RiskEffects`: planning data, checked only against a catalog (see
     /// [`crate::actions`]).
     Planning {
         /// Which of the two.
@@ -66,7 +69,10 @@ pub fn parse_document(source: &str) -> Result<Document, Diagnostics> {
         Kind::Mapping => {
             Document::Mapping(Box::new(crate::mapping::parse_mapping_unchecked(source)?))
         }
-        kind @ (Kind::Actions | Kind::Costs) => Document::Planning {
+        Kind::RiskScenarios => Document::RiskScenarios(Box::new(
+            crate::risk::parse_risk_scenarios_unchecked(source)?,
+        )),
+        kind @ (Kind::Actions | Kind::Costs | Kind::RiskEffects) => Document::Planning {
             kind,
             content: serde_saphyr::from_str(source)
                 .map_err(|e| Diagnostics::from(crate::Diagnostic::from_yaml(&e)))?,

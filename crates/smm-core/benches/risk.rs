@@ -1,0 +1,59 @@
+//! How long the risk simulation takes: 100,000 simulated years over ten loss scenarios.
+//!
+//! The ten scenarios are the bottling line's five and the HVAC system's four, plus the first
+//! again under another id, simulated for the bottling line's target with the estimates made for
+//! the line as assessed (basis: assessed), so every step between the two is in play, each with
+//! its effectiveness drawn every year. Also measured: compiling the model
+//! (tabulating every distribution), which a caller does once per set of scenarios.
+//!
+//! Run with `cargo bench -p smm-core --bench risk`; see docs/performance.md.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use smm_core::located::Located;
+use smm_core::risk::{
+    parse_risk_scenarios, simulate, ProfileLevels, RiskEffects, RiskModel, SimulationOptions,
+};
+use smm_core::{current_profile, parse_assessment, parse_target, resolve, Catalog, ProfileView};
+
+const BOTTLING: &str = include_str!("../../../examples/bottling-line/risk.yaml");
+const HVAC: &str = include_str!("../../../examples/hvac/risk.yaml");
+const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
+const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
+
+fn risk(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let effects = RiskEffects::builtin(&catalog);
+    let mut scenarios = parse_risk_scenarios(&catalog, BOTTLING).expect("bottling line");
+    let hvac = parse_risk_scenarios(&catalog, HVAC).expect("hvac");
+    scenarios.scenarios.extend(hvac.scenarios);
+    let mut again = scenarios.scenarios[0].clone();
+    again.id = Located::new("ransomware-stops-line-again".to_string());
+    scenarios.scenarios.push(again);
+    assert_eq!(scenarios.scenarios.len(), 10);
+    let current = current_profile(&catalog, &parse_assessment(ASSESSMENT).expect("assessment"))
+        .expect("current");
+    let current = ProfileLevels::of_view(&ProfileView::of_current(&catalog, &current));
+    let target = resolve(&catalog, &parse_target(TARGET).expect("target")).expect("resolves");
+    let target = ProfileLevels::of_view(&ProfileView::of_target(&target));
+    let model = RiskModel::new(&effects, &scenarios, Some(&current)).expect("model");
+    let options = SimulationOptions {
+        iterations: 100_000,
+        seed: 1,
+    };
+    let mut group = c.benchmark_group("risk");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("simulate 100k years x 10 scenarios", |b| {
+        b.iter(|| simulate(black_box(&model), black_box(&target), &options))
+    });
+    group.bench_function("compile 10 scenarios", |b| {
+        b.iter(|| RiskModel::new(&effects, black_box(&scenarios), Some(&current)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, risk);
+criterion_main!(benches);
