@@ -923,6 +923,9 @@ pub enum SchemaKind {
     /// `kind: Mapping`.
     #[value(name = "mapping", alias = "Mapping")]
     Mapping,
+    /// `kind: RiskScenarios`.
+    #[value(name = "risk-scenarios", alias = "RiskScenarios")]
+    RiskScenarios,
 }
 
 #[cfg(test)]

@@ -461,6 +461,7 @@ fn committed_schemas_match_the_code() {
         ("assessment", "schemas/assessment.schema.json"),
         ("scheme", "schemas/scheme.schema.json"),
         ("mapping", "schemas/mapping.schema.json"),
+        ("risk-scenarios", "schemas/risk-scenarios.schema.json"),
     ] {
         let out = smm().args(["schema", kind]).output().expect("run");
         assert!(out.status.success());

@@ -21,6 +21,7 @@ pub fn run(path: &Path) -> Result<(), Failure> {
         Document::Answers(a) => content_digest(a.as_ref()),
         Document::Scheme(s) => content_digest(s.as_ref()),
         Document::Mapping(m) => content_digest(m.as_ref()),
+        Document::RiskScenarios(r) => content_digest(r.as_ref()),
         Document::Planning { content, .. } => content_digest(content),
     };
     output::print(&format!("{digest}  {}\n", path.display()));

@@ -14,6 +14,9 @@ pub fn schema_text(kind: SchemaKind) -> String {
         SchemaKind::Assessment => generator.into_root_schema_for::<Assessment>(),
         SchemaKind::Scheme => generator.into_root_schema_for::<smm_core::scheme::Scheme>(),
         SchemaKind::Mapping => generator.into_root_schema_for::<smm_core::mapping::Mapping>(),
+        SchemaKind::RiskScenarios => {
+            generator.into_root_schema_for::<smm_core::risk::RiskScenarios>()
+        }
     };
     // A schema is plain JSON; serializing it cannot fail.
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -53,6 +53,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
             Kind::Costs => validate_costs(catalog, &source),
             Kind::Scheme => validate_scheme(&source),
             Kind::Mapping => validate_mapping(catalog, &source),
+            Kind::RiskScenarios => validate_risk_scenarios(catalog, &source),
+            Kind::RiskEffects => validate_risk_effects(catalog, &source),
             Kind::TargetProfile => target_from(catalog, source).map(|t| {
                 let findings = check_rules(catalog, &t.resolved);
                 let open = findings.iter().filter(|f| f.accepted.is_none()).count();
@@ -265,6 +267,26 @@ fn validate_actions(catalog: &Catalog, source: &SourceFile) -> Result<String, Fa
         actions.catalog,
         actions.actions.len(),
         actions.dependencies.len()
+    ))
+}
+
+fn validate_risk_scenarios(catalog: &Catalog, source: &SourceFile) -> Result<String, Failure> {
+    let scenarios = smm_core::risk::parse_risk_scenarios(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(&source.path, &source.text, d))?;
+    Ok(format!(
+        "RiskScenarios of {}: {} loss scenarios in {}",
+        scenarios.system,
+        scenarios.scenarios.len(),
+        scenarios.currency.value
+    ))
+}
+
+fn validate_risk_effects(catalog: &Catalog, source: &SourceFile) -> Result<String, Failure> {
+    let effects = smm_core::risk::parse_risk_effects(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(&source.path, &source.text, d))?;
+    Ok(format!(
+        "RiskEffects: {} practice steps that move a factor",
+        effects.iter().count()
     ))
 }
 
