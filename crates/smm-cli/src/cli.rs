@@ -120,6 +120,29 @@ pub enum Command {
         #[arg(long, requires = "check")]
         mandatory: bool,
     },
+    /// Risk in money: the annual loss of the loss scenarios today (the assessment) and once the
+    /// target is reached, as ranges, per scenario, with the loss exceedance curves (see
+    /// docs/risk.md).
+    Risk {
+        /// The loss scenarios (`kind: RiskScenarios`).
+        scenarios: PathBuf,
+        /// The assessment: the levels today.
+        assessment: PathBuf,
+        /// The target profile the plan reaches (optional).
+        target: Option<PathBuf>,
+        /// Simulated years (default: the document's, else 100,000).
+        #[arg(long)]
+        iterations: Option<u32>,
+        /// The seed (default: the document's): the same seed gives the same figures.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Also draw the loss exceedance curves: .svg or .png.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Follow assessments of one system over time: the gap at each (by date), and what improved
     /// or regressed between them (see docs/compare-and-trend.md).
     Trend {

@@ -124,6 +124,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
             ),
             _ => commands::map::run_list(&catalog, json),
         },
+        Command::Risk {
+            scenarios,
+            assessment,
+            target,
+            iterations,
+            seed,
+            json,
+            output,
+        } => commands::risk::run(
+            &catalog,
+            &commands::risk::RiskRequest {
+                scenarios: &scenarios,
+                assessment: &assessment,
+                target: target.as_deref(),
+                iterations,
+                seed,
+                json,
+                output: output.as_ref(),
+            },
+        ),
         Command::Trend {
             assessments,
             target,

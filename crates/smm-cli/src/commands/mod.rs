@@ -17,6 +17,7 @@ pub mod log_report;
 pub mod map;
 pub mod oscal;
 pub mod report;
+pub mod risk;
 pub mod roadmap;
 pub mod schema;
 pub mod serve;

@@ -8,6 +8,7 @@
 mod bar;
 mod compare;
 mod coverage;
+mod exceedance;
 mod heatmap;
 mod radar;
 pub(crate) mod style;
@@ -17,6 +18,7 @@ mod trend;
 pub use bar::bar;
 pub use compare::compare;
 pub use coverage::coverage;
+pub use exceedance::{exceedance, short_money};
 pub use heatmap::heatmap;
 pub use radar::radar;
 pub use timeline::timeline;
