@@ -139,6 +139,20 @@ pub fn xlsx(c: &Coverage) -> Result<Vec<u8>, String> {
     workbook_of(&[clause_table(c), relation_table(c)], &properties)
 }
 
+/// `47 of 78 clauses addressed (67% of those the model reaches), 23 partly, ...`: the counts as
+/// the CLI and the page say them.
+pub fn counts_sentence(n: &CoverageCounts) -> String {
+    format!(
+        "{} of {} clauses addressed ({}% of those the model reaches), {} partly, {} not addressed, {} outside the model",
+        n.addressed,
+        n.total,
+        n.addressed_percent(),
+        n.partial,
+        n.not_addressed,
+        n.outside_model
+    )
+}
+
 /// One section of the standard, its clauses counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SectionCounts {

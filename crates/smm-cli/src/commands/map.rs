@@ -4,13 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use smm_core::mapping::{
-    builtin_ids, builtin_mapping, coverage, parse_mapping, ClauseStatus, Coverage, Mapping,
+    builtin_ids, builtin_mapping, coverage_of, parse_mapping, ClauseStatus, Coverage, Mapping,
     Obligation,
 };
 use smm_core::Catalog;
 
 use crate::failure::{Failure, Problem};
-use crate::input::{check_pairing, load_profile, read_source, LoadedProfile};
+use crate::input::{
+    check_pairing, load_profile, read_source, LoadedAssessment, LoadedProfile, LoadedTarget,
+};
 use crate::output::{self, styled, Table, DIM, HEADER, MET, OVER, UNDER};
 use crate::write::write_bytes_atomically;
 
@@ -114,10 +116,10 @@ pub struct MapRequest<'a> {
 }
 
 /// Reads the profiles: at most one target and one assessment, paired when both are given.
-fn views(
+fn profiles(
     catalog: &Catalog,
     profiles: &[PathBuf],
-) -> Result<(Option<smm_core::ProfileView>, Option<smm_core::ProfileView>), Failure> {
+) -> Result<(Option<LoadedTarget>, Option<LoadedAssessment>), Failure> {
     let mut target = None;
     let mut assessment = None;
     for path in profiles {
@@ -136,17 +138,19 @@ fn views(
     if let (Some(t), Some(a)) = (&target, &assessment) {
         check_pairing(t, a)?;
     }
-    Ok((
-        target.map(|t| smm_core::ProfileView::of_target(&t.resolved)),
-        assessment.map(|a| smm_core::ProfileView::of_current(catalog, &a.current)),
-    ))
+    Ok((target, assessment))
 }
 
 /// `smm map STANDARD [PROFILE...]`.
 pub fn run(catalog: &Catalog, request: &MapRequest) -> Result<(), Failure> {
     let mapping = load_mapping(catalog, request.standard)?;
-    let (planned, current) = views(catalog, request.profiles)?;
-    let c = coverage(catalog, &mapping, planned.as_ref(), current.as_ref());
+    let (target, assessment) = profiles(catalog, request.profiles)?;
+    let c = coverage_of(
+        catalog,
+        &mapping,
+        target.as_ref().map(|t| &t.resolved),
+        assessment.as_ref().map(|a| &a.current),
+    );
     if request.json {
         output::print_tagged_json("Coverage", &c);
     } else {
@@ -283,13 +287,8 @@ fn render(c: &Coverage) -> String {
     for (what, counts) in [("target", &c.planned), ("today", &c.current)] {
         if let Some(n) = counts {
             out.push_str(&format!(
-                "\n{what}: {} of {} clauses addressed ({}% of those the model reaches), {} partly, {} not addressed, {} outside the model",
-                n.addressed,
-                n.total,
-                n.addressed_percent(),
-                n.partial,
-                n.not_addressed,
-                n.outside_model
+                "\n{what}: {}",
+                smm_report::coverage::counts_sentence(n)
             ));
         }
     }

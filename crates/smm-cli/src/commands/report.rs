@@ -113,19 +113,14 @@ pub fn run_report(
     output: &Path,
 ) -> Result<(), Failure> {
     let inputs = load(catalog, target, assessment)?;
-    let planned = smm_core::ProfileView::of_target(&inputs.target.resolved);
-    let current = inputs
-        .assessment
-        .as_ref()
-        .map(|(a, _)| smm_core::ProfileView::of_current(catalog, &a.current));
     let mut coverages = Vec::new();
     for standard in standards {
         let mapping = super::map::load_mapping(catalog, standard)?;
-        coverages.push(smm_core::mapping::coverage(
+        coverages.push(smm_core::mapping::coverage_of(
             catalog,
             &mapping,
-            Some(&planned),
-            current.as_ref(),
+            Some(&inputs.target.resolved),
+            inputs.assessment.as_ref().map(|(a, _)| &a.current),
         ));
     }
     let date = match date {

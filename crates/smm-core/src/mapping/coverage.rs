@@ -13,8 +13,10 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::compare::{ComparedProfile, ProfileView};
+use crate::current::CurrentProfile;
 use crate::gap::Status;
 use crate::level::Level;
+use crate::resolve::ResolvedTarget;
 
 use super::{Clause, Mapping, Obligation, Relationship};
 
@@ -224,6 +226,19 @@ pub fn coverage(
         planned: planned_counts,
         current: current_counts,
     }
+}
+
+/// [`coverage`] of the documents themselves: a resolved target (planned) and a checked
+/// assessment (met today), either or both, as every door reads them.
+pub fn coverage_of(
+    catalog: &Catalog,
+    mapping: &Mapping,
+    target: Option<&ResolvedTarget>,
+    assessment: Option<&CurrentProfile>,
+) -> Coverage {
+    let planned = target.map(ProfileView::of_target);
+    let current = assessment.map(|a| ProfileView::of_current(catalog, a));
+    coverage(catalog, mapping, planned.as_ref(), current.as_ref())
 }
 
 fn clause_coverage(

@@ -16,7 +16,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use coverage::{
-    coverage, ClauseCoverage, ClauseStatus, Coverage, CoverageCounts, RelationCoverage,
+    coverage, coverage_of, ClauseCoverage, ClauseStatus, Coverage, CoverageCounts, RelationCoverage,
 };
 pub use suggest::{raise_to_standard, suggest, Raise, Suggestion};
 

@@ -328,9 +328,7 @@ pub async fn report(
 ) -> Result<Vec<u8>, Problem> {
     let (org, _, kind) = access::document(state, caller, id, Action::Read).await?;
     // After the access check: what a server maps is public, but not whether a document exists.
-    let mapping = standard
-        .map(|s| state.standards.named(s).cloned())
-        .transpose()?;
+    let mapping = standard.map(|s| state.standards.named(s)).transpose()?;
     let (target, assessment) = match kind {
         DocumentKind::TargetProfile => (
             documents::target(state, org, DocumentId(id), None).await?,
@@ -343,18 +341,20 @@ pub async fn report(
     };
     let date = Date::parse(&today())
         .ok_or_else(|| Problem::internal("report date", &"the clock gives no valid date"))?;
+    // Cheap beside the rendering, and it needs only borrowed data: done here, not in the task.
+    let coverages: Vec<smm_core::mapping::Coverage> = mapping
+        .into_iter()
+        .map(|m| {
+            smm_core::mapping::coverage_of(
+                &state.catalog,
+                m,
+                Some(&target.resolved),
+                assessment.as_ref().map(|(a, _)| &a.current),
+            )
+        })
+        .collect();
     let catalog = state.catalog.clone();
     tokio::task::spawn_blocking(move || {
-        let coverages: Vec<smm_core::mapping::Coverage> = mapping
-            .iter()
-            .map(|m| {
-                let planned = ProfileView::of_target(&target.resolved);
-                let today = assessment
-                    .as_ref()
-                    .map(|(a, _)| ProfileView::of_current(&catalog, &a.current));
-                smm_core::mapping::coverage(&catalog, m, Some(&planned), today.as_ref())
-            })
-            .collect();
         let input = smm_report::html::ReportInput {
             standards: &coverages,
             catalog: &catalog,

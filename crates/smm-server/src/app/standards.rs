@@ -2,8 +2,8 @@
 //! (`smm serve --mapping FILE`), and a stored target or assessment read clause by clause with
 //! the core's one coverage rule, the same `smm map` applies.
 
-use smm_core::mapping::{coverage, Coverage, Mapping};
-use smm_core::{Catalog, ProfileView};
+use smm_core::mapping::{coverage_of, Coverage, Mapping};
+use smm_core::Catalog;
 use smm_store::{DocumentKind, SystemInfo};
 
 use crate::access;
@@ -105,20 +105,17 @@ pub async fn of_document(
                 ));
             }
             let t = documents::target(state, org, smm_store::DocumentId(id), None).await?;
-            let view = ProfileView::of_target(&t.resolved);
             Ok(CoverageOf {
                 system,
-                coverage: coverage(catalog, mapping, Some(&view), None),
+                coverage: coverage_of(catalog, mapping, Some(&t.resolved), None),
             })
         }
         DocumentKind::Assessment => {
             let (_, current, t) =
                 analysis::assessment_and_target(state, caller, id, target).await?;
-            let planned = ProfileView::of_target(&t.resolved);
-            let today = ProfileView::of_current(catalog, &current.current);
             Ok(CoverageOf {
                 system,
-                coverage: coverage(catalog, mapping, Some(&planned), Some(&today)),
+                coverage: coverage_of(catalog, mapping, Some(&t.resolved), Some(&current.current)),
             })
         }
     }

@@ -37,11 +37,11 @@ fn format_of(word: Option<&str>) -> Result<smm_oscal::Format, Problem> {
 }
 
 fn rendered(document: &Value, format: smm_oscal::Format) -> Response {
-    let (body, media) = match format {
-        smm_oscal::Format::Json => (smm_oscal::render(document, format), "application/json"),
-        smm_oscal::Format::Yaml => (smm_oscal::render(document, format), "application/yaml"),
+    let media = match format {
+        smm_oscal::Format::Json => "application/json",
+        smm_oscal::Format::Yaml => "application/yaml",
     };
-    let mut r = body.into_response();
+    let mut r = smm_oscal::render(document, format).into_response();
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r

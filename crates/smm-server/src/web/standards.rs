@@ -86,13 +86,8 @@ pub async fn show(
     for (what, counts) in [("The target", &c.planned), ("Met today", &c.current)] {
         if let Some(n) = counts {
             summary.push(format!(
-                "{what}: {} of {} clauses addressed ({}% of those the model reaches), {} partly, {} not addressed, {} outside the model.",
-                n.addressed,
-                n.total,
-                n.addressed_percent(),
-                n.partial,
-                n.not_addressed,
-                n.outside_model
+                "{what}: {}.",
+                smm_report::coverage::counts_sentence(n)
             ));
         }
     }
