@@ -4,12 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-use smm_core::risk::{
-    parse_risk_scenarios, simulate_all, ProfileLevels, RiskEffects, RiskModel, RiskResult,
-    SimulationOptions,
-};
-use smm_core::{Catalog, ProfileView};
+use smm_core::risk::{outlook, parse_risk_scenarios, RiskEffects, RiskResult, SimulationOptions};
+use smm_core::Catalog;
 
 use crate::failure::{Failure, Problem};
 use crate::input::{check_pairing, load_assessment, load_target, read_source};
@@ -35,35 +31,20 @@ pub struct RiskRequest<'a> {
     pub output: Option<&'a PathBuf>,
 }
 
-/// The JSON answer.
-#[derive(Serialize)]
-struct RiskReport<'a> {
-    /// Each profile's annual loss, today first.
-    profiles: &'a [RiskResult],
-    /// Today's mean annual loss minus the target's, when a target was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mean_reduction: Option<f64>,
-}
-
 /// Runs the command.
 pub fn run(catalog: &Catalog, request: &RiskRequest) -> Result<(), Failure> {
     let source = read_source(request.scenarios)?;
     let scenarios = parse_risk_scenarios(catalog, &source.text)
         .map_err(|d| Problem::from_diagnostics(request.scenarios, &source.text, d))?;
     let assessment = load_assessment(catalog, request.assessment)?;
-    let today = ProfileLevels::of_view(&ProfileView::of_current(catalog, &assessment.current))
-        .named("today");
-    let mut profiles = vec![today.clone()];
-    if let Some(path) = request.target {
-        let target = load_target(catalog, path)?;
-        check_pairing(&target, &assessment)?;
-        let wanted = ProfileLevels::of_view(&ProfileView::of_target(&target.resolved));
-        // What a plan from today to the target reaches: never below today where today is above.
-        profiles.push(today.raised_to(&wanted).named("target reached"));
-    }
-    let effects = RiskEffects::builtin(catalog);
-    let model = RiskModel::new(&effects, &scenarios, Some(&today))
-        .map_err(|e| Failure::from(Problem::file(request.scenarios, e.to_string())))?;
+    let target = request
+        .target
+        .map(|path| {
+            let target = load_target(catalog, path)?;
+            check_pairing(&target, &assessment)?;
+            Ok::<_, Failure>(target)
+        })
+        .transpose()?;
     let mut options = SimulationOptions::of(&scenarios);
     if let Some(n) = request.iterations {
         options.iterations = n;
@@ -71,19 +52,21 @@ pub fn run(catalog: &Catalog, request: &RiskRequest) -> Result<(), Failure> {
     if let Some(seed) = request.seed {
         options.seed = seed;
     }
-    let results = simulate_all(&model, &profiles, &options);
-    let mean_reduction =
-        (results.len() > 1).then(|| results[0].annual_loss.mean - results[1].annual_loss.mean);
+    let outlook = outlook(
+        catalog,
+        &RiskEffects::builtin(catalog),
+        &scenarios,
+        &assessment.current,
+        target.as_ref().map(|t| &t.resolved),
+        &options,
+    )
+    .map_err(|e| Failure::from(Problem::file(request.scenarios, e.to_string())))?;
+    let results = &outlook.profiles;
+    let mean_reduction = outlook.mean_reduction;
     if request.json {
-        output::print_tagged_json(
-            "Risk",
-            &RiskReport {
-                profiles: &results,
-                mean_reduction,
-            },
-        );
+        output::print_tagged_json("Risk", &outlook);
     } else {
-        output::print(&render(&results, mean_reduction));
+        output::print(&render(results, mean_reduction));
     }
     if let Some(path) = request.output {
         let refs: Vec<&RiskResult> = results.iter().collect();

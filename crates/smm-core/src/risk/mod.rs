@@ -17,6 +17,7 @@ pub mod currency;
 mod effects;
 mod estimate;
 mod model;
+mod outlook;
 pub mod pert;
 pub mod poisson;
 mod profile;
@@ -34,6 +35,7 @@ pub use effects::{
 };
 pub use estimate::{Confidence, Effect, Estimate, Factor, Reduction, StepEffect};
 pub use model::{RiskError, RiskModel};
+pub use outlook::{outlook, target_reached, today, RiskOutlook, TARGET_REACHED, TODAY};
 pub use profile::ProfileLevels;
 pub use result::{grid, ExceedancePoint, LossDistribution, RiskResult, ScenarioRisk, StepValue};
 pub use scenarios::{
