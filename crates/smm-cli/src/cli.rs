@@ -263,6 +263,25 @@ pub enum Command {
         /// Write the roadmap: .md, .html (with the timeline), or the timeline alone as .svg or .png.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// What orders the actions and what a budgeted schedule maximizes: the weight (priority
+        /// times gap and risk points), or the annual loss avoided per unit of cost, from the loss
+        /// scenarios given with --scenarios (see docs/risk.md).
+        #[arg(long, value_enum, default_value = "weight")]
+        rank: RankArg,
+        /// The loss scenarios (`kind: RiskScenarios`) a ranking by risk reads.
+        #[arg(long, value_name = "FILE", required_if_eq("rank", "risk"))]
+        scenarios: Option<PathBuf>,
+        /// Years over which a one-off cost is weighed against the loss it avoids each year, for
+        /// the return on security investment.
+        #[arg(long, value_name = "YEARS", default_value_t = smm_core::risk::DEFAULT_HORIZON_YEARS,
+              value_parser = clap::value_parser!(u32).range(1..=50))]
+        horizon: u32,
+        /// Simulated years of the ranking by risk (default: the scenarios', else 100,000).
+        #[arg(long, requires = "scenarios")]
+        iterations: Option<u32>,
+        /// The seed of the ranking by risk (default: the scenarios').
+        #[arg(long, requires = "scenarios")]
+        seed: Option<u64>,
     },
     /// NIST OSCAL: export the catalog, a target, an assessment or a roadmap as OSCAL documents,
     /// and import OSCAL assessment results as an assessment (see docs/oscal.md).
@@ -901,6 +920,15 @@ fn parse_date(text: &str) -> Result<Date, String> {
 fn parse_month(text: &str) -> Result<Month, String> {
     Month::parse(text)
         .ok_or_else(|| format!("`{text}` is not a month: expected YYYY-MM, e.g. 2027-01"))
+}
+
+/// What ranks a roadmap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RankArg {
+    /// Priority times gap and risk points.
+    Weight,
+    /// Annual loss avoided per unit of cost, from loss scenarios.
+    Risk,
 }
 
 /// Months or quarters.

@@ -228,6 +228,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             actions,
             json,
             output,
+            rank,
+            scenarios,
+            horizon,
+            iterations,
+            seed,
         } => commands::roadmap::run(
             &catalog,
             &commands::roadmap::Args {
@@ -241,6 +246,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 actions: actions.as_deref(),
                 json,
                 output: output.as_deref(),
+                risk: match (rank, scenarios.as_deref()) {
+                    (cli::RankArg::Risk, Some(scenarios)) => Some(commands::roadmap::RiskRank {
+                        scenarios,
+                        horizon,
+                        iterations,
+                        seed,
+                    }),
+                    _ => None,
+                },
             },
         ),
         Command::Cert { action } => commands::cert::run(&catalog, &action),

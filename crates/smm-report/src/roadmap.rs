@@ -7,7 +7,7 @@
 use askama::Template;
 use smm_core::actions::Effort;
 use smm_core::roadmap::{
-    BudgetUnit, DeclinedPrerequisite, LeftOutReason, PartyTotals, Roadmap, Schedule,
+    BudgetUnit, DeclinedPrerequisite, LeftOutReason, PartyTotals, Ranking, Roadmap, Schedule,
 };
 
 use crate::chart;
@@ -285,24 +285,44 @@ fn budget_line(roadmap: &Roadmap, s: &Schedule) -> String {
 
 fn result_line(roadmap: &Roadmap, s: &Schedule) -> String {
     let done = &s.scheduled;
+    let by_risk = roadmap.ranking == Ranking::Risk;
+    let (reached, total, bound) = if by_risk {
+        (
+            money(done.value, &roadmap.currency),
+            money(roadmap.totals.value, &roadmap.currency),
+            money(s.weight_bound, &roadmap.currency),
+        )
+    } else {
+        (
+            done.weight.to_string(),
+            roadmap.totals.weight.to_string(),
+            s.weight_bound.to_string(),
+        )
+    };
     let mut line = format!(
-        "Scheduled {} of {} actions ({} person-days, {}), closing weighted gap {} of {}; ",
+        "Scheduled {} of {} actions ({} person-days, {}), {} {reached} of {total}; ",
         done.actions,
         roadmap.totals.actions,
         done.effort,
         money(done.amount, &roadmap.currency),
-        done.weight,
-        roadmap.totals.weight
+        if by_risk {
+            "whose steps each avoid, summed, an annual loss of"
+        } else {
+            "closing weighted gap"
+        },
     );
+    let reached = if by_risk { done.value } else { done.weight };
     if s.method.optimal {
-        line.push_str("optimal: no schedule within this budget and deadline closes more.");
+        line.push_str(if by_risk {
+            "optimal: no schedule within this budget and deadline sums to more."
+        } else {
+            "optimal: no schedule within this budget and deadline closes more."
+        });
     } else {
-        let share = (done.weight * 100)
-            .checked_div(s.weight_bound)
-            .unwrap_or(100);
+        let share = (reached * 100).checked_div(s.weight_bound).unwrap_or(100);
         line.push_str(&format!(
-            "at least {share}% of the best possible (no schedule can close more than {}).",
-            s.weight_bound
+            "at least {share}% of the best possible (no schedule can {} more than {bound}).",
+            if by_risk { "sum to" } else { "close" }
         ));
     }
     let total = s.outcome.len();

@@ -64,6 +64,7 @@ pub fn export(catalog: &Catalog, what: &OscalExport) -> Result<(), Failure> {
                 actions: plan.actions.as_deref(),
                 json: false,
                 output: None,
+                risk: None,
             };
             let (roadmap, date) = roadmap::planned(catalog, &args)?;
             (smm_oscal::poam::poam(&roadmap, date), out)

@@ -3,6 +3,9 @@
 use std::path::Path;
 
 use smm_core::document::Date;
+use smm_core::risk::{
+    parse_risk_scenarios, valued_roadmap, RiskEffects, RiskModel, SimulationOptions, ValuedRoadmap,
+};
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::Catalog;
 use smm_report::roadmap::{
@@ -12,7 +15,10 @@ use smm_report::roadmap::{
 
 use crate::cli::{BudgetArg, PeriodArg};
 use crate::failure::{Failure, Problem};
-use crate::input::{check_pairing, load_actions, load_assessment, load_costs, load_target};
+use crate::input::{
+    check_pairing, load_actions, load_assessment, load_costs, load_target, read_source,
+    LoadedAssessment,
+};
 use crate::output::{self, styled, Table, DIM, HEADER, MET, UNDER};
 use crate::write::{write_atomically, write_bytes_atomically};
 
@@ -38,10 +44,36 @@ pub struct Args<'a> {
     pub json: bool,
     /// Output file.
     pub output: Option<&'a Path>,
+    /// Rank by the risk reduced per unit of cost instead of by weight.
+    pub risk: Option<RiskRank<'a>>,
+}
+
+/// A ranking by risk: the loss scenarios and how to weigh them.
+pub struct RiskRank<'a> {
+    /// The loss scenarios (`kind: RiskScenarios`).
+    pub scenarios: &'a Path,
+    /// Years of the return on security investment.
+    pub horizon: u32,
+    /// Simulated years, instead of the document's.
+    pub iterations: Option<u32>,
+    /// The seed, instead of the document's.
+    pub seed: Option<u64>,
 }
 
 /// Runs the command.
 pub fn run(catalog: &Catalog, args: &Args<'_>) -> Result<(), Failure> {
+    if let Some(risk) = &args.risk {
+        let valued = valued(catalog, args, risk)?;
+        if let Some(path) = args.output {
+            return write(&valued.roadmap, path);
+        }
+        if args.json {
+            output::print_tagged_json("RiskRoadmap", &valued);
+        } else {
+            output::print(&render_valued(&valued));
+        }
+        return Ok(());
+    }
     let (roadmap, _) = planned(catalog, args)?;
     if let Some(path) = args.output {
         return write(&roadmap, path);
@@ -57,6 +89,50 @@ pub fn run(catalog: &Catalog, args: &Args<'_>) -> Result<(), Failure> {
 /// The roadmap the arguments ask for, with the date of the assessment it starts from (`smm
 /// roadmap` shows it; `smm oscal export poam` writes it as a plan of action and milestones).
 pub fn planned(catalog: &Catalog, args: &Args<'_>) -> Result<(Roadmap, Date), Failure> {
+    with_input(catalog, args, |input, budget, assessment| {
+        plan(input, budget)
+            .map(|roadmap| (roadmap, assessment.document.date))
+            .map_err(|e| cannot_plan(args, e))
+    })
+}
+
+/// Catalog and action mismatches were checked on load, so a planning error is a deadline
+/// problem.
+fn cannot_plan(args: &Args<'_>, e: impl std::fmt::Display) -> Failure {
+    Failure::from(Problem::file(args.assessment, format!("cannot plan: {e}")))
+}
+
+/// The roadmap ranked by the risk the scenarios say each action reduces.
+fn valued(
+    catalog: &Catalog,
+    args: &Args<'_>,
+    risk: &RiskRank<'_>,
+) -> Result<ValuedRoadmap, Failure> {
+    let source = read_source(risk.scenarios)?;
+    let scenarios = parse_risk_scenarios(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(risk.scenarios, &source.text, d))?;
+    let mut options = SimulationOptions::of(&scenarios);
+    if let Some(n) = risk.iterations {
+        options.iterations = n;
+    }
+    if let Some(seed) = risk.seed {
+        options.seed = seed;
+    }
+    with_input(catalog, args, |input, budget, assessment| {
+        let today = smm_core::risk::today(catalog, &assessment.current);
+        let model = RiskModel::new(&RiskEffects::builtin(catalog), &scenarios, Some(&today))
+            .map_err(|e| Failure::from(Problem::file(risk.scenarios, e.to_string())))?;
+        valued_roadmap(input, budget, &model, &today, &options, risk.horizon)
+            .map_err(|e| cannot_plan(args, e))
+    })
+}
+
+/// Loads the documents the arguments name and hands them to `f` as a plan's input.
+fn with_input<T>(
+    catalog: &Catalog,
+    args: &Args<'_>,
+    f: impl FnOnce(&PlanInput<'_>, Option<&Budget>, &LoadedAssessment) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let target = load_target(catalog, args.target)?;
     let assessment = load_assessment(catalog, args.assessment)?;
     check_pairing(&target, &assessment)?;
@@ -93,11 +169,7 @@ pub fn planned(catalog: &Catalog, args: &Args<'_>) -> Result<(Roadmap, Date), Fa
         current: &assessment.current,
         findings: &assessment.document.findings,
     };
-    let roadmap = plan(&input, budget.as_ref()).map_err(|e| {
-        // Catalog and action mismatches were checked on load, so this is a deadline problem.
-        Failure::from(Problem::file(args.assessment, format!("cannot plan: {e}")))
-    })?;
-    Ok((roadmap, assessment.document.date))
+    f(&input, budget.as_ref(), &assessment)
 }
 
 fn write(roadmap: &Roadmap, path: &Path) -> Result<(), Failure> {
@@ -287,5 +359,118 @@ fn clip(text: &str, width: usize) -> String {
     }
     let mut out: String = text.chars().take(width - 1).collect();
     out.push('\u{2026}');
+    out
+}
+
+fn short(amount: f64, currency: &str) -> String {
+    smm_report::chart::short_money(amount, currency)
+}
+
+/// The roadmap ranked by risk: the schedule (when there is one), each action's value beside its
+/// place when ranked by weight, and the annual loss stage by stage.
+fn render_valued(valued: &ValuedRoadmap) -> String {
+    let roadmap = &valued.roadmap;
+    let c = &roadmap.currency;
+    let mut out = if roadmap.schedule.is_some() {
+        render(roadmap)
+    } else {
+        let s = summary(roadmap);
+        let mut out = format!(
+            "{}\n{}\n\n{}\n",
+            styled(HEADER, &s.title),
+            styled(DIM, &s.subject),
+            s.overview
+        );
+        for line in &s.declined {
+            out.push_str(&format!("  - {line}\n"));
+        }
+        out
+    };
+    if roadmap.actions.is_empty() {
+        return out;
+    }
+    let Some(today) = valued.stages.first() else {
+        return out;
+    };
+    out.push_str(&format!(
+        "\n{}\n{}\n",
+        styled(HEADER, "Ranked by annual loss avoided per unit of cost"),
+        styled(
+            DIM,
+            &format!(
+                "{} simulated years, seed {}; each step's loss avoided once what it needs is done; \
+                 ROSI over {} years, undiscounted. Ranges, not forecasts: see docs/risk.md.",
+                today.iterations, today.seed, valued.horizon_years
+            )
+        )
+    ));
+    let mut table = Table::new(&[
+        "#",
+        "ACTION",
+        "AMOUNT",
+        "AVOIDED A YEAR",
+        "1 IN 10 Y",
+        "ROSI",
+        "PAYBACK",
+        "BY WEIGHT",
+        "AFTER",
+    ]);
+    for (v, a) in valued.values.iter().zip(&roadmap.actions) {
+        let d = &v.reduction;
+        let after: Vec<String> = a.needs.iter().map(|n| n.action.to_string()).collect();
+        table.row(vec![
+            v.risk_rank.to_string(),
+            v.action.to_string(),
+            money(v.amount, c),
+            format!(
+                "{} ± {}",
+                short(d.mean, c),
+                short(2.0 * d.standard_error, c)
+            ),
+            short(d.p90, c),
+            v.rosi
+                .map_or_else(|| "-".to_string(), |r| format!("{:.0} %", r * 100.0)),
+            v.payback_years
+                .map_or_else(|| "never".to_string(), |y| format!("{y:.1} y")),
+            format!("#{}", v.weight_rank),
+            after.join(", "),
+        ]);
+    }
+    out.push_str(&table.render());
+    out.push_str(&format!(
+        "\n{}\n",
+        styled(HEADER, "Annual loss along the plan")
+    ));
+    let mut stages = Table::new(&["STAGE", "MEAN (ALE)", "1 IN 20 Y", "1 IN 100 Y"]);
+    for r in &valued.stages {
+        let d = &r.annual_loss;
+        stages.row(vec![
+            r.profile.clone(),
+            format!(
+                "{} ± {}",
+                short(d.mean, c),
+                short(2.0 * d.standard_error, c)
+            ),
+            short(d.p95, c),
+            short(d.p99, c),
+        ]);
+    }
+    out.push_str(&stages.render());
+    if let Some(last) = valued.stages.last() {
+        out.push_str(&format!(
+            "\nThe plan costs {} and lowers the mean annual loss from {} to {} ({} a year) and the 1-in-20-years loss from {} to {}{}.\n",
+            money(valued.plan_amount, c),
+            short(today.annual_loss.mean, c),
+            short(last.annual_loss.mean, c),
+            short(valued.plan_reduction, c),
+            short(today.annual_loss.p95, c),
+            short(last.annual_loss.p95, c),
+            valued.plan_rosi.map_or_else(String::new, |r| format!(
+                "; over {} years its return on security investment is {:.0} %",
+                valued.horizon_years,
+                r * 100.0
+            )),
+        ));
+    }
     out
 }

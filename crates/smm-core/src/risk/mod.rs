@@ -26,6 +26,7 @@ mod scenarios;
 mod simulate;
 #[cfg(test)]
 mod tests;
+mod valued;
 
 use serde::Serialize;
 
@@ -41,6 +42,9 @@ pub use result::{grid, ExceedancePoint, LossDistribution, RiskResult, ScenarioRi
 pub use scenarios::{
     parse_risk_scenarios, parse_risk_scenarios_unchecked, Basis, RiskScenarios, RiskScenariosKind,
     Scenario, SimulationSettings,
+};
+pub use valued::{
+    roadmap_values, stages, valued_roadmap, ActionValue, ValuedRoadmap, DEFAULT_HORIZON_YEARS,
 };
 
 use crate::actions::ActionId;

@@ -12,6 +12,8 @@ mod period;
 mod select;
 mod solve;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 pub use period::{Month, PeriodKind};
@@ -91,6 +93,10 @@ pub struct PlannedAction {
     pub amount: u64,
     /// What closing this step is worth: priority × (gap + risk); 0 for a prerequisite.
     pub weight: u32,
+    /// With a ranking by risk: the mean annual loss the step avoids, in the roadmap's currency,
+    /// taken once the actions it needs are done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<u64>,
     /// The domain goal's priority.
     pub priority: Priority,
     /// How many steps the practice is short of its target.
@@ -133,6 +139,14 @@ pub struct Totals {
     pub amount: u64,
     /// Their weight.
     pub weight: u64,
+    /// With a ranking by risk: the sum of their values (each step's annual loss avoided, taken
+    /// alone after what it needs; steps overlap, so the plan's own figure is simulated).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub value: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 impl Totals {
@@ -142,7 +156,25 @@ impl Totals {
             effort: t.effort.plus(a.effort),
             amount: t.amount.saturating_add(a.amount),
             weight: t.weight + u64::from(a.weight),
+            value: t.value.saturating_add(a.value.unwrap_or(0)),
         })
+    }
+}
+
+/// What orders the actions and what the budgeted schedule maximizes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ranking {
+    /// The weight: priority × (gap + risk points).
+    #[default]
+    Weight,
+    /// The annual loss avoided per unit of cost, from the loss scenarios (see docs/risk.md).
+    Risk,
+}
+
+impl Ranking {
+    fn is_weight(&self) -> bool {
+        *self == Ranking::Weight
     }
 }
 
@@ -159,7 +191,10 @@ pub struct Roadmap {
     pub currency: String,
     /// Day rate used.
     pub day_rate: u64,
-    /// Every action, in dependency and priority order.
+    /// What ordered the actions and what the schedule maximizes.
+    #[serde(skip_serializing_if = "Ranking::is_weight")]
+    pub ranking: Ranking,
+    /// Every action, in dependency and ranking order.
     pub actions: Vec<PlannedAction>,
     /// Every domain of the catalog with its goal's priority and the sums of its actions.
     pub domains: Vec<DomainTotals>,
@@ -270,8 +305,9 @@ pub struct Schedule {
     pub left_out: Vec<LeftOut>,
     /// Sums over the scheduled actions.
     pub scheduled: Totals,
-    /// The largest weight any schedule within this budget and horizon could close (equal to
-    /// `scheduled.weight` when the schedule is proven optimal).
+    /// The largest total of the ranking's measure (the weight, or with a ranking by risk the
+    /// summed values) any schedule within this budget and horizon could reach (equal to the
+    /// scheduled total when the schedule is proven optimal).
     pub weight_bound: u64,
     /// How the schedule was found and what is proven about it.
     pub method: Method,
@@ -416,8 +452,35 @@ const PROBE_NODES: u64 = 2_000;
 /// The longest horizon searched when there is no deadline (25 years of quarters).
 const MAX_PERIODS: usize = 100;
 
-/// Makes the roadmap, and the schedule when `budget` is given.
+/// Makes the roadmap, and the schedule when `budget` is given, ranked by weight.
 pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, PlanError> {
+    plan_ranked(input, budget, None)
+}
+
+/// Makes the roadmap ranked by `values`: each action's annual loss avoided, in the pricing's
+/// currency (an action not named avoids nothing). Actions come in order of value per unit of
+/// cost, dependencies kept, and the budgeted schedule maximizes the summed values. The values
+/// come from [`crate::risk::roadmap_values`]; [`crate::risk::valued_roadmap`] does both.
+pub fn plan_valued(
+    input: &PlanInput<'_>,
+    budget: Option<&Budget>,
+    values: &BTreeMap<ActionId, u64>,
+) -> Result<Roadmap, PlanError> {
+    plan_ranked(input, budget, Some(values))
+}
+
+/// Value per unit of cost, scaled to keep precision in integers (a free action ranks as if it
+/// cost 1).
+fn density(value: u64, cost: u64) -> u64 {
+    let scaled = u128::from(value) * 1_000_000 / u128::from(cost.max(1));
+    u64::try_from(scaled).unwrap_or(u64::MAX)
+}
+
+fn plan_ranked(
+    input: &PlanInput<'_>,
+    budget: Option<&Budget>,
+    values: Option<&BTreeMap<ActionId, u64>>,
+) -> Result<Roadmap, PlanError> {
     if input.target.catalog != input.current.catalog {
         return Err(CatalogMismatch {
             target: input.target.catalog.clone(),
@@ -431,12 +494,24 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
             target: input.target.catalog.clone(),
         });
     }
+    let value_of = |s: &select::Selected| {
+        values.map(|v| {
+            v.get(&input.actions.actions[s.action].id)
+                .copied()
+                .unwrap_or(0)
+        })
+    };
+    let rank = |s: &select::Selected| match value_of(s) {
+        Some(value) => density(value, input.pricing.prices[s.action].amount),
+        None => u64::from(s.weight),
+    };
     let (selected, declined) = select::select(
         input.catalog,
         input.actions,
         input.target,
         input.current,
         input.findings,
+        &rank,
     );
     let declined = declined
         .into_iter()
@@ -480,6 +555,7 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
                 cost_class: price.cost_class.clone(),
                 amount: price.amount,
                 weight: s.weight,
+                value: value_of(s),
                 priority: s.priority,
                 gap: s.gap,
                 risk: s.risk,
@@ -552,6 +628,11 @@ pub fn plan(input: &PlanInput<'_>, budget: Option<&Budget>) -> Result<Roadmap, P
                 }
             })
             .collect(),
+        ranking: if values.is_some() {
+            Ranking::Risk
+        } else {
+            Ranking::Weight
+        },
         actions,
         practices_under,
         declined,
@@ -577,7 +658,10 @@ fn schedule(
         .collect();
     let mut problem = solve::Problem {
         cost: cost.clone(),
-        weight: actions.iter().map(|a| u64::from(a.weight)).collect(),
+        weight: actions
+            .iter()
+            .map(|a| a.value.unwrap_or(u64::from(a.weight)))
+            .collect(),
         preds: selected
             .iter()
             .map(|s| s.needs.iter().map(|(i, _)| *i).collect())
@@ -592,6 +676,7 @@ fn schedule(
             })
             .collect(),
     };
+    let values_ranked = actions.iter().any(|a| a.value.is_some());
     let placeable = placeable(&problem);
     problem.periods = match budget.deadline {
         Some(deadline) => {
@@ -670,7 +755,11 @@ fn schedule(
         budget: *budget,
         periods,
         left_out,
-        weight_bound: solution.bound.max(scheduled.weight),
+        weight_bound: solution.bound.max(if values_ranked {
+            scheduled.value
+        } else {
+            scheduled.weight
+        }),
         scheduled,
         method: Method {
             name: "branch-and-bound".to_string(),
@@ -927,7 +1016,7 @@ fn left_out_reason(
             };
         }
     }
-    if problem.weight[i] == 0 {
+    if problem.weight[i] == 0 && actions[i].prerequisite {
         return LeftOutReason::Unneeded;
     }
     if problem.until[i] < problem.periods {

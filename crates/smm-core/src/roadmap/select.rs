@@ -107,13 +107,15 @@ fn risk(
 }
 
 /// The actions closing the gap plus their missing prerequisites, in an order that respects
-/// dependencies and puts the weightiest work (and what it needs) first.
+/// dependencies and puts the work with the highest `rank` (and what it needs) first: its weight,
+/// or with a ranking by risk, the loss it avoids per unit of cost.
 pub(crate) fn select(
     catalog: &Catalog,
     actions: &ActionCatalog,
     target: &ResolvedTarget,
     current: &CurrentProfile,
     findings: &[Finding],
+    rank: &dyn Fn(&Selected) -> u64,
 ) -> (Vec<Selected>, Vec<Declined>) {
     let risk = risk(catalog, target, current, findings);
     let level_of = |practice: &str| current.practice(practice).map(|p| p.level);
@@ -208,12 +210,16 @@ pub(crate) fn select(
         d.needed_by.dedup();
     }
     declined.sort_by_key(|d| d.action);
-    (order(actions, chosen), declined)
+    (order(actions, chosen, rank), declined)
 }
 
-/// Kahn's algorithm, always taking the available action with the highest effective priority:
-/// its own weight or that of the heaviest action waiting for it, whichever is more.
-fn order(actions: &ActionCatalog, chosen: HashMap<usize, Selected>) -> Vec<Selected> {
+/// Kahn's algorithm, always taking the available action with the highest effective rank: its
+/// own or that of the highest-ranked action waiting for it, whichever is more.
+fn order(
+    actions: &ActionCatalog,
+    chosen: HashMap<usize, Selected>,
+    rank: &dyn Fn(&Selected) -> u64,
+) -> Vec<Selected> {
     let keys: BTreeSet<usize> = chosen.keys().copied().collect();
     let needs_of = |i: usize| -> Vec<(usize, String)> {
         actions
@@ -223,7 +229,7 @@ fn order(actions: &ActionCatalog, chosen: HashMap<usize, Selected>) -> Vec<Selec
             .map(|n| (n.action, n.why.clone()))
             .collect()
     };
-    let mut effective: HashMap<usize, u32> = keys.iter().map(|&k| (k, chosen[&k].weight)).collect();
+    let mut effective: HashMap<usize, u64> = keys.iter().map(|&k| (k, rank(&chosen[&k]))).collect();
     // Propagate weights to prerequisites until nothing changes (the graph is acyclic, so this
     // ends after at most its depth in rounds).
     loop {
@@ -248,7 +254,7 @@ fn order(actions: &ActionCatalog, chosen: HashMap<usize, Selected>) -> Vec<Selec
             dependants.entry(need).or_default().push(k);
         }
     }
-    let mut ready: BinaryHeap<(u32, Reverse<usize>)> = keys
+    let mut ready: BinaryHeap<(u64, Reverse<usize>)> = keys
         .iter()
         .filter(|k| waiting[k] == 0)
         .map(|&k| (effective[&k], Reverse(k)))
