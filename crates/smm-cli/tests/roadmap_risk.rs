@@ -136,3 +136,34 @@ fn a_ranking_by_risk_needs_scenarios() {
         .code(2)
         .stderr(predicate::str::contains("assessment.yaml"));
 }
+
+#[test]
+fn the_markdown_roadmap_says_what_each_action_avoids() {
+    let dir = support::workspace();
+    let out = dir.path().join("roadmap.md");
+    smm()
+        .args(["roadmap", HVAC[0], HVAC[1]])
+        .args([
+            "--rank",
+            "risk",
+            "--scenarios",
+            SCENARIOS,
+            "--iterations",
+            "3000",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).expect("markdown");
+    assert!(text.contains("Ranked by the annual loss each action avoids per unit of cost"));
+    assert!(text.contains(" a year; "), "{text}");
+    // Ranked by weight, neither appears.
+    smm()
+        .args(["roadmap", HVAC[0], HVAC[1], "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).expect("markdown");
+    assert!(!text.contains("Ranked by the annual loss") && !text.contains(" a year; "));
+}

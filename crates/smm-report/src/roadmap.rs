@@ -219,6 +219,14 @@ pub fn summary(roadmap: &Roadmap) -> Summary {
             money(roadmap.day_rate, &roadmap.currency),
         )
     };
+    let overview = if roadmap.ranking == Ranking::Risk && t.actions > 0 {
+        format!(
+            "{overview} Ranked by the annual loss each action avoids per unit of cost, from the \
+             loss scenarios (see docs/risk.md)."
+        )
+    } else {
+        overview
+    };
     let (budget, result, fit) = match &roadmap.schedule {
         Some(s) => (
             Some(budget_line(roadmap, s)),
@@ -501,8 +509,17 @@ pub fn markdown(roadmap: &Roadmap) -> String {
     out
 }
 
-/// Weight with its reason: `6 = high × (gap 2)`, `9 = normal × (gap 3 + risk 1)`, `prerequisite`.
+/// Weight with its reason: `6 = high × (gap 2)`, `9 = normal × (gap 3 + risk 1)`, `prerequisite`;
+/// in a roadmap ranked by risk, the annual loss the step avoids first.
 pub fn weight_cell(a: &smm_core::roadmap::PlannedAction) -> String {
+    let weight = weight_reason(a);
+    match a.value {
+        Some(value) => format!("avoids {} a year; {weight}", thousands(value)),
+        None => weight,
+    }
+}
+
+fn weight_reason(a: &smm_core::roadmap::PlannedAction) -> String {
     if a.prerequisite {
         return "prerequisite".to_string();
     }
