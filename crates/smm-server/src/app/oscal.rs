@@ -60,6 +60,14 @@ pub async fn of_document(
     let model = model.unwrap_or(match kind {
         DocumentKind::TargetProfile => Model::Profile,
         DocumentKind::Assessment => Model::Results,
+        DocumentKind::RiskScenarios => {
+            return Err(Problem::bad_field(
+                "id",
+                format!(
+                    "document {id} is a set of loss scenarios: OSCAL exports a target or an assessment"
+                ),
+            ))
+        }
     });
     match (kind, model) {
         (DocumentKind::TargetProfile, Model::Profile) => {
@@ -88,6 +96,12 @@ pub async fn of_document(
         (DocumentKind::Assessment, Model::Profile) => Err(Problem::bad_field(
             "model",
             "an assessment is exported as assessment-results or poam",
+        )),
+        (DocumentKind::RiskScenarios, _) => Err(Problem::bad_field(
+            "id",
+            format!(
+                "document {id} is a set of loss scenarios: OSCAL exports a target or an assessment"
+            ),
         )),
     }
 }
