@@ -306,9 +306,16 @@ async fn another_organization_gets_the_answer_of_a_missing_id() {
         .page(&cookie, &format!("/documents/{missing}/risk"))
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(no_page.status, StatusCode::NOT_FOUND);
+    let alert = |html: &str| {
+        html.lines()
+            .find(|l| l.contains("role=\"alert\""))
+            .expect("the page says what is missing")
+            .to_string()
+    };
     assert_eq!(
-        page.text().replace(&assessment.to_string(), "ID"),
-        no_page.text().replace(&missing.to_string(), "ID")
+        alert(&page.text()).replace(&assessment.to_string(), "ID"),
+        alert(&no_page.text()).replace(&missing.to_string(), "ID")
     );
     // Their own system has no scenarios: told so, with where to store them.
     let none = app
@@ -386,6 +393,27 @@ async fn simulations_beyond_the_bound_are_turned_away_with_retry_after() {
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{years}");
         assert_eq!(answer.json()["field"], "iterations");
     }
+    // A document may ask more years than the server gives (the core allows ten million): it is
+    // simulated for the server's bound, and the page says so.
+    let greedy = example(SCENARIOS).replacen("iterations: 100000", "iterations: 5000000", 1);
+    let greedy = store_scenarios(&app, &owner, system, &greedy).await;
+    app.user("claire", "Acme", Role::Owner).await;
+    let cookie = app.session_of("claire").await;
+    let page = app
+        .page(&cookie, &format!("/documents/{assessment}/risk"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let bound = smm_server::app::risk::MAX_ITERATIONS;
+    assert!(page.text().contains(&format!(
+        "The scenarios ask for 5000000 years; this server simulates at most {bound}."
+    )));
+    let answer = app
+        .get(
+            &format!("/api/documents/{assessment}/risk?scenarios={greedy}"),
+            &owner,
+        )
+        .await;
+    assert_eq!(answer.json()["profiles"][0]["iterations"], bound);
 }
 
 #[tokio::test]
