@@ -61,7 +61,11 @@ async fn bottling_line(app: &App, org: &str) -> (String, i64, i64) {
 /// Stores the example's scenarios in a system: the new document's id.
 async fn store_scenarios(app: &App, token: &str, system: i64, text: &str) -> i64 {
     let stored = app
-        .post_yaml(&format!("/api/systems/{system}/risk-scenarios"), token, text)
+        .post_yaml(
+            &format!("/api/systems/{system}/risk-scenarios"),
+            token,
+            text,
+        )
         .await;
     assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text());
     assert_eq!(stored.json()["kind"], "RiskScenarios");
@@ -319,7 +323,10 @@ async fn another_organization_gets_the_answer_of_a_missing_id() {
     );
     // Their own system has no scenarios: told so, with where to store them.
     let none = app
-        .get(&format!("/api/documents/{other_assessment}/risk"), &stranger)
+        .get(
+            &format!("/api/documents/{other_assessment}/risk"),
+            &stranger,
+        )
         .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(none.json()["field"], "scenarios");
@@ -440,11 +447,7 @@ async fn the_page_shows_the_figures_or_how_to_store_scenarios() {
     for r in &expected.profiles {
         let d = &r.annual_loss;
         for figure in [
-            format!(
-                "{} ± {}",
-                money(d.mean),
-                money(2.0 * d.standard_error)
-            ),
+            format!("{} ± {}", money(d.mean), money(2.0 * d.standard_error)),
             money(d.p50),
             money(d.p90),
             money(d.p95),
@@ -469,7 +472,10 @@ async fn the_page_shows_the_figures_or_how_to_store_scenarios() {
     assert!(html.contains(smm_report::chart::exceedance(&refs).trim_end()));
 
     // Linked from the system page (which lists the scenarios) and from the gap.
-    let system_page = app.page(&cookie, &format!("/systems/{system}")).await.text();
+    let system_page = app
+        .page(&cookie, &format!("/systems/{system}"))
+        .await
+        .text();
     assert!(system_page.contains(&format!("/documents/{assessment}/risk")));
     assert!(system_page.contains("Loss scenarios"));
     assert!(system_page.contains("Bottling line BL-2 (plant Lyon)"));

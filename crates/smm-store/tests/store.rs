@@ -570,7 +570,10 @@ async fn a_database_from_before_loss_scenarios_opens_with_its_documents() {
         "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at) \
          VALUES (7, 1, 'aa', 'old text 1', 'o', 'then'), (7, 2, 'bb', 'old text 2', 'o', 'then')",
     ] {
-        sqlx::query(statement).execute(&pool).await.expect(statement);
+        sqlx::query(statement)
+            .execute(&pool)
+            .await
+            .expect(statement);
     }
     let refused = sqlx::query(
         "INSERT INTO documents (organization_id, system_id, kind, created_at) \
@@ -583,7 +586,10 @@ async fn a_database_from_before_loss_scenarios_opens_with_its_documents() {
 
     let store = Store::open(&url).await.expect("opens and migrates");
     let org = smm_store::OrganizationId(1);
-    let kept = store.document(org, DocumentId(7), None).await.expect("kept");
+    let kept = store
+        .document(org, DocumentId(7), None)
+        .await
+        .expect("kept");
     assert_eq!(kept.kind, DocumentKind::TargetProfile);
     assert_eq!((kept.version, kept.body.as_str()), (2, "old text 2"));
     assert_eq!(

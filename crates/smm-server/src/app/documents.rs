@@ -61,7 +61,11 @@ pub async fn target(
     if stored.kind != DocumentKind::TargetProfile {
         return Err(Problem::bad_field(
             "target",
-            format!("document {} is {}, not a target profile", id.0, described(stored.kind)),
+            format!(
+                "document {} is {}, not a target profile",
+                id.0,
+                described(stored.kind)
+            ),
         ));
     }
     let document = parse_target(&stored.body).map_err(|d| document_problem(&d))?;
@@ -83,7 +87,11 @@ pub async fn assessment(
     if stored.kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
             "assessment",
-            format!("document {} is {}, not an assessment", id.0, described(stored.kind)),
+            format!(
+                "document {} is {}, not an assessment",
+                id.0,
+                described(stored.kind)
+            ),
         ));
     }
     let document = parse_assessment(&stored.body).map_err(|d| document_problem(&d))?;

@@ -60,14 +60,12 @@ pub async fn of_document(
     let model = model.unwrap_or(match kind {
         DocumentKind::TargetProfile => Model::Profile,
         DocumentKind::Assessment => Model::Results,
-        DocumentKind::RiskScenarios => {
-            return Err(Problem::bad_field(
-                "id",
-                format!(
-                    "document {id} is a set of loss scenarios: OSCAL exports a target or an assessment"
-                ),
-            ))
-        }
+        DocumentKind::RiskScenarios => return Err(Problem::bad_field(
+            "id",
+            format!(
+                "document {id} is a set of loss scenarios: OSCAL exports a target or an assessment"
+            ),
+        )),
     });
     match (kind, model) {
         (DocumentKind::TargetProfile, Model::Profile) => {

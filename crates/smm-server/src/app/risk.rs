@@ -205,7 +205,8 @@ pub async fn risk(
 ) -> Result<Risk, Problem> {
     // Access first, through the gap's own pairing: nothing below tells apart documents the
     // caller cannot read.
-    let (system, current, target) = analysis::assessment_and_target(state, caller, id, None).await?;
+    let (system, current, target) =
+        analysis::assessment_and_target(state, caller, id, None).await?;
     let org = system.organization;
     let scenarios_id = match request.scenarios {
         Some(asked) => {
@@ -324,7 +325,9 @@ fn simulate(
         Some(target),
         options,
     )
-    .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).with_field("basis"))?;
+    .map_err(|e| {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).with_field("basis")
+    })?;
     let json = serde_json::to_vec(&found).map_err(|e| Problem::internal("risk as JSON", &e))?;
     let refs: Vec<&RiskResult> = found.profiles.iter().collect();
     Ok(Figures {

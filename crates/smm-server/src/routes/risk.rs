@@ -65,10 +65,7 @@ pub async fn risk_of(
         Risk::NoScenarios(system) => return Err(risk::no_scenarios(&system)),
     };
     let (body, content_type) = match format {
-        "svg" => (
-            found.figures.chart.clone().into_bytes(),
-            "image/svg+xml",
-        ),
+        "svg" => (found.figures.chart.clone().into_bytes(), "image/svg+xml"),
         _ => (found.figures.json.clone(), "application/json"),
     };
     let mut r = body.into_response();
