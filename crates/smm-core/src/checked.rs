@@ -1,6 +1,6 @@
 //! A document checked for keeping: parsed once, of the kind that was asked for, resolved (a
-//! target profile) or checked (an assessment) against a catalog, with its content digest and
-//! level summary.
+//! target profile) or checked (an assessment, loss scenarios) against a catalog, with its content
+//! digest and level summary.
 //!
 //! A server stores documents exactly as submitted, and beside each its digest (how assessments
 //! and certificates name it) and its levels in a few bytes (how a portfolio rolls up without
@@ -16,14 +16,17 @@ use crate::document::{parse_assessment, parse_target, Assessment};
 use crate::header::{read_kind, Kind};
 use crate::level::{summary, Level};
 use crate::resolve::resolve;
+use crate::risk::parse_risk_scenarios;
 
-/// The two kinds of document a system keeps.
+/// The kinds of document a system keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CheckedKind {
     /// A target profile, resolved against the catalog.
     TargetProfile,
     /// An assessment, checked against the catalog.
     Assessment,
+    /// A system's loss scenarios, checked against the catalog (practices named in overrides).
+    RiskScenarios,
 }
 
 impl CheckedKind {
@@ -32,6 +35,7 @@ impl CheckedKind {
         match self {
             CheckedKind::TargetProfile => Kind::TargetProfile,
             CheckedKind::Assessment => Kind::Assessment,
+            CheckedKind::RiskScenarios => Kind::RiskScenarios,
         }
     }
 }
@@ -97,6 +101,12 @@ impl CheckedDocument {
                     content_digest(&assessment),
                     current.practices.iter().map(|p| p.level).collect(),
                 )
+            }
+            // Scenarios hold no levels: their summary is empty, so nothing that rolls levels up
+            // can mistake them for a profile.
+            CheckedKind::RiskScenarios => {
+                let scenarios = parse_risk_scenarios(catalog, &text).map_err(wrong_kind)?;
+                (content_digest(&scenarios), Vec::new())
             }
         };
         Ok(CheckedDocument {
@@ -164,6 +174,7 @@ mod tests {
 
     const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
     const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
+    const SCENARIOS: &str = include_str!("../../../examples/bottling-line/risk.yaml");
 
     fn catalog() -> Catalog {
         Catalog::builtin()
@@ -276,5 +287,31 @@ mod tests {
             CheckedDocument::check(&catalog, CheckedKind::Assessment, "kind: ["),
             Err(CheckError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn loss_scenarios_are_checked_and_digested_but_hold_no_levels() {
+        let catalog = catalog();
+        let checked = CheckedDocument::check(&catalog, CheckedKind::RiskScenarios, SCENARIOS)
+            .expect("the example's scenarios check");
+        assert_eq!(checked.kind(), CheckedKind::RiskScenarios);
+        let parsed = crate::risk::parse_risk_scenarios(&catalog, SCENARIOS).expect("parses");
+        assert_eq!(checked.digest(), content_digest(&parsed));
+        assert_eq!(checked.summary(), "");
+        assert_eq!(checked.named_target(), None);
+        assert!(matches!(
+            CheckedDocument::check(&catalog, CheckedKind::RiskScenarios, TARGET),
+            Err(CheckError::WrongKind {
+                found: Kind::TargetProfile,
+                ..
+            })
+        ));
+        let broken = SCENARIOS.replacen("iterations: 100000", "iterations: 5", 1);
+        let Err(CheckError::Invalid(problems)) =
+            CheckedDocument::check(&catalog, CheckedKind::RiskScenarios, broken)
+        else {
+            panic!("too few simulated years must be refused");
+        };
+        assert_eq!(problems.0[0].field, "simulation.iterations");
     }
 }

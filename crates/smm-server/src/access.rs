@@ -149,14 +149,9 @@ pub async fn document(
     if roles.is_empty() {
         return Err(hidden());
     }
-    let action = match (action, kind) {
-        (Action::WriteTarget | Action::WriteAssessment, DocumentKind::TargetProfile) => {
-            Action::WriteTarget
-        }
-        (Action::WriteTarget | Action::WriteAssessment, DocumentKind::Assessment) => {
-            Action::WriteAssessment
-        }
-        (other, _) => other,
+    let action = match action {
+        Action::WriteTarget | Action::WriteAssessment => crate::app::documents::write_action(kind),
+        other => other,
     };
     // Allowed if any way onto the system allows it (see `system`).
     if !any_allows(&roles, action) {

@@ -307,6 +307,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let log =
         crate::app::transparency::open(&store, &keyring, config.log_origin.as_deref()).await?;
     let standards = crate::app::standards::Standards::new(&catalog, config.mappings.clone())?;
+    let simulations = crate::app::risk::Simulations::for_this_machine(&catalog);
     Ok(AppState {
         store: Arc::new(store),
         catalog: Arc::new(catalog),
@@ -317,6 +318,7 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone().into(),
         gaps: Arc::new(GapCache::default()),
+        simulations: Arc::new(simulations),
         audit: Arc::default(),
         keyring: Arc::new(keyring),
         issuers: Arc::default(),

@@ -30,6 +30,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// Gaps already computed, by assessment content digest.
     pub gaps: Arc<crate::cache::GapCache>,
+    /// Risk simulations: how many may run at once, and the figures of those that ran.
+    pub simulations: Arc<crate::app::risk::Simulations>,
     /// The last full check of the audit log's chain, for the audit page.
     pub audit: Arc<crate::audit_watch::AuditWatch>,
     /// The secret organizations' private signing keys are sealed under.

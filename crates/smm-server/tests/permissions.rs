@@ -207,6 +207,8 @@ const CASES: &[Case] = {
         case("POST",   "/api/systems/{id}/targets",               OnSystem(WriteTarget),       CREATED),
         case("GET",    "/api/systems/{id}/assessments",           OnSystem(Read),              OK),
         case("POST",   "/api/systems/{id}/assessments",           OnSystem(WriteAssessment),   CREATED),
+        case("GET",    "/api/systems/{id}/risk-scenarios",        OnSystem(Read),              OK),
+        case("POST",   "/api/systems/{id}/risk-scenarios",        OnSystem(WriteTarget),       CREATED),
         case("POST",   "/api/systems/{id}/evidence",              OnSystem(UploadEvidence),    CREATED),
         case("GET",    "/api/systems/{id}/evidence/{sha256}",     OnSystem(Read),              OK),
         case("GET",    "/api/systems/{id}/certificates",          OnSystem(Read),              OK),
@@ -221,6 +223,7 @@ const CASES: &[Case] = {
         case("GET",    "/api/documents/{id}/report",              OnSystem(Read),              OK),
         case("GET",    "/api/documents/{id}/coverage/{standard}", OnSystem(Read),              OK),
         case("GET",    "/api/documents/{id}/oscal",               OnSystem(Read),              OK),
+        case("GET",    "/api/documents/{id}/risk",                OnSystem(Read),              OK),
         case("GET",    "/api/compare",                            OnSystem(Read),              OK),
         case("GET",    "/api/issuers/{issuer}/revocations",       Public,                      OK),
         case("POST",   "/api/certificates/verify",                Public,                      OK),
@@ -342,6 +345,7 @@ struct World {
     assessment: i64,
     target_text: String,
     assessment_text: String,
+    risk_text: String,
     evidence: Vec<u8>,
     evidence_sha256: String,
     certificate: i64,
@@ -442,6 +446,17 @@ impl World {
             .await,
             "assessment",
         ));
+        // Loss scenarios, so the system's risk can be read.
+        let risk_text = example("bottling-line/risk.yaml");
+        created(
+            app.post_yaml(
+                &format!("/api/systems/{system}/risk-scenarios"),
+                &owner,
+                &risk_text,
+            )
+            .await,
+            "loss scenarios",
+        );
         let evidence =
             example("ota-gateway/certification/evidence/image-check-4.2.1-rerun.txt").into_bytes();
         let evidence_sha256 = created(
@@ -524,6 +539,7 @@ impl World {
             assessment,
             target_text,
             assessment_text,
+            risk_text,
             evidence,
             evidence_sha256,
             certificate: id(&certificate),
@@ -665,6 +681,11 @@ impl World {
                     .expect("grant");
             }
             ("POST", "/api/systems/{id}/targets") => request = request.yaml(&self.target_text),
+            ("POST", "/api/systems/{id}/risk-scenarios") => {
+                request = request.yaml(&self.risk_text);
+            }
+            // Few simulated years: the figures are kept after the first call anyway.
+            ("GET", "/api/documents/{id}/risk") => request.path.push_str("?iterations=1000"),
             ("POST", "/api/systems/{id}/assessments") => {
                 request = request.yaml(&self.assessment_text);
             }

@@ -35,13 +35,15 @@ pub struct SystemId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct DocumentId(pub i64);
 
-/// The two kinds of stored document.
+/// The kinds of stored document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DocumentKind {
     /// A target profile.
     TargetProfile,
     /// An assessment.
     Assessment,
+    /// A system's loss scenarios (migration 0016 admits the kind).
+    RiskScenarios,
 }
 
 impl DocumentKind {
@@ -50,6 +52,7 @@ impl DocumentKind {
         match self {
             DocumentKind::TargetProfile => "TargetProfile",
             DocumentKind::Assessment => "Assessment",
+            DocumentKind::RiskScenarios => "RiskScenarios",
         }
     }
 }
@@ -59,6 +62,7 @@ impl From<CheckedKind> for DocumentKind {
         match kind {
             CheckedKind::TargetProfile => DocumentKind::TargetProfile,
             CheckedKind::Assessment => DocumentKind::Assessment,
+            CheckedKind::RiskScenarios => DocumentKind::RiskScenarios,
         }
     }
 }
@@ -69,6 +73,7 @@ impl FromStr for DocumentKind {
         match s {
             "TargetProfile" => Ok(DocumentKind::TargetProfile),
             "Assessment" => Ok(DocumentKind::Assessment),
+            "RiskScenarios" => Ok(DocumentKind::RiskScenarios),
             other => Err(StoreError::Invalid(format!(
                 "unknown document kind `{other}`"
             ))),

@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use smm_core::CheckedDocument;
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
-use support::{assessment, organization_with_system, postgres, sqlite, target, ASSESSMENT, TARGET};
+use support::{
+    assessment, organization_with_system, postgres, scenarios, sqlite, target, ASSESSMENT,
+    SCENARIOS, TARGET,
+};
 
 /// Runs `check` on SQLite and on PostgreSQL.
 macro_rules! on_both {
@@ -456,6 +459,160 @@ async fn the_store_keeps_exactly_the_checked_text_digest_and_summary(store: &Arc
     let versions = store.versions(org, created.id).await.expect("versions");
     assert_eq!(versions[0].sha256, checked.digest());
     assert_eq!(versions[1].sha256, v2.digest());
+}
+
+/// Loss scenarios are kept and versioned like targets and assessments, listed apart from them,
+/// never turn into another kind, and change nothing that rolls up levels.
+async fn loss_scenarios_are_a_third_kind_of_document(store: &Arc<Store>) {
+    use smm_store::Page;
+    let (org, sys) = organization_with_system(store, "a", "Org", "Line").await;
+    store
+        .create_document("a", org, sys, &target(TARGET))
+        .await
+        .expect("target");
+    let stored_assessment = store
+        .create_document("a", org, sys, &assessment(ASSESSMENT))
+        .await
+        .expect("assessment");
+    let portfolio = store.portfolio(org).await.expect("portfolio");
+    let checked = scenarios(SCENARIOS);
+    let created = store
+        .create_document("a", org, sys, &checked)
+        .await
+        .expect("scenarios");
+    assert_eq!(created.kind, DocumentKind::RiskScenarios);
+    let back = store.document(org, created.id, None).await.expect("read");
+    assert_eq!(back.kind, DocumentKind::RiskScenarios);
+    assert_eq!(back.body, SCENARIOS);
+    assert_eq!(back.sha256, checked.digest());
+    // A second version, and the latest of the kind is this document.
+    let more = SCENARIOS.replacen("seed: 20260422", "seed: 7", 1);
+    let v2 = store
+        .update_document("a", org, created.id, 1, &scenarios(&more))
+        .await
+        .expect("version 2");
+    assert_eq!(v2.version, 2);
+    assert_eq!(
+        store
+            .latest_document(sys, DocumentKind::RiskScenarios)
+            .await
+            .expect("latest"),
+        Some(created.id)
+    );
+    let listed = store
+        .documents(sys, DocumentKind::RiskScenarios, Page::new(0, 50))
+        .await
+        .expect("list");
+    assert_eq!(
+        listed.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [created.id]
+    );
+    let assessments = store
+        .documents(sys, DocumentKind::Assessment, Page::new(0, 50))
+        .await
+        .expect("list");
+    assert_eq!(
+        assessments.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [stored_assessment.id]
+    );
+    // Neither way round does a version change the kind.
+    assert!(matches!(
+        store
+            .update_document("a", org, created.id, 2, &assessment(ASSESSMENT))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .update_document("a", org, stored_assessment.id, 1, &checked)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.portfolio(org).await.expect("portfolio"), portfolio);
+}
+
+on_both!(
+    loss_scenarios_are_a_third_kind_of_document_on_both,
+    loss_scenarios_are_a_third_kind_of_document
+);
+
+/// A database made before loss scenarios were a kind (migrations up to 0015) opens, keeps every
+/// document and version, and then takes scenarios; foreign keys are enforced throughout, as the
+/// store enforces them.
+#[tokio::test]
+async fn a_database_from_before_loss_scenarios_opens_with_its_documents() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::str::FromStr;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("smm.db").display());
+    let options = SqliteConnectOptions::from_str(&url)
+        .expect("url")
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .connect_with(options)
+        .await
+        .expect("pool");
+    let mut before = sqlx::migrate!("./migrations/sqlite");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 16)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.expect("the schema before 0016");
+    for statement in [
+        "INSERT INTO organizations (id, name, created_at) VALUES (1, 'Org', 'then')",
+        "INSERT INTO systems (id, organization_id, name, created_at) VALUES (1, 1, 'Line', 'then')",
+        "INSERT INTO documents (id, organization_id, system_id, kind, created_at, summary) \
+         VALUES (7, 1, 1, 'TargetProfile', 'then', NULL)",
+        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at) \
+         VALUES (7, 1, 'aa', 'old text 1', 'o', 'then'), (7, 2, 'bb', 'old text 2', 'o', 'then')",
+    ] {
+        sqlx::query(statement)
+            .execute(&pool)
+            .await
+            .expect(statement);
+    }
+    let refused = sqlx::query(
+        "INSERT INTO documents (organization_id, system_id, kind, created_at) \
+         VALUES (1, 1, 'RiskScenarios', 'then')",
+    )
+    .execute(&pool)
+    .await;
+    assert!(refused.is_err(), "the old schema refuses the kind");
+    pool.close().await;
+
+    let store = Store::open(&url).await.expect("opens and migrates");
+    let org = smm_store::OrganizationId(1);
+    let kept = store
+        .document(org, DocumentId(7), None)
+        .await
+        .expect("kept");
+    assert_eq!(kept.kind, DocumentKind::TargetProfile);
+    assert_eq!((kept.version, kept.body.as_str()), (2, "old text 2"));
+    assert_eq!(
+        store
+            .versions(org, DocumentId(7))
+            .await
+            .expect("versions")
+            .len(),
+        2
+    );
+    let added = store
+        .create_document("o", org, smm_store::SystemId(1), &scenarios(SCENARIOS))
+        .await
+        .expect("scenarios");
+    assert!(added.id.0 > 7, "ids go on after the kept ones");
+    // Versions still need their document.
+    let orphan = sqlx::query(
+        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at) \
+         VALUES (999, 1, 'cc', 'x', 'o', 'now')",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(orphan.is_err(), "the foreign key holds after the migration");
 }
 
 on_both!(
@@ -1044,6 +1201,7 @@ async fn versions_stored_without_their_levels_can_be_filled_in() {
         let checked = match v.kind {
             smm_store::DocumentKind::TargetProfile => target(&v.body),
             smm_store::DocumentKind::Assessment => assessment(&v.body),
+            smm_store::DocumentKind::RiskScenarios => scenarios(&v.body),
         };
         store
             .fill_in_levels(

@@ -26,6 +26,9 @@ export function mainPages(world) {
     { name: 'portfolio', user: 'owner', path: `/orgs/${acme.id}` },
     { name: 'system', user: 'owner', path: `/systems/${systems.gateway.id}`, before: () => world.certificate() },
     { name: 'gap', user: 'owner', path: `/documents/${systems.line.assessment}/gap` },
+    { name: 'risk', user: 'owner', path: `/documents/${systems.line.assessment}/risk?iterations=2000` },
+    // The gateway keeps no loss scenarios: the page says how to store them.
+    { name: 'risk-empty', user: 'owner', path: `/documents/${systems.gateway.assessment}/risk` },
     { name: 'standards', user: 'owner', path: `/documents/${systems.line.assessment}/standards?standard=iec-62443-3-3` },
     { name: 'verify', user: null, path: '/verify' },
     {

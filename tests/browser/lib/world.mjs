@@ -1,7 +1,7 @@
 // The data every journey starts from: two organizations, their people and their systems.
 //
-// Acme Bottling (owner claire, viewer vera) has a bottling line with a target and an assessment
-// (so a gap), an OTA gateway whose final assessment meets its target (so Acme can sign a
+// Acme Bottling (owner claire, viewer vera) has a bottling line with a target, an assessment
+// (so a gap) and loss scenarios (so a risk page), an OTA gateway whose final assessment meets its target (so Acme can sign a
 // supplier's declaration of it: being its owner, never a certificate), and a cell with nothing
 // yet. Globex (owner olga) has a system Acme's people must not
 // see. Users are made with the CLI, or as new accounts claire's session invites; everything else
@@ -34,6 +34,9 @@ export async function makeWorld({ bin, root, dataDir }) {
 
     const line = await systemWithDocuments(acme.api, acme.id, { name: 'Bottling line 3' },
       example(root, 'bottling-line/target.yaml'), example(root, 'bottling-line/assessment.yaml'));
+    // The line keeps loss scenarios, so its assessment has a risk page with figures.
+    await acme.api.post(`/api/systems/${line.id}/risk-scenarios`,
+      { yaml: example(root, 'bottling-line/risk.yaml') });
     const gateway = await systemWithDocuments(acme.api, acme.id,
       { name: 'OTA gateway GW-7', kind: 'product', line: 'GW' },
       example(root, 'ota-gateway/target.yaml'),

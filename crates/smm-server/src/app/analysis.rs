@@ -29,7 +29,10 @@ pub async fn assessment_and_target(
     if kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
             "id",
-            format!("document {id} is a target profile: a gap is of an assessment"),
+            format!(
+                "document {id} is {}: a gap is of an assessment",
+                documents::described(kind)
+            ),
         ));
     }
     if let Some(t) = target {
@@ -252,6 +255,12 @@ pub async fn profile_view(
             let a = documents::assessment(state, org, DocumentId(id)).await?;
             ProfileView::of_current(&state.catalog, &a.current)
         }
+        DocumentKind::RiskScenarios => {
+            return Err(Problem::bad_field(
+                field,
+                format!("document {id} is a set of loss scenarios: compare targets or assessments"),
+            ))
+        }
     })
 }
 
@@ -337,6 +346,15 @@ pub async fn report(
         DocumentKind::Assessment => {
             let found = gap(state, caller, id, target).await?;
             (found.target, Some((found.current, found.gap)))
+        }
+        DocumentKind::RiskScenarios => {
+            return Err(Problem::bad_field(
+                "id",
+                format!(
+                    "document {id} is a set of loss scenarios: a report is of a target or an \
+                     assessment (the risk of an assessment is at /api/documents/ID/risk)"
+                ),
+            ))
         }
     };
     let date = Date::parse(&today())

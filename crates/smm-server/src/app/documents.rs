@@ -41,6 +41,15 @@ pub struct Current {
     pub current: CurrentProfile,
 }
 
+/// A kind with its article, for messages: "a target profile".
+pub fn described(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::TargetProfile => "a target profile",
+        DocumentKind::Assessment => "an assessment",
+        DocumentKind::RiskScenarios => "a set of loss scenarios",
+    }
+}
+
 /// Loads a target profile of an organization (access already checked).
 pub async fn target(
     state: &AppState,
@@ -52,7 +61,11 @@ pub async fn target(
     if stored.kind != DocumentKind::TargetProfile {
         return Err(Problem::bad_field(
             "target",
-            format!("document {} is an assessment, not a target profile", id.0),
+            format!(
+                "document {} is {}, not a target profile",
+                id.0,
+                described(stored.kind)
+            ),
         ));
     }
     let document = parse_target(&stored.body).map_err(|d| document_problem(&d))?;
@@ -74,7 +87,11 @@ pub async fn assessment(
     if stored.kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
             "assessment",
-            format!("document {} is a target profile, not an assessment", id.0),
+            format!(
+                "document {} is {}, not an assessment",
+                id.0,
+                described(stored.kind)
+            ),
         ));
     }
     let document = parse_assessment(&stored.body).map_err(|d| document_problem(&d))?;
@@ -152,11 +169,7 @@ pub fn check(
     kind: DocumentKind,
     text: impl Into<String>,
 ) -> Result<CheckedDocument, Problem> {
-    let expected = match kind {
-        DocumentKind::TargetProfile => CheckedKind::TargetProfile,
-        DocumentKind::Assessment => CheckedKind::Assessment,
-    };
-    CheckedDocument::check(&state.catalog, expected, text).map_err(|e| match e {
+    CheckedDocument::check(&state.catalog, checked_kind(kind), text).map_err(|e| match e {
         CheckError::WrongKind { .. } => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("this endpoint takes a document of kind `{}`", kind.as_str()),
@@ -164,6 +177,25 @@ pub fn check(
         .with_field("kind"),
         CheckError::Invalid(diagnostics) => document_problem(&diagnostics),
     })
+}
+
+/// The core's kind for a stored kind: what a text is checked as.
+pub fn checked_kind(kind: DocumentKind) -> CheckedKind {
+    match kind {
+        DocumentKind::TargetProfile => CheckedKind::TargetProfile,
+        DocumentKind::Assessment => CheckedKind::Assessment,
+        DocumentKind::RiskScenarios => CheckedKind::RiskScenarios,
+    }
+}
+
+/// The action that writes documents of a kind. Loss scenarios are the owner's statement of what
+/// the system stands to lose, as the target is of what it needs: those who set targets write
+/// them, an assessor does not.
+pub fn write_action(kind: DocumentKind) -> Action {
+    match kind {
+        DocumentKind::TargetProfile | DocumentKind::RiskScenarios => Action::WriteTarget,
+        DocumentKind::Assessment => Action::WriteAssessment,
+    }
 }
 
 /// Stores a new document of `kind` in a system (access already checked): checked first, so a
@@ -304,11 +336,9 @@ pub async fn fill_in_levels(
         };
         after = (last.document, last.version);
         for v in &versions {
-            let kind = match v.kind {
-                DocumentKind::TargetProfile => CheckedKind::TargetProfile,
-                DocumentKind::Assessment => CheckedKind::Assessment,
-            };
-            if let Ok(checked) = CheckedDocument::check(catalog, kind, v.body.as_str()) {
+            if let Ok(checked) =
+                CheckedDocument::check(catalog, checked_kind(v.kind), v.body.as_str())
+            {
                 let levels = smm_store::VersionLevels::of(&checked);
                 store.fill_in_levels(v.document, v.version, &levels).await?;
                 filled += 1;
@@ -325,11 +355,7 @@ pub async fn store_new(
     kind: DocumentKind,
     text: impl Into<String>,
 ) -> Result<StoredDocument, Problem> {
-    let action = match kind {
-        DocumentKind::TargetProfile => Action::WriteTarget,
-        DocumentKind::Assessment => Action::WriteAssessment,
-    };
-    let (info, _) = access::system(state, caller, system, action).await?;
+    let (info, _) = access::system(state, caller, system, write_action(kind)).await?;
     create(
         state,
         &caller.actor(),

@@ -16,6 +16,7 @@ pub mod organizations;
 pub mod oscal;
 pub mod portfolio;
 pub mod register;
+pub mod risk;
 pub mod schemes;
 pub mod session;
 pub mod standards;

@@ -48,6 +48,12 @@ pub fn catalog(state: &AppState) -> Value {
     smm_oscal::catalog::catalog(&state.catalog)
 }
 
+/// Loss scenarios have no OSCAL model.
+fn not_exported(id: i64) -> Problem {
+    let detail = "is a set of loss scenarios: OSCAL exports a target or an assessment";
+    Problem::bad_field("id", format!("document {id} {detail}"))
+}
+
 /// A stored document as the OSCAL model asked for (by default the one its kind gives).
 pub async fn of_document(
     state: &AppState,
@@ -60,6 +66,7 @@ pub async fn of_document(
     let model = model.unwrap_or(match kind {
         DocumentKind::TargetProfile => Model::Profile,
         DocumentKind::Assessment => Model::Results,
+        DocumentKind::RiskScenarios => return Err(not_exported(id)),
     });
     match (kind, model) {
         (DocumentKind::TargetProfile, Model::Profile) => {
@@ -89,5 +96,6 @@ pub async fn of_document(
             "model",
             "an assessment is exported as assessment-results or poam",
         )),
+        (DocumentKind::RiskScenarios, _) => Err(not_exported(id)),
     }
 }

@@ -118,5 +118,11 @@ pub async fn of_document(
                 coverage: coverage_of(catalog, mapping, Some(&t.resolved), Some(&current.current)),
             })
         }
+        DocumentKind::RiskScenarios => Err(Problem::bad_field(
+            "id",
+            format!(
+                "document {id} is a set of loss scenarios: a standard reads a target or an assessment"
+            ),
+        )),
     }
 }

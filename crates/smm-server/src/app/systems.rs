@@ -225,10 +225,20 @@ pub async fn named_documents(
             DocumentKind::Assessment => smm_core::parse_assessment(&stored.body)
                 .map(|a| a.title())
                 .ok(),
+            DocumentKind::RiskScenarios => {
+                smm_core::risk::parse_risk_scenarios_unchecked(&stored.body)
+                    .map(|r| {
+                        let n = r.scenarios.len();
+                        let s = if n == 1 { "" } else { "s" };
+                        format!("{}: {n} loss scenario{s} in {}", r.system, r.currency.value)
+                    })
+                    .ok()
+            }
         };
         let fallback = match kind {
             DocumentKind::TargetProfile => format!("Target profile {}", info.id.0),
             DocumentKind::Assessment => format!("Assessment {}", info.id.0),
+            DocumentKind::RiskScenarios => format!("Loss scenarios {}", info.id.0),
         };
         named.push(NamedDocument {
             title: title.unwrap_or(fallback),

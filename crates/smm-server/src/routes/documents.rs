@@ -25,7 +25,7 @@ pub struct DocumentView {
     pub id: i64,
     /// System.
     pub system: i64,
-    /// `TargetProfile` or `Assessment`.
+    /// `TargetProfile`, `Assessment` or `RiskScenarios`.
     pub kind: String,
     /// Version number.
     pub version: i64,

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod organizations;
 pub mod oscal;
 pub mod register;
+pub mod risk;
 pub mod session;
 pub mod standards;
 pub mod systems;
@@ -34,6 +35,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(documents::router())
         .merge(evidence::router())
         .merge(analysis::router())
+        .merge(risk::router())
         .merge(certificates::router())
         .merge(transparency::router())
         .merge(register::router())

@@ -255,7 +255,7 @@ pub struct DocumentSummary {
     pub id: i64,
     /// System.
     pub system: i64,
-    /// `TargetProfile` or `Assessment`.
+    /// `TargetProfile`, `Assessment` or `RiskScenarios`.
     pub kind: String,
     /// Latest version.
     pub version: i64,
@@ -320,6 +320,19 @@ pub async fn assessments(
     list_documents(&state, &caller, id, DocumentKind::Assessment, page).await
 }
 
+/// The loss scenarios documents of a system.
+#[utoipa::path(get, path = "/api/systems/{id}/risk-scenarios", tag = "documents",
+    params(("id" = i64, Path, description = "System id"), PageQuery),
+    responses((status = 200, body = Paged<DocumentSummary>), (status = 404, body = Problem)))]
+pub async fn risk_scenarios(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Paged<DocumentSummary>>, Problem> {
+    list_documents(&state, &caller, id, DocumentKind::RiskScenarios, page).await
+}
+
 async fn create_document(
     state: &AppState,
     caller: &Caller,
@@ -366,6 +379,22 @@ pub async fn create_assessment(
     create_document(&state, &caller, id, DocumentKind::Assessment, body).await
 }
 
+/// Stores a new loss scenarios document (YAML or JSON, `kind: RiskScenarios`) in a system:
+/// checked as `smm validate` checks the file; written by those who may write targets.
+#[utoipa::path(post, path = "/api/systems/{id}/risk-scenarios", tag = "documents",
+    params(("id" = i64, Path, description = "System id")),
+    request_body(content = String, content_type = "application/yaml", description = "A RiskScenarios document"),
+    responses((status = 201, body = DocumentView, headers(("ETag" = String, description = "The version"))),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_risk_scenarios(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    DocumentText(body): DocumentText,
+) -> Result<Response, Problem> {
+    create_document(&state, &caller, id, DocumentKind::RiskScenarios, body).await
+}
+
 /// The system routes: systems, grants, and the documents in a system.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -375,4 +404,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_grant, revoke_grant))
         .routes(routes!(targets, create_target))
         .routes(routes!(assessments, create_assessment))
+        .routes(routes!(risk_scenarios, create_risk_scenarios))
 }

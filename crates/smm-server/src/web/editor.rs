@@ -122,7 +122,10 @@ pub async fn edit(
     if kind != DocumentKind::Assessment {
         return Err(PageError::from(Problem::bad_field(
             "id",
-            "this document is a target profile: set targets with the wizard",
+            format!(
+                "this document is {}: only assessments are edited here (targets with the wizard)",
+                documents::described(kind)
+            ),
         )));
     }
     let current = documents::assessment(&state, org, DocumentId(id)).await?;
@@ -321,7 +324,10 @@ pub async fn update(
     if kind != DocumentKind::Assessment {
         return Err(PageError::from(Problem::bad_field(
             "id",
-            "this document is a target profile",
+            format!(
+                "this document is {}, not an assessment",
+                documents::described(kind)
+            ),
         )));
     }
     let current = documents::assessment(&state, org, DocumentId(id)).await?;

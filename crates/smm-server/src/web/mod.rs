@@ -12,6 +12,7 @@ mod manage;
 mod pages;
 mod plans;
 mod register;
+mod risk;
 mod standards;
 mod verify;
 mod wizard;
@@ -58,6 +59,7 @@ fn pages_only() -> Router<AppState> {
         .route("/documents/{id}/gap", get(pages::gap))
         .route("/documents/{id}/chart.svg", get(pages::chart))
         .route("/documents/{id}/standards", get(standards::show))
+        .route("/documents/{id}/risk", get(risk::show))
         .route("/verify", get(verify::form).post(verify::check))
         .route("/attestations/{serial}", get(attestation::show))
         .route("/register", get(register::page))

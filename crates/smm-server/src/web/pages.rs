@@ -332,6 +332,7 @@ struct SystemPage {
     role: &'static str,
     targets: Vec<NamedDocument>,
     assessments: Vec<NamedDocument>,
+    risk_scenarios: Vec<NamedDocument>,
     certificates: Vec<AttestationRow>,
     can_write_target: bool,
     can_write_assessment: bool,
@@ -376,6 +377,7 @@ pub async fn system(
     let all = Page::new(0, Page::MAX_LIMIT);
     let targets = named_documents(&state, &info, DocumentKind::TargetProfile).await?;
     let assessments = named_documents(&state, &info, DocumentKind::Assessment).await?;
+    let risk_scenarios = named_documents(&state, &info, DocumentKind::RiskScenarios).await?;
     let mut certificates = Vec::new();
     let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for c in state.store.certificates(SystemId(id), all).await? {
@@ -465,6 +467,7 @@ pub async fn system(
         owner_name,
         targets,
         assessments,
+        risk_scenarios,
         certificates,
     };
     Ok(render(&page))

@@ -17,6 +17,9 @@ pub const TARGET: &str = include_str!("../../../../examples/bottling-line/target
 /// The bottling line's assessment, which names [`TARGET`] by digest.
 pub const ASSESSMENT: &str = include_str!("../../../../examples/bottling-line/assessment.yaml");
 
+/// The bottling line's loss scenarios.
+pub const SCENARIOS: &str = include_str!("../../../../examples/bottling-line/risk.yaml");
+
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// The built-in catalog, parsed once.
@@ -30,6 +33,11 @@ pub fn target(text: &str) -> CheckedDocument {
 /// An assessment's text, checked as the server checks it before storing.
 pub fn assessment(text: &str) -> CheckedDocument {
     CheckedDocument::check(&CATALOG, CheckedKind::Assessment, text).expect("a valid assessment")
+}
+
+/// Loss scenarios' text, checked as the server checks it before storing.
+pub fn scenarios(text: &str) -> CheckedDocument {
+    CheckedDocument::check(&CATALOG, CheckedKind::RiskScenarios, text).expect("valid scenarios")
 }
 
 /// A fresh SQLite store in a temp dir (kept alive by the returned guard).

@@ -1,0 +1,84 @@
+//! Risk in money: an assessment's annual loss today and with its target reached, from the
+//! system's loss scenarios (as `smm risk` computes it for files).
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::risk::{self, Risk, RiskRequest};
+use crate::auth::Caller;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// Which scenarios, how long to simulate, and which format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RiskQuery {
+    /// A loss scenarios document of the assessment's system; by default its latest.
+    pub scenarios: Option<i64>,
+    /// Simulated years instead of the document's (1,000 to 1,000,000; a document asking more
+    /// is simulated for 1,000,000).
+    pub iterations: Option<u32>,
+    /// The seed instead of the document's: the same seed gives the same figures.
+    pub seed: Option<u64>,
+    /// `json` (default) or `svg` (the loss exceedance curves).
+    pub format: Option<String>,
+}
+
+/// The annual loss of an assessment's system today and once its target (the stored target the
+/// assessment names) is reached: mean with standard error, percentiles, the share of years with
+/// a loss, the exceedance curve and each scenario's part; or the curves as SVG. One simulation
+/// runs at a time per free place of the server: when none is free the answer is 503 with
+/// `Retry-After`. The same documents, years and seed give the same figures, kept once computed.
+#[utoipa::path(get, path = "/api/documents/{id}/risk", tag = "risk",
+    params(("id" = i64, Path, description = "Assessment document id"), RiskQuery),
+    responses((status = 200, description = "The risk outlook (as `smm risk --json` prints it), or SVG",
+            content((serde_json::Value = "application/json"), (String = "image/svg+xml"))),
+        (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
+        (status = 503, description = "Every simulation place is taken; see Retry-After", body = Problem)))]
+pub async fn risk_of(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<RiskQuery>,
+) -> Result<Response, Problem> {
+    let format = query.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "svg") {
+        return Err(Problem::bad_field(
+            "format",
+            format!("unknown format `{format}`: expected json or svg"),
+        ));
+    }
+    let request = RiskRequest {
+        scenarios: query.scenarios,
+        iterations: query.iterations,
+        seed: query.seed,
+    };
+    let found = match risk::risk(&state, &caller, id, request).await? {
+        Risk::Computed(found) => found,
+        Risk::NoScenarios(system) => return Err(risk::no_scenarios(&system)),
+    };
+    let (body, content_type) = match format {
+        "svg" => (found.figures.chart.clone().into_bytes(), "image/svg+xml"),
+        _ => (found.figures.json.clone(), "application/json"),
+    };
+    let mut r = body.into_response();
+    let headers = r.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(r)
+}
+
+/// The risk routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(risk_of))
+}
