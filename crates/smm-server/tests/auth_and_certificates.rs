@@ -337,6 +337,55 @@ async fn certificates_are_issued_verified_and_revoked(app: App) {
         .set_certification_body("admin", lab_org, true)
         .await
         .expect("designate");
+    // Another organization's assessment is answered as a missing document: the answer does not
+    // tell whether the id exists elsewhere.
+    let stranger = app.token("elsewhere", Role::Owner).await;
+    let stranger_org = app.organization("elsewhere").await.0;
+    let theirs = app
+        .post_json(
+            &format!("/api/organizations/{stranger_org}/systems"),
+            &stranger,
+            json!({"name": "Not yours", "kind": "product"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("system");
+    let foreign = app
+        .post_yaml(
+            &format!("/api/systems/{theirs}/assessments"),
+            &stranger,
+            &example("ota-gateway/certification/assessment-final.yaml"),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::CREATED, "{}", foreign.text());
+    let foreign = foreign.json()["id"].as_i64().expect("id");
+    let missing = foreign + 1000;
+    let answer = |id: i64| {
+        let app = &app;
+        let lab = &lab;
+        async move {
+            let a = app
+                .post_json(
+                    &format!("/api/systems/{system}/certificates"),
+                    lab,
+                    json!({"assessments": [id]}),
+                )
+                .await;
+            (
+                a.status,
+                a.text().replace(&format!("document {id}"), "document ID"),
+            )
+        }
+    };
+    let (foreign_answer, missing_answer) = (answer(foreign).await, answer(missing).await);
+    assert_eq!(
+        foreign_answer.0,
+        StatusCode::NOT_FOUND,
+        "{}",
+        foreign_answer.1
+    );
+    assert_eq!(foreign_answer, missing_answer);
     // Refused, with every reason, while findings are open.
     let refused = app
         .post_json(

@@ -177,6 +177,11 @@ pub async fn issue(
             .document_owner(DocumentId(*a))
             .await
             .map_err(|_| Problem::not_found(format!("document {a}")).with_field("assessments"))?;
+        // Another organization's document is answered as a missing one: the answer must not
+        // tell whether an id exists elsewhere.
+        if org != info.organization {
+            return Err(Problem::not_found(format!("document {a}")).with_field("assessments"));
+        }
         if system != info.id || kind != DocumentKind::Assessment {
             return Err(Problem::bad_field(
                 "assessments",
