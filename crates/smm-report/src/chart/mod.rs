@@ -19,6 +19,7 @@ pub use bar::bar;
 pub use compare::compare;
 pub use coverage::coverage;
 pub use exceedance::{exceedance, short_money};
+pub(crate) use exceedance::POINTS as EXCEEDANCE_POINTS;
 pub use heatmap::heatmap;
 pub use radar::radar;
 pub use timeline::timeline;
