@@ -438,7 +438,11 @@ fn practice_table(input: &ExportInput) -> Result<Table, String> {
         }
         rows.push(row);
     }
-    Ok(Table::new(if with.is_some() { "Gap" } else { "Target" }, columns(with.is_some()).iter().copied(), rows))
+    Ok(Table::new(
+        if with.is_some() { "Gap" } else { "Target" },
+        columns(with.is_some()).iter().copied(),
+        rows,
+    ))
 }
 
 fn practice_gap<'g>(gap: &'g Gap, p: &ResolvedPractice) -> Result<&'g PracticeGap, String> {

@@ -155,7 +155,10 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
 
     if let Some(r) = &p.risk {
         s.push_str("= Risk in money\n");
-        let mut intro = format!("The annual loss of {} from its loss scenarios, today", r.system);
+        let mut intro = format!(
+            "The annual loss of {} from its loss scenarios, today",
+            r.system
+        );
         if r.reading.is_some() {
             intro.push_str(" and once the target is reached");
         }

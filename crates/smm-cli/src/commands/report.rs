@@ -118,13 +118,11 @@ pub fn run_report(
     let inputs = load(catalog, target, assessment)?;
     let outlook = match (risk, &inputs.assessment) {
         (None, _) => None,
-        (Some(_), None) => {
-            return Err(Problem::file(
-                Path::new("--risk"),
-                "the loss today depends on the levels assessed: give the assessment after the target",
-            )
-            .into())
-        }
+        (Some(_), None) => return Err(Problem::file(
+            Path::new("--risk"),
+            "the loss today depends on the levels assessed: give the assessment after the target",
+        )
+        .into()),
         (Some(scenarios), Some((assessment, _))) => Some(super::risk::risk_outlook(
             catalog,
             scenarios,

@@ -126,7 +126,9 @@ fn tidy_table(results: &[RiskResult]) -> Table {
         ];
         row.extend(run_cells(r));
         row.extend(distribution(r));
-        row.push(Cell::Number(r.scenarios.iter().map(|s| s.loss_events).sum()));
+        row.push(Cell::Number(
+            r.scenarios.iter().map(|s| s.loss_events).sum(),
+        ));
         row.push(Cell::Number(r.probability_of_loss));
         rows.push(row);
         for s in &r.scenarios {
@@ -183,7 +185,10 @@ fn scenario_table(results: &[RiskResult]) -> Table {
 fn exceedance_table(results: &[RiskResult]) -> Table {
     let refs: Vec<&RiskResult> = results.iter().collect();
     let levels = grid(&refs, crate::chart::EXCEEDANCE_POINTS);
-    let curves: Vec<_> = results.iter().map(|r| r.exceedance_curve(&levels)).collect();
+    let curves: Vec<_> = results
+        .iter()
+        .map(|r| r.exceedance_curve(&levels))
+        .collect();
     let rows = levels
         .iter()
         .enumerate()

@@ -48,7 +48,10 @@ fn scenario_cell(r: &RiskResult, i: usize) -> String {
         },
         &r.currency,
     );
-    format!("{mean}; a loss in {} of years", percent(s.probability_of_loss))
+    format!(
+        "{mean}; a loss in {} of years",
+        percent(s.probability_of_loss)
+    )
 }
 
 impl RiskSection {

@@ -107,9 +107,18 @@ mod tests {
 
     #[test]
     fn a_range_is_rounded_outward_to_two_figures_of_its_top() {
-        assert_eq!(about(range(183_200.0, 189_700.0), "EUR"), "about 180k–190k EUR");
-        assert_eq!(about(range(163_000.0, 205_001.0), "EUR"), "about 160k–210k EUR");
-        assert_eq!(about(range(950_000.0, 1_240_000.0), "USD"), "about 900k–1.3M USD");
+        assert_eq!(
+            about(range(183_200.0, 189_700.0), "EUR"),
+            "about 180k–190k EUR"
+        );
+        assert_eq!(
+            about(range(163_000.0, 205_001.0), "EUR"),
+            "about 160k–210k EUR"
+        );
+        assert_eq!(
+            about(range(950_000.0, 1_240_000.0), "USD"),
+            "about 900k–1.3M USD"
+        );
         assert_eq!(about(range(12_345.0, 12_355.0), "EUR"), "about 12k–13k EUR");
         assert_eq!(about(range(2.1e9, 2.2e9), "EUR"), "about 2.1bn–2.2bn EUR");
         assert_eq!(about(range(412.0, 415.0), "CHF"), "about 410–420 CHF");

@@ -332,13 +332,17 @@ fn the_ranges_hold_their_figure_and_narrow_with_more_years() {
         assert!(mean.low >= 0.0);
         for (p, point) in [(0.9, r.annual_loss.p90), (0.95, r.annual_loss.p95)] {
             let range = r.percentile_interval(p);
-            assert!(range.low <= point && point <= range.high, "{p}: {range:?} {point}");
+            assert!(
+                range.low <= point && point <= range.high,
+                "{p}: {range:?} {point}"
+            );
             assert!(range.low < range.high, "{p}: a range, not a point");
         }
     }
     let width = |r: &RiskResult| r.percentile_interval(0.95).high - r.percentile_interval(0.95).low;
     assert!(width(&long) < width(&short) / 2.0);
-    let mean_width = |r: &RiskResult| r.annual_loss.mean_interval().high - r.annual_loss.mean_interval().low;
+    let mean_width =
+        |r: &RiskResult| r.annual_loss.mean_interval().high - r.annual_loss.mean_interval().low;
     assert!(mean_width(&long) < mean_width(&short) / 2.0);
 }
 
@@ -347,12 +351,26 @@ fn the_ranges_hold_their_figure_and_narrow_with_more_years() {
 #[test]
 fn the_1_in_20_years_range_holds_the_long_run_value_in_most_runs() {
     let m = model(&no_effects(), &curve_document());
-    let truth = simulate(&m, &nothing(), &SimulationOptions { iterations: 200_000, seed: 1 })
-        .annual_loss
-        .p95;
+    let truth = simulate(
+        &m,
+        &nothing(),
+        &SimulationOptions {
+            iterations: 200_000,
+            seed: 1,
+        },
+    )
+    .annual_loss
+    .p95;
     let held = (0..20u64)
         .filter(|&seed| {
-            let r = simulate(&m, &nothing(), &SimulationOptions { iterations: 2_000, seed: 100 + seed });
+            let r = simulate(
+                &m,
+                &nothing(),
+                &SimulationOptions {
+                    iterations: 2_000,
+                    seed: 100 + seed,
+                },
+            );
             let range = r.percentile_interval(0.95);
             range.low <= truth && truth <= range.high
         })
@@ -362,10 +380,16 @@ fn the_1_in_20_years_range_holds_the_long_run_value_in_most_runs() {
 
 #[test]
 fn no_years_give_an_empty_range() {
-    assert_eq!(crate::risk::result::percentile_interval(&[], 0.95), Interval::default());
+    assert_eq!(
+        crate::risk::result::percentile_interval(&[], 0.95),
+        Interval::default()
+    );
     assert_eq!(
         crate::risk::result::percentile_interval(&[0.0; 50], 0.95),
-        Interval { low: 0.0, high: 0.0 }
+        Interval {
+            low: 0.0,
+            high: 0.0
+        }
     );
 }
 
