@@ -314,6 +314,8 @@ fn the_report_shows_the_core_figures_as_ranges_with_the_chart_only_when_asked() 
         );
         for s in &r.scenarios {
             assert!(section.contains(&escaped(&s.title)), "{}", s.title);
+            let mean = words::rounded(s.mean, &r.currency);
+            assert!(section.contains(&mean), "{}: {mean}", s.id);
         }
     }
     let reading = words::reading(&o).expect("a reading");

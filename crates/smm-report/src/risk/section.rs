@@ -41,13 +41,7 @@ fn percent(share: f64) -> String {
 /// trust it.
 fn scenario_cell(r: &RiskResult, i: usize) -> String {
     let s = &r.scenarios[i];
-    let mean = super::words::about(
-        smm_core::risk::Interval {
-            low: s.mean,
-            high: s.mean,
-        },
-        &r.currency,
-    );
+    let mean = super::words::rounded(s.mean, &r.currency);
     format!(
         "{mean}; a loss in {} of years",
         percent(s.probability_of_loss)

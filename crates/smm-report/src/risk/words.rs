@@ -39,6 +39,17 @@ pub fn about(range: Interval, currency: &str) -> String {
     }
 }
 
+/// `about 42k EUR`: a figure with no range of its own (a scenario's mean), rounded to two
+/// significant figures, which is all the estimates support.
+pub fn rounded(value: f64, currency: &str) -> String {
+    let value = value.max(0.0);
+    if value == 0.0 {
+        return format!("0 {currency}");
+    }
+    let unit = 10f64.powf(value.log10().floor() - 1.0).max(1.0);
+    format!("about {} {currency}", amount((value / unit).round() * unit))
+}
+
 /// `180k`, `1.2M`, `3bn`, `950`: an amount already rounded to two significant figures.
 fn amount(value: f64) -> String {
     let (scaled, suffix) = if value >= 1e9 {
@@ -130,6 +141,14 @@ mod tests {
         assert_eq!(about(range(180_000.0, 180_000.0), "EUR"), "about 180k EUR");
         // Never below zero, even when the mean's range would reach under it.
         assert_eq!(about(range(-5.0, 40.0), "EUR"), "about 0–40 EUR");
+    }
+
+    #[test]
+    fn a_figure_without_a_range_is_rounded_to_two_figures() {
+        assert_eq!(rounded(88_700.0, "EUR"), "about 89k EUR");
+        assert_eq!(rounded(9_940.0, "EUR"), "about 9.9k EUR");
+        assert_eq!(rounded(1_449_000.0, "EUR"), "about 1.4M EUR");
+        assert_eq!(rounded(0.0, "EUR"), "0 EUR");
     }
 
     #[test]
