@@ -139,7 +139,8 @@ pub enum Command {
         /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
-        /// Also draw the loss exceedance curves: .svg or .png.
+        /// Also write the loss exceedance curves (.svg or .png) or the figures (.csv: one table;
+        /// .xlsx: profiles, scenarios and the curves).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -210,6 +211,11 @@ pub enum Command {
         /// `smm map --list`, or a mapping file); repeatable.
         #[arg(long, value_name = "STANDARD")]
         standard: Vec<String>,
+        /// Add a "Risk in money" section: the annual loss of these loss scenarios
+        /// (`kind: RiskScenarios`) today and with the target reached, as `smm risk` computes it
+        /// with the document's iterations and seed. Needs the assessment.
+        #[arg(long, value_name = "SCENARIOS")]
+        risk: Option<PathBuf>,
         /// Output file: .html (self-contained, prints well) or .pdf (typeset in-process).
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,

@@ -200,6 +200,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             assessment,
             date,
             standard,
+            risk,
             output,
         } => commands::report::run_report(
             &catalog,
@@ -207,6 +208,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             assessment.as_deref(),
             date,
             &standard,
+            risk.as_deref(),
             &output,
         ),
         Command::Export {

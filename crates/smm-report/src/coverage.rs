@@ -83,11 +83,7 @@ fn clause_table(c: &Coverage) -> Table {
             ]
         })
         .collect();
-    Table {
-        name: "Coverage",
-        columns: COLUMNS.to_vec(),
-        rows,
-    }
+    Table::new("Coverage", COLUMNS, rows)
 }
 
 fn relation_table(c: &Coverage) -> Table {
@@ -114,11 +110,7 @@ fn relation_table(c: &Coverage) -> Table {
             })
         })
         .collect();
-    Table {
-        name: "Relations",
-        columns: RELATION_COLUMNS.to_vec(),
-        rows,
-    }
+    Table::new("Relations", RELATION_COLUMNS, rows)
 }
 
 /// The clause table as CSV.

@@ -69,6 +69,7 @@
 //! date is the assessment's date (1980-01-01 for a target alone), so the same input always gives
 //! the same bytes.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rust_xlsxwriter::{
@@ -174,7 +175,7 @@ pub fn csv(input: &ExportInput) -> Result<Vec<u8>, String> {
 pub(crate) fn csv_of(table: &Table) -> Result<Vec<u8>, String> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer
-        .write_record(&table.columns)
+        .write_record(table.columns.iter().map(|c| c.as_ref()))
         .map_err(|e| format!("cannot write the CSV header: {e}"))?;
     for (i, row) in table.rows.iter().enumerate() {
         writer
@@ -231,6 +232,8 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 pub(crate) enum Cell {
     Text(String),
     Int(i64),
+    /// A measured amount: written in CSV as the shortest text that reads back to the same value.
+    Number(f64),
     Bool(bool),
 }
 
@@ -243,6 +246,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
+            Cell::Number(x) => x.to_string(),
             Cell::Bool(b) => b.to_string(),
         }
     }
@@ -261,6 +265,8 @@ impl Cell {
         match self {
             Cell::Text(s) => s.lines().map(|l| l.chars().count()).max().unwrap_or(0),
             Cell::Int(n) => n.to_string().len(),
+            // A spreadsheet shows a long fraction rounded: size for about ten digits.
+            Cell::Number(x) => x.to_string().len().min(12),
             Cell::Bool(b) => b.to_string().len(),
         }
     }
@@ -280,8 +286,23 @@ impl From<usize> for Cell {
 /// A sheet's worth of data.
 pub(crate) struct Table {
     pub(crate) name: &'static str,
-    pub(crate) columns: Vec<&'static str>,
+    /// Fixed names mostly; some tables name a column after the data (a profile, say).
+    pub(crate) columns: Vec<Cow<'static, str>>,
     pub(crate) rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub(crate) fn new<C: Into<Cow<'static, str>>>(
+        name: &'static str,
+        columns: impl IntoIterator<Item = C>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Table {
+        Table {
+            name,
+            columns: columns.into_iter().map(Into::into).collect(),
+            rows,
+        }
+    }
 }
 
 /// The token written for a source, as in JSON output.
@@ -417,11 +438,11 @@ fn practice_table(input: &ExportInput) -> Result<Table, String> {
         }
         rows.push(row);
     }
-    Ok(Table {
-        name: if with.is_some() { "Gap" } else { "Target" },
-        columns: columns(with.is_some()).to_vec(),
+    Ok(Table::new(
+        if with.is_some() { "Gap" } else { "Target" },
+        columns(with.is_some()).iter().copied(),
         rows,
-    })
+    ))
 }
 
 fn practice_gap<'g>(gap: &'g Gap, p: &ResolvedPractice) -> Result<&'g PracticeGap, String> {
@@ -580,11 +601,7 @@ fn subdomain_table(input: &ExportInput) -> Result<Table, String> {
         }
         rows.push(row);
     }
-    Ok(Table {
-        name: "Subdomains",
-        columns,
-        rows,
-    })
+    Ok(Table::new("Subdomains", columns, rows))
 }
 
 fn domain_table(input: &ExportInput) -> Result<Table, String> {
@@ -632,30 +649,23 @@ fn domain_table(input: &ExportInput) -> Result<Table, String> {
         }
         rows.push(row);
     }
-    Ok(Table {
-        name: "Domains",
-        columns,
-        rows,
-    })
+    Ok(Table::new("Domains", columns, rows))
 }
 
 /// The parties the target names, in the order written.
 fn stakeholder_table(target: &ResolvedTarget) -> Table {
-    Table {
-        name: "Stakeholders",
-        columns: vec!["stakeholder_id", "role", "name"],
-        rows: target
-            .stakeholders
-            .iter()
-            .map(|s| {
-                vec![
-                    Cell::text(s.id.as_str()),
-                    Cell::text(s.role.as_str()),
-                    Cell::text(s.name.as_str()),
-                ]
-            })
-            .collect(),
-    }
+    let rows = target
+        .stakeholders
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::text(s.id.as_str()),
+                Cell::text(s.role.as_str()),
+                Cell::text(s.name.as_str()),
+            ]
+        })
+        .collect();
+    Table::new("Stakeholders", ["stakeholder_id", "role", "name"], rows)
 }
 
 /// The id and display name of a practice reference (empty when there is none).
@@ -702,11 +712,7 @@ fn finding_table(target: &ResolvedTarget, assessment: &Assessment, links: &Links
             ]
         })
         .collect();
-    Table {
-        name: "Findings",
-        columns,
-        rows,
-    }
+    Table::new("Findings", columns, rows)
 }
 
 fn recommendation_table(target: &ResolvedTarget, assessment: &Assessment, links: &Links) -> Table {
@@ -737,11 +743,7 @@ fn recommendation_table(target: &ResolvedTarget, assessment: &Assessment, links:
             ]
         })
         .collect();
-    Table {
-        name: "Recommendations",
-        columns,
-        rows,
-    }
+    Table::new("Recommendations", columns, rows)
 }
 
 fn evidence_table(target: &ResolvedTarget, links: &Links) -> Table {
@@ -787,11 +789,7 @@ fn evidence_table(target: &ResolvedTarget, links: &Links) -> Table {
             push(key, "", e);
         }
     }
-    Table {
-        name: "Evidence",
-        columns,
-        rows,
-    }
+    Table::new("Evidence", columns, rows)
 }
 
 /// The kebab-case word serde writes for a unit enum variant.
@@ -845,7 +843,7 @@ fn write_sheet(
             (widest + 2).max(name.len() + 4).clamp(8, LONG_TEXT + 4) as f64
         };
         sheet.set_column_width(col, width)?;
-        sheet.write_string_with_format(0, col, *name, &styles.header)?;
+        sheet.write_string_with_format(0, col, name.as_ref(), &styles.header)?;
         let format = if long { &styles.wrapped } else { &styles.cell };
         for (r, row) in table.rows.iter().enumerate() {
             let row_num = row_num(r + 1)?;
@@ -856,6 +854,9 @@ fn write_sheet(
                 }
                 Some(Cell::Int(n)) => {
                     sheet.write_number_with_format(row_num, col, *n as f64, format)?;
+                }
+                Some(Cell::Number(x)) => {
+                    sheet.write_number_with_format(row_num, col, *x, format)?;
                 }
                 Some(Cell::Bool(b)) => {
                     sheet.write_boolean_with_format(row_num, col, *b, format)?;

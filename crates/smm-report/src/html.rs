@@ -17,6 +17,7 @@ use smm_core::document::{Assessment, Date, Evidence, TargetProfile};
 use smm_core::gap::{Gap, Status};
 use smm_core::mapping::{ClauseStatus, Coverage, CoverageCounts};
 use smm_core::resolve::Source;
+use smm_core::risk::RiskOutlook;
 use smm_core::{Catalog, Level, ResolvedTarget};
 
 use crate::chart;
@@ -24,6 +25,7 @@ pub(crate) use crate::findings::FindingRow;
 use crate::identification::{self, FactorRow, Field};
 pub(crate) use crate::limitations::LimitationRow;
 use crate::model::{chart_data, rollup_label, ChartData, Granularity};
+use crate::risk::RiskSection;
 
 /// What the report is about, and when it is written.
 pub struct ReportInput<'a> {
@@ -40,6 +42,17 @@ pub struct ReportInput<'a> {
     pub date: Date,
     /// Standards to read the profile in (see [`smm_core::mapping`]): a section each.
     pub standards: &'a [Coverage],
+}
+
+/// Sections a report has only when asked for, beside what [`ReportInput`] holds.
+///
+/// Kept apart from [`ReportInput`] so that adding a section never breaks a caller that builds a
+/// `ReportInput` field by field; `ReportSections::default()` is a report without them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportSections<'a> {
+    /// Risk in money: the annual loss today and with the target reached, from
+    /// [`smm_core::risk::outlook`] on the report's assessment and target.
+    pub risk: Option<&'a RiskOutlook>,
 }
 
 pub(crate) struct GoalRow {
@@ -204,6 +217,7 @@ pub(crate) struct ReportPage {
     pub(crate) scopes: Vec<(String, String)>,
     pub(crate) appendix: Vec<AppendixRow>,
     pub(crate) standards: Vec<StandardSection>,
+    pub(crate) risk: Option<RiskSection>,
 }
 
 pub(crate) fn words(text: &str) -> String {
@@ -250,13 +264,18 @@ fn evidence_row(e: &Evidence) -> (String, String) {
 
 /// Renders the report.
 pub fn report(input: &ReportInput) -> Result<String, String> {
-    page(input)
+    report_with(input, &ReportSections::default())
+}
+
+/// Renders the report with the optional `sections` asked for.
+pub fn report_with(input: &ReportInput, sections: &ReportSections) -> Result<String, String> {
+    page(input, sections)
         .render()
         .map_err(|e| format!("cannot render the report: {e}"))
 }
 
 /// The report's content, shared by the HTML and PDF renderings.
-pub(crate) fn page(input: &ReportInput) -> ReportPage {
+pub(crate) fn page(input: &ReportInput, sections: &ReportSections) -> ReportPage {
     let ReportInput {
         catalog,
         target,
@@ -522,6 +541,7 @@ pub(crate) fn page(input: &ReportInput) -> ReportPage {
             .collect(),
         appendix,
         standards: input.standards.iter().map(standard_section).collect(),
+        risk: sections.risk.map(RiskSection::of),
     };
     page
 }

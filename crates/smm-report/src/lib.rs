@@ -11,6 +11,7 @@
 //!   with an identification block (documents, digests, assessors, report date, [`TOOL`]).
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
 //! - [`export`]: the gap table as CSV or XLSX.
+//! - [`risk`]: risk in money as CSV or XLSX, as ranges in words, and as a report section.
 //! - [`roadmap`]: the roadmap as Markdown and HTML (with [`chart::timeline`]).
 //! - [`parties`]: who answers for what and who pays, goal plans and the approval, in words.
 //! - [`attestation`]: the one-page certificate or declaration document to hand over (HTML, PDF),
@@ -29,6 +30,7 @@ pub mod model;
 pub mod parties;
 pub mod pdf;
 pub mod png;
+pub mod risk;
 pub mod roadmap;
 pub mod svg;
 

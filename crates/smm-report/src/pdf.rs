@@ -8,7 +8,7 @@
 
 use typst_as_lib::TypstEngine;
 
-use crate::html::{page, PracticeRow, ReportInput, ReportPage};
+use crate::html::{page, PracticeRow, ReportInput, ReportPage, ReportSections};
 
 pub(crate) mod markup;
 
@@ -152,6 +152,64 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
         &["Domain", "Goal", "Level", "Roll-up"],
         &goals,
     ));
+
+    if let Some(r) = &p.risk {
+        s.push_str("= Risk in money\n");
+        let mut intro = format!(
+            "The annual loss of {} from its loss scenarios, today",
+            r.system
+        );
+        if r.reading.is_some() {
+            intro.push_str(" and once the target is reached");
+        }
+        intro.push('.');
+        s.push_str(&format!("{}\n\n", text(&intro)));
+        if let Some(reading) = &r.reading {
+            s.push_str(&format!("*{}*\n\n", text(reading)));
+        }
+        let mut cols = vec!["auto", "1fr"];
+        let mut header = vec!["Profile", "Mean annual loss"];
+        for period in &r.periods {
+            cols.push("1fr");
+            header.push(period);
+        }
+        cols.push("auto");
+        header.push("Years with a loss");
+        let rows: Vec<Vec<String>> = r
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![row.profile.clone(), row.mean.clone()];
+                cells.extend(row.years.iter().cloned());
+                cells.push(row.years_with_loss.clone());
+                cells
+            })
+            .collect();
+        s.push_str(&table(&cols, &header, &rows));
+        s.push_str(&format!(
+            "#text(size: 8.5pt)[{}]\n\n",
+            text(&format!("{} A 1-in-20-years loss is one a year in twenty is expected to exceed. The figures are only as good as the scenarios' estimates (see docs/risk.md).", r.basis))
+        ));
+        s.push_str(&chart(&r.chart));
+        s.push_str("== Per scenario\n");
+        let mut cols = vec!["2fr"];
+        let mut header = vec!["Scenario".to_string()];
+        for profile in &r.profiles {
+            cols.push("1.5fr");
+            header.push(format!("{profile}: mean annual loss"));
+        }
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<String>> = r
+            .scenarios
+            .iter()
+            .map(|sc| {
+                let mut cells = vec![format!("{} ({})", sc.title, sc.id)];
+                cells.extend(sc.cells.iter().cloned());
+                cells
+            })
+            .collect();
+        s.push_str(&table(&cols, &header, &rows));
+    }
 
     if !p.limitations.is_empty() {
         s.push_str("= Limitations and compensating measures\n");
@@ -432,7 +490,12 @@ fn source(p: &ReportPage) -> (String, Vec<(String, Vec<u8>)>) {
 
 /// Renders the report as PDF bytes.
 pub fn report(input: &ReportInput) -> Result<Vec<u8>, String> {
-    let (main, charts) = source(&page(input));
+    report_with(input, &ReportSections::default())
+}
+
+/// Renders the report with the optional `sections` asked for, as PDF bytes.
+pub fn report_with(input: &ReportInput, sections: &ReportSections) -> Result<Vec<u8>, String> {
+    let (main, charts) = source(&page(input, sections));
     let engine = TypstEngine::builder()
         .main_file(main)
         .fonts(FONTS)
@@ -480,7 +543,7 @@ mod tests {
             date: Date::parse("2031-02-03").expect("a date"),
         };
         let html = crate::html::report(&input).expect("renders");
-        let (_, charts) = source(&page(&input));
+        let (_, charts) = source(&page(&input, &ReportSections::default()));
         assert!(
             charts.len() >= 4,
             "the overview, radar, heat map and domains"

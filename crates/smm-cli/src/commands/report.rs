@@ -7,7 +7,7 @@ use smm_core::document::Date;
 use smm_core::gap::Gap;
 use smm_core::{gap, Catalog};
 use smm_report::export::ExportInput;
-use smm_report::html::ReportInput;
+use smm_report::html::{ReportInput, ReportSections};
 use smm_report::{chart, chart_data, png, Granularity};
 
 use crate::cli::{ChartKind, ExportFormat, LevelArg};
@@ -38,7 +38,8 @@ fn load(catalog: &Catalog, target: &Path, assessment: Option<&Path>) -> Result<I
     Ok(Inputs { target, assessment })
 }
 
-fn extension(path: &Path) -> String {
+/// The file's extension, lower case: what it holds is decided by it.
+pub fn extension(path: &Path) -> String {
     path.extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default()
@@ -103,16 +104,33 @@ pub fn write_chart(output: &Path, svg: &str) -> Result<(), Failure> {
     }
 }
 
-/// `smm report TARGET [ASSESSMENT] [--date YYYY-MM-DD] -o report.html`.
+/// `smm report TARGET [ASSESSMENT] [--date YYYY-MM-DD] [--standard S] [--risk SCENARIOS]
+/// -o report.html`.
 pub fn run_report(
     catalog: &Catalog,
     target: &Path,
     assessment: Option<&Path>,
     date: Option<Date>,
     standards: &[String],
+    risk: Option<&Path>,
     output: &Path,
 ) -> Result<(), Failure> {
     let inputs = load(catalog, target, assessment)?;
+    let outlook = match (risk, &inputs.assessment) {
+        (None, _) => None,
+        (Some(_), None) => return Err(Problem::file(
+            Path::new("--risk"),
+            "the loss today depends on the levels assessed: give the assessment after the target",
+        )
+        .into()),
+        (Some(scenarios), Some((assessment, _))) => Some(super::risk::risk_outlook(
+            catalog,
+            scenarios,
+            assessment,
+            Some(&inputs.target),
+            super::risk::Overrides::default(),
+        )?),
+    };
     let mut coverages = Vec::new();
     for standard in standards {
         let mapping = super::map::load_mapping(catalog, standard)?;
@@ -140,13 +158,18 @@ pub fn run_report(
         assessment: inputs.assessment.as_ref().map(|(a, g)| (&a.document, g)),
         date,
     };
+    let sections = ReportSections {
+        risk: outlook.as_ref(),
+    };
     match extension(output).as_str() {
         "html" | "htm" => {
-            let html = smm_report::html::report(&input).map_err(|e| render_failure(output, e))?;
+            let html = smm_report::html::report_with(&input, &sections)
+                .map_err(|e| render_failure(output, e))?;
             write_atomically(output, &html)?;
         }
         "pdf" => {
-            let pdf = smm_report::pdf::report(&input).map_err(|e| render_failure(output, e))?;
+            let pdf = smm_report::pdf::report_with(&input, &sections)
+                .map_err(|e| render_failure(output, e))?;
             write_bytes_atomically(output, &pdf)?;
         }
         other => {

@@ -4,14 +4,19 @@
 
 use std::path::{Path, PathBuf};
 
-use smm_core::risk::{outlook, parse_risk_scenarios, RiskEffects, RiskResult, SimulationOptions};
+use smm_core::risk::{
+    outlook, parse_risk_scenarios, RiskEffects, RiskOutlook, RiskResult, SimulationOptions,
+};
 use smm_core::Catalog;
 
 use crate::failure::{Failure, Problem};
-use crate::input::{check_pairing, load_assessment, load_target, read_source};
+use crate::input::{
+    check_pairing, load_assessment, load_target, read_source, LoadedAssessment, LoadedTarget,
+};
 use crate::output::{self, styled, Table, DIM, HEADER};
+use crate::write::write_bytes_atomically;
 
-use super::report::{write_chart, wrote};
+use super::report::{extension, write_chart, wrote};
 
 /// What `smm risk` was asked for.
 pub struct RiskRequest<'a> {
@@ -27,15 +32,14 @@ pub struct RiskRequest<'a> {
     pub seed: Option<u64>,
     /// JSON instead of tables.
     pub json: bool,
-    /// The exceedance chart: .svg or .png.
+    /// The exceedance chart (.svg or .png) or the figures (.csv or .xlsx).
     pub output: Option<&'a PathBuf>,
 }
 
 /// Runs the command.
 pub fn run(catalog: &Catalog, request: &RiskRequest) -> Result<(), Failure> {
-    let source = read_source(request.scenarios)?;
-    let scenarios = parse_risk_scenarios(catalog, &source.text)
-        .map_err(|d| Problem::from_diagnostics(request.scenarios, &source.text, d))?;
+    // Refuse an output we cannot write before simulating, not after.
+    let output = request.output.map(|p| output_kind(p)).transpose()?;
     let assessment = load_assessment(catalog, request.assessment)?;
     let target = request
         .target
@@ -45,44 +49,125 @@ pub fn run(catalog: &Catalog, request: &RiskRequest) -> Result<(), Failure> {
             Ok::<_, Failure>(target)
         })
         .transpose()?;
-    let mut options = SimulationOptions::of(&scenarios);
-    if let Some(n) = request.iterations {
-        options.iterations = n;
-    }
-    if let Some(seed) = request.seed {
-        options.seed = seed;
-    }
-    let outlook = outlook(
+    let outlook = risk_outlook(
         catalog,
-        &RiskEffects::builtin(catalog),
-        &scenarios,
-        &assessment.current,
-        target.as_ref().map(|t| &t.resolved),
-        &options,
-    )
-    .map_err(|e| Failure::from(Problem::file(request.scenarios, e.to_string())))?;
-    let results = &outlook.profiles;
-    let mean_reduction = outlook.mean_reduction;
+        request.scenarios,
+        &assessment,
+        target.as_ref(),
+        Overrides {
+            iterations: request.iterations,
+            seed: request.seed,
+        },
+    )?;
     if request.json {
         output::print_tagged_json("Risk", &outlook);
     } else {
-        output::print(&render(results, mean_reduction));
+        output::print(&render(&outlook));
     }
-    if let Some(path) = request.output {
-        let refs: Vec<&RiskResult> = results.iter().collect();
-        write_chart(path, &smm_report::chart::exceedance(&refs))?;
+    if let (Some(path), Some(kind)) = (request.output, output) {
+        write_output(path, kind, &outlook.profiles)?;
         if !request.json {
-            wrote(path, "loss exceedance curves");
+            wrote(path, kind.what());
         }
     }
     Ok(())
+}
+
+/// Simulation settings given on the command line instead of the document's.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    /// Simulated years.
+    pub iterations: Option<u32>,
+    /// The seed.
+    pub seed: Option<u64>,
+}
+
+/// The annual loss of the scenarios in `scenarios` today (the assessment) and with `target`
+/// reached, through [`outlook`]: what `smm risk` prints and `smm report --risk` shows. The caller
+/// has checked that the target and the assessment belong together.
+pub fn risk_outlook(
+    catalog: &Catalog,
+    scenarios: &Path,
+    assessment: &LoadedAssessment,
+    target: Option<&LoadedTarget>,
+    overrides: Overrides,
+) -> Result<RiskOutlook, Failure> {
+    let source = read_source(scenarios)?;
+    let document = parse_risk_scenarios(catalog, &source.text)
+        .map_err(|d| Problem::from_diagnostics(scenarios, &source.text, d))?;
+    let mut options = SimulationOptions::of(&document);
+    if let Some(n) = overrides.iterations {
+        options.iterations = n;
+    }
+    if let Some(seed) = overrides.seed {
+        options.seed = seed;
+    }
+    outlook(
+        catalog,
+        &RiskEffects::builtin(catalog),
+        &document,
+        &assessment.current,
+        target.map(|t| &t.resolved),
+        &options,
+    )
+    .map_err(|e| Failure::from(Problem::file(scenarios, e.to_string())))
+}
+
+/// What `-o` writes, by the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OutputKind {
+    /// The loss exceedance chart, .svg or .png.
+    Chart,
+    /// The figures as one CSV table.
+    Csv,
+    /// The figures as a workbook.
+    Xlsx,
+}
+
+impl OutputKind {
+    fn what(self) -> &'static str {
+        match self {
+            OutputKind::Chart => "loss exceedance curves",
+            OutputKind::Csv => "risk figures, one table",
+            OutputKind::Xlsx => "risk figures: profiles, scenarios, exceedance curves",
+        }
+    }
+}
+
+fn output_kind(path: &Path) -> Result<OutputKind, Failure> {
+    match extension(path).as_str() {
+        "svg" | "png" => Ok(OutputKind::Chart),
+        "csv" => Ok(OutputKind::Csv),
+        "xlsx" => Ok(OutputKind::Xlsx),
+        other => Err(Problem::file(
+            path,
+            format!(
+                "cannot write risk figures as `.{other}`: use .svg or .png (the loss exceedance chart), .csv or .xlsx (the figures)"
+            ),
+        )
+        .into()),
+    }
+}
+
+fn write_output(path: &Path, kind: OutputKind, results: &[RiskResult]) -> Result<(), Failure> {
+    let bytes = match kind {
+        OutputKind::Chart => {
+            let refs: Vec<&RiskResult> = results.iter().collect();
+            return write_chart(path, &smm_report::chart::exceedance(&refs));
+        }
+        OutputKind::Csv => smm_report::risk::csv(results),
+        OutputKind::Xlsx => smm_report::risk::xlsx(results),
+    }
+    .map_err(|e| Failure::from(Problem::file(path, e)))?;
+    write_bytes_atomically(path, &bytes)
 }
 
 fn money(amount: f64, currency: &str) -> String {
     smm_report::chart::short_money(amount, currency)
 }
 
-fn render(results: &[RiskResult], mean_reduction: Option<f64>) -> String {
+fn render(outlook: &RiskOutlook) -> String {
+    let results = &outlook.profiles;
     let Some(first) = results.first() else {
         return String::new();
     };
@@ -124,15 +209,8 @@ fn render(results: &[RiskResult], mean_reduction: Option<f64>) -> String {
         ]);
     }
     out.push_str(&table.render());
-    if let Some(reduction) = mean_reduction {
-        out.push_str(&format!(
-            "\nReaching the target lowers the mean annual loss by {} ({} to {}), and the 1-in-20-years loss from {} to {}.\n",
-            money(reduction, c),
-            money(results[0].annual_loss.mean, c),
-            money(results[1].annual_loss.mean, c),
-            money(results[0].annual_loss.p95, c),
-            money(results[1].annual_loss.p95, c),
-        ));
+    if let Some(reading) = smm_report::risk::words::reading(outlook) {
+        out.push_str(&format!("\n{reading}\n"));
     }
     out.push_str(&format!(
         "\n{}\n",

@@ -38,7 +38,9 @@ pub use estimate::{Confidence, Effect, Estimate, Factor, Reduction, StepEffect};
 pub use model::{RiskError, RiskModel};
 pub use outlook::{outlook, target_reached, today, RiskOutlook, TARGET_REACHED, TODAY};
 pub use profile::ProfileLevels;
-pub use result::{grid, ExceedancePoint, LossDistribution, RiskResult, ScenarioRisk, StepValue};
+pub use result::{
+    grid, ExceedancePoint, Interval, LossDistribution, RiskResult, ScenarioRisk, StepValue,
+};
 pub use scenarios::{
     parse_risk_scenarios, parse_risk_scenarios_unchecked, Basis, RiskScenarios, RiskScenariosKind,
     Scenario, SimulationSettings,

@@ -12,7 +12,8 @@ const WIDTH: f64 = 760.0;
 const PLOT_X: f64 = MARGIN + 64.0;
 const PLOT_W: f64 = WIDTH - PLOT_X - MARGIN - 10.0;
 const PLOT_H: f64 = 300.0;
-const POINTS: usize = 61;
+/// Loss levels on the chart's grid; the XLSX `Exceedance` sheet uses the same.
+pub(crate) const POINTS: usize = 61;
 
 /// Series styles: Okabe-Ito colours, dashes and markers, in the order the profiles are given.
 const SERIES: [(&str, Option<&str>, Marker); 5] = [

@@ -18,6 +18,7 @@ mod trend;
 pub use bar::bar;
 pub use compare::compare;
 pub use coverage::coverage;
+pub(crate) use exceedance::POINTS as EXCEEDANCE_POINTS;
 pub use exceedance::{exceedance, short_money};
 pub use heatmap::heatmap;
 pub use radar::radar;

@@ -312,6 +312,87 @@ fn the_exceedance_curve_starts_at_the_chance_of_any_loss_and_falls() {
     assert!((r.exceedance_at(r.annual_loss.p95) - 0.05).abs() < 0.01);
 }
 
+fn curve_document() -> RiskScenarios {
+    document(vec![scenario(
+        "curve",
+        Estimate::new(0.2, 1.0, 3.0, Confidence::Medium),
+        Estimate::new(0.1, 0.4, 0.8, Confidence::Medium),
+        Estimate::new(100.0, 2000.0, 50_000.0, Confidence::Low),
+    )])
+}
+
+#[test]
+fn the_ranges_hold_their_figure_and_narrow_with_more_years() {
+    let m = model(&no_effects(), &curve_document());
+    let short = simulate(&m, &nothing(), &options(2_000));
+    let long = simulate(&m, &nothing(), &options(40_000));
+    for r in [&short, &long] {
+        let mean = r.annual_loss.mean_interval();
+        assert!(mean.low <= r.annual_loss.mean && r.annual_loss.mean <= mean.high);
+        assert!(mean.low >= 0.0);
+        for (p, point) in [(0.9, r.annual_loss.p90), (0.95, r.annual_loss.p95)] {
+            let range = r.percentile_interval(p);
+            assert!(
+                range.low <= point && point <= range.high,
+                "{p}: {range:?} {point}"
+            );
+            assert!(range.low < range.high, "{p}: a range, not a point");
+        }
+    }
+    let width = |r: &RiskResult| r.percentile_interval(0.95).high - r.percentile_interval(0.95).low;
+    assert!(width(&long) < width(&short) / 2.0);
+    let mean_width =
+        |r: &RiskResult| r.annual_loss.mean_interval().high - r.annual_loss.mean_interval().low;
+    assert!(mean_width(&long) < mean_width(&short) / 2.0);
+}
+
+/// The percentile's range is a confidence interval: short runs with other seeds mostly hold
+/// the value a long run gives.
+#[test]
+fn the_1_in_20_years_range_holds_the_long_run_value_in_most_runs() {
+    let m = model(&no_effects(), &curve_document());
+    let truth = simulate(
+        &m,
+        &nothing(),
+        &SimulationOptions {
+            iterations: 200_000,
+            seed: 1,
+        },
+    )
+    .annual_loss
+    .p95;
+    let held = (0..20u64)
+        .filter(|&seed| {
+            let r = simulate(
+                &m,
+                &nothing(),
+                &SimulationOptions {
+                    iterations: 2_000,
+                    seed: 100 + seed,
+                },
+            );
+            let range = r.percentile_interval(0.95);
+            range.low <= truth && truth <= range.high
+        })
+        .count();
+    assert!(held >= 16, "held in {held} of 20 runs");
+}
+
+#[test]
+fn no_years_give_an_empty_range() {
+    assert_eq!(
+        crate::risk::result::percentile_interval(&[], 0.95),
+        Interval::default()
+    );
+    assert_eq!(
+        crate::risk::result::percentile_interval(&[0.0; 50], 0.95),
+        Interval {
+            low: 0.0,
+            high: 0.0
+        }
+    );
+}
+
 fn estimate() -> impl Strategy<Value = Estimate> {
     (0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64, 0..3u8).prop_map(|(a, b, c, k)| {
         let mut v = [a, b, c];
