@@ -122,6 +122,32 @@ async fn the_api_gives_the_cores_figures_for_the_stored_documents() {
     );
     let refs: Vec<&RiskResult> = expected.profiles.iter().collect();
     assert_eq!(chart.text(), smm_report::chart::exceedance(&refs));
+    // The spreadsheets are the CLI's (`smm risk -o risk.csv|xlsx`) for the same figures.
+    for (format, bytes, kind) in [
+        (
+            "csv",
+            smm_report::risk::csv(&expected.profiles).expect("csv"),
+            "text/csv; charset=utf-8",
+        ),
+        (
+            "xlsx",
+            smm_report::risk::xlsx(&expected.profiles).expect("xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ] {
+        let sheet = app
+            .get(
+                &format!("{path}?iterations=2000&seed=7&format={format}"),
+                &owner,
+            )
+            .await;
+        assert_eq!(sheet.status, StatusCode::OK, "{format}");
+        assert_eq!(sheet.header("content-type").as_deref(), Some(kind));
+        assert_eq!(sheet.body, bytes, "{format}");
+        assert!(sheet
+            .header("content-disposition")
+            .is_some_and(|d| d.contains(&format!("smm-risk-{assessment}.{format}"))));
+    }
 
     // A new version of the scenarios is what the next answer simulates.
     let changed = text.replacen("seed: 20260422", "seed: 11", 1);

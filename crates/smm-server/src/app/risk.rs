@@ -140,6 +140,11 @@ pub struct Figures {
     pub json: Vec<u8>,
     /// The loss exceedance curves (SVG).
     pub chart: String,
+    /// The figures as one CSV table (`smm risk -o risk.csv`).
+    pub csv: Vec<u8>,
+    /// The figures as a workbook with the curves (`smm risk -o risk.xlsx`); made with the
+    /// figures because the curves need the simulated years, which are not kept.
+    pub xlsx: Vec<u8>,
 }
 
 /// What was asked for, besides the assessment.
@@ -334,6 +339,10 @@ fn simulate(
         profiles: found.profiles.iter().map(ProfileFigures::of).collect(),
         mean_reduction: found.mean_reduction,
         chart: smm_report::chart::exceedance(&refs),
+        csv: smm_report::risk::csv(&found.profiles)
+            .map_err(|e| Problem::internal("risk as CSV", &e))?,
+        xlsx: smm_report::risk::xlsx(&found.profiles)
+            .map_err(|e| Problem::internal("risk as XLSX", &e))?,
         json,
     })
 }

@@ -27,7 +27,8 @@ pub struct RiskQuery {
     pub iterations: Option<u32>,
     /// The seed instead of the document's: the same seed gives the same figures.
     pub seed: Option<u64>,
-    /// `json` (default) or `svg` (the loss exceedance curves).
+    /// `json` (default), `csv` (one table of the profile and scenario figures), `xlsx` (a
+    /// workbook with the curves) or `svg` (the loss exceedance curves).
     pub format: Option<String>,
 }
 
@@ -38,8 +39,10 @@ pub struct RiskQuery {
 /// `Retry-After`. The same documents, years and seed give the same figures, kept once computed.
 #[utoipa::path(get, path = "/api/documents/{id}/risk", tag = "risk",
     params(("id" = i64, Path, description = "Assessment document id"), RiskQuery),
-    responses((status = 200, description = "The risk outlook (as `smm risk --json` prints it), or SVG",
-            content((serde_json::Value = "application/json"), (String = "image/svg+xml"))),
+    responses((status = 200, description = "The risk outlook (as `smm risk --json` prints it), or CSV, XLSX or SVG",
+            content((serde_json::Value = "application/json"), (String = "text/csv"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (String = "image/svg+xml"))),
         (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
         (status = 503, description = "Every simulation place is taken; see Retry-After", body = Problem)))]
 pub async fn risk_of(
@@ -49,10 +52,10 @@ pub async fn risk_of(
     ApiQuery(query): ApiQuery<RiskQuery>,
 ) -> Result<Response, Problem> {
     let format = query.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "svg") {
+    if !matches!(format, "json" | "csv" | "xlsx" | "svg") {
         return Err(Problem::bad_field(
             "format",
-            format!("unknown format `{format}`: expected json or svg"),
+            format!("unknown format `{format}`: expected json, csv, xlsx or svg"),
         ));
     }
     let request = RiskRequest {
@@ -66,6 +69,11 @@ pub async fn risk_of(
     };
     let (body, content_type) = match format {
         "svg" => (found.figures.chart.clone().into_bytes(), "image/svg+xml"),
+        "csv" => (found.figures.csv.clone(), "text/csv; charset=utf-8"),
+        "xlsx" => (
+            found.figures.xlsx.clone(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         _ => (found.figures.json.clone(), "application/json"),
     };
     let mut r = body.into_response();
@@ -75,6 +83,13 @@ pub async fn risk_of(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if matches!(format, "csv" | "xlsx") {
+        if let Ok(v) =
+            HeaderValue::from_str(&format!("attachment; filename=\"smm-risk-{id}.{format}\""))
+        {
+            headers.insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
     Ok(r)
 }
 
