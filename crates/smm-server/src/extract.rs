@@ -87,7 +87,17 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 
 impl<T: DeserializeOwned> ApiJson<T> {
     /// Reads a JSON body already taken from the request.
+    ///
+    /// Every body the API takes is a JSON object. serde would also read a struct from an array
+    /// of its fields in order (`[null]` for `{"private_key": null}`), which the API document
+    /// does not allow, so anything but an object is refused here, for every body at once.
     pub fn parse(bytes: &[u8]) -> Result<ApiJson<T>, Problem> {
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(Problem::bad_field(
+                "body",
+                "the JSON body must be an object (`{...}`)",
+            ));
+        }
         serde_json::from_slice(bytes).map(ApiJson).map_err(|e| {
             let mut p = Problem::new(
                 StatusCode::BAD_REQUEST,

@@ -450,6 +450,22 @@ async fn an_attacker_gets_nowhere_with_keys(app: App) {
         );
         assert_eq!(refused.json()["field"], "private_key");
     }
+    // A body that is not an object (serde would read `[null]` as the fields in order) makes no
+    // key, here as for every JSON body of the API.
+    for bad in [json!([null]), json!([]), json!("key"), json!(7)] {
+        let refused = create_key(&app, &attacker, attacker_org, bad.clone()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}: {}",
+            refused.text()
+        );
+        assert_eq!(refused.json()["field"], "body");
+    }
+    let organizations = app
+        .post_json("/api/organizations", &attacker, json!(["Array Inc"]))
+        .await;
+    assert_eq!(organizations.status, StatusCode::BAD_REQUEST);
 
     // The victim's key through the attacker's own organization, or the victim's organization:
     // not found, and nothing changed.
