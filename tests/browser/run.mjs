@@ -12,7 +12,8 @@
 //   SMM_BIN              the smm binary (required)
 //   CHROMIUM             the browser (default /usr/bin/chromium)
 //   SMM_SCREENSHOTS      where the screenshots go (default target/screenshots at the repository root)
-//   SMM_JOURNEY_SECONDS  the time limit of each journey (default 60)
+//   SMM_JOURNEY_SECONDS  the time limit of each journey (default 180: it catches a hang, not a slow
+//                        machine; the accessibility journey audits about forty pages)
 //
 // A journey is a module in journeys/ exporting { name, description, run(t) }; add it to JOURNEYS.
 
@@ -46,7 +47,7 @@ const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 if (!existsSync(chromium)) fatal(`no browser at ${chromium} (install Debian's chromium, or set CHROMIUM)`);
 const options = {
   screenshots: resolve(process.env.SMM_SCREENSHOTS || join(root, 'target', 'screenshots')),
-  limit: Number(process.env.SMM_JOURNEY_SECONDS || 60) * 1000,
+  limit: Number(process.env.SMM_JOURNEY_SECONDS || 180) * 1000,
 };
 
 const wanted = process.argv.slice(2);
