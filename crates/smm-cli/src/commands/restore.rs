@@ -187,7 +187,8 @@ fn keys_secret(args: &Args<'_>, extracted: &Extracted) -> Result<Option<PathBuf>
     match (args.keys_secret, inside) {
         (Some(given), Some(inside)) => {
             let read = |p: &Path| {
-                std::fs::read(p).map_err(|e| Problem::file(p, format!("cannot read: {e}")))
+                std::fs::read(p)
+                    .map_err(|e| Failure::from(Problem::file(p, format!("cannot read: {e}"))))
             };
             if read(given)? != read(&inside)? {
                 return Err(Problem::file(
