@@ -43,7 +43,7 @@ pub(super) async fn snapshot(url: &str, into: &Path) -> Result<Snapshot, BackupE
         .execute(&mut live)
         .await?;
     live.close().await?;
-    let mut copy = open_read_only(into).await?;
+    let mut copy = open_read_only(into, true).await?;
     let facts = facts::read(&mut copy, Backend::Sqlite).await?;
     let keys = facts::public_keys(&mut copy).await?;
     copy.close().await?;
@@ -55,7 +55,8 @@ pub(super) async fn snapshot(url: &str, into: &Path) -> Result<Snapshot, BackupE
     })
 }
 
-/// The facts of an SQLite file, opened read only.
+/// The facts of an SQLite file, opened read only: a live one too (its WAL is read, unlike a
+/// snapshot's, which has none).
 pub(super) async fn read_file_facts(file: &Path) -> Result<facts::StoreFacts, BackupError> {
     if !file.is_file() {
         return Err(BackupError::Refused(format!(
@@ -63,16 +64,21 @@ pub(super) async fn read_file_facts(file: &Path) -> Result<facts::StoreFacts, Ba
             file.display()
         )));
     }
-    let mut conn = open_read_only(file).await?;
+    let mut conn = open_read_only(file, false).await?;
     let facts = facts::read(&mut conn, Backend::Sqlite).await?;
     conn.close().await?;
     Ok(facts)
 }
 
-/// A read-only connection to a database file nobody writes (a snapshot, a restore being
-/// checked): `immutable` makes SQLite take no lock and create no `-wal` or `-shm` beside it.
-async fn open_read_only(file: &Path) -> Result<AnyConnection, BackupError> {
+/// A read-only connection to a database file. `immutable`, for a snapshot nobody else can
+/// write, makes SQLite take no lock and create no `-wal` or `-shm` beside it; it must not be used
+/// on a live database, whose latest commits may be in its WAL, which `immutable` ignores.
+async fn open_read_only(file: &Path, immutable: bool) -> Result<AnyConnection, BackupError> {
     sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}?mode=ro&immutable=true", file.display());
+    let url = format!(
+        "sqlite://{}?mode=ro{}",
+        file.display(),
+        if immutable { "&immutable=true" } else { "" }
+    );
     Ok(AnyConnection::connect(&url).await?)
 }
