@@ -366,8 +366,8 @@ pub enum Command {
         #[command(flatten)]
         connections: ConnectionArgs,
     },
-    /// Administration of the server's store: the first owner, more users, certification bodies
-    /// and the issuers document.
+    /// Administration of the server's store: the first owner, more users, certification bodies,
+    /// the issuers document, backups and restores.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
@@ -575,6 +575,51 @@ pub enum AdminAction {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
+    },
+    /// Back up the store while the server runs: one archive file (tar) with a consistent copy
+    /// of the database (SQLite's `VACUUM INTO`; PostgreSQL's `pg_dump` of one snapshot), a
+    /// manifest of its facts and digests, and every key's public part. The keys secret is left
+    /// out unless --include-keys-secret. Exit 1 when the audit chain does not verify (the
+    /// backup is written all the same). See docs/server.md, "Backups".
+    Backup {
+        /// The archive to write (written atomically, private to its owner).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The server's data directory (its SQLite database and keys secret).
+        #[arg(long, default_value = "smm-data", value_name = "DIR")]
+        data_dir: PathBuf,
+        /// The database instead: sqlite://FILE or postgres://USER@HOST/DB.
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The keys secret to include (default: DIR/keys.secret); read only with
+        /// --include-keys-secret.
+        #[arg(long, value_name = "FILE", env = "SMM_KEYS_SECRET_FILE")]
+        keys_secret: Option<PathBuf>,
+        /// Put the keys secret in the archive. Whoever reads such a backup can open every
+        /// organization's private signing key: encrypt it.
+        #[arg(long)]
+        include_keys_secret: bool,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup into an empty store: every member is checked against the manifest
+    /// before anything is written; the restored store's row counts, audit head and
+    /// transparency log must be those recorded, and its audit chain must verify.
+    Restore {
+        /// The archive `smm admin backup` wrote.
+        archive: PathBuf,
+        /// A new or empty data directory: the SQLite store goes there, and the keys secret
+        /// (for PostgreSQL only the keys secret).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// An empty PostgreSQL database to restore a PostgreSQL backup into (createdb first).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// The keys secret kept apart from the backup: checked against the sealed keys and
+        /// put into the data directory.
+        #[arg(long, value_name = "FILE")]
+        keys_secret: Option<PathBuf>,
     },
     /// Enable a disabled account again (its old sessions stay ended; its tokens work again while
     /// it still has the right to make them).

@@ -147,10 +147,11 @@ pub struct IssuerKeys {
     pub keys: Vec<SigningKeyRecord>,
 }
 
-const KEY_COLUMNS: &str = "organization_id, keyid, public_key, origin, valid_from, valid_until, \
+pub(crate) const KEY_COLUMNS: &str =
+    "organization_id, keyid, public_key, origin, valid_from, valid_until, \
                            revoked_from, revocation_reason, created_by, created_at";
 
-fn key_from(r: &sqlx::any::AnyRow) -> Result<SigningKeyRecord, StoreError> {
+pub(crate) fn key_from(r: &sqlx::any::AnyRow) -> Result<SigningKeyRecord, StoreError> {
     let origin: String = r.try_get(3)?;
     Ok(SigningKeyRecord {
         organization: OrganizationId(r.try_get(0)?),

@@ -17,6 +17,8 @@
 //!   bodies ([`issuers`]).
 //! - Every attestation is also kept in the public register ([`register`]): its searchable facts
 //!   in columns, filled when it is stored, so a search never opens an envelope.
+//! - [`backup`] copies a live store consistently (SQLite's `VACUUM INTO`, PostgreSQL's
+//!   `pg_dump` of an exported snapshot) with the facts a restore is checked against.
 //! - Every read and write names the organization it acts for; an object of another organization
 //!   is "not found", never returned.
 #![deny(missing_docs)]
@@ -24,6 +26,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod certificates;
 mod checkpoints;
 pub mod drafts;

@@ -124,6 +124,18 @@ pub struct Store {
     pub(crate) writes: Mutex<()>,
 }
 
+/// The schema's migrations on each back end, built into the binary.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The migrations of a back end.
+pub(crate) fn migrations(backend: Backend) -> &'static sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
 /// The advisory lock key that serializes writers on PostgreSQL.
 const WRITE_LOCK: i64 = 0x534d_4d57; // "SMMW"
 
@@ -180,10 +192,7 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        match backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
-        }
+        migrations(backend).run(&pool).await?;
         let store = Store {
             pool,
             backend,
@@ -565,27 +574,9 @@ impl Store {
 
     /// Runs `check` over the whole log, read in `seq` order a batch at a time so memory stays
     /// flat however long the log grows.
-    pub async fn check_audit(&self, mut check: ChainCheck) -> Result<AuditReport, StoreError> {
-        const BATCH: i64 = 5_000;
-        let mut after = 0i64;
-        loop {
-            let rows = sqlx::query(
-                "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id \
-                 FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(after)
-            .bind(BATCH)
-            .fetch_all(&self.pool)
-            .await?;
-            for row in &rows {
-                let entry = audit_from(row)?;
-                after = entry.seq;
-                check.push(&entry);
-            }
-            if (rows.len() as i64) < BATCH {
-                return Ok(check.finish());
-            }
-        }
+    pub async fn check_audit(&self, check: ChainCheck) -> Result<AuditReport, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        check_audit_on(&mut conn, check).await
     }
 
     /// Checks the database answers.
@@ -761,6 +752,34 @@ pub(crate) async fn append_audit(
 
 /// An audit entry from a row of `seq, at, actor, action, object, before_hash, after_hash,
 /// prev_hash, hash, organization_id`.
+/// Runs `check` over the log as `conn` sees it (a backup's snapshot reads it inside the
+/// snapshot's transaction), a batch at a time.
+pub(crate) async fn check_audit_on(
+    conn: &mut sqlx::AnyConnection,
+    mut check: ChainCheck,
+) -> Result<AuditReport, StoreError> {
+    const BATCH: i64 = 5_000;
+    let mut after = 0i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id \
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let entry = audit_from(row)?;
+            after = entry.seq;
+            check.push(&entry);
+        }
+        if (rows.len() as i64) < BATCH {
+            return Ok(check.finish());
+        }
+    }
+}
+
 pub(crate) fn audit_from(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
         seq: r.try_get(0)?,

@@ -41,7 +41,7 @@ pub struct NewLogEntry<'a> {
 
 /// The log's size: indexes are gapless from 0, so one step down the primary key gives it
 /// (a `COUNT(*)` would read every entry).
-const SIZE: &str = "SELECT COALESCE(MAX(idx) + 1, 0) FROM tlog_entries";
+pub(crate) const SIZE: &str = "SELECT COALESCE(MAX(idx) + 1, 0) FROM tlog_entries";
 
 fn to_i64(n: u64) -> Result<i64, StoreError> {
     i64::try_from(n).map_err(|_| StoreError::Invalid(format!("log index {n} is out of range")))
@@ -64,7 +64,7 @@ fn hash_from_hex(text: &str) -> Result<Hash, StoreError> {
 use crate::audit::hex_of as hex;
 
 /// Reads the listed complete-subtree hashes.
-async fn read_hashes<'c, E>(
+pub(crate) async fn read_hashes<'c, E>(
     executor: E,
     ids: &[NodeId],
 ) -> Result<BTreeMap<NodeId, Hash>, StoreError>

@@ -1,7 +1,8 @@
 //! `smm admin`: what only the server's administrator does, straight on the store: the first
 //! owner (`create-user`), designating certification bodies (`designate-body`,
 //! `undesignate-body`: never self-service, so not in the API), and writing the issuers document
-//! for offline verification (`issuers`).
+//! for offline verification (`issuers`), and backups that restore (`backup`, `restore`: see
+//! the `backup` and `restore` modules).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -51,6 +52,37 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
         AdminAction::EnableUser { name, database_url } => {
             disable(name, database_url.as_deref(), false)
         }
+        AdminAction::Backup {
+            output,
+            data_dir,
+            database_url,
+            keys_secret,
+            include_keys_secret,
+            force,
+        } => {
+            let sqlite = format!("sqlite://{}", data_dir.join("smm.db").display());
+            let secret = keys_secret
+                .clone()
+                .unwrap_or_else(|| data_dir.join("keys.secret"));
+            crate::commands::backup::run(&crate::commands::backup::Args {
+                database_url: database_url.as_deref().unwrap_or(&sqlite),
+                keys_secret: &secret,
+                output,
+                force: *force,
+                include_keys_secret: *include_keys_secret,
+            })
+        }
+        AdminAction::Restore {
+            archive,
+            data_dir,
+            database_url,
+            keys_secret,
+        } => crate::commands::restore::run(&crate::commands::restore::Args {
+            archive,
+            data_dir: data_dir.as_deref(),
+            database_url: database_url.as_deref(),
+            keys_secret: keys_secret.as_deref(),
+        }),
     }
 }
 

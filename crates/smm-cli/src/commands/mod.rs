@@ -1,7 +1,9 @@
 //! One module per command; each returns data to the output module or a [`Failure`].
 
 pub mod admin;
+pub mod archive;
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod cert;
 pub mod cert_render;
@@ -17,6 +19,7 @@ pub mod log_report;
 pub mod map;
 pub mod oscal;
 pub mod report;
+pub mod restore;
 pub mod risk;
 pub mod roadmap;
 pub mod schema;

@@ -1,6 +1,8 @@
 //! Reliability of `smm serve`, run as the real binary: what a crash, a deploy, a second server
 //! and a database outage do to the data and to the clients.
 //!
+//! - `backup`: a backup taken under write load restores every acknowledged write (SQLite,
+//!   PostgreSQL); damaged archives and used targets are refused; the keys secret only on request.
 //! - `crash`: SIGKILL under concurrent writes loses no acknowledged write (SQLite, PostgreSQL).
 //! - `cluster`: two servers on one PostgreSQL database act as one.
 //! - `contention`: sign-ins during document writes fail neither.
@@ -13,6 +15,7 @@
 //! are skipped with a note, except under `CI=true`, where they fail.
 
 mod accounts;
+mod backup;
 mod cluster;
 mod contention;
 mod crash;
