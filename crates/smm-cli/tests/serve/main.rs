@@ -24,5 +24,5 @@ mod health;
 mod limits;
 mod server;
 mod shutdown;
-#[path = "../support/mod.rs"]
+#[path = "../cli/support/mod.rs"]
 mod support;

@@ -2,12 +2,10 @@
 //! organizations' signing keys with their life. The store keeps a private key only as the server
 //! sealed it, so these tests hand it opaque bytes (the sealing is the server's, tested there).
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::{postgres, sqlite};
 use smm_store::{KeyLife, KeyOrigin, NewSigningKey, OrganizationId, Store, StoreError};
-use support::{postgres, sqlite};
 
 /// Runs `check` on SQLite and on PostgreSQL.
 macro_rules! on_both {

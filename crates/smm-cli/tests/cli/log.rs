@@ -4,10 +4,9 @@
 //! checkpoint commits to, and refuses (loudly, state unchanged) a log that rewrote its history or
 //! a state that was altered; `smm log witness` cosigns only checkpoints it proved consistent.
 
-mod support;
 // Shared with the `serve` tests, which use all of it; this file uses part.
 #[allow(dead_code)]
-#[path = "serve/server.rs"]
+#[path = "../serve/server.rs"]
 mod server;
 
 use std::path::{Path, PathBuf};
@@ -47,7 +46,7 @@ impl Vendor {
             cookie: session.cookie,
         };
         vendor
-            .post("targets", support::repository_text(TARGET))
+            .post("targets", crate::support::repository_text(TARGET))
             .await;
         vendor
     }
@@ -70,7 +69,7 @@ impl Vendor {
 
     /// Signs a supplier's declaration of `product`: (certificate id, serial).
     async fn declare(&self, product: &str) -> (i64, String) {
-        let assessment = support::repository_text(ASSESSMENT).replacen(PRODUCT, product, 1);
+        let assessment = crate::support::repository_text(ASSESSMENT).replacen(PRODUCT, product, 1);
         let id = self.post("assessments", assessment).await;
         let body = self
             .api(
@@ -597,7 +596,7 @@ async fn a_certificate_issued_before_the_log_has_no_proof_and_the_server_says_so
     let vendor = Vendor::start(&data, &url).await;
     let (logged, _) = vendor.declare(PRODUCT).await;
     // An attestation kept from before the server kept a log: a row without a log entry.
-    support::execute(
+    crate::support::execute(
         &url,
         &[
             "INSERT INTO certificates (organization_id, system_id, serial, sha256, envelope, \

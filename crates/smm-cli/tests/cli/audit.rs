@@ -1,16 +1,14 @@
 //! `smm audit verify` finds an edited or deleted audit entry, even when the attacker bypasses
 //! the database's append-only triggers.
 
-mod support;
-
 use std::path::Path;
 
+use crate::support::{smm, workspace, BOTTLING_TARGET_TEXT as TARGET};
 use predicates::prelude::*;
 use smm_cert::tlog::{Checkpoint, NoteVerifier};
 use smm_cert::SigningKey;
 use smm_store::{AuditEntry, Store};
 use sqlx::Row;
-use support::{smm, workspace, BOTTLING_TARGET_TEXT as TARGET};
 
 /// A database with a few changes, and its URL.
 fn database(dir: &Path) -> String {
@@ -47,7 +45,7 @@ fn database(dir: &Path) -> String {
 /// Runs SQL on the database behind smm's back, as an attacker with file access would.
 fn tamper(url: &str, sql: &[&str]) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(support::execute(url, sql));
+    runtime.block_on(crate::support::execute(url, sql));
 }
 
 /// `smm admin create-user NAME --organization "Integrator A"` with `password` in the

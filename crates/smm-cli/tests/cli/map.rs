@@ -1,11 +1,9 @@
 //! `smm map`, `smm target new --standard` and `smm report --standard`, run for real on the
 //! examples, the built-in mappings and broken mapping files.
 
-mod support;
-
+use crate::support::{json_of, smm, temp_file, workspace};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{json_of, smm, temp_file, workspace};
 
 const TARGET: &str = "examples/bottling-line/target.yaml";
 const ASSESSMENT: &str = "examples/bottling-line/assessment.yaml";
@@ -328,7 +326,7 @@ fn the_report_gets_a_section_per_standard() {
 #[test]
 fn answers_name_their_standards_and_an_unknown_one_is_refused_at_its_line() {
     let answers =
-        std::fs::read_to_string(support::root().join("examples/home-cameras/answers.yaml"))
+        std::fs::read_to_string(crate::support::root().join("examples/home-cameras/answers.yaml"))
             .expect("answers");
     let with = format!("{answers}\nstandards: [etsi-en-303-645]\nstandard-clauses: mandatory\n");
     let (dir, file) = temp_file("answers.yaml", &with);
@@ -357,7 +355,7 @@ fn answers_name_their_standards_and_an_unknown_one_is_refused_at_its_line() {
         .assert()
         .success();
     // The same standard named in the answers or on the command line gives the same target.
-    let digest = |p: &std::path::Path| support::digest(p);
+    let digest = |p: &std::path::Path| crate::support::digest(p);
     assert_eq!(digest(&from_answers), digest(&from_flag));
     let wrong = format!("{answers}\nstandards: [etsi-en-303-64]\n");
     let (_dir, file) = temp_file("wrong.yaml", &wrong);

@@ -3,15 +3,13 @@
 //! `smm`. It needs Chromium, Node.js and the runner's npm packages, which `scripts/test` installs:
 //! without them the test is skipped, except under `CI=true`, where it fails.
 
-mod support;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::root;
+use crate::support::root;
 
 /// Longer than the runner's own limits (a minute per journey) together, so that only a hung
 /// browser or server reaches it.

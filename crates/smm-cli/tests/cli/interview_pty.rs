@@ -1,7 +1,5 @@
 //! The interactive interview, driven through a real pseudo-terminal: keystrokes in, screen out.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -25,7 +23,7 @@ const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 
 fn smm(dir: &Path, args: &[&str]) -> Session {
-    let mut command = support::process();
+    let mut command = crate::support::process();
     command
         .args(args)
         .current_dir(dir)
@@ -93,7 +91,7 @@ fn read_target(path: &PathBuf) -> smm_core::ResolvedTarget {
 
 #[test]
 fn a_full_run_with_a_step_back_writes_the_profile() {
-    let dir = support::workspace();
+    let dir = crate::support::workspace();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 9");
     answer(&mut s, "[safety]", &format!("high{ENTER}"));
@@ -168,7 +166,7 @@ fn a_full_run_with_a_step_back_writes_the_profile() {
 
 #[test]
 fn quitting_saves_a_draft_that_resumes_where_it_stopped() {
-    let dir = support::workspace();
+    let dir = crate::support::workspace();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 7");
     answer(&mut s, "[safety]", &format!("medium{ENTER}"));
@@ -211,7 +209,7 @@ fn quitting_saves_a_draft_that_resumes_where_it_stopped() {
 
 #[test]
 fn a_goal_option_is_followed_by_its_scope_so_4_industry_is_two_choices() {
-    let dir = support::workspace();
+    let dir = crate::support::workspace();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 4");
     for kind in FACTORS {
@@ -248,7 +246,7 @@ fn a_goal_option_is_followed_by_its_scope_so_4_industry_is_two_choices() {
 
 #[test]
 fn step_four_asks_who_is_responsible_and_who_pays() {
-    let dir = support::workspace();
+    let dir = crate::support::workspace();
     let catalog = smm_core::Catalog::builtin();
     let mut s = smm(dir.path(), &["target", "new", "-o", "target.yaml"]);
     step_one(&mut s, "Line 8");

@@ -1,21 +1,19 @@
 //! `smm key` and `smm cert`, run for real: issue, verify, tamper, expire, revoke, and verify with
 //! an independent implementation (Python's `cryptography`) that follows docs/certificates.md.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
+use crate::support::{digest, root, workspace, BOTTLING_ASSESSMENT, BOTTLING_TARGET_TEXT};
 use assert_cmd::Command;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{digest, root, workspace, BOTTLING_ASSESSMENT, BOTTLING_TARGET_TEXT};
 
 /// The `smm` binary, run in `dir`.
 fn smm(dir: &Path) -> Command {
-    let mut cmd = support::smm();
+    let mut cmd = crate::support::smm();
     cmd.current_dir(dir);
     cmd
 }

@@ -13,12 +13,12 @@ use smm_core::{Catalog, CheckedDocument, CheckedKind};
 use smm_store::{OrganizationId, Store, SystemId};
 
 /// The bottling line's target profile.
-pub const TARGET: &str = include_str!("../../../../examples/bottling-line/target.yaml");
+pub const TARGET: &str = include_str!("../../../../../examples/bottling-line/target.yaml");
 /// The bottling line's assessment, which names [`TARGET`] by digest.
-pub const ASSESSMENT: &str = include_str!("../../../../examples/bottling-line/assessment.yaml");
+pub const ASSESSMENT: &str = include_str!("../../../../../examples/bottling-line/assessment.yaml");
 
 /// The bottling line's loss scenarios.
-pub const SCENARIOS: &str = include_str!("../../../../examples/bottling-line/risk.yaml");
+pub const SCENARIOS: &str = include_str!("../../../../../examples/bottling-line/risk.yaml");
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 

@@ -1,15 +1,13 @@
 //! The `smm` binary, run for real on the examples and on broken input.
 
-mod support;
-
 use std::path::Path;
 
-use predicates::prelude::*;
-use serde_json::Value;
-use support::{
+use crate::support::{
     digest, example_copy, json_of, repository_text, root, smm, temp_file, workspace,
     BOTTLING_ASSESSMENT, BOTTLING_TARGET,
 };
+use predicates::prelude::*;
+use serde_json::Value;
 
 /// The bottling line's target with its first `comprehensiveness: 3` (the governance goal)
 /// written as `value`.
@@ -1346,7 +1344,7 @@ fn validate_accepts_the_compare_and_trend_examples() {
 #[test]
 fn compare_lists_the_limitations_either_side_declares() {
     // The bottling line's own limitation replaced by one of this test's, or removed.
-    let published = support::repository_text(BOTTLING_TARGET);
+    let published = crate::support::repository_text(BOTTLING_TARGET);
     let start = published
         .find("\nlimitations:\n")
         .expect("the example's limitations")
@@ -1359,7 +1357,7 @@ fn compare_lists_the_limitations_either_side_declares() {
         .unwrap_or(published.len());
     let with = |block: &str| format!("{}{block}{}", &published[..start], &published[end..]);
     let text = with("limitations:\n  patch-management:\n    limited: no patches while a batch runs\n    because: stopping the filler spoils the batch\n    compensating: [the line network is isolated between maintenance windows]\n");
-    let (_dir, limited) = support::temp_file("limited.yaml", &text);
+    let (_dir, limited) = crate::support::temp_file("limited.yaml", &text);
     let out = smm()
         .arg("compare")
         .arg(OWNER)
@@ -1392,7 +1390,7 @@ fn compare_lists_the_limitations_either_side_declares() {
     );
     assert!(row.get("b_limitation").is_none());
     // Without limitations, nothing is listed.
-    let (_dir2, unlimited) = support::temp_file("unlimited.yaml", &with(""));
+    let (_dir2, unlimited) = crate::support::temp_file("unlimited.yaml", &with(""));
     let plain = String::from_utf8_lossy(
         &smm()
             .args(["compare", OWNER])

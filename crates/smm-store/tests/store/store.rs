@@ -3,16 +3,14 @@
 //! PostgreSQL comes from `SMM_TEST_POSTGRES_URL` (scripts/test starts a private server and sets
 //! it); each test gets a fresh database of its own. Under CI (`CI=true`) a missing server fails.
 
-mod support;
-
 use std::sync::Arc;
 
-use smm_core::CheckedDocument;
-use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
-use support::{
+use crate::support::{
     assessment, organization_with_system, postgres, scenarios, sqlite, target, ASSESSMENT,
     SCENARIOS, TARGET,
 };
+use smm_core::CheckedDocument;
+use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
 
 /// Runs `check` on SQLite and on PostgreSQL.
 macro_rules! on_both {

@@ -1,11 +1,9 @@
 //! `smm roadmap --rank risk`: the roadmap ranked by the loss each action avoids per unit of
 //! cost, beside the ranking by weight, run for real on the examples.
 
-mod support;
-
+use crate::support::{json_of, smm};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{json_of, smm};
 
 const HVAC: [&str; 2] = ["examples/hvac/target.yaml", "examples/hvac/assessment.yaml"];
 const SCENARIOS: &str = "examples/hvac/risk.yaml";
@@ -139,7 +137,7 @@ fn a_ranking_by_risk_needs_scenarios() {
 
 #[test]
 fn the_markdown_roadmap_says_what_each_action_avoids() {
-    let dir = support::workspace();
+    let dir = crate::support::workspace();
     let out = dir.path().join("roadmap.md");
     smm()
         .args(["roadmap", HVAC[0], HVAC[1]])

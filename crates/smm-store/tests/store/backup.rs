@@ -3,13 +3,11 @@
 //! audit chain is recorded in the facts, not hidden. (The PostgreSQL half runs through the real
 //! binary in smm-cli's `serve` tests, `backup`.)
 
-mod support;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::support::{assessment, organization_with_system, sqlite, ASSESSMENT};
 use smm_store::backup;
-use support::{assessment, organization_with_system, sqlite, ASSESSMENT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snapshot_under_writes_holds_every_finished_write_and_its_facts_are_the_copys() {

@@ -1,13 +1,11 @@
 //! Reassessments (`follows:`), target versions (`supersedes:`, `smm target lower`) and
 //! `smm diff`, run for real on the OTA gateway's certification round.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::{digest, edit, example_copy, root, smm, stdout_of, workspace};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{digest, edit, example_copy, root, smm, stdout_of, workspace};
 
 const TARGET: &str = "examples/ota-gateway/target.yaml";
 const ASSESSMENT: &str = "examples/ota-gateway/assessment.yaml";

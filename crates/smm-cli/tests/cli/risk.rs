@@ -1,10 +1,8 @@
 //! `smm risk`, run for real on the examples' loss scenarios and on broken input.
 
-mod support;
-
+use crate::support::{json_of, smm, temp_file, workspace};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{json_of, smm, temp_file, workspace};
 
 const BOTTLING: [&str; 3] = [
     "examples/bottling-line/risk.yaml",
@@ -76,7 +74,8 @@ fn the_table_speaks_in_ranges_and_the_chart_is_drawn() {
 
 #[test]
 fn a_broken_range_is_refused_at_its_line() {
-    let text = std::fs::read_to_string(support::root().join(BOTTLING[0])).expect("scenarios");
+    let text =
+        std::fs::read_to_string(crate::support::root().join(BOTTLING[0])).expect("scenarios");
     let at = text.find("likely:").expect("a likely value");
     let line = text[..at].lines().count();
     let line_text = text.lines().nth(line - 1).expect("line").to_string();
@@ -102,7 +101,7 @@ fn a_broken_range_is_refused_at_its_line() {
 fn core_outlook(example: &str, iterations: Option<u32>) -> smm_core::risk::RiskOutlook {
     use smm_core::risk::{outlook, parse_risk_scenarios, RiskEffects, SimulationOptions};
     let catalog = smm_core::Catalog::builtin();
-    let read = |file: &str| support::repository_text(&format!("examples/{example}/{file}"));
+    let read = |file: &str| crate::support::repository_text(&format!("examples/{example}/{file}"));
     let scenarios = parse_risk_scenarios(&catalog, &read("risk.yaml")).expect("scenarios");
     let assessment = smm_core::parse_assessment(&read("assessment.yaml")).expect("assessment");
     let current = smm_core::current_profile(&catalog, &assessment).expect("checks");
@@ -274,7 +273,7 @@ fn readme_figures(readme: &str) -> Vec<[String; 3]> {
 fn the_examples_readmes_state_the_risk_figures_the_files_give() {
     use smm_report::risk::words::{mean_range, years_range};
     for example in ["bottling-line", "hvac"] {
-        let readme = support::repository_text(&format!("examples/{example}/README.md"));
+        let readme = crate::support::repository_text(&format!("examples/{example}/README.md"));
         let command = format!(
             "smm risk examples/{example}/risk.yaml examples/{example}/assessment.yaml examples/{example}/target.yaml --json"
         );

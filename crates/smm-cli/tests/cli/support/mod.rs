@@ -15,10 +15,10 @@ pub const BOTTLING_TARGET: &str = "examples/bottling-line/target.yaml";
 pub const BOTTLING_ASSESSMENT: &str = "examples/bottling-line/assessment.yaml";
 /// The text of [`BOTTLING_TARGET`].
 pub const BOTTLING_TARGET_TEXT: &str =
-    include_str!("../../../../examples/bottling-line/target.yaml");
+    include_str!("../../../../../examples/bottling-line/target.yaml");
 /// The text of [`BOTTLING_ASSESSMENT`]: it names [`BOTTLING_TARGET_TEXT`] by digest.
 pub const BOTTLING_ASSESSMENT_TEXT: &str =
-    include_str!("../../../../examples/bottling-line/assessment.yaml");
+    include_str!("../../../../../examples/bottling-line/assessment.yaml");
 
 /// The repository's root: the examples, catalog and schemas are found from here.
 pub fn root() -> PathBuf {

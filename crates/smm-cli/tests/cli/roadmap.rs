@@ -1,10 +1,8 @@
 //! `smm roadmap`, run for real on the examples and on broken input.
 
-mod support;
-
+use crate::support::{digest, example_copy, json_of, smm, workspace};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{digest, example_copy, json_of, smm, workspace};
 
 const HVAC: [&str; 2] = ["examples/hvac/target.yaml", "examples/hvac/assessment.yaml"];
 
@@ -294,10 +292,10 @@ fn a_prerequisite_the_target_declined_is_left_out_and_every_rendering_says_why()
 
 #[test]
 fn goal_deadlines_budgets_and_parties_are_said_in_text_markdown_and_html() {
-    let dir = support::example_copy("hvac");
+    let dir = crate::support::example_copy("hvac");
     let target = dir.path().join("target.yaml");
     let assessment = dir.path().join("assessment.yaml");
-    let before = support::digest(&target);
+    let before = crate::support::digest(&target);
     let text = std::fs::read_to_string(&target).expect("read");
     let goals = text.find("\ngoals:\n").expect("goals");
     let at = goals + text[goals..].find("\n  hardening:\n").expect("hardening") + 14;
@@ -310,7 +308,7 @@ fn goal_deadlines_budgets_and_parties_are_said_in_text_markdown_and_html() {
         ),
     )
     .expect("write");
-    support::edit(&assessment, &before, &support::digest(&target));
+    crate::support::edit(&assessment, &before, &crate::support::digest(&target));
     let run = |extra: &[&str]| {
         let mut cmd = smm();
         cmd.arg("roadmap")

@@ -1,0 +1,9 @@
+//! The store's integration tests as one test binary. Run one module with
+//! `cargo test -p smm-store --test store MODULE::`.
+
+#[macro_use]
+mod support;
+
+mod backup;
+mod issuers;
+mod store;
