@@ -52,8 +52,7 @@ const GATEWAY_ASSESSMENT: &str = "examples/ota-gateway/certification/assessment-
 const GATEWAY_PRODUCT: &str = "GW-7 central gateway";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn three_servers_behind_haproxy_keep_every_acknowledged_write_through_sigkill_and_sigterm()
-{
+async fn three_servers_behind_haproxy_keep_every_acknowledged_write_through_sigkill_and_sigterm() {
     let Some(haproxy_binary) = haproxy::binary() else {
         return;
     };
@@ -238,7 +237,11 @@ async fn three_servers_behind_haproxy_keep_every_acknowledged_write_through_sigk
             .send()
             .await
             .expect("GET attestation entry");
-        assert_eq!(entry.status(), 200, "declaration {serial} is not in the log");
+        assert_eq!(
+            entry.status(),
+            200,
+            "declaration {serial} is not in the log"
+        );
     }
     // A write in doubt is stored whole or not at all: never a document without its audit
     // entry, an attestation without its log entry, or more than the clients sent.
@@ -387,7 +390,10 @@ async fn failed_sign_ins_add_up_across_servers(servers: &[Server], proxy: &Hapro
         .chain([proxy.url("/api/session")])
     {
         let (status, retry_after) = sign_in_status(&http, &place, LAB, LAB_PASSWORD).await;
-        assert_eq!(status, 429, "sign-in after five failures on three servers: {place}");
+        assert_eq!(
+            status, 429,
+            "sign-in after five failures on three servers: {place}"
+        );
         assert!(retry_after.is_some(), "429 without Retry-After at {place}");
     }
 
@@ -495,7 +501,9 @@ async fn send(
     };
     let request = match body {
         Body::None => request,
-        Body::Yaml(yaml) => request.header("content-type", "application/yaml").body(yaml),
+        Body::Yaml(yaml) => request
+            .header("content-type", "application/yaml")
+            .body(yaml),
         Body::Json(json) => request.json(&json),
     };
     let answer = match request.send().await {
@@ -513,7 +521,9 @@ async fn send(
     match status {
         s if s == expected => match serde_json::from_str(&text) {
             Ok(body) => Seen::Answered { body, backend },
-            Err(e) => Seen::Other(format!("{path}: {status} with a body that is not JSON: {e}")),
+            Err(e) => Seen::Other(format!(
+                "{path}: {status} with a body that is not JSON: {e}"
+            )),
         },
         502..=504 => Seen::Retriable(format!("{path}: {status}")),
         429 if retry_after => Seen::Retriable(format!("{path}: 429")),
@@ -717,7 +727,9 @@ async fn get_json(http: &reqwest::Client, url: &str) -> Value {
 /// `smm log follow --format json` through the proxy: (exit code, the document, all it printed).
 fn follow(base: &str, state: &Path, more: &[&str]) -> (i32, Value, String) {
     let out = smm()
-        .args(["log", "follow", "--url", base, "--format", "json", "--state"])
+        .args([
+            "log", "follow", "--url", base, "--format", "json", "--state",
+        ])
         .arg(state)
         .args(more)
         .output()
@@ -744,14 +756,20 @@ fn audit_verify_with(database_url: &str, key: &str, checkpoint: &Path) -> (bool,
     (out.status.success(), text)
 }
 
-/// How many retriable answers of each kind.
+/// The retriable answers, or how many of each kind when there are many.
 fn summary(retriable: &[String]) -> String {
+    if retriable.len() <= 5 {
+        return retriable.join("; ");
+    }
     let mut kinds: HashMap<String, usize> = HashMap::new();
     for e in retriable {
         let kind = e.split(": ").nth(1).unwrap_or(e).to_string();
         *kinds.entry(kind).or_default() += 1;
     }
-    let mut kinds: Vec<String> = kinds.into_iter().map(|(k, n)| format!("{n}× {k}")).collect();
+    let mut kinds: Vec<String> = kinds
+        .into_iter()
+        .map(|(k, n)| format!("{n}× {k}"))
+        .collect();
     kinds.sort();
     kinds.join(", ")
 }
