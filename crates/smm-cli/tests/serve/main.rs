@@ -5,6 +5,9 @@
 //!   PostgreSQL); damaged archives and used targets are refused; the keys secret only on request.
 //! - `crash`: SIGKILL under concurrent writes loses no acknowledged write (SQLite, PostgreSQL).
 //! - `cluster`: two servers on one PostgreSQL database act as one.
+//! - `balanced`: three servers on one PostgreSQL database behind a real HAProxy keep every
+//!   acknowledged write, sessions, the login throttle and both logs through a SIGKILL and a
+//!   SIGTERM mid-run (`haproxy`: the proxy's process and configuration).
 //! - `contention`: sign-ins during document writes fail neither.
 //! - `shutdown`: SIGTERM finishes requests in flight, refuses new ones, exits 0.
 //! - `health`: liveness, readiness and request ids.
@@ -12,14 +15,17 @@
 //! - `limits`: the connection limits, from flags and environment.
 //!
 //! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
-//! are skipped with a note, except under `CI=true`, where they fail.
+//! are skipped with a note, except under `CI=true`, where they fail; so is `balanced` without
+//! HAProxy (scripts/test installs it).
 
 mod accounts;
 mod backup;
+mod balanced;
 mod cluster;
 mod contention;
 mod crash;
 mod files;
+mod haproxy;
 mod health;
 mod limits;
 mod server;

@@ -89,8 +89,14 @@ impl Server {
     /// Starts `smm serve --listen 127.0.0.1:0` with these further arguments and environment,
     /// and waits for the line that says where it listens.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_on("127.0.0.1:0", args, env)
+    }
+
+    /// Starts `smm serve --listen LISTEN` (a server brought back on the address a load
+    /// balancer already names), and waits for the line that says where it listens.
+    pub fn start_on(listen: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = smm()
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(args)
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -233,6 +239,18 @@ impl Drop for Server {
     }
 }
 
+/// Where requests go: one server, or a load balancer in front of several.
+pub trait Endpoint {
+    /// The full URL of an API path.
+    fn url(&self, path: &str) -> String;
+}
+
+impl Endpoint for Server {
+    fn url(&self, path: &str) -> String {
+        Server::url(self, path)
+    }
+}
+
 /// The arguments that point `smm serve` at a data directory and a database.
 pub fn serve_args(data_dir: &Path, database_url: &str) -> Vec<String> {
     vec![
@@ -278,7 +296,7 @@ pub struct Session {
 }
 
 /// Signs the owner in.
-pub async fn sign_in(http: &reqwest::Client, server: &Server) -> Session {
+pub async fn sign_in(http: &reqwest::Client, server: &impl Endpoint) -> Session {
     let response = http
         .post(server.url("/api/session"))
         .json(&json!({ "name": OWNER, "password": PASSWORD }))
@@ -307,7 +325,7 @@ pub async fn sign_in(http: &reqwest::Client, server: &Server) -> Session {
 /// token), on whichever server is given.
 pub async fn token(
     http: &reqwest::Client,
-    server: &Server,
+    server: &impl Endpoint,
     session: &Session,
     role: &str,
 ) -> String {
@@ -330,7 +348,7 @@ pub async fn token(
 /// A new system of the organization: its id.
 pub async fn system(
     http: &reqwest::Client,
-    server: &Server,
+    server: &impl Endpoint,
     token: &str,
     organization: i64,
     name: &str,
@@ -350,7 +368,7 @@ pub async fn system(
 /// Stores a document (`targets` or `assessments`) in a system.
 pub async fn post_document(
     http: &reqwest::Client,
-    server: &Server,
+    server: &impl Endpoint,
     token: &str,
     system: i64,
     collection: &str,
@@ -374,7 +392,7 @@ pub struct Acknowledged {
 /// Reads an acknowledged write back, and fails unless it is there with the same digest.
 pub async fn assert_stored(
     http: &reqwest::Client,
-    server: &Server,
+    server: &impl Endpoint,
     token: &str,
     write: &Acknowledged,
 ) {
