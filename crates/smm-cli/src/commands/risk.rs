@@ -13,6 +13,9 @@ use crate::failure::{Failure, Problem};
 use crate::input::{
     check_pairing, load_assessment, load_target, read_source, LoadedAssessment, LoadedTarget,
 };
+use smm_report::chart::short_money;
+use smm_report::risk::words::mean_with_error;
+
 use crate::output::{self, styled, Table, DIM, HEADER};
 use crate::write::write_bytes_atomically;
 
@@ -162,10 +165,6 @@ fn write_output(path: &Path, kind: OutputKind, results: &[RiskResult]) -> Result
     write_bytes_atomically(path, &bytes)
 }
 
-fn money(amount: f64, currency: &str) -> String {
-    smm_report::chart::short_money(amount, currency)
-}
-
 fn render(outlook: &RiskOutlook) -> String {
     let results = &outlook.profiles;
     let Some(first) = results.first() else {
@@ -196,15 +195,11 @@ fn render(outlook: &RiskOutlook) -> String {
         let d = &r.annual_loss;
         table.row(vec![
             r.profile.clone(),
-            format!(
-                "{} ± {}",
-                money(d.mean, c),
-                money(2.0 * d.standard_error, c)
-            ),
-            money(d.p50, c),
-            money(d.p90, c),
-            money(d.p95, c),
-            money(d.p99, c),
+            mean_with_error(d, c),
+            short_money(d.p50, c),
+            short_money(d.p90, c),
+            short_money(d.p95, c),
+            short_money(d.p99, c),
             format!("{:.0} %", r.probability_of_loss * 100.0),
         ]);
     }
@@ -226,7 +221,7 @@ fn render(outlook: &RiskOutlook) -> String {
             let sc = &r.scenarios[i];
             row.push(format!(
                 "{} ({:.0} % of years)",
-                money(sc.mean, c),
+                short_money(sc.mean, c),
                 sc.probability_of_loss * 100.0
             ));
         }

@@ -13,6 +13,9 @@ use smm_report::roadmap::{
     DECLINED_HEADING,
 };
 
+use smm_report::chart::short_money;
+use smm_report::risk::words::mean_with_error;
+
 use crate::cli::{BudgetArg, PeriodArg};
 use crate::failure::{Failure, Problem};
 use crate::input::{
@@ -362,10 +365,6 @@ fn clip(text: &str, width: usize) -> String {
     out
 }
 
-fn short(amount: f64, currency: &str) -> String {
-    smm_report::chart::short_money(amount, currency)
-}
-
 /// The roadmap ranked by risk: the schedule (when there is one), each action's value beside its
 /// place when ranked by weight, and the annual loss stage by stage.
 fn render_valued(valued: &ValuedRoadmap) -> String {
@@ -422,12 +421,8 @@ fn render_valued(valued: &ValuedRoadmap) -> String {
             v.risk_rank.to_string(),
             v.action.to_string(),
             money(v.amount, c),
-            format!(
-                "{} ± {}",
-                short(d.mean, c),
-                short(2.0 * d.standard_error, c)
-            ),
-            short(d.p90, c),
+            mean_with_error(d, c),
+            short_money(d.p90, c),
             v.rosi
                 .map_or_else(|| "-".to_string(), |r| format!("{:.0} %", r * 100.0)),
             v.payback_years
@@ -446,13 +441,9 @@ fn render_valued(valued: &ValuedRoadmap) -> String {
         let d = &r.annual_loss;
         stages.row(vec![
             r.profile.clone(),
-            format!(
-                "{} ± {}",
-                short(d.mean, c),
-                short(2.0 * d.standard_error, c)
-            ),
-            short(d.p95, c),
-            short(d.p99, c),
+            mean_with_error(d, c),
+            short_money(d.p95, c),
+            short_money(d.p99, c),
         ]);
     }
     out.push_str(&stages.render());
@@ -460,11 +451,11 @@ fn render_valued(valued: &ValuedRoadmap) -> String {
         out.push_str(&format!(
             "\nThe plan costs {} and lowers the mean annual loss from {} to {} ({} a year) and the 1-in-20-years loss from {} to {}{}.\n",
             money(valued.plan_amount, c),
-            short(today.annual_loss.mean, c),
-            short(last.annual_loss.mean, c),
-            short(valued.plan_reduction, c),
-            short(today.annual_loss.p95, c),
-            short(last.annual_loss.p95, c),
+            short_money(today.annual_loss.mean, c),
+            short_money(last.annual_loss.mean, c),
+            short_money(valued.plan_reduction, c),
+            short_money(today.annual_loss.p95, c),
+            short_money(last.annual_loss.p95, c),
             valued.plan_rosi.map_or_else(String::new, |r| format!(
                 "; over {} years its return on security investment is {:.0} %",
                 valued.horizon_years,

@@ -4,7 +4,9 @@
 //! The CLI, the report and the examples' READMEs all write figures through these functions, so a
 //! figure reads the same wherever it appears.
 
-use smm_core::risk::{Interval, RiskOutlook, RiskResult};
+use smm_core::risk::{Interval, LossDistribution, RiskOutlook, RiskResult};
+
+use crate::chart::short_money;
 
 /// The 1-in-10, 1-in-20 and 1-in-100-years losses: the percentiles a report shows.
 pub const RETURN_PERIODS: [u32; 3] = [10, 20, 100];
@@ -19,6 +21,16 @@ pub fn mean_range(result: &RiskResult) -> String {
 pub fn years_range(result: &RiskResult, years: u32) -> String {
     let p = 1.0 - 1.0 / f64::from(years.max(1));
     about(result.percentile_interval(p), &result.currency)
+}
+
+/// `182k EUR ± 3.1k EUR`: a mean and two standard errors, each shortened, for a table's cell,
+/// where a column of rounded ranges would be too wide to read across.
+pub fn mean_with_error(loss: &LossDistribution, currency: &str) -> String {
+    format!(
+        "{} ± {}",
+        short_money(loss.mean, currency),
+        short_money(2.0 * loss.standard_error, currency)
+    )
 }
 
 /// `about 180k–190k EUR`: `range` with its low end rounded down and its high end rounded up to
@@ -133,6 +145,28 @@ mod tests {
         assert_eq!(about(range(12_345.0, 12_355.0), "EUR"), "about 12k–13k EUR");
         assert_eq!(about(range(2.1e9, 2.2e9), "EUR"), "about 2.1bn–2.2bn EUR");
         assert_eq!(about(range(412.0, 415.0), "CHF"), "about 410–420 CHF");
+    }
+
+    #[test]
+    fn a_table_cell_gives_the_mean_and_two_standard_errors_shortened() {
+        let loss = LossDistribution {
+            mean: 182_400.0,
+            standard_error: 1_550.0,
+            ..LossDistribution::default()
+        };
+        assert_eq!(
+            mean_with_error(&loss, "EUR"),
+            format!(
+                "{} ± {}",
+                short_money(182_400.0, "EUR"),
+                short_money(3_100.0, "EUR")
+            )
+        );
+        assert!(
+            mean_with_error(&loss, "EUR").starts_with("182"),
+            "{}",
+            mean_with_error(&loss, "EUR")
+        );
     }
 
     #[test]
