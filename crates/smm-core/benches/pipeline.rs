@@ -13,11 +13,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use smm_core::catalog::BUILTIN_CATALOG_YAML;
+use smm_core::catalog::{prepare, BUILTIN_CATALOG_YAML};
 use smm_core::header::read_kind;
 use smm_core::{
     check_target_digest, current_profile, gap, parse_assessment, parse_catalog, parse_target,
-    resolve,
+    resolve, Catalog,
 };
 
 const BOTTLING_TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
@@ -58,6 +58,11 @@ fn real(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(4));
     group.bench_function("parse_catalog", |b| {
         b.iter(|| parse_catalog(black_box(BUILTIN_CATALOG_YAML)))
+    });
+    // What the smm command does instead: read the form prepared at build time, then check it.
+    let prepared = prepare(BUILTIN_CATALOG_YAML).expect("built-in catalog prepares");
+    group.bench_function("Catalog::from_prepared", |b| {
+        b.iter(|| Catalog::from_prepared(black_box(&prepared)))
     });
     // The header check alone, which parse_catalog, parse_target and parse_assessment run first.
     group.bench_function("read_kind(catalog)", |b| {

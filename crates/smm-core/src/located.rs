@@ -86,16 +86,28 @@ impl<T: fmt::Display> fmt::Display for Located<T> {
     }
 }
 
+/// Text formats (YAML, JSON) carry the value alone and take the position from the parser; binary
+/// formats (the built-in catalog prepared at build time, see `catalog::prepare`) carry
+/// `(value, line, column)`, so a value read back points where the YAML did.
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
-        Ok(Located::at(spanned.value, spanned.referenced.into()))
+        if deserializer.is_human_readable() {
+            let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+            Ok(Located::at(spanned.value, spanned.referenced.into()))
+        } else {
+            let (value, line, column) = <(T, u64, u64)>::deserialize(deserializer)?;
+            Ok(Located::at(value, Position::new(line, column)))
+        }
     }
 }
 
 impl<T: Serialize> Serialize for Located<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(serializer)
+        if serializer.is_human_readable() {
+            self.value.serialize(serializer)
+        } else {
+            (&self.value, self.at.line, self.at.column).serialize(serializer)
+        }
     }
 }
 
@@ -166,7 +178,8 @@ impl<V: Serialize> Serialize for Entries<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (key, value) in &self.0 {
-            map.serialize_entry(&key.value, value)?;
+            // The key with its position (`Located` writes the position in binary formats only).
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }

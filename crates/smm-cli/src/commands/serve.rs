@@ -56,7 +56,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         .iter()
         .map(|path| super::cert::load_scheme(Some(path)))
         .collect::<Result<Vec<_>, _>>()?;
-    let catalog = smm_core::Catalog::builtin();
+    let catalog = crate::input::builtin_catalog();
     let mappings = args
         .mappings
         .iter()

@@ -14,6 +14,7 @@ mod lineage;
 mod log;
 mod map;
 mod oscal;
+mod prepared_catalog;
 mod risk;
 mod roadmap;
 mod roadmap_risk;

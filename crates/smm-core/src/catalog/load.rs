@@ -20,6 +20,11 @@ use crate::located::Position;
 /// Parses and checks a catalog from YAML or JSON text.
 pub fn parse_catalog(source: &str) -> Result<Catalog, Diagnostics> {
     let file: CatalogFile = parse_kind(source, Kind::Catalog)?;
+    checked(file)
+}
+
+/// Checks a catalog as written and builds its index.
+pub(super) fn checked(file: CatalogFile) -> Result<Catalog, Diagnostics> {
     let mut catalog = Catalog {
         smm: file.smm,
         kind: file.kind,
@@ -50,9 +55,12 @@ pub fn parse_catalog(source: &str) -> Result<Catalog, Diagnostics> {
 }
 
 /// The catalog as written; [`parse_catalog`] checks it and adds the index.
+///
+/// [`Catalog`]'s `Serialize` writes these fields under these names, which is how
+/// [`super::prepare`] writes what [`Catalog::from_prepared`] reads.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CatalogFile {
+pub(super) struct CatalogFile {
     smm: FormatVersion,
     kind: CatalogKind,
     id: Located<String>,

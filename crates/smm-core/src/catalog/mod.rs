@@ -6,6 +6,7 @@
 
 mod guide;
 mod load;
+mod prepared;
 
 pub use guide::{Adjustment, AdjustmentTarget, FactorGuide, GoalOption, Minimum};
 
@@ -19,6 +20,7 @@ use crate::level::{Comprehensiveness, Scope};
 use crate::located::Located;
 
 pub use load::parse_catalog;
+pub use prepared::prepare;
 
 /// The IoT SMM 1.2 catalog, shipped in the binary.
 pub const BUILTIN_CATALOG_YAML: &str = include_str!("../../../../catalog/iot-smm-1.2.yaml");
@@ -32,8 +34,8 @@ pub enum CatalogKind {
 
 /// A loaded, checked catalog.
 ///
-/// Only [`parse_catalog`] makes one (it is `Serialize` but not `Deserialize`), so every catalog
-/// in use has been checked and indexed.
+/// Only [`parse_catalog`] and [`Catalog::from_prepared`] make one (it is `Serialize` but not
+/// `Deserialize`), and both check and index it, so every catalog in use has been checked.
 #[derive(Clone, Debug, Serialize)]
 pub struct Catalog {
     /// Document format version; always 1.
@@ -231,6 +233,14 @@ impl Catalog {
             Ok(catalog) => catalog,
             Err(problems) => panic!("the built-in catalog is invalid:\n{problems}"),
         }
+    }
+
+    /// A catalog from the bytes [`prepare`] wrote, checked and indexed as [`parse_catalog`] does.
+    ///
+    /// The `smm` command keeps the built-in catalog in this form, prepared when it is built, so
+    /// that it does not parse YAML at every start.
+    pub fn from_prepared(bytes: &[u8]) -> Result<Catalog, crate::diagnostic::Diagnostics> {
+        prepared::read_prepared(bytes)
     }
 
     /// `id@version`, e.g. `iot-smm@1.2`.
