@@ -60,7 +60,31 @@ pub fn remote(connect: &RemoteAddr) -> String {
         .map_or_else(|| "local".to_string(), |a| a.to_string())
 }
 
-/// Whether the client reached the server over TLS (or the server says it always does).
+/// Whether a proxy's forwarding headers from `peer` may be believed: only from a proxy named
+/// with `--trusted-proxy`. A request with no peer address is the router called in-process (the
+/// tests); the server itself always knows the peer.
+pub fn believes_forwarding(peer: Option<IpAddr>, trusted: &[IpNet]) -> bool {
+    peer.is_none_or(|peer| trusted.iter().any(|n| n.contains(&peer)))
+}
+
+/// Removes `X-Forwarded-Proto` at the door unless a trusted proxy sent it, so no cookie, HSTS
+/// or link decision further in reads a client's own claim to be on HTTPS.
+pub async fn drop_untrusted_forwarded_proto(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+) -> axum::extract::Request {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if !believes_forwarding(peer, &state.trusted_proxies) {
+        request.headers_mut().remove("x-forwarded-proto");
+    }
+    request
+}
+
+/// Whether the client reached the server over TLS (or the server says it always does). The
+/// header is only there when a trusted proxy sent it ([`drop_untrusted_forwarded_proto`]).
 pub fn is_tls(headers: &HeaderMap, state: &AppState) -> bool {
     state.secure_cookies
         || headers
@@ -84,6 +108,15 @@ mod tests {
             headers.append("x-forwarded-for", HeaderValue::from_str(v).expect("header"));
         }
         headers
+    }
+
+    #[test]
+    fn forwarding_is_believed_only_from_a_trusted_proxy() {
+        let trusted = [parse_trusted_proxy("10.0.0.0/8").expect("net")];
+        assert!(believes_forwarding(Some(ip("10.1.2.3")), &trusted));
+        assert!(!believes_forwarding(Some(ip("203.0.113.7")), &trusted));
+        assert!(!believes_forwarding(Some(ip("10.1.2.3")), &[]));
+        assert!(believes_forwarding(None, &[]));
     }
 
     #[test]

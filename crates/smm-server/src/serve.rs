@@ -215,8 +215,12 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             strict_transport,
+        ))
+        .layer(axum::middleware::map_request_with_state(
+            state,
+            crate::client::drop_untrusted_forwarded_proto,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

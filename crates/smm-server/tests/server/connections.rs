@@ -245,3 +245,45 @@ async fn a_stop_closes_idle_connections_and_finishes_at_once() {
         .await
         .is_some());
 }
+
+/// The answer's headers to `GET /api/ready` sent with `X-Forwarded-Proto: https`.
+async fn ready_claiming_https(address: SocketAddr) -> reqwest::header::HeaderMap {
+    reqwest::Client::new()
+        .get(format!("http://{address}/api/ready"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("an answer")
+        .headers()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_of_https_is_believed_only_from_a_trusted_proxy() {
+    // A client talking to the server directly cannot make it answer as if over HTTPS (HSTS,
+    // Secure cookies): only a proxy named with --trusted-proxy may say so.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Listening::run(sqlite_config(dir.path()))
+        .await
+        .expect("the server starts");
+    let headers = ready_claiming_https(server.address).await;
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "{headers:?}"
+    );
+    server.stop().await.expect("stops");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = sqlite_config(dir.path());
+    config.trusted_proxies = vec!["127.0.0.1/32".parse().expect("network")];
+    let proxied = Listening::run(config).await.expect("the server starts");
+    let headers = ready_claiming_https(proxied.address).await;
+    assert_eq!(
+        headers
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000"),
+        "{headers:?}"
+    );
+    proxied.stop().await.expect("stops");
+}
