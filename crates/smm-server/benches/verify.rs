@@ -79,6 +79,7 @@ async fn seed(revoked: usize) -> Seeded {
         secure_cookies: false,
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
+        catalog: smm_core::Catalog::builtin(),
         mappings: Vec::new(),
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,

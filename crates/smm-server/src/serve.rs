@@ -50,6 +50,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Certification schemes to issue under besides the built-in one; the first is the default.
     pub schemes: Vec<smm_core::scheme::Scheme>,
+    /// The catalog documents are checked against. The `smm` command passes the one it prepared
+    /// at build time, the same it checked `mappings` against, so a start parses no catalog YAML.
+    pub catalog: Catalog,
     /// Mappings of standards besides (or replacing) the built-in ones.
     pub mappings: Vec<smm_core::mapping::Mapping>,
     /// How many connections at once, and how long each may take.
@@ -299,7 +302,7 @@ async fn drop_odd_request_id(mut request: Request) -> Request {
 pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let store = Store::open(&config.database_url).await?;
     let keyring = open_keyring(&store, &config.keys_secret).await?;
-    let catalog = Catalog::builtin();
+    let catalog = config.catalog.clone();
     let filled = crate::app::documents::fill_in_levels(&store, &catalog).await?;
     if filled > 0 {
         tracing::info!(

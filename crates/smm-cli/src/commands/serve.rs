@@ -85,6 +85,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.to_vec(),
         schemes,
+        catalog,
         mappings,
         connections: args.connections,
         log_origin: args.log_origin.map(str::to_string),
