@@ -32,6 +32,7 @@ mod checkpoints;
 pub mod drafts;
 mod evidence;
 mod files;
+mod group_commit;
 pub mod issuers;
 pub mod members;
 pub mod offers;
@@ -53,6 +54,7 @@ pub use checkpoints::{
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use files::{create_private_dir, sqlite_file};
+pub use group_commit::GroupedWrites;
 pub use issuers::{
     IssuerKeys, KeyLife, KeyOrigin, NewSigningKey, OrganizationInfo, SealedKey, SigningKeyRecord,
 };

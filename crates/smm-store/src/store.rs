@@ -7,12 +7,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
-use tokio::sync::Mutex;
 
 use smm_core::{CheckedDocument, CheckedKind};
 
 use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
 use crate::evidence::EvidenceType;
+use crate::group_commit::{Content, DocumentWrite, GroupCommit, GroupedWrites};
 use crate::version_levels::VersionLevels;
 use crate::StoreError;
 
@@ -119,9 +119,8 @@ pub struct VersionInfo {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
-    /// Serializes writes within this process; PostgreSQL writes also take a transaction-scoped
-    /// advisory lock, so several servers on one database serialize too.
-    pub(crate) writes: Mutex<()>,
+    /// The write lock, and the queue of document writes that share transactions.
+    pub(crate) writes: GroupCommit,
 }
 
 /// The schema's migrations on each back end, built into the binary.
@@ -196,7 +195,7 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            writes: Mutex::new(()),
+            writes: GroupCommit::new(),
         };
         // Attestations stored before the register existed join it once, here; afterwards
         // each is added in the transaction that stores it, and this finds nothing to do.
@@ -207,6 +206,12 @@ impl Store {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many document writes were committed, in how many transactions, since the store
+    /// opened (concurrent writes share one: see `group_commit`).
+    pub fn grouped_writes(&self) -> GroupedWrites {
+        self.writes.counts()
     }
 
     /// Creates an organization.
@@ -262,52 +267,13 @@ impl Store {
         system: SystemId,
         document: &CheckedDocument,
     ) -> Result<StoredDocument, StoreError> {
-        let kind = DocumentKind::from(document.kind());
-        let (body, sha256) = (document.text(), document.digest());
-        let levels = VersionLevels::of(document);
-        let _guard = self.writes.lock().await;
-        let mut tx = self.begin_write().await?;
-        let created = now();
-        // The system's ownership is checked by the insert itself (no row when the system is not
-        // the organization's): one round trip to the database less inside the write lock.
-        let row = sqlx::query(
-            "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
-             SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT) \
-             WHERE EXISTS (SELECT 1 FROM systems WHERE id = $6 AND organization_id = $7) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(system.0)
-        .bind(kind.as_str())
-        .bind(&created)
-        .bind(document.summary())
-        .bind(system.0)
-        .bind(org.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("system {}", system.0)))?;
-        let id: i64 = row.try_get(0)?;
-        insert_version(&mut tx, id, 1, (sha256, body), &levels, actor, &created).await?;
-        append_audit(
-            &mut tx,
-            actor,
-            Some(org),
-            "document.create",
-            &format!("document/{id}"),
-            None,
-            Some(sha256),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(StoredDocument {
-            id: DocumentId(id),
+        let write = DocumentWrite::Create {
+            actor: actor.to_string(),
+            org,
             system,
-            kind,
-            version: 1,
-            sha256: sha256.to_string(),
-            body: body.to_string(),
-            author: actor.to_string(),
-            created_at: created,
-        })
+            content: Content::of(document),
+        };
+        self.writes.write(&self.pool, self.backend, write).await
     }
 
     /// Stores a new version of a document, if `if_version` is still its latest version;
@@ -320,76 +286,14 @@ impl Store {
         if_version: i64,
         document: &CheckedDocument,
     ) -> Result<StoredDocument, StoreError> {
-        let kind = DocumentKind::from(document.kind());
-        let (body, sha256) = (document.text(), document.digest());
-        let levels = VersionLevels::of(document);
-        let _guard = self.writes.lock().await;
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT d.system_id, d.kind, v.version, v.sha256 FROM documents d \
-             JOIN document_versions v ON v.document_id = d.id \
-             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
-        )
-        .bind(id.0)
-        .bind(org.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
-        let system: i64 = row.try_get(0)?;
-        let stored_kind: String = row.try_get(1)?;
-        let current: i64 = row.try_get(2)?;
-        let before: String = row.try_get(3)?;
-        if current != if_version {
-            return Err(StoreError::Conflict {
-                current,
-                expected: if_version,
-            });
-        }
-        if stored_kind != kind.as_str() {
-            return Err(StoreError::Invalid(format!(
-                "document {} is a {stored_kind}; a new version cannot be a {}",
-                id.0,
-                kind.as_str()
-            )));
-        }
-        let created = now();
-        let version = current + 1;
-        insert_version(
-            &mut tx,
-            id.0,
-            version,
-            (sha256, body),
-            &levels,
-            actor,
-            &created,
-        )
-        .await?;
-        sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
-            .bind(document.summary())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        append_audit(
-            &mut tx,
-            actor,
-            Some(org),
-            "document.update",
-            &format!("document/{}", id.0),
-            Some(&before),
-            Some(sha256),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(StoredDocument {
+        let write = DocumentWrite::Update {
+            actor: actor.to_string(),
+            org,
             id,
-            system: SystemId(system),
-            kind,
-            version,
-            sha256: sha256.to_string(),
-            body: body.to_string(),
-            author: actor.to_string(),
-            created_at: created,
-        })
+            if_version,
+            content: Content::of(document),
+        };
+        self.writes.write(&self.pool, self.backend, write).await
     }
 
     /// A document of the organization: its latest version, or the one asked for.
@@ -596,21 +500,29 @@ impl Store {
     }
 
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Any>, StoreError> {
-        match self.backend {
-            // IMMEDIATE takes SQLite's write lock now, waiting (busy_timeout) while another
-            // connection holds it. A deferred BEGIN takes it only at the first write, after the
-            // transaction has read; if another connection wrote in between (a session, a failed
-            // login, `smm admin` in another process), SQLite cannot wait and fails the write at
-            // once with "database is locked".
-            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_LOCK)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(tx)
-            }
+        begin_write_on(&self.pool, self.backend).await
+    }
+}
+
+/// Begins a write transaction (the caller holds the process's write lock).
+pub(crate) async fn begin_write_on(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    match backend {
+        // IMMEDIATE takes SQLite's write lock now, waiting (busy_timeout) while another
+        // connection holds it. A deferred BEGIN takes it only at the first write, after the
+        // transaction has read; if another connection wrote in between (a session, a failed
+        // login, `smm admin` in another process), SQLite cannot wait and fails the write at
+        // once with "database is locked".
+        Backend::Sqlite => Ok(pool.begin_with("BEGIN IMMEDIATE").await?),
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
         }
     }
 }
@@ -626,7 +538,7 @@ pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreE
     }
 }
 
-async fn insert_version(
+pub(crate) async fn insert_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
     version: i64,
@@ -711,26 +623,73 @@ pub(crate) async fn append_audit(
     before: Option<&str>,
     after: Option<&str>,
 ) -> Result<(), StoreError> {
+    let mut head = audit_head(tx).await?;
+    let entry = head.next(actor, org, action, object, before, after);
+    insert_audit(tx, &entry).await
+}
+
+/// The audit log's last entry as a writer holding the write lock sees it: where the next entry
+/// chains on.
+pub(crate) struct AuditHead {
+    seq: i64,
+    hash: String,
+}
+
+impl AuditHead {
+    /// The entry that follows, with its hash; the head moves onto it. A batch of writes chains
+    /// its entries here, reading the log's head once.
+    pub(crate) fn next(
+        &mut self,
+        actor: &str,
+        org: Option<OrganizationId>,
+        action: &str,
+        object: &str,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> AuditEntry {
+        let mut entry = AuditEntry {
+            seq: self.seq + 1,
+            at: now(),
+            actor: actor.to_string(),
+            organization: org.map(|o| o.0),
+            action: action.to_string(),
+            object: object.to_string(),
+            before_hash: before.map(str::to_string),
+            after_hash: after.map(str::to_string),
+            prev_hash: std::mem::take(&mut self.hash),
+            hash: String::new(),
+        };
+        entry.hash = entry.expected_hash();
+        self.seq = entry.seq;
+        self.hash.clone_from(&entry.hash);
+        entry
+    }
+}
+
+/// Reads the audit log's head (under the write lock, so nobody appends meanwhile).
+pub(crate) async fn audit_head(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+) -> Result<AuditHead, StoreError> {
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut **tx)
         .await?;
-    let (seq, prev_hash) = match last {
-        Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
-        None => (1, GENESIS.to_string()),
-    };
-    let mut entry = AuditEntry {
-        seq,
-        at: now(),
-        actor: actor.to_string(),
-        organization: org.map(|o| o.0),
-        action: action.to_string(),
-        object: object.to_string(),
-        before_hash: before.map(str::to_string),
-        after_hash: after.map(str::to_string),
-        prev_hash,
-        hash: String::new(),
-    };
-    entry.hash = entry.expected_hash();
+    Ok(match last {
+        Some(row) => AuditHead {
+            seq: row.try_get::<i64, _>(0)?,
+            hash: row.try_get::<String, _>(1)?,
+        },
+        None => AuditHead {
+            seq: 0,
+            hash: GENESIS.to_string(),
+        },
+    })
+}
+
+/// Writes an entry made by [`AuditHead::next`].
+pub(crate) async fn insert_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entry: &AuditEntry,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -740,8 +699,8 @@ pub(crate) async fn append_audit(
     .bind(&entry.actor)
     .bind(&entry.action)
     .bind(&entry.object)
-    .bind(entry.before_hash.clone())
-    .bind(entry.after_hash.clone())
+    .bind(entry.before_hash.as_deref())
+    .bind(entry.after_hash.as_deref())
     .bind(&entry.prev_hash)
     .bind(&entry.hash)
     .bind(entry.organization)

@@ -7,20 +7,6 @@ use std::sync::Arc;
 use crate::support::{postgres, sqlite};
 use smm_store::{KeyLife, KeyOrigin, NewSigningKey, OrganizationId, Store, StoreError};
 
-/// Runs `check` on SQLite and on PostgreSQL.
-macro_rules! on_both {
-    ($name:ident, $check:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            let (store, _dir) = sqlite().await;
-            $check(&store).await;
-            if let Some(store) = postgres().await {
-                $check(&store).await;
-            }
-        }
-    };
-}
-
 /// A key id as the server makes them (64 hex digits), different for each `n`.
 fn keyid(n: u32) -> String {
     smm_core::digest::sha256_hex(format!("key {n}").as_bytes())

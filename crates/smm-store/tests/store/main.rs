@@ -5,5 +5,6 @@
 mod support;
 
 mod backup;
+mod group_commit;
 mod issuers;
 mod store;

@@ -12,20 +12,6 @@ use crate::support::{
 use smm_core::CheckedDocument;
 use smm_store::{DocumentId, DocumentKind, Role, Store, StoreError};
 
-/// Runs `check` on SQLite and on PostgreSQL.
-macro_rules! on_both {
-    ($name:ident, $check:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            let (store, _dir) = sqlite().await;
-            $check(&store).await;
-            if let Some(store) = postgres().await {
-                $check(&store).await;
-            }
-        }
-    };
-}
-
 async fn documents_round_trip_and_every_change_is_a_version(store: &Arc<Store>) {
     let (org, sys) =
         organization_with_system(store, "claire", "Integrator A", "Bottling line BL-2").await;

@@ -20,6 +20,20 @@ pub const ASSESSMENT: &str = include_str!("../../../../../examples/bottling-line
 /// The bottling line's loss scenarios.
 pub const SCENARIOS: &str = include_str!("../../../../../examples/bottling-line/risk.yaml");
 
+/// Runs `check` on SQLite and on PostgreSQL (a module using it imports `sqlite` and `postgres`).
+macro_rules! on_both {
+    ($name:ident, $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let (store, _dir) = sqlite().await;
+            $check(&store).await;
+            if let Some(store) = postgres().await {
+                $check(&store).await;
+            }
+        }
+    };
+}
+
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// The built-in catalog, parsed once.

@@ -1,0 +1,405 @@
+//! Group commit: document writes that arrive together share one transaction, so one fsync makes
+//! them all durable.
+//!
+//! Every write waits for the store's write lock. The first to take it becomes the leader: it
+//! takes every document write queued so far (its own among them), runs them in one transaction
+//! and answers each. A writer that takes the lock and finds its write already answered returns
+//! at once. Nothing is acknowledged before the commit that holds it has returned, and with
+//! SQLite's `synchronous = FULL` (or PostgreSQL's defaults) that commit is on disk.
+//!
+//! Each write keeps its own outcome: a refused one (a system not found, a version conflict)
+//! writes nothing and does not affect the others. The audit log's head is read once per batch
+//! and each entry chained onto the one before in memory. A database failure in the middle of a
+//! batch rolls it back and runs its writes again, one transaction each, so the failure reaches
+//! only the write that caused it.
+//!
+//! The batch runs in a task of its own, holding the lock: a request whose client goes away while
+//! its write is committing does not roll back the others' writes. A write whose client went away
+//! before its batch started is dropped unwritten, as if it had never been sent.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
+
+use smm_core::CheckedDocument;
+use sqlx::{AnyPool, Row};
+use tokio::sync::{oneshot, Mutex};
+
+use crate::store::{
+    audit_head, begin_write_on, insert_audit, insert_version, now, AuditHead, Backend, DocumentId,
+    DocumentKind, OrganizationId, StoredDocument, SystemId,
+};
+use crate::version_levels::VersionLevels;
+use crate::StoreError;
+
+/// At most this many writes share a transaction (a longer queue is split into several).
+const MAX_BATCH: usize = 256;
+
+/// The checked content of a version, owned so that another task can write it.
+pub(crate) struct Content {
+    pub kind: DocumentKind,
+    pub sha256: String,
+    pub body: String,
+    /// The document's level summary (kept on the document as on the version).
+    pub summary: String,
+    pub levels: VersionLevels,
+}
+
+impl Content {
+    /// What a checked document gives the store (the store never parses a document).
+    pub(crate) fn of(document: &CheckedDocument) -> Content {
+        Content {
+            kind: DocumentKind::from(document.kind()),
+            sha256: document.digest().to_string(),
+            body: document.text().to_string(),
+            summary: document.summary().to_string(),
+            levels: VersionLevels::of(document),
+        }
+    }
+}
+
+/// A document write waiting for a transaction.
+pub(crate) enum DocumentWrite {
+    /// Version 1 of a new document in a system of the organization.
+    Create {
+        actor: String,
+        org: OrganizationId,
+        system: SystemId,
+        content: Content,
+    },
+    /// A new version of a document of the organization, if `if_version` is still its latest.
+    Update {
+        actor: String,
+        org: OrganizationId,
+        id: DocumentId,
+        if_version: i64,
+        content: Content,
+    },
+}
+
+type Answer = Result<StoredDocument, StoreError>;
+
+struct Pending {
+    write: DocumentWrite,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// The queue of document writes and the lock every writer of the store takes.
+pub(crate) struct GroupCommit {
+    queue: StdMutex<Vec<Pending>>,
+    /// Serializes writes within this process (every write of the store takes it, not only
+    /// documents); PostgreSQL writes also take a transaction-scoped advisory lock, so several
+    /// servers on one database serialize too.
+    mutex: Arc<Mutex<()>>,
+    counts: Arc<Counts>,
+}
+
+/// How many document writes were committed, in how many transactions, since the store opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GroupedWrites {
+    /// Document writes committed (refused ones included: their transaction committed too).
+    pub writes: u64,
+    /// Transactions that committed them.
+    pub transactions: u64,
+}
+
+#[derive(Default)]
+struct Counts {
+    writes: AtomicU64,
+    transactions: AtomicU64,
+}
+
+impl GroupCommit {
+    pub(crate) fn new() -> GroupCommit {
+        GroupCommit {
+            queue: StdMutex::new(Vec::new()),
+            mutex: Arc::new(Mutex::new(())),
+            counts: Arc::default(),
+        }
+    }
+
+    /// The counts so far.
+    pub(crate) fn counts(&self) -> GroupedWrites {
+        GroupedWrites {
+            writes: self.counts.writes.load(Ordering::Relaxed),
+            transactions: self.counts.transactions.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The write lock, for writes that are not grouped (one transaction each).
+    pub(crate) async fn lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.mutex.lock().await
+    }
+
+    /// Queues a write and returns its outcome once the transaction holding it has committed.
+    pub(crate) async fn write(
+        &self,
+        pool: &AnyPool,
+        backend: Backend,
+        write: DocumentWrite,
+    ) -> Answer {
+        let (reply, mut answer) = oneshot::channel();
+        self.queue().push(Pending { write, reply });
+        // Tokio's mutex is fair: writers take the lock in the order they asked for it.
+        let guard = self.mutex.clone().lock_owned().await;
+        match answer.try_recv() {
+            // A leader before us wrote it (it held the lock until every answer was sent).
+            Ok(outcome) => return outcome,
+            Err(oneshot::error::TryRecvError::Closed) => return Err(abandoned()),
+            Err(oneshot::error::TryRecvError::Empty) => {}
+        }
+        let batch = std::mem::take(&mut *self.queue());
+        let pool = pool.clone();
+        let counts = Arc::clone(&self.counts);
+        tokio::spawn(async move {
+            let _guard = guard;
+            run(&pool, backend, batch, &counts).await;
+        });
+        answer.await.unwrap_or_else(|_| Err(abandoned()))
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Pending>> {
+        // The queue is only pushed to and taken whole: a panic elsewhere cannot leave it half
+        // changed, so a poisoned lock is still a good one.
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The batch's task ended without answering (it panicked): nothing is known to be written.
+fn abandoned() -> StoreError {
+    StoreError::Unavailable(sqlx::Error::WorkerCrashed)
+}
+
+/// Runs the queued writes, at most [`MAX_BATCH`] to a transaction, and answers each.
+async fn run(pool: &AnyPool, backend: Backend, batch: Vec<Pending>, counts: &Counts) {
+    let mut live: Vec<Pending> = batch.into_iter().filter(|p| !p.reply.is_closed()).collect();
+    while !live.is_empty() {
+        let rest = live.split_off(live.len().min(MAX_BATCH));
+        let chunk = std::mem::replace(&mut live, rest);
+        run_chunk(pool, backend, chunk, counts).await;
+    }
+}
+
+async fn run_chunk(pool: &AnyPool, backend: Backend, chunk: Vec<Pending>, counts: &Counts) {
+    let writes: Vec<&DocumentWrite> = chunk.iter().map(|p| &p.write).collect();
+    let outcomes = match together(pool, backend, &writes, counts).await {
+        Ok(outcomes) => outcomes,
+        Err(Failure::BeforeCommit(_)) if chunk.len() > 1 => {
+            // Rolled back: each write again on its own, so only the one at fault fails.
+            let mut outcomes = Vec::with_capacity(chunk.len());
+            for write in &writes {
+                outcomes.push(match together(pool, backend, &[write], counts).await {
+                    Ok(mut one) => one.pop().unwrap_or_else(|| Err(abandoned())),
+                    Err(Failure::BeforeCommit(e) | Failure::AtCommit(e)) => Err(e),
+                });
+            }
+            outcomes
+        }
+        Err(Failure::BeforeCommit(e) | Failure::AtCommit(e)) => {
+            // A failed commit may or may not have reached the disk (a PostgreSQL connection lost
+            // while committing): every write of the batch is told so, and none is tried again.
+            let mut outcomes: Vec<Answer> = (1..chunk.len()).map(|_| Err(copy(&e))).collect();
+            outcomes.push(Err(e));
+            outcomes
+        }
+    };
+    for (pending, outcome) in chunk.into_iter().zip(outcomes) {
+        // The client may have gone away meanwhile: the write stands, unanswered.
+        let _ = pending.reply.send(outcome);
+    }
+}
+
+/// Why a batch failed as a whole.
+enum Failure {
+    /// Before its commit: rolled back, nothing written.
+    BeforeCommit(StoreError),
+    /// At its commit.
+    AtCommit(StoreError),
+}
+
+/// A copy of a failure for each write of a failed batch (driver errors cannot be cloned: the
+/// copy keeps the kind and the message).
+fn copy(e: &StoreError) -> StoreError {
+    let text = || sqlx::Error::Protocol(e.to_string());
+    match e {
+        StoreError::Unavailable(_) => StoreError::Unavailable(text()),
+        _ => StoreError::Database(text()),
+    }
+}
+
+/// Runs the writes in one transaction: each one's outcome, once committed.
+async fn together(
+    pool: &AnyPool,
+    backend: Backend,
+    writes: &[&DocumentWrite],
+    counts: &Counts,
+) -> Result<Vec<Answer>, Failure> {
+    let mut tx = begin_write_on(pool, backend)
+        .await
+        .map_err(Failure::BeforeCommit)?;
+    let mut outcomes = Vec::with_capacity(writes.len());
+    let mut head = audit_head(&mut tx).await.map_err(Failure::BeforeCommit)?;
+    for write in writes {
+        let outcome = match write {
+            DocumentWrite::Create {
+                actor,
+                org,
+                system,
+                content,
+            } => create(&mut tx, &mut head, actor, *org, *system, content).await,
+            DocumentWrite::Update {
+                actor,
+                org,
+                id,
+                if_version,
+                content,
+            } => update(&mut tx, &mut head, actor, *org, *id, *if_version, content).await,
+        };
+        outcomes.push(outcome.map_err(Failure::BeforeCommit)?);
+    }
+    tx.commit().await.map_err(|e| Failure::AtCommit(e.into()))?;
+    counts.transactions.fetch_add(1, Ordering::Relaxed);
+    counts
+        .writes
+        .fetch_add(writes.len() as u64, Ordering::Relaxed);
+    Ok(outcomes)
+}
+
+/// A write's own outcome inside a batch (`Ok(Err(…))`: refused, nothing written), or the
+/// database's failure, which ends the batch.
+type Step = Result<Answer, StoreError>;
+
+async fn create(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    head: &mut AuditHead,
+    actor: &str,
+    org: OrganizationId,
+    system: SystemId,
+    content: &Content,
+) -> Step {
+    let created = now();
+    // The system's ownership is checked by the insert itself (no row when the system is not the
+    // organization's).
+    let row = sqlx::query(
+        "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
+         SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT) \
+         WHERE EXISTS (SELECT 1 FROM systems WHERE id = $6 AND organization_id = $7) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(system.0)
+    .bind(content.kind.as_str())
+    .bind(&created)
+    .bind(&content.summary)
+    .bind(system.0)
+    .bind(org.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(StoreError::NotFound(format!("system {}", system.0))));
+    };
+    let id: i64 = row.try_get(0)?;
+    let version = (content.sha256.as_str(), content.body.as_str());
+    insert_version(tx, id, 1, version, &content.levels, actor, &created).await?;
+    let entry = head.next(
+        actor,
+        Some(org),
+        "document.create",
+        &format!("document/{id}"),
+        None,
+        Some(&content.sha256),
+    );
+    insert_audit(tx, &entry).await?;
+    Ok(Ok(stored(
+        DocumentId(id),
+        system,
+        1,
+        actor,
+        created,
+        content,
+    )))
+}
+
+async fn update(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    head: &mut AuditHead,
+    actor: &str,
+    org: OrganizationId,
+    id: DocumentId,
+    if_version: i64,
+    content: &Content,
+) -> Step {
+    let row = sqlx::query(
+        "SELECT d.system_id, d.kind, v.version, v.sha256 FROM documents d \
+         JOIN document_versions v ON v.document_id = d.id \
+         WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
+    )
+    .bind(id.0)
+    .bind(org.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(StoreError::NotFound(format!("document {}", id.0))));
+    };
+    let system: i64 = row.try_get(0)?;
+    let stored_kind: String = row.try_get(1)?;
+    let current: i64 = row.try_get(2)?;
+    let before: String = row.try_get(3)?;
+    if current != if_version {
+        return Ok(Err(StoreError::Conflict {
+            current,
+            expected: if_version,
+        }));
+    }
+    if stored_kind != content.kind.as_str() {
+        return Ok(Err(StoreError::Invalid(format!(
+            "document {} is a {stored_kind}; a new version cannot be a {}",
+            id.0,
+            content.kind.as_str()
+        ))));
+    }
+    let created = now();
+    let version = current + 1;
+    let text = (content.sha256.as_str(), content.body.as_str());
+    insert_version(tx, id.0, version, text, &content.levels, actor, &created).await?;
+    sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
+        .bind(&content.summary)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    let entry = head.next(
+        actor,
+        Some(org),
+        "document.update",
+        &format!("document/{}", id.0),
+        Some(&before),
+        Some(&content.sha256),
+    );
+    insert_audit(tx, &entry).await?;
+    Ok(Ok(stored(
+        id,
+        SystemId(system),
+        version,
+        actor,
+        created,
+        content,
+    )))
+}
+
+fn stored(
+    id: DocumentId,
+    system: SystemId,
+    version: i64,
+    actor: &str,
+    created_at: String,
+    content: &Content,
+) -> StoredDocument {
+    StoredDocument {
+        id,
+        system,
+        kind: content.kind,
+        version,
+        sha256: content.sha256.clone(),
+        body: content.body.clone(),
+        author: actor.to_string(),
+        created_at,
+    }
+}
