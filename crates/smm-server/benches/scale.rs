@@ -219,6 +219,14 @@ impl CopyIn {
     }
 }
 
+/// Sends the rows of every table, parents before children: each COPY is a statement of its
+/// own, its foreign keys checked at once.
+async fn flush_all(copies: [&mut CopyIn; 6], pool: &PgPool) {
+    for copy in copies {
+        copy.flush(pool).await;
+    }
+}
+
 /// What the loads need to know of the seeded store.
 struct Seeded {
     /// Each organization's id, and a token that reads it.
@@ -427,32 +435,35 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                 (system % 50 == 3).then_some("2026-02-01T00:00:00.000Z"),
             ]);
             products.row(&[Some(&system_text), Some("0"), Some(&fold(&name))]);
-            // Parents before children: each COPY is its own statement, checked at once.
             if versions.rows.len() > 16 << 20 {
-                for copy in [
-                    &mut systems,
-                    &mut documents,
-                    &mut versions,
-                    &mut certificates,
-                    &mut entries,
-                    &mut products,
-                ] {
-                    copy.flush(pool).await;
-                }
+                flush_all(
+                    [
+                        &mut systems,
+                        &mut documents,
+                        &mut versions,
+                        &mut certificates,
+                        &mut entries,
+                        &mut products,
+                    ],
+                    pool,
+                )
+                .await;
             }
         }
         eprintln!("seeded organization {o}: {document} documents so far");
     }
-    for copy in [
-        &mut systems,
-        &mut documents,
-        &mut versions,
-        &mut certificates,
-        &mut entries,
-        &mut products,
-    ] {
-        copy.flush(pool).await;
-    }
+    flush_all(
+        [
+            &mut systems,
+            &mut documents,
+            &mut versions,
+            &mut certificates,
+            &mut entries,
+            &mut products,
+        ],
+        pool,
+    )
+    .await;
     for table in ["systems", "documents", "certificates"] {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
@@ -708,12 +719,8 @@ async fn run(base: &str, size: Size, quick: bool) {
             Some(organizations[o].1.clone()),
         )
     };
-    let gap_answer = get(
-        &client,
-        &format!("{http}{}", gap(&mut Random(7)).1),
-        Some(&seeded.organizations[0].1),
-    )
-    .await;
+    let (_, probe, probe_token) = gap(&mut Random(7));
+    let gap_answer = get(&client, &format!("{http}{probe}"), probe_token.as_deref()).await;
     assert!(
         gap_answer["practices"]
             .as_array()

@@ -501,19 +501,23 @@ impl Store {
         const MISSING: &str =
             "FROM certificates c LEFT JOIN revocations r ON r.certificate_id = c.id \
              WHERE NOT EXISTS (SELECT 1 FROM register_entries e WHERE e.certificate_id = c.id)";
-        // The common case, every attestation registered, takes no write lock.
-        let any: Option<i64> = sqlx::query(&format!("SELECT c.id {MISSING} LIMIT 1"))
+        // Done once (migration 0017): then a store of any size opens without comparing every
+        // certificate with the register, and without the write lock.
+        const DONE: &str = "SELECT 1 FROM store_upkeep WHERE task = 'register'";
+        if sqlx::query(DONE)
             .fetch_optional(&self.pool)
             .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-        if any.is_none() {
+            .is_some()
+        {
             return Ok((0, 0));
         }
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         // Read again under the write lock: another server opening the same database at the
-        // same moment may have added them already.
+        // same moment may have done it already.
+        if sqlx::query(DONE).fetch_optional(&mut *tx).await?.is_some() {
+            return Ok((0, 0));
+        }
         let rows = sqlx::query(&format!(
             "SELECT c.id, c.serial, c.kind, c.organization_id, \
              COALESCE(c.issuer_organization_id, c.organization_id), c.created_at, c.envelope, \
@@ -550,6 +554,10 @@ impl Store {
             .await?;
             added += 1;
         }
+        sqlx::query("INSERT INTO store_upkeep (task, done_at) VALUES ('register', $1)")
+            .bind(crate::store::now())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok((added, left_out))
     }

@@ -422,7 +422,7 @@ async fn attestations_stored_before_the_register_existed_join_it_when_the_store_
         .await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text());
     // As a database migrated from before the register holds it: the rows, without their
-    // register entries.
+    // register entries, and the register's filling not yet done (`store_upkeep`).
     let url = app.config.database_url.clone();
     {
         use sqlx::Connection;
@@ -432,6 +432,10 @@ async fn attestations_stored_before_the_register_existed_join_it_when_the_store_
             .await
             .expect("delete");
         sqlx::query("DELETE FROM register_entries")
+            .execute(&mut raw)
+            .await
+            .expect("delete");
+        sqlx::query("DELETE FROM store_upkeep")
             .execute(&mut raw)
             .await
             .expect("delete");
@@ -452,6 +456,11 @@ async fn attestations_stored_before_the_register_existed_join_it_when_the_store_
     assert_eq!(entry.kind, "declaration");
     assert_eq!(entry.status, smm_store::RegisterStatus::Revoked);
     assert!(entry.products[0].0.starts_with("GW-7"), "{entry:?}");
-    // Opening again finds nothing more to add.
+    // Opening again finds nothing more to add, and no longer looks: the filling is done once.
     assert_eq!(reopened.fill_register().await.expect("fill"), (0, 0));
+    let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM store_upkeep WHERE task = 'register'")
+        .fetch_one(reopened.pool())
+        .await
+        .expect("upkeep");
+    assert_eq!(done, 1);
 }
