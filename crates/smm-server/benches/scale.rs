@@ -20,7 +20,8 @@
 //! assessments name its target by digest, as the gap requires.
 //!
 //! The database is PostgreSQL at `SMM_BENCH_POSTGRES_URL` (or `SMM_TEST_POSTGRES_URL`, which
-//! `scripts/test` sets): a database of its own, `smm_scale_<size>`, seeded once and reused by
+//! `scripts/test` sets): a database of its own, `smm_scale_<size>` (its keys secret beside it in
+//! the temporary directory), seeded once and reused by
 //! later runs (seeding the full size takes minutes); `SMM_SCALE_RESEED=1` starts it again.
 //! Under `cargo test --benches` (CI runs every bench once) the size is 2 organizations of 40
 //! systems with 3 assessments each, in a fresh database dropped at the end, and the answers are
@@ -638,11 +639,16 @@ async fn run(base: &str, size: Size, quick: bool) {
             .expect("create database");
     }
 
-    let dir = tempfile::tempdir().expect("temp dir");
+    // The keys secret lives as long as the database: it seals the transparency log's key that
+    // the store keeps.
+    let keys_secret = std::env::temp_dir().join(format!("{name}.keys.secret"));
+    if !exists || quick || reseed {
+        let _ = std::fs::remove_file(&keys_secret);
+    }
     let config = Config {
         listen: "127.0.0.1:0".parse().expect("address"),
         database_url: url.clone(),
-        keys_secret: dir.path().join("keys.secret"),
+        keys_secret: keys_secret.clone(),
         secure_cookies: false,
         trusted_proxies: Vec::new(),
         schemes: Vec::new(),
@@ -761,6 +767,7 @@ async fn run(base: &str, size: Size, quick: bool) {
         println!("{}", timings.report(seconds));
     }
     if quick {
+        let _ = std::fs::remove_file(&keys_secret);
         pool.close().await;
         admin
             .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
