@@ -7,7 +7,9 @@
 //! - the portfolio roll-up of an organization of 10,000 systems
 //!   (`GET /api/organizations/{id}/portfolio`), one request at a time;
 //! - the gap of stored assessments picked at random among the million
-//!   (`GET /api/documents/{id}/gap`) under load: 16 clients, each its organization's token;
+//!   (`GET /api/documents/{id}/gap`) under load: 16 clients, each its organization's token,
+//!   first as fast as they are answered (the machine saturated), then at a fixed 200 requests a
+//!   second, each request timed from when it was due;
 //! - register searches (by vendor, by product prefix, by issuer, combined, with a status, a deep
 //!   page) under the same load;
 //!
@@ -53,6 +55,8 @@ const ASSESSMENTS_PER_TARGET: usize = 32;
 const LABS: usize = 20;
 /// Concurrent clients of the loads.
 const CLIENTS: usize = 16;
+/// The fixed rate of the second gap load: about half of what the machine answers saturated.
+const GAP_RATE: f64 = 200.0;
 
 /// How big a store to build.
 #[derive(Clone, Copy)]
@@ -513,9 +517,15 @@ async fn get(client: &reqwest::Client, url: &str, token: Option<&str>) -> Value 
 }
 
 /// `CLIENTS` clients for `seconds`, each sending the request `pick` makes, one after the other.
+///
+/// With a `rate` (requests a second, shared by the clients), each client sends on a fixed
+/// schedule instead, and a request's time counts from when it was due, not from when it was
+/// sent: a slow answer delays the requests behind it, and their wait is counted (an open-loop
+/// load, without the coordinated omission of clients that wait for each answer).
 async fn load(
     base: &str,
     seconds: f64,
+    rate: Option<f64>,
     pick: impl Fn(&mut Random) -> (String, String, Option<String>) + Send + Sync + 'static,
 ) -> Vec<Timings> {
     let pick = Arc::new(pick);
@@ -527,9 +537,19 @@ async fn load(
             let client = reqwest::Client::new();
             let mut random = Random(0x10ad_0000_0000_0001 + c as u64);
             let mut times: HashMap<String, Vec<Duration>> = HashMap::new();
+            let mut schedule = rate.map(|rate| {
+                let period = Duration::from_secs_f64(CLIENTS as f64 / rate);
+                let first = tokio::time::Instant::now() + period.mul_f64(c as f64 / CLIENTS as f64);
+                let mut ticks = tokio::time::interval_at(first, period);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+                ticks
+            });
             while Instant::now() < until {
                 let (name, path, token) = pick(&mut random);
-                let started = Instant::now();
+                let started = match &mut schedule {
+                    Some(ticks) => ticks.tick().await.into_std(),
+                    None => Instant::now(),
+                };
                 get(&client, &format!("{base}{path}"), token.as_deref()).await;
                 times.entry(name).or_default().push(started.elapsed());
             }
@@ -733,7 +753,15 @@ async fn run(base: &str, size: Size, quick: bool) {
             .is_some_and(|p| !p.is_empty()),
         "{gap_answer}"
     );
-    let gaps = load(&http, seconds, gap).await;
+    // Saturated (clients as fast as they are answered), then at a fixed rate below capacity.
+    let gap_rate = if quick { 20.0 } else { GAP_RATE };
+    let mut gaps = load(&http, seconds, None, gap.clone()).await;
+    for timings in load(&http, seconds, Some(gap_rate), gap).await {
+        gaps.push(Timings {
+            name: format!("{} at {gap_rate}/s", timings.name),
+            times: timings.times,
+        });
+    }
 
     for (name, path) in register_searches(0) {
         let found = get(&client, &format!("{http}{path}"), None).await;
@@ -750,7 +778,7 @@ async fn run(base: &str, size: Size, quick: bool) {
         let (name, path) = searches[random.below(searches.len())].clone();
         (name.to_string(), path, None)
     };
-    let searches = load(&http, seconds, register).await;
+    let searches = load(&http, seconds, None, register).await;
 
     let _ = stop.send(());
     server.await.expect("server task").expect("server");
