@@ -224,11 +224,56 @@ impl CopyIn {
     }
 }
 
-/// Sends the rows of every table, parents before children: each COPY is a statement of its
-/// own, its foreign keys checked at once.
-async fn flush_all(copies: [&mut CopyIn; 6], pool: &PgPool) {
-    for copy in copies {
-        copy.flush(pool).await;
+/// The COPY of each table the seed fills.
+struct Tables {
+    systems: CopyIn,
+    documents: CopyIn,
+    versions: CopyIn,
+    certificates: CopyIn,
+    entries: CopyIn,
+    products: CopyIn,
+}
+
+impl Tables {
+    fn new() -> Tables {
+        Tables {
+            systems: CopyIn::new("systems", "id, organization_id, name, created_at"),
+            documents: CopyIn::new(
+                "documents",
+                "id, organization_id, system_id, kind, created_at, summary",
+            ),
+            versions: CopyIn::new(
+                "document_versions",
+                "document_id, version, sha256, body, author, created_at, summary, target_sha256",
+            ),
+            certificates: CopyIn::new(
+                "certificates",
+                "id, organization_id, system_id, sha256, envelope, issued_by, created_at, serial, \
+                 kind, issuer_organization_id, keyid, profile",
+            ),
+            entries: CopyIn::new(
+                "register_entries",
+                "certificate_id, serial, kind, vendor, vendor_key, issuer, issuer_key, \
+                 product_line, line_key, products, subject_key, issued, valid_until, created_at, \
+                 revoked_at",
+            ),
+            products: CopyIn::new("register_products", "certificate_id, position, name_key"),
+        }
+    }
+
+    /// Sends the rows of every table, parents before children: each COPY is a statement of its
+    /// own, its foreign keys checked at once.
+    async fn flush(&mut self, pool: &PgPool) {
+        for copy in [
+            &mut self.systems,
+            &mut self.documents,
+            &mut self.versions,
+            &mut self.certificates,
+            &mut self.entries,
+            &mut self.products,
+        ] {
+            copy.flush(pool).await;
+        }
     }
 }
 
@@ -311,26 +356,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
         labs
     };
     let created = "2026-11-23T00:00:00.000Z";
-    let mut systems = CopyIn::new("systems", "id, organization_id, name, created_at");
-    let mut documents = CopyIn::new(
-        "documents",
-        "id, organization_id, system_id, kind, created_at, summary",
-    );
-    let mut versions = CopyIn::new(
-        "document_versions",
-        "document_id, version, sha256, body, author, created_at, summary, target_sha256",
-    );
-    let mut certificates = CopyIn::new(
-        "certificates",
-        "id, organization_id, system_id, sha256, envelope, issued_by, created_at, serial, kind, \
-         issuer_organization_id, keyid, profile",
-    );
-    let mut entries = CopyIn::new(
-        "register_entries",
-        "certificate_id, serial, kind, vendor, vendor_key, issuer, issuer_key, product_line, \
-         line_key, products, subject_key, issued, valid_until, created_at, revoked_at",
-    );
-    let mut products = CopyIn::new("register_products", "certificate_id, position, name_key");
+    let mut tables = Tables::new();
     let mut random = Random(0x5eed_5ca1_e000_0001);
     let mut document = 0i64;
     let mut first_assessment = 0i64;
@@ -341,7 +367,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
             let system = (o * size.systems_per_organization + s + 1) as i64;
             let system_text = system.to_string();
             let name = format!("Line {o:02}-{s:05}");
-            systems.row(&[
+            tables.systems.row(&[
                 Some(&system_text),
                 Some(&org_text),
                 Some(&name),
@@ -361,7 +387,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                     first_assessment = document;
                 }
                 let id = document.to_string();
-                documents.row(&[
+                tables.documents.row(&[
                     Some(&id),
                     Some(&org_text),
                     Some(&system_text),
@@ -369,7 +395,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                     Some(created),
                     Some(&prepared.summary),
                 ]);
-                versions.row(&[
+                tables.versions.row(&[
                     Some(&id),
                     Some("1"),
                     Some(&prepared.digest),
@@ -407,7 +433,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                 .to_string(),
             };
             let issuer_text = issuer.0.to_string();
-            certificates.row(&[
+            tables.certificates.row(&[
                 Some(&system_text),
                 Some(&org_text),
                 Some(&system_text),
@@ -422,7 +448,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                 Some("{}"),
             ]);
             let line_key = fields.product_line.as_deref().map(fold);
-            entries.row(&[
+            tables.entries.row(&[
                 Some(&system_text),
                 Some(&serial),
                 Some(kind),
@@ -439,36 +465,16 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                 Some(created),
                 (system % 50 == 3).then_some("2026-02-01T00:00:00.000Z"),
             ]);
-            products.row(&[Some(&system_text), Some("0"), Some(&fold(&name))]);
-            if versions.rows.len() > 16 << 20 {
-                flush_all(
-                    [
-                        &mut systems,
-                        &mut documents,
-                        &mut versions,
-                        &mut certificates,
-                        &mut entries,
-                        &mut products,
-                    ],
-                    pool,
-                )
-                .await;
+            tables
+                .products
+                .row(&[Some(&system_text), Some("0"), Some(&fold(&name))]);
+            if tables.versions.rows.len() > 16 << 20 {
+                tables.flush(pool).await;
             }
         }
         eprintln!("seeded organization {o}: {document} documents so far");
     }
-    flush_all(
-        [
-            &mut systems,
-            &mut documents,
-            &mut versions,
-            &mut certificates,
-            &mut entries,
-            &mut products,
-        ],
-        pool,
-    )
-    .await;
+    tables.flush(pool).await;
     for table in ["systems", "documents", "certificates"] {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"

@@ -609,6 +609,36 @@ impl Store {
     }
 }
 
+/// The parts both back ends' portfolio queries share: the systems an organization sees (its
+/// own, then those granted to it, as `s`), and each one's latest assessment (`a`) with its
+/// latest version (`av`).
+fn seen_systems_with_latest_assessment() -> String {
+    format!(
+        "(SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
+            WHERE s.organization_id = $1 \
+          UNION ALL \
+          SELECT {SYSTEM_COLUMNS}, o.name, g.role FROM grants g \
+            JOIN systems s ON s.id = g.system_id \
+            JOIN organizations o ON o.id = s.organization_id \
+            WHERE g.organization_id = $2) s \
+         LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
+             WHERE system_id = s.id AND kind = 'Assessment') \
+         LEFT JOIN document_versions av ON av.document_id = a.id \
+           AND av.version = (SELECT MAX(version) FROM document_versions \
+               WHERE document_id = a.id)"
+    )
+}
+
+/// The id of the target a system's row is read against: the one its latest assessment names by
+/// digest (the newest such), or its latest target when it has no assessment.
+const TARGET_ID: &str = "CASE WHEN a.id IS NULL \
+    THEN (SELECT MAX(id) FROM documents WHERE system_id = s.id AND kind = 'TargetProfile') \
+    ELSE (SELECT td.id FROM documents td \
+        JOIN document_versions tdv ON tdv.document_id = td.id \
+        WHERE td.system_id = s.id AND td.kind = 'TargetProfile' \
+          AND tdv.sha256 = av.target_sha256 \
+        ORDER BY td.id DESC LIMIT 1) END";
+
 /// The portfolio's query on SQLite: joins, not a chain of CTEs (SQLite inlines a CTE's correlated
 /// subqueries wherever its columns are used, which ran the latest-assessment lookup several times
 /// per system), and the target joined on the id its subqueries compute, which SQLite looks up by
@@ -619,31 +649,14 @@ fn portfolio_sql_sqlite() -> String {
         "SELECT s.id, s.organization_id, s.name, s.kind, s.line, s.created_at, s.owner, \
            s.granted, a.id, av.summary, t.id, \
            CASE WHEN a.id IS NULL THEN t.summary ELSE tv.summary END \
-         FROM (SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
-                 WHERE s.organization_id = $1 \
-               UNION ALL \
-               SELECT {SYSTEM_COLUMNS}, o.name, g.role FROM grants g \
-                 JOIN systems s ON s.id = g.system_id \
-                 JOIN organizations o ON o.id = s.organization_id \
-                 WHERE g.organization_id = $2) s \
-         LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
-             WHERE system_id = s.id AND kind = 'Assessment') \
-         LEFT JOIN document_versions av ON av.document_id = a.id \
-           AND av.version = (SELECT MAX(version) FROM document_versions \
-               WHERE document_id = a.id) \
-         LEFT JOIN documents t ON t.id = CASE WHEN a.id IS NULL \
-             THEN (SELECT MAX(id) FROM documents \
-                 WHERE system_id = s.id AND kind = 'TargetProfile') \
-             ELSE (SELECT td.id FROM documents td \
-                 JOIN document_versions x ON x.document_id = td.id \
-                 WHERE td.system_id = s.id AND td.kind = 'TargetProfile' \
-                   AND x.sha256 = av.target_sha256 \
-                 ORDER BY td.id DESC LIMIT 1) END \
+         FROM {} \
+         LEFT JOIN documents t ON t.id = {TARGET_ID} \
          LEFT JOIN document_versions tv ON tv.document_id = t.id \
            AND tv.sha256 = av.target_sha256 \
            AND tv.version = (SELECT MAX(version) FROM document_versions \
                WHERE document_id = t.id AND sha256 = av.target_sha256) \
-         ORDER BY s.id"
+         ORDER BY s.id",
+        seen_systems_with_latest_assessment()
     )
 }
 
@@ -658,27 +671,8 @@ fn portfolio_sql_postgres() -> String {
         "WITH x AS MATERIALIZED ( \
            SELECT s.id, s.organization_id, s.name, s.kind, s.line, s.created_at, s.owner, \
              s.granted, a.id AS assessment, av.summary AS assessed, \
-             av.target_sha256 AS named, \
-             CASE WHEN a.id IS NULL \
-               THEN (SELECT MAX(id) FROM documents \
-                   WHERE system_id = s.id AND kind = 'TargetProfile') \
-               ELSE (SELECT td.id FROM documents td \
-                   JOIN document_versions tdv ON tdv.document_id = td.id \
-                   WHERE td.system_id = s.id AND td.kind = 'TargetProfile' \
-                     AND tdv.sha256 = av.target_sha256 \
-                   ORDER BY td.id DESC LIMIT 1) END AS target \
-           FROM (SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
-                   WHERE s.organization_id = $1 \
-                 UNION ALL \
-                 SELECT {SYSTEM_COLUMNS}, o.name, g.role FROM grants g \
-                   JOIN systems s ON s.id = g.system_id \
-                   JOIN organizations o ON o.id = s.organization_id \
-                   WHERE g.organization_id = $2) s \
-           LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
-               WHERE system_id = s.id AND kind = 'Assessment') \
-           LEFT JOIN document_versions av ON av.document_id = a.id \
-             AND av.version = (SELECT MAX(version) FROM document_versions \
-                 WHERE document_id = a.id)) \
+             av.target_sha256 AS named, {TARGET_ID} AS target \
+           FROM {}) \
          SELECT id, organization_id, name, kind, line, created_at, owner, granted, \
            assessment, assessed, target, \
            CASE WHEN assessment IS NULL \
@@ -686,6 +680,7 @@ fn portfolio_sql_postgres() -> String {
              ELSE (SELECT summary FROM document_versions \
                  WHERE document_id = x.target AND sha256 = x.named \
                  ORDER BY version DESC LIMIT 1) END \
-         FROM x ORDER BY id"
+         FROM x ORDER BY id",
+        seen_systems_with_latest_assessment()
     )
 }
