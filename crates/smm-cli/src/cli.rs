@@ -72,12 +72,25 @@ pub enum Command {
     ///
     /// The second file may be an assessment (is the product under target?) or another target
     /// profile, such as a vendor's (does it cover every practice of the first?).
+    ///
+    /// For CI dashboards it also writes JUnit XML (one test case per practice) and SARIF 2.1.0
+    /// (one result per practice under target, at the line of the target that sets the level);
+    /// see docs/ci.md.
     Check {
         /// The target profile.
         target: PathBuf,
         /// The assessment measured against it, or a target profile that must cover it.
         #[arg(value_name = "ASSESSMENT|PROFILE")]
         assessment: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also write the verdict as JUnit XML to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write the verdict as a SARIF 2.1.0 log to FILE.
+        #[arg(long, value_name = "FILE")]
+        sarif: Option<PathBuf>,
     },
     /// Compare two profiles, targets or assessments: per practice and measure, B above, equal
     /// to or below A, grouped by domain, and whether B covers A (see docs/compare-and-trend.md).

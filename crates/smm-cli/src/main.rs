@@ -96,9 +96,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             assessment,
             json,
         } => commands::gap::run_gap(&catalog, &target, &assessment, json),
-        Command::Check { target, assessment } => {
-            commands::gap::run_check(&catalog, &target, &assessment)
-        }
+        Command::Check {
+            target,
+            assessment,
+            json,
+            junit,
+            sarif,
+        } => commands::check::run(
+            &catalog,
+            &target,
+            &assessment,
+            &commands::check::GateOutputs { json, junit, sarif },
+        ),
         Command::Compare { a, b, json, output } => {
             commands::compare::run(&catalog, &a, &b, json, output.as_deref())
         }

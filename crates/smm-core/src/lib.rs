@@ -46,6 +46,7 @@ pub mod lineage;
 pub mod located;
 pub mod mapping;
 pub mod portfolio;
+pub mod provenance;
 pub mod resolve;
 pub mod responsibility;
 pub mod risk;

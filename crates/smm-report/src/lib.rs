@@ -11,6 +11,7 @@
 //!   with an identification block (documents, digests, assessors, report date, [`TOOL`]).
 //! - [`pdf`]: the same report as a PDF, typeset natively in Rust (typst as a library).
 //! - [`export`]: the gap table as CSV or XLSX.
+//! - [`gate`]: `smm check`'s verdict as JUnit XML and SARIF 2.1.0, for CI dashboards.
 //! - [`risk`]: risk in money as CSV or XLSX, as ranges in words, and as a report section.
 //! - [`roadmap`]: the roadmap as Markdown and HTML (with [`chart::timeline`]).
 //! - [`parties`]: who answers for what and who pays, goal plans and the approval, in words.
@@ -23,6 +24,7 @@ pub mod chart;
 pub mod coverage;
 pub mod export;
 mod findings;
+pub mod gate;
 pub mod html;
 mod identification;
 mod limitations;

@@ -52,51 +52,15 @@ pub fn run(
     Ok(())
 }
 
-/// `smm check TARGET PROFILE`: exit 1 listing what PROFILE does not cover, 0 when it covers all.
-pub fn check_cover(target: &LoadedTarget, offer: &LoadedTarget) -> Result<(), Failure> {
+/// `smm check TARGET PROFILE`: the target compared with the profile that must cover it.
+pub(crate) fn cover(target: &LoadedTarget, offer: &LoadedTarget) -> Result<Comparison, Failure> {
     let a = smm_core::ProfileView::of_target(&target.resolved);
     let b = smm_core::ProfileView::of_target(&offer.resolved);
-    let c = compare(&a, &b)
-        .map_err(|e| Failure::from(Problem::file(&offer.source.path, e.to_string())))?;
-    let v = &c.verdict;
-    if v.short.is_empty() {
-        let above = if v.above > 0 {
-            format!(" ({} above it)", v.above)
-        } else {
-            String::new()
-        };
-        output::print(&format!(
-            "{} {} covers all {} practices of {}{above}\n",
-            styled(MET, "ok:"),
-            c.b.label(),
-            v.total,
-            c.a.label()
-        ));
-        return Ok(());
-    }
-    let mut out = format!(
-        "{} {} does not cover {} of {} practices of {}\n",
-        styled(UNDER, "FAIL:"),
-        c.b.label(),
-        v.short.len(),
-        v.total,
-        c.a.label()
-    );
-    for p in c.short() {
-        out.push_str(&format!(
-            "  {:<26} needs {:<12} offers {:<12} {}\n",
-            p.id.as_str(),
-            p.a.to_string(),
-            p.b.to_string(),
-            shortfall(p)
-        ));
-    }
-    output::print(&out);
-    Err(Failure::CheckFailed)
+    compare(&a, &b).map_err(|e| Failure::from(Problem::file(&offer.source.path, e.to_string())))
 }
 
 /// What B lacks, in words: "1 level short, scope general not industry".
-fn shortfall(p: &PracticeComparison) -> String {
+pub(crate) fn shortfall(p: &PracticeComparison) -> String {
     let mut parts = Vec::new();
     let short =
         p.a.comprehensiveness

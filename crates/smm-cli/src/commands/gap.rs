@@ -1,4 +1,4 @@
-//! `smm gap` and `smm check`: the target against an assessment.
+//! `smm gap`: the target against an assessment (`smm check` is the gate on the same gap).
 
 use std::path::Path;
 
@@ -6,10 +6,7 @@ use smm_core::gap::{Gap, PracticeGap, Status};
 use smm_core::{gap, Catalog};
 
 use crate::failure::{Failure, Problem};
-use crate::input::{
-    check_pairing, load_assessment, load_profile, load_target, LoadedAssessment, LoadedProfile,
-    LoadedTarget,
-};
+use crate::input::{check_pairing, load_assessment, load_target, LoadedAssessment, LoadedTarget};
 use crate::output::{self, styled, Table, DIM, HEADER, MET, OVER, UNDER};
 
 fn compute(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<Gap, Failure> {
@@ -18,7 +15,7 @@ fn compute(catalog: &Catalog, target: &Path, assessment: &Path) -> Result<Gap, F
     gap_of(&target, &assessment)
 }
 
-fn gap_of(target: &LoadedTarget, assessment: &LoadedAssessment) -> Result<Gap, Failure> {
+pub(crate) fn gap_of(target: &LoadedTarget, assessment: &LoadedAssessment) -> Result<Gap, Failure> {
     check_pairing(target, assessment)?;
     // Both were checked against the same catalog, so they always match.
     gap(&target.resolved, &assessment.current)
@@ -41,52 +38,8 @@ pub fn run_gap(
     Ok(())
 }
 
-/// `smm check`: exit 1 with the practices under target, 0 when there are none. The second file
-/// may also be a target profile (a vendor's): then it must cover the first, practice by practice.
-pub fn run_check(catalog: &Catalog, target: &Path, second: &Path) -> Result<(), Failure> {
-    let target = load_target(catalog, target)?;
-    let assessment = match load_profile(catalog, second)? {
-        LoadedProfile::Assessment(a) => a,
-        LoadedProfile::Target(offer) => return super::compare::check_cover(&target, &offer),
-    };
-    let gap = gap_of(&target, &assessment)?;
-    let under: Vec<&PracticeGap> = gap.under().collect();
-    if under.is_empty() {
-        let over = if gap.summary.over > 0 {
-            format!(" ({} above target)", gap.summary.over)
-        } else {
-            String::new()
-        };
-        output::print(&format!(
-            "{} all {} practices meet the target{over}\n",
-            styled(MET, "ok:"),
-            gap.summary.total
-        ));
-        return Ok(());
-    }
-    let mut out = format!(
-        "{} {} of {} practices under target for {} {}\n",
-        styled(UNDER, "FAIL:"),
-        under.len(),
-        gap.summary.total,
-        gap.product,
-        gap.version
-    );
-    for p in under {
-        out.push_str(&format!(
-            "  {:<26} target {:<12} current {:<12} {}\n",
-            p.id.as_str(),
-            p.target.to_string(),
-            p.current.to_string(),
-            shortfall(p)
-        ));
-    }
-    output::print(&out);
-    Err(Failure::CheckFailed)
-}
-
 /// What is missing, in words: "1 level short, scope too general".
-fn shortfall(p: &PracticeGap) -> String {
+pub(crate) fn shortfall(p: &PracticeGap) -> String {
     let mut parts = Vec::new();
     if p.comprehensiveness_delta < 0 {
         let n = -p.comprehensiveness_delta;

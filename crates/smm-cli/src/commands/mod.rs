@@ -7,6 +7,7 @@ pub mod backup;
 pub mod catalog;
 pub mod cert;
 pub mod cert_render;
+pub mod check;
 pub mod compare;
 pub mod diff;
 pub mod digest;

@@ -9,6 +9,7 @@ mod audit;
 mod browser;
 mod cert;
 mod cli;
+mod gate;
 mod interview_pty;
 mod lineage;
 mod log;
