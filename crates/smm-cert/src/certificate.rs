@@ -35,7 +35,7 @@ pub fn predicate_type(kind: AttestationKind) -> &'static str {
 }
 
 /// An in-toto statement carrying an attestation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Statement {
     /// Always [`STATEMENT_TYPE`].
     #[serde(rename = "_type")]
@@ -67,7 +67,7 @@ impl Statement {
 }
 
 /// An in-toto subject: a name and its digests.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Subject {
     /// `target:<name>@<version>` or `assessment:<product>@<version>`.
     pub name: String,
@@ -76,7 +76,7 @@ pub struct Subject {
 }
 
 /// What the issuer states.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// Certificate (a certification body's) or declaration (the supplier's own).
@@ -112,7 +112,7 @@ pub struct Attestation {
 }
 
 /// The issuer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
     /// The issuing organization's name.
@@ -126,7 +126,7 @@ pub struct Issuer {
 
 /// Products and versions covered: one product's versions, or a product line's members, each
 /// saying whether it was assessed (a representative) or is covered through those that were.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Covers {
     /// The product line, when the attestation covers a line.
@@ -137,7 +137,9 @@ pub struct Covers {
 }
 
 /// A product and version.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct ProductVersion {
     /// Product name.
@@ -149,7 +151,7 @@ pub struct ProductVersion {
 }
 
 /// The target, by name, version, date and digest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetRef {
     /// Its name.
@@ -170,7 +172,7 @@ pub struct TargetRef {
 }
 
 /// The approval of the attested target version, as the target records it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetApproval {
     /// Who approved.
@@ -192,7 +194,7 @@ impl TargetApproval {
 }
 
 /// An assessment: of what, when, by whom, how, and its digest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentRef {
     /// The product assessed.
@@ -212,7 +214,7 @@ pub struct AssessmentRef {
 }
 
 /// The catalog, by id and version.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogRef {
     /// e.g. `iot-smm`.
@@ -222,7 +224,7 @@ pub struct CatalogRef {
 }
 
 /// A limitation the target declares, as attested.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Limitation {
     /// The practice's id.
@@ -247,7 +249,7 @@ impl From<&PracticeLimitation> for Limitation {
 }
 
 /// One domain's result over all assessments.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DomainResult {
     /// Domain id.
@@ -269,7 +271,9 @@ pub struct DomainResult {
 }
 
 /// How the findings stand.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct FindingCounts {
     /// Fixed and checked.

@@ -18,7 +18,7 @@ use crate::CertError;
 pub const ISSUERS_TYPE: &str = "urn:smm:issuers:v1";
 
 /// Every issuer's public keys, as a server publishes them (or as a body writes them by hand).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssuersDocument {
     /// Always [`ISSUERS_TYPE`].
@@ -31,7 +31,7 @@ pub struct IssuersDocument {
 }
 
 /// One organization that signs attestations.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssuerEntry {
     /// A stable identifier, unique in the document (a server uses `org-<id>`).
@@ -46,7 +46,7 @@ pub struct IssuerEntry {
 }
 
 /// A public key and its life.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishedKey {
     /// SHA-256 of the SubjectPublicKeyInfo DER, hex (what signatures and statements name).
@@ -69,7 +69,7 @@ pub struct PublishedKey {
 }
 
 /// Where a key stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyStatus {
     /// Signs now.

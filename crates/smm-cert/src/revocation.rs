@@ -15,7 +15,7 @@ pub const REVOCATIONS_PAYLOAD_TYPE: &str = "application/vnd.smm.revocations+json
 pub const REVOCATIONS_TYPE: &str = "urn:smm:revocations:v1";
 
 /// A revocation list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevocationList {
     /// Always [`REVOCATIONS_TYPE`].
@@ -30,7 +30,7 @@ pub struct RevocationList {
 }
 
 /// One revoked certificate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revocation {
     /// The certificate's serial.

@@ -29,6 +29,7 @@ pub enum Command {
     /// Show the catalog's hierarchy, or one domain, subdomain or practice in full.
     Catalog {
         /// A domain, subdomain or practice id (or name).
+        #[arg(value_parser = crate::catalog_ids::CatalogIdParser::hierarchy(), hide_possible_values = true)]
         id: Option<String>,
         /// Print JSON instead of text.
         #[arg(long)]
@@ -49,6 +50,10 @@ pub enum Command {
         /// Treat consistency-rule warnings (not accepted in the profile) as a failed check: exit 1.
         #[arg(long)]
         deny_warnings: bool,
+        /// Print one JSON document (files, warnings and problems) instead of text; the exit code
+        /// is the same.
+        #[arg(long)]
+        json: bool,
     },
     /// Show a resolved target: every practice's level and where it came from, with roll-ups.
     Show {
@@ -176,10 +181,14 @@ pub enum Command {
     /// Explain a practice (every level, rules, templates), a subdomain, a domain or a rule.
     Explain {
         /// A practice, subdomain, domain or rule id.
+        #[arg(value_parser = crate::catalog_ids::CatalogIdParser::with_rules(), hide_possible_values = true)]
         id: String,
         /// Only this comprehensiveness level (0-4) of a practice.
         #[arg(long, value_name = "N")]
         level: Option<u8>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Set a target: the guided five-step interview.
     Target {
@@ -411,9 +420,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the JSON Schema of a document kind.
+    /// Print the JSON Schema of a document kind, or of what a command prints with --json.
+    ///
+    /// Document schemas are under schemas/, output schemas under schemas/output/ (see
+    /// docs/formats.md).
     Schema {
-        /// Which kind.
+        /// Which kind: a document (target-profile, assessment, …) or an output (check, gap, …).
         kind: SchemaKind,
     },
     /// Print the canonical content digest (SHA-256) of a target profile or assessment.
@@ -423,6 +435,23 @@ pub enum Command {
     Digest {
         /// The document.
         file: PathBuf,
+    },
+    /// Print the completion script of a shell: subcommands, options, and the built-in catalog's
+    /// ids after `smm explain` and `smm catalog`.
+    ///
+    /// Load it from the shell's start-up file, e.g. `source <(smm completions bash)` in
+    /// ~/.bashrc, or save it where the shell looks for completions (see the README, "Shell
+    /// completions and man pages").
+    Completions {
+        /// The shell.
+        shell: crate::commands::completions::Shell,
+    },
+    /// Print the manual page (roff), or write it and one page per subcommand into a folder.
+    Man {
+        /// Write smm.1 and a page per subcommand (smm-check.1, smm-cert-verify.1, ...) into this
+        /// existing folder, e.g. /usr/local/share/man/man1, instead of printing smm.1.
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -1041,6 +1070,60 @@ pub enum SchemaKind {
     /// `kind: RiskScenarios`.
     #[value(name = "risk-scenarios", alias = "RiskScenarios")]
     RiskScenarios,
+    /// Output of `smm check --json`.
+    #[value(name = "check", alias = "Check")]
+    Check,
+    /// Output of `smm validate --json`.
+    #[value(name = "validation", alias = "Validation")]
+    Validation,
+    /// Output of `smm explain --json`.
+    #[value(name = "explanation", alias = "Explanation")]
+    Explanation,
+    /// Output of `smm gap --json`.
+    #[value(name = "gap", alias = "Gap")]
+    Gap,
+    /// Output of `smm show --json`.
+    #[value(name = "resolved-target", alias = "ResolvedTarget")]
+    ResolvedTarget,
+    /// Output of `smm compare --json`.
+    #[value(name = "comparison", alias = "Comparison")]
+    Comparison,
+    /// Output of `smm trend --json`.
+    #[value(name = "trend", alias = "Trend")]
+    Trend,
+    /// Output of `smm roadmap --json`.
+    #[value(name = "roadmap", alias = "Roadmap")]
+    Roadmap,
+    /// Output of `smm roadmap --rank risk --json`.
+    #[value(name = "risk-roadmap", alias = "RiskRoadmap")]
+    RiskRoadmap,
+    /// Output of `smm risk --json`.
+    #[value(name = "risk", alias = "Risk")]
+    Risk,
+    /// Output of `smm diff --json` on two assessments.
+    #[value(name = "assessment-diff", alias = "AssessmentDiff")]
+    AssessmentDiff,
+    /// Output of `smm diff --json` on two targets.
+    #[value(name = "target-diff", alias = "TargetDiff")]
+    TargetDiff,
+    /// Output of `smm map STANDARD PROFILE --json`.
+    #[value(name = "coverage", alias = "Coverage")]
+    Coverage,
+    /// Output of `smm map --list --json`.
+    #[value(name = "standards", alias = "Standards")]
+    Standards,
+    /// Output of `smm cert verify --json`.
+    #[value(name = "verification", alias = "Verification")]
+    Verification,
+    /// Output of `smm log follow --json`.
+    #[value(name = "log-follow", alias = "LogFollow")]
+    LogFollow,
+    /// Output of `smm catalog --json`.
+    #[value(name = "catalog", alias = "Catalog")]
+    Catalog,
+    /// Output of `smm template list --json`.
+    #[value(name = "templates", alias = "Templates")]
+    Templates,
 }
 
 #[cfg(test)]

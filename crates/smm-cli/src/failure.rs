@@ -54,6 +54,8 @@ pub enum Failure {
     BadInput(Vec<Problem>),
     /// The input is fine but a check did not pass (its report is already printed): exit 1.
     CheckFailed,
+    /// The input is wrong and the command has already said how, in its JSON: exit 2.
+    BadInputShown,
 }
 
 impl From<Problem> for Failure {
@@ -73,6 +75,6 @@ pub fn exit_code(outcome: &Result<(), Failure>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::from(0),
         Err(Failure::CheckFailed) => ExitCode::from(1),
-        Err(Failure::BadInput(_)) => ExitCode::from(2),
+        Err(Failure::BadInput(_) | Failure::BadInputShown) => ExitCode::from(2),
     }
 }

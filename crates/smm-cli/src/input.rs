@@ -283,6 +283,6 @@ pub fn load_named_target(
             );
             Err(Failure::BadInput(problems))
         }
-        Err(Failure::CheckFailed) => Err(Failure::CheckFailed),
+        Err(other) => Err(other),
     }
 }

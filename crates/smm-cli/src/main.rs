@@ -1,6 +1,7 @@
 //! The `smm` binary: a thin door onto smm-core for files, terminals and CI.
 #![deny(missing_docs)]
 
+mod catalog_ids;
 mod cli;
 mod clock;
 mod commands;
@@ -83,13 +84,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Key { action } = &cli.command {
         return commands::cert::key(action);
     }
+    // Completions and manual pages describe the command line, not a catalog: `--catalog` does not
+    // change them (the ids offered are the built-in catalog's).
+    if let Command::Completions { shell } = &cli.command {
+        return commands::completions::completions(*shell);
+    }
+    if let Command::Man { dir } = &cli.command {
+        return commands::completions::man(dir.as_deref());
+    }
     let catalog = input::load_catalog(cli.catalog.as_deref())?;
     match cli.command {
         Command::Catalog { id, json } => commands::catalog::run(&catalog, id.as_deref(), json),
         Command::Validate {
             files,
             deny_warnings,
-        } => commands::validate::run(&catalog, &files, deny_warnings),
+            json,
+        } => commands::validate::run(&catalog, &files, deny_warnings, json),
         Command::Show { target, json } => commands::show::run(&catalog, &target, json),
         Command::Gap {
             target,
@@ -285,7 +295,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         | Command::Log { .. }
         | Command::Admin { .. }
         | Command::Serve { .. } => Ok(()),
-        Command::Explain { id, level } => commands::explain::run(&catalog, &id, level),
+        Command::Explain { id, level, json } => commands::explain::run(&catalog, &id, level, json),
         Command::Template {
             action: TemplateAction::List { json },
         } => {
@@ -296,5 +306,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             action: TemplateAction::Show { name, json },
         } => commands::template::show(&catalog, &name, json),
         Command::Schema { .. } | Command::Digest { .. } => Ok(()),
+        Command::Completions { .. } | Command::Man { .. } => Ok(()),
     }
 }

@@ -73,6 +73,50 @@ pub fn print_tagged_json<T: Serialize>(kind: &str, value: &T) {
     });
 }
 
+/// A problem as JSON: where (file, line, column, field), what, and a suggestion.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ProblemJson {
+    /// The file, when the problem is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// 1-based line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 1-based column, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+    /// The field path, e.g. `practices.threat-modeling.rationale`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub field: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// A suggestion, such as the nearest valid id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl ProblemJson {
+    /// A problem of the command's.
+    pub fn of(p: &Problem) -> Self {
+        ProblemJson {
+            path: p.path.as_ref().map(|path| path.display().to_string()),
+            ..ProblemJson::of_diagnostic(&p.diagnostic)
+        }
+    }
+
+    /// A diagnostic with no file attached.
+    pub fn of_diagnostic(d: &smm_core::Diagnostic) -> Self {
+        ProblemJson {
+            path: None,
+            line: d.at.is_known().then_some(d.at.line),
+            column: d.at.is_known().then_some(d.at.column),
+            field: d.field.clone(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
 /// Text with a style, rendered with ANSI codes that anstream may strip.
 pub fn styled(style: Style, text: &str) -> String {
     format!("{}{text}{}", style.render(), style.render_reset())

@@ -27,7 +27,9 @@ use crate::level::Level;
 use verdict::verdict;
 
 /// Where one measure of B stands against the same measure of A.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Relation {
     /// B is lower than A.
@@ -68,7 +70,7 @@ impl Relation {
 }
 
 /// One practice of A and B side by side.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticeComparison {
     /// Practice id.
     pub id: PracticeId,
@@ -106,7 +108,7 @@ impl PracticeComparison {
 }
 
 /// How many practices stand below, equal to and above, on one measure.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RelationCounts {
     /// B lower than A.
     pub below: usize,
@@ -127,7 +129,7 @@ impl RelationCounts {
 }
 
 /// A domain's practices counted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DomainComparison {
     /// Domain id.
     pub id: DomainId,
@@ -146,7 +148,7 @@ pub struct DomainComparison {
 }
 
 /// How a compared profile is named.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ComparedProfile {
     /// Target profile or assessment.
     pub kind: ProfileKind,
@@ -176,7 +178,7 @@ impl ComparedProfile {
 }
 
 /// Profile A and profile B, practice by practice, per domain, and the verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// The reference profile.
     pub a: ComparedProfile,

@@ -16,7 +16,7 @@ use crate::level::Level;
 use crate::located::{Located, Position};
 
 /// One practice's achieved level.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CurrentPractice {
     /// Practice id.
     pub id: PracticeId,
@@ -31,7 +31,7 @@ pub struct CurrentPractice {
 }
 
 /// The achieved level of every practice of the catalog, in catalog order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CurrentProfile {
     /// Product name.
     pub product: String,

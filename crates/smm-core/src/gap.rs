@@ -15,7 +15,9 @@ use crate::resolve::{ResolvedTarget, Source};
 use crate::rollup::Rollup;
 
 /// How a practice (or a group) stands against its target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Some measure is below target.
@@ -49,7 +51,7 @@ impl Status {
 }
 
 /// One practice's gap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticeGap {
     /// Practice id.
     pub id: PracticeId,
@@ -77,7 +79,7 @@ pub struct PracticeGap {
 }
 
 /// Counts of practice statuses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Practices counted.
     pub total: usize,
@@ -116,7 +118,7 @@ impl Summary {
 }
 
 /// A subdomain's or domain's gap: its practices' statuses rolled up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GroupGap {
     /// Subdomain or domain id.
     pub id: String,
@@ -132,7 +134,7 @@ pub struct GroupGap {
 }
 
 /// The whole gap analysis.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Gap {
     /// Target profile name.
     pub target: String,

@@ -15,7 +15,7 @@ use crate::id::DomainId;
 use crate::level::Level;
 
 /// Where one system stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Standing {
     /// Every practice meets (or exceeds) its target.
@@ -40,7 +40,7 @@ pub struct SystemLevels<'a> {
 }
 
 /// One system, measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SystemResult {
     /// Where it stands.
     pub standing: Standing,
@@ -49,7 +49,7 @@ pub struct SystemResult {
 }
 
 /// One domain over every system that was measured (assessed, with a target).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DomainResult {
     /// The domain.
     pub domain: DomainId,
@@ -64,7 +64,7 @@ pub struct DomainResult {
 }
 
 /// The roll-up of a whole portfolio.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PortfolioRollup {
     /// Systems counted.
     pub systems: usize,

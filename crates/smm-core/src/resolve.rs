@@ -20,7 +20,9 @@ use crate::located::{Located, Position};
 use crate::rollup::{roll_up, Rollup};
 
 /// Where a resolved value came from; later variants are more specific.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// The domain's goal (step 3).
@@ -32,7 +34,7 @@ pub enum Source {
 }
 
 /// The source of each measure separately.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Sources {
     /// Where the comprehensiveness came from.
     pub comprehensiveness: Source,
@@ -48,7 +50,7 @@ impl Sources {
 }
 
 /// A practice's required level and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResolvedPractice {
     /// Practice id.
     pub id: PracticeId,
@@ -87,7 +89,7 @@ impl ResolvedPractice {
 }
 
 /// A subdomain's level (its default for its practices) and how its practices roll up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResolvedSubdomain {
     /// Subdomain id.
     pub id: SubdomainId,
@@ -107,7 +109,7 @@ pub struct ResolvedSubdomain {
 }
 
 /// A domain's goal and how everything under it rolls up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResolvedDomain {
     /// Domain id.
     pub id: DomainId,
@@ -130,7 +132,7 @@ pub struct ResolvedDomain {
 }
 
 /// A target with every practice's level decided: what the gap and reports work from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResolvedTarget {
     /// Profile name.
     pub name: String,
@@ -167,7 +169,7 @@ pub struct ResolvedTarget {
 }
 
 /// A stakeholder as the target names it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NamedStakeholder {
     /// The id the target uses for it.
     pub id: String,
@@ -178,7 +180,7 @@ pub struct NamedStakeholder {
 }
 
 /// An approval, checked: who, when and what.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GivenApproval {
     /// Who approved.
     pub by: String,
@@ -189,7 +191,7 @@ pub struct GivenApproval {
 }
 
 /// A practice's limitation, with the practice named by its id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticeLimitation {
     /// The practice's id.
     pub practice: String,
@@ -202,7 +204,7 @@ pub struct PracticeLimitation {
 }
 
 /// A consistency rule the profile accepts, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AcceptedRule {
     /// The rule's id.
     pub rule: String,

@@ -10,7 +10,7 @@ use crate::id::PracticeId;
 use crate::level::Level;
 
 /// A group's level summarized against its base, with the parts that differ named.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rollup {
     /// The level the group was given (domain goal, or subdomain value).
     pub base: Level,

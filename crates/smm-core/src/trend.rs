@@ -36,7 +36,7 @@ pub struct TrendInput<'a> {
 }
 
 /// A practice of the catalog, as the trend lists it (rows of the grid).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrendPractice {
     /// Practice id.
     pub id: PracticeId,
@@ -49,7 +49,7 @@ pub struct TrendPractice {
 }
 
 /// A domain of the catalog, as the trend lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrendDomain {
     /// Domain id.
     pub id: DomainId,
@@ -58,7 +58,7 @@ pub struct TrendDomain {
 }
 
 /// One practice at one point.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticePoint {
     /// Practice id.
     pub id: PracticeId,
@@ -73,7 +73,7 @@ pub struct PracticePoint {
 }
 
 /// One domain at one point.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DomainPoint {
     /// Domain id.
     pub id: DomainId,
@@ -85,7 +85,7 @@ pub struct DomainPoint {
 }
 
 /// One assessment in the trend: its gap, summarized.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrendPoint {
     /// How the user named it (a file path).
     pub source: String,
@@ -113,7 +113,7 @@ pub struct TrendPoint {
 }
 
 /// Assessments of one system in date order, and what moved between them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Trend {
     /// The product(s) assessed, each named once, in order of first appearance.
     pub products: Vec<String>,

@@ -9,7 +9,7 @@ use smm_core::digest::canonical_json;
 use crate::dsse::Envelope;
 
 /// One entry of the log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub enum LogEntry {
     /// A certificate or supplier's declaration, as its signed envelope.

@@ -20,7 +20,7 @@ use crate::dsse::Envelope;
 pub const LOG_PROOF_TYPE: &str = "urn:smm:log-proof:v1";
 
 /// The file as written: hashes in base64, the checkpoint as its signed note.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct LogProofFile {
     #[serde(rename = "_type")]

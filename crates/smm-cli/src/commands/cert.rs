@@ -418,6 +418,52 @@ struct LogArgs<'a> {
     required: bool,
 }
 
+/// `smm cert verify --json`: the verdict, every check in order, and the attestation.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct VerificationJson {
+    /// `certificate` or `declaration`, once the signature held. Named apart from the document's
+    /// own `kind` (`Verification`), which it once duplicated.
+    pub attestation_kind: Option<String>,
+    /// Whether every check passed.
+    pub valid: bool,
+    /// The first check that failed, in words.
+    pub reason: Option<String>,
+    /// The day the attestation was verified for (`YYYY-MM-DD`).
+    pub at: String,
+    /// Every check, in the order made.
+    pub checks: Vec<CheckJson>,
+    /// What the transparency log's proof showed.
+    pub log: LogCheckJson,
+    /// The attestation, once its signature and statement were valid.
+    pub attestation: Option<smm_cert::Attestation>,
+}
+
+/// One check of a verification.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct CheckJson {
+    /// Whether it holds.
+    pub ok: bool,
+    /// What was checked and found.
+    pub check: String,
+}
+
+/// The transparency log's part of a verification.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct LogCheckJson {
+    /// Whether a log proof was given and checked.
+    pub checked: bool,
+    /// Whether `--log-required` made a missing or failing proof fail the verification.
+    pub required: bool,
+    /// Whether the proof shows the attestation in the log.
+    pub in_log: bool,
+    /// The log's origin line.
+    pub origin: Option<String>,
+    /// The attestation's index in the log.
+    pub index: Option<u64>,
+    /// The size of the checkpoint the proof is against.
+    pub checkpoint_size: Option<u64>,
+}
+
 fn verify_command(args: &VerifyArgs<'_>) -> Result<(), Failure> {
     let VerifyArgs {
         cert_path,
@@ -483,27 +529,34 @@ fn verify_command(args: &VerifyArgs<'_>) -> Result<(), Failure> {
         log_proof.as_ref().map(|(p, k)| (p, k)),
         args.log.required,
     );
-    let log_view = serde_json::json!({
-        "checked": log_proof.is_some(),
-        "required": args.log.required,
-        "in_log": included.is_some(),
-        "origin": included.as_ref().map(|i| i.origin.clone()),
-        "index": included.as_ref().map(|i| i.index),
-        "checkpoint_size": included.as_ref().map(|i| i.checkpoint.size),
-    });
+    let log_view = LogCheckJson {
+        checked: log_proof.is_some(),
+        required: args.log.required,
+        in_log: included.is_some(),
+        origin: included.as_ref().map(|i| i.origin.clone()),
+        index: included.as_ref().map(|i| i.index),
+        checkpoint_size: included.as_ref().map(|i| i.checkpoint.size),
+    };
     let kind = report.kind();
     if json {
         output::print_tagged_json(
             "Verification",
-            &serde_json::json!({
-                "kind": kind.map(|k| k.as_str()),
-                "valid": report.passed(),
-                "reason": report.reason(),
-                "at": at,
-                "checks": report.checks.iter().map(|c| serde_json::json!({"ok": c.ok, "check": c.what})).collect::<Vec<_>>(),
-                "log": log_view,
-                "attestation": report.certificate,
-            }),
+            &VerificationJson {
+                attestation_kind: kind.map(|k| k.as_str().to_string()),
+                valid: report.passed(),
+                reason: report.reason().map(str::to_string),
+                at: at.clone(),
+                checks: report
+                    .checks
+                    .iter()
+                    .map(|c| CheckJson {
+                        ok: c.ok,
+                        check: c.what.clone(),
+                    })
+                    .collect(),
+                log: log_view,
+                attestation: report.certificate.clone(),
+            },
         );
     } else {
         let title = match kind {

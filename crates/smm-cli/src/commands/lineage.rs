@@ -210,7 +210,7 @@ pub fn check_follows(catalog: &Catalog, assessments: &[LoadedAssessment]) -> Vec
                 });
                 problems.extend(p);
             }
-            Err(Failure::CheckFailed) => {}
+            Err(Failure::CheckFailed | Failure::BadInputShown) => {}
         }
     }
     problems

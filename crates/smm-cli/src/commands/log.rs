@@ -124,15 +124,16 @@ pub fn run(action: &LogAction) -> Result<(), Failure> {
             if json {
                 output::print_tagged_json(
                     "LogFollow",
-                    &serde_json::json!({
-                        "consistent": true,
-                        "origin": followed.checkpoint.origin,
-                        "old_size": followed.old_size,
-                        "size": followed.checkpoint.size,
-                        "root": STANDARD.encode(followed.checkpoint.root),
-                        "new_entries": followed.entries.len(),
-                        "entries": shown,
-                    }),
+                    &LogFollowJson {
+                        consistent: true,
+                        alarm: None,
+                        origin: Some(followed.checkpoint.origin.clone()),
+                        old_size: followed.old_size,
+                        size: Some(followed.checkpoint.size),
+                        root: Some(STANDARD.encode(followed.checkpoint.root)),
+                        new_entries: Some(followed.entries.len()),
+                        entries: shown.into_iter().cloned().collect(),
+                    },
                 );
             } else {
                 output::print(&text_report(&followed, &shown, &log.state));
@@ -155,6 +156,33 @@ pub fn run(action: &LogAction) -> Result<(), Failure> {
     }
 }
 
+/// `smm log follow --json`: whether the log stayed consistent, and what it added.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct LogFollowJson {
+    /// Whether the new checkpoint extends the one kept (false: an alarm).
+    pub consistent: bool,
+    /// What broke, when the log is not consistent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alarm: Option<String>,
+    /// The log's origin line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The size of the checkpoint kept before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_size: Option<u64>,
+    /// The size of the new checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// The new checkpoint's root hash, base64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// How many entries the log added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_entries: Option<usize>,
+    /// The added entries that match the filters (none after an alarm).
+    pub entries: Vec<Reported>,
+}
+
 /// Reports a stopped follow: an alarm loudly (exit 1), bad input as a problem (exit 2).
 fn stopped(stop: Stop, log: &FollowArgs, json: bool) -> Result<(), Failure> {
     match stop {
@@ -163,7 +191,16 @@ fn stopped(stop: Stop, log: &FollowArgs, json: bool) -> Result<(), Failure> {
             if json {
                 output::print_tagged_json(
                     "LogFollow",
-                    &serde_json::json!({ "consistent": false, "alarm": why }),
+                    &LogFollowJson {
+                        consistent: false,
+                        alarm: Some(why.to_string()),
+                        origin: None,
+                        old_size: None,
+                        size: None,
+                        root: None,
+                        new_entries: None,
+                        entries: Vec::new(),
+                    },
                 );
             } else {
                 output::print(&format!(

@@ -17,7 +17,7 @@ use crate::clock::today;
 use crate::failure::Failure;
 
 /// One entry as reported.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct Reported {
     /// Its index in the log.
     pub index: u64,
@@ -63,7 +63,7 @@ pub struct Reported {
 }
 
 /// A product and version an attestation covers.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Product {
     /// The product's name.
     pub name: String,

@@ -64,6 +64,28 @@ pub fn load_mapping_file(catalog: &Catalog, path: &Path) -> Result<Mapping, Fail
         .map_err(|d| Problem::from_diagnostics(path, &source.text, d).into())
 }
 
+/// `smm map --list --json`: the standards smm ships mappings for.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct StandardsJson {
+    /// One per built-in mapping.
+    pub standards: Vec<StandardJson>,
+}
+
+/// A standard smm maps the model to.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct StandardJson {
+    /// The id `smm map` takes, e.g. `iec-62443-4-2`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The edition mapped.
+    pub version: String,
+    /// Who publishes it.
+    pub publisher: String,
+    /// How many of its clauses the mapping lists.
+    pub clauses: usize,
+}
+
 /// `smm map --list`.
 pub fn run_list(catalog: &Catalog, json: bool) -> Result<(), Failure> {
     let mut mappings = Vec::new();
@@ -71,19 +93,17 @@ pub fn run_list(catalog: &Catalog, json: bool) -> Result<(), Failure> {
         mappings.push(load_mapping(catalog, id)?);
     }
     if json {
-        let list: Vec<serde_json::Value> = mappings
+        let standards = mappings
             .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "id": m.standard.id.value,
-                    "title": m.standard.title,
-                    "version": m.standard.version,
-                    "publisher": m.standard.publisher,
-                    "clauses": m.clauses.len(),
-                })
+            .map(|m| StandardJson {
+                id: m.standard.id.value.clone(),
+                title: m.standard.title.clone(),
+                version: m.standard.version.clone(),
+                publisher: m.standard.publisher.clone(),
+                clauses: m.clauses.len(),
             })
             .collect();
-        output::print_tagged_json("Standards", &serde_json::json!({ "standards": list }));
+        output::print_tagged_json("Standards", &StandardsJson { standards });
         return Ok(());
     }
     let mut table = Table::new(&["Standard", "Edition", "Clauses", "Title"]);

@@ -9,6 +9,7 @@ pub mod cert;
 pub mod cert_render;
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod diff;
 pub mod digest;
 pub mod explain;

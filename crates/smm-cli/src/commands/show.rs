@@ -16,17 +16,11 @@ pub fn run(catalog: &Catalog, path: &Path, json: bool) -> Result<(), Failure> {
     let target = load_target(catalog, path)?;
     let findings = check_rules(catalog, &target.resolved);
     if json {
-        #[derive(serde::Serialize)]
-        struct WithRules<'a> {
-            #[serde(flatten)]
-            target: &'a ResolvedTarget,
-            rules: &'a [smm_core::RuleFinding],
-        }
         output::print_tagged_json(
             "ResolvedTarget",
-            &WithRules {
-                target: &target.resolved,
-                rules: &findings,
+            &ShowJson {
+                target: target.resolved.clone(),
+                rules: findings,
             },
         );
     } else {
@@ -206,4 +200,14 @@ fn render_parties(t: &ResolvedTarget) -> String {
         }
     }
     out
+}
+
+/// `smm show --json`: the resolved target with the consistency rules that fire on it.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ShowJson {
+    /// The target, resolved.
+    #[serde(flatten)]
+    pub target: ResolvedTarget,
+    /// The consistency rules that fire on it, accepted or not.
+    pub rules: Vec<smm_core::RuleFinding>,
 }

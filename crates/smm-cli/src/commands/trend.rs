@@ -46,7 +46,7 @@ fn load(catalog: &Catalog, files: &[PathBuf], fixed: Option<&Path>) -> Result<Lo
                 problems.extend(p);
                 continue;
             }
-            Err(Failure::CheckFailed) => continue,
+            Err(Failure::CheckFailed | Failure::BadInputShown) => continue,
         };
         let index = if fixed.is_some() {
             0
@@ -60,7 +60,7 @@ fn load(catalog: &Catalog, files: &[PathBuf], fixed: Option<&Path>) -> Result<Lo
                         problems.extend(p);
                         continue;
                     }
-                    Err(Failure::CheckFailed) => continue,
+                    Err(Failure::CheckFailed | Failure::BadInputShown) => continue,
                 },
                 None => match load_named_target(catalog, &assessment, TARGET_HELP) {
                     Ok(target) => {
@@ -72,7 +72,7 @@ fn load(catalog: &Catalog, files: &[PathBuf], fixed: Option<&Path>) -> Result<Lo
                         problems.extend(p);
                         continue;
                     }
-                    Err(Failure::CheckFailed) => continue,
+                    Err(Failure::CheckFailed | Failure::BadInputShown) => continue,
                 },
             }
         };

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
 use smm_core::digest::sha256_hex;
 use smm_core::document::Assessment;
 use smm_core::header::read_kind;
@@ -14,13 +17,20 @@ use crate::failure::{Failure, Problem};
 use crate::input::{
     assessment_from, load_actions, read_source, target_from, LoadedTarget, SourceFile,
 };
-use crate::output::{self, styled, MET};
+use crate::output::{self, styled, ProblemJson, MET};
 use smm_core::actions::{parse_actions, parse_costs};
 
-/// Runs the command: reports every file, then fails if any had a problem.
-pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
+/// Runs the command: reports every file (as text, or as one JSON document with `json`), then
+/// fails if any had a problem.
+pub fn run(
+    catalog: &Catalog,
+    files: &[PathBuf],
+    deny_warnings: bool,
+    json: bool,
+) -> Result<(), Failure> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut report = String::new();
+    let mut records: Vec<FileJson> = Vec::new();
     // Targets given on the command line, so an assessment can be checked against them.
     let mut targets: Vec<LoadedTarget> = Vec::new();
     let mut assessments = Vec::new();
@@ -33,7 +43,7 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
                 problems.extend(p);
                 continue;
             }
-            Err(Failure::CheckFailed) => continue,
+            Err(Failure::CheckFailed | Failure::BadInputShown) => continue,
         };
         let kind = match read_kind(&source.text) {
             Ok(kind) => kind,
@@ -41,6 +51,14 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
                 problems.extend(Problem::from_diagnostics(path, &source.text, d));
                 continue;
             }
+        };
+        let mut record = FileJson {
+            path: path.display().to_string(),
+            kind: format!("{kind:?}"),
+            ok: false,
+            summary: None,
+            warnings: Vec::new(),
+            stale_acceptances: Vec::new(),
         };
         let outcome = match kind {
             Kind::Catalog => validate_catalog(&source),
@@ -71,6 +89,8 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
                 line.push('\n');
                 line.push_str(&output::render_findings(path, &findings));
                 line.push_str(&output::render_stale_acceptances(path, &stale));
+                record.stale_acceptances = stale.iter().map(ProblemJson::of_diagnostic).collect();
+                record.warnings = findings;
                 targets.push(t);
                 line.trim_end().to_string()
             }),
@@ -86,14 +106,18 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
             }),
         };
         match outcome {
-            Ok(line) => report.push_str(&format!(
-                "{} {}  {line}\n",
-                styled(MET, "ok"),
-                path.display()
-            )),
+            Ok(line) => {
+                report.push_str(&format!(
+                    "{} {}  {line}\n",
+                    styled(MET, "ok"),
+                    path.display()
+                ));
+                record.summary = line.lines().next().map(str::to_string);
+            }
             Err(Failure::BadInput(p)) => problems.extend(p),
-            Err(Failure::CheckFailed) => {}
+            Err(_) => {}
         }
+        records.push(record);
     }
 
     for a in &assessments {
@@ -103,6 +127,30 @@ pub fn run(catalog: &Catalog, files: &[PathBuf], deny_warnings: bool) -> Result<
     problems.extend(lineage::check_follows(catalog, &assessments));
     problems.extend(lineage::check_versions(&targets));
 
+    if json {
+        for record in &mut records {
+            record.ok = !problems
+                .iter()
+                .any(|p| p.path.as_deref() == Some(Path::new(&record.path)));
+        }
+        let denied = deny_warnings && warnings > 0;
+        output::print_tagged_json(
+            "Validation",
+            &ValidationJson {
+                valid: problems.is_empty() && !denied,
+                open_warnings: warnings,
+                files: records,
+                problems: problems.iter().map(ProblemJson::of).collect(),
+            },
+        );
+        return if !problems.is_empty() {
+            Err(Failure::BadInputShown)
+        } else if denied {
+            Err(Failure::CheckFailed)
+        } else {
+            Ok(())
+        };
+    }
     output::print(&report);
     if !problems.is_empty() {
         Err(Failure::BadInput(problems))
@@ -255,7 +303,7 @@ fn check_target(
     match crate::input::load_named_target(catalog, a, help) {
         Ok(_) => Vec::new(),
         Err(Failure::BadInput(p)) => p,
-        Err(Failure::CheckFailed) => Vec::new(),
+        Err(Failure::CheckFailed | Failure::BadInputShown) => Vec::new(),
     }
 }
 
@@ -300,4 +348,37 @@ fn validate_costs(catalog: &Catalog, source: &SourceFile) -> Result<String, Fail
         costs.actions.len(),
         actions.catalog
     ))
+}
+
+/// `smm validate --json`: every file's verdict and every problem, in one document.
+#[derive(Serialize, JsonSchema)]
+pub struct ValidationJson {
+    /// Whether every file is valid (and, with `--deny-warnings`, no warning is open).
+    pub valid: bool,
+    /// Consistency-rule warnings not accepted by their profile.
+    pub open_warnings: usize,
+    /// Each file that could be read and named its kind, in the order given.
+    pub files: Vec<FileJson>,
+    /// Every problem, in any file or between files, located where possible.
+    pub problems: Vec<ProblemJson>,
+}
+
+/// One file's verdict.
+#[derive(Serialize, JsonSchema)]
+pub struct FileJson {
+    /// As given.
+    pub path: String,
+    /// The document's kind, e.g. `TargetProfile`.
+    pub kind: String,
+    /// Whether no problem names this file.
+    pub ok: bool,
+    /// What it holds, in words, when it parsed: "TargetProfile `X`: 18 practices resolved, …".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The consistency rules that fired on a target, accepted or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<smm_core::RuleFinding>,
+    /// Rules the target accepts that no longer fire.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_acceptances: Vec<ProblemJson>,
 }

@@ -900,7 +900,8 @@ fn a_declaration_never_verifies_as_a_certificate() {
         .output()
         .expect("run");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(json["kind"], "declaration");
+    assert_eq!(json["kind"], "Verification");
+    assert_eq!(json["attestation_kind"], "declaration");
     // Relabelling it a certificate breaks the signature; re-signing needs the key, and a
     // supplier's key claiming a certificate is refused by the issuers document.
     let mut env = s.envelope();

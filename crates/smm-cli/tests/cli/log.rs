@@ -144,6 +144,9 @@ fn follow(base: &str, state: &Path, more: &[&str]) -> (i32, Value, String) {
     args.extend_from_slice(more);
     let (code, out, err) = run(&args);
     let doc = serde_json::from_str(&out).unwrap_or(Value::Null);
+    if !doc.is_null() {
+        crate::support::assert_output_schema("log-follow", &doc);
+    }
     (code, doc, format!("{out}{err}"))
 }
 

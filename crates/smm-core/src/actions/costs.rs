@@ -144,7 +144,7 @@ pub fn parse_costs(actions: &ActionCatalog, source: &str) -> Result<Costs, Diagn
 }
 
 /// What each action costs an organization: defaults with its `costs.yaml` applied.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Pricing {
     /// Currency of every amount.
     pub currency: String,
@@ -155,7 +155,7 @@ pub struct Pricing {
 }
 
 /// One action's effort and amount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Price {
     /// Staff effort.
     pub effort: Effort,

@@ -24,7 +24,7 @@ pub const BUILTIN_ACTIONS_YAML: &str = include_str!("../../../../catalog/iot-smm
 
 /// A loaded, checked set of actions for one catalog: every practice, every step, dependencies
 /// expanded and free of cycles.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ActionCatalog {
     /// The catalog it belongs to, as `id@version`.
     pub catalog: String,
@@ -47,7 +47,7 @@ pub struct ActionCatalog {
 }
 
 /// A class of external spend (tools, services, audits), priced per organization.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CostClass {
     /// `none`, `low`, `medium`, `high` in the built-in file.
     pub id: String,
@@ -58,7 +58,7 @@ pub struct CostClass {
 }
 
 /// One step up for one practice, and what it typically takes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Action {
     /// `practice/step`, e.g. `threat-modeling/c3`.
     pub id: ActionId,
@@ -79,7 +79,7 @@ pub struct Action {
 }
 
 /// One dependency entry of the file: actions matching `action` need `needs` done first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DependencyEntry {
     /// Pattern of the dependent actions, e.g. `*/system` or `data-controls/c*`.
     pub action: String,
@@ -94,7 +94,7 @@ pub struct DependencyEntry {
 }
 
 /// An expanded dependency of one action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Need {
     /// Index of the needed action in [`ActionCatalog::actions`].
     pub action: usize,

@@ -124,6 +124,19 @@ impl Serialize for ActionId {
     }
 }
 
+impl schemars::JsonSchema for ActionId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ActionId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An action: `practice/step`, e.g. `patch-management/c3`.",
+            "type": "string",
+            "pattern": "^[^/]+/[^/]+$"
+        })
+    }
+}
+
 /// Staff effort in tenths of a person-day, so sums and comparisons are exact.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Effort(u32);
@@ -177,6 +190,19 @@ impl fmt::Display for Effort {
 impl Serialize for Effort {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_f64(self.days())
+    }
+}
+
+impl schemars::JsonSchema for Effort {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Effort".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Staff effort in person-days, to a tenth of a day (an action takes more than none; a total may be none).",
+            "type": "number",
+            "minimum": 0
+        })
     }
 }
 

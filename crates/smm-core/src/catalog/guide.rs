@@ -12,7 +12,7 @@ use crate::level::{Comprehensiveness, Scope};
 use crate::located::Located;
 
 /// A plain-language goal for a domain, the question that leads to it, and the default it sets.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalOption {
     /// Stable within its domain, e.g. `industry-norms`.
@@ -28,7 +28,7 @@ pub struct GoalOption {
 }
 
 /// How one kind of factor moves the suggested defaults.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactorGuide {
     /// The factor kind.
@@ -41,7 +41,7 @@ pub struct FactorGuide {
 }
 
 /// A minimum that a factor of at least some impact puts on a domain goal, subdomain or practice.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Adjustment {
     /// Applies when the factor's impact is at least this.
@@ -59,7 +59,7 @@ pub struct Adjustment {
 }
 
 /// Exactly one of a domain (its goal), a subdomain or a practice.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentTarget {
     /// A domain id: the goal's suggested level.
@@ -74,7 +74,7 @@ pub struct AdjustmentTarget {
 }
 
 /// A floor on one or both measures.
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Minimum {
     /// Comprehensiveness floor.

@@ -26,7 +26,7 @@ pub use prepared::prepare;
 pub const BUILTIN_CATALOG_YAML: &str = include_str!("../../../../catalog/iot-smm-1.2.yaml");
 
 /// The `kind` value of a catalog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum CatalogKind {
     /// The only value.
     Catalog,
@@ -36,7 +36,7 @@ pub enum CatalogKind {
 ///
 /// Only [`parse_catalog`] and [`Catalog::from_prepared`] make one (it is `Serialize` but not
 /// `Deserialize`), and both check and index it, so every catalog in use has been checked.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Catalog {
     /// Document format version; always 1.
     pub smm: FormatVersion,
@@ -71,7 +71,7 @@ pub struct Catalog {
 }
 
 /// A rule the catalog no longer has, and why it was dropped.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetiredRule {
     /// The id profiles may still accept.
@@ -81,7 +81,7 @@ pub struct RetiredRule {
 }
 
 /// The general meaning of one comprehensiveness level.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComprehensivenessMeaning {
     /// The level.
@@ -93,7 +93,7 @@ pub struct ComprehensivenessMeaning {
 }
 
 /// The general meaning of one scope.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeMeaning {
     /// The scope.
@@ -105,7 +105,7 @@ pub struct ScopeMeaning {
 }
 
 /// A domain: a strategic priority.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
     /// Stable id.
@@ -125,7 +125,7 @@ pub struct Domain {
 }
 
 /// A subdomain: a typical concern, at the planning level.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subdomain {
     /// Stable id.
@@ -142,7 +142,7 @@ pub struct Subdomain {
 }
 
 /// A practice: a concrete activity, assessed by comprehensiveness and scope.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Practice {
     /// Stable id.
@@ -161,7 +161,7 @@ pub struct Practice {
 }
 
 /// What one comprehensiveness level means for one practice.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PracticeLevel {
     /// The level (1 to 4).
@@ -175,7 +175,7 @@ pub struct PracticeLevel {
 }
 
 /// What Industry and System scope add to a practice.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeAdditions {
     /// What tailoring to the sector adds.

@@ -9,7 +9,7 @@ use crate::id::PracticeId;
 use crate::level::Level;
 
 /// A practice of A that B does not cover.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Shortfall {
     /// Practice id.
     pub id: PracticeId,
@@ -47,7 +47,7 @@ impl Shortfall {
 }
 
 /// The answer in one line, and the data behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
     /// Practices of A that B covers.
     pub covered: usize,

@@ -11,7 +11,7 @@ use crate::level::Level;
 use crate::resolve::{PracticeLimitation, ResolvedTarget};
 
 /// Which kind of document a profile came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileKind {
     /// A target profile: what a stakeholder needs.
@@ -21,7 +21,7 @@ pub enum ProfileKind {
 }
 
 /// One practice as a profile states it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ProfilePractice {
     /// Practice id.
     pub id: PracticeId,
@@ -40,7 +40,7 @@ pub struct ProfilePractice {
 }
 
 /// A domain's id and display name, so results can be grouped and titled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ProfileDomain {
     /// Domain id.
     pub id: DomainId,
@@ -49,7 +49,7 @@ pub struct ProfileDomain {
 }
 
 /// What a target and an assessment have in common: a level for every practice of a catalog.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ProfileView {
     /// Target profile or assessment.
     pub kind: ProfileKind,

@@ -15,7 +15,7 @@ use crate::id::PracticeId;
 use crate::level::Level;
 
 /// Who and what one side of the diff is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AssessmentSide {
     /// Product name.
     pub product: String,
@@ -46,7 +46,7 @@ impl AssessmentSide {
 }
 
 /// What changed in one practice's assessment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticeDiff {
     /// Practice id.
     pub id: PracticeId,
@@ -85,7 +85,7 @@ impl PracticeDiff {
 
 /// The counts behind the summary line ("3 practices improved, 1 regressed; 2 findings
 /// resolved, 1 new").
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AssessmentSummary {
     /// Practices with some measure up and none down.
     pub practices_improved: usize,
@@ -148,7 +148,7 @@ impl AssessmentSummary {
 }
 
 /// What changed from one assessment to another.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AssessmentDiff {
     /// The older assessment.
     pub old: AssessmentSide,

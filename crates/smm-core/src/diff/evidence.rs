@@ -14,7 +14,7 @@ use super::Change;
 use crate::document::Evidence;
 
 /// One piece of evidence as the diff shows it: as written in its assessment.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct EvidenceItem {
     /// The file, for file evidence (relative to its assessment, as written).
     #[serde(skip_serializing_if = "Option::is_none")]

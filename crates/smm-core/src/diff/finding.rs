@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::document::{Finding, FindingKind, FindingStatus, Severity};
 
 /// How one finding changed, matched by its id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "change", rename_all = "kebab-case")]
 pub enum FindingChange {
     /// Only in the newer assessment.
@@ -43,20 +43,22 @@ pub enum FindingChange {
         /// The reason before and after (empty for none).
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<Change<String>>,
-        /// The title before and after.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// The title before and after. Named apart from the finding's own `title`, which sits
+        /// in the same JSON object (the two once made a duplicate key).
+        #[serde(rename = "title_change", skip_serializing_if = "Option::is_none")]
         title: Option<Change<String>>,
-        /// The kind before and after.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// The kind before and after (named apart from the finding's `kind`, likewise).
+        #[serde(rename = "kind_change", skip_serializing_if = "Option::is_none")]
         kind: Option<Change<FindingKind>>,
-        /// The practice before and after (empty for none).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// The practice before and after, empty for none (named apart from the finding's
+        /// `practice`, likewise).
+        #[serde(rename = "practice_change", skip_serializing_if = "Option::is_none")]
         practice: Option<Change<String>>,
     },
 }
 
 /// One finding that is new, gone or changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FindingDiff {
     /// The finding's id, the same in both assessments.
     pub id: String,

@@ -37,7 +37,7 @@ pub use target::{
 };
 
 /// A value before and after.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Change<T> {
     /// In the older document.
     pub from: T,
@@ -64,7 +64,7 @@ impl<T: PartialEq> Change<T> {
 
 /// Which way a level moved. The two measures can move apart (more comprehensive but narrower),
 /// and that is reported as such rather than folded into "up" or "down".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// Some measure went up, none down.
@@ -87,7 +87,7 @@ impl Direction {
 }
 
 /// How one level (comprehensiveness and scope) changed; only measures that changed are present.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LevelChange {
     /// Which way it moved.
     pub direction: Direction,

@@ -13,7 +13,7 @@ use crate::level::Level;
 use crate::resolve::{GivenApproval, ResolvedTarget};
 
 /// Which target one side of the diff is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TargetSide {
     /// Profile name.
     pub name: String,
@@ -27,7 +27,7 @@ pub struct TargetSide {
 }
 
 /// What one target's `supersedes` record says about the other target of the diff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "record", rename_all = "kebab-case")]
 pub enum Supersession {
     /// It records no `supersedes`.
@@ -73,7 +73,7 @@ impl Supersession {
 }
 
 /// A goal, subdomain or practice whose resolved level moved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ItemDiff {
     /// Domain, subdomain or practice id.
     pub id: String,
@@ -125,7 +125,7 @@ impl ItemDiff {
 /// A practice whose responsible party or cost bearer changed: stakeholder ids as resolved (a
 /// goal's or subdomain's flowing down), empty for none. Who answers for a practice and who pays
 /// for it is part of what a target agrees, so a change there is a difference like a level's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PartyDiff {
     /// Practice id.
     pub id: String,
@@ -151,7 +151,7 @@ impl PartyDiff {
 }
 
 /// A goal whose deadline or budget changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GoalPlanDiff {
     /// Domain id.
     pub id: String,
@@ -177,7 +177,7 @@ impl GoalPlanDiff {
 }
 
 /// The counts behind the summary line.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TargetSummary {
     /// Practices required higher, none of their measures lower.
     pub practices_raised: usize,
@@ -215,7 +215,7 @@ impl TargetSummary {
 }
 
 /// What changed from one target to another.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TargetDiff {
     /// The older target.
     pub old: TargetSide,

@@ -9,7 +9,9 @@ use crate::level::{Comprehensiveness, Scope};
 use crate::located::{Entries, Located};
 
 /// The `kind` value of an answers document.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub enum AnswersKind {
     /// The only value.
     #[default]
@@ -17,7 +19,19 @@ pub enum AnswersKind {
 }
 
 /// Where an interview stands; a draft resumes at its step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
     /// Step 1: background, role, the system of interest.
@@ -60,7 +74,9 @@ impl Step {
 }
 
 /// What unanswered subdomain and practice questions take.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Remaining {
     /// The suggestion (template values and factor floors), recorded with their reasons.
@@ -71,7 +87,7 @@ pub enum Remaining {
 }
 
 /// Everything answered, in the order of the five steps.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Answers {
     /// Document format version: 1.
@@ -140,7 +156,9 @@ pub struct Answers {
 }
 
 /// Which clauses of a standard a target must address.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum StandardClauses {
     /// Every clause, recommended ones included.
@@ -166,7 +184,7 @@ fn is_all(c: &StandardClauses) -> bool {
 
 /// A goal answer: a catalog option, explicit values, or both (explicit values win).
 /// Empty means "take the suggestion".
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalAnswer {
     /// A goal option id of the domain.
@@ -184,7 +202,7 @@ pub struct GoalAnswer {
 }
 
 /// What to take for a subdomain or practice without giving values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Take {
     /// The suggestion.
@@ -195,7 +213,7 @@ pub enum Take {
 
 /// A decision on a subdomain or practice: `take` a default, or give an override (levels and/or a
 /// rationale; a rationale alone confirms the inherited value).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Take the suggestion or the inherited value.
@@ -249,7 +267,7 @@ impl GoalAnswer {
 
 /// Who is responsible for a domain, subdomain or practice, and who bears its cost: stakeholder
 /// ids from [`Answers::stakeholders`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Assignment {
     /// The responsible stakeholder.

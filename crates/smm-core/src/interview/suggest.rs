@@ -11,7 +11,7 @@ use crate::level::Level;
 use crate::located::Located;
 
 /// What a factor moved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
 pub enum MoveTarget {
     /// A domain's goal.
@@ -23,7 +23,7 @@ pub enum MoveTarget {
 }
 
 /// One suggested value raised by one factor: which, from what, to what, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Move {
     /// What was moved.
     pub target: MoveTarget,

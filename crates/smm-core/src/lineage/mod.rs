@@ -31,7 +31,7 @@ use crate::resolve::ResolvedTarget;
 pub use lower::{lower, next_version, Lowering};
 
 /// A practice a newer target requires at a lower level than the older one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Lowered {
     /// The practice.
     pub practice: PracticeId,

@@ -21,7 +21,9 @@ use crate::resolve::ResolvedTarget;
 use super::{Clause, Mapping, Obligation, Relationship};
 
 /// How a clause stands against a profile.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClauseStatus {
     /// No related practice reaches its minimum.
@@ -57,7 +59,7 @@ impl ClauseStatus {
 }
 
 /// One practice related to a clause, against the profile(s).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RelationCoverage {
     /// Practice id.
     pub practice: String,
@@ -84,7 +86,7 @@ pub struct RelationCoverage {
 }
 
 /// One clause against the profile(s).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ClauseCoverage {
     /// Clause identifier in the standard.
     pub id: String,
@@ -112,7 +114,7 @@ pub struct ClauseCoverage {
 }
 
 /// Clauses counted by status.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CoverageCounts {
     /// Clauses in the mapping.
     pub total: usize,
@@ -152,7 +154,7 @@ impl CoverageCounts {
 }
 
 /// A standard read against a target, an assessment, or both.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Coverage {
     /// The standard's id.
     pub standard: String,

@@ -16,7 +16,7 @@ use crate::located::Located;
 use super::{Clause, Mapping, Obligation, Relation};
 
 /// One practice's suggested level and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Suggestion {
     /// Practice id.
     pub practice: String,
@@ -69,7 +69,7 @@ pub fn suggest(catalog: &Catalog, mapping: &Mapping, skip: &[Obligation]) -> Vec
 }
 
 /// A practice a standard raised in a target.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Raise {
     /// Practice id.
     pub practice: String,

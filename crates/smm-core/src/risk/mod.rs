@@ -57,7 +57,7 @@ pub const DEFAULT_ITERATIONS: u32 = 100_000;
 pub const DEFAULT_SEED: u64 = 2026;
 
 /// How long to simulate, and from which seed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SimulationOptions {
     /// Simulated years.
     pub iterations: u32,

@@ -17,7 +17,7 @@ pub const TODAY: &str = "today";
 pub const TARGET_REACHED: &str = "target reached";
 
 /// The annual loss today and, when a target is given, once it is reached.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RiskOutlook {
     /// Each profile's annual loss, today first.
     pub profiles: Vec<RiskResult>,

@@ -10,7 +10,7 @@ use crate::id::PracticeId;
 use crate::level::{Comprehensiveness, Level, Scope};
 
 /// A name and a level for each practice; practices not named are at 0 (none), general.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ProfileLevels {
     /// What the figures are for: `current`, `target`, `after step 3`.
     pub name: String,

@@ -8,7 +8,7 @@ use crate::actions::ActionId;
 
 /// A distribution summarized: the mean with its Monte Carlo standard error, and percentiles
 /// (linear interpolation between order statistics).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LossDistribution {
     /// The mean: for an annual loss, the annualized loss exposure.
     pub mean: f64,
@@ -61,7 +61,7 @@ impl LossDistribution {
 /// Where a figure of the model lies, given the simulated years: a range that holds the value an
 /// endless simulation would give in about 95 runs of 100. It measures sampling error only; the
 /// estimates' own uncertainty is already inside the simulated years.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Interval {
     /// The lower end.
     pub low: f64,
@@ -112,7 +112,7 @@ pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// One point of a loss exceedance curve.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ExceedancePoint {
     /// An annual loss.
     pub loss: f64,
@@ -121,7 +121,7 @@ pub struct ExceedancePoint {
 }
 
 /// One scenario's part of the annual loss.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScenarioRisk {
     /// Scenario id.
     pub id: String,
@@ -136,7 +136,7 @@ pub struct ScenarioRisk {
 }
 
 /// The risk of one profile.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RiskResult {
     /// Which profile: `current`, `target`, a roadmap step.
     pub profile: String,
@@ -249,7 +249,7 @@ pub fn grid(results: &[&RiskResult], points: usize) -> Vec<f64> {
 }
 
 /// What taking one practice step changes, year by year on the same simulated years.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepValue {
     /// The step, as `practice/step`.
     pub action: ActionId,

@@ -21,7 +21,7 @@ use crate::roadmap::{plan, plan_valued, Budget, PlanError, PlanInput, Roadmap};
 pub const DEFAULT_HORIZON_YEARS: u32 = 3;
 
 /// What one action of the roadmap buys.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ActionValue {
     /// The action.
     pub action: ActionId,
@@ -44,7 +44,7 @@ pub struct ActionValue {
 }
 
 /// A roadmap ranked by risk, with what each action and each stage of the plan buys.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ValuedRoadmap {
     /// The roadmap ranked (and, with a budget, scheduled) by value per unit of cost.
     pub roadmap: Roadmap,

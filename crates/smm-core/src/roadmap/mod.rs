@@ -45,7 +45,7 @@ pub struct PlanInput<'a> {
 }
 
 /// What a period's budget is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BudgetUnit {
     /// Money, in the pricing's currency (staff time at the day rate plus external spend).
@@ -55,7 +55,7 @@ pub enum BudgetUnit {
 }
 
 /// A budget per period and the planning horizon.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Budget {
     /// Budget of every period: whole currency units, or tenths of a person-day.
     pub per_period: u64,
@@ -71,7 +71,7 @@ pub struct Budget {
 }
 
 /// One action of the roadmap.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlannedAction {
     /// `practice/step`.
     pub id: ActionId,
@@ -120,7 +120,7 @@ pub struct PlannedAction {
 }
 
 /// A dependency between two actions of the roadmap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlannedNeed {
     /// The action that comes first.
     pub action: ActionId,
@@ -129,7 +129,7 @@ pub struct PlannedNeed {
 }
 
 /// Sums over a set of actions.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     /// How many actions.
     pub actions: usize,
@@ -162,7 +162,7 @@ impl Totals {
 }
 
 /// What orders the actions and what the budgeted schedule maximizes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ranking {
     /// The weight: priority × (gap + risk points).
@@ -179,7 +179,7 @@ impl Ranking {
 }
 
 /// The roadmap of one target and one assessment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Roadmap {
     /// Target name.
     pub target: String,
@@ -219,7 +219,7 @@ pub struct Roadmap {
 /// A prerequisite the plan leaves out because the target declined it: it accepts the
 /// consistency rule that asks for the same thing, with a reason. A target that says "secure
 /// enough, not more" is not handed the work it turned down.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DeclinedPrerequisite {
     /// The action not added.
     pub action: ActionId,
@@ -238,7 +238,7 @@ pub struct DeclinedPrerequisite {
 }
 
 /// One domain's share of the roadmap.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DomainTotals {
     /// Domain id.
     pub id: DomainId,
@@ -261,7 +261,7 @@ pub struct DomainTotals {
 }
 
 /// The share of the roadmap of one stakeholder (or of nobody named).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PartyTotals {
     /// The stakeholder's id; `None` for the work the target names nobody for.
     pub party: Option<String>,
@@ -277,7 +277,7 @@ pub struct PartyTotals {
 }
 
 /// Whether a goal's deadline is kept by the schedule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DeadlineCheck {
     /// The domain.
     pub domain: DomainId,
@@ -295,7 +295,7 @@ pub struct DeadlineCheck {
 }
 
 /// A schedule of the roadmap's actions into budget periods.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Schedule {
     /// The budget it was made for.
     pub budget: Budget,
@@ -324,7 +324,7 @@ pub struct Schedule {
 }
 
 /// One budget period.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PeriodPlan {
     /// `2027-Q1` or `2027-03`.
     pub label: String,
@@ -341,7 +341,7 @@ pub struct PeriodPlan {
 }
 
 /// An action the schedule could not take.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LeftOut {
     /// The action.
     pub action: ActionId,
@@ -350,7 +350,7 @@ pub struct LeftOut {
 }
 
 /// Why an action was left out of the schedule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum LeftOutReason {
     /// It alone costs more than a period's budget (in the budget's unit).
@@ -377,7 +377,7 @@ pub enum LeftOutReason {
 }
 
 /// What the solver proves.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Method {
     /// `branch-and-bound`.
     pub name: String,
@@ -388,7 +388,7 @@ pub struct Method {
 }
 
 /// Where a practice stands after the schedule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticeOutcome {
     /// The practice.
     pub practice: PracticeId,
@@ -401,7 +401,7 @@ pub struct PracticeOutcome {
 }
 
 /// Budget or deadline that would fit every action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Fit {
     /// A per-period budget with which a schedule of every action by the deadline was found.
     #[serde(skip_serializing_if = "Option::is_none")]

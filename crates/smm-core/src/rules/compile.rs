@@ -11,7 +11,7 @@ use crate::level::{Comprehensiveness, Scope};
 use crate::located::Position;
 
 /// A practice or domain named by a rule: a fixed id, or the practice in hand.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Ref {
     /// The practice the rule is iterating over (or its domain).
     This,
@@ -20,7 +20,7 @@ pub enum Ref {
 }
 
 /// Which measure a test reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Measure {
     /// Comprehensiveness, 0-4.
     Comprehensiveness,
@@ -29,7 +29,7 @@ pub enum Measure {
 }
 
 /// A comparison operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Op {
     /// `>=`
     AtLeast,
@@ -68,7 +68,7 @@ impl Op {
 }
 
 /// The right-hand side of a comparison.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Value {
     /// A fixed rank.
     Literal(i64),
@@ -79,7 +79,7 @@ pub enum Value {
 }
 
 /// What a test reads the measure of.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Subject {
     /// A practice's resolved level.
     Practice(Ref),
@@ -88,7 +88,7 @@ pub enum Subject {
 }
 
 /// One checked test; a condition is a list of them, all of which must hold.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Test {
     /// A measure compared with a value.
     Level {
@@ -124,7 +124,7 @@ pub enum Test {
 }
 
 /// A rule ready to evaluate.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CompiledRule {
     /// The rule as written (for messages and `smm explain`).
     pub rule: Rule,

@@ -20,7 +20,7 @@ pub use eval::check_rules;
 pub use stale::stale_acceptances;
 
 /// A rule as written in the catalog.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Rule {
     /// Stable id, e.g. `hardening-needs-patching`.
@@ -42,7 +42,7 @@ pub struct Rule {
 }
 
 /// What a rule iterates over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ForEach {
     /// Every practice of the catalog.
@@ -54,7 +54,7 @@ pub enum ForEach {
 /// Subjects: `practice` (an id, or `this`), `goal` (a domain id, or `this` for the domain of the
 /// practice in hand), `role`, `factor`, `any-practice` (some practice satisfies the inner
 /// condition, which says `this`), `any` (one of several conditions holds).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Condition {
     /// A practice id, or `this`.
@@ -91,7 +91,7 @@ pub struct Condition {
 }
 
 /// A comparison: exactly one operator.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Compare {
     /// `>=`.
@@ -112,7 +112,7 @@ pub struct Compare {
 }
 
 /// What a level is compared with: a literal, another practice's value, or a domain goal.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Operand {
     /// A comprehensiveness number.
@@ -179,7 +179,7 @@ impl<'de> Deserialize<'de> for Operand {
 }
 
 /// A rule that fired on a target.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RuleFinding {
     /// The rule's id.
     pub rule: String,

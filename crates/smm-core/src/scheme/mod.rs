@@ -139,7 +139,7 @@ pub enum EvidenceRule {
 }
 
 /// A reference to a scheme, as statements carry it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchemeRef {
     /// Its id.

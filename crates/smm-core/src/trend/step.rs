@@ -10,7 +10,7 @@ use crate::id::{DomainId, PracticeId};
 use crate::level::Level;
 
 /// How a practice's achieved level moved from one assessment to the next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Change {
     /// A measure rose and none fell.
@@ -48,7 +48,7 @@ impl Change {
 }
 
 /// A practice whose level, target or status differs between two consecutive points.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PracticeChange {
     /// Practice id.
     pub id: PracticeId,
@@ -71,7 +71,7 @@ pub struct PracticeChange {
 }
 
 /// A domain's movement between two consecutive points.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DomainStep {
     /// Domain id.
     pub id: DomainId,
@@ -92,7 +92,7 @@ pub struct DomainStep {
 }
 
 /// From one point to the next.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TrendStep {
     /// Index of the earlier point in [`Trend::points`].
     pub from: usize,

@@ -466,3 +466,34 @@ fn a_change_of_party_goal_plan_or_approval_is_a_difference() {
         d.mirror()
     );
 }
+
+#[test]
+fn a_finding_whose_title_kind_and_practice_change_keeps_each_key_once_in_json() {
+    let old = assessment();
+    let mut new = old.clone();
+    let id = old.findings.first().expect("a finding").id.value.clone();
+    let f = finding_mut(&mut new, &id);
+    f.title = "A new title".to_string();
+    f.kind = match f.kind {
+        FindingKind::Nonconformity => FindingKind::Vulnerability,
+        FindingKind::Vulnerability => FindingKind::Nonconformity,
+    };
+    f.practice = Some(Located::new("access-control".to_string()));
+    let d = diff_assessments(&CATALOG, &old, &new);
+    let text = serde_json::to_string(&d).expect("JSON");
+    // A JSON object with a key twice loses one of the values in most readers: the finding's
+    // current title and the change of title must both survive a round trip.
+    let read: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let finding = read["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == id.as_str()))
+        .expect("the finding");
+    assert_eq!(finding["title"], "A new title");
+    assert_eq!(finding["title_change"]["to"], "A new title");
+    assert_eq!(finding["practice"], "access-control");
+    assert_eq!(finding["practice_change"]["to"], "access-control");
+    assert_eq!(finding["kind_change"]["to"], finding["kind"]);
+    let title_keys = text.matches("\"title\":").count();
+    let findings = read["findings"].as_array().map(Vec::len).unwrap_or(0);
+    assert_eq!(title_keys, findings, "one title key per finding: {text}");
+}
