@@ -10,6 +10,7 @@ mod browser;
 mod cert;
 mod cli;
 mod completions;
+mod deb;
 mod gate;
 mod interview_pty;
 mod json_outputs;
