@@ -435,6 +435,9 @@ pub enum Command {
     Digest {
         /// The document.
         file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the completion script of a shell: subcommands, options, and the built-in catalog's
     /// ids after `smm explain` and `smm catalog`.
@@ -587,6 +590,9 @@ pub enum AdminAction {
         /// Read the password from this file (first line).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Designate an organization a certification body: it may then issue certificates with its
     /// own keys. Only the server's administrator can; no organization can designate itself.
@@ -597,6 +603,9 @@ pub enum AdminAction {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// End an organization's designation as a certification body: it issues no more
     /// certificates (what it issued stays as it was).
@@ -607,6 +616,9 @@ pub enum AdminAction {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Disable an account: it can no longer sign in, its sessions end at once, and the API
     /// tokens it made stop working. Nothing it wrote is removed.
@@ -617,6 +629,9 @@ pub enum AdminAction {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Back up the store while the server runs: one archive file (tar) with a consistent copy
     /// of the database (SQLite's `VACUUM INTO`; PostgreSQL's `pg_dump` of one snapshot), a
@@ -644,6 +659,9 @@ pub enum AdminAction {
         /// Replace FILE if it exists.
         #[arg(long)]
         force: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Restore a backup into an empty store: every member is checked against the manifest
     /// before anything is written; the restored store's row counts, audit head and
@@ -662,6 +680,9 @@ pub enum AdminAction {
         /// put into the data directory.
         #[arg(long, value_name = "FILE")]
         keys_secret: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Enable a disabled account again (its old sessions stay ended; its tokens work again while
     /// it still has the right to make them).
@@ -672,6 +693,9 @@ pub enum AdminAction {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Write the issuers document (every organization's public keys, their life, and whether it
     /// is a certification body; what GET /api/issuers serves) to a file, for offline
@@ -683,6 +707,9 @@ pub enum AdminAction {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
         #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
         database_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -730,6 +757,9 @@ pub enum AuditAction {
         /// checks against all of them, and adds the ones it verified when the log holds.
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -749,6 +779,9 @@ pub enum KeyAction {
         /// Read the passphrase from this file (first line).
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Publish a public key in an issuers document (created if absent): who holds it, from
     /// when, and whether the holder is a certification body.
@@ -771,6 +804,9 @@ pub enum KeyAction {
         /// First day the key signs (default: today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         from: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Retire a published key: it signs no more after DATE, and still verifies what it signed.
     Retire {
@@ -783,6 +819,9 @@ pub enum KeyAction {
         /// Its last day (default: today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Revoke a compromised key: nothing it signed from DATE on is trusted.
     Revoke {
@@ -798,6 +837,9 @@ pub enum KeyAction {
         /// Why.
         #[arg(long)]
         reason: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -913,6 +955,9 @@ pub enum CertAction {
         /// Read the key's passphrase from this file (or SMM_PASSPHRASE, or the terminal).
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -973,6 +1018,9 @@ pub struct IssueArgs {
     /// The file to write (a DSSE envelope, JSON).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A budget per period, as given on the command line.
@@ -1124,6 +1172,42 @@ pub enum SchemaKind {
     /// Output of `smm template list --json`.
     #[value(name = "templates", alias = "Templates")]
     Templates,
+    /// Output of `smm digest --json`.
+    #[value(name = "digest", alias = "Digest")]
+    Digest,
+    /// Output of `smm audit verify --json`.
+    #[value(name = "audit-verification", alias = "AuditVerification")]
+    AuditVerification,
+    /// Output of `smm admin backup --json`.
+    #[value(name = "backup", alias = "Backup")]
+    Backup,
+    /// Output of `smm admin restore --json`.
+    #[value(name = "restore", alias = "Restore")]
+    Restore,
+    /// Output of `smm key new --json`.
+    #[value(name = "key-pair", alias = "KeyPair")]
+    KeyPair,
+    /// Output of `smm key publish|retire|revoke --json`.
+    #[value(name = "issuers-update", alias = "IssuersUpdate")]
+    IssuersUpdate,
+    /// Output of `smm cert issue|declare --json`.
+    #[value(name = "issuance", alias = "Issuance")]
+    Issuance,
+    /// Output of `smm cert revoke --json`.
+    #[value(name = "revocation", alias = "Revocation")]
+    Revocation,
+    /// Output of `smm admin create-user --json`.
+    #[value(name = "new-user", alias = "NewUser")]
+    NewUser,
+    /// Output of `smm admin disable-user|enable-user --json`.
+    #[value(name = "user-access", alias = "UserAccess")]
+    UserAccess,
+    /// Output of `smm admin designate-body|undesignate-body --json`.
+    #[value(name = "designation", alias = "Designation")]
+    Designation,
+    /// Output of `smm admin issuers --json`.
+    #[value(name = "issuers-export", alias = "IssuersExport")]
+    IssuersExport,
 }
 
 #[cfg(test)]

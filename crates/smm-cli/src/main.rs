@@ -9,6 +9,7 @@ mod failure;
 mod input;
 mod interview;
 mod output;
+mod progress;
 mod write;
 
 use std::process::ExitCode;
@@ -39,8 +40,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         commands::schema::run(kind);
         return Ok(());
     }
-    if let Command::Digest { file } = &cli.command {
-        return commands::digest::run(file);
+    if let Command::Digest { file, json } = &cli.command {
+        return commands::digest::run(file, *json);
     }
     if let Command::Serve {
         listen,

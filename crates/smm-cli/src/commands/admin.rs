@@ -7,16 +7,77 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
+use schemars::JsonSchema;
+use serde::Serialize;
 use smm_store::{Role, Store, StoreError};
 
 use crate::cli::{AdminAction, RoleArg};
 use crate::commands::audit::DEFAULT_DATABASE_URL;
+use crate::commands::backup::redact;
 use crate::failure::{Failure, Problem};
 use crate::input::read_source;
 use crate::output::{self, styled, MET};
 
 /// The actor the audit log names for what `smm admin` does.
 const ACTOR: &str = "admin-cli";
+
+/// `smm admin create-user --json`: the user made, and where.
+#[derive(Serialize, JsonSchema)]
+pub struct NewUserJson {
+    /// The user's login name.
+    pub name: String,
+    /// The user's id in the store.
+    pub user_id: i64,
+    /// The user's role in the organization: `owner`, `assessor`, `editor`, `viewer` or
+    /// `auditor`.
+    pub role: String,
+    /// The organization's name.
+    pub organization: String,
+    /// The organization's id in the store.
+    pub organization_id: i64,
+    /// Whether the organization was created for this user (it did not exist yet).
+    pub organization_created: bool,
+    /// The store, its password left out.
+    pub database: String,
+}
+
+/// `smm admin disable-user|enable-user --json`: whether the account may sign in now.
+#[derive(Serialize, JsonSchema)]
+pub struct UserAccessJson {
+    /// The user's login name.
+    pub name: String,
+    /// Whether the account is now disabled: no sign-in, its sessions ended, its tokens stopped.
+    /// `false` after `enable-user`: it may sign in again (its old sessions stay ended).
+    pub disabled: bool,
+    /// The store, its password left out.
+    pub database: String,
+}
+
+/// `smm admin designate-body|undesignate-body --json`: the organization's standing now.
+#[derive(Serialize, JsonSchema)]
+pub struct DesignationJson {
+    /// The organization's name.
+    pub organization: String,
+    /// Whether it is now a certification body (may issue certificates with its own keys).
+    pub certification_body: bool,
+    /// Whether this run changed it (`false`: it already stood so, and nothing changed).
+    pub changed: bool,
+    /// The store, its password left out.
+    pub database: String,
+}
+
+/// `smm admin issuers --json`: the issuers document written.
+#[derive(Serialize, JsonSchema)]
+pub struct IssuersExportJson {
+    /// The file written.
+    pub output: String,
+    /// Issuers (organizations) in it.
+    pub issuers: usize,
+    /// Public keys in it, all issuers together.
+    pub keys: usize,
+    /// The store read, its password left out.
+    pub database: String,
+}
 
 /// Runs the command.
 pub fn run(action: &AdminAction) -> Result<(), Failure> {
@@ -27,31 +88,40 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             role,
             database_url,
             password_file,
+            json,
         } => create_user(
             name,
             organization,
             *role,
             database_url.as_deref(),
             password_file.as_deref(),
+            *json,
         ),
         AdminAction::DesignateBody {
             organization,
             database_url,
-        } => designate(organization, database_url.as_deref(), true),
+            json,
+        } => designate(organization, database_url.as_deref(), true, *json),
         AdminAction::UndesignateBody {
             organization,
             database_url,
-        } => designate(organization, database_url.as_deref(), false),
+            json,
+        } => designate(organization, database_url.as_deref(), false, *json),
         AdminAction::Issuers {
             output,
             database_url,
-        } => issuers(output, database_url.as_deref()),
-        AdminAction::DisableUser { name, database_url } => {
-            disable(name, database_url.as_deref(), true)
-        }
-        AdminAction::EnableUser { name, database_url } => {
-            disable(name, database_url.as_deref(), false)
-        }
+            json,
+        } => issuers(output, database_url.as_deref(), *json),
+        AdminAction::DisableUser {
+            name,
+            database_url,
+            json,
+        } => disable(name, database_url.as_deref(), true, *json),
+        AdminAction::EnableUser {
+            name,
+            database_url,
+            json,
+        } => disable(name, database_url.as_deref(), false, *json),
         AdminAction::Backup {
             output,
             data_dir,
@@ -59,6 +129,7 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             keys_secret,
             include_keys_secret,
             force,
+            json,
         } => {
             let sqlite = format!("sqlite://{}", data_dir.join("smm.db").display());
             let secret = keys_secret
@@ -70,6 +141,7 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
                 output,
                 force: *force,
                 include_keys_secret: *include_keys_secret,
+                json: *json,
             })
         }
         AdminAction::Restore {
@@ -77,17 +149,19 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             data_dir,
             database_url,
             keys_secret,
+            json,
         } => crate::commands::restore::run(&crate::commands::restore::Args {
             archive,
             data_dir: data_dir.as_deref(),
             database_url: database_url.as_deref(),
             keys_secret: keys_secret.as_deref(),
+            json: *json,
         }),
     }
 }
 
 /// Disables (or enables again) an account by name.
-fn disable(name: &str, url: Option<&str>, disabled: bool) -> Result<(), Failure> {
+fn disable(name: &str, url: Option<&str>, disabled: bool, json: bool) -> Result<(), Failure> {
     let url = url.unwrap_or(DEFAULT_DATABASE_URL);
     on_store(url, async |store| {
         let user = store
@@ -96,6 +170,17 @@ fn disable(name: &str, url: Option<&str>, disabled: bool) -> Result<(), Failure>
             .ok_or_else(|| StoreError::NotFound(format!("user `{name}`")))?;
         store.set_user_disabled(ACTOR, user, disabled).await
     })?;
+    if json {
+        output::print_tagged_json(
+            "UserAccess",
+            &UserAccessJson {
+                name: name.to_string(),
+                disabled,
+                database: redact(url),
+            },
+        );
+        return Ok(());
+    }
     let ok = styled(MET, "ok");
     output::print(&if disabled {
         format!(
@@ -126,7 +211,12 @@ fn on_store<T>(
         .map_err(|e| Problem::file(Path::new(url), e.to_string()).into())
 }
 
-fn designate(organization: &str, url: Option<&str>, designated: bool) -> Result<(), Failure> {
+fn designate(
+    organization: &str,
+    url: Option<&str>,
+    designated: bool,
+    json: bool,
+) -> Result<(), Failure> {
     let url = url.unwrap_or(DEFAULT_DATABASE_URL);
     let changed = on_store(url, async |store| {
         let org = store
@@ -135,6 +225,18 @@ fn designate(organization: &str, url: Option<&str>, designated: bool) -> Result<
             .ok_or_else(|| StoreError::NotFound(format!("organization `{organization}`")))?;
         store.set_certification_body(ACTOR, org, designated).await
     })?;
+    if json {
+        output::print_tagged_json(
+            "Designation",
+            &DesignationJson {
+                organization: organization.to_string(),
+                certification_body: designated,
+                changed,
+                database: redact(url),
+            },
+        );
+        return Ok(());
+    }
     let ok = styled(MET, "ok");
     let line = match (designated, changed) {
         (true, true) => format!(
@@ -154,13 +256,25 @@ fn designate(organization: &str, url: Option<&str>, designated: bool) -> Result<
     Ok(())
 }
 
-fn issuers(output_file: &Path, url: Option<&str>) -> Result<(), Failure> {
+fn issuers(output_file: &Path, url: Option<&str>, json: bool) -> Result<(), Failure> {
     let url = url.unwrap_or(DEFAULT_DATABASE_URL);
     let document = on_store(url, async |store| {
         smm_server::app::keys::read_issuers(store).await
     })?;
     crate::write::write_atomically(output_file, &format!("{}\n", document.to_json()))?;
     let keys: usize = document.issuers.iter().map(|i| i.keys.len()).sum();
+    if json {
+        output::print_tagged_json(
+            "IssuersExport",
+            &IssuersExportJson {
+                output: output_file.display().to_string(),
+                issuers: document.issuers.len(),
+                keys,
+                database: redact(url),
+            },
+        );
+        return Ok(());
+    }
     output::print(&format!(
         "{} wrote the issuers document to {}: {} issuers, {keys} keys\n",
         styled(MET, "ok"),
@@ -176,6 +290,7 @@ fn create_user(
     role: RoleArg,
     database_url: Option<&str>,
     password_file: Option<&Path>,
+    json: bool,
 ) -> Result<(), Failure> {
     let url = database_url.unwrap_or(DEFAULT_DATABASE_URL);
     if let Some(file) = url.strip_prefix("sqlite://") {
@@ -199,14 +314,29 @@ fn create_user(
         RoleArg::Auditor => Role::Auditor,
     };
     let created = on_store(url, async |store| {
-        let org = match store.organization_by_name(organization).await? {
-            Some(org) => org,
-            None => store.create_organization(ACTOR, organization).await?,
+        let (org, org_created) = match store.organization_by_name(organization).await? {
+            Some(org) => (org, false),
+            None => (store.create_organization(ACTOR, organization).await?, true),
         };
         let user = store.create_user(ACTOR, name, &password).await?;
         store.set_membership(ACTOR, user, org, role).await?;
-        Ok((org, user))
+        Ok((org, user, org_created))
     })?;
+    if json {
+        output::print_tagged_json(
+            "NewUser",
+            &NewUserJson {
+                name: name.to_string(),
+                user_id: created.1 .0,
+                role: role.as_str().to_string(),
+                organization: organization.to_string(),
+                organization_id: created.0 .0,
+                organization_created: created.2,
+                database: redact(url),
+            },
+        );
+        return Ok(());
+    }
     output::print(&format!(
         "{} user `{name}` (id {}) is {} of `{organization}` (id {}) in {url}\n",
         styled(MET, "ok"),

@@ -43,7 +43,7 @@ const NAMES: [&str; 5] = [
 ];
 
 /// The back end a backup came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StoreKind {
     /// An SQLite file.

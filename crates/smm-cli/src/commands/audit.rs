@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
+use serde::Serialize;
 use smm_cert::tlog::{Checkpoint, NoteVerifier};
 use smm_core::digest::{content_digest, sha256_hex};
 use smm_store::{hex_of, AuditCheckpoint, AuditReport, ChainCheck, Store, StoreError};
@@ -27,6 +29,7 @@ pub fn run(action: &AuditAction) -> Result<(), Failure> {
         checkpoint,
         log_key,
         state,
+        json,
     } = action;
     let url = database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL);
     if let Some(file) = url.strip_prefix("sqlite://") {
@@ -61,7 +64,12 @@ pub fn run(action: &AuditAction) -> Result<(), Failure> {
     if let (true, Some(state), Some(key)) = (intact, &state, &key) {
         state.keep(key, &outcome.verified)?;
     }
-    output::print(&outcome.render(state.as_ref()));
+    if *json {
+        let kept = intact && key.is_some();
+        output::print_tagged_json("AuditVerification", &outcome.json(state.as_ref(), kept));
+    } else {
+        output::print(&outcome.render(state.as_ref()));
+    }
     if intact {
         Ok(())
     } else {
@@ -149,6 +157,61 @@ struct Verified {
     origin: Origin,
 }
 
+/// `smm audit verify --json`: what was checked, and whether the log and the stored digests hold.
+#[derive(Serialize, JsonSchema)]
+pub struct AuditVerificationJson {
+    /// Whether every check passed: the hash chain is intact, every signed checkpoint matches
+    /// the log, no checkpoint kept in the database is forged, and every stored document version
+    /// and evidence file matches its recorded digest.
+    pub intact: bool,
+    /// Every problem found, in words (what the text lists after `FAIL`); empty when intact.
+    pub problems: Vec<String>,
+    /// Audit log entries read.
+    pub entries: usize,
+    /// The hash of the last entry: record it and give it as `--head` next time.
+    pub head: String,
+    /// The Merkle root of the entries read (what a checkpoint of this size signs), in hex.
+    pub root: String,
+    /// The signed checkpoints the log was compared with.
+    pub checkpoints: AuditCheckpointsJson,
+    /// Stored document versions whose text was parsed and digested again.
+    pub document_versions: usize,
+    /// Stored evidence files whose bytes were digested again.
+    pub evidence_files: usize,
+    /// The `--state` directory, when one was given.
+    pub state: Option<AuditStateJson>,
+}
+
+/// The checkpoints of an audit verification.
+#[derive(Serialize, JsonSchema)]
+pub struct AuditCheckpointsJson {
+    /// Whether the log's key was at hand to check signatures (`--log-key`, or pinned in the
+    /// state directory).
+    pub key_given: bool,
+    /// Checkpoints whose signature held and that the log was compared with, from every source.
+    pub verified: usize,
+    /// Of those, kept in the database by the server.
+    pub database: usize,
+    /// Of those, given with `--checkpoint`.
+    pub given: usize,
+    /// Of those, kept in the state directory by earlier runs.
+    pub state: usize,
+    /// Checkpoints kept in the database whose signatures were not checked, for want of the log's
+    /// key: without copies kept elsewhere, a rewrite of the whole log cannot be told from the
+    /// original. (With the key, a checkpoint it did not sign is a problem instead.)
+    pub unchecked: usize,
+}
+
+/// The state directory of an audit verification.
+#[derive(Serialize, JsonSchema)]
+pub struct AuditStateJson {
+    /// The directory, as given.
+    pub dir: String,
+    /// Whether the key was pinned and the verified checkpoints added there: only when the log
+    /// holds and the key was at hand; otherwise the directory is left as it was.
+    pub updated: bool,
+}
+
 /// What one run found.
 struct Outcome {
     report: AuditReport,
@@ -174,6 +237,36 @@ impl Outcome {
         }
         all.extend(self.digest_problems.iter().cloned());
         all
+    }
+
+    fn json(&self, state: Option<&State>, kept: bool) -> AuditVerificationJson {
+        let problems = self.problems();
+        let count = |o: Origin| self.verified.iter().filter(|v| v.origin == o).count();
+        AuditVerificationJson {
+            intact: problems.is_empty(),
+            problems,
+            entries: self.report.entries,
+            head: self.report.head.clone(),
+            root: hex_of(&self.report.root),
+            checkpoints: AuditCheckpointsJson {
+                key_given: self.key_given,
+                verified: self.verified.len(),
+                database: count(Origin::Database),
+                given: count(Origin::File),
+                state: count(Origin::State),
+                unchecked: if self.key_given {
+                    0
+                } else {
+                    self.unsigned.len()
+                },
+            },
+            document_versions: self.versions,
+            evidence_files: self.evidence,
+            state: state.map(|state| AuditStateJson {
+                dir: state.dir.display().to_string(),
+                updated: kept,
+            }),
+        }
     }
 
     fn render(&self, state: Option<&State>) -> String {

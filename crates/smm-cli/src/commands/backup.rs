@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use smm_store::backup::{self, Snapshot};
+use schemars::JsonSchema;
+use serde::Serialize;
+use smm_store::backup::{self, AuditHead, LogHead, Snapshot};
 use smm_store::Backend;
 
 use crate::commands::archive::{self, Manifest, StoreKind, KEYS_SECRET, PUBLIC_KEYS};
@@ -22,6 +24,88 @@ pub struct Args<'a> {
     pub force: bool,
     /// Put the keys secret in the archive.
     pub include_keys_secret: bool,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+/// `smm admin backup --json`: the archive written and what it holds.
+#[derive(Serialize, JsonSchema)]
+pub struct BackupJson {
+    /// The archive written.
+    pub archive: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Its SHA-256, in lowercase hex: record it, to know the archive later.
+    pub sha256: String,
+    /// When the snapshot was taken (RFC 3339, UTC): every write acknowledged before it is in.
+    pub taken_at: String,
+    /// The store backed up, its password left out.
+    pub database: String,
+    /// The store's back end: `sqlite` or `postgres`.
+    pub store: StoreKind,
+    /// The latest schema migration applied to the store.
+    pub migration: i64,
+    /// The audit log in the snapshot.
+    pub audit_log: AuditLogJson,
+    /// The transparency log in the snapshot.
+    pub transparency_log: TransparencyLogJson,
+    /// Signing keys whose public part is in the archive.
+    pub signing_keys: usize,
+    /// Transparency log keys whose public part is in the archive.
+    pub log_keys: usize,
+    /// Whether the archive holds the keys secret: whoever reads it can then open every
+    /// organization's private signing key, so encrypt it before it leaves the machine.
+    pub keys_secret_included: bool,
+    /// The keys secret left out, to keep apart and safe (a restored server needs it to sign);
+    /// absent when it is in the archive.
+    pub keys_secret: Option<String>,
+}
+
+/// An audit log as backed up or restored.
+#[derive(Serialize, JsonSchema)]
+pub struct AuditLogJson {
+    /// Entries.
+    pub entries: u64,
+    /// The last entry's hash.
+    pub head: String,
+    /// The Merkle root of the entries, in hex.
+    pub root: String,
+    /// Whether the hash chain verified.
+    pub intact: bool,
+    /// Every break in the chain; empty when it verified.
+    pub problems: Vec<String>,
+}
+
+impl AuditLogJson {
+    /// The JSON of a store's audit head.
+    pub fn of(audit: &AuditHead) -> Self {
+        AuditLogJson {
+            entries: audit.entries,
+            head: audit.head.clone(),
+            root: audit.root.clone(),
+            intact: audit.intact(),
+            problems: audit.problems.clone(),
+        }
+    }
+}
+
+/// A transparency log as backed up or restored.
+#[derive(Serialize, JsonSchema)]
+pub struct TransparencyLogJson {
+    /// Entries.
+    pub size: u64,
+    /// The root of the tree of those entries (RFC 9162), in hex.
+    pub root: String,
+}
+
+impl TransparencyLogJson {
+    /// The JSON of a store's transparency log head.
+    pub fn of(log: &LogHead) -> Self {
+        TransparencyLogJson {
+            size: log.size,
+            root: log.root.clone(),
+        }
+    }
 }
 
 /// Makes the backup; a broken audit chain is written down and reported as a failed check
@@ -48,6 +132,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     make_private(work.path())?;
     let runtime = runtime(out)?;
     let database = work.path().join("database");
+    let progress = crate::progress::Progress::spinner("taking a consistent snapshot of the store");
     let snapshot = runtime
         .block_on(backup::snapshot(args.database_url, &database))
         .map_err(|e| Problem::file(Path::new(args.database_url), e.to_string()))?;
@@ -64,9 +149,15 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         write_private(&path, secret)?;
         members.push((KEYS_SECRET, path));
     }
+    progress.say("writing and syncing the archive");
     let manifest = manifest(&snapshot, &members, secret.is_some())?;
     let digest = write_archive(out, &manifest, &members, args.force)?;
-    output::print(&report(out, &digest, &snapshot, args));
+    drop(progress);
+    if args.json {
+        output::print_tagged_json("Backup", &json(out, &digest, &snapshot, args));
+    } else {
+        output::print(&report(out, &digest, &snapshot, args));
+    }
     if snapshot.facts.audit.intact() {
         Ok(())
     } else {
@@ -153,6 +244,31 @@ fn write_archive(
     }
     sync_folder(folder);
     Ok(digest)
+}
+
+/// The report as JSON.
+fn json(
+    out: &Path,
+    digest: &archive::MemberDigest,
+    snapshot: &Snapshot,
+    args: &Args,
+) -> BackupJson {
+    let facts = &snapshot.facts;
+    BackupJson {
+        archive: out.display().to_string(),
+        bytes: digest.bytes,
+        sha256: digest.sha256.clone(),
+        taken_at: snapshot.taken_at.clone(),
+        database: redact(args.database_url),
+        store: snapshot_kind(snapshot),
+        migration: facts.migration,
+        audit_log: AuditLogJson::of(&facts.audit),
+        transparency_log: TransparencyLogJson::of(&facts.transparency_log),
+        signing_keys: snapshot.keys.signing_keys.len(),
+        log_keys: snapshot.keys.log_keys.len(),
+        keys_secret_included: args.include_keys_secret,
+        keys_secret: (!args.include_keys_secret).then(|| args.keys_secret.display().to_string()),
+    }
 }
 
 /// What the operator reads: where the backup is, what it holds, and what it leaves out.

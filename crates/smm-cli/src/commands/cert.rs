@@ -21,6 +21,89 @@ use crate::input::{load_assessment, load_target, read_source};
 use crate::output::{self, styled, HEADER, MET, UNDER};
 use crate::write::{write_atomically, write_secret};
 
+/// `smm key new --json`: the two files written and the key's id.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct KeyPairJson {
+    /// The private key written (PKCS#8 PEM, mode 0600): keep it secret.
+    pub private_key: String,
+    /// Whether the private key is encrypted with a passphrase.
+    pub encrypted: bool,
+    /// The public key written (SubjectPublicKeyInfo PEM), to publish.
+    pub public_key: String,
+    /// The key's id: the SHA-256 of its SubjectPublicKeyInfo DER, in hex (what signatures and
+    /// issuers documents name it by).
+    pub keyid: String,
+}
+
+/// `smm key publish|retire|revoke --json`: the key changed, and where it stands now.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct IssuersUpdateJson {
+    /// The issuers document written.
+    pub issuers: String,
+    /// What was done to the key: `published`, `retired` or `revoked`.
+    pub action: String,
+    /// The key's id.
+    pub keyid: String,
+    /// The id, in the document, of the issuer that holds the key.
+    pub issuer_id: String,
+    /// The issuer's name, as its statements carry it.
+    pub issuer_name: String,
+    /// Whether the issuer is a certification body (may issue certificates, not only
+    /// declarations).
+    pub certification_body: bool,
+    /// Where the key stands now.
+    pub status: KeyStatus,
+    /// The first day it may sign, `YYYY-MM-DD`.
+    pub valid_from: String,
+    /// Its last day, once retired, `YYYY-MM-DD`.
+    pub valid_until: Option<String>,
+    /// For a revoked key: from which day nothing it signed is trusted, `YYYY-MM-DD`.
+    pub revoked_from: Option<String>,
+    /// For a revoked key: why.
+    pub revocation_reason: Option<String>,
+}
+
+/// `smm cert issue|declare --json`: the attestation issued, or every reason it was refused.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct IssuanceJson {
+    /// Whether the attestation was signed and written; `false` when the scheme's requirements
+    /// are not met (exit 1), each unmet one in `reasons`.
+    pub issued: bool,
+    /// What was asked for: `certificate` (`smm cert issue`) or `declaration` (`smm cert
+    /// declare`).
+    pub attestation_kind: String,
+    /// The id of the scheme whose requirements were checked.
+    pub scheme: String,
+    /// The scheme's version.
+    pub scheme_version: String,
+    /// The file written (a DSSE envelope), once issued.
+    pub output: Option<String>,
+    /// The attestation's serial, once issued.
+    pub serial: Option<String>,
+    /// Every requirement not met, in words; empty when issued.
+    pub reasons: Vec<String>,
+    /// The signed statement's content (issuer and key, products covered, target, scheme,
+    /// validity, result per domain), once issued.
+    pub attestation: Option<smm_cert::Attestation>,
+}
+
+/// `smm cert revoke --json`: the revocation added to the issuer's list.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct RevocationJson {
+    /// The serial of the attestation revoked.
+    pub serial: String,
+    /// What it was: `certificate` or `declaration`.
+    pub attestation_kind: String,
+    /// From when it is revoked, `YYYY-MM-DD`.
+    pub date: String,
+    /// Why.
+    pub reason: String,
+    /// The signed revocation list written.
+    pub list: String,
+    /// Attestations the list revokes, this one included.
+    pub revoked_in_all: usize,
+}
+
 /// Runs `smm key ...` (no catalog needed).
 pub fn key(action: &KeyAction) -> Result<(), Failure> {
     match action {
@@ -28,7 +111,8 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
             output,
             encrypt,
             passphrase_file,
-        } => new_key(output, *encrypt, passphrase_file.as_deref()),
+            json,
+        } => new_key(output, *encrypt, passphrase_file.as_deref(), *json),
         KeyAction::Publish {
             issuers,
             key,
@@ -36,6 +120,7 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
             name,
             certification_body,
             from,
+            json,
         } => {
             let from = match from {
                 Some(d) => checked_date(d, "--from")?.to_string(),
@@ -45,7 +130,12 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
             let public = keys::read_public(&source.text).map_err(|e| cert_problem(key, e))?;
             let keyid = keys::key_id(&public).map_err(|e| cert_problem(key, e))?;
             let pem = keys::public_pem(&public).map_err(|e| cert_problem(key, e))?;
-            update_issuers(issuers, |doc| {
+            let change = KeyChange {
+                action: "published",
+                keyid: &keyid,
+                json: *json,
+            };
+            update_issuers(issuers, &change, |doc| {
                 if doc.key(&keyid).is_some() {
                     return Err(format!("key {keyid} is already published"));
                 }
@@ -88,12 +178,18 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
             issuers,
             keyid,
             date,
+            json,
         } => {
             let date = match date {
                 Some(d) => checked_date(d, "--date")?.to_string(),
                 None => today(),
             };
-            update_issuers(issuers, |doc| {
+            let change = KeyChange {
+                action: "retired",
+                keyid,
+                json: *json,
+            };
+            update_issuers(issuers, &change, |doc| {
                 let key = published_key(doc, keyid)?;
                 if key.status != KeyStatus::Active {
                     return Err(format!("key {keyid} is already {}", key.status.as_str()));
@@ -111,12 +207,18 @@ pub fn key(action: &KeyAction) -> Result<(), Failure> {
             keyid,
             from,
             reason,
+            json,
         } => {
             let from = checked_date(from, "--from")?.to_string();
             if reason.trim().is_empty() {
                 return Err(Problem::file(issuers, "a key revocation needs a --reason").into());
             }
-            update_issuers(issuers, |doc| {
+            let change = KeyChange {
+                action: "revoked",
+                keyid,
+                json: *json,
+            };
+            update_issuers(issuers, &change, |doc| {
                 let key = published_key(doc, keyid)?;
                 if key.status == KeyStatus::Revoked {
                     return Err(format!("key {keyid} is already revoked"));
@@ -143,9 +245,18 @@ fn published_key<'a>(
         .ok_or_else(|| format!("no key {keyid} in the document"))
 }
 
+/// What `smm key publish|retire|revoke` does to which key, and how it reports.
+struct KeyChange<'a> {
+    /// `published`, `retired` or `revoked`.
+    action: &'a str,
+    keyid: &'a str,
+    json: bool,
+}
+
 /// Reads the issuers document (or starts one), changes it, and writes it back atomically.
 fn update_issuers(
     path: &Path,
+    what: &KeyChange<'_>,
     change: impl FnOnce(&mut IssuersDocument) -> Result<String, String>,
 ) -> Result<(), Failure> {
     let mut doc = if path.exists() {
@@ -161,6 +272,34 @@ fn update_issuers(
     let done = change(&mut doc).map_err(|e| Problem::file(path, e))?;
     doc.published = today();
     write_atomically(path, &(doc.to_json() + "\n"))?;
+    if what.json {
+        let held = doc.issuers.iter().find_map(|issuer| {
+            let key = issuer.keys.iter().find(|k| k.keyid == what.keyid)?;
+            Some((issuer, key))
+        });
+        let Some((issuer, key)) = held else {
+            return Err(
+                Problem::file(path, format!("no key {} in the document", what.keyid)).into(),
+            );
+        };
+        output::print_tagged_json(
+            "IssuersUpdate",
+            &IssuersUpdateJson {
+                issuers: path.display().to_string(),
+                action: what.action.to_string(),
+                keyid: key.keyid.clone(),
+                issuer_id: issuer.id.clone(),
+                issuer_name: issuer.name.clone(),
+                certification_body: issuer.certification_body,
+                status: key.status,
+                valid_from: key.valid_from.clone(),
+                valid_until: key.valid_until.clone(),
+                revoked_from: key.revoked_from.clone(),
+                revocation_reason: key.revocation_reason.clone(),
+            },
+        );
+        return Ok(());
+    }
     output::print(&format!(
         "{} {done} in {}\n",
         styled(MET, "ok"),
@@ -169,7 +308,12 @@ fn update_issuers(
     Ok(())
 }
 
-fn new_key(output: &Path, encrypt: bool, passphrase_file: Option<&Path>) -> Result<(), Failure> {
+fn new_key(
+    output: &Path,
+    encrypt: bool,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
     let encrypt = &encrypt;
     let private = with_extension(output, "key");
     let public = with_extension(output, "pub");
@@ -193,6 +337,18 @@ fn new_key(output: &Path, encrypt: bool, passphrase_file: Option<&Path>) -> Resu
     let id = keys::key_id(&key.verifying_key()).map_err(|e| cert_problem(&public, e))?;
     write_secret(&private, private_pem.as_bytes())?;
     write_atomically(&public, &public_pem)?;
+    if json {
+        output::print_tagged_json(
+            "KeyPair",
+            &KeyPairJson {
+                private_key: private.display().to_string(),
+                encrypted: *encrypt,
+                public_key: public.display().to_string(),
+                keyid: id,
+            },
+        );
+        return Ok(());
+    }
     output::print(&format!(
         "{} wrote {} (private key, mode 0600{}) and {} (public key)\nkey id {id}\n",
         styled(MET, "ok"),
@@ -255,6 +411,7 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
             date,
             list,
             passphrase_file,
+            json,
         } => revoke_command(
             cert,
             key,
@@ -262,6 +419,7 @@ pub fn run(catalog: &Catalog, action: &CertAction) -> Result<(), Failure> {
             date.as_deref(),
             list,
             passphrase_file.as_deref(),
+            *json,
         ),
     }
 }
@@ -355,6 +513,22 @@ fn issue_command(
             let text = serde_json::to_string_pretty(&envelope).unwrap_or_default() + "\n";
             write_atomically(output_path, &text)?;
             let c = &statement.predicate;
+            if args.json {
+                output::print_tagged_json(
+                    "Issuance",
+                    &IssuanceJson {
+                        issued: true,
+                        attestation_kind: kind.as_str().to_string(),
+                        scheme: scheme.id.value.clone(),
+                        scheme_version: scheme.version.clone(),
+                        output: Some(output_path.display().to_string()),
+                        serial: Some(c.serial.clone()),
+                        reasons: Vec::new(),
+                        attestation: Some(c.clone()),
+                    },
+                );
+                return Ok(());
+            }
             output::print(&format!(
                 "{} wrote {}: {} {}\n  issuer   {} (key {})\n  covers   {}\n  target   {} {} (sha256 {}){}\n  scheme   {} {}\n  valid    {} until {}{}\n",
                 styled(MET, "ok"),
@@ -381,6 +555,22 @@ fn issue_command(
             Ok(())
         }
         Err(CertError::Refused(reasons)) => {
+            if args.json {
+                output::print_tagged_json(
+                    "Issuance",
+                    &IssuanceJson {
+                        issued: false,
+                        attestation_kind: kind.as_str().to_string(),
+                        scheme: scheme.id.value.clone(),
+                        scheme_version: scheme.version.clone(),
+                        output: None,
+                        serial: None,
+                        reasons,
+                        attestation: None,
+                    },
+                );
+                return Err(Failure::CheckFailed);
+            }
             let mut out = format!(
                 "{} no {} issued under scheme {} {}:\n",
                 styled(UNDER, "REFUSED"),
@@ -664,6 +854,7 @@ fn revoke_command(
     date: Option<&str>,
     list_path: &Path,
     passphrase_file: Option<&Path>,
+    json: bool,
 ) -> Result<(), Failure> {
     if reason.trim().is_empty() {
         return Err(Problem::file(cert_path, "a revocation needs a --reason").into());
@@ -704,7 +895,7 @@ fn revoke_command(
         &key,
         Revocation {
             serial: cert.serial.clone(),
-            date,
+            date: date.clone(),
             reason: reason.trim().to_string(),
         },
     )
@@ -713,6 +904,20 @@ fn revoke_command(
         list_path,
         &(serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"),
     )?;
+    if json {
+        output::print_tagged_json(
+            "Revocation",
+            &RevocationJson {
+                serial: cert.serial.clone(),
+                attestation_kind: cert.kind.as_str().to_string(),
+                date,
+                reason: reason.trim().to_string(),
+                list: list_path.display().to_string(),
+                revoked_in_all: contents.revoked.len(),
+            },
+        );
+        return Ok(());
+    }
     output::print(&format!(
         "{} revoked certificate {} in {} ({} revoked in all)\n",
         styled(MET, "ok"),

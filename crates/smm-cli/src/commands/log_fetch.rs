@@ -132,6 +132,13 @@ impl Remote {
     pub fn entries(&self, start: u64, end: u64) -> Result<Vec<ServedEntry>, Failure> {
         let mut out = Vec::new();
         let mut next = start;
+        let progress = (end > start).then(|| {
+            crate::progress::Progress::counted(
+                "fetching the log's new entries",
+                end - start,
+                "entries",
+            )
+        });
         while next < end {
             let limit = (end - next).min(PAGE);
             let path = format!("/api/log/entries?start={next}&limit={limit}");
@@ -151,6 +158,9 @@ impl Remote {
                 }
                 out.push(entry);
                 next += 1;
+                if let Some(p) = &progress {
+                    p.advance(1);
+                }
             }
         }
         Ok(out)

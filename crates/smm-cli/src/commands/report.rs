@@ -168,8 +168,10 @@ pub fn run_report(
             write_atomically(output, &html)?;
         }
         "pdf" => {
+            let progress = crate::progress::Progress::spinner("typesetting the PDF report");
             let pdf = smm_report::pdf::report_with(&input, &sections)
                 .map_err(|e| render_failure(output, e))?;
+            drop(progress);
             write_bytes_atomically(output, &pdf)?;
         }
         other => {

@@ -9,11 +9,15 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
+use serde::Serialize;
 use smm_store::backup::{self, StoreFacts};
 use smm_store::{Backend, Store};
 
 use crate::commands::archive::{self, Extracted, StoreKind, KEYS_SECRET};
-use crate::commands::backup::{make_private, parent_of, redact, runtime, sync_folder};
+use crate::commands::backup::{
+    make_private, parent_of, redact, runtime, sync_folder, AuditLogJson, TransparencyLogJson,
+};
 use crate::failure::{Failure, Problem};
 use crate::output::{self, styled, MET, WARN};
 
@@ -27,6 +31,43 @@ pub struct Args<'a> {
     pub database_url: Option<&'a str>,
     /// The keys secret to restore with (when the archive holds none).
     pub keys_secret: Option<&'a Path>,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+/// `smm admin restore --json`: where the backup went and what the restored store holds, every
+/// fact checked against the backup's manifest.
+#[derive(Serialize, JsonSchema)]
+pub struct RestoreJson {
+    /// The archive restored.
+    pub archive: String,
+    /// When the backup's snapshot was taken (RFC 3339, UTC).
+    pub backup_taken_at: String,
+    /// The smm version that made the backup.
+    pub backup_smm_version: String,
+    /// Where it was restored: the data directory, or the PostgreSQL database (its password left
+    /// out).
+    pub restored_into: String,
+    /// The store's back end: `sqlite` or `postgres`.
+    pub store: StoreKind,
+    /// The schema migration of the backup (the store is then brought up to date when opened).
+    pub migration: i64,
+    /// Tables restored, each with the row count the backup recorded.
+    pub tables: usize,
+    /// Rows in all those tables.
+    pub rows: i64,
+    /// The restored audit log, as the backup recorded it.
+    pub audit_log: AuditLogJson,
+    /// The restored transparency log, as the backup recorded it.
+    pub transparency_log: TransparencyLogJson,
+    /// Signing and log keys sealed in the store.
+    pub sealed_keys: usize,
+    /// The keys secret restored with the store (it opens every sealed key), when one was.
+    pub keys_secret: Option<String>,
+    /// Whether the server still needs the original keys secret to start: the store holds
+    /// sealed keys and no secret was restored (give it `--keys-secret`, or put it at
+    /// DATA_DIR/keys.secret).
+    pub keys_secret_needed: bool,
 }
 
 /// What the restored store is, for the report.
@@ -41,6 +82,7 @@ struct Restored {
 pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let target = Target::of(args)?;
     target.ensure_empty()?;
+    let progress = crate::progress::Progress::spinner("checking and unpacking the archive");
     let extracted = archive::extract(args.archive).map_err(|e| Problem::file(args.archive, e))?;
     let manifest = &extracted.manifest;
     target.matches(manifest.store)?;
@@ -57,13 +99,19 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         .into());
     }
     let secret = keys_secret(args, &extracted)?;
+    progress.say("loading the database and checking it against the backup's record");
     let restored = match &target {
         Target::Sqlite { data_dir } => restore_sqlite(data_dir, &extracted, secret.as_deref())?,
         Target::Postgres { url, data_dir } => {
             restore_postgres(url, data_dir.as_deref(), &extracted, secret.as_deref())?
         }
     };
-    output::print(&report(&restored, &extracted));
+    drop(progress);
+    if args.json {
+        output::print_tagged_json("Restore", &json(args.archive, &restored, &extracted));
+    } else {
+        output::print(&report(&restored, &extracted));
+    }
     Ok(())
 }
 
@@ -409,6 +457,27 @@ fn copy_private(from: &Path, to: &Path) -> Result<(), Failure> {
     let mut file = options.open(to).map_err(fail)?;
     std::io::copy(&mut source, &mut file).map_err(fail)?;
     file.sync_all().map_err(fail)
+}
+
+/// The report as JSON.
+fn json(archive: &Path, restored: &Restored, extracted: &Extracted) -> RestoreJson {
+    let facts = &restored.facts;
+    let manifest = &extracted.manifest;
+    RestoreJson {
+        archive: archive.display().to_string(),
+        backup_taken_at: manifest.created_at.clone(),
+        backup_smm_version: manifest.smm_version.clone(),
+        restored_into: restored.place.clone(),
+        store: manifest.store,
+        migration: facts.migration,
+        tables: facts.tables.len(),
+        rows: facts.tables.values().sum(),
+        audit_log: AuditLogJson::of(&facts.audit),
+        transparency_log: TransparencyLogJson::of(&facts.transparency_log),
+        sealed_keys: restored.sealed_keys,
+        keys_secret: restored.secret.as_ref().map(|p| p.display().to_string()),
+        keys_secret_needed: restored.secret.is_none() && restored.sealed_keys > 0,
+    }
 }
 
 fn report(restored: &Restored, extracted: &Extracted) -> String {

@@ -125,6 +125,10 @@ fn valued(
         let today = smm_core::risk::today(catalog, &assessment.current);
         let model = RiskModel::new(&RiskEffects::builtin(catalog), &scenarios, Some(&today))
             .map_err(|e| Failure::from(Problem::file(risk.scenarios, e.to_string())))?;
+        let _progress = crate::progress::Progress::spinner(&format!(
+            "valuing each action: {} simulated years per profile",
+            super::risk::thousands(u64::from(options.iterations))
+        ));
         valued_roadmap(input, budget, &model, &today, &options, risk.horizon)
             .map_err(|e| cannot_plan(args, e))
     })

@@ -66,6 +66,42 @@ pub fn schema_text(kind: SchemaKind) -> String {
         SchemaKind::Templates => {
             output_of::<Vec<smm_core::document::Template>>("smm template list --json")
         }
+        SchemaKind::Digest => tagged::<super::digest::DigestJson>("Digest", "smm digest --json"),
+        SchemaKind::AuditVerification => tagged::<super::audit::AuditVerificationJson>(
+            "AuditVerification",
+            "smm audit verify --json",
+        ),
+        SchemaKind::Backup => {
+            tagged::<super::backup::BackupJson>("Backup", "smm admin backup --json")
+        }
+        SchemaKind::Restore => {
+            tagged::<super::restore::RestoreJson>("Restore", "smm admin restore --json")
+        }
+        SchemaKind::KeyPair => tagged::<super::cert::KeyPairJson>("KeyPair", "smm key new --json"),
+        SchemaKind::IssuersUpdate => tagged::<super::cert::IssuersUpdateJson>(
+            "IssuersUpdate",
+            "smm key publish|retire|revoke --json",
+        ),
+        SchemaKind::Issuance => {
+            tagged::<super::cert::IssuanceJson>("Issuance", "smm cert issue|declare --json")
+        }
+        SchemaKind::Revocation => {
+            tagged::<super::cert::RevocationJson>("Revocation", "smm cert revoke --json")
+        }
+        SchemaKind::NewUser => {
+            tagged::<super::admin::NewUserJson>("NewUser", "smm admin create-user --json")
+        }
+        SchemaKind::UserAccess => tagged::<super::admin::UserAccessJson>(
+            "UserAccess",
+            "smm admin disable-user|enable-user --json",
+        ),
+        SchemaKind::Designation => tagged::<super::admin::DesignationJson>(
+            "Designation",
+            "smm admin designate-body|undesignate-body --json",
+        ),
+        SchemaKind::IssuersExport => {
+            tagged::<super::admin::IssuersExportJson>("IssuersExport", "smm admin issuers --json")
+        }
     };
     // A schema is plain JSON; serializing it cannot fail.
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -43,7 +43,8 @@ fn run(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|e| panic!("{program}: {e}"));
     assert!(
         out.status.success(),
-        "{program} {args:?}: {}{}",
+        "{program} {args:?} ({}): {}{}",
+        out.status,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -57,12 +58,15 @@ fn unit_value<'a>(unit: &'a str, key: &str) -> Option<&'a str> {
         .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
 }
 
-/// A free port on loopback.
+/// A free port on loopback below the kernel's ephemeral range (32768 and up), so a server that
+/// another test starts on port 0 cannot be handed the same port between this check and the
+/// service's bind.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    let start = 20_000 + (std::process::id() % 10_000) as u16;
+    (start..32_000)
+        .chain(20_000..start)
+        .find(|&port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok())
+        .expect("a free port below the ephemeral range")
 }
 
 /// The status line of `GET path` on loopback, or `None` while nothing answers.
@@ -220,7 +224,10 @@ fn the_debian_package_installs_its_files_and_its_service_starts() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(
-        answer.lines().next().is_some_and(|l| l.ends_with(" 200 OK")),
+        answer
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with(" 200 OK")),
         "{answer}"
     );
     // What it keeps is the service user's alone.

@@ -19,6 +19,7 @@ mod log;
 mod map;
 mod oscal;
 mod prepared_catalog;
+mod progress;
 mod risk;
 mod roadmap;
 mod roadmap_risk;

@@ -17,7 +17,9 @@ use crate::server::{
     assert_stored, assessment, audit_verify, bootstrap, client, serve_args, sign_in, smm,
     sqlite_data, strs, system, token, Acknowledged, Server,
 };
-use crate::support::{fresh_postgres_database, workspace};
+use crate::support::{
+    assert_no_duplicate_keys, assert_output_schema, fresh_postgres_database, workspace,
+};
 
 /// Concurrent writers.
 const WRITERS: usize = 6;
@@ -442,6 +444,59 @@ async fn the_keys_secret_is_in_a_backup_only_when_asked_and_the_public_keys_are_
         "a sealed key is listed"
     );
 
+    // The same with --json: the keys counted, where the secret is said, in the published shape.
+    let json = dir.path().join("json.tar");
+    let doc = run_smm_json(&[
+        "admin",
+        "backup",
+        "--data-dir",
+        &data_arg,
+        "-o",
+        &json.display().to_string(),
+        "--include-keys-secret",
+        "--json",
+    ]);
+    assert_output_schema("backup", &doc);
+    assert_eq!(doc["signing_keys"], kept.len());
+    assert_eq!(doc["log_keys"], log_keys.len());
+    assert_eq!(doc["keys_secret_included"], true);
+    assert!(doc["keys_secret"].is_null(), "{doc}");
+    let sealed_keys = kept.len() + log_keys.len();
+    let restored_json = dir.path().join("restored-json");
+    let doc = run_smm_json(&[
+        "admin",
+        "restore",
+        &json.display().to_string(),
+        "--data-dir",
+        &restored_json.display().to_string(),
+        "--json",
+    ]);
+    assert_output_schema("restore", &doc);
+    assert_eq!(doc["sealed_keys"], sealed_keys);
+    assert_eq!(
+        doc["keys_secret"].as_str(),
+        Some(
+            restored_json
+                .join("keys.secret")
+                .display()
+                .to_string()
+                .as_str()
+        )
+    );
+    assert_eq!(doc["keys_secret_needed"], false);
+    // Without the secret, the restored store cannot sign until it is given: the JSON says so.
+    let doc = run_smm_json(&[
+        "admin",
+        "restore",
+        &plain.display().to_string(),
+        "--data-dir",
+        &dir.path().join("restored-plain").display().to_string(),
+        "--json",
+    ]);
+    assert_output_schema("restore", &doc);
+    assert!(doc["keys_secret"].is_null(), "{doc}");
+    assert_eq!(doc["keys_secret_needed"], true);
+
     // The archive's secret is restored with the store; a wrong secret is refused.
     let restored = dir.path().join("restored");
     run_smm(&[
@@ -487,6 +542,21 @@ fn run_smm(args: &[&str]) -> String {
     );
     assert!(out.status.success(), "smm {}: {text}", args.join(" "));
     text
+}
+
+/// Runs smm with `--json` among `args`, fails unless it succeeds, and returns the one JSON
+/// document it printed (no key twice).
+fn run_smm_json(args: &[&str]) -> Value {
+    let out = smm().args(args).output().expect("run smm");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "smm {}: {text}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_no_duplicate_keys(&text);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("smm {}: {e}: {text}", args.join(" ")))
 }
 
 /// Where `needle` first occurs in `haystack`.
