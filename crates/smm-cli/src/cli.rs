@@ -1244,6 +1244,9 @@ pub enum LogAction {
         /// How to report.
         #[arg(long, value_enum, default_value = "text")]
         format: LogFormat,
+        /// Print JSON instead of text: the same as `--format json`.
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
     },
     /// Check the log as `follow` does and, when its new checkpoint is consistent with the last
     /// one this witness cosigned, add the witness's cosignature (C2SP tlog-cosignature) and

@@ -18,7 +18,12 @@ pub struct LowerArgs {
     /// The current version of the target profile.
     pub target: PathBuf,
     /// The practice to lower (id or name).
-    #[arg(long, value_name = "ID")]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_parser = crate::catalog_ids::CatalogIdParser::hierarchy(),
+        hide_possible_values = true
+    )]
     pub practice: String,
     /// The new comprehensiveness (0-4 or a name).
     #[arg(long, value_name = "N", value_parser = parse_comprehensiveness)]

@@ -109,8 +109,9 @@ pub fn run(action: &LogAction) -> Result<(), Failure> {
             vendor,
             product,
             format,
+            json,
         } => {
-            let json = matches!(format, LogFormat::Json);
+            let json = *json || matches!(format, LogFormat::Json);
             let followed = match follow(log) {
                 Ok(f) => f,
                 Err(stop) => return stopped(stop, log, json),

@@ -246,8 +246,23 @@ async fn a_monitor_reports_each_new_entry_once_with_its_revocations_and_filters(
     );
     assert_eq!(doc["entries"].as_array().expect("entries").len(), 4);
     assert_eq!(doc["entries"][0]["status"], "revoked");
+    // `--json` is `--format json`.
     let other = dir.path().join("other");
-    let (code, doc, _) = follow(&base, &other, &["--log-key", &key, "--vendor", "Elsewhere"]);
+    let (code, out, _) = run(&[
+        "log",
+        "follow",
+        "--url",
+        &base,
+        "--state",
+        &other.display().to_string(),
+        "--log-key",
+        &key,
+        "--vendor",
+        "Elsewhere",
+        "--json",
+    ]);
+    let doc: Value = serde_json::from_str(&out).expect("JSON");
+    crate::support::assert_output_schema("log-follow", &doc);
     assert_eq!(code, 0);
     assert_eq!(doc["new_entries"], 4);
     assert!(doc["entries"].as_array().expect("entries").is_empty());
