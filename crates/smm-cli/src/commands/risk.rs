@@ -108,7 +108,7 @@ pub fn risk_outlook(
     let profiles = if target.is_some() { 2 } else { 1 };
     let _progress = crate::progress::Progress::spinner(&format!(
         "simulating {} years of {} loss scenarios for {profiles} profile{}",
-        thousands(u64::from(options.iterations)),
+        smm_report::risk::words::count(u64::from(options.iterations)),
         document.scenarios.len(),
         if profiles == 1 { "" } else { "s" }
     ));
@@ -235,18 +235,5 @@ fn render(outlook: &RiskOutlook) -> String {
         per.row(row);
     }
     out.push_str(&per.render());
-    out
-}
-
-/// 100000 as `100,000`, for a progress line.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
     out
 }

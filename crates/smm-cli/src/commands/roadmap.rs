@@ -127,7 +127,7 @@ fn valued(
             .map_err(|e| Failure::from(Problem::file(risk.scenarios, e.to_string())))?;
         let _progress = crate::progress::Progress::spinner(&format!(
             "valuing each action: {} simulated years per profile",
-            super::risk::thousands(u64::from(options.iterations))
+            smm_report::risk::words::count(u64::from(options.iterations))
         ));
         valued_roadmap(input, budget, &model, &today, &options, risk.horizon)
             .map_err(|e| cannot_plan(args, e))

@@ -500,19 +500,22 @@ fn store_administration_outputs_match_their_schemas() {
     let entries = doc["entries"].as_u64().expect("entries");
     assert!(entries > 0, "{doc}");
 
-    let (code, doc) = json_in(
-        dir,
-        &[
-            "admin",
-            "backup",
-            "--data-dir",
-            "data",
-            "-o",
-            "backup.tar",
-            "--json",
-        ],
-        &[],
-    );
+    let backup = |archive: &str| {
+        json_in(
+            dir,
+            &[
+                "admin",
+                "backup",
+                "--data-dir",
+                "data",
+                "-o",
+                archive,
+                "--json",
+            ],
+            &[],
+        )
+    };
+    let (code, doc) = backup("backup.tar");
     assert_eq!(code, 0, "{doc}");
     assert_output_schema("backup", &doc);
     assert_eq!(doc["archive"], "backup.tar");
@@ -558,19 +561,7 @@ fn store_administration_outputs_match_their_schemas() {
     assert!(doc["problems"][0]
         .as_str()
         .is_some_and(|p| p.contains("entry 2 was changed")));
-    let (code, doc) = json_in(
-        dir,
-        &[
-            "admin",
-            "backup",
-            "--data-dir",
-            "data",
-            "-o",
-            "broken.tar",
-            "--json",
-        ],
-        &[],
-    );
+    let (code, doc) = backup("broken.tar");
     assert_eq!(code, 1, "{doc}");
     assert_output_schema("backup", &doc);
     assert_eq!(doc["audit_log"]["intact"], false);

@@ -12,17 +12,26 @@ const HVAC: [&str; 3] = [
     "examples/hvac/target.yaml",
 ];
 
-#[test]
-fn a_simulation_shows_what_it_does_on_a_terminal() {
+/// `smm ARGS` in `dir` on a pseudo-terminal, as a person would run it.
+fn terminal(dir: &std::path::Path, args: &[&str]) -> Session {
     let mut command = process();
     command
-        .current_dir(root())
-        .args(["risk", HVAC[0], HVAC[1], HVAC[2], "--iterations", "300000"])
+        .current_dir(dir)
+        .args(args)
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
         .env_remove("SMM_NO_PROGRESS");
     let mut session = Session::spawn(command).expect("spawn smm in a pty");
     session.set_expect_timeout(Some(Duration::from_secs(60)));
+    session
+}
+
+#[test]
+fn a_simulation_shows_what_it_does_on_a_terminal() {
+    let mut session = terminal(
+        &root(),
+        &["risk", HVAC[0], HVAC[1], HVAC[2], "--iterations", "300000"],
+    );
     session
         .expect("simulating 300,000 years of 4 loss scenarios for 2 profiles")
         .expect("the progress line");
@@ -93,24 +102,18 @@ fn a_backup_and_a_restore_say_what_they_do_on_a_terminal_and_nothing_in_a_pipe()
     );
 
     // On a terminal: each phase says what it does.
-    let terminal = |args: &[&str]| {
-        let mut command = process();
-        command
-            .current_dir(dir)
-            .args(args)
-            .env("TERM", "xterm-256color")
-            .env("NO_COLOR", "1")
-            .env_remove("SMM_NO_PROGRESS");
-        let mut session = Session::spawn(command).expect("spawn smm in a pty");
-        session.set_expect_timeout(Some(Duration::from_secs(60)));
-        session
-    };
-    let mut backup = terminal(&["admin", "backup", "--data-dir", "data", "-o", "tty.tar"]);
+    let mut backup = terminal(
+        dir,
+        &["admin", "backup", "--data-dir", "data", "-o", "tty.tar"],
+    );
     backup
         .expect("taking a consistent snapshot of the store")
         .expect("the snapshot's progress line");
     backup.expect(Eof).expect("the end");
-    let mut restore = terminal(&["admin", "restore", "tty.tar", "--data-dir", "restored"]);
+    let mut restore = terminal(
+        dir,
+        &["admin", "restore", "tty.tar", "--data-dir", "restored"],
+    );
     restore
         .expect("checking and unpacking the archive")
         .expect("the restore's progress line");
