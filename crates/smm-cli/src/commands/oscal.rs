@@ -93,9 +93,11 @@ pub fn import(
     output_path: Option<&Path>,
     strict: bool,
 ) -> Result<(), Failure> {
+    let progress = crate::progress::Progress::spinner("reading the OSCAL assessment results");
     let source = read_source(results)?;
     let imported = smm_oscal::import_results(catalog, &source.text)
         .map_err(|d| Failure::from(Problem::from_diagnostics(results, &source.text, d)))?;
+    drop(progress);
     for unmapped in &imported.report.unmapped {
         output::note(&format!(
             "{}: not mapped: {}: {}\n",
