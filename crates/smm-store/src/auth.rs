@@ -153,6 +153,14 @@ fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))
 }
 
+/// The hash of 32 random bytes nobody is told: a user whose sign-in is an OpenID Connect
+/// provider's has no password, yet a password attempt on their name costs what any wrong one
+/// costs and answers the same.
+pub(crate) async fn unusable_password_hash() -> Result<String, StoreError> {
+    let secret = crate::session::random_hex();
+    on_hashing_pool(move || hash_password(&secret)).await?
+}
+
 /// Refuses a weak password, then hashes it on the bounded pool.
 async fn checked_hash(user_name: &str, password: &str) -> Result<String, StoreError> {
     if let Some(reason) = password_weakness(user_name, password) {

@@ -36,6 +36,7 @@ mod group_commit;
 pub mod issuers;
 pub mod members;
 pub mod offers;
+pub mod oidc;
 pub mod register;
 pub mod session;
 mod store;

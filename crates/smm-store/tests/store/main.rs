@@ -7,4 +7,5 @@ mod support;
 mod backup;
 mod group_commit;
 mod issuers;
+mod oidc;
 mod store;
