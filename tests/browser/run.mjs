@@ -29,8 +29,9 @@ import pipeline from './journeys/pipeline.mjs';
 import permissions from './journeys/permissions.mjs';
 import accessibility from './journeys/accessibility.mjs';
 import screenshots from './journeys/screenshots.mjs';
+import sso from './journeys/sso.mjs';
 
-const JOURNEYS = [journey, pipeline, permissions, accessibility, screenshots];
+const JOURNEYS = [journey, pipeline, permissions, accessibility, screenshots, sso];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');

@@ -382,6 +382,11 @@ pub enum Command {
             env = "SMM_AUDIT_CHECKPOINT_EVERY"
         )]
         audit_checkpoint_every: u64,
+        /// Let people sign in through an OpenID Connect provider (Keycloak, Entra ID, Okta…),
+        /// configured in FILE (`kind: OidcProvider`: issuer, client, which groups give which
+        /// role in which organization; see docs/server.md)
+        #[arg(long, value_name = "FILE", env = "SMM_OIDC_CONFIG")]
+        oidc: Option<PathBuf>,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,

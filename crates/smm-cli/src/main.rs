@@ -54,6 +54,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         mappings,
         log_origin,
         audit_checkpoint_every,
+        oidc,
         log_json,
         connections,
     } = &cli.command
@@ -69,6 +70,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             mappings,
             log_origin: log_origin.as_deref(),
             audit_checkpoint_every: *audit_checkpoint_every,
+            oidc: oidc.as_deref(),
             log_json: *log_json,
             connections: connections.limits(),
         });

@@ -121,6 +121,7 @@ async fn seed() -> Seeded {
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
         audit_checkpoint_every: None,
+        oidc: None,
     };
     let state: AppState = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

@@ -56,6 +56,7 @@ async fn seed(count: usize, vendor_count: usize) -> Seeded {
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
         audit_checkpoint_every: None,
+        oidc: None,
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

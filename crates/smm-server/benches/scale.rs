@@ -683,6 +683,7 @@ async fn run(base: &str, size: Size, quick: bool) {
         connections: ConnectionLimits::default(),
         log_origin: None,
         audit_checkpoint_every: None,
+        oidc: None,
     };
     let started = Instant::now();
     let state = smm_server::serve::state(&config).await.expect("state");

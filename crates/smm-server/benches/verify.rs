@@ -84,6 +84,7 @@ async fn seed(revoked: usize) -> Seeded {
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
         audit_checkpoint_every: None,
+        oidc: None,
     };
     let state = smm_server::serve::state(&config).await.expect("state");
     let store = &state.store;

@@ -27,6 +27,7 @@ pub mod database_lock;
 pub mod extract;
 pub mod keyring;
 pub mod logs;
+pub mod oidc;
 pub mod openapi;
 pub mod origin;
 pub mod problem;

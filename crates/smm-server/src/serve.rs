@@ -64,6 +64,8 @@ pub struct Config {
     /// How often the audit log is checked and, when it grew, a checkpoint of it signed
     /// ([`crate::audit_watch`]); `None`: only when someone asks.
     pub audit_checkpoint_every: Option<Duration>,
+    /// An OpenID Connect provider people may sign in through.
+    pub oidc: Option<crate::oidc::OidcConfig>,
 }
 
 /// Why the server could not start, or stopped other than when asked.
@@ -75,6 +77,9 @@ pub enum ServeError {
     /// The database.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The sign-in provider's configuration cannot be used.
+    #[error("the OpenID Connect provider: {0}")]
+    Oidc(String),
     /// The keys secret cannot be read or made.
     #[error("{0}")]
     Keyring(#[from] crate::keyring::KeyringError),
@@ -330,7 +335,22 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         keyring: Arc::new(keyring),
         issuers: Arc::default(),
         log: Arc::new(log),
+        oidc: oidc(config)?,
     })
+}
+
+/// The configured sign-in provider. Its discovery is left to the first sign-in, so a provider
+/// that is down does not keep the server (and API tokens) from working.
+fn oidc(config: &Config) -> Result<Option<Arc<crate::oidc::Oidc>>, ServeError> {
+    let Some(oidc) = &config.oidc else {
+        return Ok(None);
+    };
+    for org in oidc.managed_organizations() {
+        tracing::info!(organization = %org, "memberships here follow the sign-in provider's groups");
+    }
+    Ok(Some(Arc::new(
+        crate::oidc::Oidc::new(oidc.clone()).map_err(ServeError::Oidc)?,
+    )))
 }
 
 /// Reads (or creates) the keys secret and checks that it opens every signing key the store

@@ -40,6 +40,8 @@ pub struct AppState {
     pub issuers: Arc<crate::app::keys::IssuersCache>,
     /// The transparency log: its key, origin and latest checkpoint.
     pub log: Arc<crate::app::transparency::TransparencyLog>,
+    /// The OpenID Connect provider people may sign in through, when one is configured.
+    pub oidc: Option<Arc<crate::oidc::Oidc>>,
 }
 
 /// Seconds since the Unix epoch.

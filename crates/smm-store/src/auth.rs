@@ -16,7 +16,7 @@ use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{OrganizationId, Store, StoreError};
 
 /// What a member of an organization may do (the matrix is in docs/permissions.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Everything, including members, tokens and grants.

@@ -2,10 +2,12 @@
 // operator would), data posted through the API (as CI would), and `smm serve` on a free port.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 /** Runs `smm admin create-user`: the way the first owner of an organization is made. */
 export function createUser(bin, dataDir, { name, organization, role, password }) {
@@ -30,10 +32,11 @@ export class Server {
     this.log = log;
   }
 
-  /** Starts `smm serve` on a free port and waits until it says where it listens. */
-  static async start(bin, dataDir) {
+  /** Starts `smm serve` (on `listen`, by default a free port) and waits until it says where it
+   *  listens. */
+  static async start(bin, dataDir, { listen = '127.0.0.1:0', args = [] } = {}) {
     const log = [];
-    const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
+    const child = spawn(bin, ['serve', '--listen', listen, '--data-dir', dataDir, ...args], {
       env: { ...process.env, SMM_LOG: process.env.SMM_LOG ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -62,8 +65,9 @@ export class Server {
     return new Server(child, url.replace(/\/$/, ''), dataDir, log);
   }
 
-  /** Stops the server gracefully (SIGTERM), or for good after 10 s. */
+  /** Stops the server gracefully (SIGTERM), or for good after 10 s; and its sign-in provider. */
   async stop() {
+    this.provider?.stop();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
@@ -147,4 +151,56 @@ export class Api {
 /** The text of a file under `examples/`. */
 export function example(root, path) {
   return readFileSync(join(root, 'examples', path), 'utf8');
+}
+
+/** A port nothing listens on now, on loopback. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The OpenID Connect provider of lib/oidc-provider.mjs, for sign-in through it: started with
+ *  one client (smm's) and these accounts, stopped by `stop()`. */
+export class Provider {
+  constructor(child, issuer) {
+    this.child = child;
+    this.issuer = issuer;
+  }
+
+  static async start({ redirect, clientSecret, accounts }) {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const child = spawn(process.execPath, [join(here, 'oidc-provider.mjs')], {
+      env: {
+        ...process.env,
+        OIDC_ISSUER: 'http://localhost:0',
+        OIDC_CLIENT_ID: 'smm',
+        OIDC_CLIENT_SECRET: clientSecret,
+        OIDC_REDIRECT_URI: redirect,
+        OIDC_ACCOUNTS: JSON.stringify(accounts),
+      },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const issuer = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the OpenID provider did not start within 30 s')), 30_000);
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const found = /^listening (http:\/\/\S+)$/.exec(line);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1]);
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the OpenID provider exited (${code}) before listening`));
+      });
+    });
+    return new Provider(child, issuer);
+  }
+
+  stop() {
+    this.child.kill('SIGTERM');
+  }
 }

@@ -7,7 +7,9 @@
 // see. Users are made with the CLI, or as new accounts claire's session invites; everything else
 // through the API, with an owner's API token (which may not manage members or tokens).
 
-import { Api, createUser, example, Server } from './server.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Api, createUser, example, freePort, Provider, Server } from './server.mjs';
 
 const PASSWORDS = {
   claire: 'claire-browser-pass-1',
@@ -19,7 +21,33 @@ const PASSWORDS = {
 export async function makeWorld({ bin, root, dataDir }) {
   createUser(bin, dataDir, { name: 'claire', organization: 'Acme Bottling', role: 'owner', password: PASSWORDS.claire });
   createUser(bin, dataDir, { name: 'olga', organization: 'Globex', role: 'owner', password: PASSWORDS.olga });
-  const server = await Server.start(bin, dataDir);
+  // People may also sign in through an OpenID Connect provider (the npm oidc-provider on
+  // localhost, smm on 127.0.0.1: two sites, as in production): sam's group makes him a viewer
+  // at Acme.
+  const port = await freePort();
+  const redirect = `http://127.0.0.1:${port}/auth/oidc/callback`;
+  const clientSecret = 'browser-tests-client-secret';
+  const provider = await Provider.start({
+    redirect,
+    clientSecret,
+    accounts: { sam: { groups: ['acme-viewers'], name: 'Sam Ortiz' } },
+  });
+  const secretFile = join(dataDir, 'oidc.secret');
+  writeFileSync(secretFile, clientSecret);
+  const config = join(dataDir, 'oidc.yaml');
+  writeFileSync(config, [
+    'smm: 1', 'kind: OidcProvider', 'name: Acme SSO', `issuer: ${provider.issuer}`, 'client_id: smm',
+    `client_secret_file: ${secretFile}`, `redirect_url: ${redirect}`, 'scopes: [email, profile, groups]',
+    'mappings:', '  - {group: acme-viewers, organization: Acme Bottling, role: viewer}', '',
+  ].join('\n'));
+  let server;
+  try {
+    server = await Server.start(bin, dataDir, { listen: `127.0.0.1:${port}`, args: ['--oidc', config] });
+  } catch (e) {
+    provider.stop();
+    throw e;
+  }
+  server.provider = provider;
   try {
     const acme = await organization(server.url, 'claire');
     const globex = await organization(server.url, 'olga');
@@ -54,6 +82,8 @@ export async function makeWorld({ bin, root, dataDir }) {
       server,
       url: server.url,
       root,
+      /** Who signs in through the provider, and what its button is called. */
+      sso: { name: 'Acme SSO', login: 'sam', issuer: provider.issuer },
       users: {
         owner: { name: 'claire', password: PASSWORDS.claire },
         viewer: { name: 'vera', password: PASSWORDS.vera },

@@ -30,6 +30,8 @@ pub struct Args<'a> {
     pub log_origin: Option<&'a str>,
     /// Seconds between checks and checkpoints of the audit log (0: never unasked).
     pub audit_checkpoint_every: u64,
+    /// An OpenID Connect provider's configuration (`kind: OidcProvider`).
+    pub oidc: Option<&'a Path>,
     /// JSON logs.
     pub log_json: bool,
     /// How many connections at once, and how long each may take.
@@ -91,6 +93,13 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
         log_origin: args.log_origin.map(str::to_string),
         audit_checkpoint_every: (args.audit_checkpoint_every > 0)
             .then(|| std::time::Duration::from_secs(args.audit_checkpoint_every)),
+        oidc: args
+            .oidc
+            .map(|path| {
+                smm_server::oidc::OidcConfig::load(path)
+                    .map_err(|reason| Failure::from(Problem::file(path, reason)))
+            })
+            .transpose()?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

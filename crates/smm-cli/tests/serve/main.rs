@@ -28,6 +28,7 @@ mod files;
 mod haproxy;
 mod health;
 mod limits;
+mod oidc;
 mod server;
 mod shutdown;
 #[path = "../cli/support/mod.rs"]

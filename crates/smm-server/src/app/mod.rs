@@ -12,6 +12,7 @@ pub mod documents;
 pub mod evidence;
 pub mod invitations;
 pub mod keys;
+pub mod oidc;
 pub mod organizations;
 pub mod oscal;
 pub mod portfolio;

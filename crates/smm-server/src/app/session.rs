@@ -28,6 +28,7 @@ pub async fn sign_in(
     password: &str,
     address: &str,
 ) -> Result<(String, smm_store::session::Session), Problem> {
+    passwords_allowed(state)?;
     let Some(user) = throttled_check(state, name, password, address).await? else {
         tracing::warn!(user = %name, %address, "failed login");
         return Err(Problem::new(
@@ -135,6 +136,7 @@ pub async fn change_password(
     let Principal::User { id, name, .. } = &caller.principal else {
         return Err(Problem::forbidden("an API token has no password"));
     };
+    passwords_allowed(state)?;
     if throttled_check(state, name, current, address).await? != Some(*id) {
         return Err(Problem::forbidden("the current password is wrong").with_field("current"));
     }
@@ -146,4 +148,16 @@ pub async fn change_password(
             StoreError::Invalid(m) => Problem::bad_field("new", m),
             other => other.into(),
         })
+}
+
+/// Refuses password sign-in and password changes when the configuration leaves sign-in to the
+/// OpenID Connect provider (`local_passwords: false`). API tokens and `smm admin` still work.
+fn passwords_allowed(state: &AppState) -> Result<(), Problem> {
+    match state.oidc.as_deref() {
+        Some(oidc) if !oidc.config.local_passwords => Err(Problem::forbidden(format!(
+            "password sign-in is turned off on this server: sign in with {}",
+            oidc.config.name
+        ))),
+        _ => Ok(()),
+    }
 }

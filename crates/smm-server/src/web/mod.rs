@@ -9,6 +9,7 @@ mod editor;
 mod invitations;
 mod keys;
 mod manage;
+mod oidc;
 mod pages;
 mod plans;
 mod register;
@@ -52,6 +53,8 @@ fn pages_only() -> Router<AppState> {
         .route("/static/live.js", get(live_script))
         .route("/static/time.js", get(time_script))
         .route("/login", get(pages::login_form).post(pages::login))
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .route("/logout", post(pages::logout))
         .route("/switch", get(pages::switch))
         .route("/orgs/{org}", get(pages::portfolio))

@@ -54,12 +54,16 @@ struct LoginPage {
     next: String,
     name: String,
     error: Option<String>,
+    /// The sign-in provider's name, when one is configured.
+    provider: Option<String>,
+    /// Whether the password form is offered.
+    passwords: bool,
 }
 
 /// Where to go after signing in.
 #[derive(Deserialize)]
 pub struct NextQuery {
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
 /// Where to go after signing in: `next` if it is a safe path on this site, else home.
@@ -77,12 +81,15 @@ fn login_page(
     error: Option<String>,
 ) -> Response {
     let token = smm_store::session::random_hex();
+    let oidc = state.oidc.as_deref().map(|o| &o.config);
     let mut response = render(&LoginPage {
         nav: None,
         csrf: token.clone(),
         next,
         name,
         error,
+        provider: oidc.map(|c| c.name.clone()),
+        passwords: oidc.is_none_or(|c| c.local_passwords),
     });
     let cookie = cookie_header(LOGIN_COOKIE, &token, 3600, is_tls(headers, state));
     if let Ok(v) = HeaderValue::from_str(&cookie) {

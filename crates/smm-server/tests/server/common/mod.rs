@@ -119,6 +119,7 @@ pub fn sqlite_config(dir: &std::path::Path) -> Config {
         connections: smm_server::ConnectionLimits::default(),
         log_origin: None,
         audit_checkpoint_every: None,
+        oidc: None,
     }
 }
 
@@ -205,6 +206,7 @@ impl App {
             connections: smm_server::ConnectionLimits::default(),
             log_origin: None,
             audit_checkpoint_every: None,
+            oidc: None,
         };
         let mut config = config;
         change(&mut config);
