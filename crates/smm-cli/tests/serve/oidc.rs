@@ -386,6 +386,34 @@ async fn a_person_signs_in_through_the_provider_and_every_false_answer_is_refuse
         whoami(&server, &session.expect("a session")).await,
         ("vic".to_string(), Some("viewer".to_string()))
     );
+    drop(server);
+
+    // A provider whose discovery names another issuer than the one configured (the same server
+    // reached as 127.0.0.1 while it calls itself localhost) is not believed: no sign-in starts,
+    // and the rest of the server works on.
+    let text = std::fs::read_to_string(&config).expect("config");
+    let other = provider.issuer.replace("localhost", "127.0.0.1");
+    assert_ne!(other, provider.issuer);
+    std::fs::write(&config, text.replace(&provider.issuer, &other)).expect("config");
+    let server = Server::start_on(&format!("127.0.0.1:{port}"), &strs(&args), &[]);
+    let start = http()
+        .get(server.url("/auth/oidc/start"))
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(start.status(), 503);
+    assert!(set_cookie(&start, "smm_oidc").is_none());
+    assert!(
+        server.log().contains("unexpected issuer"),
+        "the log says why: {}",
+        server.log()
+    );
+    let health = http()
+        .get(server.url("/api/health"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(health.status(), 200);
 }
 
 fn urlencode(text: &str) -> String {
