@@ -625,6 +625,26 @@ pub enum AdminAction {
         #[arg(long)]
         json: bool,
     },
+    /// Link an existing account to a person's identity at the OpenID Connect provider, so that
+    /// signing in through the provider opens it (accounts are never linked by name or e-mail
+    /// on their own). The subject is the provider's `sub` for the person.
+    LinkIdentity {
+        /// The user's login name.
+        #[arg(long)]
+        name: String,
+        /// The provider's issuer, exactly as in the server's `--oidc` file.
+        #[arg(long)]
+        issuer: String,
+        /// The person's subject (`sub`) at the provider.
+        #[arg(long)]
+        subject: String,
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Disable an account: it can no longer sign in, its sessions end at once, and the API
     /// tokens it made stop working. Nothing it wrote is removed.
     DisableUser {
@@ -1207,6 +1227,9 @@ pub enum SchemaKind {
     /// Output of `smm admin disable-user|enable-user --json`.
     #[value(name = "user-access", alias = "UserAccess")]
     UserAccess,
+    /// Output of `smm admin link-identity --json`.
+    #[value(name = "identity-link", alias = "IdentityLink")]
+    IdentityLink,
     /// Output of `smm admin designate-body|undesignate-body --json`.
     #[value(name = "designation", alias = "Designation")]
     Designation,

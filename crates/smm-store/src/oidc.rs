@@ -187,4 +187,69 @@ impl Store {
         tx.commit().await?;
         Ok(UserId(id))
     }
+
+    /// Links the existing user `name` to the identity `subject` at `issuer`, so that signing in
+    /// through the provider opens their account: the way an account that signed in with a
+    /// password moves to the provider. Done by an administrator, never from a claim, and
+    /// audited; an identity already linked, or a user who already has one, is refused.
+    pub async fn link_identity(
+        &self,
+        actor: &str,
+        name: &str,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<UserId, StoreError> {
+        let issuer = non_empty(issuer, "issuer")?;
+        if subject.is_empty() || subject.len() > 255 {
+            return Err(StoreError::Invalid(
+                "an identity's subject must be 1 to 255 characters".to_string(),
+            ));
+        }
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        let user: i64 = sqlx::query("SELECT id FROM users WHERE name = $1")
+            .bind(name.trim())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user `{}`", name.trim())))?
+            .try_get(0)?;
+        let linked = sqlx::query(
+            "SELECT issuer, subject FROM oidc_identities WHERE user_id = $1 \
+             OR (issuer = $2 AND subject = $3)",
+        )
+        .bind(user)
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = linked {
+            let (i, s): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            return Err(StoreError::Exists(format!("a link of identity {s} at {i}")));
+        }
+        let at = now();
+        sqlx::query(
+            "INSERT INTO oidc_identities (issuer, subject, user_id, created_at, last_login) \
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(issuer)
+        .bind(subject)
+        .bind(user)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            None,
+            "user.link-identity",
+            &format!("user/{user}"),
+            None,
+            Some(&smm_core::digest::sha256_hex(
+                format!("{issuer} {subject}").as_bytes(),
+            )),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(UserId(user))
+    }
 }

@@ -53,6 +53,19 @@ pub struct UserAccessJson {
     pub database: String,
 }
 
+/// `smm admin link-identity --json`: the account and the identity now linked.
+#[derive(Serialize, JsonSchema)]
+pub struct IdentityLinkJson {
+    /// The user's login name.
+    pub name: String,
+    /// The provider's issuer.
+    pub issuer: String,
+    /// The person's subject there.
+    pub subject: String,
+    /// The store, its password left out.
+    pub database: String,
+}
+
 /// `smm admin designate-body|undesignate-body --json`: the organization's standing now.
 #[derive(Serialize, JsonSchema)]
 pub struct DesignationJson {
@@ -117,6 +130,13 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             database_url,
             json,
         } => disable(name, database_url.as_deref(), true, *json),
+        AdminAction::LinkIdentity {
+            name,
+            issuer,
+            subject,
+            database_url,
+            json,
+        } => link_identity(name, issuer, subject, database_url.as_deref(), *json),
         AdminAction::EnableUser {
             name,
             database_url,
@@ -189,6 +209,36 @@ fn disable(name: &str, url: Option<&str>, disabled: bool, json: bool) -> Result<
     } else {
         format!("{ok} `{name}` may sign in again in {url}\n")
     });
+    Ok(())
+}
+
+fn link_identity(
+    name: &str,
+    issuer: &str,
+    subject: &str,
+    url: Option<&str>,
+    json: bool,
+) -> Result<(), Failure> {
+    let url = url.unwrap_or(DEFAULT_DATABASE_URL);
+    on_store(url, async |store| {
+        store.link_identity(ACTOR, name, issuer, subject).await
+    })?;
+    if json {
+        output::print_tagged_json(
+            "IdentityLink",
+            &IdentityLinkJson {
+                name: name.trim().to_string(),
+                issuer: issuer.to_string(),
+                subject: subject.to_string(),
+                database: redact(url),
+            },
+        );
+        return Ok(());
+    }
+    output::print(&format!(
+        "{} `{name}` now signs in as {subject} at {issuer} too, in {url}\n",
+        styled(MET, "ok")
+    ));
     Ok(())
 }
 

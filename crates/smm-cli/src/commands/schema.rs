@@ -95,6 +95,10 @@ pub fn schema_text(kind: SchemaKind) -> String {
             "UserAccess",
             "smm admin disable-user|enable-user --json",
         ),
+        SchemaKind::IdentityLink => tagged::<super::admin::IdentityLinkJson>(
+            "IdentityLink",
+            "smm admin link-identity --json",
+        ),
         SchemaKind::Designation => tagged::<super::admin::DesignationJson>(
             "Designation",
             "smm admin designate-body|undesignate-body --json",

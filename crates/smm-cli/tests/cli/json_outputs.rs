@@ -460,6 +460,20 @@ fn store_administration_outputs_match_their_schemas() {
     assert_output_schema("new-user", &doc);
     assert_eq!(doc["organization_created"], false);
 
+    let (code, doc) = store(&[
+        "admin",
+        "link-identity",
+        "--name",
+        "yusuf",
+        "--issuer",
+        "https://idp.example",
+        "--subject",
+        "yusuf-at-idp",
+    ]);
+    assert_eq!(code, 0, "{doc}");
+    assert_output_schema("identity-link", &doc);
+    assert_eq!(doc["subject"], "yusuf-at-idp");
+
     for (action, body, changed) in [
         ("designate-body", true, true),
         ("designate-body", true, false),

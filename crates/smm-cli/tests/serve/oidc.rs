@@ -346,6 +346,39 @@ async fn a_person_signs_in_through_the_provider_and_every_false_answer_is_refuse
     let (status, session, page) = callback(&server, &back, Some(&state)).await;
     assert_eq!((status, session), (403, None), "{page}");
 
+    // An existing password account, linked by an administrator, signs in through the provider
+    // as itself (an account is never linked by a name the provider sends).
+    provider
+        .post(
+            "/test/accounts",
+            json!({
+                "alice": { "groups": ["lab-viewers"] },
+                "vic": { "groups": ["lab-viewers"] },
+                "olivia": { "groups": ["lab-owners"] },
+            }),
+        )
+        .await;
+    let linked = crate::server::smm()
+        .args([
+            "admin",
+            "link-identity",
+            "--name",
+            crate::server::OWNER,
+            "--issuer",
+        ])
+        .arg(&provider.issuer)
+        .args(["--subject", "olivia", "--database-url", &url])
+        .output()
+        .expect("link");
+    assert!(linked.status.success(), "{linked:?}");
+    let (back, state) = started(&server, "olivia").await;
+    let (status, session, page) = callback(&server, &back, Some(&state)).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        whoami(&server, &session.expect("a session")).await,
+        (crate::server::OWNER.to_string(), Some("owner".to_string()))
+    );
+
     // Passwords still work here (local_passwords is true by default).
     let signed_in = http()
         .post(server.url("/api/session"))

@@ -176,3 +176,54 @@ on_both!(
     an_identity_is_one_user_made_under_a_free_name_on_both,
     an_identity_is_one_user_made_under_a_free_name
 );
+
+async fn an_administrator_links_an_existing_account_once(store: &Arc<Store>) {
+    let issuer = "https://idp.example";
+    store
+        .create_user("admin", "carol", "a long enough password")
+        .await
+        .expect("a local user");
+    let user = store
+        .link_identity("admin", "carol", issuer, "sub-c")
+        .await
+        .expect("linked");
+    assert_eq!(
+        store.identity_user(issuer, "sub-c").await.expect("look up"),
+        Some(user)
+    );
+    // Her password still works: linking adds a way in, it takes none away.
+    assert_eq!(
+        store
+            .check_password("carol", "a long enough password")
+            .await
+            .expect("check"),
+        Some(user)
+    );
+    for (name, subject) in [("carol", "sub-other"), ("dave", "sub-c")] {
+        if name == "dave" {
+            store
+                .create_user("admin", "dave", "another long password")
+                .await
+                .expect("a local user");
+        }
+        let again = store.link_identity("admin", name, issuer, subject).await;
+        assert!(
+            matches!(again, Err(StoreError::Exists(_))),
+            "{name}: {again:?}"
+        );
+    }
+    let nobody = store
+        .link_identity("admin", "nobody", issuer, "sub-n")
+        .await;
+    assert!(matches!(nobody, Err(StoreError::NotFound(_))), "{nobody:?}");
+    assert!(store
+        .verify_audit()
+        .await
+        .expect("verify")
+        .problems
+        .is_empty());
+}
+on_both!(
+    an_administrator_links_an_existing_account_once_on_both,
+    an_administrator_links_an_existing_account_once
+);
