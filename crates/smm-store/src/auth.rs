@@ -153,6 +153,37 @@ fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))
 }
 
+/// Makes the user `name` (which must be free) with this password hash, and audits it: the one
+/// way users are made, with a password or for an identity at a provider.
+pub(crate) async fn insert_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &str,
+    name: &str,
+    hash: &str,
+) -> Result<UserId, StoreError> {
+    name_free(tx, "users", name, None, "user").await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(hash)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    append_audit(
+        tx,
+        actor,
+        None,
+        "user.create",
+        &format!("user/{id}"),
+        None,
+        None,
+    )
+    .await?;
+    Ok(UserId(id))
+}
+
 /// The hash of 32 random bytes nobody is told: a user whose sign-in is an OpenID Connect
 /// provider's has no password, yet a password attempt on their name costs what any wrong one
 /// costs and answers the same.
@@ -196,28 +227,9 @@ impl Store {
         let hash = checked_hash(name, password).await?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        name_free(&mut tx, "users", name, None, "user").await?;
-        let row = sqlx::query(
-            "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(name)
-        .bind(&hash)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get(0)?;
-        append_audit(
-            &mut tx,
-            actor,
-            None,
-            "user.create",
-            &format!("user/{id}"),
-            None,
-            None,
-        )
-        .await?;
+        let id = insert_user(&mut tx, actor, name, &hash).await?;
         tx.commit().await?;
-        Ok(UserId(id))
+        Ok(id)
     }
 
     /// The user, if the name and password match; the same work is done for an unknown name.

@@ -9,9 +9,9 @@
 
 use sqlx::Row;
 
-use crate::auth::unusable_password_hash;
+use crate::auth::{insert_user, unusable_password_hash};
 use crate::session::id_hash;
-use crate::store::{append_audit, name_free, non_empty, now};
+use crate::store::{append_audit, non_empty, now};
 use crate::{Store, StoreError, UserId};
 
 /// Sign-ins under way allowed per address at once: enough for a person with a few tabs, few
@@ -134,58 +134,14 @@ impl Store {
         subject: &str,
     ) -> Result<UserId, StoreError> {
         let name = non_empty(name, "user name")?;
-        let issuer = non_empty(issuer, "issuer")?;
-        if subject.is_empty() || subject.len() > 255 {
-            return Err(StoreError::Invalid(
-                "an identity's subject must be 1 to 255 characters".to_string(),
-            ));
-        }
+        let (issuer, subject) = checked_identity(issuer, subject)?;
         let hash = unusable_password_hash().await?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
-        name_free(&mut tx, "users", name, None, "user").await?;
-        let taken = sqlx::query("SELECT 1 FROM oidc_identities WHERE issuer = $1 AND subject = $2")
-            .bind(issuer)
-            .bind(subject)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::Exists(format!(
-                "an identity {subject} at {issuer}"
-            )));
-        }
-        let at = now();
-        let id: i64 = sqlx::query(
-            "INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(name)
-        .bind(&hash)
-        .bind(&at)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        sqlx::query(
-            "INSERT INTO oidc_identities (issuer, subject, user_id, created_at, last_login) \
-             VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(issuer)
-        .bind(subject)
-        .bind(id)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
-        append_audit(
-            &mut tx,
-            actor,
-            None,
-            "user.create",
-            &format!("user/{id}"),
-            None,
-            None,
-        )
-        .await?;
+        let user = insert_user(&mut tx, actor, name, &hash).await?;
+        insert_link(&mut tx, user, issuer, subject).await?;
         tx.commit().await?;
-        Ok(UserId(id))
+        Ok(user)
     }
 
     /// Links the existing user `name` to the identity `subject` at `issuer`, so that signing in
@@ -199,12 +155,7 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> Result<UserId, StoreError> {
-        let issuer = non_empty(issuer, "issuer")?;
-        if subject.is_empty() || subject.len() > 255 {
-            return Err(StoreError::Invalid(
-                "an identity's subject must be 1 to 255 characters".to_string(),
-            ));
-        }
+        let (issuer, subject) = checked_identity(issuer, subject)?;
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
         let user: i64 = sqlx::query("SELECT id FROM users WHERE name = $1")
@@ -213,36 +164,14 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("user `{}`", name.trim())))?
             .try_get(0)?;
-        let linked = sqlx::query(
-            "SELECT issuer, subject FROM oidc_identities WHERE user_id = $1 \
-             OR (issuer = $2 AND subject = $3)",
-        )
-        .bind(user)
-        .bind(issuer)
-        .bind(subject)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = linked {
-            let (i, s): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-            return Err(StoreError::Exists(format!("a link of identity {s} at {i}")));
-        }
-        let at = now();
-        sqlx::query(
-            "INSERT INTO oidc_identities (issuer, subject, user_id, created_at, last_login) \
-             VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(issuer)
-        .bind(subject)
-        .bind(user)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        let user = UserId(user);
+        insert_link(&mut tx, user, issuer, subject).await?;
         append_audit(
             &mut tx,
             actor,
             None,
             "user.link-identity",
-            &format!("user/{user}"),
+            &format!("user/{}", user.0),
             None,
             Some(&smm_core::digest::sha256_hex(
                 format!("{issuer} {subject}").as_bytes(),
@@ -250,6 +179,53 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(UserId(user))
+        Ok(user)
     }
+}
+
+/// An identity's issuer and subject, refused when empty or absurdly long.
+fn checked_identity<'a>(
+    issuer: &'a str,
+    subject: &'a str,
+) -> Result<(&'a str, &'a str), StoreError> {
+    let issuer = non_empty(issuer, "issuer")?;
+    if subject.is_empty() || subject.len() > 255 {
+        return Err(StoreError::Invalid(
+            "an identity's subject must be 1 to 255 characters".to_string(),
+        ));
+    }
+    Ok((issuer, subject))
+}
+
+/// Links `user` to the identity, refusing an identity already linked or a user who has one.
+async fn insert_link(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: UserId,
+    issuer: &str,
+    subject: &str,
+) -> Result<(), StoreError> {
+    let linked = sqlx::query(
+        "SELECT issuer, subject FROM oidc_identities WHERE user_id = $1 \
+         OR (issuer = $2 AND subject = $3)",
+    )
+    .bind(user.0)
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = linked {
+        let (i, s): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        return Err(StoreError::Exists(format!("a link of identity {s} at {i}")));
+    }
+    sqlx::query(
+        "INSERT INTO oidc_identities (issuer, subject, user_id, created_at, last_login) \
+         VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user.0)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -58,17 +58,6 @@ fn unit_value<'a>(unit: &'a str, key: &str) -> Option<&'a str> {
         .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
 }
 
-/// A free port on loopback below the kernel's ephemeral range (32768 and up), so a server that
-/// another test starts on port 0 cannot be handed the same port between this check and the
-/// service's bind.
-fn free_port() -> u16 {
-    let start = 20_000 + (std::process::id() % 10_000) as u16;
-    (start..32_000)
-        .chain(20_000..start)
-        .find(|&port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok())
-        .expect("a free port below the ephemeral range")
-}
-
 /// The status line of `GET path` on loopback, or `None` while nothing answers.
 fn get(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -163,7 +152,7 @@ fn the_debian_package_installs_its_files_and_its_service_starts() {
     }
 
     // The service, started as systemd starts it.
-    let port = free_port();
+    let port = crate::support::free_port_below_ephemeral();
     let env_file = unit_value(&unit, "EnvironmentFile")
         .expect("an environment file")
         .trim_start_matches('-');

@@ -188,13 +188,6 @@ async fn whoami(server: &Server, session: &str) -> (String, Option<String>) {
     (me["user"].as_str().unwrap_or_default().to_string(), role)
 }
 
-fn free_port() -> u16 {
-    let start = 21_000 + (std::process::id() % 9_000) as u16;
-    (start..32_000)
-        .find(|&port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok())
-        .expect("a free port")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_in_through_the_provider_and_every_false_answer_is_refused() {
     if !provider_available() {
@@ -202,7 +195,7 @@ async fn a_person_signs_in_through_the_provider_and_every_false_answer_is_refuse
     }
     let (dir, data, url) = sqlite_data();
     bootstrap(&url);
-    let port = free_port();
+    let port = crate::support::free_port_below_ephemeral();
     let redirect = format!("http://127.0.0.1:{port}/auth/oidc/callback");
     let provider = Provider::start(
         &redirect,

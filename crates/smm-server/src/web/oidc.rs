@@ -13,8 +13,8 @@ use crate::client::{is_tls, remote};
 use crate::extract::{ApiQuery, RemoteAddr};
 use crate::state::AppState;
 
-use super::pages::NextQuery;
-use super::{render, same_site_path, PageError, PageResult};
+use super::pages::{safe_next, NextQuery};
+use super::{render, PageError, PageResult};
 
 /// The cookie that ties a sign-in to the browser that started it. `SameSite=Lax`, not Strict:
 /// the browser must send it on the provider's redirect back, which is a cross-site navigation;
@@ -35,12 +35,7 @@ pub async fn start(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<NextQuery>,
 ) -> PageResult {
-    let next = query
-        .next
-        .as_deref()
-        .and_then(same_site_path)
-        .unwrap_or("/")
-        .to_string();
+    let next = safe_next(query.next.as_deref());
     let (url, csrf) = oidc::start(&state, &next, &remote(&connect)).await?;
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response();
     let cookie = state_cookie(&csrf, PENDING_SECONDS, is_tls(&headers, &state));

@@ -67,7 +67,7 @@ pub struct NextQuery {
 }
 
 /// Where to go after signing in: `next` if it is a safe path on this site, else home.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     next.and_then(super::same_site_path)
         .unwrap_or("/")
         .to_string()

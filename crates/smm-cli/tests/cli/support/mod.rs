@@ -255,3 +255,14 @@ pub fn assert_no_duplicate_keys(text: &str) {
         panic!("{e}:\n{text}");
     }
 }
+
+/// A free port on loopback below the kernel's ephemeral range (32768 and up), for a server that
+/// must be told its port before it starts: a server another test starts on port 0 cannot be
+/// handed the same port between this check and the bind.
+pub fn free_port_below_ephemeral() -> u16 {
+    let start = 20_000 + (std::process::id() % 10_000) as u16;
+    (start..32_000)
+        .chain(20_000..start)
+        .find(|&port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok())
+        .expect("a free port below the ephemeral range")
+}
