@@ -12,8 +12,7 @@ use sqlx::Row;
 
 use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{
-    AuditEntry, Backend, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError,
-    SystemId,
+    AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, SystemId,
 };
 
 /// A system of interest or a product.
@@ -295,24 +294,6 @@ impl Store {
         ))
     }
 
-    /// The content digest of a document's latest version (without reading its body).
-    pub async fn latest_digest(
-        &self,
-        org: OrganizationId,
-        id: DocumentId,
-    ) -> Result<String, StoreError> {
-        let row = sqlx::query(
-            "SELECT v.sha256 FROM documents d JOIN document_versions v ON v.document_id = d.id \
-             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
-        )
-        .bind(id.0)
-        .bind(org.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
-        Ok(row.try_get(0)?)
-    }
-
     /// A system's documents of one kind, newest first when `page.after` is 0 … by id ascending.
     pub async fn documents(
         &self,
@@ -524,14 +505,11 @@ impl Store {
     /// latest assessment and the target version that assessment names by digest, with their
     /// level summaries: what a portfolio roll-up needs, in one query however many systems.
     pub async fn portfolio(&self, org: OrganizationId) -> Result<Vec<PortfolioRow>, StoreError> {
-        let rows = sqlx::query(&match self.backend() {
-            Backend::Sqlite => portfolio_sql_sqlite(),
-            Backend::Postgres => portfolio_sql_postgres(),
-        })
-        .bind(org.0)
-        .bind(org.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&portfolio_sql())
+            .bind(org.0)
+            .bind(org.0)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let owner: Option<String> = r.try_get(6)?;
@@ -609,78 +587,19 @@ impl Store {
     }
 }
 
-/// The parts both back ends' portfolio queries share: the systems an organization sees (its
-/// own, then those granted to it, as `s`), and each one's latest assessment (`a`) with its
-/// latest version (`av`).
-fn seen_systems_with_latest_assessment() -> String {
+/// The portfolio's query: the systems an organization sees (its own, then those granted to
+/// it), each with its standing as its row keeps it (`standing`): one row read per system.
+fn portfolio_sql() -> String {
     format!(
-        "(SELECT {SYSTEM_COLUMNS}, NULL AS owner, NULL AS granted FROM systems s \
+        "SELECT {SYSTEM_COLUMNS}, s.owner, s.granted, {} FROM \
+         (SELECT s.*, NULL AS owner, NULL AS granted FROM systems s \
             WHERE s.organization_id = $1 \
           UNION ALL \
-          SELECT {SYSTEM_COLUMNS}, o.name, g.role FROM grants g \
+          SELECT s.*, o.name, g.role FROM grants g \
             JOIN systems s ON s.id = g.system_id \
             JOIN organizations o ON o.id = s.organization_id \
             WHERE g.organization_id = $2) s \
-         LEFT JOIN documents a ON a.id = (SELECT MAX(id) FROM documents \
-             WHERE system_id = s.id AND kind = 'Assessment') \
-         LEFT JOIN document_versions av ON av.document_id = a.id \
-           AND av.version = (SELECT MAX(version) FROM document_versions \
-               WHERE document_id = a.id)"
-    )
-}
-
-/// The id of the target a system's row is read against: the one its latest assessment names by
-/// digest (the newest such), or its latest target when it has no assessment.
-const TARGET_ID: &str = "CASE WHEN a.id IS NULL \
-    THEN (SELECT MAX(id) FROM documents WHERE system_id = s.id AND kind = 'TargetProfile') \
-    ELSE (SELECT td.id FROM documents td \
-        JOIN document_versions tdv ON tdv.document_id = td.id \
-        WHERE td.system_id = s.id AND td.kind = 'TargetProfile' \
-          AND tdv.sha256 = av.target_sha256 \
-        ORDER BY td.id DESC LIMIT 1) END";
-
-/// The portfolio's query on SQLite: joins, not a chain of CTEs (SQLite inlines a CTE's correlated
-/// subqueries wherever its columns are used, which ran the latest-assessment lookup several times
-/// per system), and the target joined on the id its subqueries compute, which SQLite looks up by
-/// index. (The PostgreSQL form took 246 ms here against this one's 169 ms, for 10,000 systems in
-/// the `portfolio` bench, run one after the other.)
-fn portfolio_sql_sqlite() -> String {
-    format!(
-        "SELECT s.id, s.organization_id, s.name, s.kind, s.line, s.created_at, s.owner, \
-           s.granted, a.id, av.summary, t.id, \
-           CASE WHEN a.id IS NULL THEN t.summary ELSE tv.summary END \
-         FROM {} \
-         LEFT JOIN documents t ON t.id = {TARGET_ID} \
-         LEFT JOIN document_versions tv ON tv.document_id = t.id \
-           AND tv.sha256 = av.target_sha256 \
-           AND tv.version = (SELECT MAX(version) FROM document_versions \
-               WHERE document_id = t.id AND sha256 = av.target_sha256) \
          ORDER BY s.id",
-        seen_systems_with_latest_assessment()
-    )
-}
-
-/// The portfolio's query on PostgreSQL: one materialized step, then lookups by id. Each system's
-/// latest assessment (with its levels and the digest of the target it names) and the id of that
-/// target are found by index, once per system; the target's levels are then read by id. Joined
-/// on a computed id as on SQLite, PostgreSQL hashed the whole documents table instead: 1.5 s for
-/// an organization of 10,000 systems among a million documents, 0.25 s this way
-/// (docs/performance.md).
-fn portfolio_sql_postgres() -> String {
-    format!(
-        "WITH x AS MATERIALIZED ( \
-           SELECT s.id, s.organization_id, s.name, s.kind, s.line, s.created_at, s.owner, \
-             s.granted, a.id AS assessment, av.summary AS assessed, \
-             av.target_sha256 AS named, {TARGET_ID} AS target \
-           FROM {}) \
-         SELECT id, organization_id, name, kind, line, created_at, owner, granted, \
-           assessment, assessed, target, \
-           CASE WHEN assessment IS NULL \
-             THEN (SELECT summary FROM documents WHERE id = x.target) \
-             ELSE (SELECT summary FROM document_versions \
-                 WHERE document_id = x.target AND sha256 = x.named \
-                 ORDER BY version DESC LIMIT 1) END \
-         FROM x ORDER BY id",
-        seen_systems_with_latest_assessment()
+        crate::standing::COLUMNS
     )
 }

@@ -39,6 +39,7 @@ pub mod offers;
 pub mod oidc;
 pub mod register;
 pub mod session;
+mod standing;
 mod store;
 pub mod summary;
 pub mod tlog;

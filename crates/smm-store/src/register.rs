@@ -171,6 +171,21 @@ fn prefix_end(prefix: &str) -> Option<String> {
     None
 }
 
+/// How many of the newest attestations a search by name walks in id order before it looks the
+/// older matches up by name.
+pub const RECENT_WINDOW: i64 = 2_000;
+
+/// How one step of a search reads the register.
+#[derive(Clone, Copy)]
+enum Walk {
+    /// From the newest entry down, for as long as it takes.
+    Newest,
+    /// From the newest entry down to the id `from`, no further.
+    Recent { from: i64 },
+    /// The matches of the name filters, found by their index and sorted.
+    ByName,
+}
+
 /// What to search for; every filter is optional and they combine (all must match).
 #[derive(Clone, Debug, Default)]
 pub struct RegisterQuery {
@@ -420,10 +435,73 @@ fn filters(binds: &mut Binds, query: &RegisterQuery, today: &str) -> Vec<String>
 
 impl Store {
     /// Attestations matching `query`, newest first, as they stand on `today` (`YYYY-MM-DD`).
+    ///
+    /// A search by name reads in two steps, because no single order suits every name: walking
+    /// the register from its newest entry finds a common name at once but reads nearly all of
+    /// it for a name whose attestations are all old, and starting from the name's index is the
+    /// reverse. So the newest [`RECENT_WINDOW`] ids (below the page's start) are walked first,
+    /// and only when they do not fill the page are the older matches looked up by name and
+    /// sorted (docs/performance.md, "A million assessments on PostgreSQL").
     pub async fn register_search(
         &self,
         query: &RegisterQuery,
         today: &str,
+    ) -> Result<Vec<RegisterEntry>, StoreError> {
+        self.register_search_walking(query, today, RECENT_WINDOW)
+            .await
+    }
+
+    /// [`Store::register_search`] with another window than [`RECENT_WINDOW`]: the answer must
+    /// not depend on it, which tests check with a few entries and windows of every size.
+    pub async fn register_search_walking(
+        &self,
+        query: &RegisterQuery,
+        today: &str,
+        window: i64,
+    ) -> Result<Vec<RegisterEntry>, StoreError> {
+        let by_name = query.vendor.is_some()
+            || query.issuer.is_some()
+            || query.line.is_some()
+            || query.product.is_some();
+        if !by_name {
+            return self.register_page(query, today, Walk::Newest).await;
+        }
+        let top = match query.before {
+            Some(before) => before,
+            None => {
+                let newest: Option<i64> =
+                    sqlx::query("SELECT MAX(certificate_id) FROM register_entries")
+                        .fetch_one(&self.pool)
+                        .await?
+                        .try_get(0)?;
+                newest.unwrap_or(0) + 1
+            }
+        };
+        let floor = top.saturating_sub(window.max(1));
+        let mut found = self
+            .register_page(query, today, Walk::Recent { from: floor })
+            .await?;
+        let missing = query.limit - i64::try_from(found.len()).unwrap_or(i64::MAX);
+        if missing > 0 && floor > 0 {
+            let older = RegisterQuery {
+                before: Some(floor),
+                limit: missing,
+                ..query.clone()
+            };
+            found.extend(self.register_page(&older, today, Walk::ByName).await?);
+        }
+        Ok(found)
+    }
+
+    /// One step of a search: the page's ids first, then their columns. SQLite computes a row's
+    /// columns (the status subqueries among them) before it sorts, so a filter matching
+    /// thousands would pay for each of them. CROSS JOIN keeps SQLite from scanning the whole
+    /// register in order and looking each row up in the page; PostgreSQL plans it as any join.
+    async fn register_page(
+        &self,
+        query: &RegisterQuery,
+        today: &str,
+        walk: Walk,
     ) -> Result<Vec<RegisterEntry>, StoreError> {
         let mut binds = Binds::default();
         let today_bind = binds.push(today.to_string());
@@ -432,14 +510,20 @@ impl Store {
             let before = binds.number(before);
             conditions.push(format!("e.certificate_id < {before}"));
         }
+        if let Walk::Recent { from } = walk {
+            let from = binds.number(from);
+            conditions.push(format!("e.certificate_id >= {from}"));
+        }
+        // `+ 0` hides the id's order from the planner, so it starts from the name's index
+        // (both PostgreSQL and SQLite honour this) and sorts the matches.
+        let order = match walk {
+            Walk::ByName => "e.certificate_id + 0",
+            Walk::Newest | Walk::Recent { .. } => "e.certificate_id",
+        };
         let limit = binds.number(query.limit);
-        // The page's ids first, then their columns: SQLite computes a row's columns (the
-        // status subqueries among them) before it sorts, so a filter matching thousands would
-        // pay for each of them. CROSS JOIN keeps SQLite from scanning the whole register in
-        // order and looking each row up in the page; PostgreSQL plans it as any join.
         let sql = format!(
             "SELECT {} FROM (SELECT e.certificate_id AS id FROM register_entries e {} \
-             ORDER BY e.certificate_id DESC LIMIT {limit}) page \
+             ORDER BY {order} DESC LIMIT {limit}) page \
              CROSS JOIN register_entries e WHERE e.certificate_id = page.id \
              ORDER BY e.certificate_id DESC",
             entry_columns().replace("$T", &today_bind),

@@ -200,6 +200,8 @@ impl Store {
         // Attestations stored before the register existed join it once, here; afterwards
         // each is added in the transaction that stores it, and this finds nothing to do.
         store.fill_register().await?;
+        // Likewise each system's standing (what the portfolio reads), once.
+        store.fill_standings().await?;
         Ok(store)
     }
 

@@ -85,7 +85,13 @@ impl Store {
         version: i64,
         levels: &VersionLevels,
     ) -> Result<(), StoreError> {
-        record(self.pool(), document.0, version, levels).await
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        record(&mut *tx, document.0, version, levels).await?;
+        // The levels may be those the system's standing reads.
+        crate::standing::refresh(&mut tx, crate::standing::Systems::OfDocument(document.0)).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

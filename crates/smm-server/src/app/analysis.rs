@@ -7,7 +7,7 @@
 use smm_core::document::Date;
 use smm_core::roadmap::{plan, Budget, BudgetUnit, Month, PeriodKind, PlanInput, Roadmap};
 use smm_core::{Comparison, Gap, ProfileView, Trend, TrendInput};
-use smm_store::{DocumentId, DocumentKind, Page, SystemInfo};
+use smm_store::{DocumentId, DocumentKind, OrganizationId, Page, StoredDocument, SystemInfo};
 
 use crate::access;
 use crate::app::documents::{self, Current, Target};
@@ -26,6 +26,18 @@ pub async fn assessment_and_target(
     target: Option<i64>,
 ) -> Result<(SystemInfo, Current, Target), Problem> {
     let (org, info, kind) = access::document(state, caller, id, Action::Read).await?;
+    paired(state, caller, (org, info, kind), id, target, None).await
+}
+
+/// [`assessment_and_target`] once the caller's right to read the assessment is checked.
+async fn paired(
+    state: &AppState,
+    caller: &Caller,
+    (org, info, kind): (OrganizationId, SystemInfo, DocumentKind),
+    id: i64,
+    target: Option<i64>,
+    stored: Option<StoredDocument>,
+) -> Result<(SystemInfo, Current, Target), Problem> {
     if kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
             "id",
@@ -46,7 +58,10 @@ pub async fn assessment_and_target(
             ));
         }
     }
-    let current = documents::assessment(state, org, DocumentId(id)).await?;
+    let current = match stored {
+        Some(stored) => documents::assessment_from(state, stored)?,
+        None => documents::assessment(state, org, DocumentId(id)).await?,
+    };
     let target = documents::target_of(state, org, &current, target).await?;
     Ok((info, current, target))
 }
@@ -70,7 +85,20 @@ pub async fn gap(
     id: i64,
     target: Option<i64>,
 ) -> Result<GapOf, Problem> {
-    let (system, current, target) = assessment_and_target(state, caller, id, target).await?;
+    let read = access::document(state, caller, id, Action::Read).await?;
+    gap_of(state, caller, read, id, target, None).await
+}
+
+/// [`gap`] once the caller's right to read the assessment is checked.
+async fn gap_of(
+    state: &AppState,
+    caller: &Caller,
+    read: (OrganizationId, SystemInfo, DocumentKind),
+    id: i64,
+    target: Option<i64>,
+    stored: Option<StoredDocument>,
+) -> Result<GapOf, Problem> {
+    let (system, current, target) = paired(state, caller, read, id, target, stored).await?;
     let gap = smm_core::gap(&target.resolved, &current.current)?;
     Ok(GapOf {
         system,
@@ -89,18 +117,20 @@ pub async fn gap_json(
     id: i64,
     target: Option<i64>,
 ) -> Result<Vec<u8>, Problem> {
-    let (org, system, _) = access::document(state, caller, id, Action::Read).await?;
-    let key = if target.is_none() {
-        let digest = state.store.latest_digest(org, DocumentId(id)).await?;
-        let key = GapCache::key(system.id, &digest);
+    let read = access::document(state, caller, id, Action::Read).await?;
+    // The assessment's text is read once: its digest is the cache's key, and on a miss it is
+    // what the gap is computed from.
+    let (key, stored) = if target.is_none() && read.2 == DocumentKind::Assessment {
+        let stored = state.store.document(read.0, DocumentId(id), None).await?;
+        let key = GapCache::key(read.1.id, &stored.sha256);
         if let Some(bytes) = state.gaps.get(&key) {
             return Ok(bytes.to_vec());
         }
-        Some(key)
+        (Some(key), Some(stored))
     } else {
-        None
+        (None, None)
     };
-    let found = gap(state, caller, id, target).await?;
+    let found = gap_of(state, caller, read, id, target, stored).await?;
     let bytes = serde_json::to_vec(&found.gap).map_err(|e| Problem::internal("gap as JSON", &e))?;
     if let Some(key) = key {
         state.gaps.put(key, bytes.clone());

@@ -84,12 +84,17 @@ pub async fn assessment(
     id: DocumentId,
 ) -> Result<Current, Problem> {
     let stored = state.store.document(org, id, None).await?;
+    assessment_from(state, stored)
+}
+
+/// An assessment from its stored text, parsed and resolved against the catalog.
+pub fn assessment_from(state: &AppState, stored: StoredDocument) -> Result<Current, Problem> {
     if stored.kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
             "assessment",
             format!(
                 "document {} is {}, not an assessment",
-                id.0,
+                stored.id.0,
                 described(stored.kind)
             ),
         ));

@@ -8,4 +8,5 @@ mod backup;
 mod group_commit;
 mod issuers;
 mod oidc;
+mod standing;
 mod store;

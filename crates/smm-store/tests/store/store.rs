@@ -1175,6 +1175,8 @@ async fn versions_stored_without_their_levels_can_be_filled_in() {
         .execute(store.pool())
         .await
         .expect("forget");
+    // As such a store opens: its systems' standings are found from versions without levels.
+    store.refresh_standings().await.expect("standings");
     assert_ne!(store.portfolio(org).await.expect("portfolio"), before);
     let missing = store
         .versions_to_fill((smm_store::DocumentId(0), 0), 10)
@@ -1498,16 +1500,40 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
     )
     .await;
     let today = "2026-12-06";
+    // Every search gives the same answer whatever the window its first step walks: windows
+    // of 1 to 6 entries cross these five attestations at every place.
     let search = |query: RegisterQuery| {
         let store = Arc::clone(store);
         async move {
-            store
-                .register_search(&RegisterQuery { limit: 50, ..query }, today)
+            let query = RegisterQuery { limit: 50, ..query };
+            let found = store
+                .register_search(&query, today)
                 .await
                 .expect("search")
                 .into_iter()
                 .map(|e| (e.serial, e.status))
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            for window in 1..=6 {
+                for limit in 1..=3 {
+                    let query = RegisterQuery {
+                        limit,
+                        ..query.clone()
+                    };
+                    let walked = store
+                        .register_search_walking(&query, today, window)
+                        .await
+                        .expect("search")
+                        .into_iter()
+                        .map(|e| (e.serial, e.status))
+                        .collect::<Vec<_>>();
+                    assert_eq!(
+                        walked,
+                        found[..found.len().min(limit as usize)],
+                        "{query:?} walking {window}"
+                    );
+                }
+            }
+            found
         }
     };
     use RegisterStatus::*;
@@ -1616,6 +1642,27 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
         second.iter().map(|e| e.serial.as_str()).collect::<Vec<_>>(),
         ["S3", "S2"]
     );
+    // Pages of a search by name, one entry each, with a window of one: the second step
+    // continues from each page's start, and the pages join up to the whole answer.
+    for window in [1, 2, 50] {
+        let mut before = None;
+        let mut walked = Vec::new();
+        loop {
+            let query = RegisterQuery {
+                before,
+                limit: 1,
+                ..by(None, None, None, Some("tüv"))
+            };
+            let found = store
+                .register_search_walking(&query, today, window)
+                .await
+                .expect("page");
+            let Some(last) = found.last() else { break };
+            before = Some(last.id);
+            walked.extend(found.into_iter().map(|e| e.serial));
+        }
+        assert_eq!(walked, ["S4", "S3", "S1"], "walking {window}");
+    }
     assert_eq!(
         store.register_position("S4").await.expect("position"),
         Some(first[1].id)

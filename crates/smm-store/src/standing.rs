@@ -1,0 +1,199 @@
+//! Each system's standing as the portfolio reads it, kept on the system's row: its latest
+//! assessment (with its levels and the digest of the target it names) and the target it is
+//! measured against (the newest stored target with a version of that digest, or the latest
+//! target when nothing is assessed yet), with that target's levels.
+//!
+//! Found at read time, these cost four index lookups per system, too many for an organization
+//! of 10,000 systems among a million documents (docs/performance.md). Kept at write time, each
+//! document write adds one `UPDATE` of its system's row ([`on_write`]), and the portfolio reads
+//! one row per system. [`refresh`] finds the same values from the documents themselves: it fills
+//! them in once for a store made before they were kept, after levels are filled in for old
+//! versions, and the tests check the two agree after any sequence of writes.
+
+use sqlx::{Any, Executor};
+
+use crate::{DocumentKind, StoreError};
+
+/// The columns of `systems` this module keeps, in the order [`crate::access`] reads them.
+pub(crate) const COLUMNS: &str = "s.latest_assessment, s.latest_assessment_summary, \
+    s.measured_against, s.measured_against_summary";
+
+/// A document version just written: what it may change of its system's standing.
+pub(crate) struct Written<'a> {
+    /// The document's system.
+    pub system: i64,
+    /// The document.
+    pub document: i64,
+    /// Its kind.
+    pub kind: DocumentKind,
+    /// The version's content digest.
+    pub sha256: &'a str,
+    /// The version's level summary.
+    pub summary: Option<&'a str>,
+    /// For an assessment, the digest of the target it names.
+    pub names: Option<&'a str>,
+}
+
+/// Brings the system's standing up to date after a write, in the writer's transaction.
+///
+/// - An assessment that is (or becomes, being new) the system's latest sets the assessment's
+///   columns and looks up the target it names.
+/// - A target version changes the standing only where it is the one the standing would now
+///   pick: with an assessment, when it has the named digest and is the newest document that
+///   does; without one, when it is the system's latest target.
+pub(crate) async fn on_write<'c, E>(executor: E, w: &Written<'_>) -> Result<(), StoreError>
+where
+    E: Executor<'c, Database = Any>,
+{
+    match w.kind {
+        DocumentKind::Assessment => {
+            sqlx::query(&format!(
+                "UPDATE systems SET latest_assessment = $1, latest_assessment_summary = $2, \
+                 latest_assessment_names = $3, measured_against = ({}), \
+                 measured_against_summary = ({}) \
+                 WHERE id = $8 AND (latest_assessment IS NULL OR latest_assessment <= $9)",
+                named_target("td.id", "$4", "$5"),
+                named_target("tv.summary", "$6", "$7"),
+            ))
+            .bind(w.document)
+            .bind(w.summary)
+            .bind(w.names)
+            .bind(w.system)
+            .bind(w.names)
+            .bind(w.system)
+            .bind(w.names)
+            .bind(w.system)
+            .bind(w.document)
+            .execute(executor)
+            .await?;
+        }
+        DocumentKind::TargetProfile => {
+            sqlx::query(
+                "UPDATE systems SET measured_against = $1, measured_against_summary = $2 \
+                 WHERE id = $3 AND (measured_against IS NULL OR measured_against <= $4) \
+                 AND (latest_assessment IS NULL OR latest_assessment_names = $5)",
+            )
+            .bind(w.document)
+            .bind(w.summary)
+            .bind(w.system)
+            .bind(w.document)
+            .bind(w.sha256)
+            .execute(executor)
+            .await?;
+        }
+        DocumentKind::RiskScenarios => {}
+    }
+    Ok(())
+}
+
+/// The newest target of system `system` with a version of digest `digest`: its column
+/// `column` (`td.id`, or `tv.summary` of that document's newest such version).
+fn named_target(column: &str, system: &str, digest: &str) -> String {
+    format!(
+        "SELECT {column} FROM documents td JOIN document_versions tv ON tv.document_id = td.id \
+         WHERE td.system_id = {system} AND td.kind = 'TargetProfile' AND tv.sha256 = {digest} \
+         ORDER BY td.id DESC, tv.version DESC LIMIT 1"
+    )
+}
+
+/// Which systems [`refresh`] recomputes.
+#[derive(Clone, Copy)]
+pub(crate) enum Systems {
+    /// Every system.
+    All,
+    /// The system of this document.
+    OfDocument(i64),
+}
+
+/// Recomputes the standing of `systems` from their documents, in four steps that each read
+/// what the one before wrote.
+pub(crate) async fn refresh(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    systems: Systems,
+) -> Result<(), StoreError> {
+    let (scope, document) = match systems {
+        Systems::All => ("", None),
+        Systems::OfDocument(id) => (
+            " WHERE id = (SELECT system_id FROM documents WHERE id = $1)",
+            Some(id),
+        ),
+    };
+    let latest_version = |column: &str| {
+        format!(
+            "(SELECT v.{column} FROM document_versions v \
+             WHERE v.document_id = systems.latest_assessment ORDER BY v.version DESC LIMIT 1)"
+        )
+    };
+    let steps = [
+        "UPDATE systems SET latest_assessment = (SELECT MAX(d.id) FROM documents d \
+         WHERE d.system_id = systems.id AND d.kind = 'Assessment')"
+            .to_string(),
+        format!(
+            "UPDATE systems SET latest_assessment_summary = {}, latest_assessment_names = {}",
+            latest_version("summary"),
+            latest_version("target_sha256"),
+        ),
+        format!(
+            "UPDATE systems SET measured_against = CASE WHEN latest_assessment IS NULL \
+             THEN (SELECT MAX(d.id) FROM documents d \
+                 WHERE d.system_id = systems.id AND d.kind = 'TargetProfile') \
+             ELSE ({}) END",
+            named_target("td.id", "systems.id", "systems.latest_assessment_names")
+        ),
+        "UPDATE systems SET measured_against_summary = CASE WHEN latest_assessment IS NULL \
+         THEN (SELECT d.summary FROM documents d WHERE d.id = systems.measured_against) \
+         ELSE (SELECT v.summary FROM document_versions v \
+             WHERE v.document_id = systems.measured_against \
+               AND v.sha256 = systems.latest_assessment_names \
+             ORDER BY v.version DESC LIMIT 1) END"
+            .to_string(),
+    ];
+    for step in steps {
+        let sql = format!("{step}{scope}");
+        let mut q = sqlx::query(&sql);
+        if let Some(id) = document {
+            q = q.bind(id);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl crate::Store {
+    /// Fills in every system's standing once, for a store made before standings were kept
+    /// (migration 0019); afterwards each write keeps its system's, and this finds the task done.
+    pub(crate) async fn fill_standings(&self) -> Result<(), StoreError> {
+        const DONE: &str = "SELECT 1 FROM store_upkeep WHERE task = 'standings'";
+        if sqlx::query(DONE)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        // Read again under the write lock: another server may have done it meanwhile.
+        if sqlx::query(DONE).fetch_optional(&mut *tx).await?.is_some() {
+            return Ok(());
+        }
+        refresh(&mut tx, Systems::All).await?;
+        sqlx::query("INSERT INTO store_upkeep (task, done_at) VALUES ('standings', $1)")
+            .bind(crate::store::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Recomputes every system's standing from its documents. Writes keep them current, so
+    /// this is for data loaded around the store (a bulk load into its tables), and for tests
+    /// that compare what writes kept with what the documents say.
+    pub async fn refresh_standings(&self) -> Result<(), StoreError> {
+        let _guard = self.writes.lock().await;
+        let mut tx = self.begin_write().await?;
+        refresh(&mut tx, Systems::All).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
