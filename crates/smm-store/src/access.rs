@@ -12,7 +12,8 @@ use sqlx::Row;
 
 use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{
-    AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, SystemId,
+    AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, StoredDocument,
+    SystemId,
 };
 
 /// A system of interest or a product.
@@ -564,26 +565,40 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
-    /// The newest document version of a kind in a system with this content digest (how an
-    /// assessment finds the target it was made against).
-    pub async fn version_by_digest(
+    /// The newest document version of a kind in a system of the organization with this content
+    /// digest (how an assessment finds the target it was made against), read whole.
+    pub async fn document_by_digest(
         &self,
+        org: OrganizationId,
         system: SystemId,
         kind: DocumentKind,
         sha256: &str,
-    ) -> Result<Option<(DocumentId, i64)>, StoreError> {
+    ) -> Result<Option<StoredDocument>, StoreError> {
         let row = sqlx::query(
-            "SELECT d.id, v.version FROM documents d JOIN document_versions v ON v.document_id = d.id \
-             WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 \
+            "SELECT d.id, v.version, v.body, v.author, v.created_at \
+             FROM documents d JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 AND d.organization_id = $4 \
              ORDER BY d.id DESC, v.version DESC LIMIT 1",
         )
         .bind(system.0)
         .bind(kind.as_str())
         .bind(sha256)
+        .bind(org.0)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok((DocumentId(r.try_get(0)?), r.try_get(1)?)))
-            .transpose()
+        row.map(|r| {
+            Ok(StoredDocument {
+                id: DocumentId(r.try_get(0)?),
+                system,
+                kind,
+                version: r.try_get(1)?,
+                sha256: sha256.to_string(),
+                body: r.try_get(2)?,
+                author: r.try_get(3)?,
+                created_at: r.try_get(4)?,
+            })
+        })
+        .transpose()
     }
 }
 

@@ -58,12 +58,17 @@ pub async fn target(
     version: Option<i64>,
 ) -> Result<Target, Problem> {
     let stored = state.store.document(org, id, version).await?;
+    target_from(state, stored)
+}
+
+/// A target profile from its stored text, parsed and resolved against the catalog.
+pub fn target_from(state: &AppState, stored: StoredDocument) -> Result<Target, Problem> {
     if stored.kind != DocumentKind::TargetProfile {
         return Err(Problem::bad_field(
             "target",
             format!(
                 "document {} is {}, not a target profile",
-                id.0,
+                stored.id.0,
                 described(stored.kind)
             ),
         ));
@@ -132,9 +137,10 @@ pub async fn target_of(
         Some(id) => target(state, org, DocumentId(id), None).await?,
         None => {
             let digest = &assessment.document.target.sha256.value;
-            let (id, version) = state
+            let stored = state
                 .store
-                .version_by_digest(
+                .document_by_digest(
+                    org,
                     assessment.stored.system,
                     DocumentKind::TargetProfile,
                     digest,
@@ -152,7 +158,7 @@ pub async fn target_of(
                     )
                     .with_field("target.sha256")
                 })?;
-            target(state, org, id, Some(version)).await?
+            target_from(state, stored)?
         }
     };
     if target.stored.system != assessment.stored.system {

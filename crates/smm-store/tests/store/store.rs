@@ -746,14 +746,33 @@ async fn grants_products_and_listings(store: &Arc<Store>) {
     assert_eq!(listed[0].sha256, assessment.sha256);
     assert_eq!(
         store
-            .version_by_digest(
+            .document_by_digest(
+                client,
+                plant,
+                smm_store::DocumentKind::TargetProfile,
+                &target.sha256
+            )
+            .await
+            .expect("lookup")
+            .map(|d| (d.id, d.version, d.body == target.body)),
+        Some((target.id, 1, true))
+    );
+    // Only in the organization's own systems.
+    let other = store
+        .create_organization("a", "Another")
+        .await
+        .expect("organization");
+    assert_eq!(
+        store
+            .document_by_digest(
+                other,
                 plant,
                 smm_store::DocumentKind::TargetProfile,
                 &target.sha256
             )
             .await
             .expect("lookup"),
-        Some((target.id, 1))
+        None
     );
     let portfolio = store.portfolio(client).await.expect("portfolio");
     assert_eq!(portfolio.len(), 2);
