@@ -176,7 +176,7 @@ fn prefix_end(prefix: &str) -> Option<String> {
 pub const RECENT_WINDOW: i64 = 2_000;
 
 /// How one step of a search reads the register.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Walk {
     /// From the newest entry down, for as long as it takes.
     Newest,
@@ -184,7 +184,17 @@ enum Walk {
     Recent { from: i64 },
     /// The matches of the name filters, found by their index and sorted.
     ByName,
+    /// For each of a few names (`column` equal to each of `keys`, all those its prefix
+    /// matches), that name's entries from the newest down, merged.
+    ByKeys {
+        column: &'static str,
+        keys: Vec<String>,
+    },
 }
+
+/// At most this many names a prefix may match for a search to walk each name's entries from
+/// its newest (see [`Walk::ByKeys`]); beyond, the matches are found and sorted.
+pub const MAX_KEYS: usize = 16;
 
 /// What to search for; every filter is optional and they combine (all must match).
 #[derive(Clone, Debug, Default)]
@@ -270,7 +280,10 @@ impl Binds {
     }
 
     async fn fetch(&self, store: &Store, sql: &str) -> Result<Vec<RegisterEntry>, StoreError> {
-        let mut q = sqlx::query(sql);
+        // Not prepared for reuse: PostgreSQL then plans each search with its own names. A
+        // reused statement gets a generic plan that takes any prefix for a rare one, and
+        // walked 10,000 entries of a common vendor one by one (docs/performance.md).
+        let mut q = sqlx::query(sql).persistent(false);
         for value in &self.values {
             q = match value {
                 Value::Text(text) => q.bind(text.as_str()),
@@ -447,17 +460,19 @@ impl Store {
         query: &RegisterQuery,
         today: &str,
     ) -> Result<Vec<RegisterEntry>, StoreError> {
-        self.register_search_walking(query, today, RECENT_WINDOW)
+        self.register_search_walking(query, today, RECENT_WINDOW, MAX_KEYS)
             .await
     }
 
-    /// [`Store::register_search`] with another window than [`RECENT_WINDOW`]: the answer must
-    /// not depend on it, which tests check with a few entries and windows of every size.
+    /// [`Store::register_search`] with another window than [`RECENT_WINDOW`] and another
+    /// bound than [`MAX_KEYS`]: the answer must not depend on them, which tests check with a
+    /// few entries, windows of every size, and every way of reading.
     pub async fn register_search_walking(
         &self,
         query: &RegisterQuery,
         today: &str,
         window: i64,
+        max_keys: usize,
     ) -> Result<Vec<RegisterEntry>, StoreError> {
         let by_name = query.vendor.is_some()
             || query.issuer.is_some()
@@ -488,9 +503,72 @@ impl Store {
                 limit: missing,
                 ..query.clone()
             };
-            found.extend(self.register_page(&older, today, Walk::ByName).await?);
+            let walk = match self.fewest_keys(query, max_keys).await? {
+                Some((column, keys)) => Walk::ByKeys { column, keys },
+                None => Walk::ByName,
+            };
+            found.extend(self.register_page(&older, today, walk).await?);
         }
         Ok(found)
+    }
+
+    /// Of the name filters on the register's own columns (vendor, product line, issuer), the
+    /// one whose prefix matches the fewest names, with those names, if it matches at most
+    /// [`MAX_KEYS`]: each name's entries are then walked from its newest by the name's index,
+    /// which holds them in id order. (A product name cannot lead: one attestation may cover
+    /// several products of the same name.)
+    async fn fewest_keys(
+        &self,
+        query: &RegisterQuery,
+        max_keys: usize,
+    ) -> Result<Option<(&'static str, Vec<String>)>, StoreError> {
+        let mut best: Option<(&'static str, Vec<String>)> = None;
+        for (column, prefix) in [
+            ("vendor_key", &query.vendor),
+            ("line_key", &query.line),
+            ("issuer_key", &query.issuer),
+        ] {
+            let Some(prefix) = prefix else { continue };
+            let keys = self.keys_with_prefix(column, prefix).await?;
+            if keys.len() <= max_keys && best.as_ref().is_none_or(|(_, b)| keys.len() < b.len()) {
+                best = Some((column, keys));
+            }
+        }
+        Ok(best)
+    }
+
+    /// The distinct values of `column` (one of the register's name keys, never user input)
+    /// that start with `prefix`, up to one more than [`MAX_KEYS`]: each found from the one
+    /// before by the column's index, without reading the entries between.
+    async fn keys_with_prefix(
+        &self,
+        column: &'static str,
+        prefix: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let low = fold(prefix);
+        let high = prefix_end(&low);
+        let below = if high.is_some() {
+            format!(" AND {column} < $2")
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "WITH RECURSIVE k(key, n) AS ( \
+               SELECT MIN({column}), 1 FROM register_entries WHERE {column} >= $1{below} \
+               UNION ALL \
+               SELECT (SELECT MIN({column}) FROM register_entries \
+                   WHERE {column} > k.key{below}), k.n + 1 \
+               FROM k WHERE k.key IS NOT NULL AND k.n <= {MAX_KEYS}) \
+             SELECT key FROM k WHERE key IS NOT NULL"
+        );
+        let mut q = sqlx::query(&sql).bind(low);
+        if let Some(high) = high {
+            q = q.bind(high);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect()
     }
 
     /// One step of a search: the page's ids first, then their columns. SQLite computes a row's
@@ -514,20 +592,46 @@ impl Store {
             let from = binds.number(from);
             conditions.push(format!("e.certificate_id >= {from}"));
         }
-        // `+ 0` hides the id's order from the planner, so it starts from the name's index
-        // (both PostgreSQL and SQLite honour this) and sorts the matches.
-        let order = match walk {
-            Walk::ByName => "e.certificate_id + 0",
-            Walk::Newest | Walk::Recent { .. } => "e.certificate_id",
-        };
         let limit = binds.number(query.limit);
+        let page = match &walk {
+            Walk::ByKeys { column, keys } => {
+                if keys.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut branches = Vec::new();
+                for (n, key) in keys.iter().enumerate() {
+                    let mut each = conditions.clone();
+                    each.push(format!("e.{column} = {}", binds.push(key.clone())));
+                    branches.push(format!(
+                        "SELECT id FROM (SELECT e.certificate_id AS id FROM register_entries e \
+                         {} ORDER BY e.certificate_id DESC LIMIT {limit}) b{n}",
+                        where_clause(&each)
+                    ));
+                }
+                format!(
+                    "SELECT id FROM ({}) u ORDER BY id DESC LIMIT {limit}",
+                    branches.join(" UNION ALL ")
+                )
+            }
+            _ => {
+                // `+ 0` hides the id's order from the planner, so it starts from the name's
+                // index (both PostgreSQL and SQLite honour this) and sorts the matches.
+                let order = match walk {
+                    Walk::ByName => "e.certificate_id + 0",
+                    _ => "e.certificate_id",
+                };
+                format!(
+                    "SELECT e.certificate_id AS id FROM register_entries e {} \
+                     ORDER BY {order} DESC LIMIT {limit}",
+                    where_clause(&conditions)
+                )
+            }
+        };
         let sql = format!(
-            "SELECT {} FROM (SELECT e.certificate_id AS id FROM register_entries e {} \
-             ORDER BY {order} DESC LIMIT {limit}) page \
+            "SELECT {} FROM ({page}) page \
              CROSS JOIN register_entries e WHERE e.certificate_id = page.id \
              ORDER BY e.certificate_id DESC",
             entry_columns().replace("$T", &today_bind),
-            where_clause(&conditions),
         );
         binds.fetch(self, &sql).await
     }

@@ -185,6 +185,13 @@ impl Store {
                         sqlx::query("PRAGMA synchronous = FULL")
                             .execute(&mut *conn)
                             .await?;
+                    } else {
+                        // The store's statements are lookups of a few rows. A parallel plan
+                        // starts worker processes for each (15-20 ms on a 2-core machine, more
+                        // than the query), so its searches never get one (docs/performance.md).
+                        sqlx::query("SET max_parallel_workers_per_gather = 0")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })

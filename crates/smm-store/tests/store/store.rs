@@ -1532,14 +1532,14 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
                 .into_iter()
                 .map(|e| (e.serial, e.status))
                 .collect::<Vec<_>>();
-            for window in 1..=6 {
+            for (window, max_keys) in (1..=6).flat_map(|w| [(w, 0), (w, 1), (w, 16)]) {
                 for limit in 1..=3 {
                     let query = RegisterQuery {
                         limit,
                         ..query.clone()
                     };
                     let walked = store
-                        .register_search_walking(&query, today, window)
+                        .register_search_walking(&query, today, window, max_keys)
                         .await
                         .expect("search")
                         .into_iter()
@@ -1548,7 +1548,7 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
                     assert_eq!(
                         walked,
                         found[..found.len().min(limit as usize)],
-                        "{query:?} walking {window}"
+                        "{query:?} walking {window}, at most {max_keys} names"
                     );
                 }
             }
@@ -1597,6 +1597,17 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
         serials(search(by(None, None, None, Some("tüv"))).await),
         ["S4", "S3", "S1"]
     );
+    // An empty prefix matches every name: several names to walk, one after the other.
+    for every in [
+        by(Some(""), None, None, None),
+        by(None, None, None, Some("")),
+        by(Some(""), None, None, Some("")),
+    ] {
+        assert_eq!(
+            serials(search(every).await),
+            ["S5", "S4", "S3", "S2", "S1"]
+        );
+    }
     // Not a substring search: a name's middle does not match.
     assert!(search(by(Some("sensors"), None, None, None))
         .await
@@ -1663,7 +1674,7 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
     );
     // Pages of a search by name, one entry each, with a window of one: the second step
     // continues from each page's start, and the pages join up to the whole answer.
-    for window in [1, 2, 50] {
+    for (window, max_keys) in [(1, 0), (1, 16), (2, 16), (50, 16)] {
         let mut before = None;
         let mut walked = Vec::new();
         loop {
@@ -1673,14 +1684,18 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
                 ..by(None, None, None, Some("tüv"))
             };
             let found = store
-                .register_search_walking(&query, today, window)
+                .register_search_walking(&query, today, window, max_keys)
                 .await
                 .expect("page");
             let Some(last) = found.last() else { break };
             before = Some(last.id);
             walked.extend(found.into_iter().map(|e| e.serial));
         }
-        assert_eq!(walked, ["S4", "S3", "S1"], "walking {window}");
+        assert_eq!(
+            walked,
+            ["S4", "S3", "S1"],
+            "walking {window}, {max_keys} names"
+        );
     }
     assert_eq!(
         store.register_position("S4").await.expect("position"),
@@ -1738,3 +1753,23 @@ on_both!(
     register_on_both,
     the_register_finds_attestations_by_name_and_tells_how_each_stands
 );
+
+/// The store's PostgreSQL connections never start parallel workers: every statement is a lookup
+/// of a few rows, and starting workers costs more than the query (docs/performance.md). Each
+/// pooled connection carries the setting, the first and those opened later alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connections_plan_no_parallel_workers() {
+    let Some(store) = postgres().await else {
+        return;
+    };
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut conn = store.pool().acquire().await.expect("connection");
+        let workers: String = sqlx::query_scalar("SHOW max_parallel_workers_per_gather")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("show");
+        assert_eq!(workers, "0");
+        held.push(conn);
+    }
+}
