@@ -45,6 +45,10 @@ use smm_server::{Config, ConnectionLimits};
 use smm_store::register::fold;
 use smm_store::{OrganizationId, RegisterFields, Role};
 
+/// The allocator the `smm` binary uses, so the numbers are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TARGET: &str = include_str!("../../../examples/bottling-line/target.yaml");
 const ASSESSMENT: &str = include_str!("../../../examples/bottling-line/assessment.yaml");
 

@@ -1603,10 +1603,7 @@ async fn the_register_finds_attestations_by_name_and_tells_how_each_stands(store
         by(None, None, None, Some("")),
         by(Some(""), None, None, Some("")),
     ] {
-        assert_eq!(
-            serials(search(every).await),
-            ["S5", "S4", "S3", "S2", "S1"]
-        );
+        assert_eq!(serials(search(every).await), ["S5", "S4", "S3", "S2", "S1"]);
     }
     // Not a substring search: a name's middle does not match.
     assert!(search(by(Some("sensors"), None, None, None))
