@@ -793,7 +793,7 @@ async fn run(base: &str, size: Size, quick: bool) {
         let (name, path) = searches[random.below(searches.len())].clone();
         (name.to_string(), path, None)
     };
-    let mut searches = load(&http, seconds, None, register.clone()).await;
+    let mut searches = load(&http, seconds, None, register).await;
     let register_rate = if quick { 20.0 } else { REGISTER_RATE };
     for timings in load(&http, seconds, Some(register_rate), register).await {
         searches.push(Timings {
