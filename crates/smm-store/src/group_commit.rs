@@ -24,7 +24,6 @@ use smm_core::CheckedDocument;
 use sqlx::{AnyPool, Row};
 use tokio::sync::{oneshot, Mutex};
 
-use crate::standing;
 use crate::store::{
     audit_head, begin_write_on, insert_audit, insert_version, now, AuditHead, Backend, DocumentId,
     DocumentKind, OrganizationId, StoredDocument, SystemId,
@@ -54,18 +53,6 @@ impl Content {
             body: document.text().to_string(),
             summary: document.summary().to_string(),
             levels: VersionLevels::of(document),
-        }
-    }
-
-    /// This content as version of `document` in `system`, for its system's standing.
-    fn written(&self, system: i64, document: i64) -> standing::Written<'_> {
-        standing::Written {
-            system,
-            document,
-            kind: self.kind,
-            sha256: &self.sha256,
-            summary: self.levels.summary.as_deref(),
-            names: self.levels.target_sha256.as_deref(),
         }
     }
 }
@@ -312,7 +299,6 @@ async fn create(
     let id: i64 = row.try_get(0)?;
     let version = (content.sha256.as_str(), content.body.as_str());
     insert_version(tx, id, 1, version, &content.levels, actor, &created).await?;
-    standing::on_write(&mut **tx, &content.written(system.0, id)).await?;
     let entry = head.next(
         actor,
         Some(org),
@@ -379,7 +365,6 @@ async fn update(
         .bind(id.0)
         .execute(&mut **tx)
         .await?;
-    standing::on_write(&mut **tx, &content.written(system, id.0)).await?;
     let entry = head.next(
         actor,
         Some(org),

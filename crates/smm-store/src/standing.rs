@@ -4,87 +4,21 @@
 //! target when nothing is assessed yet), with that target's levels.
 //!
 //! Found at read time, these cost four index lookups per system, too many for an organization
-//! of 10,000 systems among a million documents (docs/performance.md). Kept at write time, each
-//! document write adds one `UPDATE` of its system's row ([`on_write`]), and the portfolio reads
-//! one row per system. [`refresh`] finds the same values from the documents themselves: it fills
-//! them in once for a store made before they were kept, after levels are filled in for old
-//! versions, and the tests check the two agree after any sequence of writes.
+//! of 10,000 systems among a million documents (docs/performance.md). They are kept at write
+//! time by the database itself: a trigger on `document_versions` (migration 0019, one per back
+//! end) updates the system's row in the statement that stores a version, so every writer keeps
+//! them, a server of the previous release during a rolling upgrade included, without a round
+//! trip. [`refresh`] finds the same values from the documents: it fills them in once for a store
+//! made before they were kept, and after levels are filled in for old versions, and the tests
+//! check that what the triggers kept equals what it finds after any sequence of writes.
 
-use sqlx::{Any, Executor};
+use sqlx::Any;
 
-use crate::{DocumentKind, StoreError};
+use crate::StoreError;
 
 /// The columns of `systems` this module keeps, in the order [`crate::access`] reads them.
 pub(crate) const COLUMNS: &str = "s.latest_assessment, s.latest_assessment_summary, \
     s.measured_against, s.measured_against_summary";
-
-/// A document version just written: what it may change of its system's standing.
-pub(crate) struct Written<'a> {
-    /// The document's system.
-    pub system: i64,
-    /// The document.
-    pub document: i64,
-    /// Its kind.
-    pub kind: DocumentKind,
-    /// The version's content digest.
-    pub sha256: &'a str,
-    /// The version's level summary.
-    pub summary: Option<&'a str>,
-    /// For an assessment, the digest of the target it names.
-    pub names: Option<&'a str>,
-}
-
-/// Brings the system's standing up to date after a write, in the writer's transaction.
-///
-/// - An assessment that is (or becomes, being new) the system's latest sets the assessment's
-///   columns and looks up the target it names.
-/// - A target version changes the standing only where it is the one the standing would now
-///   pick: with an assessment, when it has the named digest and is the newest document that
-///   does; without one, when it is the system's latest target.
-pub(crate) async fn on_write<'c, E>(executor: E, w: &Written<'_>) -> Result<(), StoreError>
-where
-    E: Executor<'c, Database = Any>,
-{
-    match w.kind {
-        DocumentKind::Assessment => {
-            sqlx::query(&format!(
-                "UPDATE systems SET latest_assessment = $1, latest_assessment_summary = $2, \
-                 latest_assessment_names = $3, measured_against = ({}), \
-                 measured_against_summary = ({}) \
-                 WHERE id = $8 AND (latest_assessment IS NULL OR latest_assessment <= $9)",
-                named_target("td.id", "$4", "$5"),
-                named_target("tv.summary", "$6", "$7"),
-            ))
-            .bind(w.document)
-            .bind(w.summary)
-            .bind(w.names)
-            .bind(w.system)
-            .bind(w.names)
-            .bind(w.system)
-            .bind(w.names)
-            .bind(w.system)
-            .bind(w.document)
-            .execute(executor)
-            .await?;
-        }
-        DocumentKind::TargetProfile => {
-            sqlx::query(
-                "UPDATE systems SET measured_against = $1, measured_against_summary = $2 \
-                 WHERE id = $3 AND (measured_against IS NULL OR measured_against <= $4) \
-                 AND (latest_assessment IS NULL OR latest_assessment_names = $5)",
-            )
-            .bind(w.document)
-            .bind(w.summary)
-            .bind(w.system)
-            .bind(w.document)
-            .bind(w.sha256)
-            .execute(executor)
-            .await?;
-        }
-        DocumentKind::RiskScenarios => {}
-    }
-    Ok(())
-}
 
 /// The newest target of system `system` with a version of digest `digest`: its column
 /// `column` (`td.id`, or `tv.summary` of that document's newest such version).

@@ -9,3 +9,50 @@ ALTER TABLE systems ADD COLUMN latest_assessment_summary TEXT;
 ALTER TABLE systems ADD COLUMN latest_assessment_names TEXT;
 ALTER TABLE systems ADD COLUMN measured_against BIGINT;
 ALTER TABLE systems ADD COLUMN measured_against_summary TEXT;
+
+-- Each new version brings its system's standing up to date, in the statement that stores it: the
+-- rule holds for every writer of this database, a server of the previous release during a rolling
+-- upgrade included, and costs no round trip. `Store::refresh_standings` finds the same values
+-- from the documents; the tests compare the two after random sequences of writes.
+--
+-- An assessment that is (or becomes, being new) its system's latest sets the assessment's columns
+-- and looks up the target it names: the newest target of the system with a version of that
+-- digest, and that document's newest such version's levels. A target version changes the
+-- standing only where it is the one the standing would now pick: with an assessment, when it has
+-- the digest the assessment names and is the newest document that does; without one, when it is
+-- the system's latest target.
+CREATE FUNCTION standing_after_version() RETURNS trigger AS $$
+DECLARE
+    doc_kind TEXT;
+    doc_system BIGINT;
+BEGIN
+    SELECT kind, system_id INTO doc_kind, doc_system FROM documents WHERE id = NEW.document_id;
+    IF doc_kind = 'Assessment' THEN
+        UPDATE systems SET
+            latest_assessment = NEW.document_id,
+            latest_assessment_summary = NEW.summary,
+            latest_assessment_names = NEW.target_sha256,
+            measured_against = named.id,
+            measured_against_summary = named.summary
+        FROM (SELECT NULL::BIGINT AS id, NULL::TEXT AS summary) AS nothing
+        LEFT JOIN LATERAL (SELECT td.id, tv.summary FROM documents td
+            JOIN document_versions tv ON tv.document_id = td.id
+            WHERE td.system_id = doc_system AND td.kind = 'TargetProfile'
+              AND tv.sha256 = NEW.target_sha256
+            ORDER BY td.id DESC, tv.version DESC LIMIT 1) AS named ON true
+        WHERE systems.id = doc_system
+          AND (systems.latest_assessment IS NULL OR systems.latest_assessment <= NEW.document_id);
+    ELSIF doc_kind = 'TargetProfile' THEN
+        UPDATE systems SET
+            measured_against = NEW.document_id,
+            measured_against_summary = NEW.summary
+        WHERE id = doc_system
+          AND (measured_against IS NULL OR measured_against <= NEW.document_id)
+          AND (latest_assessment IS NULL OR latest_assessment_names = NEW.sha256);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER standing_after_version AFTER INSERT ON document_versions
+    FOR EACH ROW EXECUTE FUNCTION standing_after_version();

@@ -145,6 +145,54 @@ on_both!(
     kept_standings_equal_what_the_documents_say
 );
 
+/// A writer that knows nothing of standings (a server of the previous release, still running
+/// during a rolling upgrade) keeps them all the same: the database keeps them as it stores a
+/// version. Here the rows are written with plain SQL, as that server writes them.
+async fn a_writer_of_the_previous_release_keeps_standings_too(store: &Arc<Store>) {
+    let (org, sys) = organization_with_system(store, "a", "Old", "Line").await;
+    let target = store
+        .create_document("a", org, sys, &target(&target_text(1)))
+        .await
+        .expect("target");
+    let checked = assessment(&assessment_text(1, 2));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
+         VALUES ($1, $2, 'Assessment', '2026-12-06T00:00:00Z', $3) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(sys.0)
+    .bind(checked.summary())
+    .fetch_one(store.pool())
+    .await
+    .expect("document");
+    sqlx::query(
+        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at, \
+         summary, target_sha256) VALUES ($1, 1, $2, $3, 'old', '2026-12-06T00:00:00Z', $4, $5)",
+    )
+    .bind(id)
+    .bind(checked.digest())
+    .bind(checked.text())
+    .bind(checked.summary())
+    .bind(checked.named_target())
+    .execute(store.pool())
+    .await
+    .expect("version");
+    let row = rows(store, org).await.remove(0);
+    assert_eq!(
+        row.assessment,
+        Some((DocumentId(id), Some(checked.summary().to_string())))
+    );
+    assert_eq!(row.target.map(|(t, _)| t), Some(target.id));
+    let kept = rows(store, org).await;
+    store.refresh_standings().await.expect("refresh");
+    assert_eq!(rows(store, org).await, kept);
+}
+
+on_both!(
+    a_writer_of_the_previous_release_keeps_standings_too_on_both,
+    a_writer_of_the_previous_release_keeps_standings_too
+);
+
 /// A store made before standings were kept gets them when it opens: here the kept columns are
 /// emptied and the upkeep record removed, as a store from before migration 0019 would be.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
