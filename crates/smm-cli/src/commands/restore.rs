@@ -364,6 +364,13 @@ fn check_restored(
             )));
         }
         let store = Store::open(url).await.map_err(|e| fail(e.to_string()))?;
+        // Each system's standing is derived from its documents. `pg_restore` loads the versions
+        // in the order they lie on disk, and the trigger that keeps the standing as versions are
+        // stored is only exact in the order they were written: found again from the documents.
+        store
+            .refresh_standings()
+            .await
+            .map_err(|e| fail(e.to_string()))?;
         let outcome = check_open_store(&store, &extracted.manifest.facts, secret).await;
         store.close().await;
         outcome.map_err(fail).map(|sealed| (facts, sealed))
