@@ -182,8 +182,6 @@ async fn seed(systems: usize) -> Seeded {
         }
     }
     tx.commit().await.expect("commit");
-    // Rows loaded around the store: their systems' standings are found from them once.
-    state.store.refresh_standings().await.expect("standings");
     // Move the rows from the write-ahead log into the database file, as SQLite does on its own
     // over time, so every run reads the same layout.
     for pragma in ["PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA optimize"] {

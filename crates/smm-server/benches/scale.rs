@@ -489,8 +489,6 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
         .await
         .expect("sequence");
     }
-    // Rows copied around the store: their systems' standings are found from them once.
-    state.store.refresh_standings().await.expect("standings");
     pool.execute("VACUUM ANALYZE").await.expect("vacuum");
     seeded(first_assessment)
 }

@@ -176,7 +176,6 @@ fn prefix_end(prefix: &str) -> Option<String> {
 pub const RECENT_WINDOW: i64 = 2_000;
 
 /// How one step of a search reads the register.
-#[derive(Clone)]
 enum Walk {
     /// From the newest entry down, for as long as it takes.
     Newest,
@@ -613,19 +612,10 @@ impl Store {
                     branches.join(" UNION ALL ")
                 )
             }
-            _ => {
-                // `+ 0` hides the id's order from the planner, so it starts from the name's
-                // index (both PostgreSQL and SQLite honour this) and sorts the matches.
-                let order = match walk {
-                    Walk::ByName => "e.certificate_id + 0",
-                    _ => "e.certificate_id",
-                };
-                format!(
-                    "SELECT e.certificate_id AS id FROM register_entries e {} \
-                     ORDER BY {order} DESC LIMIT {limit}",
-                    where_clause(&conditions)
-                )
-            }
+            // `+ 0` hides the id's order from the planner, so it starts from the name's index
+            // (both PostgreSQL and SQLite honour this) and sorts the matches.
+            Walk::ByName => in_order(&conditions, "e.certificate_id + 0", &limit),
+            Walk::Newest | Walk::Recent { .. } => in_order(&conditions, "e.certificate_id", &limit),
         };
         let sql = format!(
             "SELECT {} FROM ({page}) page \
@@ -759,6 +749,15 @@ impl Store {
             .await?;
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
+}
+
+/// The ids of the entries that meet `conditions`, the first `limit` by `order` descending.
+fn in_order(conditions: &[String], order: &str, limit: &str) -> String {
+    format!(
+        "SELECT e.certificate_id AS id FROM register_entries e {} \
+         ORDER BY {order} DESC LIMIT {limit}",
+        where_clause(conditions)
+    )
 }
 
 fn where_clause(conditions: &[String]) -> String {

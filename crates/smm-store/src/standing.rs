@@ -20,16 +20,6 @@ use crate::StoreError;
 pub(crate) const COLUMNS: &str = "s.latest_assessment, s.latest_assessment_summary, \
     s.measured_against, s.measured_against_summary";
 
-/// The newest target of system `system` with a version of digest `digest`: its column
-/// `column` (`td.id`, or `tv.summary` of that document's newest such version).
-fn named_target(column: &str, system: &str, digest: &str) -> String {
-    format!(
-        "SELECT {column} FROM documents td JOIN document_versions tv ON tv.document_id = td.id \
-         WHERE td.system_id = {system} AND td.kind = 'TargetProfile' AND tv.sha256 = {digest} \
-         ORDER BY td.id DESC, tv.version DESC LIMIT 1"
-    )
-}
-
 /// Which systems [`refresh`] recomputes.
 #[derive(Clone, Copy)]
 pub(crate) enum Systems {
@@ -67,13 +57,16 @@ pub(crate) async fn refresh(
             latest_version("summary"),
             latest_version("target_sha256"),
         ),
-        format!(
-            "UPDATE systems SET measured_against = CASE WHEN latest_assessment IS NULL \
-             THEN (SELECT MAX(d.id) FROM documents d \
-                 WHERE d.system_id = systems.id AND d.kind = 'TargetProfile') \
-             ELSE ({}) END",
-            named_target("td.id", "systems.id", "systems.latest_assessment_names")
-        ),
+        // The newest target of the system with a version of the digest the assessment names.
+        "UPDATE systems SET measured_against = CASE WHEN latest_assessment IS NULL \
+         THEN (SELECT MAX(d.id) FROM documents d \
+             WHERE d.system_id = systems.id AND d.kind = 'TargetProfile') \
+         ELSE (SELECT td.id FROM documents td \
+             JOIN document_versions tv ON tv.document_id = td.id \
+             WHERE td.system_id = systems.id AND td.kind = 'TargetProfile' \
+               AND tv.sha256 = systems.latest_assessment_names \
+             ORDER BY td.id DESC LIMIT 1) END"
+            .to_string(),
         "UPDATE systems SET measured_against_summary = CASE WHEN latest_assessment IS NULL \
          THEN (SELECT d.summary FROM documents d WHERE d.id = systems.measured_against) \
          ELSE (SELECT v.summary FROM document_versions v \
@@ -120,9 +113,10 @@ impl crate::Store {
         Ok(())
     }
 
-    /// Recomputes every system's standing from its documents. Writes keep them current, so
-    /// this is for data loaded around the store (a bulk load into its tables), and for tests
-    /// that compare what writes kept with what the documents say.
+    /// Recomputes every system's standing from its documents. The triggers keep them current
+    /// as versions are written, so this is for rows loaded out of their written order (a
+    /// PostgreSQL restore), and for tests that compare what the triggers kept with what the
+    /// documents say.
     pub async fn refresh_standings(&self) -> Result<(), StoreError> {
         let _guard = self.writes.lock().await;
         let mut tx = self.begin_write().await?;
