@@ -29,6 +29,15 @@ impl Problem {
         }
     }
 
+    /// A problem about no file in particular (a missing part of the installation, for instance).
+    pub fn general(message: impl Into<String>) -> Self {
+        Problem {
+            path: None,
+            text: None,
+            diagnostic: Diagnostic::new(Default::default(), "", message),
+        }
+    }
+
     /// Every diagnostic of one file, with the file's text for context.
     pub fn from_diagnostics(
         path: &Path,

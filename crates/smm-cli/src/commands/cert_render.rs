@@ -89,7 +89,8 @@ pub fn run(
     let failed = |e: String| Failure::from(Problem::file(output, e));
     let what = match format {
         Format::Pdf => {
-            write_bytes_atomically(output, &attestation::pdf(&input).map_err(failed)?)?;
+            let typeset = crate::full::engines()?.attestation_pdf;
+            write_bytes_atomically(output, &typeset(&input).map_err(failed)?)?;
             "PDF"
         }
         Format::Html => {

@@ -169,8 +169,8 @@ pub fn run_report(
         }
         "pdf" => {
             let progress = crate::progress::Progress::spinner("typesetting the PDF report");
-            let pdf = smm_report::pdf::report_with(&input, &sections)
-                .map_err(|e| render_failure(output, e))?;
+            let typeset = crate::full::engines()?.report_pdf;
+            let pdf = typeset(&input, &sections).map_err(|e| render_failure(output, e))?;
             drop(progress);
             write_bytes_atomically(output, &pdf)?;
         }

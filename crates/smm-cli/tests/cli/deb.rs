@@ -106,6 +106,8 @@ fn the_debian_package_installs_its_files_and_its_service_starts() {
     // The binary, its manual pages and completions, where Debian's tools look for them.
     let version = run("/usr/bin/smm", &["--version"]);
     assert!(version.contains(env!("CARGO_PKG_VERSION")), "{version}");
+    let full = run("/usr/bin/smm-full", &["--version"]);
+    assert_eq!(full, version, "both binaries come from the same build");
     for page in ["smm", "smm-check", "smm-cert-verify", "smm-serve"] {
         let file = format!("/usr/share/man/man1/{page}.1.gz");
         assert!(Path::new(&file).is_file(), "{file}");
@@ -232,6 +234,7 @@ fn the_debian_package_installs_its_files_and_its_service_starts() {
     // Removing keeps the configuration and the data; purging removes the configuration only.
     run("dpkg", &["--remove", "smm"]);
     assert!(!Path::new("/usr/bin/smm").exists());
+    assert!(!Path::new("/usr/bin/smm-full").exists());
     assert!(
         Path::new("/etc/smm/smm.env").exists(),
         "a conffile outlives removal"

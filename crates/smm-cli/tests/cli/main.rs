@@ -6,6 +6,7 @@
 mod support;
 
 mod audit;
+mod binaries;
 mod browser;
 mod cert;
 mod cli;
