@@ -413,6 +413,9 @@ pub async fn run(
         source,
     })?;
     ready(address);
+    // What start left for later is read now, off the request threads.
+    let standards = state.standards.clone();
+    tokio::task::spawn_blocking(move || standards.warm());
     tracing::info!(%address, database = %redact(&config.database_url), "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let signer = config.audit_checkpoint_every.map(|every| {

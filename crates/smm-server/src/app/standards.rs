@@ -2,6 +2,8 @@
 //! (`smm serve --mapping FILE`), and a stored target or assessment read clause by clause with
 //! the core's one coverage rule, the same `smm map` applies.
 
+use std::sync::OnceLock;
+
 use smm_core::mapping::{coverage_of, Coverage, Mapping};
 use smm_core::Catalog;
 use smm_store::{DocumentKind, SystemInfo};
@@ -14,9 +16,15 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 /// The mappings, those given at start first.
+///
+/// The built-in ones are read on first use, not at start: parsing them took about half of a
+/// server's start (docs/performance.md), and most requests never need them. `smm serve` warms
+/// them in the background once it listens ([`Standards::warm`]).
 #[derive(Debug)]
 pub struct Standards {
-    mappings: Vec<Mapping>,
+    given: Vec<Mapping>,
+    catalog: Catalog,
+    mappings: OnceLock<Vec<Mapping>>,
 }
 
 /// Two mappings with one standard id: which one a request means would be ambiguous.
@@ -30,40 +38,47 @@ impl Standards {
     /// The mappings given at start, then the built-in ones whose id none of them takes (an
     /// organization may ship its own reading of a standard smm maps).
     pub fn new(catalog: &Catalog, given: Vec<Mapping>) -> Result<Standards, DuplicateStandard> {
-        let mut mappings: Vec<Mapping> = Vec::new();
-        for m in given {
-            if mappings
-                .iter()
-                .any(|k| k.standard.id.value == m.standard.id.value)
-            {
-                return Err(DuplicateStandard(m.standard.id.value));
-            }
-            mappings.push(m);
-        }
-        for m in Mapping::builtin(catalog) {
-            if !mappings
-                .iter()
-                .any(|k| k.standard.id.value == m.standard.id.value)
-            {
-                mappings.push(m);
+        for (i, m) in given.iter().enumerate() {
+            let id = &m.standard.id.value;
+            if given[..i].iter().any(|k| &k.standard.id.value == id) {
+                return Err(DuplicateStandard(id.clone()));
             }
         }
-        Ok(Standards { mappings })
+        Ok(Standards {
+            given,
+            catalog: catalog.clone(),
+            mappings: OnceLock::new(),
+        })
+    }
+
+    /// Reads the built-in mappings now, if no request has yet: for a background task after
+    /// start, so that the first request that needs them does not wait.
+    pub fn warm(&self) {
+        self.all();
     }
 
     /// Every mapping.
     pub fn all(&self) -> &[Mapping] {
-        &self.mappings
+        self.mappings.get_or_init(|| {
+            let mut mappings = self.given.clone();
+            for m in Mapping::builtin(&self.catalog) {
+                let id = &m.standard.id.value;
+                if !self.given.iter().any(|k| &k.standard.id.value == id) {
+                    mappings.push(m);
+                }
+            }
+            mappings
+        })
     }
 
     /// The mapping of standard `id`; an unknown id is a 404 naming the ids there are.
     pub fn named(&self, id: &str) -> Result<&Mapping, Problem> {
-        self.mappings
+        self.all()
             .iter()
             .find(|m| m.standard.id.value == id)
             .ok_or_else(|| {
                 let known: Vec<&str> = self
-                    .mappings
+                    .all()
                     .iter()
                     .map(|m| m.standard.id.value.as_str())
                     .collect();
@@ -124,5 +139,53 @@ pub async fn of_document(
                 "document {id} is a set of loss scenarios: a standard reads a target or an assessment"
             ),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin(catalog: &Catalog) -> Vec<Mapping> {
+        Mapping::builtin(catalog)
+    }
+
+    /// A mapping given at start with a built-in standard's id is the one the server uses (an
+    /// organization's own reading), listed first; the other built-in ones follow, read on
+    /// first use.
+    #[test]
+    fn a_given_mapping_takes_a_built_in_ones_place() {
+        let catalog = Catalog::builtin();
+        let shipped = builtin(&catalog);
+        assert!(shipped.len() >= 2, "the test needs two built-in mappings");
+        let mut own = shipped[1].clone();
+        own.method = "our own reading".to_string();
+        let standards = Standards::new(&catalog, vec![own.clone()]).expect("no duplicate");
+        let all = standards.all();
+        assert_eq!(all.len(), shipped.len());
+        assert_eq!(all[0], own);
+        let id = &own.standard.id.value;
+        assert_eq!(
+            standards.named(id).expect("named").method,
+            "our own reading"
+        );
+        let others: Vec<&Mapping> = all[1..].iter().collect();
+        let expected: Vec<&Mapping> = shipped
+            .iter()
+            .filter(|m| &m.standard.id.value != id)
+            .collect();
+        assert_eq!(others, expected);
+        assert!(standards.named("no-such-standard").is_err());
+    }
+
+    /// Two given mappings of one standard are refused at start, not at the first request.
+    #[test]
+    fn two_given_mappings_of_one_standard_are_refused_at_start() {
+        let catalog = Catalog::builtin();
+        let one = builtin(&catalog).remove(0);
+        let Err(refused) = Standards::new(&catalog, vec![one.clone(), one.clone()]) else {
+            panic!("two mappings of one standard were taken");
+        };
+        assert_eq!(refused.0, one.standard.id.value);
     }
 }
