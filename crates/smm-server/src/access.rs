@@ -2,7 +2,9 @@
 //! or write. Objects of organizations the caller cannot reach are "not found", never "forbidden",
 //! so ids cannot be probed; objects the caller can see but not change are "forbidden".
 
-use smm_store::{DocumentId, DocumentKind, OrganizationId, Role, SystemId, SystemInfo};
+use smm_store::{
+    DocumentHome, DocumentId, DocumentKind, OrganizationId, Role, SystemId, SystemInfo,
+};
 
 use crate::auth::Caller;
 use crate::authz::{allowed, permitted, stronger, through_grant, Action, Credential};
@@ -138,14 +140,26 @@ pub async fn document(
     id: i64,
     action: Action,
 ) -> Result<(OrganizationId, SystemInfo, DocumentKind), Problem> {
+    let home = document_home(state, caller, id, action).await?;
+    Ok((home.organization, home.system, home.kind))
+}
+
+/// [`document`], with its latest version's digest found by the same query.
+pub async fn document_home(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    action: Action,
+) -> Result<DocumentHome, Problem> {
     let hidden = || Problem::not_found(format!("document {id}"));
     // One query for the document and its system: this runs on every document request.
-    let (org, kind, info) = state
+    let home = state
         .store
-        .document_system(DocumentId(id))
+        .document_home(DocumentId(id))
         .await
         .map_err(|_| hidden())?;
-    let roles = roles_on(state, caller, &info).await?;
+    let kind = home.kind;
+    let roles = roles_on(state, caller, &home.system).await?;
     if roles.is_empty() {
         return Err(hidden());
     }
@@ -158,5 +172,5 @@ pub async fn document(
         let role = roles.iter().copied().reduce(stronger).ok_or_else(hidden)?;
         require(role, action)?;
     }
-    Ok((org, info, kind))
+    Ok(home)
 }

@@ -85,6 +85,20 @@ pub struct DocumentInfo {
     pub updated_at: String,
 }
 
+/// Where a document lives, and what its latest version is, as one query finds them
+/// ([`Store::document_home`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentHome {
+    /// The organization that owns it.
+    pub organization: OrganizationId,
+    /// Its kind.
+    pub kind: DocumentKind,
+    /// Its system.
+    pub system: SystemInfo,
+    /// The latest version's content digest (a document has one version at least).
+    pub latest_sha256: String,
+}
+
 /// An organization's access to another organization's system.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Grant {
@@ -274,25 +288,27 @@ impl Store {
         ))
     }
 
-    /// A document's owner, kind and system, whoever owns it, in one query (what every access
-    /// check on a document needs; the caller checks access before reading the document itself).
-    pub async fn document_system(
-        &self,
-        id: DocumentId,
-    ) -> Result<(OrganizationId, DocumentKind, SystemInfo), StoreError> {
+    /// A document's owner, kind and system, whoever owns it, and its latest version's digest, in
+    /// one query: what every access check on a document needs (the caller checks access before
+    /// reading the document itself), and what a cache of answers derived from the document is
+    /// keyed by, so that a cached answer costs no second query.
+    pub async fn document_home(&self, id: DocumentId) -> Result<DocumentHome, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {SYSTEM_COLUMNS}, d.organization_id, d.kind FROM documents d \
-             JOIN systems s ON s.id = d.system_id WHERE d.id = $1"
+            "SELECT {SYSTEM_COLUMNS}, d.organization_id, d.kind, \
+             (SELECT v.sha256 FROM document_versions v WHERE v.document_id = d.id \
+              ORDER BY v.version DESC LIMIT 1) \
+             FROM documents d JOIN systems s ON s.id = d.system_id WHERE d.id = $1"
         ))
         .bind(id.0)
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
-        Ok((
-            OrganizationId(row.try_get(6)?),
-            row.try_get::<String, _>(7)?.parse()?,
-            system_from(&row)?,
-        ))
+        Ok(DocumentHome {
+            organization: OrganizationId(row.try_get(6)?),
+            kind: row.try_get::<String, _>(7)?.parse()?,
+            system: system_from(&row)?,
+            latest_sha256: row.try_get(8)?,
+        })
     }
 
     /// A system's documents of one kind, newest first when `page.after` is 0 … by id ascending.

@@ -46,7 +46,9 @@ pub mod tlog;
 mod version_levels;
 pub use version_levels::{VersionLevels, VersionToFill};
 
-pub use access::{DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemInfo, SystemKind};
+pub use access::{
+    DocumentHome, DocumentInfo, Grant, GrantedSystem, Page, PortfolioRow, SystemInfo, SystemKind,
+};
 pub use audit::{audit_leaf, hex_of, AuditCheckpoint, AuditEntry, AuditReport, ChainCheck};
 pub use auth::{Role, TokenGrant, UserId, MAX_TOKEN_DAYS};
 pub use certificates::{CertificateRecord, NewAttestation};

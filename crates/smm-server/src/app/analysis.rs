@@ -117,16 +117,21 @@ pub async fn gap_json(
     id: i64,
     target: Option<i64>,
 ) -> Result<Vec<u8>, Problem> {
-    let read = access::document(state, caller, id, Action::Read).await?;
-    // The assessment's text is read once: its digest is the cache's key, and on a miss it is
-    // what the gap is computed from.
+    // The access check's query also gives the latest version's digest, the cache's key: a
+    // cached gap costs no read of the assessment.
+    let home = access::document_home(state, caller, id, Action::Read).await?;
+    let read = (home.organization, home.system, home.kind);
     let (key, stored) = if target.is_none() && read.2 == DocumentKind::Assessment {
-        let stored = state.store.document(read.0, DocumentId(id), None).await?;
-        let key = GapCache::key(read.1.id, &stored.sha256);
-        if let Some(bytes) = state.gaps.get(&key) {
+        if let Some(bytes) = state
+            .gaps
+            .get(&GapCache::key(read.1.id, &home.latest_sha256))
+        {
             return Ok(bytes.to_vec());
         }
-        (Some(key), Some(stored))
+        // Read once, and computed from; keyed by what was read (a version stored meanwhile is
+        // the one read and the one cached).
+        let stored = state.store.document(read.0, DocumentId(id), None).await?;
+        (Some(GapCache::key(read.1.id, &stored.sha256)), Some(stored))
     } else {
         (None, None)
     };

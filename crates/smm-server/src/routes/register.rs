@@ -110,6 +110,17 @@ pub async fn search(
     State(state): State<AppState>,
     ApiQuery(asked): ApiQuery<Asked>,
 ) -> Result<Response, Problem> {
+    // The API documents `limit` as an integer: an empty one is a malformed request here, while
+    // the register's page, whose form sends an empty field for "not given", reads it as absent.
+    if asked.limit.as_deref().is_some_and(|l| l.trim().is_empty()) {
+        return Err(Problem::bad_field(
+            "limit",
+            format!(
+                "limit is a number from 1 to {}: leave it out for the default",
+                register::MAX_LIMIT
+            ),
+        ));
+    }
     let found = register::search(&state, &asked).await?;
     let page = RegisterPage {
         items: found.entries.into_iter().map(RegisterItem::from).collect(),

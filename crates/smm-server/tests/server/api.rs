@@ -434,6 +434,60 @@ async fn evidence_is_stored_and_served_safely(app: App) {
     assert_eq!(too_big.json()["field"], "body");
 }
 
+/// The gap cache is keyed by the latest version's digest: a new version's gap is its own at once,
+/// and a version whose text equals an earlier one's gets that one's gap again.
+async fn cached_gaps_follow_new_versions(app: App) {
+    let (owner, _, _, assessment) = bottling_line(&app).await;
+    let text = example("bottling-line/assessment.yaml");
+    let first = gap_of(&app, &owner, assessment).await;
+    assert_eq!(gap_of(&app, &owner, assessment).await, first, "cached");
+    assert_eq!(program_management(&first), 2);
+    let raised = text.replacen("comprehensiveness: 2", "comprehensiveness: 3", 1);
+    new_version(&app, &owner, assessment, "\"1\"", raised).await;
+    let second = gap_of(&app, &owner, assessment).await;
+    assert_eq!(
+        program_management(&second),
+        3,
+        "the new version's gap, not the cached one"
+    );
+    new_version(&app, &owner, assessment, "\"2\"", text).await;
+    assert_eq!(
+        gap_of(&app, &owner, assessment).await,
+        first,
+        "the first text's gap again"
+    );
+}
+
+async fn gap_of(app: &App, token: &str, assessment: i64) -> serde_json::Value {
+    let answer = app
+        .get(&format!("/api/documents/{assessment}/gap"), token)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    answer.json()
+}
+
+/// The current comprehensiveness of the first practice in a gap.
+fn program_management(gap: &serde_json::Value) -> serde_json::Value {
+    gap["practices"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["id"] == "program-management"))
+        .map(|p| p["current"]["comprehensiveness"].clone())
+        .unwrap_or_else(|| panic!("program-management in {gap}"))
+}
+
+async fn new_version(app: &App, token: &str, id: i64, if_match: &str, text: String) {
+    let answer = app
+        .send(
+            Method::PUT,
+            &format!("/api/documents/{id}"),
+            Some(token),
+            Some(("application/yaml", text.into_bytes())),
+            &[("if-match", if_match)],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+}
+
 /// The gap cache must not answer for an assessment whose system has no matching target: the
 /// same bytes stored in a second system get the same 422 as if nothing had been cached.
 async fn cached_gaps_belong_to_their_system(app: App) {
@@ -731,6 +785,7 @@ on_both! {
     pipeline => the_pipeline_runs_on_stored_documents;
     evidence => evidence_is_stored_and_served_safely;
     gap_cache_per_system => cached_gaps_belong_to_their_system;
+    gap_cache_follows_versions => cached_gaps_follow_new_versions;
     evidence_per_system => evidence_belongs_to_the_system_it_was_uploaded_to;
 }
 

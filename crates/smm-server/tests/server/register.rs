@@ -307,6 +307,13 @@ async fn bad_queries_are_refused_naming_the_field_and_wildcards_match_nothing() 
         let page = public(&app, &format!("/register?{query}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
     }
+    // An empty limit is not an integer, as the API documents it; the page's form sends one for
+    // a field left blank, which means the default there.
+    let empty = public(&app, "/api/register?limit=").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.text());
+    assert_eq!(empty.json()["field"], "limit");
+    let page = public(&app, "/register?limit=").await;
+    assert_eq!(page.status, StatusCode::OK);
     // `%` and `_` are characters: they do not match every name.
     for filter in [
         "vendor=%25",
