@@ -24,8 +24,7 @@ impl Problem {
     pub fn file(path: &Path, message: impl Into<String>) -> Self {
         Problem {
             path: Some(path.to_path_buf()),
-            text: None,
-            diagnostic: Diagnostic::new(Default::default(), "", message),
+            ..Problem::general(message)
         }
     }
 

@@ -32,7 +32,8 @@ pub fn everyday() -> ExitCode {
     main_with(None)
 }
 
-/// Runs `smm-full`: every command in this process.
+/// Runs `smm-full`: every command in this process. Only this function names the engines, which
+/// is what keeps them out of `smm`: `main_with` must not name them itself.
 pub fn whole() -> ExitCode {
     main_with(Some(&full::ENGINES))
 }

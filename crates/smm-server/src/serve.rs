@@ -413,9 +413,12 @@ pub async fn run(
         source,
     })?;
     ready(address);
-    // What start left for later is read now, off the request threads.
+    // The built-in mappings, left out of the start, are read now off the request threads, so
+    // the first request that needs them does not wait.
     let standards = state.standards.clone();
-    tokio::task::spawn_blocking(move || standards.warm());
+    tokio::task::spawn_blocking(move || {
+        standards.all();
+    });
     tracing::info!(%address, database = %redact(&config.database_url), "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let signer = config.audit_checkpoint_every.map(|every| {

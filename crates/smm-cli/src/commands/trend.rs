@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use smm_core::gap::Status;
 use smm_core::trend::{Change, Trend, TrendError, TrendStep};
-use smm_core::{trend, Catalog, Diagnostic, Level, TrendInput};
+use smm_core::{trend, Catalog, Level, TrendInput};
 
 use crate::failure::{Failure, Problem};
 use crate::input::{
@@ -87,11 +87,7 @@ fn load(catalog: &Catalog, files: &[PathBuf], fixed: Option<&Path>) -> Result<Lo
 
 /// A trend error is about several files at once, so it is reported without a single position.
 fn trend_failure(e: TrendError) -> Failure {
-    Failure::BadInput(vec![Problem {
-        path: None,
-        text: None,
-        diagnostic: Diagnostic::new(Default::default(), "", e.to_string()),
-    }])
+    Problem::general(e.to_string()).into()
 }
 
 /// `smm trend ASSESSMENT... [--target T] [--json] [-o trend.svg|trend.png]`: a report, never a

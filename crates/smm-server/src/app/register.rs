@@ -51,6 +51,11 @@ pub struct Asked {
     pub limit: Option<String>,
 }
 
+/// A limit that is not a number from 1 to [`MAX_LIMIT`].
+pub fn bad_limit() -> Problem {
+    Problem::bad_field("limit", format!("limit is a number from 1 to {MAX_LIMIT}"))
+}
+
 /// A filter's text: trimmed, absent when empty, refused when too long or holding control
 /// characters (no name the server keeps has them).
 fn filter(value: Option<&String>, field: &str) -> Result<Option<String>, Problem> {
@@ -102,9 +107,7 @@ pub async fn query(state: &AppState, asked: &Asked) -> Result<RegisterQuery, Pro
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                Problem::bad_field("limit", format!("limit is a number from 1 to {MAX_LIMIT}"))
-            })?,
+            .ok_or_else(bad_limit)?,
     };
     let before = match non_empty(asked.after.as_ref()) {
         None => None,

@@ -18,8 +18,8 @@ use crate::state::AppState;
 /// The mappings, those given at start first.
 ///
 /// The built-in ones are read on first use, not at start: parsing them took about half of a
-/// server's start (docs/performance.md), and most requests never need them. `smm serve` warms
-/// them in the background once it listens ([`Standards::warm`]).
+/// server's start (docs/performance.md), and most requests never need them. `smm serve` reads
+/// them in the background once it listens.
 #[derive(Debug)]
 pub struct Standards {
     given: Vec<Mapping>,
@@ -49,12 +49,6 @@ impl Standards {
             catalog: catalog.clone(),
             mappings: OnceLock::new(),
         })
-    }
-
-    /// Reads the built-in mappings now, if no request has yet: for a background task after
-    /// start, so that the first request that needs them does not wait.
-    pub fn warm(&self) {
-        self.all();
     }
 
     /// Every mapping.
@@ -146,17 +140,13 @@ pub async fn of_document(
 mod tests {
     use super::*;
 
-    fn builtin(catalog: &Catalog) -> Vec<Mapping> {
-        Mapping::builtin(catalog)
-    }
-
     /// A mapping given at start with a built-in standard's id is the one the server uses (an
     /// organization's own reading), listed first; the other built-in ones follow, read on
     /// first use.
     #[test]
     fn a_given_mapping_takes_a_built_in_ones_place() {
         let catalog = Catalog::builtin();
-        let shipped = builtin(&catalog);
+        let shipped = Mapping::builtin(&catalog);
         assert!(shipped.len() >= 2, "the test needs two built-in mappings");
         let mut own = shipped[1].clone();
         own.method = "our own reading".to_string();
@@ -182,7 +172,7 @@ mod tests {
     #[test]
     fn two_given_mappings_of_one_standard_are_refused_at_start() {
         let catalog = Catalog::builtin();
-        let one = builtin(&catalog).remove(0);
+        let one = Mapping::builtin(&catalog).remove(0);
         let Err(refused) = Standards::new(&catalog, vec![one.clone(), one.clone()]) else {
             panic!("two mappings of one standard were taken");
         };

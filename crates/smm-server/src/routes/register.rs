@@ -113,13 +113,7 @@ pub async fn search(
     // The API documents `limit` as an integer: an empty one is a malformed request here, while
     // the register's page, whose form sends an empty field for "not given", reads it as absent.
     if asked.limit.as_deref().is_some_and(|l| l.trim().is_empty()) {
-        return Err(Problem::bad_field(
-            "limit",
-            format!(
-                "limit is a number from 1 to {}: leave it out for the default",
-                register::MAX_LIMIT
-            ),
-        ));
+        return Err(register::bad_limit());
     }
     let found = register::search(&state, &asked).await?;
     let page = RegisterPage {
