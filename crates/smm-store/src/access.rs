@@ -10,6 +10,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::exec::{Cols, Param};
 use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{
     AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, StoredDocument,
@@ -160,18 +161,24 @@ impl Page {
     }
 }
 
-fn system_from(r: &sqlx::any::AnyRow) -> Result<SystemInfo, StoreError> {
+fn system_from(r: &dyn Cols) -> Result<SystemInfo, StoreError> {
     Ok(SystemInfo {
-        id: SystemId(r.try_get(0)?),
-        organization: OrganizationId(r.try_get(1)?),
-        name: r.try_get(2)?,
-        kind: r.try_get::<String, _>(3)?.parse()?,
-        line: r.try_get(4)?,
-        created_at: r.try_get(5)?,
+        id: SystemId(r.int(0)?),
+        organization: OrganizationId(r.int(1)?),
+        name: r.text(2)?,
+        kind: r.text(3)?.parse()?,
+        line: r.opt_text(4)?,
+        created_at: r.text(5)?,
     })
 }
 
-const SYSTEM_COLUMNS: &str = "s.id, s.organization_id, s.name, s.kind, s.line, s.created_at";
+/// The columns [`system_from`] reads, as a literal that `concat!` can join.
+macro_rules! system_columns {
+    () => {
+        "s.id, s.organization_id, s.name, s.kind, s.line, s.created_at"
+    };
+}
+const SYSTEM_COLUMNS: &str = system_columns!();
 
 impl Store {
     /// Creates a system or a product (optionally of a product line) in an organization.
@@ -221,14 +228,14 @@ impl Store {
 
     /// A system by id, whoever owns it (the caller checks access).
     pub async fn system(&self, id: SystemId) -> Result<SystemInfo, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {SYSTEM_COLUMNS} FROM systems s WHERE s.id = $1"
-        ))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("system {}", id.0)))?;
-        system_from(&row)
+        const SQL: &str = concat!(
+            "SELECT ",
+            system_columns!(),
+            " FROM systems s WHERE s.id = $1"
+        );
+        self.read_one(SQL, &[Param::Int(id.0)], system_from)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("system {}", id.0)))
     }
 
     /// The systems an organization may see: its own and those granted to it, filtered by kind
@@ -266,7 +273,7 @@ impl Store {
         .bind(page.limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(system_from).collect()
+        rows.iter().map(|r| system_from(r)).collect()
     }
 
     /// The organization and system a document belongs to, whoever owns it (the caller checks
@@ -293,22 +300,24 @@ impl Store {
     /// reading the document itself), and what a cache of answers derived from the document is
     /// keyed by, so that a cached answer costs no second query.
     pub async fn document_home(&self, id: DocumentId) -> Result<DocumentHome, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {SYSTEM_COLUMNS}, d.organization_id, d.kind, \
+        const SQL: &str = concat!(
+            "SELECT ",
+            system_columns!(),
+            ", d.organization_id, d.kind, \
              (SELECT v.sha256 FROM document_versions v WHERE v.document_id = d.id \
               ORDER BY v.version DESC LIMIT 1) \
              FROM documents d JOIN systems s ON s.id = d.system_id WHERE d.id = $1"
-        ))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
-        Ok(DocumentHome {
-            organization: OrganizationId(row.try_get(6)?),
-            kind: row.try_get::<String, _>(7)?.parse()?,
-            system: system_from(&row)?,
-            latest_sha256: row.try_get(8)?,
+        );
+        self.read_one(SQL, &[Param::Int(id.0)], |r| {
+            Ok(DocumentHome {
+                organization: OrganizationId(r.int(6)?),
+                kind: r.text(7)?.parse()?,
+                system: system_from(r)?,
+                latest_sha256: r.text(8)?,
+            })
         })
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))
     }
 
     /// A system's documents of one kind, newest first when `page.after` is 0 … by id ascending.
@@ -509,13 +518,12 @@ impl Store {
         system: SystemId,
         grantee: OrganizationId,
     ) -> Result<Option<Role>, StoreError> {
-        let row =
-            sqlx::query("SELECT role FROM grants WHERE system_id = $1 AND organization_id = $2")
-                .bind(system.0)
-                .bind(grantee.0)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| r.try_get::<String, _>(0)?.parse()).transpose()
+        self.read_one(
+            "SELECT role FROM grants WHERE system_id = $1 AND organization_id = $2",
+            &[Param::Int(system.0), Param::Int(grantee.0)],
+            |r| r.text(0)?.parse(),
+        )
+        .await
     }
 
     /// Every system an organization sees (its own, then those granted to it), each with its

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sqlx::Row;
 use tokio::sync::Semaphore;
 
+use crate::exec::{Cols, Param};
 use crate::store::{append_audit, name_free, non_empty, now, require_row};
 use crate::{OrganizationId, Store, StoreError};
 
@@ -201,14 +202,19 @@ async fn checked_hash(user_name: &str, password: &str) -> Result<String, StoreEr
     on_hashing_pool(move || hash_password(&password)).await?
 }
 
-fn token_from(r: &sqlx::any::AnyRow) -> Result<TokenGrant, StoreError> {
+fn token_from(r: &dyn Cols) -> Result<TokenGrant, StoreError> {
     Ok(TokenGrant {
-        id: r.try_get(0)?,
-        name: r.try_get(1)?,
-        organization: OrganizationId(r.try_get(2)?),
-        role: r.try_get::<String, _>(3)?.parse()?,
-        expires_at: r.try_get(4)?,
+        id: r.int(0)?,
+        name: r.text(1)?,
+        organization: OrganizationId(r.int(2)?),
+        role: r.text(3)?.parse()?,
+        expires_at: r.int(4)?,
     })
+}
+
+/// An organization and a role, from `organization_id, role`.
+pub(crate) fn membership_from(r: &dyn Cols) -> Result<(OrganizationId, Role), StoreError> {
+    Ok((OrganizationId(r.int(0)?), r.text(1)?.parse()?))
 }
 
 fn token_hash(secret: &str) -> String {
@@ -275,18 +281,12 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<Vec<(OrganizationId, Role)>, StoreError> {
-        let rows = sqlx::query("SELECT organization_id, role FROM memberships WHERE user_id = $1 ORDER BY organization_id")
-            .bind(user.0)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    OrganizationId(r.try_get(0)?),
-                    r.try_get::<String, _>(1)?.parse()?,
-                ))
-            })
-            .collect()
+        self.read_all(
+            "SELECT organization_id, role FROM memberships WHERE user_id = $1 ORDER BY organization_id",
+            &[Param::Int(user.0)],
+            membership_from,
+        )
+        .await
     }
 
     /// Creates an API token for one organization and role, working until `expires_at` (Unix
@@ -371,19 +371,18 @@ impl Store {
         secret: &str,
         now: i64,
     ) -> Result<Option<TokenGrant>, StoreError> {
-        let row = sqlx::query(
+        let hash = token_hash(secret.trim());
+        self.read_one(
             "SELECT t.id, t.name, t.organization_id, t.role, t.expires_at FROM api_tokens t \
              WHERE t.token_hash = $1 AND t.expires_at > $2 \
                AND (t.creator_id IS NULL OR EXISTS (SELECT 1 FROM memberships m \
                     JOIN users u ON u.id = m.user_id \
                     WHERE m.user_id = t.creator_id AND m.organization_id = t.organization_id \
                       AND m.role = 'owner' AND u.disabled_at IS NULL))",
+            &[Param::Text(&hash), Param::Int(now)],
+            token_from,
         )
-        .bind(token_hash(secret.trim()))
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| token_from(&r)).transpose()
+        .await
     }
 
     /// The members of an organization: id, name and role, by name.
@@ -411,13 +410,12 @@ impl Store {
 
     /// The API tokens of an organization (never their secrets).
     pub async fn api_tokens(&self, org: OrganizationId) -> Result<Vec<TokenGrant>, StoreError> {
-        let rows = sqlx::query(
+        self.read_all(
             "SELECT id, name, organization_id, role, expires_at FROM api_tokens WHERE organization_id = $1 ORDER BY id",
+            &[Param::Int(org.0)],
+            token_from,
         )
-        .bind(org.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(token_from).collect()
+        .await
     }
 
     /// Revokes an API token of an organization: it stops working at once.

@@ -15,14 +15,21 @@
 //!
 //! The batch runs in a task of its own, holding the lock: a request whose client goes away while
 //! its write is committing does not roll back the others' writes. A write whose client went away
-//! before its batch started is dropped unwritten, as if it had never been sent.
+//! before its batch started is dropped unwritten, as if it had never been sent. On SQLite with a
+//! file, that task is a blocking thread running the batch on the store's own writer connection
+//! ([`crate::direct`]): the batch's statements and its commit run there without a hand-off
+//! between them.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 
 use smm_core::CheckedDocument;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use tokio::sync::{oneshot, Mutex};
+
+use crate::direct::{Direct, DirectTx};
+use crate::exec::{Exec, Param};
 
 use crate::store::{
     audit_head, begin_write_on, insert_audit, insert_version, now, AuditHead, Backend, DocumentId,
@@ -131,12 +138,7 @@ impl GroupCommit {
     }
 
     /// Queues a write and returns its outcome once the transaction holding it has committed.
-    pub(crate) async fn write(
-        &self,
-        pool: &AnyPool,
-        backend: Backend,
-        write: DocumentWrite,
-    ) -> Answer {
+    pub(crate) async fn write(&self, target: Target, write: DocumentWrite) -> Answer {
         let (reply, mut answer) = oneshot::channel();
         self.queue().push(Pending { write, reply });
         // Tokio's mutex is fair: writers take the lock in the order they asked for it.
@@ -148,12 +150,23 @@ impl GroupCommit {
             Err(oneshot::error::TryRecvError::Empty) => {}
         }
         let batch = std::mem::take(&mut *self.queue());
-        let pool = pool.clone();
         let counts = Arc::clone(&self.counts);
-        tokio::spawn(async move {
-            let _guard = guard;
-            run(&pool, backend, batch, &counts).await;
-        });
+        match target {
+            // The whole batch on the writer's blocking thread: no hand-off between statements.
+            Target::Direct(direct) => {
+                tokio::task::spawn_blocking(move || {
+                    let _guard = guard;
+                    let done = at_once(run(&mut DirectCommitter(&direct), batch, &counts));
+                    debug_assert!(done.is_some(), "direct statements never wait");
+                });
+            }
+            Target::Pool { pool, backend } => {
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    run(&mut PoolCommitter { pool, backend }, batch, &counts).await;
+                });
+            }
+        }
         answer.await.unwrap_or_else(|_| Err(abandoned()))
     }
 
@@ -169,25 +182,98 @@ fn abandoned() -> StoreError {
     StoreError::Unavailable(sqlx::Error::WorkerCrashed)
 }
 
+/// Where a batch is written: through sqlx's pool, or on the store's own SQLite writer.
+pub(crate) enum Target {
+    /// sqlx (PostgreSQL; SQLite without a file of its own, in memory).
+    Pool {
+        /// The pool.
+        pool: AnyPool,
+        /// Its database.
+        backend: Backend,
+    },
+    /// The store's SQLite writer ([`Direct`]).
+    Direct(Arc<Direct>),
+}
+
+/// Runs one transaction of writes and commits it.
+trait Committer: Send {
+    fn together(
+        &mut self,
+        writes: &[&DocumentWrite],
+    ) -> impl Future<Output = Result<Vec<Answer>, Failure>> + Send;
+}
+
+struct PoolCommitter {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Committer for PoolCommitter {
+    async fn together(&mut self, writes: &[&DocumentWrite]) -> Result<Vec<Answer>, Failure> {
+        let mut tx = begin_write_on(&self.pool, self.backend)
+            .await
+            .map_err(Failure::BeforeCommit)?;
+        let outcomes = statements(&mut *tx, writes)
+            .await
+            .map_err(Failure::BeforeCommit)?;
+        tx.commit().await.map_err(|e| Failure::AtCommit(e.into()))?;
+        Ok(outcomes)
+    }
+}
+
+struct DirectCommitter<'a>(&'a Direct);
+
+impl Committer for DirectCommitter<'_> {
+    async fn together(&mut self, writes: &[&DocumentWrite]) -> Result<Vec<Answer>, Failure> {
+        self.0
+            .write(|conn| {
+                let mut tx = DirectTx::begin(conn).map_err(Failure::BeforeCommit)?;
+                let outcomes = at_once(statements(tx.conn(), writes))
+                    .unwrap_or_else(|| Err(waited()))
+                    .map_err(Failure::BeforeCommit)?;
+                tx.commit().map_err(Failure::AtCommit)?;
+                Ok(outcomes)
+            })
+            .map_err(Failure::BeforeCommit)?
+    }
+}
+
+/// The output of a future that is ready when first polled (statements on a direct connection
+/// never wait), or `None` if it was not.
+fn at_once<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => Some(output),
+        std::task::Poll::Pending => None,
+    }
+}
+
+fn waited() -> StoreError {
+    StoreError::Database(sqlx::Error::Protocol(
+        "a statement on the direct connection waited".to_string(),
+    ))
+}
+
 /// Runs the queued writes, at most [`MAX_BATCH`] to a transaction, and answers each.
-async fn run(pool: &AnyPool, backend: Backend, batch: Vec<Pending>, counts: &Counts) {
+async fn run(committer: &mut impl Committer, batch: Vec<Pending>, counts: &Counts) {
     let mut live: Vec<Pending> = batch.into_iter().filter(|p| !p.reply.is_closed()).collect();
     while !live.is_empty() {
         let rest = live.split_off(live.len().min(MAX_BATCH));
         let chunk = std::mem::replace(&mut live, rest);
-        run_chunk(pool, backend, chunk, counts).await;
+        run_chunk(committer, chunk, counts).await;
     }
 }
 
-async fn run_chunk(pool: &AnyPool, backend: Backend, chunk: Vec<Pending>, counts: &Counts) {
+async fn run_chunk(committer: &mut impl Committer, chunk: Vec<Pending>, counts: &Counts) {
     let writes: Vec<&DocumentWrite> = chunk.iter().map(|p| &p.write).collect();
-    let outcomes = match together(pool, backend, &writes, counts).await {
+    let outcomes = match committed(committer, &writes, counts).await {
         Ok(outcomes) => outcomes,
         Err(Failure::BeforeCommit(_)) if chunk.len() > 1 => {
             // Rolled back: each write again on its own, so only the one at fault fails.
             let mut outcomes = Vec::with_capacity(chunk.len());
             for write in &writes {
-                outcomes.push(match together(pool, backend, &[write], counts).await {
+                outcomes.push(match committed(committer, &[write], counts).await {
                     Ok(mut one) => one.pop().unwrap_or_else(|| Err(abandoned())),
                     Err(Failure::BeforeCommit(e) | Failure::AtCommit(e)) => Err(e),
                 });
@@ -226,18 +312,28 @@ fn copy(e: &StoreError) -> StoreError {
     }
 }
 
-/// Runs the writes in one transaction: each one's outcome, once committed.
-async fn together(
-    pool: &AnyPool,
-    backend: Backend,
+/// Runs the writes in one transaction, counted once committed: each one's outcome.
+async fn committed(
+    committer: &mut impl Committer,
     writes: &[&DocumentWrite],
     counts: &Counts,
 ) -> Result<Vec<Answer>, Failure> {
-    let mut tx = begin_write_on(pool, backend)
-        .await
-        .map_err(Failure::BeforeCommit)?;
+    let outcomes = committer.together(writes).await?;
+    counts.transactions.fetch_add(1, Ordering::Relaxed);
+    counts
+        .writes
+        .fetch_add(writes.len() as u64, Ordering::Relaxed);
+    Ok(outcomes)
+}
+
+/// The writes' statements, inside a transaction the caller begins and commits: each one's
+/// outcome, or the database's failure, which ends the batch.
+async fn statements(
+    tx: &mut impl Exec,
+    writes: &[&DocumentWrite],
+) -> Result<Vec<Answer>, StoreError> {
     let mut outcomes = Vec::with_capacity(writes.len());
-    let mut head = audit_head(&mut tx).await.map_err(Failure::BeforeCommit)?;
+    let mut head = audit_head(tx).await?;
     for write in writes {
         let outcome = match write {
             DocumentWrite::Create {
@@ -245,22 +341,17 @@ async fn together(
                 org,
                 system,
                 content,
-            } => create(&mut tx, &mut head, actor, *org, *system, content).await,
+            } => create(tx, &mut head, actor, *org, *system, content).await,
             DocumentWrite::Update {
                 actor,
                 org,
                 id,
                 if_version,
                 content,
-            } => update(&mut tx, &mut head, actor, *org, *id, *if_version, content).await,
+            } => update(tx, &mut head, actor, *org, *id, *if_version, content).await,
         };
-        outcomes.push(outcome.map_err(Failure::BeforeCommit)?);
+        outcomes.push(outcome?);
     }
-    tx.commit().await.map_err(|e| Failure::AtCommit(e.into()))?;
-    counts.transactions.fetch_add(1, Ordering::Relaxed);
-    counts
-        .writes
-        .fetch_add(writes.len() as u64, Ordering::Relaxed);
     Ok(outcomes)
 }
 
@@ -269,7 +360,7 @@ async fn together(
 type Step = Result<Answer, StoreError>;
 
 async fn create(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut impl Exec,
     head: &mut AuditHead,
     actor: &str,
     org: OrganizationId,
@@ -279,24 +370,26 @@ async fn create(
     let created = now();
     // The system's ownership is checked by the insert itself (no row when the system is not the
     // organization's).
-    let row = sqlx::query(
-        "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
-         SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT) \
-         WHERE EXISTS (SELECT 1 FROM systems WHERE id = $6 AND organization_id = $7) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(system.0)
-    .bind(content.kind.as_str())
-    .bind(&created)
-    .bind(&content.summary)
-    .bind(system.0)
-    .bind(org.0)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
+    let id = tx
+        .one(
+            "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
+             SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT) \
+             WHERE EXISTS (SELECT 1 FROM systems WHERE id = $6 AND organization_id = $7) RETURNING id",
+            &[
+                Param::Int(org.0),
+                Param::Int(system.0),
+                Param::Text(content.kind.as_str()),
+                Param::Text(&created),
+                Param::Text(&content.summary),
+                Param::Int(system.0),
+                Param::Int(org.0),
+            ],
+            |r| r.int(0),
+        )
+        .await?;
+    let Some(id) = id else {
         return Ok(Err(StoreError::NotFound(format!("system {}", system.0))));
     };
-    let id: i64 = row.try_get(0)?;
     let version = (content.sha256.as_str(), content.body.as_str());
     insert_version(tx, id, 1, version, &content.levels, actor, &created).await?;
     let entry = head.next(
@@ -319,7 +412,7 @@ async fn create(
 }
 
 async fn update(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut impl Exec,
     head: &mut AuditHead,
     actor: &str,
     org: OrganizationId,
@@ -327,22 +420,18 @@ async fn update(
     if_version: i64,
     content: &Content,
 ) -> Step {
-    let row = sqlx::query(
-        "SELECT d.system_id, d.kind, v.version, v.sha256 FROM documents d \
-         JOIN document_versions v ON v.document_id = d.id \
-         WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
-    )
-    .bind(id.0)
-    .bind(org.0)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
+    let latest = tx
+        .one(
+            "SELECT d.system_id, d.kind, v.version, v.sha256 FROM documents d \
+             JOIN document_versions v ON v.document_id = d.id \
+             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
+            &[Param::Int(id.0), Param::Int(org.0)],
+            |r| Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.text(3)?)),
+        )
+        .await?;
+    let Some((system, stored_kind, current, before)) = latest else {
         return Ok(Err(StoreError::NotFound(format!("document {}", id.0))));
     };
-    let system: i64 = row.try_get(0)?;
-    let stored_kind: String = row.try_get(1)?;
-    let current: i64 = row.try_get(2)?;
-    let before: String = row.try_get(3)?;
     if current != if_version {
         return Ok(Err(StoreError::Conflict {
             current,
@@ -360,11 +449,11 @@ async fn update(
     let version = current + 1;
     let text = (content.sha256.as_str(), content.body.as_str());
     insert_version(tx, id.0, version, text, &content.levels, actor, &created).await?;
-    sqlx::query("UPDATE documents SET summary = $1 WHERE id = $2")
-        .bind(&content.summary)
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
+    tx.run(
+        "UPDATE documents SET summary = $1 WHERE id = $2",
+        &[Param::Text(&content.summary), Param::Int(id.0)],
+    )
+    .await?;
     let entry = head.next(
         actor,
         Some(org),

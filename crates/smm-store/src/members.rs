@@ -9,6 +9,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::exec::Param;
 use crate::session::Session;
 use crate::store::{append_audit, non_empty, now, require_row};
 use crate::{OrganizationId, Role, Store, StoreError, UserId};
@@ -248,22 +249,13 @@ impl Store {
         &self,
         session: &Session,
     ) -> Result<Vec<(OrganizationId, Role)>, StoreError> {
-        let rows = sqlx::query(
+        self.read_all(
             "SELECT organization_id, role FROM memberships \
              WHERE user_id = $1 AND sessions_after < $2 ORDER BY organization_id",
+            &[Param::Int(session.user.0), Param::Text(&session.created_at)],
+            crate::auth::membership_from,
         )
-        .bind(session.user.0)
-        .bind(&session.created_at)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    OrganizationId(r.try_get(0)?),
-                    r.try_get::<String, _>(1)?.parse()?,
-                ))
-            })
-            .collect()
+        .await
     }
 
     /// Invites a user name into an organization with a role, until `now + INVITATION_SECONDS`

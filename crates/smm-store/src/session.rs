@@ -10,6 +10,7 @@ use rand_core::{OsRng, RngCore};
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::exec::Param;
 use crate::store::now;
 use crate::{Store, StoreError, UserId};
 
@@ -87,25 +88,23 @@ impl Store {
     /// The session for a cookie's secret, if it exists, has not expired at `now` (Unix
     /// seconds) and its account is not disabled.
     pub async fn session(&self, secret: &str, now: i64) -> Result<Option<Session>, StoreError> {
-        let row = sqlx::query(
+        let hash = id_hash(secret);
+        self.read_one(
             "SELECT s.user_id, u.name, s.csrf_token, s.expires_at, s.created_at FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+            &[Param::Text(&hash), Param::Int(now)],
+            |r| {
+                Ok(Session {
+                    user: UserId(r.int(0)?),
+                    name: r.text(1)?,
+                    csrf_token: r.text(2)?,
+                    expires_at: r.int(3)?,
+                    created_at: r.text(4)?,
+                })
+            },
         )
-        .bind(id_hash(secret))
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(Session {
-                user: UserId(r.try_get(0)?),
-                name: r.try_get(1)?,
-                csrf_token: r.try_get(2)?,
-                expires_at: r.try_get(3)?,
-                created_at: r.try_get(4)?,
-            })
-        })
-        .transpose()
+        .await
     }
 
     /// Ends a session (signing out), and drops every expired one.

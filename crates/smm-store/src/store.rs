@@ -2,6 +2,7 @@
 //! both and a migration set for each).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -11,8 +12,10 @@ use sqlx::{AnyPool, Row};
 use smm_core::{CheckedDocument, CheckedKind};
 
 use crate::audit::{AuditEntry, AuditReport, ChainCheck, GENESIS};
+use crate::direct::Direct;
 use crate::evidence::EvidenceType;
-use crate::group_commit::{Content, DocumentWrite, GroupCommit, GroupedWrites};
+use crate::exec::{Cols, Exec, Param};
+use crate::group_commit::{Content, DocumentWrite, GroupCommit, GroupedWrites, Target};
 use crate::version_levels::VersionLevels;
 use crate::StoreError;
 
@@ -124,6 +127,9 @@ pub struct Store {
     backend: Backend,
     /// The write lock, and the queue of document writes that share transactions.
     pub(crate) writes: GroupCommit,
+    /// The store's own connections to its SQLite file, for the statements every request makes
+    /// (none on PostgreSQL, or for an SQLite database in memory).
+    direct: Option<Arc<Direct>>,
 }
 
 /// The schema's migrations on each back end, built into the binary.
@@ -211,10 +217,15 @@ impl Store {
             .connect(&url)
             .await?;
         migrations(backend).run(&pool).await?;
+        let direct = match crate::files::sqlite_file(&url) {
+            Some(path) if backend == Backend::Sqlite => Some(Arc::new(Direct::open(&path)?)),
+            _ => None,
+        };
         let store = Store {
             pool,
             backend,
             writes: GroupCommit::new(),
+            direct,
         };
         // Attestations stored before the register existed join it once, here; afterwards
         // each is added in the transaction that stores it, and this finds nothing to do.
@@ -294,7 +305,7 @@ impl Store {
             system,
             content: Content::of(document),
         };
-        self.writes.write(&self.pool, self.backend, write).await
+        self.writes.write(self.write_target(), write).await
     }
 
     /// Stores a new version of a document, if `if_version` is still its latest version;
@@ -314,7 +325,7 @@ impl Store {
             if_version,
             content: Content::of(document),
         };
-        self.writes.write(&self.pool, self.backend, write).await
+        self.writes.write(self.write_target(), write).await
     }
 
     /// A document of the organization: its latest version, or the one asked for.
@@ -324,32 +335,35 @@ impl Store {
         id: DocumentId,
         version: Option<i64>,
     ) -> Result<StoredDocument, StoreError> {
-        let row = sqlx::query(
+        let wanted = version.unwrap_or(-1);
+        self.read_one(
             "SELECT d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at \
              FROM documents d JOIN document_versions v ON v.document_id = d.id \
              WHERE d.id = $1 AND d.organization_id = $2 AND ($3 < 0 OR v.version = $4) \
              ORDER BY v.version DESC LIMIT 1",
+            &[
+                Param::Int(id.0),
+                Param::Int(org.0),
+                Param::Int(wanted),
+                Param::Int(wanted),
+            ],
+            |r| {
+                Ok(StoredDocument {
+                    id,
+                    system: SystemId(r.int(0)?),
+                    kind: r.text(1)?.parse()?,
+                    version: r.int(2)?,
+                    sha256: r.text(3)?,
+                    body: r.text(4)?,
+                    author: r.text(5)?,
+                    created_at: r.text(6)?,
+                })
+            },
         )
-        .bind(id.0)
-        .bind(org.0)
-        .bind(version.unwrap_or(-1))
-        .bind(version.unwrap_or(-1))
-        .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| match version {
             Some(v) => StoreError::NotFound(format!("version {v} of document {}", id.0)),
             None => StoreError::NotFound(format!("document {}", id.0)),
-        })?;
-        let kind: String = row.try_get(1)?;
-        Ok(StoredDocument {
-            id,
-            system: SystemId(row.try_get(0)?),
-            kind: kind.parse()?,
-            version: row.try_get(2)?,
-            sha256: row.try_get(3)?,
-            body: row.try_get(4)?,
-            author: row.try_get(5)?,
-            created_at: row.try_get(6)?,
         })
     }
 
@@ -512,7 +526,48 @@ impl Store {
 
     /// Closes every connection (after the last write, on shutdown).
     pub async fn close(&self) {
+        if let Some(direct) = &self.direct {
+            direct.close();
+        }
         self.pool.close().await;
+    }
+
+    /// Where the group commit writes.
+    fn write_target(&self) -> Target {
+        match &self.direct {
+            Some(direct) => Target::Direct(Arc::clone(direct)),
+            None => Target::Pool {
+                pool: self.pool.clone(),
+                backend: self.backend,
+            },
+        }
+    }
+
+    /// The first row of a read, mapped; on SQLite with a file, on this thread (see
+    /// [`crate::direct`]).
+    pub(crate) async fn read_one<T: Send>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl FnOnce(&dyn Cols) -> Result<T, StoreError> + Send,
+    ) -> Result<Option<T>, StoreError> {
+        match &self.direct {
+            Some(direct) => direct.read(|conn| crate::exec::sqlite_one(conn, sql, params, map)),
+            None => self.pool.acquire().await?.one(sql, params, map).await,
+        }
+    }
+
+    /// Every row of a read, mapped; on SQLite with a file, on this thread.
+    pub(crate) async fn read_all<T: Send>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl FnMut(&dyn Cols) -> Result<T, StoreError> + Send,
+    ) -> Result<Vec<T>, StoreError> {
+        match &self.direct {
+            Some(direct) => direct.read(|conn| crate::exec::sqlite_all(conn, sql, params, map)),
+            None => self.pool.acquire().await?.all(sql, params, map).await,
+        }
     }
 
     /// The pool, for tests and tools that inspect the database directly.
@@ -560,7 +615,7 @@ pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreE
 }
 
 pub(crate) async fn insert_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut impl Exec,
     id: i64,
     version: i64,
     (sha256, body): (&str, &str),
@@ -568,19 +623,20 @@ pub(crate) async fn insert_version(
     author: &str,
     created: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    tx.run(
         "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at, summary, target_sha256) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            Param::Int(id),
+            Param::Int(version),
+            Param::Text(sha256),
+            Param::Text(body),
+            Param::Text(author),
+            Param::Text(created),
+            Param::OptText(levels.summary.as_deref()),
+            Param::OptText(levels.target_sha256.as_deref()),
+        ],
     )
-    .bind(id)
-    .bind(version)
-    .bind(sha256)
-    .bind(body)
-    .bind(author)
-    .bind(created)
-    .bind(levels.summary.as_deref())
-    .bind(levels.target_sha256.as_deref())
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -644,9 +700,9 @@ pub(crate) async fn append_audit(
     before: Option<&str>,
     after: Option<&str>,
 ) -> Result<(), StoreError> {
-    let mut head = audit_head(tx).await?;
+    let mut head = audit_head(&mut **tx).await?;
     let entry = head.next(actor, org, action, object, before, after);
-    insert_audit(tx, &entry).await
+    insert_audit(&mut **tx, &entry).await
 }
 
 /// The audit log's last entry as a writer holding the write lock sees it: where the next entry
@@ -688,17 +744,16 @@ impl AuditHead {
 }
 
 /// Reads the audit log's head (under the write lock, so nobody appends meanwhile).
-pub(crate) async fn audit_head(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-) -> Result<AuditHead, StoreError> {
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
+pub(crate) async fn audit_head(tx: &mut impl Exec) -> Result<AuditHead, StoreError> {
+    let last = tx
+        .one(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            &[],
+            |r| Ok((r.int(0)?, r.text(1)?)),
+        )
         .await?;
     Ok(match last {
-        Some(row) => AuditHead {
-            seq: row.try_get::<i64, _>(0)?,
-            hash: row.try_get::<String, _>(1)?,
-        },
+        Some((seq, hash)) => AuditHead { seq, hash },
         None => AuditHead {
             seq: 0,
             hash: GENESIS.to_string(),
@@ -707,25 +762,23 @@ pub(crate) async fn audit_head(
 }
 
 /// Writes an entry made by [`AuditHead::next`].
-pub(crate) async fn insert_audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    entry: &AuditEntry,
-) -> Result<(), StoreError> {
-    sqlx::query(
+pub(crate) async fn insert_audit(tx: &mut impl Exec, entry: &AuditEntry) -> Result<(), StoreError> {
+    tx.run(
         "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            Param::Int(entry.seq),
+            Param::Text(&entry.at),
+            Param::Text(&entry.actor),
+            Param::Text(&entry.action),
+            Param::Text(&entry.object),
+            Param::OptText(entry.before_hash.as_deref()),
+            Param::OptText(entry.after_hash.as_deref()),
+            Param::Text(&entry.prev_hash),
+            Param::Text(&entry.hash),
+            Param::OptInt(entry.organization),
+        ],
     )
-    .bind(entry.seq)
-    .bind(&entry.at)
-    .bind(&entry.actor)
-    .bind(&entry.action)
-    .bind(&entry.object)
-    .bind(entry.before_hash.as_deref())
-    .bind(entry.after_hash.as_deref())
-    .bind(&entry.prev_hash)
-    .bind(&entry.hash)
-    .bind(entry.organization)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -186,3 +186,76 @@ on_both!(
     a_write_whose_client_left_before_its_turn_is_not_made_on_both,
     a_write_whose_client_left_before_its_turn_is_not_made
 );
+
+/// A database failure in the middle of a batch (here a trigger that refuses one author's
+/// versions) rolls the batch back; its writes run again one at a time, so only the write that
+/// caused it fails, and the others are stored with an intact audit chain.
+async fn a_database_failure_reaches_only_the_write_that_caused_it(store: &Arc<Store>) {
+    let (org, sys) = organization_with_system(store, "a", "Org", "Line").await;
+    let refuse: &[&str] = match store.backend() {
+        Backend::Sqlite => &[
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON document_versions \
+             WHEN NEW.author = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ],
+        Backend::Postgres => &[
+            "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.author = 'boom' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+             RETURN NEW; END $$",
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON document_versions \
+             FOR EACH ROW EXECUTE FUNCTION refuse_boom()",
+        ],
+    };
+    for sql in refuse {
+        sqlx::raw_sql(sql)
+            .execute(store.pool())
+            .await
+            .expect("the refusing trigger");
+    }
+    let audit_before = store.verify_audit().await.expect("verify").entries;
+    let before = store.grouped_writes();
+
+    let blocker = hold_the_write_lock(store).await;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let store = Arc::clone(store);
+        let author = if i == 3 {
+            "boom".to_string()
+        } else {
+            format!("w{i}")
+        };
+        tasks.push(tokio::spawn(async move {
+            store
+                .create_document(&author, org, sys, &target(&version(i)))
+                .await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    blocker.commit().await.expect("release the lock");
+
+    for (i, task) in tasks.into_iter().enumerate() {
+        let outcome = task.await.expect("task");
+        if i == 3 {
+            assert!(
+                matches!(outcome, Err(StoreError::Database(_))),
+                "the refused write fails as a database failure: {outcome:?}"
+            );
+        } else {
+            let stored = outcome.expect("the other writes are stored");
+            let back = store
+                .document(org, stored.id, None)
+                .await
+                .expect("read back");
+            assert_eq!(back.body, version(i));
+        }
+    }
+    let after = store.grouped_writes();
+    assert_eq!(after.writes - before.writes, 5, "five writes committed");
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.intact(), "{:?}", report.problems);
+    assert_eq!(report.entries, audit_before + 5);
+}
+
+on_both!(
+    a_database_failure_reaches_only_the_write_that_caused_it_on_both,
+    a_database_failure_reaches_only_the_write_that_caused_it
+);
