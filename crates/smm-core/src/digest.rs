@@ -19,8 +19,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The canonical JSON text of a document (RFC 8785).
 pub fn canonical_json<T: Serialize>(document: &T) -> String {
     // Our document types serialize to plain JSON values (string keys, no NaN), which the
-    // canonicalizer always accepts; an error here would be a defect in our types.
-    serde_json_canonicalizer::to_string(document)
+    // canonical form always accepts; an error here would be a defect in our types.
+    crate::canonical::to_string(document)
         .unwrap_or_else(|e| panic!("document not serializable as JSON: {e}"))
 }
 

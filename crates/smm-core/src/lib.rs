@@ -29,6 +29,7 @@
 
 pub mod actions;
 pub mod calendar;
+pub mod canonical;
 pub mod catalog;
 pub mod checked;
 pub mod compare;

@@ -264,3 +264,54 @@ fn every_example_is_consistent_and_pins_its_target() {
         }
     }
 }
+
+/// Every example document and every JSON file beside them has the same canonical JSON from our
+/// writer as from the independent implementation digests were first computed with: a digest or
+/// a signature made before `smm_core::canonical` still verifies.
+#[test]
+fn canonical_json_matches_the_reference_on_every_example() {
+    fn files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read the directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                files(&path, found);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    fn same<T: serde::Serialize>(what: &std::path::Path, value: &T) -> usize {
+        let ours = smm_core::canonical::to_string(value).expect("canonical");
+        let reference = serde_json_canonicalizer::to_string(value).expect("reference");
+        assert_eq!(ours, reference, "{}", what.display());
+        1
+    }
+    let mut found = Vec::new();
+    files(&crate::support::root().join("examples"), &mut found);
+    let mut compared = 0;
+    for path in &found {
+        let text = std::fs::read_to_string(path).expect("read");
+        if path.extension().and_then(|e| e.to_str()) == Some("json") {
+            let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            compared += same(path, &value);
+            continue;
+        }
+        match smm_core::document::parse_document(&text) {
+            Ok(smm_core::document::Document::TargetProfile(t)) => compared += same(path, &t),
+            Ok(smm_core::document::Document::Assessment(a)) => compared += same(path, &a),
+            Ok(smm_core::document::Document::Planning { content, .. }) => {
+                compared += same(path, &content)
+            }
+            _ => {
+                // Other kinds are never digested; their data as plain JSON still must agree.
+                if let Ok(value) = serde_saphyr::from_str::<serde_json::Value>(&text) {
+                    compared += same(path, &value);
+                }
+            }
+        }
+    }
+    assert!(compared >= 20, "only {compared} example files compared");
+}
