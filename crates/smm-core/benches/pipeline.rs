@@ -99,6 +99,14 @@ fn real(c: &mut Criterion) {
     group.bench_function("check_target_digest", |b| {
         b.iter(|| check_target_digest(black_box(&assessment), black_box(&target)))
     });
+    // The assessment's canonical JSON (what its digest hashes), by our writer and by the
+    // implementation it replaced (kept as the tests' reference).
+    group.bench_function("canonical_json(assessment)", |b| {
+        b.iter(|| smm_core::canonical::to_string(black_box(&assessment)))
+    });
+    group.bench_function("canonical_json(assessment), serde_json_canonicalizer", |b| {
+        b.iter(|| serde_json_canonicalizer::to_string(black_box(&assessment)))
+    });
     group.bench_function("end_to_end", |b| {
         b.iter(|| {
             pipeline(
