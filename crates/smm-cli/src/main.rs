@@ -3,11 +3,10 @@
 
 use std::process::ExitCode;
 
-/// mimalloc instead of the system allocator: parsing a document allocates many small values, and
-/// a server create spent about a quarter of its CPU in glibc's malloc and free (see
-/// docs/performance.md, "Creates").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system's allocator, not mimalloc as `smm-full` has: a command here runs for a few
+// milliseconds, and mimalloc's pages per size class touched 170 more pages of memory than
+// glibc's heap in `smm gap` (573 page faults against 403), a tenth of its time on this machine
+// (docs/performance.md, "The everyday binary's allocator").
 
 fn main() -> ExitCode {
     smm_cli::everyday()

@@ -3,8 +3,8 @@
 
 use std::process::ExitCode;
 
-/// mimalloc, as in `smm`: the server's creates spent about a quarter of their CPU in glibc's
-/// malloc and free (docs/performance.md, "Creates").
+/// mimalloc, for the server (`smm` keeps the system's: see its main.rs): its creates spent about
+/// a quarter of their CPU in glibc's malloc and free (docs/performance.md, "Creates").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
