@@ -104,9 +104,10 @@ fn real(c: &mut Criterion) {
     group.bench_function("canonical_json(assessment)", |b| {
         b.iter(|| smm_core::canonical::to_string(black_box(&assessment)))
     });
-    group.bench_function("canonical_json(assessment), serde_json_canonicalizer", |b| {
-        b.iter(|| serde_json_canonicalizer::to_string(black_box(&assessment)))
-    });
+    group.bench_function(
+        "canonical_json(assessment), serde_json_canonicalizer",
+        |b| b.iter(|| serde_json_canonicalizer::to_string(black_box(&assessment))),
+    );
     group.bench_function("end_to_end", |b| {
         b.iter(|| {
             pipeline(
