@@ -17,6 +17,7 @@
 //! what the rest of the store reads and writes.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -37,28 +38,30 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) struct Direct {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
+    /// The writer, opened with the store; `None` once closed.
     writer: Mutex<Option<Connection>>,
-    closed: std::sync::atomic::AtomicBool,
+    closed: AtomicBool,
 }
 
 impl Direct {
     /// Connections to the database file at `path` (already made and migrated by sqlx).
     pub(crate) fn open(path: &Path) -> Result<Direct, StoreError> {
-        let direct = Direct {
+        let mut direct = Direct {
             path: path.to_path_buf(),
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
-            closed: Default::default(),
+            closed: AtomicBool::new(false),
         };
         // One of each now, so a file that cannot be opened fails the store's open, not a request.
         let reader = direct.connect(false)?;
-        direct.lock_readers().push(reader);
-        *direct.lock_writer() = Some(direct.connect(true)?);
+        let writer = direct.connect(true)?;
+        direct.readers = Mutex::new(vec![reader]);
+        direct.writer = Mutex::new(Some(writer));
         Ok(direct)
     }
 
     fn connect(&self, write: bool) -> Result<Connection, StoreError> {
-        if self.closed.load(std::sync::atomic::Ordering::Acquire) {
+        if self.is_closed() {
             return Err(StoreError::Unavailable(sqlx::Error::PoolClosed));
         }
         // No mutex in SQLite: a connection is used by one thread at a time, under ours.
@@ -98,9 +101,6 @@ impl Direct {
     /// The caller holds the store's write lock.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> Result<T, StoreError> {
         let mut writer = self.lock_writer();
-        if writer.is_none() {
-            *writer = Some(self.connect(true)?);
-        }
         let conn = writer
             .as_mut()
             .ok_or(StoreError::Unavailable(sqlx::Error::PoolClosed))?;
@@ -109,14 +109,13 @@ impl Direct {
 
     /// Closes every connection; later uses fail as unavailable.
     pub(crate) fn close(&self) {
-        self.closed
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.closed.store(true, Ordering::Release);
         self.lock_readers().clear();
         self.lock_writer().take();
     }
 
     fn is_closed(&self) -> bool {
-        self.closed.load(std::sync::atomic::Ordering::Acquire)
+        self.closed.load(Ordering::Acquire)
     }
 
     // A panic while a connection was out cannot leave these lists half changed (a connection is
