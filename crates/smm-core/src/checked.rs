@@ -12,6 +12,7 @@ use crate::catalog::Catalog;
 use crate::current::current_profile;
 use crate::diagnostic::Diagnostics;
 use crate::digest::content_digest;
+use crate::document::prepared::prepare;
 use crate::document::{parse_assessment, parse_target, Assessment};
 use crate::header::{read_kind, Kind};
 use crate::level::{summary, Level};
@@ -66,6 +67,7 @@ pub struct CheckedDocument {
     digest: String,
     summary: String,
     named_target: Option<String>,
+    prepared: Option<Vec<u8>>,
 }
 
 impl CheckedDocument {
@@ -84,10 +86,12 @@ impl CheckedDocument {
             _ => CheckError::Invalid(diagnostics),
         };
         let mut named_target = None;
+        let mut prepared = None;
         let (digest, levels): (String, Vec<Level>) = match expected {
             CheckedKind::TargetProfile => {
                 let target = parse_target(&text).map_err(wrong_kind)?;
                 let resolved = resolve(catalog, &target).map_err(CheckError::Invalid)?;
+                prepared = Some(prepare(&target));
                 (
                     content_digest(&target),
                     resolved.practices.iter().map(|p| p.level()).collect(),
@@ -97,6 +101,7 @@ impl CheckedDocument {
                 let assessment = parse_assessment(&text).map_err(wrong_kind)?;
                 let current = current_profile(catalog, &assessment).map_err(CheckError::Invalid)?;
                 named_target = Some(assessment.target.sha256.value.clone());
+                prepared = Some(prepare(&assessment));
                 (
                     content_digest(&assessment),
                     current.practices.iter().map(|p| p.level).collect(),
@@ -115,6 +120,7 @@ impl CheckedDocument {
             digest,
             text,
             named_target,
+            prepared,
         })
     }
 
@@ -136,6 +142,9 @@ impl CheckedDocument {
             digest: content_digest(assessment),
             text,
             named_target: Some(assessment.target.sha256.value.clone()),
+            // Built as values, its positions are not those of the text written from it: reading
+            // it back parses the text, so every position a message gives is the text's.
+            prepared: None,
         })
     }
 
@@ -164,6 +173,14 @@ impl CheckedDocument {
     /// portfolio pairs it with a stored target version without reading the text again).
     pub fn named_target(&self) -> Option<&str> {
         self.named_target.as_deref()
+    }
+
+    /// The document as parsed from its text, in the prepared form ([`crate::document::prepared`])
+    /// that a reader takes instead of parsing the text again: for a target profile or an
+    /// assessment read from text (loss scenarios are parsed against a catalog, and an assessment
+    /// built as values has no positions in its text to keep).
+    pub fn prepared(&self) -> Option<&[u8]> {
+        self.prepared.as_deref()
     }
 }
 
@@ -194,6 +211,11 @@ mod tests {
         assert_eq!(levels.len(), catalog.practices().count());
         let required: Vec<Level> = resolved.practices.iter().map(|p| p.level()).collect();
         assert_eq!(levels, required);
+        let prepared = checked.prepared().expect("a target read from text has one");
+        assert_eq!(
+            crate::document::prepared::read::<crate::document::TargetProfile>(prepared),
+            Some(target)
+        );
     }
 
     #[test]
@@ -206,6 +228,14 @@ mod tests {
         let current = current_profile(&catalog, &assessment).expect("checks");
         let achieved: Vec<Level> = current.practices.iter().map(|p| p.level).collect();
         assert_eq!(summary::decode(checked.summary()), Some(achieved));
+        // Its prepared form reads back as the text parses.
+        let prepared = checked
+            .prepared()
+            .expect("an assessment read from text has one");
+        assert_eq!(
+            crate::document::prepared::read::<Assessment>(prepared),
+            Some(assessment)
+        );
     }
 
     #[test]
@@ -229,6 +259,9 @@ mod tests {
             assert_eq!(typed.summary(), again.summary());
             assert_eq!(typed.named_target(), again.named_target());
             assert_eq!(typed.summary(), from_text.summary());
+            // Values carry no positions of the text: no prepared form, so a reader parses it.
+            assert_eq!(typed.prepared(), None);
+            assert!(again.prepared().is_some());
             assert_ne!(
                 typed.digest(),
                 from_text.digest(),

@@ -97,20 +97,30 @@ const UNDER_TEST: Size = Size {
 };
 
 /// A document ready to store: its text and what the check said of it.
-struct Prepared {
+struct Ready {
     text: String,
     digest: String,
     summary: String,
     named_target: Option<String>,
+    /// Its prepared form as COPY's text format writes a `bytea` (`\x` and hex digits).
+    prepared: Option<String>,
 }
 
-impl From<CheckedDocument> for Prepared {
-    fn from(checked: CheckedDocument) -> Prepared {
-        Prepared {
+impl From<CheckedDocument> for Ready {
+    fn from(checked: CheckedDocument) -> Ready {
+        Ready {
             digest: checked.digest().to_string(),
             summary: checked.summary().to_string(),
             named_target: checked.named_target().map(str::to_string),
             text: checked.text().to_string(),
+            prepared: checked.prepared().map(|bytes| {
+                let mut hex = String::with_capacity(2 + 2 * bytes.len());
+                hex.push_str("\\x");
+                for b in bytes {
+                    hex.push_str(&format!("{b:02x}"));
+                }
+                hex
+            }),
         }
     }
 }
@@ -128,7 +138,7 @@ impl Random {
 }
 
 /// The target profiles, and for each the assessments that name it.
-fn documents(catalog: &Catalog) -> (Vec<Prepared>, Vec<Vec<Prepared>>) {
+fn documents(catalog: &Catalog) -> (Vec<Ready>, Vec<Vec<Ready>>) {
     let mut random = Random(0x5eed_0000_2023_0002);
     let base = smm_core::parse_assessment(ASSESSMENT).expect("the example assessment");
     let mut targets = Vec::new();
@@ -166,11 +176,15 @@ fn documents(catalog: &Catalog) -> (Vec<Prepared>, Vec<Vec<Prepared>>) {
                 practice.comprehensiveness.value =
                     Comprehensiveness::from_value(c as u64).expect("0 to 4");
             }
-            let checked =
+            // Written out as values, then checked as its text, as the server checks a
+            // submitted one (and so with the prepared form the server keeps).
+            let written =
                 CheckedDocument::assessment(catalog, &assessment).expect("a valid assessment");
-            of_target.push(Prepared::from(checked));
+            let checked = CheckedDocument::check(catalog, CheckedKind::Assessment, written.text())
+                .expect("its text checks");
+            of_target.push(Ready::from(checked));
         }
-        targets.push(Prepared::from(target));
+        targets.push(Ready::from(target));
         assessments.push(of_target);
     }
     (targets, assessments)
@@ -250,7 +264,8 @@ impl Tables {
             ),
             versions: CopyIn::new(
                 "document_versions",
-                "document_id, version, sha256, body, author, created_at, summary, target_sha256",
+                "document_id, version, sha256, body, author, created_at, summary, target_sha256, \
+                 prepared",
             ),
             certificates: CopyIn::new(
                 "certificates",
@@ -410,6 +425,7 @@ async fn seed(state: &smm_server::AppState, pool: &PgPool, size: Size) -> Seeded
                     Some(created),
                     Some(&prepared.summary),
                     prepared.named_target.as_deref(),
+                    prepared.prepared.as_deref(),
                 ]);
             }
             // The system's attestation: a certificate by one of the labs, or (one in five) the

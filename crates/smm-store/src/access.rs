@@ -599,7 +599,7 @@ impl Store {
         sha256: &str,
     ) -> Result<Option<StoredDocument>, StoreError> {
         let row = sqlx::query(
-            "SELECT d.id, v.version, v.body, v.author, v.created_at \
+            "SELECT d.id, v.version, v.body, v.author, v.created_at, v.prepared \
              FROM documents d JOIN document_versions v ON v.document_id = d.id \
              WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 AND d.organization_id = $4 \
              ORDER BY d.id DESC, v.version DESC LIMIT 1",
@@ -620,6 +620,7 @@ impl Store {
                 body: r.try_get(2)?,
                 author: r.try_get(3)?,
                 created_at: r.try_get(4)?,
+                prepared: r.try_get(5)?,
             })
         })
         .transpose()

@@ -23,6 +23,8 @@ pub(crate) enum Param<'a> {
     OptInt(Option<i64>),
     /// A text or NULL.
     OptText(Option<&'a str>),
+    /// Bytes or NULL.
+    OptBlob(Option<&'a [u8]>),
 }
 
 /// The columns of a result row, by position.
@@ -33,6 +35,8 @@ pub(crate) trait Cols {
     fn text(&self, i: usize) -> Result<String, StoreError>;
     /// A text column that may be NULL.
     fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError>;
+    /// A column of bytes that may be NULL.
+    fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError>;
 }
 
 /// Something statements run on: a connection, in or out of a transaction.
@@ -74,6 +78,7 @@ fn bound<'q>(
             Param::Text(v) => query.bind(v),
             Param::OptInt(v) => query.bind(v),
             Param::OptText(v) => query.bind(v),
+            Param::OptBlob(v) => query.bind(v),
         };
     }
     query
@@ -87,6 +92,9 @@ impl Cols for sqlx::any::AnyRow {
         Ok(self.try_get(i)?)
     }
     fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.try_get(i)?)
     }
 }
@@ -147,6 +155,7 @@ fn prepared<'c>(
             Param::Text(v) => statement.raw_bind_parameter(index, v)?,
             Param::OptInt(v) => statement.raw_bind_parameter(index, v)?,
             Param::OptText(v) => statement.raw_bind_parameter(index, v)?,
+            Param::OptBlob(v) => statement.raw_bind_parameter(index, v)?,
         }
     }
     Ok(statement)
@@ -160,6 +169,9 @@ impl Cols for rusqlite::Row<'_> {
         Ok(self.get(i)?)
     }
     fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.get(i)?)
     }
 }

@@ -49,6 +49,8 @@ pub(crate) struct Content {
     /// The document's level summary (kept on the document as on the version).
     pub summary: String,
     pub levels: VersionLevels,
+    /// The document as parsed, for readers that would parse `body` again.
+    pub prepared: Option<Vec<u8>>,
 }
 
 impl Content {
@@ -60,6 +62,7 @@ impl Content {
             body: document.text().to_string(),
             summary: document.summary().to_string(),
             levels: VersionLevels::of(document),
+            prepared: document.prepared().map(<[u8]>::to_vec),
         }
     }
 }
@@ -390,7 +393,11 @@ async fn create(
     let Some(id) = id else {
         return Ok(Err(StoreError::NotFound(format!("system {}", system.0))));
     };
-    let version = (content.sha256.as_str(), content.body.as_str());
+    let version = (
+        content.sha256.as_str(),
+        content.body.as_str(),
+        content.prepared.as_deref(),
+    );
     insert_version(tx, id, 1, version, &content.levels, actor, &created).await?;
     let entry = head.next(
         actor,
@@ -447,7 +454,11 @@ async fn update(
     }
     let created = now();
     let version = current + 1;
-    let text = (content.sha256.as_str(), content.body.as_str());
+    let text = (
+        content.sha256.as_str(),
+        content.body.as_str(),
+        content.prepared.as_deref(),
+    );
     insert_version(tx, id.0, version, text, &content.levels, actor, &created).await?;
     tx.run(
         "UPDATE documents SET summary = $1 WHERE id = $2",
@@ -490,5 +501,6 @@ fn stored(
         body: content.body.clone(),
         author: actor.to_string(),
         created_at,
+        prepared: content.prepared.clone(),
     }
 }

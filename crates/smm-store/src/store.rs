@@ -106,6 +106,9 @@ pub struct StoredDocument {
     pub author: String,
     /// When.
     pub created_at: String,
+    /// The document as parsed, in its prepared form ([`smm_core::document::prepared`]), when
+    /// the version was stored with one: a reader takes it instead of parsing `body`.
+    pub prepared: Option<Vec<u8>>,
 }
 
 /// A version, without its body.
@@ -337,7 +340,8 @@ impl Store {
     ) -> Result<StoredDocument, StoreError> {
         let wanted = version.unwrap_or(-1);
         self.read_one(
-            "SELECT d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at \
+            "SELECT d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at, \
+             v.prepared \
              FROM documents d JOIN document_versions v ON v.document_id = d.id \
              WHERE d.id = $1 AND d.organization_id = $2 AND ($3 < 0 OR v.version = $4) \
              ORDER BY v.version DESC LIMIT 1",
@@ -357,6 +361,7 @@ impl Store {
                     body: r.text(4)?,
                     author: r.text(5)?,
                     created_at: r.text(6)?,
+                    prepared: r.opt_blob(7)?,
                 })
             },
         )
@@ -618,14 +623,14 @@ pub(crate) async fn insert_version(
     tx: &mut impl Exec,
     id: i64,
     version: i64,
-    (sha256, body): (&str, &str),
+    (sha256, body, prepared): (&str, &str, Option<&[u8]>),
     levels: &VersionLevels,
     author: &str,
     created: &str,
 ) -> Result<(), StoreError> {
     tx.run(
-        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at, summary, target_sha256) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at, summary, target_sha256, prepared) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
             Param::Int(id),
             Param::Int(version),
@@ -635,6 +640,7 @@ pub(crate) async fn insert_version(
             Param::Text(created),
             Param::OptText(levels.summary.as_deref()),
             Param::OptText(levels.target_sha256.as_deref()),
+            Param::OptBlob(prepared),
         ],
     )
     .await?;

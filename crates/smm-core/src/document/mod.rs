@@ -7,6 +7,7 @@
 mod assessment;
 mod date;
 mod draft;
+pub mod prepared;
 mod target;
 mod template;
 mod title;

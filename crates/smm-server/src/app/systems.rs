@@ -10,6 +10,7 @@ use smm_store::{
 };
 
 use crate::access::{self, in_organization};
+use crate::app::documents;
 use crate::app::organizations::field_error;
 use crate::auth::Caller;
 use crate::authz::Action;
@@ -220,9 +221,9 @@ pub async fn named_documents(
             .await?;
         let title = match kind {
             DocumentKind::TargetProfile => {
-                smm_core::parse_target(&stored.body).map(|t| t.title()).ok()
+                documents::parsed_target(&stored).map(|t| t.title()).ok()
             }
-            DocumentKind::Assessment => smm_core::parse_assessment(&stored.body)
+            DocumentKind::Assessment => documents::parsed_assessment(&stored)
                 .map(|a| a.title())
                 .ok(),
             DocumentKind::RiskScenarios => {

@@ -458,6 +458,72 @@ async fn cached_gaps_follow_new_versions(app: App) {
     );
 }
 
+/// Stored documents are read from their prepared forms, and a version whose form is missing
+/// (stored before forms were kept) or damaged is read from its text with the same answers.
+async fn prepared_forms_are_read_and_their_text_stands_in_for_them(app: App) {
+    let (owner, _, target, assessment) = bottling_line(&app).await;
+    // Each read names its target, so none comes from the gap cache.
+    let reads = [
+        format!("/api/documents/{assessment}/gap?target={target}"),
+        format!("/api/documents/{assessment}/roadmap?target={target}&budget=20000&period=quarter"),
+    ];
+    async fn answers(app: &App, owner: &str, reads: &[String]) -> Vec<serde_json::Value> {
+        let mut all = Vec::new();
+        for read in reads {
+            let answer = app.get(read, owner).await;
+            assert_eq!(answer.status, StatusCode::OK, "{read}: {}", answer.text());
+            all.push(answer.json());
+        }
+        all
+    }
+    let with_forms = answers(&app, &owner, &reads).await;
+    let set_forms = |form: Option<Vec<u8>>| {
+        let pool = app.store().pool().clone();
+        async move {
+            sqlx::query("UPDATE document_versions SET prepared = $1")
+                .bind(form)
+                .execute(&pool)
+                .await
+                .expect("set the forms");
+        }
+    };
+    // The form is what is read: one that says otherwise (the assessment a level higher, written
+    // into the assessment's version only) changes the gap.
+    let text = example("bottling-line/assessment.yaml");
+    let raised = smm_core::parse_assessment(&text.replacen(
+        "comprehensiveness: 2",
+        "comprehensiveness: 3",
+        1,
+    ))
+    .expect("parses");
+    sqlx::query("UPDATE document_versions SET prepared = $1 WHERE document_id = $2")
+        .bind(smm_core::document::prepared::prepare(&raised))
+        .bind(assessment)
+        .execute(app.store().pool())
+        .await
+        .expect("set the form");
+    let from_form = answers(&app, &owner, &reads).await;
+    assert_eq!(program_management(&from_form[0]), 3);
+    assert_eq!(program_management(&with_forms[0]), 2);
+    // Without forms, and with forms cut short, the text is read: the first answers again.
+    set_forms(None).await;
+    assert_eq!(
+        answers(&app, &owner, &reads).await,
+        with_forms,
+        "without prepared forms"
+    );
+    let damaged =
+        smm_core::document::prepared::prepare(&smm_core::parse_assessment(&text).expect("parses"))
+            [..64]
+            .to_vec();
+    set_forms(Some(damaged)).await;
+    assert_eq!(
+        answers(&app, &owner, &reads).await,
+        with_forms,
+        "with damaged forms"
+    );
+}
+
 async fn gap_of(app: &App, token: &str, assessment: i64) -> serde_json::Value {
     let answer = app
         .get(&format!("/api/documents/{assessment}/gap"), token)
@@ -786,6 +852,7 @@ on_both! {
     evidence => evidence_is_stored_and_served_safely;
     gap_cache_per_system => cached_gaps_belong_to_their_system;
     gap_cache_follows_versions => cached_gaps_follow_new_versions;
+    prepared_forms => prepared_forms_are_read_and_their_text_stands_in_for_them;
     evidence_per_system => evidence_belongs_to_the_system_it_was_uploaded_to;
 }
 

@@ -445,6 +445,60 @@ async fn the_store_keeps_exactly_the_checked_text_digest_and_summary(store: &Arc
     assert_eq!(versions[1].sha256, v2.digest());
 }
 
+/// Each version keeps the prepared form its checked document came with, and gives it back with
+/// its text, by id and by digest; one without (an assessment built as values) has none.
+async fn each_version_keeps_its_prepared_form(store: &Arc<Store>) {
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
+    let checked_target = target(TARGET);
+    let stored_target = store
+        .create_document("a", org, sys, &checked_target)
+        .await
+        .expect("create the target");
+    assert_eq!(stored_target.prepared.as_deref(), checked_target.prepared());
+    let checked = assessment(ASSESSMENT);
+    let created = store
+        .create_document("a", org, sys, &checked)
+        .await
+        .expect("create");
+    let back = store.document(org, created.id, None).await.expect("read");
+    let form = back.prepared.as_deref().expect("a prepared form");
+    assert_eq!(Some(form), checked.prepared());
+    assert_eq!(
+        smm_core::document::prepared::read::<smm_core::Assessment>(form),
+        Some(smm_core::parse_assessment(ASSESSMENT).expect("parses"))
+    );
+    let by_digest = store
+        .document_by_digest(
+            org,
+            sys,
+            DocumentKind::TargetProfile,
+            checked_target.digest(),
+        )
+        .await
+        .expect("read by digest")
+        .expect("the target");
+    assert_eq!(by_digest.prepared.as_deref(), checked_target.prepared());
+    // A new version built as values has no form, and the earlier version keeps its own.
+    let typed = CheckedDocument::assessment(
+        &crate::support::CATALOG,
+        &smm_core::parse_assessment(ASSESSMENT).expect("parses"),
+    )
+    .expect("checks");
+    store
+        .update_document("a", org, created.id, 1, &typed)
+        .await
+        .expect("update");
+    let latest = store.document(org, created.id, None).await.expect("v2");
+    assert_eq!((latest.version, latest.prepared), (2, None));
+    let first = store.document(org, created.id, Some(1)).await.expect("v1");
+    assert_eq!(first.prepared.as_deref(), checked.prepared());
+}
+
+on_both!(
+    each_version_keeps_its_prepared_form_on_both,
+    each_version_keeps_its_prepared_form
+);
+
 /// Loss scenarios are kept and versioned like targets and assessments, listed apart from them,
 /// never turn into another kind, and change nothing that rolls up levels.
 async fn loss_scenarios_are_a_third_kind_of_document(store: &Arc<Store>) {
