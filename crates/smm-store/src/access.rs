@@ -598,32 +598,32 @@ impl Store {
         kind: DocumentKind,
         sha256: &str,
     ) -> Result<Option<StoredDocument>, StoreError> {
-        let row = sqlx::query(
+        self.read_one(
             "SELECT d.id, v.version, v.body, v.author, v.created_at, v.prepared \
              FROM documents d JOIN document_versions v ON v.document_id = d.id \
              WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 AND d.organization_id = $4 \
              ORDER BY d.id DESC, v.version DESC LIMIT 1",
+            &[
+                Param::Int(system.0),
+                Param::Text(kind.as_str()),
+                Param::Text(sha256),
+                Param::Int(org.0),
+            ],
+            |r| {
+                Ok(StoredDocument {
+                    id: DocumentId(r.int(0)?),
+                    system,
+                    kind,
+                    version: r.int(1)?,
+                    sha256: sha256.to_string(),
+                    body: r.text(2)?,
+                    author: r.text(3)?,
+                    created_at: r.text(4)?,
+                    prepared: r.opt_blob(5)?,
+                })
+            },
         )
-        .bind(system.0)
-        .bind(kind.as_str())
-        .bind(sha256)
-        .bind(org.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(StoredDocument {
-                id: DocumentId(r.try_get(0)?),
-                system,
-                kind,
-                version: r.try_get(1)?,
-                sha256: sha256.to_string(),
-                body: r.try_get(2)?,
-                author: r.try_get(3)?,
-                created_at: r.try_get(4)?,
-                prepared: r.try_get(5)?,
-            })
-        })
-        .transpose()
+        .await
     }
 }
 
