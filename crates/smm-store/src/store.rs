@@ -107,7 +107,9 @@ pub struct StoredDocument {
     /// When.
     pub created_at: String,
     /// The document as parsed, in its prepared form ([`smm_core::document::prepared`]), when
-    /// the version was stored with one: a reader takes it instead of parsing `body`.
+    /// the version was stored with one: a reader takes it instead of parsing `body`. Never part
+    /// of what is shown of a document.
+    #[serde(skip)]
     pub prepared: Option<Vec<u8>>,
 }
 

@@ -36,7 +36,7 @@ async fn paired(
     (org, info, kind): (OrganizationId, SystemInfo, DocumentKind),
     id: i64,
     target: Option<i64>,
-    stored: Option<StoredDocument>,
+    stored: Option<(StoredDocument, Option<StoredDocument>)>,
 ) -> Result<(SystemInfo, Current, Target), Problem> {
     if kind != DocumentKind::Assessment {
         return Err(Problem::bad_field(
@@ -58,12 +58,31 @@ async fn paired(
             ));
         }
     }
-    let current = match stored {
-        Some(stored) => documents::assessment_from(state, stored)?,
-        None => documents::assessment(state, org, DocumentId(id)).await?,
+    // Without a target asked for, the assessment and the target it names are read together.
+    let stored = match (stored, target) {
+        (None, None) => Some(
+            state
+                .store
+                .document_with_named_target(org, DocumentId(id))
+                .await?,
+        ),
+        (stored, _) => stored,
     };
-    let target = documents::target_of(state, org, &current, target).await?;
-    Ok((info, current, target))
+    match stored {
+        Some((stored, named)) => {
+            let current = documents::assessment_from(state, stored)?;
+            let target = match target {
+                Some(_) => documents::target_of(state, org, &current, target).await?,
+                None => documents::named_target(state, org, &current, named).await?,
+            };
+            Ok((info, current, target))
+        }
+        None => {
+            let current = documents::assessment(state, org, DocumentId(id)).await?;
+            let target = documents::target_of(state, org, &current, target).await?;
+            Ok((info, current, target))
+        }
+    }
 }
 
 /// The gap of an assessment, with the documents it was computed from.
@@ -96,7 +115,7 @@ async fn gap_of(
     read: (OrganizationId, SystemInfo, DocumentKind),
     id: i64,
     target: Option<i64>,
-    stored: Option<StoredDocument>,
+    stored: Option<(StoredDocument, Option<StoredDocument>)>,
 ) -> Result<GapOf, Problem> {
     let (system, current, target) = paired(state, caller, read, id, target, stored).await?;
     let gap = smm_core::gap(&target.resolved, &current.current)?;
@@ -128,10 +147,16 @@ pub async fn gap_json(
         {
             return Ok(bytes.to_vec());
         }
-        // Read once, and computed from; keyed by what was read (a version stored meanwhile is
-        // the one read and the one cached).
-        let stored = state.store.document(read.0, DocumentId(id), None).await?;
-        (Some(GapCache::key(read.1.id, &stored.sha256)), Some(stored))
+        // Read once, with the target it names, and computed from; keyed by what was read (a
+        // version stored meanwhile is the one read and the one cached).
+        let (stored, named) = state
+            .store
+            .document_with_named_target(read.0, DocumentId(id))
+            .await?;
+        (
+            Some(GapCache::key(read.1.id, &stored.sha256)),
+            Some((stored, named)),
+        )
     } else {
         (None, None)
     };

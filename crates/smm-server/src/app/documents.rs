@@ -180,6 +180,27 @@ pub async fn target_of(
             target_from(state, stored)?
         }
     };
+    made_against(target, assessment)
+}
+
+/// [`target_of`] with no target asked for, when the store has read the target the assessment
+/// names beside it ([`smm_store::Store::document_with_named_target`]). When it found none, the
+/// target is looked up by the digest the assessment's text names, as [`target_of`] does, so
+/// the answer (a target, or the 422 that names the digest) is the same.
+pub async fn named_target(
+    state: &AppState,
+    org: OrganizationId,
+    assessment: &Current,
+    read: Option<StoredDocument>,
+) -> Result<Target, Problem> {
+    match read {
+        Some(stored) => made_against(target_from(state, stored)?, assessment),
+        None => target_of(state, org, assessment, None).await,
+    }
+}
+
+/// The target, once checked to be of the assessment's system and the one it was made against.
+fn made_against(target: Target, assessment: &Current) -> Result<Target, Problem> {
     if target.stored.system != assessment.stored.system {
         return Err(Problem::bad_field(
             "target",

@@ -499,6 +499,86 @@ on_both!(
     each_version_keeps_its_prepared_form
 );
 
+/// The gap's one read gives what its two reads give: the assessment's latest version, and the
+/// target version of its system that has the digest it names, the newest such.
+async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
+    let (org, sys) = organization_with_system(store, "a", "Org", "S").await;
+    let first = store
+        .create_document("a", org, sys, &target(TARGET))
+        .await
+        .expect("target");
+    let created = store
+        .create_document("a", org, sys, &assessment(ASSESSMENT))
+        .await
+        .expect("assessment");
+    let two_reads = |id: DocumentId, digest: String| {
+        let store = store.clone();
+        async move {
+            (
+                store.document(org, id, None).await.expect("read"),
+                store
+                    .document_by_digest(org, sys, DocumentKind::TargetProfile, &digest)
+                    .await
+                    .expect("by digest"),
+            )
+        }
+    };
+    let named = assessment(ASSESSMENT)
+        .named_target()
+        .expect("names")
+        .to_string();
+    let (document, found) = store
+        .document_with_named_target(org, created.id)
+        .await
+        .expect("one read");
+    assert_eq!(found.as_ref().map(|t| t.id), Some(first.id));
+    assert_eq!(
+        (document, found),
+        two_reads(created.id, named.clone()).await
+    );
+    // A second target document with the same text: the newest is the one found.
+    let second = store
+        .create_document("a", org, sys, &target(TARGET))
+        .await
+        .expect("the same target again");
+    let (_, found) = store
+        .document_with_named_target(org, created.id)
+        .await
+        .expect("one read");
+    assert_eq!(found.map(|t| t.id), Some(second.id));
+    // A new version naming a target that is not stored: none, as by digest.
+    let other = TARGET.replacen("version: \"1.0\"", "version: \"9.9\"", 1);
+    let elsewhere = ASSESSMENT.replacen(&named, target(&other).digest(), 1);
+    store
+        .update_document("a", org, created.id, 1, &assessment(&elsewhere))
+        .await
+        .expect("update");
+    let (document, found) = store
+        .document_with_named_target(org, created.id)
+        .await
+        .expect("one read");
+    assert_eq!((document.version, &found), (2, &None));
+    // A target is no assessment: it comes alone. Another organization finds nothing.
+    let (alone, none) = store
+        .document_with_named_target(org, first.id)
+        .await
+        .expect("a target");
+    assert_eq!((alone.id, none), (first.id, None));
+    let stranger = store
+        .create_organization("b", "Stranger")
+        .await
+        .expect("organization");
+    assert!(matches!(
+        store.document_with_named_target(stranger, created.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+on_both!(
+    an_assessment_comes_with_the_target_it_names_on_both,
+    an_assessment_comes_with_the_target_it_names
+);
+
 /// Loss scenarios are kept and versioned like targets and assessments, listed apart from them,
 /// never turn into another kind, and change nothing that rolls up levels.
 async fn loss_scenarios_are_a_third_kind_of_document(store: &Arc<Store>) {
