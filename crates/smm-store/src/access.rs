@@ -11,7 +11,9 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::exec::{Cols, Param};
-use crate::store::{append_audit, name_free, non_empty, now, require_row};
+use crate::store::{
+    append_audit, name_free, non_empty, now, require_row, stored_document, STORED_COLUMNS,
+};
 use crate::{
     AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, StoredDocument,
     SystemId,
@@ -603,21 +605,21 @@ impl Store {
         // system and named digest once.
         let rows = self
             .read_all(
-                "SELECT * FROM (SELECT 0 AS part, d.id, d.system_id, d.kind, v.version, v.sha256, \
-                   v.body, v.author, v.created_at, v.prepared \
-                 FROM documents d JOIN document_versions v ON v.document_id = d.id \
-                 WHERE d.id = $1 AND d.organization_id = $2 \
-                 ORDER BY v.version DESC LIMIT 1) a \
-                 UNION ALL \
-                 SELECT * FROM (SELECT 1 AS part, t.id, t.system_id, t.kind, tv.version, tv.sha256, \
-                   tv.body, tv.author, tv.created_at, tv.prepared \
-                 FROM documents t JOIN document_versions tv ON tv.document_id = t.id \
-                 WHERE t.organization_id = $3 AND t.kind = 'TargetProfile' \
-                   AND (t.system_id, tv.sha256) = (SELECT d.system_id, v.target_sha256 \
+                &format!(
+                    "SELECT * FROM (SELECT 0 AS part, {STORED_COLUMNS} \
                      FROM documents d JOIN document_versions v ON v.document_id = d.id \
-                     WHERE d.id = $4 AND d.organization_id = $5 AND d.kind = 'Assessment' \
-                     ORDER BY v.version DESC LIMIT 1) \
-                 ORDER BY t.id DESC, tv.version DESC LIMIT 1) t",
+                     WHERE d.id = $1 AND d.organization_id = $2 \
+                     ORDER BY v.version DESC LIMIT 1) a \
+                     UNION ALL \
+                     SELECT * FROM (SELECT 1 AS part, {STORED_COLUMNS} \
+                     FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                     WHERE d.organization_id = $3 AND d.kind = 'TargetProfile' \
+                       AND (d.system_id, v.sha256) = (SELECT a.system_id, av.target_sha256 \
+                         FROM documents a JOIN document_versions av ON av.document_id = a.id \
+                         WHERE a.id = $4 AND a.organization_id = $5 AND a.kind = 'Assessment' \
+                         ORDER BY av.version DESC LIMIT 1) \
+                     ORDER BY d.id DESC, v.version DESC LIMIT 1) t"
+                ),
                 &[
                     Param::Int(id.0),
                     Param::Int(org.0),
@@ -625,22 +627,7 @@ impl Store {
                     Param::Int(id.0),
                     Param::Int(org.0),
                 ],
-                |r| {
-                    Ok((
-                        r.int(0)?,
-                        StoredDocument {
-                            id: DocumentId(r.int(1)?),
-                            system: SystemId(r.int(2)?),
-                            kind: r.text(3)?.parse()?,
-                            version: r.int(4)?,
-                            sha256: r.text(5)?,
-                            body: r.text(6)?,
-                            author: r.text(7)?,
-                            created_at: r.text(8)?,
-                            prepared: r.opt_blob(9)?,
-                        },
-                    ))
-                },
+                |r| Ok((r.int(0)?, stored_document(r, 1)?)),
             )
             .await?;
         let (mut document, mut target) = (None, None);
@@ -665,29 +652,20 @@ impl Store {
         sha256: &str,
     ) -> Result<Option<StoredDocument>, StoreError> {
         self.read_one(
-            "SELECT d.id, v.version, v.body, v.author, v.created_at, v.prepared \
-             FROM documents d JOIN document_versions v ON v.document_id = d.id \
-             WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 AND d.organization_id = $4 \
-             ORDER BY d.id DESC, v.version DESC LIMIT 1",
+            &format!(
+                "SELECT {STORED_COLUMNS} \
+                 FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                 WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 \
+                   AND d.organization_id = $4 \
+                 ORDER BY d.id DESC, v.version DESC LIMIT 1"
+            ),
             &[
                 Param::Int(system.0),
                 Param::Text(kind.as_str()),
                 Param::Text(sha256),
                 Param::Int(org.0),
             ],
-            |r| {
-                Ok(StoredDocument {
-                    id: DocumentId(r.int(0)?),
-                    system,
-                    kind,
-                    version: r.int(1)?,
-                    sha256: sha256.to_string(),
-                    body: r.text(2)?,
-                    author: r.text(3)?,
-                    created_at: r.text(4)?,
-                    prepared: r.opt_blob(5)?,
-                })
-            },
+            |r| stored_document(r, 0),
         )
         .await
     }

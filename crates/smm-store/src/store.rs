@@ -113,6 +113,26 @@ pub struct StoredDocument {
     pub prepared: Option<Vec<u8>>,
 }
 
+/// The columns of a [`StoredDocument`], of `documents d` joined with `document_versions v`, in
+/// the order [`stored_document`] reads them.
+pub(crate) const STORED_COLUMNS: &str =
+    "d.id, d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at, v.prepared";
+
+/// A [`StoredDocument`] from [`STORED_COLUMNS`], the first of them at column `at`.
+pub(crate) fn stored_document(r: &dyn Cols, at: usize) -> Result<StoredDocument, StoreError> {
+    Ok(StoredDocument {
+        id: DocumentId(r.int(at)?),
+        system: SystemId(r.int(at + 1)?),
+        kind: r.text(at + 2)?.parse()?,
+        version: r.int(at + 3)?,
+        sha256: r.text(at + 4)?,
+        body: r.text(at + 5)?,
+        author: r.text(at + 6)?,
+        created_at: r.text(at + 7)?,
+        prepared: r.opt_blob(at + 8)?,
+    })
+}
+
 /// A version, without its body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VersionInfo {
@@ -342,30 +362,19 @@ impl Store {
     ) -> Result<StoredDocument, StoreError> {
         let wanted = version.unwrap_or(-1);
         self.read_one(
-            "SELECT d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at, \
-             v.prepared \
-             FROM documents d JOIN document_versions v ON v.document_id = d.id \
-             WHERE d.id = $1 AND d.organization_id = $2 AND ($3 < 0 OR v.version = $4) \
-             ORDER BY v.version DESC LIMIT 1",
+            &format!(
+                "SELECT {STORED_COLUMNS} \
+                 FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                 WHERE d.id = $1 AND d.organization_id = $2 AND ($3 < 0 OR v.version = $4) \
+                 ORDER BY v.version DESC LIMIT 1"
+            ),
             &[
                 Param::Int(id.0),
                 Param::Int(org.0),
                 Param::Int(wanted),
                 Param::Int(wanted),
             ],
-            |r| {
-                Ok(StoredDocument {
-                    id,
-                    system: SystemId(r.int(0)?),
-                    kind: r.text(1)?.parse()?,
-                    version: r.int(2)?,
-                    sha256: r.text(3)?,
-                    body: r.text(4)?,
-                    author: r.text(5)?,
-                    created_at: r.text(6)?,
-                    prepared: r.opt_blob(7)?,
-                })
-            },
+            |r| stored_document(r, 0),
         )
         .await?
         .ok_or_else(|| match version {
