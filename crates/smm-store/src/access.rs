@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use crate::exec::{Cols, Param};
 use crate::store::{
-    append_audit, name_free, non_empty, now, require_row, stored_document, STORED_COLUMNS,
+    append_audit, name_free, non_empty, now, require_row, stored_columns, stored_document,
 };
 use crate::{
     AuditEntry, DocumentId, DocumentKind, OrganizationId, Role, Store, StoreError, StoredDocument,
@@ -605,14 +605,16 @@ impl Store {
         // system and named digest once.
         let rows = self
             .read_all(
-                &format!(
-                    "SELECT * FROM (SELECT 0 AS part, {STORED_COLUMNS} \
-                     FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                concat!(
+                    "SELECT * FROM (SELECT 0 AS part, ",
+                    stored_columns!(),
+                    " FROM documents d JOIN document_versions v ON v.document_id = d.id \
                      WHERE d.id = $1 AND d.organization_id = $2 \
                      ORDER BY v.version DESC LIMIT 1) a \
                      UNION ALL \
-                     SELECT * FROM (SELECT 1 AS part, {STORED_COLUMNS} \
-                     FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                     SELECT * FROM (SELECT 1 AS part, ",
+                    stored_columns!(),
+                    " FROM documents d JOIN document_versions v ON v.document_id = d.id \
                      WHERE d.organization_id = $3 AND d.kind = 'TargetProfile' \
                        AND (d.system_id, v.sha256) = (SELECT a.system_id, av.target_sha256 \
                          FROM documents a JOIN document_versions av ON av.document_id = a.id \
@@ -652,9 +654,10 @@ impl Store {
         sha256: &str,
     ) -> Result<Option<StoredDocument>, StoreError> {
         self.read_one(
-            &format!(
-                "SELECT {STORED_COLUMNS} \
-                 FROM documents d JOIN document_versions v ON v.document_id = d.id \
+            concat!(
+                "SELECT ",
+                stored_columns!(),
+                " FROM documents d JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.system_id = $1 AND d.kind = $2 AND v.sha256 = $3 \
                    AND d.organization_id = $4 \
                  ORDER BY d.id DESC, v.version DESC LIMIT 1"

@@ -114,11 +114,16 @@ pub struct StoredDocument {
 }
 
 /// The columns of a [`StoredDocument`], of `documents d` joined with `document_versions v`, in
-/// the order [`stored_document`] reads them.
-pub(crate) const STORED_COLUMNS: &str =
-    "d.id, d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at, v.prepared";
+/// the order [`stored_document`] reads them: a literal, so statements built with `concat!` are
+/// written once at compile time, not on every read.
+macro_rules! stored_columns {
+    () => {
+        "d.id, d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at, v.prepared"
+    };
+}
+pub(crate) use stored_columns;
 
-/// A [`StoredDocument`] from [`STORED_COLUMNS`], the first of them at column `at`.
+/// A [`StoredDocument`] from [`stored_columns!`], the first of them at column `at`.
 pub(crate) fn stored_document(r: &dyn Cols, at: usize) -> Result<StoredDocument, StoreError> {
     Ok(StoredDocument {
         id: DocumentId(r.int(at)?),
@@ -362,9 +367,10 @@ impl Store {
     ) -> Result<StoredDocument, StoreError> {
         let wanted = version.unwrap_or(-1);
         self.read_one(
-            &format!(
-                "SELECT {STORED_COLUMNS} \
-                 FROM documents d JOIN document_versions v ON v.document_id = d.id \
+            concat!(
+                "SELECT ",
+                stored_columns!(),
+                " FROM documents d JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.id = $1 AND d.organization_id = $2 AND ($3 < 0 OR v.version = $4) \
                  ORDER BY v.version DESC LIMIT 1"
             ),

@@ -59,30 +59,22 @@ async fn paired(
         }
     }
     // Without a target asked for, the assessment and the target it names are read together.
-    let stored = match (stored, target) {
-        (None, None) => Some(
+    let (stored, named) = match stored {
+        Some(read) => read,
+        None if target.is_none() => {
             state
                 .store
                 .document_with_named_target(org, DocumentId(id))
-                .await?,
-        ),
-        (stored, _) => stored,
+                .await?
+        }
+        None => (state.store.document(org, DocumentId(id), None).await?, None),
     };
-    match stored {
-        Some((stored, named)) => {
-            let current = documents::assessment_from(state, stored)?;
-            let target = match target {
-                Some(_) => documents::target_of(state, org, &current, target).await?,
-                None => documents::named_target(state, org, &current, named).await?,
-            };
-            Ok((info, current, target))
-        }
-        None => {
-            let current = documents::assessment(state, org, DocumentId(id)).await?;
-            let target = documents::target_of(state, org, &current, target).await?;
-            Ok((info, current, target))
-        }
-    }
+    let current = documents::assessment_from(state, stored)?;
+    let target = match target {
+        Some(_) => documents::target_of(state, org, &current, target).await?,
+        None => documents::named_target(state, org, &current, named).await?,
+    };
+    Ok((info, current, target))
 }
 
 /// The gap of an assessment, with the documents it was computed from.

@@ -87,17 +87,24 @@ pub fn target_from(state: &AppState, stored: StoredDocument) -> Result<Target, P
 
 /// A stored target profile as parsed: from its prepared form, or else from its text.
 pub fn parsed_target(stored: &StoredDocument) -> Result<TargetProfile, Diagnostics> {
-    match stored.prepared.as_deref().and_then(prepared::read) {
-        Some(target) => Ok(target),
-        None => parse_target(&stored.body),
-    }
+    parsed(stored.prepared.as_deref(), &stored.body, parse_target)
 }
 
 /// A stored assessment as parsed: from its prepared form, or else from its text.
 pub fn parsed_assessment(stored: &StoredDocument) -> Result<Assessment, Diagnostics> {
-    match stored.prepared.as_deref().and_then(prepared::read) {
-        Some(assessment) => Ok(assessment),
-        None => parse_assessment(&stored.body),
+    parsed(stored.prepared.as_deref(), &stored.body, parse_assessment)
+}
+
+/// A document read back from its prepared form when there is one this build can read, and
+/// parsed from its text otherwise.
+fn parsed<T: prepared::Prepared>(
+    form: Option<&[u8]>,
+    text: &str,
+    parse: fn(&str) -> Result<T, Diagnostics>,
+) -> Result<T, Diagnostics> {
+    match form.and_then(prepared::read) {
+        Some(document) => Ok(document),
+        None => parse(text),
     }
 }
 
@@ -339,10 +346,7 @@ pub async fn update_checked(
             .await
             .map_err(|e| UpdateError::Refused(e.into()))?;
         // A stored text that no longer parses cannot be approved; the new one parsed when checked.
-        let next = match checked.prepared().and_then(prepared::read) {
-            Some(next) => Ok(next),
-            None => parse_target(checked.text()),
-        };
+        let next = parsed(checked.prepared(), checked.text(), parse_target);
         if let (Ok(approved), Ok(next)) = (parsed_target(&latest), next) {
             smm_core::lineage::check_after_approved(&approved, &next)
                 .map_err(|d| UpdateError::Refused(approved_problem(&d, latest.version)))?;
