@@ -13,6 +13,7 @@
 //! - `health`: liveness, readiness and request ids.
 //! - `files`: a private data directory and database, and one server per SQLite file.
 //! - `limits`: the connection limits, from flags and environment.
+//! - `memory`: the memory argon2 takes to check a password goes back to the system.
 //!
 //! The PostgreSQL tests need `SMM_TEST_POSTGRES_URL` (scripts/test provides it); without it they
 //! are skipped with a note, except under `CI=true`, where they fail; so is `balanced` without
@@ -28,6 +29,7 @@ mod files;
 mod haproxy;
 mod health;
 mod limits;
+mod memory;
 mod oidc;
 mod server;
 mod shutdown;
