@@ -78,27 +78,12 @@ pub(crate) fn needs_full(command: &Command) -> bool {
     }
 }
 
-/// mimalloc's setting for how long memory freed stays with the process before it goes back to
-/// the system, in milliseconds, and the value `smm serve` runs with unless it is set already.
-///
-/// mimalloc gives freed memory back only when it next allocates after that delay (one second by
-/// default), and an idle server does not allocate: the 19 MiB that argon2 takes to check a
-/// password at sign-in stayed resident, about 20 MiB more than before it (docs/performance.md,
-/// "Start and memory after session 20"). At 0 memory goes back as it is freed.
-pub(crate) const PURGE_DELAY: (&str, &str) = ("MIMALLOC_PURGE_DELAY", "0");
-
 /// Runs this command line in `smm-full` instead: on Unix the process becomes `smm-full` and this
 /// returns only if it could not; elsewhere it waits for `smm-full` and exits with its code.
-/// The server gets the allocator's [`PURGE_DELAY`] (the only setting that must be made before
-/// the process starts, which is why it is made here and not by `smm-full`).
-pub(crate) fn hand_over(what: &Command) -> Result<(), Failure> {
+pub(crate) fn hand_over() -> Result<(), Failure> {
     let binary = beside_this_one()?;
     let mut command = std::process::Command::new(&binary);
     command.args(std::env::args_os().skip(1));
-    let (name, value) = PURGE_DELAY;
-    if matches!(what, Command::Serve { .. }) && std::env::var_os(name).is_none() {
-        command.env(name, value);
-    }
     let cannot = |e: std::io::Error| {
         Failure::from(Problem::general(format!(
             "cannot start {}: {e}",

@@ -45,7 +45,7 @@ fn main_with(engines: Option<&'static full::Engines>) -> ExitCode {
             full::install(engines);
             run(cli)
         }
-        None if full::needs_full(&cli.command) => full::hand_over(&cli.command),
+        None if full::needs_full(&cli.command) => full::hand_over(),
         None => run(cli),
     };
     if let Err(Failure::BadInput(problems)) = &outcome {

@@ -38,6 +38,17 @@ pub struct Args<'a> {
     pub connections: smm_server::ConnectionLimits,
 }
 
+/// How long an idle thread of the blocking pool (argon2's password checks, file writes) waits
+/// for more work before it ends: two seconds instead of tokio's ten.
+///
+/// A password check takes argon2's 19 MiB on such a thread. The allocator (mimalloc) gives what
+/// a thread freed back to the system once its purge delay (one second) has passed and the
+/// thread allocates again or ends; an idle server's threads do neither until they end. With
+/// ten seconds every sign-in kept 20 MiB for ten seconds; now for two (docs/performance.md,
+/// "Start and memory after session 20"). The wait must stay above the purge delay: a thread
+/// that ends earlier leaves its memory to be given back at the next allocation.
+const BLOCKING_THREAD_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Runs the server until SIGTERM or Ctrl-C.
 pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SMM_LOG")
@@ -103,6 +114,7 @@ pub fn run(args: &Args<'_>) -> Result<(), Failure> {
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_keep_alive(BLOCKING_THREAD_KEEP_ALIVE)
         .build()
         .map_err(|e| Problem::file(args.data_dir, format!("cannot start: {e}")))?;
     runtime

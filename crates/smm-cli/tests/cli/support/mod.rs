@@ -44,8 +44,7 @@ pub fn process() -> std::process::Command {
         .env_remove("SMM_HEADER_TIMEOUT")
         .env_remove("SMM_BODY_TIMEOUT")
         .env_remove("SMM_IDLE_TIMEOUT")
-        .env_remove("SMM_LOG")
-        .env_remove("MIMALLOC_PURGE_DELAY");
+        .env_remove("SMM_LOG");
     cmd
 }
 
