@@ -29,7 +29,7 @@ use crate::connections::ConnectionLimits;
 use crate::database_lock::DatabaseLock;
 use crate::keyring::{Keyring, KeyringError};
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{AppState, OnFirstUse};
 
 /// The largest request body, except evidence uploads.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -315,7 +315,10 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
             "kept the levels of versions stored before they were"
         );
     }
-    let actions = ActionCatalog::builtin(&catalog);
+    let actions = {
+        let catalog = catalog.clone();
+        OnFirstUse::new(move || ActionCatalog::builtin(&catalog))
+    };
     let log =
         crate::app::transparency::open(&store, &keyring, config.log_origin.as_deref()).await?;
     let standards = crate::app::standards::Standards::new(&catalog, config.mappings.clone())?;
@@ -413,11 +416,17 @@ pub async fn run(
         source,
     })?;
     ready(address);
-    // The built-in mappings, left out of the start, are read now off the request threads, so
-    // the first request that needs them does not wait.
-    let standards = state.standards.clone();
+    // The built-in mappings, actions and risk effects, left out of the start, are read now off
+    // the request threads, so the first request that needs them does not wait.
+    let (standards, actions, simulations) = (
+        state.standards.clone(),
+        state.actions.clone(),
+        state.simulations.clone(),
+    );
     tokio::task::spawn_blocking(move || {
         standards.all();
+        actions.get();
+        simulations.effects().get();
     });
     tracing::info!(%address, database = %redact(&config.database_url), "listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);

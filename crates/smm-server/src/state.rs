@@ -2,7 +2,7 @@
 //! secret organizations' keys are sealed under. Nothing else lives in memory but caches that
 //! check the store before they answer, so any number of servers can run against one PostgreSQL.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use smm_core::actions::ActionCatalog;
@@ -17,7 +17,7 @@ pub struct AppState {
     /// The catalog documents are checked against.
     pub catalog: Arc<Catalog>,
     /// The improvement actions roadmaps are planned from.
-    pub actions: Arc<ActionCatalog>,
+    pub actions: Arc<OnFirstUse<ActionCatalog>>,
     /// Each issuer's signed revocation list, as last built.
     pub revocations: Arc<crate::app::certificates::RevocationCache>,
     /// The certification schemes attestations are issued under.
@@ -42,6 +42,37 @@ pub struct AppState {
     pub log: Arc<crate::app::transparency::TransparencyLog>,
     /// The OpenID Connect provider people may sign in through, when one is configured.
     pub oidc: Option<Arc<crate::oidc::Oidc>>,
+}
+
+/// A built-in table read from its YAML on first use instead of at start: the start does not wait
+/// for the milliseconds of parsing that only some requests need (the action catalog's 64 kB took
+/// about 4 ms of a 40 ms start), and the server reads it off the request threads as soon as it
+/// listens (`serve::run_server`), so the first request that needs it does not wait either.
+pub struct OnFirstUse<T> {
+    make: Box<dyn Fn() -> T + Send + Sync>,
+    value: OnceLock<T>,
+}
+
+impl<T> OnFirstUse<T> {
+    /// The table `make` reads, once, when first asked for.
+    pub fn new(make: impl Fn() -> T + Send + Sync + 'static) -> Self {
+        OnFirstUse {
+            make: Box::new(make),
+            value: OnceLock::new(),
+        }
+    }
+
+    /// The table, read now if it was not yet.
+    pub fn get(&self) -> &T {
+        self.value.get_or_init(|| (self.make)())
+    }
+}
+
+impl<T> std::ops::Deref for OnFirstUse<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.get()
+    }
 }
 
 /// Seconds since the Unix epoch.
@@ -76,4 +107,38 @@ pub fn now_rfc3339() -> String {
 pub fn today() -> String {
     let (y, m, d) = smm_core::calendar::civil_from_days(unix_now().div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::OnFirstUse;
+
+    #[test]
+    fn a_table_on_first_use_is_read_when_first_asked_for_and_only_then() {
+        let reads = Arc::new(AtomicUsize::new(0));
+        let counted = reads.clone();
+        let table = Arc::new(OnFirstUse::new(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            vec![1, 2, 3]
+        }));
+        assert_eq!(reads.load(Ordering::SeqCst), 0, "not read at start");
+        let askers: Vec<_> = (0..4)
+            .map(|_| {
+                let table = table.clone();
+                std::thread::spawn(move || table.get().len())
+            })
+            .collect();
+        for asker in askers {
+            assert_eq!(asker.join().expect("asker"), 3);
+        }
+        assert_eq!(table.iter().sum::<i32>(), 6, "read through Deref");
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            1,
+            "read once, however many ask"
+        );
+    }
 }

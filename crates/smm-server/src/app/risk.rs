@@ -30,7 +30,7 @@ use crate::app::documents::{self, Current, Target};
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::problem::{document_problem, Problem};
-use crate::state::AppState;
+use crate::state::{AppState, OnFirstUse};
 
 /// The most simulated years one request may cost, whatever the document or the caller asks
 /// (the core allows ten million for a file on one's own machine). A million years of two
@@ -58,7 +58,7 @@ struct RunKey {
 pub struct Simulations {
     places: Arc<Semaphore>,
     figures: Mutex<HashMap<RunKey, Arc<Figures>>>,
-    effects: RiskEffects,
+    effects: OnFirstUse<RiskEffects>,
 }
 
 impl Simulations {
@@ -67,8 +67,17 @@ impl Simulations {
         Simulations {
             places: Arc::new(Semaphore::new(concurrent.max(1))),
             figures: Mutex::new(HashMap::new()),
-            effects: RiskEffects::builtin(catalog),
+            effects: {
+                let catalog = catalog.clone();
+                OnFirstUse::new(move || RiskEffects::builtin(&catalog))
+            },
         }
+    }
+
+    /// What the practices' levels do to the loss scenarios (the built-in table, read on first
+    /// use).
+    pub fn effects(&self) -> &OnFirstUse<RiskEffects> {
+        &self.effects
     }
 
     /// Half this machine's cores (at least one): the other half stays for every other request.
