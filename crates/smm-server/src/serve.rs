@@ -307,7 +307,8 @@ async fn drop_odd_request_id(mut request: Request) -> Request {
 pub async fn state(config: &Config) -> Result<AppState, ServeError> {
     let store = Store::open(&config.database_url).await?;
     let keyring = open_keyring(&store, &config.keys_secret).await?;
-    let catalog = config.catalog.clone();
+    // One copy of the catalog, shared by the state and the tables read from it on first use.
+    let catalog = Arc::new(config.catalog.clone());
     let filled = crate::app::documents::fill_in_levels(&store, &catalog).await?;
     if filled > 0 {
         tracing::info!(
@@ -316,16 +317,17 @@ pub async fn state(config: &Config) -> Result<AppState, ServeError> {
         );
     }
     let actions = {
-        let catalog = catalog.clone();
+        let catalog = Arc::clone(&catalog);
         OnFirstUse::new(move || ActionCatalog::builtin(&catalog))
     };
     let log =
         crate::app::transparency::open(&store, &keyring, config.log_origin.as_deref()).await?;
-    let standards = crate::app::standards::Standards::new(&catalog, config.mappings.clone())?;
-    let simulations = crate::app::risk::Simulations::for_this_machine(&catalog);
+    let standards =
+        crate::app::standards::Standards::new(Arc::clone(&catalog), config.mappings.clone())?;
+    let simulations = crate::app::risk::Simulations::for_this_machine(Arc::clone(&catalog));
     Ok(AppState {
         store: Arc::new(store),
-        catalog: Arc::new(catalog),
+        catalog,
         actions: Arc::new(actions),
         schemes: Arc::new(Schemes::new(config.schemes.clone())?),
         standards: Arc::new(standards),

@@ -68,6 +68,16 @@ impl<T> OnFirstUse<T> {
     }
 }
 
+/// The table if it was read, without reading it.
+impl<T: std::fmt::Debug> std::fmt::Debug for OnFirstUse<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.value.get() {
+            Some(value) => value.fmt(f),
+            None => f.write_str("(not read yet)"),
+        }
+    }
+}
+
 impl<T> std::ops::Deref for OnFirstUse<T> {
     type Target = T;
     fn deref(&self) -> &T {

@@ -63,14 +63,11 @@ pub struct Simulations {
 
 impl Simulations {
     /// At most `concurrent` simulations at once (at least one).
-    pub fn new(catalog: &smm_core::Catalog, concurrent: usize) -> Simulations {
+    pub fn new(catalog: Arc<smm_core::Catalog>, concurrent: usize) -> Simulations {
         Simulations {
             places: Arc::new(Semaphore::new(concurrent.max(1))),
             figures: Mutex::new(HashMap::new()),
-            effects: {
-                let catalog = catalog.clone();
-                OnFirstUse::new(move || RiskEffects::builtin(&catalog))
-            },
+            effects: OnFirstUse::new(move || RiskEffects::builtin(&catalog)),
         }
     }
 
@@ -81,7 +78,7 @@ impl Simulations {
     }
 
     /// Half this machine's cores (at least one): the other half stays for every other request.
-    pub fn for_this_machine(catalog: &smm_core::Catalog) -> Simulations {
+    pub fn for_this_machine(catalog: Arc<smm_core::Catalog>) -> Simulations {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Simulations::new(catalog, cores / 2)
     }

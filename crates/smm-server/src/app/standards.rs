@@ -2,7 +2,7 @@
 //! (`smm serve --mapping FILE`), and a stored target or assessment read clause by clause with
 //! the core's one coverage rule, the same `smm map` applies.
 
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 use smm_core::mapping::{coverage_of, Coverage, Mapping};
 use smm_core::Catalog;
@@ -13,7 +13,7 @@ use crate::app::{analysis, documents};
 use crate::auth::Caller;
 use crate::authz::Action;
 use crate::problem::Problem;
-use crate::state::AppState;
+use crate::state::{AppState, OnFirstUse};
 
 /// The mappings, those given at start first.
 ///
@@ -22,9 +22,7 @@ use crate::state::AppState;
 /// them in the background once it listens.
 #[derive(Debug)]
 pub struct Standards {
-    given: Vec<Mapping>,
-    catalog: Catalog,
-    mappings: OnceLock<Vec<Mapping>>,
+    mappings: OnFirstUse<Vec<Mapping>>,
 }
 
 /// Two mappings with one standard id: which one a request means would be ambiguous.
@@ -37,7 +35,7 @@ pub struct DuplicateStandard(pub String);
 impl Standards {
     /// The mappings given at start, then the built-in ones whose id none of them takes (an
     /// organization may ship its own reading of a standard smm maps).
-    pub fn new(catalog: &Catalog, given: Vec<Mapping>) -> Result<Standards, DuplicateStandard> {
+    pub fn new(catalog: Arc<Catalog>, given: Vec<Mapping>) -> Result<Standards, DuplicateStandard> {
         for (i, m) in given.iter().enumerate() {
             let id = &m.standard.id.value;
             if given[..i].iter().any(|k| &k.standard.id.value == id) {
@@ -45,24 +43,22 @@ impl Standards {
             }
         }
         Ok(Standards {
-            given,
-            catalog: catalog.clone(),
-            mappings: OnceLock::new(),
+            mappings: OnFirstUse::new(move || {
+                let mut mappings = given.clone();
+                for m in Mapping::builtin(&catalog) {
+                    let id = &m.standard.id.value;
+                    if !given.iter().any(|k| &k.standard.id.value == id) {
+                        mappings.push(m);
+                    }
+                }
+                mappings
+            }),
         })
     }
 
     /// Every mapping.
     pub fn all(&self) -> &[Mapping] {
-        self.mappings.get_or_init(|| {
-            let mut mappings = self.given.clone();
-            for m in Mapping::builtin(&self.catalog) {
-                let id = &m.standard.id.value;
-                if !self.given.iter().any(|k| &k.standard.id.value == id) {
-                    mappings.push(m);
-                }
-            }
-            mappings
-        })
+        self.mappings.get()
     }
 
     /// The mapping of standard `id`; an unknown id is a 404 naming the ids there are.
@@ -150,7 +146,8 @@ mod tests {
         assert!(shipped.len() >= 2, "the test needs two built-in mappings");
         let mut own = shipped[1].clone();
         own.method = "our own reading".to_string();
-        let standards = Standards::new(&catalog, vec![own.clone()]).expect("no duplicate");
+        let standards =
+            Standards::new(Arc::new(catalog.clone()), vec![own.clone()]).expect("no duplicate");
         let all = standards.all();
         assert_eq!(all.len(), shipped.len());
         assert_eq!(all[0], own);
@@ -173,7 +170,7 @@ mod tests {
     fn two_given_mappings_of_one_standard_are_refused_at_start() {
         let catalog = Catalog::builtin();
         let one = Mapping::builtin(&catalog).remove(0);
-        let Err(refused) = Standards::new(&catalog, vec![one.clone(), one.clone()]) else {
+        let Err(refused) = Standards::new(Arc::new(catalog), vec![one.clone(), one.clone()]) else {
             panic!("two mappings of one standard were taken");
         };
         assert_eq!(refused.0, one.standard.id.value);
