@@ -171,6 +171,11 @@ pub struct BudgetRequest {
     pub period: PeriodKind,
 }
 
+/// The largest budget per period a request may name: the API declares the budget as a 64-bit
+/// signed integer (OpenAPI's `int64`), so a larger amount is refused rather than accepted beyond
+/// what the document promises.
+pub const MAX_BUDGET: u64 = i64::MAX as u64;
+
 /// A roadmap as asked for: without a budget, the actions ordered and priced; with one,
 /// scheduled from `start` (by default the month after the assessment) to `deadline`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -207,6 +212,12 @@ impl RoadmapRequest {
     ) -> Result<RoadmapRequest, Problem> {
         let budget = match budget {
             None => None,
+            Some(amount) if amount > MAX_BUDGET => {
+                return Err(Problem::bad_field(
+                    "budget",
+                    format!("the budget is at most {MAX_BUDGET} per period"),
+                ))
+            }
             Some(amount) => Some(BudgetRequest {
                 amount,
                 unit: match unit.map(str::trim) {

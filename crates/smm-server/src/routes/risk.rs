@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use utoipa::openapi::{Object, ObjectBuilder, Type};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,10 +27,21 @@ pub struct RiskQuery {
     /// is simulated for 1,000,000).
     pub iterations: Option<u32>,
     /// The seed instead of the document's: the same seed gives the same figures.
+    #[param(schema_with = unsigned_64)]
     pub seed: Option<u64>,
     /// `json` (default), `csv` (one table of the profile and scenario figures), `xlsx` (a
     /// workbook with the curves) or `svg` (the loss exceedance curves).
     pub format: Option<String>,
+}
+
+/// A seed's schema: any unsigned 64-bit integer, as the documents and `smm risk` take it. Not
+/// `format: int64`, which would promise that nothing above 2^63 - 1 is accepted.
+fn unsigned_64() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(0))
+        .maximum(Some(u64::MAX as f64))
+        .build()
 }
 
 /// The annual loss of an assessment's system today and once its target (the stored target the

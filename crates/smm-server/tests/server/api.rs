@@ -327,6 +327,23 @@ async fn the_pipeline_runs_on_stored_documents(app: App) {
     assert!(roadmap.json()["actions"]
         .as_array()
         .is_some_and(|a| !a.is_empty()));
+    // The budget is an int64 in the API document: one past its largest value is refused, by
+    // the roadmap and by the POA&M alike, and the largest value itself is accepted.
+    for path in [
+        format!("/api/documents/{assessment}/roadmap?budget=9223372036854775808"),
+        format!("/api/documents/{assessment}/oscal?model=poam&budget=9223372036854775808"),
+    ] {
+        let refused = app.get(&path, &owner).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(refused.text().contains("budget"), "{}", refused.text());
+    }
+    let largest = app
+        .get(
+            &format!("/api/documents/{assessment}/roadmap?budget=9223372036854775807"),
+            &owner,
+        )
+        .await;
+    assert_eq!(largest.status, StatusCode::OK, "{}", largest.text());
     let compare = app
         .get(
             &format!("/api/compare?left={target}&right={assessment}"),

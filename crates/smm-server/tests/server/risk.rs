@@ -111,6 +111,25 @@ async fn the_api_gives_the_cores_figures_for_the_stored_documents() {
         .await;
     let expected = from_files(&text, Some(2000), Some(7));
     assert_eq!(answer.json(), as_read(&expected));
+    // Any unsigned 64-bit seed, as `smm risk` takes it, and as the API document declares it.
+    let high = 1u64 << 63;
+    let answer = app
+        .get(&format!("{path}?iterations=1000&seed={high}"), &owner)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(
+        answer.json(),
+        as_read(&from_files(&text, Some(1000), Some(high)))
+    );
+    let api: serde_json::Value = app.get("/api/openapi.json", &owner).await.json();
+    let seed = api["paths"]["/api/documents/{id}/risk"]["get"]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "seed"))
+        .map(|p| p["schema"].clone())
+        .unwrap_or_default();
+    assert_eq!(seed["minimum"], 0, "{seed}");
+    assert!(seed["maximum"].as_f64() >= Some(u64::MAX as f64), "{seed}");
+    assert!(seed.get("format").is_none(), "{seed}");
     let chart = app
         .get(&format!("{path}?iterations=2000&seed=7&format=svg"), &owner)
         .await;
