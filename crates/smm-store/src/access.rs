@@ -164,13 +164,18 @@ impl Page {
 }
 
 fn system_from(r: &dyn Cols) -> Result<SystemInfo, StoreError> {
+    system_at(r, 0)
+}
+
+/// [`system_from`] for columns that start at `at`.
+fn system_at(r: &dyn Cols, at: usize) -> Result<SystemInfo, StoreError> {
     Ok(SystemInfo {
-        id: SystemId(r.int(0)?),
-        organization: OrganizationId(r.int(1)?),
-        name: r.text(2)?,
-        kind: r.text(3)?.parse()?,
-        line: r.opt_text(4)?,
-        created_at: r.text(5)?,
+        id: SystemId(r.int(at)?),
+        organization: OrganizationId(r.int(at + 1)?),
+        name: r.text(at + 2)?,
+        kind: r.text(at + 3)?.parse()?,
+        line: r.opt_text(at + 4)?,
+        created_at: r.text(at + 5)?,
     })
 }
 
@@ -591,57 +596,94 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
-    /// The latest version of a document of the organization and, for an assessment, the target
-    /// version [`Store::document_by_digest`] would find for the digest it names (kept beside it
-    /// as `target_sha256`): the two documents a gap reads, in one statement, so a gap on
-    /// PostgreSQL waits for one round trip instead of two. `None` for the target when no
-    /// stored version of the system has that digest (or the document is no assessment).
+    /// The latest version of a document owned by one of `orgs`, where it lives, and, for an
+    /// assessment, the target version [`Store::document_by_digest`] would find for the digest
+    /// it names (kept beside it as `target_sha256`): the two documents a gap reads, in one
+    /// statement, so a gap on PostgreSQL waits for one round trip. Given the organizations a
+    /// caller belongs to, the statement is also the check that the document is theirs, and
+    /// a document of any other organization is not found, as one that does not exist.
+    /// `None` for the target when no stored version of the system has that digest (or the
+    /// document is no assessment).
     pub async fn document_with_named_target(
         &self,
-        org: OrganizationId,
+        orgs: &[OrganizationId],
         id: DocumentId,
-    ) -> Result<(StoredDocument, Option<StoredDocument>), StoreError> {
+    ) -> Result<(DocumentHome, StoredDocument, Option<StoredDocument>), StoreError> {
+        let not_found = || StoreError::NotFound(format!("document {}", id.0));
+        if orgs.is_empty() {
+            return Err(not_found());
+        }
         // Each branch is a lookup by index that reads one row; the second finds the first's
-        // system and named digest once.
+        // organization, system and named digest once. Placeholders are numbered in the order
+        // they appear, as SQLite binds them.
+        let owners = |first: usize| {
+            (first..first + orgs.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let n = orgs.len();
+        let sql = format!(
+            concat!(
+                "SELECT * FROM (SELECT 0 AS part, ",
+                system_columns!(),
+                ", d.organization_id, d.kind AS home_kind, ",
+                stored_columns!(),
+                " FROM documents d JOIN systems s ON s.id = d.system_id \
+                 JOIN document_versions v ON v.document_id = d.id \
+                 WHERE d.id = $1 AND d.organization_id IN ({}) \
+                 ORDER BY v.version DESC LIMIT 1) a \
+                 UNION ALL \
+                 SELECT * FROM (SELECT 1 AS part, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
+                   CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT), ",
+                stored_columns!(),
+                " FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                 WHERE d.kind = 'TargetProfile' \
+                   AND (d.organization_id, d.system_id, v.sha256) = \
+                     (SELECT a.organization_id, a.system_id, av.target_sha256 \
+                      FROM documents a JOIN document_versions av ON av.document_id = a.id \
+                      WHERE a.id = ${} AND a.organization_id IN ({}) AND a.kind = 'Assessment' \
+                      ORDER BY av.version DESC LIMIT 1) \
+                 ORDER BY d.id DESC, v.version DESC LIMIT 1) t"
+            ),
+            owners(2),
+            n + 2,
+            owners(n + 3),
+        );
+        let mut params = Vec::with_capacity(2 * n + 2);
+        params.push(Param::Int(id.0));
+        params.extend(orgs.iter().map(|o| Param::Int(o.0)));
+        params.push(Param::Int(id.0));
+        params.extend(orgs.iter().map(|o| Param::Int(o.0)));
         let rows = self
-            .read_all(
-                concat!(
-                    "SELECT * FROM (SELECT 0 AS part, ",
-                    stored_columns!(),
-                    " FROM documents d JOIN document_versions v ON v.document_id = d.id \
-                     WHERE d.id = $1 AND d.organization_id = $2 \
-                     ORDER BY v.version DESC LIMIT 1) a \
-                     UNION ALL \
-                     SELECT * FROM (SELECT 1 AS part, ",
-                    stored_columns!(),
-                    " FROM documents d JOIN document_versions v ON v.document_id = d.id \
-                     WHERE d.organization_id = $3 AND d.kind = 'TargetProfile' \
-                       AND (d.system_id, v.sha256) = (SELECT a.system_id, av.target_sha256 \
-                         FROM documents a JOIN document_versions av ON av.document_id = a.id \
-                         WHERE a.id = $4 AND a.organization_id = $5 AND a.kind = 'Assessment' \
-                         ORDER BY av.version DESC LIMIT 1) \
-                     ORDER BY d.id DESC, v.version DESC LIMIT 1) t"
-                ),
-                &[
-                    Param::Int(id.0),
-                    Param::Int(org.0),
-                    Param::Int(org.0),
-                    Param::Int(id.0),
-                    Param::Int(org.0),
-                ],
-                |r| Ok((r.int(0)?, stored_document(r, 1)?)),
-            )
+            .read_all(&sql, &params, |r| {
+                let part = r.int(0)?;
+                let home = if part == 0 {
+                    Some((system_at(r, 1)?, OrganizationId(r.int(7)?), r.text(8)?))
+                } else {
+                    None
+                };
+                Ok((home, stored_document(r, 9)?))
+            })
             .await?;
         let (mut document, mut target) = (None, None);
-        for (part, stored) in rows {
-            match part {
-                0 => document = Some(stored),
-                _ => target = Some(stored),
+        for (home, stored) in rows {
+            match home {
+                Some((system, organization, kind)) => {
+                    let home = DocumentHome {
+                        organization,
+                        kind: kind.parse()?,
+                        system,
+                        latest_sha256: stored.sha256.clone(),
+                    };
+                    document = Some((home, stored));
+                }
+                None => target = Some(stored),
             }
         }
-        let document =
-            document.ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
-        Ok((document, target))
+        let (home, document) = document.ok_or_else(not_found)?;
+        Ok((home, document, target))
     }
 
     /// The newest document version of a kind in a system of the organization with this content

@@ -527,11 +527,27 @@ async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
         .named_target()
         .expect("names")
         .to_string();
-    let (document, found) = store
-        .document_with_named_target(org, created.id)
+    let (home, document, found) = store
+        .document_with_named_target(&[org], created.id)
         .await
         .expect("one read");
     assert_eq!(found.as_ref().map(|t| t.id), Some(first.id));
+    // Where it lives, as the access check reads it.
+    let checked = store.document_home(created.id).await.expect("home");
+    assert_eq!(
+        (
+            home.organization,
+            home.kind,
+            &home.system,
+            &home.latest_sha256
+        ),
+        (
+            checked.organization,
+            checked.kind,
+            &checked.system,
+            &checked.latest_sha256
+        )
+    );
     assert_eq!(
         (document, found),
         two_reads(created.id, named.clone()).await
@@ -541,8 +557,8 @@ async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
         .create_document("a", org, sys, &target(TARGET))
         .await
         .expect("the same target again");
-    let (_, found) = store
-        .document_with_named_target(org, created.id)
+    let (_, _, found) = store
+        .document_with_named_target(&[org], created.id)
         .await
         .expect("one read");
     assert_eq!(found.map(|t| t.id), Some(second.id));
@@ -553,25 +569,60 @@ async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
         .update_document("a", org, created.id, 1, &assessment(&elsewhere))
         .await
         .expect("update");
-    let (document, found) = store
-        .document_with_named_target(org, created.id)
+    let (home, document, found) = store
+        .document_with_named_target(&[org], created.id)
         .await
         .expect("one read");
     assert_eq!((document.version, &found), (2, &None));
+    assert_eq!(home.latest_sha256, document.sha256);
     // A target is no assessment: it comes alone. Another organization finds nothing.
-    let (alone, none) = store
-        .document_with_named_target(org, first.id)
+    let (home, alone, none) = store
+        .document_with_named_target(&[org], first.id)
         .await
         .expect("a target");
     assert_eq!((alone.id, none), (first.id, None));
+    assert_eq!(home.kind, DocumentKind::TargetProfile);
     let stranger = store
         .create_organization("b", "Stranger")
         .await
         .expect("organization");
-    assert!(matches!(
-        store.document_with_named_target(stranger, created.id).await,
-        Err(StoreError::NotFound(_))
-    ));
+    for orgs in [&[stranger][..], &[]] {
+        assert!(matches!(
+            store.document_with_named_target(orgs, created.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+    // Among several organizations, the one that owns it; the target of that organization only.
+    let (home, document, found) = store
+        .document_with_named_target(&[stranger, org], created.id)
+        .await
+        .expect("one of them");
+    assert_eq!((home.organization, document.id), (org, created.id));
+    assert_eq!(found, None, "version 2 names a target that is not stored");
+    store
+        .update_document("a", org, created.id, 2, &assessment(ASSESSMENT))
+        .await
+        .expect("back to the stored target");
+    let (_, _, found) = store
+        .document_with_named_target(&[stranger, org], created.id)
+        .await
+        .expect("one of them");
+    assert_eq!(found.map(|t| t.id), Some(second.id));
+    // The same target text stored by the stranger, in a system of its own, is never the one
+    // found for another organization's assessment.
+    let theirs = store
+        .create_system("b", stranger, "Theirs")
+        .await
+        .expect("system");
+    store
+        .create_document("b", stranger, theirs, &target(TARGET))
+        .await
+        .expect("their copy");
+    let (_, _, found) = store
+        .document_with_named_target(&[org, stranger], created.id)
+        .await
+        .expect("ours");
+    assert_eq!(found.map(|t| t.id), Some(second.id));
 }
 
 on_both!(
