@@ -34,8 +34,10 @@ mod private {
     impl Sealed for super::TargetProfile {}
 }
 
-/// The key that starts every form this build writes, computed once.
-fn key() -> &'static [u8; KEY_LEN] {
+/// The key that starts every form this build writes, computed once. A form that starts with
+/// another one is not read, so a store can leave out the text of a version whose form starts
+/// with this key (the text is read again only if the form turns out damaged).
+pub fn key() -> &'static [u8; KEY_LEN] {
     static KEY: OnceLock<[u8; KEY_LEN]> = OnceLock::new();
     KEY.get_or_init(|| {
         let mut hash = Sha256::new();

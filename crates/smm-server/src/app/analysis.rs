@@ -70,7 +70,7 @@ async fn paired(
         }
         None => (state.store.document(org, DocumentId(id), None).await?, None),
     };
-    let current = documents::assessment_from(state, stored)?;
+    let current = documents::from_read(state, org, stored, documents::assessment_from).await?;
     let target = match target {
         Some(_) => documents::target_of(state, org, &current, target).await?,
         None => documents::named_target(state, org, &current, named).await?,

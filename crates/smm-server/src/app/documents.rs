@@ -108,6 +108,25 @@ fn parsed<T: prepared::Prepared>(
     }
 }
 
+/// A document from a version read without its text when its prepared form is one this build
+/// writes ([`smm_store::Store::document_with_named_target`]), by `from`: when that form turns
+/// out damaged, the version is read again whole and its text decides, as everywhere else.
+pub async fn from_read<T>(
+    state: &AppState,
+    org: OrganizationId,
+    stored: StoredDocument,
+    from: fn(&AppState, StoredDocument) -> Result<T, Problem>,
+) -> Result<T, Problem> {
+    if !stored.body.is_empty() {
+        return from(state, stored);
+    }
+    let (id, version) = (stored.id, stored.version);
+    match from(state, stored) {
+        Ok(read) => Ok(read),
+        Err(_) => from(state, state.store.document(org, id, Some(version)).await?),
+    }
+}
+
 /// Loads an assessment of an organization (access already checked).
 pub async fn assessment(
     state: &AppState,
@@ -201,7 +220,10 @@ pub async fn named_target(
     read: Option<StoredDocument>,
 ) -> Result<Target, Problem> {
     match read {
-        Some(stored) => made_against(target_from(state, stored)?, assessment),
+        Some(stored) => made_against(
+            from_read(state, org, stored, target_from).await?,
+            assessment,
+        ),
         None => target_of(state, org, assessment, None).await,
     }
 }

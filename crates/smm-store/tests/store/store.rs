@@ -548,9 +548,18 @@ async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
             &checked.latest_sha256
         )
     );
+    // Both come without their texts, which their prepared forms stand in for; the rest is
+    // what the two reads give.
+    let without_text = |mut d: smm_store::StoredDocument| {
+        d.body.clear();
+        d
+    };
+    assert!(document.body.is_empty() && found.as_ref().is_some_and(|t| t.body.is_empty()));
+    let (whole, whole_target) = two_reads(created.id, named.clone()).await;
+    assert!(whole.prepared.is_some() && !whole.body.is_empty());
     assert_eq!(
         (document, found),
-        two_reads(created.id, named.clone()).await
+        (without_text(whole), whole_target.map(without_text))
     );
     // A second target document with the same text: the newest is the one found.
     let second = store
@@ -575,6 +584,52 @@ async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
         .expect("one read");
     assert_eq!((document.version, &found), (2, &None));
     assert_eq!(home.latest_sha256, document.sha256);
+    // A version without a prepared form, or with a form this build did not write, comes with
+    // its text.
+    let typed = CheckedDocument::assessment(
+        &crate::support::CATALOG,
+        &smm_core::parse_assessment(ASSESSMENT).expect("parses"),
+    )
+    .expect("checks");
+    store
+        .update_document("a", org, created.id, 2, &typed)
+        .await
+        .expect("a version without a form");
+    let (_, document, found) = store
+        .document_with_named_target(&[org], created.id)
+        .await
+        .expect("one read");
+    assert_eq!((document.version, document.prepared.is_none()), (3, true));
+    assert_eq!(
+        document.body,
+        store
+            .document(org, created.id, None)
+            .await
+            .expect("v3")
+            .body
+    );
+    assert!(
+        found.as_ref().is_some_and(|t| t.body.is_empty()),
+        "the target's form is read"
+    );
+    let mut foreign = b"smm\x00".to_vec();
+    foreign.extend_from_slice(&[0; 64]);
+    sqlx::query("UPDATE document_versions SET prepared = $1 WHERE document_id = $2")
+        .bind(foreign)
+        .bind(second.id.0)
+        .execute(store.pool())
+        .await
+        .expect("a form of another build");
+    let (_, _, found) = store
+        .document_with_named_target(&[org], created.id)
+        .await
+        .expect("one read");
+    let target_text = store
+        .document(org, second.id, None)
+        .await
+        .expect("target")
+        .body;
+    assert_eq!(found.map(|t| t.body), Some(target_text));
     // A target is no assessment: it comes alone. Another organization finds nothing.
     let (home, alone, none) = store
         .document_with_named_target(&[org], first.id)
@@ -598,15 +653,6 @@ async fn an_assessment_comes_with_the_target_it_names(store: &Arc<Store>) {
         .await
         .expect("one of them");
     assert_eq!((home.organization, document.id), (org, created.id));
-    assert_eq!(found, None, "version 2 names a target that is not stored");
-    store
-        .update_document("a", org, created.id, 2, &assessment(ASSESSMENT))
-        .await
-        .expect("back to the stored target");
-    let (_, _, found) = store
-        .document_with_named_target(&[stranger, org], created.id)
-        .await
-        .expect("one of them");
     assert_eq!(found.map(|t| t.id), Some(second.id));
     // The same target text stored by the stranger, in a system of its own, is never the one
     // found for another organization's assessment.
