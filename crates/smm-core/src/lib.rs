@@ -62,7 +62,7 @@ pub use checked::{CheckError, CheckedDocument, CheckedKind};
 pub use compare::{compare, Comparison, ProfileView};
 pub use current::{current_profile, CurrentProfile};
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use digest::{check_target_digest, content_digest};
+pub use digest::{check_known_target_digest, check_target_digest, content_digest};
 pub use document::{
     parse_assessment, parse_document, parse_target, Assessment, Document, TargetProfile,
 };

@@ -158,9 +158,16 @@ pub fn assessment_from(state: &AppState, stored: StoredDocument) -> Result<Curre
     })
 }
 
-/// Checks that an assessment was made against this target (by content digest).
+/// Checks that an assessment was made against this target (by content digest). The target's
+/// digest is the one stored with its version, computed when the version was checked: hashing the
+/// target again was as costly as reading it.
 pub fn check_pairing(target: &Target, assessment: &Current) -> Result<(), Problem> {
-    smm_core::check_target_digest(&assessment.document, &target.document).map_err(|d| {
+    smm_core::check_known_target_digest(
+        &assessment.document,
+        &target.document,
+        &target.stored.sha256,
+    )
+    .map_err(|d| {
         let mut p = document_problem(&d);
         p.detail = format!(
             "assessment {} was made against another target than document {}: {}",

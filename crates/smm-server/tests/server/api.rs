@@ -867,8 +867,54 @@ async fn documents_are_checked_against_the_servers_catalog() {
     assert_eq!(stored(&app, system.0).await, before, "nothing was written");
 }
 
+/// An assessment measured against a target it was not made against is refused, naming both
+/// documents and the digest the assessment names: the target's digest is the one its version
+/// was stored with.
+async fn a_target_of_another_digest_is_refused(app: App) {
+    let (owner, system, target, assessment) = bottling_line(&app).await;
+    let text = example("bottling-line/target.yaml");
+    let other = app
+        .post_yaml(
+            &format!("/api/systems/{system}/targets"),
+            &owner,
+            &text.replacen("name: ", "name: Another ", 1),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+    let (other, other_digest) = (
+        other.json()["id"].as_i64().expect("id"),
+        other.json()["sha256"].as_str().expect("digest").to_string(),
+    );
+    for read in ["gap", "roadmap"] {
+        let paired = app
+            .get(
+                &format!("/api/documents/{assessment}/{read}?target={target}"),
+                &owner,
+            )
+            .await;
+        assert_eq!(paired.status, StatusCode::OK, "{}", paired.text());
+        let refused = app
+            .get(
+                &format!("/api/documents/{assessment}/{read}?target={other}"),
+                &owner,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{read}");
+        let problem = refused.json();
+        assert_eq!(problem["field"], "target.sha256", "{problem}");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(&format!(
+                "assessment {assessment} was made against another target than document {other}"
+            )) && detail.contains(&other_digest),
+            "{detail}"
+        );
+    }
+}
+
 on_both! {
     refused_documents => refused_documents_never_reach_the_store;
+    other_target => a_target_of_another_digest_is_refused;
     documents_round_trip => documents_round_trip_with_versions_and_if_match;
     approved_targets => approved_targets_are_superseded_never_edited;
     malformed_input => malformed_documents_get_problem_details_naming_the_field;
