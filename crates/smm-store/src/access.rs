@@ -644,7 +644,7 @@ impl Store {
             concat!(
                 "SELECT * FROM (SELECT 0 AS part, ",
                 system_columns!(),
-                ", d.organization_id, d.kind AS home_kind, {document} \
+                ", d.organization_id, {document} \
                  FROM documents d JOIN systems s ON s.id = d.system_id \
                  JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.id = $2 AND d.organization_id IN ({owners}) \
@@ -652,7 +652,7 @@ impl Store {
                  UNION ALL \
                  SELECT * FROM (SELECT 1 AS part, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
                    CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT), {target} \
+                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), {target} \
                  FROM documents d JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.kind = 'TargetProfile' \
                    AND (d.organization_id, d.system_id, v.sha256) = \
@@ -679,20 +679,20 @@ impl Store {
             .read_all(&sql, &params, |r| {
                 let part = r.int(0)?;
                 let home = if part == 0 {
-                    Some((system_at(r, 1)?, OrganizationId(r.int(7)?), r.text(8)?))
+                    Some((system_at(r, 1)?, OrganizationId(r.int(7)?)))
                 } else {
                     None
                 };
-                Ok((home, stored_document(r, 9)?))
+                Ok((home, stored_document(r, 8)?))
             })
             .await?;
         let (mut document, mut target) = (None, None);
         for (home, stored) in rows {
             match home {
-                Some((system, organization, kind)) => {
+                Some((system, organization)) => {
                     let home = DocumentHome {
                         organization,
-                        kind: kind.parse()?,
+                        kind: stored.kind,
                         system,
                         latest_sha256: stored.sha256.clone(),
                     };
