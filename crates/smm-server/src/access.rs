@@ -3,8 +3,7 @@
 //! so ids cannot be probed; objects the caller can see but not change are "forbidden".
 
 use smm_store::{
-    DocumentHome, DocumentId, DocumentKind, OrganizationId, Role, StoreError, StoredDocument,
-    SystemId, SystemInfo,
+    DocumentHome, DocumentId, DocumentKind, OrganizationId, Role, SystemId, SystemInfo,
 };
 
 use crate::auth::Caller;
@@ -84,33 +83,6 @@ pub async fn system_roles(
         return Err(hidden());
     }
     Ok((info, roles))
-}
-
-/// A document of an organization the caller belongs to with a role there that may read it,
-/// with the target it names ([`smm_store::Store::document_with_named_target`]): the access check
-/// and the read in one statement. `None` when the document is none of those organizations'
-/// (another's, granted or not, or no document at all): [`document_home`] then decides as for
-/// any document, so this way in tells nothing the other does not.
-pub async fn own_document_with_named_target(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<Option<(DocumentHome, StoredDocument, Option<StoredDocument>)>, Problem> {
-    let readers: Vec<OrganizationId> = caller
-        .organizations()
-        .into_iter()
-        .filter(|(_, role)| allowed(*role, Action::Read))
-        .map(|(org, _)| org)
-        .collect();
-    match state
-        .store
-        .document_with_named_target(&readers, DocumentId(id))
-        .await
-    {
-        Ok(read) => Ok(Some(read)),
-        Err(StoreError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// Every role the caller has on a system: a membership of its owner, and grants to its other
