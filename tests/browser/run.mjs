@@ -13,7 +13,7 @@
 //   CHROMIUM             the browser (default /usr/bin/chromium)
 //   SMM_SCREENSHOTS      where the screenshots go (default target/screenshots at the repository root)
 //   SMM_JOURNEY_SECONDS  the time limit of each journey (default 180: it catches a hang, not a slow
-//                        machine; the accessibility journey audits about forty pages)
+//                        machine; the main-pages journey photographs and audits about forty pages)
 //
 // A journey is a module in journeys/ exporting { name, description, run(t) }; add it to JOURNEYS.
 
@@ -27,11 +27,10 @@ import { makeWorld } from './lib/world.mjs';
 import journey from './journeys/journey.mjs';
 import pipeline from './journeys/pipeline.mjs';
 import permissions from './journeys/permissions.mjs';
-import accessibility from './journeys/accessibility.mjs';
-import screenshots from './journeys/screenshots.mjs';
+import mainPages from './journeys/main-pages.mjs';
 import sso from './journeys/sso.mjs';
 
-const JOURNEYS = [journey, pipeline, permissions, accessibility, screenshots, sso];
+const JOURNEYS = [journey, pipeline, permissions, mainPages, sso];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
