@@ -37,6 +37,7 @@ mod files;
 mod group_commit;
 pub mod issuers;
 pub mod members;
+mod migrations;
 pub mod offers;
 pub mod oidc;
 pub mod register;

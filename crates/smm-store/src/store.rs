@@ -162,18 +162,6 @@ pub struct Store {
     direct: Option<Arc<Direct>>,
 }
 
-/// The schema's migrations on each back end, built into the binary.
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-
-/// The migrations of a back end.
-pub(crate) fn migrations(backend: Backend) -> &'static sqlx::migrate::Migrator {
-    match backend {
-        Backend::Sqlite => &SQLITE_MIGRATIONS,
-        Backend::Postgres => &POSTGRES_MIGRATIONS,
-    }
-}
-
 /// The advisory lock key that serializes writers on PostgreSQL.
 const WRITE_LOCK: i64 = 0x534d_4d57; // "SMMW"
 
@@ -246,7 +234,10 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        migrations(backend).run(&pool).await?;
+        crate::migrations::migrator(backend)
+            .await?
+            .run(&pool)
+            .await?;
         let direct = match crate::files::sqlite_file(&url) {
             Some(path) if backend == Backend::Sqlite => Some(Arc::new(Direct::open(&path)?)),
             _ => None,

@@ -108,11 +108,7 @@ pub async fn restore_dump(dump: &Path, url: &str) -> Result<(), BackupError> {
 /// The latest migration this build knows for a back end: a backup made by a newer smm (whose
 /// schema this build cannot read) is refused before anything is restored.
 pub fn latest_known_migration(backend: Backend) -> i64 {
-    crate::store::migrations(backend)
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0)
+    crate::migrations::latest(backend)
 }
 
 /// The back end a database URL names.

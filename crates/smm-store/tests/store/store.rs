@@ -3,6 +3,7 @@
 //! PostgreSQL comes from `SMM_TEST_POSTGRES_URL` (scripts/test starts a private server and sets
 //! it); each test gets a fresh database of its own. Under CI (`CI=true`) a missing server fails.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::support::{
@@ -768,7 +769,13 @@ async fn a_database_from_before_loss_scenarios_opens_with_its_documents() {
         .connect_with(options)
         .await
         .expect("pool");
-    let mut before = sqlx::migrate!("./migrations/sqlite");
+    let mut before = sqlx::migrate::Migrator::new(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations/sqlite")
+            .as_path(),
+    )
+    .await
+    .expect("the migrations' files");
     before.migrations = before
         .migrations
         .iter()
