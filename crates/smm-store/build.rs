@@ -2,7 +2,8 @@
 //! by version, with the text included at compile time. sqlx's `migrate!` macro did the same, but
 //! its procedural macro compiled a second sqlx with both database drivers and SQLite for the
 //! build host: the list is read here by the same rules (`<VERSION>_<DESCRIPTION>.sql`, the
-//! description with `_` read as spaces), and `store::migrations` builds the migrator from it.
+//! description with `_` read as spaces), and `migrations::migrator` (src/migrations.rs) hands it
+//! to sqlx's migrator.
 
 use std::path::Path;
 use std::{env, fs};
