@@ -16,7 +16,6 @@ use crate::direct::Direct;
 use crate::evidence::EvidenceType;
 use crate::exec::{Cols, Exec, Param};
 use crate::group_commit::{Content, DocumentWrite, GroupCommit, GroupedWrites, Target};
-use crate::version_levels::VersionLevels;
 use crate::StoreError;
 
 /// Which database is behind the store.
@@ -625,34 +624,6 @@ pub(crate) fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, StoreE
     } else {
         Ok(trimmed)
     }
-}
-
-pub(crate) async fn insert_version(
-    tx: &mut impl Exec,
-    id: i64,
-    version: i64,
-    (sha256, body, prepared): (&str, &str, Option<&[u8]>),
-    levels: &VersionLevels,
-    author: &str,
-    created: &str,
-) -> Result<(), StoreError> {
-    tx.run(
-        "INSERT INTO document_versions (document_id, version, sha256, body, author, created_at, summary, target_sha256, prepared) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        &[
-            Param::Int(id),
-            Param::Int(version),
-            Param::Text(sha256),
-            Param::Text(body),
-            Param::Text(author),
-            Param::Text(created),
-            Param::OptText(levels.summary.as_deref()),
-            Param::OptText(levels.target_sha256.as_deref()),
-            Param::OptBlob(prepared),
-        ],
-    )
-    .await?;
-    Ok(())
 }
 
 /// Fails with [`StoreError::NotFound`] unless `table` (one of ours, never user input) has a row

@@ -24,16 +24,16 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 
+mod batch;
+
 use smm_core::CheckedDocument;
 use sqlx::AnyPool;
 use tokio::sync::{oneshot, Mutex};
 
 use crate::direct::{Direct, DirectTx};
-use crate::exec::{Exec, Param};
 
 use crate::store::{
-    audit_head, begin_write_on, insert_audit, insert_version, now, AuditHead, Backend, DocumentId,
-    DocumentKind, OrganizationId, StoredDocument, SystemId,
+    begin_write_on, Backend, DocumentId, DocumentKind, OrganizationId, StoredDocument, SystemId,
 };
 use crate::version_levels::VersionLevels;
 use crate::StoreError;
@@ -216,7 +216,7 @@ impl Committer for PoolCommitter {
         let mut tx = begin_write_on(&self.pool, self.backend)
             .await
             .map_err(Failure::BeforeCommit)?;
-        let outcomes = statements(&mut *tx, writes)
+        let outcomes = batch::statements(&mut *tx, self.backend, writes)
             .await
             .map_err(Failure::BeforeCommit)?;
         tx.commit().await.map_err(|e| Failure::AtCommit(e.into()))?;
@@ -231,7 +231,7 @@ impl Committer for DirectCommitter<'_> {
         self.0
             .write(|conn| {
                 let mut tx = DirectTx::begin(conn).map_err(Failure::BeforeCommit)?;
-                let outcomes = at_once(statements(tx.conn(), writes))
+                let outcomes = at_once(batch::statements(tx.conn(), Backend::Sqlite, writes))
                     .unwrap_or_else(|| Err(waited()))
                     .map_err(Failure::BeforeCommit)?;
                 tx.commit().map_err(Failure::AtCommit)?;
@@ -327,180 +327,4 @@ async fn committed(
         .writes
         .fetch_add(writes.len() as u64, Ordering::Relaxed);
     Ok(outcomes)
-}
-
-/// The writes' statements, inside a transaction the caller begins and commits: each one's
-/// outcome, or the database's failure, which ends the batch.
-async fn statements(
-    tx: &mut impl Exec,
-    writes: &[&DocumentWrite],
-) -> Result<Vec<Answer>, StoreError> {
-    let mut outcomes = Vec::with_capacity(writes.len());
-    let mut head = audit_head(tx).await?;
-    for write in writes {
-        let outcome = match write {
-            DocumentWrite::Create {
-                actor,
-                org,
-                system,
-                content,
-            } => create(tx, &mut head, actor, *org, *system, content).await,
-            DocumentWrite::Update {
-                actor,
-                org,
-                id,
-                if_version,
-                content,
-            } => update(tx, &mut head, actor, *org, *id, *if_version, content).await,
-        };
-        outcomes.push(outcome?);
-    }
-    Ok(outcomes)
-}
-
-/// A write's own outcome inside a batch (`Ok(Err(…))`: refused, nothing written), or the
-/// database's failure, which ends the batch.
-type Step = Result<Answer, StoreError>;
-
-async fn create(
-    tx: &mut impl Exec,
-    head: &mut AuditHead,
-    actor: &str,
-    org: OrganizationId,
-    system: SystemId,
-    content: &Content,
-) -> Step {
-    let created = now();
-    // The system's ownership is checked by the insert itself (no row when the system is not the
-    // organization's).
-    let id = tx
-        .one(
-            "INSERT INTO documents (organization_id, system_id, kind, created_at, summary) \
-             SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT) \
-             WHERE EXISTS (SELECT 1 FROM systems WHERE id = $6 AND organization_id = $7) RETURNING id",
-            &[
-                Param::Int(org.0),
-                Param::Int(system.0),
-                Param::Text(content.kind.as_str()),
-                Param::Text(&created),
-                Param::Text(&content.summary),
-                Param::Int(system.0),
-                Param::Int(org.0),
-            ],
-            |r| r.int(0),
-        )
-        .await?;
-    let Some(id) = id else {
-        return Ok(Err(StoreError::NotFound(format!("system {}", system.0))));
-    };
-    let version = (
-        content.sha256.as_str(),
-        content.body.as_str(),
-        content.prepared.as_deref(),
-    );
-    insert_version(tx, id, 1, version, &content.levels, actor, &created).await?;
-    let entry = head.next(
-        actor,
-        Some(org),
-        "document.create",
-        &format!("document/{id}"),
-        None,
-        Some(&content.sha256),
-    );
-    insert_audit(tx, &entry).await?;
-    Ok(Ok(stored(
-        DocumentId(id),
-        system,
-        1,
-        actor,
-        created,
-        content,
-    )))
-}
-
-async fn update(
-    tx: &mut impl Exec,
-    head: &mut AuditHead,
-    actor: &str,
-    org: OrganizationId,
-    id: DocumentId,
-    if_version: i64,
-    content: &Content,
-) -> Step {
-    let latest = tx
-        .one(
-            "SELECT d.system_id, d.kind, v.version, v.sha256 FROM documents d \
-             JOIN document_versions v ON v.document_id = d.id \
-             WHERE d.id = $1 AND d.organization_id = $2 ORDER BY v.version DESC LIMIT 1",
-            &[Param::Int(id.0), Param::Int(org.0)],
-            |r| Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.text(3)?)),
-        )
-        .await?;
-    let Some((system, stored_kind, current, before)) = latest else {
-        return Ok(Err(StoreError::NotFound(format!("document {}", id.0))));
-    };
-    if current != if_version {
-        return Ok(Err(StoreError::Conflict {
-            current,
-            expected: if_version,
-        }));
-    }
-    if stored_kind != content.kind.as_str() {
-        return Ok(Err(StoreError::Invalid(format!(
-            "document {} is a {stored_kind}; a new version cannot be a {}",
-            id.0,
-            content.kind.as_str()
-        ))));
-    }
-    let created = now();
-    let version = current + 1;
-    let text = (
-        content.sha256.as_str(),
-        content.body.as_str(),
-        content.prepared.as_deref(),
-    );
-    insert_version(tx, id.0, version, text, &content.levels, actor, &created).await?;
-    tx.run(
-        "UPDATE documents SET summary = $1 WHERE id = $2",
-        &[Param::Text(&content.summary), Param::Int(id.0)],
-    )
-    .await?;
-    let entry = head.next(
-        actor,
-        Some(org),
-        "document.update",
-        &format!("document/{}", id.0),
-        Some(&before),
-        Some(&content.sha256),
-    );
-    insert_audit(tx, &entry).await?;
-    Ok(Ok(stored(
-        id,
-        SystemId(system),
-        version,
-        actor,
-        created,
-        content,
-    )))
-}
-
-fn stored(
-    id: DocumentId,
-    system: SystemId,
-    version: i64,
-    actor: &str,
-    created_at: String,
-    content: &Content,
-) -> StoredDocument {
-    StoredDocument {
-        id,
-        system,
-        kind: content.kind,
-        version,
-        sha256: content.sha256.clone(),
-        body: content.body.clone(),
-        author: actor.to_string(),
-        created_at,
-        prepared: content.prepared.clone(),
-    }
 }
