@@ -746,25 +746,33 @@ pub(crate) async fn audit_head(tx: &mut impl Exec) -> Result<AuditHead, StoreErr
     })
 }
 
+/// The columns of an audit entry's row, in this order, and its values as [`audit_values`] gives
+/// them.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id";
+
+/// An audit entry's values, in the order of [`AUDIT_COLUMNS`].
+pub(crate) fn audit_values(entry: &AuditEntry) -> [Param<'_>; 10] {
+    [
+        Param::Int(entry.seq),
+        Param::Text(&entry.at),
+        Param::Text(&entry.actor),
+        Param::Text(&entry.action),
+        Param::Text(&entry.object),
+        Param::OptText(entry.before_hash.as_deref()),
+        Param::OptText(entry.after_hash.as_deref()),
+        Param::Text(&entry.prev_hash),
+        Param::Text(&entry.hash),
+        Param::OptInt(entry.organization),
+    ]
+}
+
 /// Writes an entry made by [`AuditHead::next`].
 pub(crate) async fn insert_audit(tx: &mut impl Exec, entry: &AuditEntry) -> Result<(), StoreError> {
-    tx.run(
-        "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        &[
-            Param::Int(entry.seq),
-            Param::Text(&entry.at),
-            Param::Text(&entry.actor),
-            Param::Text(&entry.action),
-            Param::Text(&entry.object),
-            Param::OptText(entry.before_hash.as_deref()),
-            Param::OptText(entry.after_hash.as_deref()),
-            Param::Text(&entry.prev_hash),
-            Param::Text(&entry.hash),
-            Param::OptInt(entry.organization),
-        ],
-    )
-    .await?;
+    let sql = format!(
+        "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    );
+    tx.run(&sql, &audit_values(entry)).await?;
     Ok(())
 }
 

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use crate::audit::AuditEntry;
 use crate::exec::{Exec, Param};
 use crate::store::{
-    audit_head, now, Backend, DocumentId, OrganizationId, StoredDocument, SystemId,
+    audit_head, audit_values, now, Backend, DocumentId, OrganizationId, StoredDocument, SystemId,
+    AUDIT_COLUMNS,
 };
 use crate::StoreError;
 
@@ -374,23 +375,11 @@ async fn insert_audit_entries(tx: &mut impl Exec, rows: &[Planned<'_>]) -> Resul
     for chunk in chunks(rows.len()) {
         let part = &rows[chunk];
         let mut params = Vec::with_capacity(part.len() * 10);
-        for Planned { audit: entry, .. } in part {
-            params.extend([
-                Param::Int(entry.seq),
-                Param::Text(&entry.at),
-                Param::Text(&entry.actor),
-                Param::Text(&entry.action),
-                Param::Text(&entry.object),
-                Param::OptText(entry.before_hash.as_deref()),
-                Param::OptText(entry.after_hash.as_deref()),
-                Param::Text(&entry.prev_hash),
-                Param::Text(&entry.hash),
-                Param::OptInt(entry.organization),
-            ]);
+        for planned in part {
+            params.extend(audit_values(&planned.audit));
         }
         let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, action, object, before_hash, after_hash, \
-             prev_hash, hash, organization_id) VALUES {}",
+            "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {}",
             values(part.len(), 10)
         );
         tx.run(&sql, &params).await?;
