@@ -54,19 +54,19 @@ where
         anstream::ColorChoice::Never => {
             let plain = anstream::adapter::strip_str(text).to_string();
             let _ = raw.write_all(plain.as_bytes());
+            let _ = raw.flush();
         }
         // A Windows console may need its own calls for colours: anstream makes them.
         choice if cfg!(windows) => {
             let mut out = anstream::AutoStream::new(raw, choice);
             let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
-            return;
         }
         _ => {
             let _ = raw.write_all(text.as_bytes());
+            let _ = raw.flush();
         }
     }
-    let _ = raw.flush();
 }
 
 /// Writes a value as pretty JSON to standard output.

@@ -13,14 +13,14 @@ use std::collections::HashMap;
 use crate::audit::AuditEntry;
 use crate::exec::{Exec, Param};
 use crate::store::{
-    audit_head, audit_values, now, Backend, DocumentId, OrganizationId, StoredDocument, SystemId,
-    AUDIT_COLUMNS,
+    audit_head, audit_values, now, AuditHead, Backend, DocumentId, OrganizationId, StoredDocument,
+    SystemId, AUDIT_COLUMNS,
 };
 use crate::StoreError;
 
 use super::{Answer, Content, DocumentWrite};
 
-/// At most this many rows go in one statement (nine columns each: 576 parameters, far below
+/// At most this many rows go in one statement (ten columns at most: 640 parameters, far below
 /// either database's limit).
 const MAX_ROWS: usize = 64;
 
@@ -44,39 +44,22 @@ pub(super) async fn statements(
     let mut rows: Vec<Planned> = Vec::with_capacity(writes.len());
     let mut outcomes = Vec::with_capacity(writes.len());
     for &write in writes {
-        let outcome = match write {
+        let planned = match write {
             DocumentWrite::Create {
                 actor,
                 org,
                 system,
                 content,
-            } => {
-                if !owned(org, system) {
-                    outcomes.push(Err(StoreError::NotFound(format!("system {}", system.0))));
-                    continue;
-                }
+            } if owned(org, system) => {
                 let id = ids.next().ok_or_else(|| {
                     StoreError::Database(sqlx::Error::Protocol(
                         "fewer document ids than new documents".to_string(),
                     ))
                 })?;
-                let audit = head.next(
-                    actor,
-                    Some(*org),
-                    "document.create",
-                    &format!("document/{id}"),
-                    None,
-                    Some(&content.sha256),
-                );
-                rows.push(Planned {
-                    document: id,
-                    version: 1,
-                    new_in: Some((*org, *system)),
-                    actor,
-                    content,
-                    audit,
-                });
-                stored(DocumentId(id), *system, 1, actor, &created, content)
+                Ok(plan_create(&mut head, id, actor, *org, *system, content))
+            }
+            DocumentWrite::Create { system, .. } => {
+                Err(StoreError::NotFound(format!("system {}", system.0)))
             }
             DocumentWrite::Update {
                 actor,
@@ -84,57 +67,23 @@ pub(super) async fn statements(
                 id,
                 if_version,
                 content,
-            } => {
-                let Some(current) = latest.get_mut(&id.0).filter(|l| l.org == org.0) else {
-                    outcomes.push(Err(StoreError::NotFound(format!("document {}", id.0))));
-                    continue;
-                };
-                if current.version != *if_version {
-                    outcomes.push(Err(StoreError::Conflict {
-                        current: current.version,
-                        expected: *if_version,
-                    }));
-                    continue;
-                }
-                if current.kind != content.kind.as_str() {
-                    outcomes.push(Err(StoreError::Invalid(format!(
-                        "document {} is a {}; a new version cannot be a {}",
-                        id.0,
-                        current.kind,
-                        content.kind.as_str()
-                    ))));
-                    continue;
-                }
-                let version = current.version + 1;
-                let audit = head.next(
-                    actor,
-                    Some(*org),
-                    "document.update",
-                    &format!("document/{}", id.0),
-                    Some(&current.sha256),
-                    Some(&content.sha256),
-                );
-                current.version = version;
-                current.sha256.clone_from(&content.sha256);
-                rows.push(Planned {
-                    document: id.0,
-                    version,
-                    new_in: None,
-                    actor,
-                    content,
-                    audit,
-                });
-                stored(
-                    *id,
-                    SystemId(current.system),
-                    version,
-                    actor,
-                    &created,
-                    content,
-                )
-            }
+            } => plan_update(
+                &mut head,
+                &mut latest,
+                actor,
+                *org,
+                *id,
+                *if_version,
+                content,
+            ),
         };
-        outcomes.push(Ok(outcome));
+        match planned {
+            Ok(planned) => {
+                outcomes.push(Ok(planned.stored(&created)));
+                rows.push(planned);
+            }
+            Err(refused) => outcomes.push(Err(refused)),
+        }
     }
     insert_documents(tx, &rows, &created).await?;
     insert_versions(tx, &rows, &created).await?;
@@ -147,11 +96,108 @@ pub(super) async fn statements(
 struct Planned<'a> {
     document: i64,
     version: i64,
-    /// For a new document, its organization and system.
-    new_in: Option<(OrganizationId, SystemId)>,
+    system: SystemId,
+    /// For a new document, its organization.
+    new_in: Option<OrganizationId>,
     actor: &'a str,
     content: &'a Content,
     audit: AuditEntry,
+}
+
+impl Planned<'_> {
+    /// The answer to the write, once its transaction has committed.
+    fn stored(&self, created_at: &str) -> StoredDocument {
+        let content = self.content;
+        StoredDocument {
+            id: DocumentId(self.document),
+            system: self.system,
+            kind: content.kind,
+            version: self.version,
+            sha256: content.sha256.clone(),
+            body: content.body.clone(),
+            author: self.actor.to_string(),
+            created_at: created_at.to_string(),
+            prepared: content.prepared.clone(),
+        }
+    }
+}
+
+/// Version 1 of a new document `id`, in a system of the organization.
+fn plan_create<'a>(
+    head: &mut AuditHead,
+    id: i64,
+    actor: &'a str,
+    org: OrganizationId,
+    system: SystemId,
+    content: &'a Content,
+) -> Planned<'a> {
+    let audit = head.next(
+        actor,
+        Some(org),
+        "document.create",
+        &format!("document/{id}"),
+        None,
+        Some(&content.sha256),
+    );
+    Planned {
+        document: id,
+        version: 1,
+        system,
+        new_in: Some(org),
+        actor,
+        content,
+        audit,
+    }
+}
+
+/// The next version of a document, or why it is refused: not the organization's, a version
+/// conflict, or another kind. `latest` moves on, so a later update in the batch sees this one.
+fn plan_update<'a>(
+    head: &mut AuditHead,
+    latest: &mut HashMap<i64, Latest>,
+    actor: &'a str,
+    org: OrganizationId,
+    id: DocumentId,
+    if_version: i64,
+    content: &'a Content,
+) -> Result<Planned<'a>, StoreError> {
+    let current = latest
+        .get_mut(&id.0)
+        .filter(|l| l.org == org.0)
+        .ok_or_else(|| StoreError::NotFound(format!("document {}", id.0)))?;
+    if current.version != if_version {
+        return Err(StoreError::Conflict {
+            current: current.version,
+            expected: if_version,
+        });
+    }
+    if current.kind != content.kind.as_str() {
+        return Err(StoreError::Invalid(format!(
+            "document {} is a {}; a new version cannot be a {}",
+            id.0,
+            current.kind,
+            content.kind.as_str()
+        )));
+    }
+    let audit = head.next(
+        actor,
+        Some(org),
+        "document.update",
+        &format!("document/{}", id.0),
+        Some(&current.sha256),
+        Some(&content.sha256),
+    );
+    current.version += 1;
+    current.sha256.clone_from(&content.sha256);
+    Ok(Planned {
+        document: id.0,
+        version: current.version,
+        system: SystemId(current.system),
+        new_in: None,
+        actor,
+        content,
+        audit,
+    })
 }
 
 /// The latest version of a document an update names.
@@ -284,16 +330,16 @@ async fn insert_documents(
 ) -> Result<(), StoreError> {
     let new: Vec<_> = rows
         .iter()
-        .filter_map(|p| p.new_in.map(|(org, system)| (p, org, system)))
+        .filter_map(|p| p.new_in.map(|org| (p, org)))
         .collect();
     for chunk in chunks(new.len()) {
         let part = &new[chunk];
         let mut params = Vec::with_capacity(part.len() * 6);
-        for (planned, org, system) in part {
+        for (planned, org) in part {
             params.extend([
                 Param::Int(planned.document),
                 Param::Int(org.0),
-                Param::Int(system.0),
+                Param::Int(planned.system.0),
                 Param::Text(planned.content.kind.as_str()),
                 Param::Text(created),
                 Param::Text(&planned.content.summary),
@@ -385,27 +431,6 @@ async fn insert_audit_entries(tx: &mut impl Exec, rows: &[Planned<'_>]) -> Resul
         tx.run(&sql, &params).await?;
     }
     Ok(())
-}
-
-fn stored(
-    id: DocumentId,
-    system: SystemId,
-    version: i64,
-    actor: &str,
-    created_at: &str,
-    content: &Content,
-) -> StoredDocument {
-    StoredDocument {
-        id,
-        system,
-        kind: content.kind,
-        version,
-        sha256: content.sha256.clone(),
-        body: content.body.clone(),
-        author: actor.to_string(),
-        created_at: created_at.to_string(),
-        prepared: content.prepared.clone(),
-    }
 }
 
 /// `n` rows cut into consecutive ranges of power-of-two lengths, largest first, none longer

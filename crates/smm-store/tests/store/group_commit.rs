@@ -77,10 +77,7 @@ async fn writes_queued_behind_a_commit_share_the_next_one(store: &Arc<Store>) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     blocker.commit().await.expect("release the lock");
 
-    let mut outcomes = Vec::new();
-    for task in tasks {
-        outcomes.push(task.await.expect("task"));
-    }
+    let outcomes = outcomes_of(tasks).await;
     let created: Vec<_> = outcomes[..24]
         .iter()
         .map(|o| o.as_ref().expect("created"))
@@ -323,7 +320,7 @@ async fn a_batch_keeps_the_standings_single_writes_keep(store: &Arc<Store>) {
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
     blocker.commit().await.expect("release the lock");
-    let outcomes: Vec<_> = futures_outcomes(tasks).await;
+    let outcomes = outcomes_of(tasks).await;
     assert!(
         matches!(
             outcomes[5],
@@ -361,7 +358,8 @@ async fn a_batch_keeps_the_standings_single_writes_keep(store: &Arc<Store>) {
     assert!(report.intact(), "{:?}", report.problems);
 }
 
-async fn futures_outcomes<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+/// Each task's outcome, in the order the tasks were spawned.
+async fn outcomes_of<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
     let mut outcomes = Vec::with_capacity(tasks.len());
     for task in tasks {
         outcomes.push(task.await.expect("task"));
