@@ -19,6 +19,7 @@ mod output;
 mod progress;
 mod write;
 
+use std::mem::ManuallyDrop;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -115,7 +116,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Man { dir } = &cli.command {
         return commands::completions::man(dir.as_deref());
     }
-    let catalog = input::load_catalog(cli.catalog.as_deref())?;
+    // Never freed: the process ends soon after, and freeing the catalog one allocation at a
+    // time just before the system takes the memory back was 2% of a whole `smm gap`'s
+    // instructions (docs/performance.md, "Less work at the end of a command"). Not done for
+    // clap's command tree: the memory it frees is reused by what comes after, and keeping it
+    // cost more page faults than its freeing costs instructions.
+    let catalog = ManuallyDrop::new(input::load_catalog(cli.catalog.as_deref())?);
     match cli.command {
         Command::Catalog { id, json } => commands::catalog::run(&catalog, id.as_deref(), json),
         Command::Validate {

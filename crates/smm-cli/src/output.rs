@@ -320,24 +320,40 @@ impl Table {
                 widths[i] = widths[i].max(cell.chars().count());
             }
         }
-        let line = |cells: Vec<(String, Style)>| -> String {
-            let mut out = String::new();
-            let n = cells.len();
-            for (i, (cell, style)) in cells.into_iter().enumerate() {
-                let pad = if i + 1 < n {
-                    widths[i].saturating_sub(cell.chars().count()) + 2
-                } else {
-                    0
-                };
-                out.push_str(&styled(style, &cell));
-                out.push_str(&" ".repeat(pad));
-            }
-            out.trim_end().to_string() + "\n"
-        };
-        let mut out = line(self.header.iter().map(|h| (h.clone(), HEADER)).collect());
+        // Written straight into one string: a short command prints a table once, and building
+        // each cell and line as a string of its own was most of the cost of printing it.
+        let mut out = String::new();
+        write_line(
+            &mut out,
+            &widths,
+            self.header.iter().map(|h| (h.as_str(), HEADER)),
+        );
         for row in &self.rows {
-            out.push_str(&line(row.clone()));
+            write_line(&mut out, &widths, row.iter().map(|(c, s)| (c.as_str(), *s)));
         }
         out
     }
+}
+
+/// One line of a table: each cell styled and padded to its column's width, the last one not
+/// padded, no trailing blanks.
+fn write_line<'a>(
+    out: &mut String,
+    widths: &[usize],
+    cells: impl ExactSizeIterator<Item = (&'a str, Style)>,
+) {
+    use std::fmt::Write as _;
+    let start = out.len();
+    let n = cells.len();
+    for (i, (cell, style)) in cells.enumerate() {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}{cell}{}", style.render(), style.render_reset());
+        if i + 1 < n {
+            let pad = widths[i].saturating_sub(cell.chars().count()) + 2;
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    let kept = out[start..].trim_end().len();
+    out.truncate(start + kept);
+    out.push('\n');
 }
