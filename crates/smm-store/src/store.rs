@@ -746,10 +746,17 @@ pub(crate) async fn audit_head(tx: &mut impl Exec) -> Result<AuditHead, StoreErr
     })
 }
 
+/// The columns of an audit entry's row, in the order [`audit_values`] gives its values; a macro
+/// so that the single insert's statement is a constant, not formatted on every audited action.
+macro_rules! audit_columns {
+    () => {
+        "seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id"
+    };
+}
+
 /// The columns of an audit entry's row, in this order, and its values as [`audit_values`] gives
 /// them.
-pub(crate) const AUDIT_COLUMNS: &str =
-    "seq, at, actor, action, object, before_hash, after_hash, prev_hash, hash, organization_id";
+pub(crate) const AUDIT_COLUMNS: &str = audit_columns!();
 
 /// An audit entry's values, in the order of [`AUDIT_COLUMNS`].
 pub(crate) fn audit_values(entry: &AuditEntry) -> [Param<'_>; 10] {
@@ -769,10 +776,12 @@ pub(crate) fn audit_values(entry: &AuditEntry) -> [Param<'_>; 10] {
 
 /// Writes an entry made by [`AuditHead::next`].
 pub(crate) async fn insert_audit(tx: &mut impl Exec, entry: &AuditEntry) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    const SQL: &str = concat!(
+        "INSERT INTO audit_log (",
+        audit_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     );
-    tx.run(&sql, &audit_values(entry)).await?;
+    tx.run(SQL, &audit_values(entry)).await?;
     Ok(())
 }
 
