@@ -125,25 +125,29 @@ fn check_meanings(catalog: &Catalog, problems: &mut Diagnostics) {
 fn build_index(catalog: &Catalog, problems: &mut Diagnostics) -> Index {
     let mut index = Index::default();
     let mut names: HashMap<String, Node> = HashMap::new();
-    let mut claim =
-        |id: &str, at: Position, field: String, node: Node, problems: &mut Diagnostics| {
-            if !is_well_formed(id) {
-                problems.push(Diagnostic::new(
-                    at,
-                    field.clone(),
-                    format!(
-                        "`{id}` is not a valid id: use lowercase letters, digits and inner hyphens"
-                    ),
-                ));
-            }
-            if index.by_id.insert(id.to_string(), node).is_some() {
-                problems.push(Diagnostic::new(
-                    at,
-                    field,
-                    format!("duplicate id `{id}`: ids must be unique across the catalog"),
-                ));
-            }
-        };
+    // The field's path is formatted only for a problem: a good catalog formats none.
+    let mut claim = |id: &str,
+                     at: Position,
+                     field: &dyn Fn() -> String,
+                     node: Node,
+                     problems: &mut Diagnostics| {
+        if !is_well_formed(id) {
+            problems.push(Diagnostic::new(
+                at,
+                field(),
+                format!(
+                    "`{id}` is not a valid id: use lowercase letters, digits and inner hyphens"
+                ),
+            ));
+        }
+        if index.by_id.insert(id.to_string(), node).is_some() {
+            problems.push(Diagnostic::new(
+                at,
+                field(),
+                format!("duplicate id `{id}`: ids must be unique across the catalog"),
+            ));
+        }
+    };
     if catalog.domains.is_empty() {
         problems.push(Diagnostic::new(
             Position::new(1, 1),
@@ -156,7 +160,7 @@ fn build_index(catalog: &Catalog, problems: &mut Diagnostics) -> Index {
         claim(
             domain.id.as_str(),
             domain.id.at,
-            format!("domains[{d}].id"),
+            &|| format!("domains[{d}].id"),
             node,
             problems,
         );
@@ -173,7 +177,7 @@ fn build_index(catalog: &Catalog, problems: &mut Diagnostics) -> Index {
             claim(
                 subdomain.id.as_str(),
                 subdomain.id.at,
-                format!("subdomains.{}.id", subdomain.id.value),
+                &|| format!("subdomains.{}.id", subdomain.id.value),
                 node,
                 problems,
             );
@@ -191,7 +195,7 @@ fn build_index(catalog: &Catalog, problems: &mut Diagnostics) -> Index {
                 claim(
                     practice.id.as_str(),
                     practice.id.at,
-                    format!("practices.{}.id", practice.id.value),
+                    &|| format!("practices.{}.id", practice.id.value),
                     node,
                     problems,
                 );
@@ -215,19 +219,20 @@ fn add_names(names: &mut HashMap<String, Node>, name: &str, aliases: &[String], 
 fn check_practices(catalog: &Catalog, problems: &mut Diagnostics) {
     for item in catalog.practices() {
         let practice = item.practice;
-        let field = format!("practices.{}", practice.id.value);
+        // Paths are formatted only for a problem: a good catalog formats none.
+        let field = || format!("practices.{}", practice.id.value);
         let at = practice.id.at;
         if practice.name.trim().is_empty() {
             problems.push(Diagnostic::new(
                 at,
-                format!("{field}.name"),
+                format!("{}.name", field()),
                 "a practice needs a name",
             ));
         }
         if practice.purpose.trim().is_empty() {
             problems.push(Diagnostic::new(
                 at,
-                format!("{field}.purpose"),
+                format!("{}.purpose", field()),
                 "a practice needs its purpose",
             ));
         }
@@ -237,7 +242,7 @@ fn check_practices(catalog: &Catalog, problems: &mut Diagnostics) {
         if written != wanted {
             problems.push(Diagnostic::new(
                 practice.levels.first().map(|l| l.level.at).unwrap_or(at),
-                format!("{field}.levels"),
+                format!("{}.levels", field()),
                 format!(
                     "levels must be 1, 2, 3, 4 in that order, each once (found {})",
                     written
@@ -249,27 +254,27 @@ fn check_practices(catalog: &Catalog, problems: &mut Diagnostics) {
             ));
         }
         for level in &practice.levels {
-            let lf = format!("{field}.levels[{}]", level.level.value);
+            let lf = || format!("{}.levels[{}]", field(), level.level.value);
             let empty =
                 |items: &[String]| items.is_empty() || items.iter().any(|i| i.trim().is_empty());
             if level.description.trim().is_empty() {
                 problems.push(Diagnostic::new(
                     level.level.at,
-                    format!("{lf}.description"),
+                    format!("{}.description", lf()),
                     "each level needs a description",
                 ));
             }
             if empty(&level.actions) {
                 problems.push(Diagnostic::new(
                     level.level.at,
-                    format!("{lf}.actions"),
+                    format!("{}.actions", lf()),
                     "each level needs at least one action, none empty",
                 ));
             }
             if empty(&level.indicators) {
                 problems.push(Diagnostic::new(
                     level.level.at,
-                    format!("{lf}.indicators"),
+                    format!("{}.indicators", lf()),
                     "each level needs at least one indicator, none empty",
                 ));
             }
@@ -277,7 +282,7 @@ fn check_practices(catalog: &Catalog, problems: &mut Diagnostics) {
         if practice.scope.industry.trim().is_empty() || practice.scope.system.trim().is_empty() {
             problems.push(Diagnostic::new(
                 at,
-                format!("{field}.scope"),
+                format!("{}.scope", field()),
                 "say what Industry and System scope add",
             ));
         }

@@ -2,7 +2,7 @@
 //!
 //! [`prepare`] checks a catalog and writes it as CBOR: the catalog as written, each `Located`
 //! value with its line and column. [`Catalog::from_prepared`] reads that back and runs the same
-//! checks and index building as [`parse_catalog`]. CBOR (ciborium) because it describes itself:
+//! checks and index building as [`parse_catalog`]. CBOR because it describes itself:
 //! the catalog's rules hold an untagged operand that a schema-driven format such as postcard
 //! cannot read back.
 
@@ -16,7 +16,7 @@ use crate::located::Position;
 /// The checks and the index cost a fraction of what reading 150 kB of YAML does, and running them
 /// here keeps the rule that only checked catalogs exist, whatever the bytes are.
 pub(super) fn read_prepared(bytes: &[u8]) -> Result<Catalog, Diagnostics> {
-    let file: CatalogFile = ciborium::from_reader(bytes).map_err(|e| {
+    let file: CatalogFile = cbor4ii::serde::from_slice(bytes).map_err(|e| {
         Diagnostics::from(Diagnostic::new(
             Position::new(1, 1),
             "",
@@ -33,16 +33,14 @@ pub(super) fn read_prepared(bytes: &[u8]) -> Result<Catalog, Diagnostics> {
 /// start; a catalog that does not pass the checks is refused here, at build time.
 pub fn prepare(source: &str) -> Result<Vec<u8>, Diagnostics> {
     let catalog = parse_catalog(source)?;
-    let mut bytes = Vec::new();
     // Writing to a Vec fails only for a value without a CBOR form; the catalog has none.
-    ciborium::into_writer(&catalog, &mut bytes).map_err(|e| {
+    cbor4ii::serde::to_vec(Vec::new(), &catalog).map_err(|e| {
         Diagnostics::from(Diagnostic::new(
             Position::new(1, 1),
             "",
             format!("the catalog cannot be prepared: {e}"),
         ))
-    })?;
-    Ok(bytes)
+    })
 }
 
 #[cfg(test)]

@@ -63,15 +63,14 @@ pub fn prepare<T: Prepared>(document: &T) -> Vec<u8> {
     bytes.extend_from_slice(key());
     // A document has a CBOR form (every value in it is a string, a number, a list or a map of
     // them); writing to a Vec cannot fail otherwise.
-    ciborium::into_writer(document, &mut bytes).expect("a document has a CBOR form");
-    bytes
+    cbor4ii::serde::to_vec(bytes, document).expect("a document has a CBOR form")
 }
 
 /// The document back from its prepared form, or `None` when the form was written by other
 /// types than this build's or is damaged: the caller then parses the text.
 pub fn read<T: Prepared>(bytes: &[u8]) -> Option<T> {
     let body = bytes.strip_prefix(key().as_slice())?;
-    ciborium::from_reader(body).ok()
+    cbor4ii::serde::from_slice(body).ok()
 }
 
 #[cfg(test)]

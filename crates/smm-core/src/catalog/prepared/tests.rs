@@ -2,9 +2,7 @@ use super::*;
 use crate::catalog::{Node, BUILTIN_CATALOG_YAML};
 
 fn cbor(catalog: &Catalog) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    ciborium::into_writer(catalog, &mut bytes).expect("a catalog has a CBOR form");
-    bytes
+    cbor4ii::serde::to_vec(Vec::new(), catalog).expect("a catalog has a CBOR form")
 }
 
 fn prepared_builtin() -> Catalog {

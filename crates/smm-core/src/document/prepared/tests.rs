@@ -67,6 +67,26 @@ fn every_example_reads_back_as_parsed_positions_included() {
     }
 }
 
+/// Stores written before smm moved from ciborium to cbor4ii hold forms that ciborium wrote:
+/// they read back without a format bump, so the move costs no re-parse of stored text.
+#[test]
+fn forms_written_with_ciborium_read_back() {
+    fn ciborium_form<T: Serialize>(document: &T) -> Vec<u8> {
+        let mut bytes = key().to_vec();
+        ciborium::into_writer(document, &mut bytes).expect("a CBOR form");
+        bytes
+    }
+    let (targets, assessments) = examples();
+    for (path, target) in targets {
+        let back: Option<TargetProfile> = read(&ciborium_form(target));
+        assert_eq!(back.as_ref(), Some(target), "{}", path.display());
+    }
+    for (path, assessment) in assessments {
+        let back: Option<Assessment> = read(&ciborium_form(assessment));
+        assert_eq!(back.as_ref(), Some(assessment), "{}", path.display());
+    }
+}
+
 #[test]
 fn a_form_of_another_kind_another_build_or_no_form_reads_as_none() {
     let (targets, assessments) = examples();
