@@ -41,6 +41,21 @@ impl Diagnostic {
     /// rendering (we render every diagnostic the same way).
     pub fn from_yaml(err: &serde_saphyr::Error) -> Self {
         let at = err.location().map(Position::from).unwrap_or_default();
+        // The parser's own words for a repeated key advise a parser option; say what to fix.
+        if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = err.without_snippet() {
+            return match key {
+                Some(key) => Diagnostic::new(
+                    at,
+                    key.as_str(),
+                    format!("`{key}` is written twice in the same mapping: keep one of the two"),
+                ),
+                None => Diagnostic::new(
+                    at,
+                    "",
+                    "a key is written twice in the same mapping: keep one of the two",
+                ),
+            };
+        }
         let message = strip_position_suffix(&err.without_snippet().to_string());
         let (field, message) = split_field(message);
         Diagnostic::new(at, field, message)
@@ -164,5 +179,19 @@ mod tests {
         let d = Diagnostic::from_yaml(&err);
         assert_eq!(d.at, Position::new(1, 1));
         assert!(!d.message.contains("line 1"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_key_written_twice_is_named_without_the_parsers_advice() {
+        let source = "compliance: 1\nthreat-modeling: 2\ncompliance: 3\n";
+        let err = serde_saphyr::from_str::<std::collections::BTreeMap<String, u8>>(source)
+            .expect_err("a repeated key");
+        let d = Diagnostic::from_yaml(&err);
+        assert_eq!(d.at, Position::new(3, 1));
+        assert_eq!(d.field, "compliance");
+        assert_eq!(
+            d.message,
+            "`compliance` is written twice in the same mapping: keep one of the two"
+        );
     }
 }

@@ -318,6 +318,33 @@ fn an_unknown_practice_id_points_at_it_and_suggests_the_nearest() {
         .stderr(predicate::str::contains("did you mean `risk-attitude`?"));
 }
 
+#[test]
+fn a_practice_written_twice_is_named_where_it_repeats() {
+    let text = repository_text(BOTTLING_TARGET);
+    let first = text
+        .lines()
+        .position(|l| l.starts_with("  risk-attitude:"))
+        .expect("the practice's line");
+    // The practice's line again, as the last line of the same mapping.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let end = (first + 1..lines.len())
+        .find(|&i| !lines[i].starts_with("    ") && !lines[i].trim().is_empty())
+        .unwrap_or(lines.len());
+    let repeated = lines[first..end].to_vec();
+    lines.splice(end..end, repeated);
+    let (_dir, path) = temp_file("t.yaml", &(lines.join("\n") + "\n"));
+    smm()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "t.yaml:{}:3: risk-attitude: `risk-attitude` is written twice in the same mapping",
+            end + 1
+        )))
+        .stderr(predicate::str::contains("DuplicateKeyPolicy").not());
+}
+
 /// The first lines of a target, up to and including the governance goal.
 const TARGET_HEAD: &str = "smm: 1\nkind: TargetProfile\nname: t\nsystem: s\nrole: vendor\ndate: 2026-01-01\ncatalog: {id: iot-smm, version: '1.2'}\ngoals:\n  governance: {statement: g, comprehensiveness: 2, scope: general}\n";
 
