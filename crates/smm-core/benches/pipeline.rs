@@ -99,6 +99,15 @@ fn real(c: &mut Criterion) {
     group.bench_function("check_target_digest", |b| {
         b.iter(|| check_target_digest(black_box(&assessment), black_box(&target)))
     });
+    // The server keeps each version's prepared form beside its text and reads it back for a gap
+    // instead of parsing the YAML (smm_core::document::prepared).
+    let form = smm_core::document::prepared::prepare(&assessment);
+    group.bench_function("prepared::prepare(assessment)", |b| {
+        b.iter(|| smm_core::document::prepared::prepare(black_box(&assessment)))
+    });
+    group.bench_function("prepared::read(assessment)", |b| {
+        b.iter(|| smm_core::document::prepared::read::<smm_core::Assessment>(black_box(&form)))
+    });
     // The assessment's canonical JSON (what its digest hashes), by our writer and by the
     // implementation it replaced (kept as the tests' reference).
     group.bench_function("canonical_json(assessment)", |b| {
