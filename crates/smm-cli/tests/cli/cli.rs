@@ -332,17 +332,15 @@ fn a_practice_written_twice_is_named_where_it_repeats() {
         .unwrap_or(lines.len());
     let repeated = lines[first..end].to_vec();
     lines.splice(end..end, repeated);
-    let (_dir, path) = temp_file("t.yaml", &(lines.join("\n") + "\n"));
-    smm()
-        .arg("show")
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!(
-            "t.yaml:{}:3: risk-attitude: `risk-attitude` is written twice in the same mapping",
+    // Our words, where the repeat is; not the parser's, which advise one of its options.
+    show_rejects(
+        &(lines.join("\n") + "\n"),
+        &[&format!(
+            "t.yaml:{}:3: risk-attitude: `risk-attitude` is written twice in the same mapping: \
+             keep one of the two\n",
             end + 1
-        )))
-        .stderr(predicate::str::contains("DuplicateKeyPolicy").not());
+        )],
+    );
 }
 
 /// The first lines of a target, up to and including the governance goal.
