@@ -605,9 +605,10 @@ impl Store {
     /// `None` for the target when no stored version of the system has that digest (or the
     /// document is no assessment).
     ///
-    /// A version whose prepared form this build reads (it starts with
-    /// [`smm_core::document::prepared::key`]) comes without its text: `body` is empty, and the
-    /// reader that finds the form damaged reads the version again with [`Store::document`].
+    /// A version with a prepared form comes without its text: `body` is empty, and the reader
+    /// that cannot read the form (another build's, whose key is not
+    /// [`smm_core::document::prepared::key`], or a damaged one) reads the version again with
+    /// [`Store::document`].
     /// The text is most of a version's bytes, and on PostgreSQL it is stored apart from the row
     /// (TOAST): leaving it out spares a read of its pages for each document.
     pub async fn document_with_named_target(
@@ -629,30 +630,28 @@ impl Store {
                 .join(", ")
         };
         let n = orgs.len();
-        // A version's columns, its text left out (empty) when its prepared form starts with
-        // the key bound at placeholder `at`: the one this build writes. Only the form's first
-        // bytes are read to decide.
-        let columns = |at: usize| {
-            format!(
-                "d.id, d.system_id, d.kind, v.version, v.sha256, \
-                 CASE WHEN substr(v.prepared, 1, {len}) = ${at} THEN '' ELSE v.body END, \
-                 v.author, v.created_at, v.prepared",
-                len = smm_core::document::prepared::key().len()
-            )
-        };
+        // A version's columns, its text left out (empty) when it has a prepared form. The
+        // reader checks the form's key and reads a version whose form is another build's or
+        // damaged again whole (`from_read` in the server). Checking the key here, with
+        // `substr(v.prepared, 1, 12)`, made PostgreSQL fetch each form from its TOAST table
+        // twice, once to compare and once to send it: 12% of this statement's time
+        // (docs/performance.md, session 25).
+        let columns = "d.id, d.system_id, d.kind, v.version, v.sha256, \
+             CASE WHEN v.prepared IS NULL THEN v.body ELSE '' END, \
+             v.author, v.created_at, v.prepared";
         let sql = format!(
             concat!(
                 "SELECT * FROM (SELECT 0 AS part, ",
                 system_columns!(),
-                ", d.organization_id, {document} \
+                ", d.organization_id, {columns} \
                  FROM documents d JOIN systems s ON s.id = d.system_id \
                  JOIN document_versions v ON v.document_id = d.id \
-                 WHERE d.id = $2 AND d.organization_id IN ({owners}) \
+                 WHERE d.id = $1 AND d.organization_id IN ({owners}) \
                  ORDER BY v.version DESC LIMIT 1) a \
                  UNION ALL \
                  SELECT * FROM (SELECT 1 AS part, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
                    CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), {target} \
+                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), {columns} \
                  FROM documents d JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.kind = 'TargetProfile' \
                    AND (d.organization_id, d.system_id, v.sha256) = \
@@ -663,17 +662,15 @@ impl Store {
                       ORDER BY av.version DESC LIMIT 1) \
                  ORDER BY d.id DESC, v.version DESC LIMIT 1) t"
             ),
-            document = columns(1),
-            owners = owners(3),
-            target = columns(n + 3),
-            id_again = n + 4,
-            owners_again = owners(n + 5),
+            columns = columns,
+            owners = owners(2),
+            id_again = n + 2,
+            owners_again = owners(n + 3),
         );
-        let key = Param::OptBlob(Some(smm_core::document::prepared::key().as_slice()));
-        let mut params = Vec::with_capacity(2 * n + 4);
-        params.extend([key, Param::Int(id.0)]);
+        let mut params = Vec::with_capacity(2 * n + 2);
+        params.push(Param::Int(id.0));
         params.extend(orgs.iter().map(|o| Param::Int(o.0)));
-        params.extend([key, Param::Int(id.0)]);
+        params.push(Param::Int(id.0));
         params.extend(orgs.iter().map(|o| Param::Int(o.0)));
         let rows = self
             .read_all(&sql, &params, |r| {

@@ -35,8 +35,8 @@ mod private {
 }
 
 /// The key that starts every form this build writes, computed once. A form that starts with
-/// another one is not read, so a store can leave out the text of a version whose form starts
-/// with this key (the text is read again only if the form turns out damaged).
+/// another one is not read, so a store that leaves out the text of a version with a form reads
+/// the text again when the form turns out another build's or damaged.
 pub fn key() -> &'static [u8; KEY_LEN] {
     static KEY: OnceLock<[u8; KEY_LEN]> = OnceLock::new();
     KEY.get_or_init(|| {

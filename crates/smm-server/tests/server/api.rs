@@ -547,6 +547,16 @@ async fn prepared_forms_are_read_and_their_text_stands_in_for_them(app: App) {
         with_forms,
         "with damaged forms"
     );
+    // A whole form of another release (its key's schema digest differs) is not read either.
+    let mut other_release =
+        smm_core::document::prepared::prepare(&smm_core::parse_assessment(&text).expect("parses"));
+    other_release[smm_core::document::prepared::key().len() - 1] ^= 0xff;
+    set_forms(Some(other_release)).await;
+    assert_eq!(
+        answers(&app, &owner, &reads).await,
+        with_forms,
+        "with forms of another release"
+    );
 }
 
 async fn gap_of(app: &App, token: &str, assessment: i64) -> serde_json::Value {
