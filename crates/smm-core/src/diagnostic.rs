@@ -43,18 +43,15 @@ impl Diagnostic {
         let at = err.location().map(Position::from).unwrap_or_default();
         // The parser's own words for a repeated key advise a parser option; say what to fix.
         if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = err.without_snippet() {
-            return match key {
-                Some(key) => Diagnostic::new(
-                    at,
-                    key.as_str(),
-                    format!("`{key}` is written twice in the same mapping: keep one of the two"),
-                ),
-                None => Diagnostic::new(
-                    at,
-                    "",
-                    "a key is written twice in the same mapping: keep one of the two",
-                ),
+            let (field, which) = match key {
+                Some(key) => (key.as_str(), format!("`{key}`")),
+                None => ("", "a key".to_string()),
             };
+            return Diagnostic::new(
+                at,
+                field,
+                format!("{which} is written twice in the same mapping: keep one of the two"),
+            );
         }
         let message = strip_position_suffix(&err.without_snippet().to_string());
         let (field, message) = split_field(message);

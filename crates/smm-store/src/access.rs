@@ -636,23 +636,27 @@ impl Store {
         // `substr(v.prepared, 1, 12)`, made PostgreSQL fetch each form from its TOAST table
         // twice, once to compare and once to send it: 12% of this statement's time
         // (docs/performance.md, session 25).
-        let columns = "d.id, d.system_id, d.kind, v.version, v.sha256, \
-             CASE WHEN v.prepared IS NULL THEN v.body ELSE '' END, \
-             v.author, v.created_at, v.prepared";
+        macro_rules! columns {
+            () => {
+                stored_columns!("CASE WHEN v.prepared IS NULL THEN v.body ELSE '' END")
+            };
+        }
         let sql = format!(
             concat!(
                 "SELECT * FROM (SELECT 0 AS part, ",
                 system_columns!(),
-                ", d.organization_id, {columns} \
-                 FROM documents d JOIN systems s ON s.id = d.system_id \
+                ", d.organization_id, ",
+                columns!(),
+                " FROM documents d JOIN systems s ON s.id = d.system_id \
                  JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.id = $1 AND d.organization_id IN ({owners}) \
                  ORDER BY v.version DESC LIMIT 1) a \
                  UNION ALL \
                  SELECT * FROM (SELECT 1 AS part, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
                    CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), {columns} \
-                 FROM documents d JOIN document_versions v ON v.document_id = d.id \
+                   CAST(NULL AS TEXT), CAST(NULL AS BIGINT), ",
+                columns!(),
+                " FROM documents d JOIN document_versions v ON v.document_id = d.id \
                  WHERE d.kind = 'TargetProfile' \
                    AND (d.organization_id, d.system_id, v.sha256) = \
                      (SELECT a.organization_id, a.system_id, av.target_sha256 \
@@ -662,7 +666,6 @@ impl Store {
                       ORDER BY av.version DESC LIMIT 1) \
                  ORDER BY d.id DESC, v.version DESC LIMIT 1) t"
             ),
-            columns = columns,
             owners = owners(2),
             id_again = n + 2,
             owners_again = owners(n + 3),

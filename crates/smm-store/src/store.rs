@@ -114,10 +114,18 @@ pub struct StoredDocument {
 
 /// The columns of a [`StoredDocument`], of `documents d` joined with `document_versions v`, in
 /// the order [`stored_document`] reads them: a literal, so statements built with `concat!` are
-/// written once at compile time, not on every read.
+/// written once at compile time, not on every read. With an argument, that expression stands
+/// in for the text (`v.body`).
 macro_rules! stored_columns {
     () => {
-        "d.id, d.system_id, d.kind, v.version, v.sha256, v.body, v.author, v.created_at, v.prepared"
+        $crate::store::stored_columns!("v.body")
+    };
+    ($text:literal) => {
+        concat!(
+            "d.id, d.system_id, d.kind, v.version, v.sha256, ",
+            $text,
+            ", v.author, v.created_at, v.prepared"
+        )
     };
 }
 pub(crate) use stored_columns;
