@@ -34,7 +34,7 @@ fn main() {
             let version: i64 = version
                 .parse()
                 .unwrap_or_else(|_| panic!("{name}: expected a number before the first `_`"));
-            migrations.push((version, description.replace('_', " "), path.clone()));
+            migrations.push((version, description.replace('_', " "), name.to_string()));
         }
         migrations.sort_by_key(|m| m.0);
         if let Some(w) = migrations.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -44,10 +44,14 @@ fn main() {
             "/// The {backend} migrations: version, description, text.\n\
              pub(crate) const {constant}: &[(i64, &str, &str)] = &[\n"
         ));
-        for (version, description, path) in &migrations {
-            let path = path.display().to_string();
+        // The path is written from the crate's own directory at compile time, not as this
+        // checkout's absolute path: two checkouts that share a target directory share this
+        // file too, and cargo does not run the script again for the second.
+        for (version, description, name) in &migrations {
+            let path = format!("/migrations/{backend}/{name}");
             out.push_str(&format!(
-                "    ({version}, {description:?}, include_str!({path:?})),\n"
+                "    ({version}, {description:?}, \
+                 include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),\n"
             ));
         }
         out.push_str("];\n");
