@@ -722,6 +722,22 @@ pub enum AdminAction {
         #[arg(long)]
         json: bool,
     },
+    /// Give every stored target profile and assessment version a prepared form this release
+    /// reads: versions stored before forms existed, saved from the web editor, or prepared by a
+    /// release whose document types differ are parsed from their text at every read until
+    /// then. Run it once every server runs this release. Only that derived column changes.
+    /// Exit 1 when a stored text does not parse with this release (named in the report).
+    PrepareForms {
+        /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
+        #[arg(long, value_name = "URL", env = "SMM_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Find and parse the versions, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the issuers document (every organization's public keys, their life, and whether it
     /// is a certification body; what GET /api/issuers serves) to a file, for offline
     /// verification.
@@ -1236,6 +1252,9 @@ pub enum SchemaKind {
     /// Output of `smm admin issuers --json`.
     #[value(name = "issuers-export", alias = "IssuersExport")]
     IssuersExport,
+    /// Output of `smm admin prepare-forms --json`.
+    #[value(name = "prepared-forms", alias = "PreparedForms")]
+    PreparedForms,
 }
 
 #[cfg(test)]

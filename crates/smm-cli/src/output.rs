@@ -31,6 +31,11 @@ pub const HELP: Style = Style::new()
     .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))
     .bold();
 
+/// "1 practice", "3 practices": a count with its word, plural unless one.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Writes text to standard output. A closed pipe (`smm ... | head`) is not an error worth a panic.
 pub fn print(text: &str) {
     emit(std::io::stdout().lock(), text);

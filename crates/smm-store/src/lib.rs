@@ -34,6 +34,7 @@ pub mod drafts;
 mod evidence;
 mod exec;
 mod files;
+mod forms;
 mod group_commit;
 pub mod issuers;
 pub mod members;
@@ -61,6 +62,7 @@ pub use checkpoints::{
 pub use drafts::Draft;
 pub use evidence::{EvidenceType, MAX_EVIDENCE_BYTES};
 pub use files::{create_private_dir, sqlite_file};
+pub use forms::{FormsCursor, PreparedForm, VersionToPrepare};
 pub use group_commit::GroupedWrites;
 pub use issuers::{
     IssuerKeys, KeyLife, KeyOrigin, NewSigningKey, OrganizationInfo, SealedKey, SigningKeyRecord,

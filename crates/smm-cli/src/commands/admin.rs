@@ -1,8 +1,9 @@
 //! `smm admin`: what only the server's administrator does, straight on the store: the first
 //! owner (`create-user`), designating certification bodies (`designate-body`,
 //! `undesignate-body`: never self-service, so not in the API), and writing the issuers document
-//! for offline verification (`issuers`), and backups that restore (`backup`, `restore`: see
-//! the `backup` and `restore` modules).
+//! for offline verification (`issuers`), backups that restore (`backup`, `restore`: see
+//! the `backup` and `restore` modules), and the prepared forms a new release reads
+//! (`prepare-forms`).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -92,6 +93,41 @@ pub struct IssuersExportJson {
     pub database: String,
 }
 
+/// `smm admin prepare-forms --json`: what the pass found and did.
+#[derive(Serialize, JsonSchema)]
+pub struct PreparedFormsJson {
+    /// Whether this was a dry run (`--dry-run`): then nothing was written, and the counts say
+    /// what would have been.
+    pub dry_run: bool,
+    /// Target profile and assessment versions found without a prepared form this release reads.
+    pub found: u64,
+    /// Target profile versions given a form.
+    pub targets: u64,
+    /// Assessment versions given a form.
+    pub assessments: u64,
+    /// Versions another pass, running at the same time, gave a form first (left as it wrote
+    /// them).
+    pub raced: u64,
+    /// Versions whose text this release does not parse: they keep no form, and reading them
+    /// fails as before. The command then exits 1.
+    pub unparsed_count: u64,
+    /// The first 100 of them, newest first.
+    pub unparsed: Vec<UnparsedJson>,
+    /// The store, its password left out.
+    pub database: String,
+}
+
+/// A stored version whose text does not parse with this release.
+#[derive(Serialize, JsonSchema)]
+pub struct UnparsedJson {
+    /// The document's id.
+    pub document: i64,
+    /// The version.
+    pub version: i64,
+    /// The first problem found, with its line and field.
+    pub problem: String,
+}
+
 /// Runs the command.
 pub fn run(action: &AdminAction) -> Result<(), Failure> {
     match action {
@@ -142,6 +178,11 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
             database_url,
             json,
         } => disable(name, database_url.as_deref(), false, *json),
+        AdminAction::PrepareForms {
+            database_url,
+            dry_run,
+            json,
+        } => prepare_forms(database_url.as_deref(), *dry_run, *json),
         AdminAction::Backup {
             output,
             data_dir,
@@ -240,6 +281,98 @@ fn link_identity(
         styled(MET, "ok")
     ));
     Ok(())
+}
+
+/// Gives every version without a prepared form this release reads a new one (see
+/// `smm_server::app::forms`), with a progress line on a terminal.
+fn prepare_forms(url: Option<&str>, dry_run: bool, json: bool) -> Result<(), Failure> {
+    let url = url.unwrap_or(DEFAULT_DATABASE_URL);
+    let progress = crate::progress::Progress::spinner("looking for versions without a form");
+    let report = on_store(url, async |store| {
+        smm_server::app::forms::prepare_forms(store, dry_run, |seen| {
+            progress.say(&format!("{seen} versions found without a form"));
+        })
+        .await
+    })?;
+    drop(progress);
+    let failed = report.unparsed_count > 0;
+    if json {
+        output::print_tagged_json(
+            "PreparedForms",
+            &PreparedFormsJson {
+                dry_run,
+                found: report.found,
+                targets: report.targets,
+                assessments: report.assessments,
+                raced: report.raced,
+                unparsed_count: report.unparsed_count,
+                unparsed: report
+                    .unparsed
+                    .iter()
+                    .map(|u| UnparsedJson {
+                        document: u.document.0,
+                        version: u.version,
+                        problem: u.problem.clone(),
+                    })
+                    .collect(),
+                database: redact(url),
+            },
+        );
+    } else {
+        output::print(&forms_text(&report, dry_run, &redact(url)));
+    }
+    if failed {
+        Err(Failure::CheckFailed)
+    } else {
+        Ok(())
+    }
+}
+
+/// The text report of a pass.
+fn forms_text(report: &smm_server::app::forms::FormsReport, dry_run: bool, url: &str) -> String {
+    let count = |n: u64, word: &str| output::plural(usize::try_from(n).unwrap_or(usize::MAX), word);
+    let prepared = report.targets + report.assessments;
+    let mut text = if report.found == 0 {
+        format!(
+            "{} every target profile and assessment version in {url} has a form this release reads\n",
+            styled(MET, "ok")
+        )
+    } else if prepared == 0 {
+        String::new()
+    } else {
+        format!(
+            "{} {} {} a prepared form in {url}: {}, {}\n",
+            styled(MET, "ok"),
+            if dry_run { "would give" } else { "gave" },
+            count(prepared, "version"),
+            count(report.targets, "target profile"),
+            count(report.assessments, "assessment"),
+        )
+    };
+    if report.raced > 0 {
+        text.push_str(&format!(
+            "  {} of them had been given one by another pass in the meantime\n",
+            report.raced
+        ));
+    }
+    if report.unparsed_count > 0 {
+        text.push_str(&format!(
+            "{} {} this release does not parse: they keep no form, and reading them fails as before\n",
+            styled(crate::output::ERROR, "error"),
+            count(report.unparsed_count, "version")
+        ));
+        for u in &report.unparsed {
+            text.push_str(&format!(
+                "  document {} version {}: {}\n",
+                u.document.0, u.version, u.problem
+            ));
+        }
+        let unnamed = report.unparsed_count - report.unparsed.len() as u64;
+        if unnamed > 0 {
+            text.push_str(&format!("  and {unnamed} more\n"));
+        }
+    }
+    text
 }
 
 /// Runs `work` on the store at `url` (the default SQLite file when none is given).

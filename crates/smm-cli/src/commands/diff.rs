@@ -12,7 +12,7 @@ use smm_core::{Catalog, Kind};
 
 use crate::failure::{Failure, Problem};
 use crate::input::{assessment_from, read_source, target_from};
-use crate::output::{self, styled, DIM, HEADER, MET, OVER, UNDER, WARN};
+use crate::output::{self, plural, styled, DIM, HEADER, MET, OVER, UNDER, WARN};
 
 /// Runs the command. The diff is informational: it succeeds whatever changed.
 pub fn run(catalog: &Catalog, old: &Path, new: &Path, json: bool) -> Result<(), Failure> {
@@ -84,10 +84,6 @@ fn folder_of(path: &Path) -> std::path::PathBuf {
     folder
         .canonicalize()
         .unwrap_or_else(|_| folder.to_path_buf())
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// "3 practices improved, 1 regressed; 2 findings resolved, 1 new".

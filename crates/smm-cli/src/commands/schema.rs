@@ -91,6 +91,10 @@ pub fn schema_text(kind: SchemaKind) -> String {
         SchemaKind::NewUser => {
             tagged::<super::admin::NewUserJson>("NewUser", "smm admin create-user --json")
         }
+        SchemaKind::PreparedForms => tagged::<super::admin::PreparedFormsJson>(
+            "PreparedForms",
+            "smm admin prepare-forms --json",
+        ),
         SchemaKind::UserAccess => tagged::<super::admin::UserAccessJson>(
             "UserAccess",
             "smm admin disable-user|enable-user --json",

@@ -26,6 +26,7 @@ mod cluster;
 mod contention;
 mod crash;
 mod files;
+mod forms;
 mod haproxy;
 mod health;
 mod limits;

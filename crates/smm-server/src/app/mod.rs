@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod certificates;
 pub mod documents;
 pub mod evidence;
+pub mod forms;
 pub mod invitations;
 pub mod keys;
 pub mod oidc;

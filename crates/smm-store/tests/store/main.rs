@@ -5,6 +5,7 @@
 mod support;
 
 mod backup;
+mod forms;
 mod group_commit;
 mod issuers;
 mod oidc;

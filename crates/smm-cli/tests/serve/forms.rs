@@ -1,0 +1,310 @@
+//! `smm admin prepare-forms`, run as the real binary on a store whose versions lack forms this
+//! release reads (stored before forms, by an older release, or from the web editor).
+//!
+//! Every such version gets the form its text parses to and nothing else about it changes; a
+//! text this release does not parse is named and makes the command exit 1; a dry run writes
+//! nothing; and two passes run at once while documents keep being stored write each form once,
+//! lose no write and fail nothing. On SQLite and on PostgreSQL.
+
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde_json::Value;
+use smm_core::document::prepared;
+use smm_core::{parse_assessment, parse_target, Assessment, Catalog, CheckedDocument, CheckedKind};
+use smm_store::{DocumentKind, OrganizationId, Store, SystemId};
+use sqlx::Row;
+
+use crate::server::{assessment, smm, sqlite_data, TARGET};
+use crate::support::{assert_output_schema, fresh_postgres_database};
+
+/// Assessments stored before a pass.
+const ASSESSMENTS: usize = 40;
+/// Assessments stored before two passes run at once: enough batches that they overlap.
+const RACED_ASSESSMENTS: usize = 400;
+
+/// A text an older release stored that this one refuses (a field it does not know).
+fn unparsed() -> String {
+    format!("{}no_such_field: true\n", assessment("2024.1"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_versions_get_the_forms_their_texts_parse_to() {
+    let (_dir, data, url) = sqlite_data();
+    std::fs::create_dir_all(&data).expect("data dir");
+    the_forms_their_texts_parse_to(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_versions_get_the_forms_their_texts_parse_to() {
+    let Some((_, url)) = fresh_postgres_database().await else {
+        return;
+    };
+    the_forms_their_texts_parse_to(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_two_passes_beside_writers_write_each_form_once() {
+    let (_dir, data, url) = sqlite_data();
+    std::fs::create_dir_all(&data).expect("data dir");
+    two_passes_beside_writers(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_passes_beside_writers_write_each_form_once() {
+    let Some((_, url)) = fresh_postgres_database().await else {
+        return;
+    };
+    two_passes_beside_writers(&url).await;
+}
+
+/// A store with a target and `assessments` assessments of it in one system: the store, the
+/// organization and the system.
+async fn seeded(url: &str, assessments: usize) -> (Store, OrganizationId, SystemId) {
+    let catalog = Catalog::builtin();
+    let store = Store::open(url).await.expect("store");
+    let org = store
+        .create_organization("test", "Maker")
+        .await
+        .expect("org");
+    let line = store
+        .create_system("test", org, "line")
+        .await
+        .expect("system");
+    let target = CheckedDocument::check(&catalog, CheckedKind::TargetProfile, TARGET).expect("ok");
+    store
+        .create_document("test", org, line, &target)
+        .await
+        .expect("target");
+    for i in 0..assessments {
+        let text = assessment(&format!("2025.{i}"));
+        let checked = CheckedDocument::check(&catalog, CheckedKind::Assessment, text).expect("ok");
+        store
+            .create_document("test", org, line, &checked)
+            .await
+            .expect("assessment");
+    }
+    (store, org, line)
+}
+
+/// Forgets every form, and makes every third an older release's (another key).
+async fn forget_forms(store: &Store) {
+    sqlx::query("UPDATE document_versions SET prepared = NULL")
+        .execute(store.pool())
+        .await
+        .expect("forget");
+    let mut older = prepared::prepare(&parse_target(TARGET).expect("parses"));
+    older[3] = older[3].wrapping_add(1);
+    sqlx::query("UPDATE document_versions SET prepared = $1 WHERE document_id % 3 = 0")
+        .bind(older)
+        .execute(store.pool())
+        .await
+        .expect("older forms");
+}
+
+/// A stored version: (document, version, kind, digest, text, form).
+type Version = (i64, i64, String, String, String, Option<Vec<u8>>);
+
+/// Every stored version, in order.
+async fn versions(store: &Store) -> Vec<Version> {
+    sqlx::query(
+        "SELECT v.document_id, v.version, d.kind, v.sha256, v.body, v.prepared \
+         FROM document_versions v JOIN documents d ON d.id = v.document_id \
+         ORDER BY v.document_id, v.version",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("versions")
+    .iter()
+    .map(|r| {
+        (
+            r.get(0),
+            r.get(1),
+            r.get(2),
+            r.get(3),
+            r.get(4),
+            r.get::<Option<Vec<u8>>, _>(5),
+        )
+    })
+    .collect()
+}
+
+/// Fails unless every version with a text that parses has the form it parses to.
+async fn assert_every_form_current(store: &Store, except: Option<i64>) {
+    for (document, version, kind, _, body, form) in versions(store).await {
+        if Some(document) == except {
+            assert!(form.is_none(), "a text that does not parse keeps no form");
+            continue;
+        }
+        let form = form.unwrap_or_else(|| panic!("document {document} v{version} has no form"));
+        match kind.parse::<DocumentKind>().expect("kind") {
+            DocumentKind::TargetProfile => assert_eq!(
+                prepared::read(&form),
+                Some(parse_target(&body).expect("parses")),
+                "document {document}"
+            ),
+            _ => assert_eq!(
+                prepared::read::<Assessment>(&form),
+                Some(parse_assessment(&body).expect("parses")),
+                "document {document}"
+            ),
+        }
+    }
+}
+
+fn prepare_forms(url: &str, extra: &[&str]) -> (Output, Value) {
+    let out = smm()
+        .args(["admin", "prepare-forms", "--database-url", url, "--json"])
+        .args(extra)
+        .output()
+        .expect("run smm admin prepare-forms");
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON from prepare-forms ({e}): {out:?}"));
+    assert_output_schema("prepared-forms", &json);
+    (out, json)
+}
+
+async fn the_forms_their_texts_parse_to(url: &str) {
+    let (store, _, _) = seeded(url, ASSESSMENTS).await;
+    forget_forms(&store).await;
+    // One stored text this release refuses: it is named, keeps no form, and fails the run.
+    let last: i64 = sqlx::query("SELECT max(document_id) FROM document_versions")
+        .fetch_one(store.pool())
+        .await
+        .expect("last")
+        .get(0);
+    sqlx::query("UPDATE document_versions SET body = $1 WHERE document_id = $2")
+        .bind(unparsed())
+        .bind(last)
+        .execute(store.pool())
+        .await
+        .expect("an old text");
+    let before = versions(&store).await;
+
+    // A dry run finds and parses, and writes nothing.
+    let (out, dry) = prepare_forms(url, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["found"], ASSESSMENTS as u64 + 1);
+    assert_eq!(versions(&store).await, before, "a dry run writes nothing");
+
+    let (out, report) = prepare_forms(url, &[]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(report["kind"], "PreparedForms");
+    assert_eq!(report["found"], ASSESSMENTS as u64 + 1);
+    assert_eq!(report["targets"], 1);
+    assert_eq!(report["assessments"], ASSESSMENTS as u64 - 1);
+    assert_eq!(report["raced"], 0);
+    assert_eq!(report["unparsed_count"], 1);
+    assert_eq!(report["unparsed"][0]["document"], last);
+    assert_eq!(report["unparsed"][0]["version"], 1);
+    let problem = report["unparsed"][0]["problem"].as_str().expect("problem");
+    assert!(problem.contains("no_such_field"), "{problem}");
+    assert_every_form_current(&store, Some(last)).await;
+    // Only the forms changed.
+    let strip = |all: &[Version]| -> Vec<_> {
+        all.iter()
+            .map(|(d, v, k, s, b, _)| (*d, *v, k.clone(), s.clone(), b.clone()))
+            .collect()
+    };
+    assert_eq!(strip(&versions(&store).await), strip(&before));
+
+    // A second run finds only the text that does not parse.
+    let (out, again) = prepare_forms(url, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(again["found"], 1);
+    assert_eq!(again["targets"].as_u64(), Some(0));
+    assert_eq!(again["assessments"].as_u64(), Some(0));
+    let out = smm()
+        .args(["admin", "prepare-forms", "--database-url", url])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1 version this release does not parse")
+            && text.contains(&format!("document {last} version 1: line "))
+            && !text.contains("gave"),
+        "{text}"
+    );
+
+    // Once that version is gone from view (its text restored), the run is clean; the text
+    // output says so.
+    sqlx::query("UPDATE document_versions SET body = $1 WHERE document_id = $2")
+        .bind(assessment("2026.restored"))
+        .bind(last)
+        .execute(store.pool())
+        .await
+        .expect("restore the text");
+    let out = smm()
+        .args(["admin", "prepare-forms", "--database-url", url])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("gave 1 version a prepared form"), "{text}");
+    let out = smm()
+        .args(["admin", "prepare-forms", "--database-url", url])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("has a form this release reads"),
+        "{out:?}"
+    );
+    assert_every_form_current(&store, None).await;
+    store.close().await;
+}
+
+async fn two_passes_beside_writers(url: &str) {
+    let (store, org, line) = seeded(url, RACED_ASSESSMENTS).await;
+    let store = Arc::new(store);
+    forget_forms(&store).await;
+    let stale = versions(&store).await.len() as u64;
+
+    // Writers keep storing assessments (with their forms) while the passes run.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+        tokio::spawn(async move {
+            let catalog = Catalog::builtin();
+            let mut written = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let text = assessment(&format!("2027.{written}"));
+                let checked =
+                    CheckedDocument::check(&catalog, CheckedKind::Assessment, text).expect("ok");
+                store
+                    .create_document("test", org, line, &checked)
+                    .await
+                    .expect("a write beside the passes");
+                written += 1;
+            }
+            written
+        })
+    };
+    let run = |url: String| tokio::task::spawn_blocking(move || prepare_forms(&url, &[]));
+    let (a, b) = (run(url.to_string()), run(url.to_string()));
+    let ((out_a, a), (out_b, b)) = (a.await.expect("pass a"), b.await.expect("pass b"));
+    stop.store(true, Ordering::Relaxed);
+    let written = writer.await.expect("writer");
+    assert!(out_a.status.success(), "{out_a:?}");
+    assert!(out_b.status.success(), "{out_b:?}");
+
+    let kept = |r: &Value| {
+        r["targets"].as_u64().expect("n") + r["assessments"].as_u64().expect("n")
+            - r["raced"].as_u64().expect("n")
+    };
+    assert_eq!(
+        kept(&a) + kept(&b),
+        stale,
+        "each stale version's form written once: {a} {b}"
+    );
+    assert_eq!(
+        versions(&store).await.len() as u64,
+        stale + written,
+        "no write beside the passes was lost"
+    );
+    assert_every_form_current(&store, None).await;
+    store.close().await;
+}

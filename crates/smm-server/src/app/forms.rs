@@ -1,0 +1,179 @@
+//! A pass over the stored versions that gives each target profile and assessment a prepared form
+//! this release reads (`smm admin prepare-forms`).
+//!
+//! Readers take a version's prepared form instead of parsing its text
+//! ([`crate::app::documents`]). Versions without one this release reads (stored before forms
+//! existed, saved from the web editor, or prepared by a release whose document types differ)
+//! are parsed at every read instead. The pass parses each such text once, the way a create does
+//! (the form is the document as parsed from its text, positions included), and keeps the form.
+//! It is the operator's to run, once every server runs the release: a server of the previous
+//! release would read the new forms as foreign, and a pass it ran would write its own back.
+
+use std::num::NonZeroUsize;
+
+use smm_core::document::prepared;
+use smm_core::{parse_assessment, parse_target, Diagnostics};
+use smm_store::{
+    DocumentId, DocumentKind, FormsCursor, PreparedForm, Store, StoreError, VersionToPrepare,
+};
+
+/// Versions read, parsed and written together: one statement to find them and one transaction
+/// to keep their forms, short enough not to hold SQLite's writer for long.
+const BATCH: i64 = 128;
+
+/// At most this many versions whose text does not parse are named in a report (all are
+/// counted).
+pub const NAMED_UNPARSED: usize = 100;
+
+/// What a pass found and did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FormsReport {
+    /// Versions found without a form this release reads.
+    pub found: u64,
+    /// Target profile versions given a form (or, in a dry run, that would be).
+    pub targets: u64,
+    /// Assessment versions given a form (or, in a dry run, that would be).
+    pub assessments: u64,
+    /// Versions given a form by a pass running beside this one, between this pass's finding them
+    /// and its writing.
+    pub raced: u64,
+    /// Versions whose text this release does not parse: every read of them fails as it did
+    /// before, and they keep no form. Counted here; the first [`NAMED_UNPARSED`] are named in
+    /// `unparsed`.
+    pub unparsed_count: u64,
+    /// The first of them, newest first, with the first problem found.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// A version whose text does not parse with this release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unparsed {
+    /// The document.
+    pub document: DocumentId,
+    /// The version.
+    pub version: i64,
+    /// The first problem, with its line when known: `line 4: …`.
+    pub problem: String,
+}
+
+/// Finds every version without a form this release reads and, unless `dry_run`, keeps a new
+/// one; `progress` hears of each batch (versions looked at so far).
+pub async fn prepare_forms(
+    store: &Store,
+    dry_run: bool,
+    mut progress: impl FnMut(u64),
+) -> Result<FormsReport, StoreError> {
+    let mut report = FormsReport::default();
+    let mut cursor = FormsCursor::START;
+    loop {
+        let versions = store.versions_to_prepare(cursor, BATCH).await?;
+        let Some(last) = versions.last() else {
+            return Ok(report);
+        };
+        cursor = FormsCursor {
+            document: last.document,
+            version: last.version,
+        };
+        report.found += versions.len() as u64;
+        let parsed = tokio::task::spawn_blocking(move || parse_all(versions))
+            .await
+            .map_err(|e| StoreError::Invalid(format!("the parse stopped: {e}")))?;
+        let mut forms = Vec::with_capacity(parsed.len());
+        for (version, outcome) in parsed {
+            match outcome {
+                Ok(form) => forms.push((version.kind, form)),
+                Err(problem) => {
+                    report.unparsed_count += 1;
+                    if report.unparsed.len() < NAMED_UNPARSED {
+                        report.unparsed.push(Unparsed {
+                            document: version.document,
+                            version: version.version,
+                            problem,
+                        });
+                    }
+                }
+            }
+        }
+        let kinds = |kind| forms.iter().filter(|(k, _)| *k == kind).count() as u64;
+        let (targets, assessments) = (
+            kinds(DocumentKind::TargetProfile),
+            kinds(DocumentKind::Assessment),
+        );
+        if !dry_run {
+            let forms: Vec<PreparedForm> = forms.into_iter().map(|(_, f)| f).collect();
+            let written = store.keep_prepared(&forms).await?;
+            report.raced += forms.len() as u64 - written;
+        }
+        report.targets += targets;
+        report.assessments += assessments;
+        progress(report.found);
+    }
+}
+
+/// Each version's new form, or the first problem of its text; parsed on every CPU.
+fn parse_all(
+    versions: Vec<VersionToPrepare>,
+) -> Vec<(VersionToPrepare, Result<PreparedForm, String>)> {
+    let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let per_thread = versions.len().div_ceil(threads).max(1);
+    let mut chunks: Vec<Vec<VersionToPrepare>> = Vec::new();
+    let mut rest = versions.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(rest.by_ref().take(per_thread).collect());
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|v| {
+                            let form = form_of(&v);
+                            (v, form)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // The parser answers every text with a document or its problems; a panic would be
+            // a bug of ours, shown as one rather than hidden as a version left unprepared.
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// A version's form, made as a create makes it: from the document parsed from its text.
+fn form_of(v: &VersionToPrepare) -> Result<PreparedForm, String> {
+    let form = match v.kind {
+        DocumentKind::TargetProfile => parse_target(&v.body).map(|d| prepared::prepare(&d)),
+        DocumentKind::Assessment => parse_assessment(&v.body).map(|d| prepared::prepare(&d)),
+        DocumentKind::RiskScenarios => {
+            return Err("loss scenarios have no prepared form".to_string())
+        }
+    }
+    .map_err(|d| first_problem(&d))?;
+    Ok(PreparedForm {
+        document: v.document,
+        version: v.version,
+        form,
+    })
+}
+
+/// The first problem of a text, with its line and field.
+fn first_problem(diagnostics: &Diagnostics) -> String {
+    let Some(d) = diagnostics.0.first() else {
+        return "it does not parse".to_string();
+    };
+    let field = if d.field.is_empty() {
+        String::new()
+    } else {
+        format!("`{}`: ", d.field)
+    };
+    match d.at.line {
+        0 => format!("{field}{}", d.message),
+        line => format!("line {line}: {field}{}", d.message),
+    }
+}

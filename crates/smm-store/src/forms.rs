@@ -1,0 +1,145 @@
+//! Versions whose prepared form this release cannot read, found and given a new one.
+//!
+//! A version's prepared form ([`smm_core::document::prepared`]) is written when the version is
+//! stored, and only then. Versions stored before the form existed, assessments saved from the
+//! web editor (built as values, stored without one) and versions whose form an older release
+//! wrote (another key) are parsed from their text at every read, and the gap's one-statement
+//! read takes a second statement for them. `smm admin prepare-forms` finds them here, parses each
+//! text (the store never parses) and keeps the new forms with [`Store::keep_prepared`].
+//!
+//! Only the `prepared` column changes: a version's text, digest and levels stay as they are, no
+//! trigger runs on it, and nothing is audited, since nothing anyone wrote changes. On PostgreSQL
+//! the updates do not take the writers' lock, so the server's writes never wait behind them.
+
+use sqlx::Row;
+
+use smm_core::document::prepared;
+
+use crate::store::{Backend, DocumentId, DocumentKind, Store};
+use crate::StoreError;
+
+/// A version of a target profile or an assessment without a form this release reads.
+#[derive(Clone, Debug)]
+pub struct VersionToPrepare {
+    /// The document.
+    pub document: DocumentId,
+    /// The version.
+    pub version: i64,
+    /// The document's kind ([`DocumentKind::TargetProfile`] or [`DocumentKind::Assessment`]).
+    pub kind: DocumentKind,
+    /// The text as stored.
+    pub body: String,
+}
+
+/// A new form for a version, made from its text by whoever holds the parser.
+#[derive(Clone, Debug)]
+pub struct PreparedForm {
+    /// The document.
+    pub document: DocumentId,
+    /// The version.
+    pub version: i64,
+    /// The form, starting with [`prepared::key`].
+    pub form: Vec<u8>,
+}
+
+/// Where a walk through the versions stands: it goes from the newest document down, since the
+/// newest versions are the ones read most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormsCursor {
+    /// The last document looked at.
+    pub document: DocumentId,
+    /// Its last version looked at.
+    pub version: i64,
+}
+
+impl FormsCursor {
+    /// Before every version.
+    pub const START: FormsCursor = FormsCursor {
+        document: DocumentId(i64::MAX),
+        version: i64::MAX,
+    };
+}
+
+impl Store {
+    /// Up to `limit` versions of target profiles and assessments, after `cursor` (newest
+    /// document first), whose prepared form is missing or does not start with this release's
+    /// key; loss scenarios have none. An empty answer means the walk is over.
+    pub async fn versions_to_prepare(
+        &self,
+        cursor: FormsCursor,
+        limit: i64,
+    ) -> Result<Vec<VersionToPrepare>, StoreError> {
+        // The form's first bytes are compared in the database, so only the texts of the versions
+        // found travel.
+        let sql = format!(
+            "SELECT v.document_id, v.version, d.kind, v.body FROM document_versions v \
+             JOIN documents d ON d.id = v.document_id \
+             WHERE d.kind IN ('TargetProfile', 'Assessment') \
+               AND (v.prepared IS NULL OR substr(v.prepared, 1, {KEY_LEN}) <> $1) \
+               AND (v.document_id < $2 OR (v.document_id = $3 AND v.version < $4)) \
+             ORDER BY v.document_id DESC, v.version DESC LIMIT $5",
+            KEY_LEN = prepared::key().len()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(prepared::key().as_slice())
+            .bind(cursor.document.0)
+            .bind(cursor.document.0)
+            .bind(cursor.version)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VersionToPrepare {
+                    document: DocumentId(r.try_get(0)?),
+                    version: r.try_get(1)?,
+                    kind: r.try_get::<String, _>(2)?.parse()?,
+                    body: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps new prepared forms, in one transaction, each only if its version still has none
+    /// this release reads (a pass running beside this one may have been first). Answers how
+    /// many were written. A form that does not start with this release's key is refused, and
+    /// nothing is written.
+    pub async fn keep_prepared(&self, forms: &[PreparedForm]) -> Result<u64, StoreError> {
+        let key = prepared::key().as_slice();
+        if let Some(foreign) = forms.iter().find(|f| !f.form.starts_with(key)) {
+            return Err(StoreError::Invalid(format!(
+                "the form for document {} version {} was not prepared by this release",
+                foreign.document.0, foreign.version
+            )));
+        }
+        if forms.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = match self.backend() {
+            // SQLite has one writer: take its lock now and wait for it (see `begin_write_on`).
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            // Row locks are enough: no other writer touches the column, and a version's row is
+            // never updated otherwise, so the server's writers are not held up.
+            Backend::Postgres => self.pool().begin().await?,
+        };
+        let sql = format!(
+            "UPDATE document_versions SET prepared = $1 \
+             WHERE document_id = $2 AND version = $3 \
+               AND (prepared IS NULL OR substr(prepared, 1, {KEY_LEN}) <> $4)",
+            KEY_LEN = key.len()
+        );
+        let mut written = 0;
+        for f in forms {
+            written += sqlx::query(&sql)
+                .bind(f.form.as_slice())
+                .bind(f.document.0)
+                .bind(f.version)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+}
