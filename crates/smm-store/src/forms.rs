@@ -7,9 +7,16 @@
 //! read takes a second statement for them. `smm admin prepare-forms` finds them here, parses each
 //! text (the store never parses) and keeps the new forms with [`Store::keep_prepared`].
 //!
-//! Only the `prepared` column changes: a version's text, digest and levels stay as they are, no
-//! trigger runs on it, and nothing is audited, since nothing anyone wrote changes. On PostgreSQL
-//! the updates do not take the writers' lock, so the server's writes never wait behind them.
+//! Each version keeps its form's key (`prepared_key`, migration 0022) in its row, so finding
+//! them reads the rows alone: the form itself is stored out of line, and reading its first bytes
+//! for each of a million versions was a million random reads. Versions stored before the column
+//! existed (or by a server of the previous release during a rolling upgrade) get their key from
+//! their form first, once ([`Store::fill_in_prepared_keys`]).
+//!
+//! Only the `prepared` and `prepared_key` columns change: a version's text, digest and levels
+//! stay as they are, no trigger runs on it, and nothing is audited, since nothing anyone wrote
+//! changes. On PostgreSQL the updates do not take the writers' lock, so the server's writes never
+//! wait behind them.
 
 use sqlx::Row;
 
@@ -61,24 +68,61 @@ impl FormsCursor {
 }
 
 impl Store {
+    /// Copies the key of up to `limit` versions' forms into their rows, after `cursor` (newest
+    /// document first), for versions stored without it; answers the last version filled in, or
+    /// `None` when there are none left. Each such form's first bytes are read once, here.
+    pub async fn fill_in_prepared_keys(
+        &self,
+        cursor: FormsCursor,
+        limit: i64,
+    ) -> Result<Option<FormsCursor>, StoreError> {
+        let mut tx = self.begin_upkeep().await?;
+        let sql = format!(
+            "UPDATE document_versions SET prepared_key = substr(prepared, 1, {KEY_LEN}) \
+             WHERE (document_id, version) IN (\
+                 SELECT document_id, version FROM document_versions \
+                 WHERE prepared_key IS NULL AND prepared IS NOT NULL \
+                   AND (document_id < $1 OR (document_id = $2 AND version < $3)) \
+                 ORDER BY document_id DESC, version DESC LIMIT $4) \
+             RETURNING document_id, version",
+            KEY_LEN = prepared::key().len()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(cursor.document.0)
+            .bind(cursor.document.0)
+            .bind(cursor.version)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let mut last: Option<(i64, i64)> = None;
+        for r in &rows {
+            let at: (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            last = Some(last.map_or(at, |l| l.min(at)));
+        }
+        Ok(last.map(|(document, version)| FormsCursor {
+            document: DocumentId(document),
+            version,
+        }))
+    }
+
     /// Up to `limit` versions of target profiles and assessments, after `cursor` (newest
-    /// document first), whose prepared form is missing or does not start with this release's
-    /// key; loss scenarios have none. An empty answer means the walk is over.
+    /// document first), whose form is missing or was not written by this release; loss
+    /// scenarios have none. An empty answer means the walk is over. A version without its key
+    /// in its row has its form's first bytes read (run [`Store::fill_in_prepared_keys`] first
+    /// to read each only once).
     pub async fn versions_to_prepare(
         &self,
         cursor: FormsCursor,
         limit: i64,
     ) -> Result<Vec<VersionToPrepare>, StoreError> {
-        // The form's first bytes are compared in the database, so only the texts of the versions
-        // found travel.
         let sql = format!(
             "SELECT v.document_id, v.version, d.kind, v.body FROM document_versions v \
              JOIN documents d ON d.id = v.document_id \
-             WHERE d.kind IN ('TargetProfile', 'Assessment') \
-               AND (v.prepared IS NULL OR substr(v.prepared, 1, {KEY_LEN}) <> $1) \
+             WHERE d.kind IN ('TargetProfile', 'Assessment') AND {} IS DISTINCT FROM $1 \
                AND (v.document_id < $2 OR (v.document_id = $3 AND v.version < $4)) \
              ORDER BY v.document_id DESC, v.version DESC LIMIT $5",
-            KEY_LEN = prepared::key().len()
+            key_of("v.")
         );
         let rows = sqlx::query(&sql)
             .bind(prepared::key().as_slice())
@@ -101,7 +145,7 @@ impl Store {
     }
 
     /// Keeps new prepared forms, in one transaction, each only if its version still has none
-    /// this release reads (a pass running beside this one may have been first). Answers how
+    /// this release wrote (a pass running beside this one may have been first). Answers how
     /// many were written. A form that does not start with this release's key is refused, and
     /// nothing is written.
     pub async fn keep_prepared(&self, forms: &[PreparedForm]) -> Result<u64, StoreError> {
@@ -115,23 +159,17 @@ impl Store {
         if forms.is_empty() {
             return Ok(0);
         }
-        let mut tx = match self.backend() {
-            // SQLite has one writer: take its lock now and wait for it (see `begin_write_on`).
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            // Row locks are enough: no other writer touches the column, and a version's row is
-            // never updated otherwise, so the server's writers are not held up.
-            Backend::Postgres => self.pool().begin().await?,
-        };
+        let mut tx = self.begin_upkeep().await?;
         let sql = format!(
-            "UPDATE document_versions SET prepared = $1 \
-             WHERE document_id = $2 AND version = $3 \
-               AND (prepared IS NULL OR substr(prepared, 1, {KEY_LEN}) <> $4)",
-            KEY_LEN = key.len()
+            "UPDATE document_versions SET prepared = $1, prepared_key = $2 \
+             WHERE document_id = $3 AND version = $4 AND {} IS DISTINCT FROM $5",
+            key_of("")
         );
         let mut written = 0;
         for f in forms {
             written += sqlx::query(&sql)
                 .bind(f.form.as_slice())
+                .bind(key)
                 .bind(f.document.0)
                 .bind(f.version)
                 .bind(key)
@@ -142,4 +180,24 @@ impl Store {
         tx.commit().await?;
         Ok(written)
     }
+
+    /// A transaction for upkeep of derived columns of versions.
+    async fn begin_upkeep(&self) -> Result<sqlx::Transaction<'_, sqlx::Any>, StoreError> {
+        Ok(match self.backend() {
+            // SQLite has one writer: take its lock now and wait for it (see `begin_write_on`).
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            // Row locks are enough: no other writer touches these columns, and a version's row
+            // is never updated otherwise, so the server's writers are not held up.
+            Backend::Postgres => self.pool().begin().await?,
+        })
+    }
+}
+
+/// A version's form's key: the one kept in its row, or else the form's first bytes (`NULL`
+/// without a form); `prefix` names the table (`v.`) when the statement has several.
+fn key_of(prefix: &str) -> String {
+    format!(
+        "COALESCE({prefix}prepared_key, substr({prefix}prepared, 1, {}))",
+        prepared::key().len()
+    )
 }

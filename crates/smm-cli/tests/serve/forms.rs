@@ -88,28 +88,65 @@ async fn seeded(url: &str, assessments: usize) -> (Store, OrganizationId, System
     (store, org, line)
 }
 
-/// Forgets every form, and makes every third an older release's (another key).
-async fn forget_forms(store: &Store) {
-    sqlx::query("UPDATE document_versions SET prepared = NULL")
-        .execute(store.pool())
-        .await
-        .expect("forget");
+/// Leaves the versions as releases before this one left them, by document: an older release's
+/// form with its key in the row (0), the same without it (1, stored before migration 0022), no
+/// form (2), and this release's form without its key in the row (3: current, not to be
+/// prepared again). Answers how many versions lack a form this release reads.
+async fn forget_forms(store: &Store) -> u64 {
     let mut older = prepared::prepare(&parse_target(TARGET).expect("parses"));
     older[3] = older[3].wrapping_add(1);
-    sqlx::query("UPDATE document_versions SET prepared = $1 WHERE document_id % 3 = 0")
-        .bind(older)
+    let older_key = older[..prepared::key().len()].to_vec();
+    for (sql, form, key) in [
+        ("WHERE document_id % 4 = 0", Some(&older), Some(&older_key)),
+        ("WHERE document_id % 4 = 1", Some(&older), None),
+        ("WHERE document_id % 4 = 2", None, None),
+    ] {
+        sqlx::query(&format!(
+            "UPDATE document_versions SET prepared = $1, prepared_key = $2 {sql}"
+        ))
+        .bind(form)
+        .bind(key)
         .execute(store.pool())
         .await
         .expect("older forms");
+    }
+    sqlx::query("UPDATE document_versions SET prepared_key = NULL WHERE document_id % 4 = 3")
+        .execute(store.pool())
+        .await
+        .expect("current forms without their key");
+    let stale: i64 =
+        sqlx::query("SELECT count(*) FROM document_versions WHERE document_id % 4 <> 3")
+            .fetch_one(store.pool())
+            .await
+            .expect("count")
+            .get(0);
+    stale as u64
 }
 
-/// A stored version: (document, version, kind, digest, text, form).
-type Version = (i64, i64, String, String, String, Option<Vec<u8>>);
+/// How many versions keep no key in their row.
+async fn without_keys(store: &Store) -> i64 {
+    sqlx::query("SELECT count(*) FROM document_versions WHERE prepared_key IS NULL")
+        .fetch_one(store.pool())
+        .await
+        .expect("count")
+        .get(0)
+}
+
+/// A stored version: (document, version, kind, digest, text, form, the form's key in its row).
+type Version = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+);
 
 /// Every stored version, in order.
 async fn versions(store: &Store) -> Vec<Version> {
     sqlx::query(
-        "SELECT v.document_id, v.version, d.kind, v.sha256, v.body, v.prepared \
+        "SELECT v.document_id, v.version, d.kind, v.sha256, v.body, v.prepared, v.prepared_key \
          FROM document_versions v JOIN documents d ON d.id = v.document_id \
          ORDER BY v.document_id, v.version",
     )
@@ -125,6 +162,7 @@ async fn versions(store: &Store) -> Vec<Version> {
             r.get(3),
             r.get(4),
             r.get::<Option<Vec<u8>>, _>(5),
+            r.get::<Option<Vec<u8>>, _>(6),
         )
     })
     .collect()
@@ -132,11 +170,20 @@ async fn versions(store: &Store) -> Vec<Version> {
 
 /// Fails unless every version with a text that parses has the form it parses to.
 async fn assert_every_form_current(store: &Store, except: Option<i64>) {
-    for (document, version, kind, _, body, form) in versions(store).await {
+    for (document, version, kind, _, body, form, key) in versions(store).await {
         if Some(document) == except {
-            assert!(form.is_none(), "a text that does not parse keeps no form");
+            assert!(
+                form.and_then(|f| prepared::read::<Assessment>(&f))
+                    .is_none(),
+                "a text that does not parse is given no form"
+            );
             continue;
         }
+        assert_eq!(
+            key.as_deref(),
+            Some(&prepared::key()[..]),
+            "document {document}"
+        );
         let form = form.unwrap_or_else(|| panic!("document {document} v{version} has no form"));
         match kind.parse::<DocumentKind>().expect("kind") {
             DocumentKind::TargetProfile => assert_eq!(
@@ -167,34 +214,42 @@ fn prepare_forms(url: &str, extra: &[&str]) -> (Output, Value) {
 
 async fn the_forms_their_texts_parse_to(url: &str) {
     let (store, _, _) = seeded(url, ASSESSMENTS).await;
-    forget_forms(&store).await;
+    let stale = forget_forms(&store).await;
     // One stored text this release refuses: it is named, keeps no form, and fails the run.
     let last: i64 = sqlx::query("SELECT max(document_id) FROM document_versions")
         .fetch_one(store.pool())
         .await
         .expect("last")
         .get(0);
-    sqlx::query("UPDATE document_versions SET body = $1 WHERE document_id = $2")
-        .bind(unparsed())
-        .bind(last)
-        .execute(store.pool())
-        .await
-        .expect("an old text");
+    sqlx::query(
+        "UPDATE document_versions SET body = $1, prepared = NULL, prepared_key = NULL \
+         WHERE document_id = $2",
+    )
+    .bind(unparsed())
+    .bind(last)
+    .execute(store.pool())
+    .await
+    .expect("an old text");
+    let stale = stale + u64::from(last % 4 == 3);
     let before = versions(&store).await;
 
     // A dry run finds and parses, and writes nothing.
     let (out, dry) = prepare_forms(url, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(dry["dry_run"], true);
-    assert_eq!(dry["found"], ASSESSMENTS as u64 + 1);
+    assert_eq!(dry["found"], stale);
+    assert!(
+        stale < ASSESSMENTS as u64,
+        "current forms without their key are not counted"
+    );
     assert_eq!(versions(&store).await, before, "a dry run writes nothing");
 
     let (out, report) = prepare_forms(url, &[]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(report["kind"], "PreparedForms");
-    assert_eq!(report["found"], ASSESSMENTS as u64 + 1);
+    assert_eq!(report["found"], stale);
     assert_eq!(report["targets"], 1);
-    assert_eq!(report["assessments"], ASSESSMENTS as u64 - 1);
+    assert_eq!(report["assessments"], stale - 2);
     assert_eq!(report["raced"], 0);
     assert_eq!(report["unparsed_count"], 1);
     assert_eq!(report["unparsed"][0]["document"], last);
@@ -202,10 +257,15 @@ async fn the_forms_their_texts_parse_to(url: &str) {
     let problem = report["unparsed"][0]["problem"].as_str().expect("problem");
     assert!(problem.contains("no_such_field"), "{problem}");
     assert_every_form_current(&store, Some(last)).await;
-    // Only the forms changed.
+    assert_eq!(
+        without_keys(&store).await,
+        1,
+        "only the text that does not parse"
+    );
+    // Only the forms and their keys changed.
     let strip = |all: &[Version]| -> Vec<_> {
         all.iter()
-            .map(|(d, v, k, s, b, _)| (*d, *v, k.clone(), s.clone(), b.clone()))
+            .map(|(d, v, k, s, b, _, _)| (*d, *v, k.clone(), s.clone(), b.clone()))
             .collect()
     };
     assert_eq!(strip(&versions(&store).await), strip(&before));
@@ -260,8 +320,8 @@ async fn the_forms_their_texts_parse_to(url: &str) {
 async fn two_passes_beside_writers(url: &str) {
     let (store, org, line) = seeded(url, RACED_ASSESSMENTS).await;
     let store = Arc::new(store);
-    forget_forms(&store).await;
-    let stale = versions(&store).await.len() as u64;
+    let stale = forget_forms(&store).await;
+    let stored = versions(&store).await.len() as u64;
 
     // Writers keep storing assessments (with their forms) while the passes run.
     let stop = Arc::new(AtomicBool::new(false));
@@ -302,7 +362,7 @@ async fn two_passes_beside_writers(url: &str) {
     );
     assert_eq!(
         versions(&store).await.len() as u64,
-        stale + written,
+        stored + written,
         "no write beside the passes was lost"
     );
     assert_every_form_current(&store, None).await;

@@ -57,6 +57,12 @@ pub fn key() -> &'static [u8; KEY_LEN] {
     })
 }
 
+/// The key a form starts with, or `None` for bytes too short to hold one: what a store keeps
+/// beside the form to tell, without reading the form, whether this release reads it.
+pub fn key_of(form: &[u8]) -> Option<&[u8]> {
+    form.get(..KEY_LEN)
+}
+
 /// The prepared form of a document as parsed from its text.
 pub fn prepare<T: Prepared>(document: &T) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(8 * 1024);

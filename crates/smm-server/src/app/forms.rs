@@ -20,6 +20,8 @@ use smm_store::{
 /// Versions read, parsed and written together: one statement to find them and one transaction
 /// to keep their forms, short enough not to hold SQLite's writer for long.
 const BATCH: i64 = 128;
+/// Versions given their form's key in one statement.
+const KEYS_BATCH: i64 = 1000;
 
 /// At most this many versions whose text does not parse are named in a report (all are
 /// counted).
@@ -64,6 +66,15 @@ pub async fn prepare_forms(
     mut progress: impl FnMut(u64),
 ) -> Result<FormsReport, StoreError> {
     let mut report = FormsReport::default();
+    // Versions stored without their form's key get it first, so that this walk and every later
+    // one tell from the rows alone which forms this release reads. A dry run writes nothing: its
+    // walk reads those forms' first bytes instead.
+    if !dry_run {
+        let mut cursor = FormsCursor::START;
+        while let Some(next) = store.fill_in_prepared_keys(cursor, KEYS_BATCH).await? {
+            cursor = next;
+        }
+    }
     let mut cursor = FormsCursor::START;
     loop {
         let versions = store.versions_to_prepare(cursor, BATCH).await?;

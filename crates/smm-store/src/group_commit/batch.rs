@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use smm_core::document::prepared;
+
 use crate::audit::AuditEntry;
 use crate::exec::{Exec, Param};
 use crate::store::{
@@ -362,7 +364,7 @@ async fn insert_versions(
 ) -> Result<(), StoreError> {
     for chunk in chunks(rows.len()) {
         let part = &rows[chunk];
-        let mut params = Vec::with_capacity(part.len() * 9);
+        let mut params = Vec::with_capacity(part.len() * 10);
         for planned in part {
             let content = planned.content;
             params.extend([
@@ -375,12 +377,13 @@ async fn insert_versions(
                 Param::OptText(content.levels.summary.as_deref()),
                 Param::OptText(content.levels.target_sha256.as_deref()),
                 Param::OptBlob(content.prepared.as_deref()),
+                Param::OptBlob(content.prepared.as_deref().and_then(prepared::key_of)),
             ]);
         }
         let sql = format!(
             "INSERT INTO document_versions (document_id, version, sha256, body, author, \
-             created_at, summary, target_sha256, prepared) VALUES {}",
-            values(part.len(), 9)
+             created_at, summary, target_sha256, prepared, prepared_key) VALUES {}",
+            values(part.len(), 10)
         );
         tx.run(&sql, &params).await?;
     }

@@ -17,10 +17,12 @@ on_both!(
     forms_are_found_and_kept
 );
 
-/// Sets a version's form to `form` (`None`: no form), behind the store's back.
+/// Sets a version's form to `form` (`None`: no form) without its key in the row, as a release
+/// before migration 0022 stored it.
 async fn set_form(store: &Store, document: DocumentId, version: i64, form: Option<&[u8]>) {
     sqlx::query(
-        "UPDATE document_versions SET prepared = $1 WHERE document_id = $2 AND version = $3",
+        "UPDATE document_versions SET prepared = $1, prepared_key = NULL \
+         WHERE document_id = $2 AND version = $3",
     )
     .bind(form)
     .bind(document.0)
@@ -28,6 +30,18 @@ async fn set_form(store: &Store, document: DocumentId, version: i64, form: Optio
     .execute(store.pool())
     .await
     .expect("set the form");
+}
+
+/// Each version's key as kept in its row.
+async fn keys(store: &Store) -> std::collections::HashMap<(i64, i64), Option<Vec<u8>>> {
+    use sqlx::Row;
+    sqlx::query("SELECT document_id, version, prepared_key FROM document_versions")
+        .fetch_all(store.pool())
+        .await
+        .expect("keys")
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get::<Option<Vec<u8>>, _>(2)))
+        .collect()
 }
 
 /// A stored version: document, version, digest, levels and form.
@@ -102,11 +116,14 @@ async fn forms_are_found_and_kept(store: &Arc<Store>) {
         "only the editor's version lacks a form"
     );
 
-    // An older release's form (another key), and a damaged one shorter than a key.
+    // An older release's form (another key), a damaged one shorter than a key, and a current
+    // one, all three stored without their key in the row.
     let mut foreign = prepared::prepare(&parse_target(TARGET).expect("parses"));
     foreign[4] ^= 0xff;
     set_form(store, first.id, 1, Some(&foreign)).await;
     set_form(store, assessed.id, 1, Some(b"smm")).await;
+    let current = second.prepared.clone().expect("a form");
+    set_form(store, second.id, 2, Some(&current)).await;
     let before = versions(store).await;
     let audit_before = store.audit_entries().await.expect("audit").len();
     let portfolio_before = store.portfolio(org).await.expect("portfolio");
@@ -144,6 +161,40 @@ async fn forms_are_found_and_kept(store: &Arc<Store>) {
     }
     assert_eq!(walked, listed);
 
+    // The keys are copied from the forms into the rows, one version at a time here, newest
+    // first; the same versions are listed afterwards, now from the rows alone.
+    let mut cursor = FormsCursor::START;
+    let mut filled = Vec::new();
+    while let Some(next) = store
+        .fill_in_prepared_keys(cursor, 1)
+        .await
+        .expect("fill in")
+    {
+        filled.push((next.document, next.version));
+        cursor = next;
+    }
+    assert_eq!(
+        filled,
+        vec![(assessed.id, 1), (second.id, 2), (first.id, 1)],
+        "every form without its key in the row, and only those"
+    );
+    let keys = keys(store).await;
+    assert_eq!(keys[&(first.id.0, 1)].as_deref(), Some(&foreign[..12]));
+    assert_eq!(keys[&(assessed.id.0, 1)].as_deref(), Some(&b"smm"[..]));
+    assert_eq!(
+        keys[&(second.id.0, 2)].as_deref(),
+        Some(&prepared::key()[..])
+    );
+    assert_eq!(keys[&(edited.id.0, 1)], None);
+    let again: Vec<_> = store
+        .versions_to_prepare(FormsCursor::START, 10)
+        .await
+        .expect("list")
+        .iter()
+        .map(|v| (v.document, v.version, v.kind))
+        .collect();
+    assert_eq!(again, listed);
+
     // A form of another key is refused, and nothing is written.
     let forms: Vec<PreparedForm> = found
         .iter()
@@ -167,6 +218,12 @@ async fn forms_are_found_and_kept(store: &Arc<Store>) {
     assert_eq!(versions(store).await, before);
 
     assert_eq!(store.keep_prepared(&forms).await.expect("keep"), 3);
+    let keys = self::keys(store).await;
+    assert!(
+        keys.values()
+            .all(|k| k.as_deref() == Some(&prepared::key()[..]) || k.is_none()),
+        "every form written keeps its key: {keys:?}"
+    );
     // A second pass with the same forms finds them kept: nothing is written twice.
     assert_eq!(store.keep_prepared(&forms).await.expect("again"), 0);
     assert!(store
