@@ -725,7 +725,7 @@ pub enum AdminAction {
     /// Give every stored target profile and assessment version a prepared form this release
     /// reads: versions stored before forms existed, saved from the web editor, or prepared by a
     /// release whose document types differ are parsed from their text at every read until
-    /// then. Run it once every server runs this release. Only that derived column changes.
+    /// then. Run it once every server runs this release. Nothing but the forms changes.
     /// Exit 1 when a stored text does not parse with this release (named in the report).
     PrepareForms {
         /// The database: sqlite://FILE or postgres://… (default: sqlite://smm-data/smm.db).
@@ -734,6 +734,10 @@ pub enum AdminAction {
         /// Find and parse the versions, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Parse on this many threads (default: one per CPU). Fewer leave CPU to a server on
+        /// the same machine.
+        #[arg(long, value_name = "N")]
+        jobs: Option<std::num::NonZeroUsize>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,

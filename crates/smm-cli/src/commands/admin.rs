@@ -181,8 +181,9 @@ pub fn run(action: &AdminAction) -> Result<(), Failure> {
         AdminAction::PrepareForms {
             database_url,
             dry_run,
+            jobs,
             json,
-        } => prepare_forms(database_url.as_deref(), *dry_run, *json),
+        } => prepare_forms(database_url.as_deref(), *dry_run, *jobs, *json),
         AdminAction::Backup {
             output,
             data_dir,
@@ -285,11 +286,17 @@ fn link_identity(
 
 /// Gives every version without a prepared form this release reads a new one (see
 /// `smm_server::app::forms`), with a progress line on a terminal.
-fn prepare_forms(url: Option<&str>, dry_run: bool, json: bool) -> Result<(), Failure> {
+fn prepare_forms(
+    url: Option<&str>,
+    dry_run: bool,
+    jobs: Option<std::num::NonZeroUsize>,
+    json: bool,
+) -> Result<(), Failure> {
     let url = url.unwrap_or(DEFAULT_DATABASE_URL);
+    let threads = jobs.or_else(|| std::thread::available_parallelism().ok());
     let progress = crate::progress::Progress::spinner("looking for versions without a form");
     let report = on_store(url, async |store| {
-        smm_server::app::forms::prepare_forms(store, dry_run, |seen| {
+        smm_server::app::forms::prepare_forms(store, dry_run, threads, |seen| {
             progress.say(&format!("{seen} versions found without a form"));
         })
         .await

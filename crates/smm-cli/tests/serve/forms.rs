@@ -270,6 +270,24 @@ async fn the_forms_their_texts_parse_to(url: &str) {
     };
     assert_eq!(strip(&versions(&store).await), strip(&before));
 
+    // No thread to parse on is a mistake in the command line, not in the store.
+    let out = smm()
+        .args([
+            "admin",
+            "prepare-forms",
+            "--database-url",
+            url,
+            "--jobs",
+            "0",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--jobs"),
+        "{out:?}"
+    );
+
     // A second run finds only the text that does not parse.
     let (out, again) = prepare_forms(url, &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -343,8 +361,10 @@ async fn two_passes_beside_writers(url: &str) {
             written
         })
     };
-    let run = |url: String| tokio::task::spawn_blocking(move || prepare_forms(&url, &[]));
-    let (a, b) = (run(url.to_string()), run(url.to_string()));
+    let run = |url: String, jobs: &'static str| {
+        tokio::task::spawn_blocking(move || prepare_forms(&url, &["--jobs", jobs]))
+    };
+    let (a, b) = (run(url.to_string(), "1"), run(url.to_string(), "2"));
     let ((out_a, a), (out_b, b)) = (a.await.expect("pass a"), b.await.expect("pass b"));
     stop.store(true, Ordering::Relaxed);
     let written = writer.await.expect("writer");

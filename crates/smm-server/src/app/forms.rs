@@ -59,12 +59,15 @@ pub struct Unparsed {
 }
 
 /// Finds every version without a form this release reads and, unless `dry_run`, keeps a new
-/// one; `progress` hears of each batch (versions looked at so far).
+/// one, parsing on `threads` threads (one without); `progress` hears of each batch (versions
+/// looked at so far).
 pub async fn prepare_forms(
     store: &Store,
     dry_run: bool,
+    threads: Option<NonZeroUsize>,
     mut progress: impl FnMut(u64),
 ) -> Result<FormsReport, StoreError> {
+    let threads = threads.map_or(1, NonZeroUsize::get);
     let mut report = FormsReport::default();
     // Versions stored without their form's key get it first, so that this walk and every later
     // one tell from the rows alone which forms this release reads. A dry run writes nothing: its
@@ -86,7 +89,7 @@ pub async fn prepare_forms(
             version: last.version,
         };
         report.found += versions.len() as u64;
-        let parsed = tokio::task::spawn_blocking(move || parse_all(versions))
+        let parsed = tokio::task::spawn_blocking(move || parse_all(versions, threads))
             .await
             .map_err(|e| StoreError::Invalid(format!("the parse stopped: {e}")))?;
         let mut forms = Vec::with_capacity(parsed.len());
@@ -121,11 +124,11 @@ pub async fn prepare_forms(
     }
 }
 
-/// Each version's new form, or the first problem of its text; parsed on every CPU.
+/// Each version's new form, or the first problem of its text, parsed on `threads` threads.
 fn parse_all(
     versions: Vec<VersionToPrepare>,
+    threads: usize,
 ) -> Vec<(VersionToPrepare, Result<PreparedForm, String>)> {
-    let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let per_thread = versions.len().div_ceil(threads).max(1);
     let mut chunks: Vec<Vec<VersionToPrepare>> = Vec::new();
     let mut rest = versions.into_iter().peekable();
