@@ -69,13 +69,14 @@ impl FormsCursor {
 
 impl Store {
     /// Copies the key of up to `limit` versions' forms into their rows, after `cursor` (newest
-    /// document first), for versions stored without it; answers the last version filled in, or
-    /// `None` when there are none left. Each such form's first bytes are read once, here.
+    /// document first), for versions stored without it; answers the last version filled in and
+    /// how many were, or `None` when there are none left. Each such form's first bytes are read
+    /// once, here.
     pub async fn fill_in_prepared_keys(
         &self,
         cursor: FormsCursor,
         limit: i64,
-    ) -> Result<Option<FormsCursor>, StoreError> {
+    ) -> Result<Option<(FormsCursor, u64)>, StoreError> {
         let mut tx = self.begin_upkeep().await?;
         let sql = format!(
             "UPDATE document_versions SET prepared_key = substr(prepared, 1, {KEY_LEN}) \
@@ -100,10 +101,38 @@ impl Store {
             let at: (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
             last = Some(last.map_or(at, |l| l.min(at)));
         }
-        Ok(last.map(|(document, version)| FormsCursor {
-            document: DocumentId(document),
-            version,
+        Ok(last.map(|(document, version)| {
+            let cursor = FormsCursor {
+                document: DocumentId(document),
+                version,
+            };
+            (cursor, rows.len() as u64)
         }))
+    }
+
+    /// How many versions are stored, all kinds together.
+    pub async fn count_versions(&self) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT count(*) FROM document_versions")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(u64::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0))
+    }
+
+    /// Rebuilds the indexes of the versions' table without blocking its readers or writers,
+    /// after a pass that rewrote many of its rows; answers whether it did. On PostgreSQL each
+    /// rewritten row leaves an entry in the primary key's index that vacuum empties but never
+    /// gives back: a pass over 1.1 million versions doubled that index, and the gap's read
+    /// answered a third fewer requests a second until it was rebuilt (docs/performance.md).
+    /// SQLite rewrites a row in place, under the same key: nothing to do there.
+    pub async fn reindex_versions(&self) -> Result<bool, StoreError> {
+        if self.backend() != Backend::Postgres {
+            return Ok(false);
+        }
+        // CONCURRENTLY cannot run in a transaction: on a connection of its own, as it is.
+        sqlx::query("REINDEX TABLE CONCURRENTLY document_versions")
+            .execute(self.pool())
+            .await?;
+        Ok(true)
     }
 
     /// Up to `limit` versions of target profiles and assessments, after `cursor` (newest

@@ -113,6 +113,12 @@ pub struct PreparedFormsJson {
     pub unparsed_count: u64,
     /// The first 100 of them, newest first.
     pub unparsed: Vec<UnparsedJson>,
+    /// Versions stored without their form's key in their row (before this release, or by a
+    /// server of the previous one) that were given it from their form.
+    pub keys_copied: u64,
+    /// Whether the versions' indexes were rebuilt afterwards, without blocking the servers
+    /// (PostgreSQL, when a tenth of the versions or more were rewritten).
+    pub reindexed: bool,
     /// The store, its password left out.
     pub database: String,
 }
@@ -322,6 +328,8 @@ fn prepare_forms(
                         problem: u.problem.clone(),
                     })
                     .collect(),
+                keys_copied: report.keys_copied,
+                reindexed: report.reindexed,
                 database: redact(url),
             },
         );
@@ -356,6 +364,17 @@ fn forms_text(report: &smm_server::app::forms::FormsReport, dry_run: bool, url: 
             count(report.assessments, "assessment"),
         )
     };
+    if report.keys_copied > 0 {
+        text.push_str(&format!(
+            "  copied the keys of {} into their versions' rows\n",
+            count(report.keys_copied, "form")
+        ));
+    }
+    if report.reindexed {
+        text.push_str(
+            "  rebuilt the versions' indexes, which the rewritten rows had left larger\n",
+        );
+    }
     if report.raced > 0 {
         text.push_str(&format!(
             "  {} of them had been given one by another pass in the meantime\n",

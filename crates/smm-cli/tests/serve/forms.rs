@@ -231,6 +231,13 @@ async fn the_forms_their_texts_parse_to(url: &str) {
     .await
     .expect("an old text");
     let stale = stale + u64::from(last % 4 == 3);
+    let keyless: i64 = sqlx::query(
+        "SELECT count(*) FROM document_versions WHERE prepared_key IS NULL AND prepared IS NOT NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("count")
+    .get(0);
     let before = versions(&store).await;
 
     // A dry run finds and parses, and writes nothing.
@@ -251,6 +258,12 @@ async fn the_forms_their_texts_parse_to(url: &str) {
     assert_eq!(report["targets"], 1);
     assert_eq!(report["assessments"], stale - 2);
     assert_eq!(report["raced"], 0);
+    assert_eq!(report["keys_copied"], keyless);
+    assert_eq!(dry["keys_copied"], 0, "a dry run copies no key");
+    // Every version was rewritten: on PostgreSQL the indexes are rebuilt.
+    let postgres = url.starts_with("postgres");
+    assert_eq!(report["reindexed"], postgres);
+    assert_eq!(dry["reindexed"], false);
     assert_eq!(report["unparsed_count"], 1);
     assert_eq!(report["unparsed"][0]["document"], last);
     assert_eq!(report["unparsed"][0]["version"], 1);
@@ -292,6 +305,11 @@ async fn the_forms_their_texts_parse_to(url: &str) {
     let (out, again) = prepare_forms(url, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(again["found"], 1);
+    assert_eq!(again["keys_copied"], 0);
+    assert_eq!(
+        again["reindexed"], false,
+        "nothing rewritten, nothing rebuilt"
+    );
     assert_eq!(again["targets"].as_u64(), Some(0));
     assert_eq!(again["assessments"].as_u64(), Some(0));
     let out = smm()

@@ -22,6 +22,8 @@ use smm_store::{
 const BATCH: i64 = 128;
 /// Versions given their form's key in one statement.
 const KEYS_BATCH: i64 = 1000;
+/// A pass that rewrote at least one version in this many rebuilds the versions' indexes.
+const REINDEX_SHARE: u64 = 10;
 
 /// At most this many versions whose text does not parse are named in a report (all are
 /// counted).
@@ -45,6 +47,11 @@ pub struct FormsReport {
     pub unparsed_count: u64,
     /// The first of them, newest first, with the first problem found.
     pub unparsed: Vec<Unparsed>,
+    /// Versions stored without their form's key in their row, given it from their form.
+    pub keys_copied: u64,
+    /// Whether the versions' indexes were rebuilt afterwards (on PostgreSQL, when the pass
+    /// rewrote a tenth of the versions or more: see [`Store::reindex_versions`]).
+    pub reindexed: bool,
 }
 
 /// A version whose text does not parse with this release.
@@ -74,15 +81,16 @@ pub async fn prepare_forms(
     // walk reads those forms' first bytes instead.
     if !dry_run {
         let mut cursor = FormsCursor::START;
-        while let Some(next) = store.fill_in_prepared_keys(cursor, KEYS_BATCH).await? {
+        while let Some((next, filled)) = store.fill_in_prepared_keys(cursor, KEYS_BATCH).await? {
             cursor = next;
+            report.keys_copied += filled;
         }
     }
     let mut cursor = FormsCursor::START;
     loop {
         let versions = store.versions_to_prepare(cursor, BATCH).await?;
         let Some(last) = versions.last() else {
-            return Ok(report);
+            break;
         };
         cursor = FormsCursor {
             document: last.document,
@@ -122,6 +130,11 @@ pub async fn prepare_forms(
         report.assessments += assessments;
         progress(report.found);
     }
+    let rewritten = report.keys_copied + report.targets + report.assessments - report.raced;
+    if !dry_run && rewritten > 0 && rewritten * REINDEX_SHARE >= store.count_versions().await? {
+        report.reindexed = store.reindex_versions().await?;
+    }
+    Ok(report)
 }
 
 /// Each version's new form, or the first problem of its text, parsed on `threads` threads.
