@@ -16,7 +16,10 @@ use smm_core::{parse_assessment, parse_target, Assessment, Catalog, CheckedDocum
 use smm_store::{DocumentKind, OrganizationId, Store, SystemId};
 use sqlx::Row;
 
-use crate::server::{assessment, smm, sqlite_data, TARGET};
+use crate::server::{
+    assessment, bootstrap, client, post_document, serve_args, sign_in, smm, sqlite_data, strs,
+    system, token, Server, ASSESSMENT, TARGET,
+};
 use crate::support::{assert_output_schema, fresh_postgres_database};
 
 /// Assessments stored before a pass.
@@ -42,6 +45,84 @@ async fn postgres_versions_get_the_forms_their_texts_parse_to() {
         return;
     };
     the_forms_their_texts_parse_to(&url).await;
+}
+
+/// A server that reads a version whose form an older release wrote answers as before, and says
+/// once in its log what the operator should run; after the run, every form is current.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_meets_an_older_form_says_once_what_to_run() {
+    let (_dir, data, url) = sqlite_data();
+    bootstrap(&url);
+    let mut server = Server::start(&strs(&serve_args(&data, &url)), &[]);
+    let http = client();
+    let session = sign_in(&http, &server).await;
+    let token = token(&http, &server, &session, "editor").await;
+    let system = system(&http, &server, &token, session.organization, "BL-2").await;
+    for (collection, text) in [("targets", TARGET), ("assessments", ASSESSMENT)] {
+        let response = post_document(&http, &server, &token, system, collection, text.to_string())
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 201, "store {collection}");
+    }
+    let assessment: i64 = {
+        let store = Store::open(&url).await.expect("store");
+        let mut older = prepared::prepare(&parse_target(TARGET).expect("parses"));
+        older[3] = older[3].wrapping_add(1);
+        sqlx::query("UPDATE document_versions SET prepared = $1, prepared_key = $2")
+            .bind(&older)
+            .bind(&older[..prepared::key().len()])
+            .execute(store.pool())
+            .await
+            .expect("older forms");
+        let id = sqlx::query("SELECT max(document_id) FROM document_versions")
+            .fetch_one(store.pool())
+            .await
+            .expect("id")
+            .get(0);
+        store.close().await;
+        id
+    };
+    let gap = || async {
+        let response = http
+            .get(server.url(&format!("/api/documents/{assessment}/gap")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET gap");
+        assert_eq!(response.status(), 200, "the gap reads the versions' texts");
+    };
+    gap().await;
+    // A roadmap reads both versions again, both unreadable forms again.
+    let roadmap = || async {
+        let response = http
+            .get(server.url(&format!("/api/documents/{assessment}/roadmap")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET roadmap");
+        assert_eq!(response.status(), 200);
+        response.json::<Value>().await.expect("roadmap JSON")
+    };
+    let planned = roadmap().await;
+    let hint = "run `smm admin prepare-forms`";
+    server
+        .log_lines(1, |l| l.contains(hint), std::time::Duration::from_secs(5))
+        .await;
+    let log = server.log();
+    assert_eq!(log.matches(hint).count(), 1, "said once: {log}");
+
+    let (out, report) = prepare_forms(&url, &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(report["found"], 2);
+    let store = Store::open(&url).await.expect("store");
+    assert_every_form_current(&store, None).await;
+    store.close().await;
+    assert_eq!(
+        roadmap().await,
+        planned,
+        "the same answer from the new forms"
+    );
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -102,10 +102,30 @@ fn parsed<T: prepared::Prepared>(
     text: &str,
     parse: fn(&str) -> Result<T, Diagnostics>,
 ) -> Result<T, Diagnostics> {
-    match form.and_then(prepared::read) {
+    let Some(form) = form else {
+        return parse(text);
+    };
+    match prepared::read(form) {
         Some(document) => Ok(document),
-        None => parse(text),
+        None => {
+            unreadable_form_met();
+            parse(text)
+        }
     }
+}
+
+/// Says once in the server's life, in its log, that it met a prepared form it does not read:
+/// after an upgrade that is every version an older release stored, each parsed at every read
+/// until the operator runs `smm admin prepare-forms`, which nothing else would tell them.
+fn unreadable_form_met() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        tracing::warn!(
+            "a stored version's prepared form was written by another release (or is damaged): \
+             such versions are parsed from their text at every read; once every server runs \
+             this release, run `smm admin prepare-forms` (docs/deploy.md, \"Upgrades\")"
+        );
+    });
 }
 
 /// A document from a version read without its text when its prepared form is one this build
