@@ -97,13 +97,22 @@ pub async fn prepare_forms(
             version: last.version,
         };
         report.found += versions.len() as u64;
-        let parsed = tokio::task::spawn_blocking(move || parse_all(versions, threads))
-            .await
-            .map_err(|e| StoreError::Invalid(format!("the parse stopped: {e}")))?;
-        let mut forms = Vec::with_capacity(parsed.len());
-        for (version, outcome) in parsed {
+        let (versions, outcomes) = tokio::task::spawn_blocking(move || {
+            let outcomes = parse_all(&versions, threads);
+            (versions, outcomes)
+        })
+        .await
+        .map_err(|e| StoreError::Invalid(format!("the parse stopped: {e}")))?;
+        let mut forms = Vec::with_capacity(outcomes.len());
+        for (version, outcome) in versions.iter().zip(outcomes) {
             match outcome {
-                Ok(form) => forms.push((version.kind, form)),
+                Ok(form) => {
+                    match version.kind {
+                        DocumentKind::TargetProfile => report.targets += 1,
+                        _ => report.assessments += 1,
+                    }
+                    forms.push(form);
+                }
                 Err(problem) => {
                     report.unparsed_count += 1;
                     if report.unparsed.len() < NAMED_UNPARSED {
@@ -116,18 +125,10 @@ pub async fn prepare_forms(
                 }
             }
         }
-        let kinds = |kind| forms.iter().filter(|(k, _)| *k == kind).count() as u64;
-        let (targets, assessments) = (
-            kinds(DocumentKind::TargetProfile),
-            kinds(DocumentKind::Assessment),
-        );
         if !dry_run {
-            let forms: Vec<PreparedForm> = forms.into_iter().map(|(_, f)| f).collect();
             let written = store.keep_prepared(&forms).await?;
             report.raced += forms.len() as u64 - written;
         }
-        report.targets += targets;
-        report.assessments += assessments;
         progress(report.found);
     }
     let rewritten = report.keys_copied + report.targets + report.assessments - report.raced;
@@ -137,31 +138,14 @@ pub async fn prepare_forms(
     Ok(report)
 }
 
-/// Each version's new form, or the first problem of its text, parsed on `threads` threads.
-fn parse_all(
-    versions: Vec<VersionToPrepare>,
-    threads: usize,
-) -> Vec<(VersionToPrepare, Result<PreparedForm, String>)> {
+/// Each version's new form, or the first problem of its text, in order, parsed on `threads`
+/// threads.
+fn parse_all(versions: &[VersionToPrepare], threads: usize) -> Vec<Result<PreparedForm, String>> {
     let per_thread = versions.len().div_ceil(threads).max(1);
-    let mut chunks: Vec<Vec<VersionToPrepare>> = Vec::new();
-    let mut rest = versions.into_iter().peekable();
-    while rest.peek().is_some() {
-        chunks.push(rest.by_ref().take(per_thread).collect());
-    }
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .into_iter()
-                        .map(|v| {
-                            let form = form_of(&v);
-                            (v, form)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+        let workers: Vec<_> = versions
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(form_of).collect::<Vec<_>>()))
             .collect();
         workers
             .into_iter()
